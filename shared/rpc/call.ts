@@ -1,0 +1,42 @@
+import type { Extra, RpcMessage } from '../wire/message.js';
+
+/**
+ * How a call travels. Every proxy method returns a Promise whatever the mode: `twoway` and
+ * `async` differ only in the calltype flag the peer sees (0x01 vs 0x41, spec §1.4); `oneway`
+ * (0x21) is never answered and exists only for void operations.
+ */
+export type CallMode = 'twoway' | 'oneway' | 'async';
+
+export interface CallOptions {
+  /** Milliseconds to wait for the reply; defaults to the connection's (30 000). 0 waits forever. */
+  timeout?: number;
+  /** Out-of-band string properties sent with the call (spec §1.6). */
+  extra?: Extra;
+  /** `async` sends calltype 0x41 instead of 0x01; the Promise API is the same. */
+  mode?: 'twoway' | 'async';
+}
+
+export interface OnewayOptions {
+  extra?: Extra;
+}
+
+/** A CALL ready to send: the proxy's half of the work, before a connection assigns a sequence. */
+export interface OutgoingCall {
+  ifidx: number;
+  opidx: number;
+  /** Informational parameter count (spec §1.3). */
+  paramsize: number;
+  params: Uint8Array;
+  mode: CallMode;
+  extra?: Extra;
+  /** Only for two-way/async; undefined = the target's default. */
+  timeout?: number;
+}
+
+/** Something a proxy can call through: a client connection, an MQ writer with a reply queue, … */
+export interface CallTarget {
+  /** Sends a two-way or async CALL; resolves with the RETURN (errcode 0) or rejects with RpcError. */
+  call(call: OutgoingCall): Promise<RpcMessage>;
+  /** Sends a one-way CALL; throws RpcError(SENDFAILED) if it cannot be handed to the transport. */
+  send(call: OutgoingCall): void;
+}

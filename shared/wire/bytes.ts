@@ -1,0 +1,265 @@
+import { WireError } from './errors.js';
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8');
+
+/**
+ * Growable big-endian byte writer: the one primitive encoder behind messages, the model-driven
+ * codec and generated code. Reuse an instance with reset() on hot paths to avoid allocation.
+ */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private pos = 0;
+
+  constructor(initialCapacity = 256) {
+    this.buf = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  private ensure(extra: number): void {
+    const needed = this.pos + extra;
+    if (needed <= this.buf.length) return;
+    let capacity = this.buf.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
+    return this;
+  }
+
+  /** `byte` accepts -128..255 (Java signed, Python/JS unsigned): the same octet either way. */
+  byte(v: number): this {
+    return this.u8(v);
+  }
+
+  bool(v: boolean): this {
+    return this.u8(v ? 1 : 0);
+  }
+
+  i16(v: number): this {
+    this.ensure(2);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+    return this;
+  }
+
+  i32(v: number): this {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v);
+    this.pos += 4;
+    return this;
+  }
+
+  i64(v: bigint): this {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
+    return this;
+  }
+
+  f32(v: number): this {
+    this.ensure(4);
+    this.view.setFloat32(this.pos, v);
+    this.pos += 4;
+    return this;
+  }
+
+  f64(v: number): this {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+    return this;
+  }
+
+  /** u32 byte length + UTF-8 bytes. ASCII (the common case) is copied without TextEncoder. */
+  string(v: string): this {
+    const n = v.length;
+    this.ensure(4 + n * 3);
+    const start = this.pos + 4;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 0x7f) break;
+      this.buf[start + i] = c;
+    }
+    let written = i;
+    if (i < n) written += utf8Encoder.encodeInto(v.slice(i), this.buf.subarray(start + i)).written;
+    this.view.setUint32(this.pos, written);
+    this.pos = start + written;
+    return this;
+  }
+
+  /** `sequence<byte>`: u32 length + raw octets. */
+  bytes(v: Uint8Array): this {
+    this.u32(v.length);
+    return this.raw(v);
+  }
+
+  /** Octets with no length prefix. */
+  raw(v: Uint8Array): this {
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+    return this;
+  }
+
+  /** Overwrites a u32 written earlier (e.g. a length known only after the body). */
+  patchU32(at: number, v: number): void {
+    this.view.setUint32(at, v);
+  }
+
+  /** A copy of what was written; the writer can be reused afterwards. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+/** Big-endian reader over a byte range. Every read checks bounds and throws WireError('truncated'). */
+export class ByteReader {
+  readonly view: DataView;
+  offset: number;
+  readonly end: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    offset = 0,
+    end = bytes.length,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.offset = offset;
+    this.end = end;
+  }
+
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  private take(n: number, what: string): number {
+    const at = this.offset;
+    if (at + n > this.end) {
+      throw new WireError('truncated', `${what}: needs ${n} byte(s) at offset ${at}, only ${this.end - at} left`);
+    }
+    this.offset = at + n;
+    return at;
+  }
+
+  u8(): number {
+    return this.view.getUint8(this.take(1, 'byte'));
+  }
+
+  /** `byte` decodes unsigned (0..255), matching what Python and JS peers send. */
+  byte(): number {
+    return this.u8();
+  }
+
+  bool(): boolean {
+    return this.view.getUint8(this.take(1, 'bool')) !== 0;
+  }
+
+  i16(): number {
+    return this.view.getInt16(this.take(2, 'short'));
+  }
+
+  u16(): number {
+    return this.view.getUint16(this.take(2, 'u16'));
+  }
+
+  i32(): number {
+    return this.view.getInt32(this.take(4, 'int'));
+  }
+
+  u32(): number {
+    return this.view.getUint32(this.take(4, 'u32'));
+  }
+
+  i64(): bigint {
+    return this.view.getBigInt64(this.take(8, 'long'));
+  }
+
+  f32(): number {
+    return this.view.getFloat32(this.take(4, 'float'));
+  }
+
+  f64(): number {
+    return this.view.getFloat64(this.take(8, 'double'));
+  }
+
+  /**
+   * A container count, checked against the bytes left: every element takes at least
+   * `minElementSize` bytes, so a corrupt count fails here instead of allocating gigabytes.
+   */
+  count(minElementSize = 1, what = 'count'): number {
+    const n = this.view.getUint32(this.take(4, what));
+    if (n * minElementSize > this.end - this.offset) {
+      throw new WireError('truncated', `${what} ${n} exceeds the ${this.end - this.offset} byte(s) left at offset ${this.offset}`);
+    }
+    return n;
+  }
+
+  string(): string {
+    const n = this.view.getUint32(this.take(4, 'string length'));
+    const at = this.take(n, 'string');
+    const b = this.bytes;
+    // Short ASCII strings decode faster by hand than through TextDecoder.
+    if (n < 32) {
+      let s = '';
+      for (let i = 0; i < n; i++) {
+        const c = b[at + i]!;
+        if (c > 0x7f) return utf8Decoder.decode(b.subarray(at, at + n));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return utf8Decoder.decode(b.subarray(at, at + n));
+  }
+
+  /** `sequence<byte>`: a copy, so the result outlives the frame buffer it came from. */
+  byteSeq(): Uint8Array {
+    const n = this.view.getUint32(this.take(4, 'sequence<byte> length'));
+    const at = this.take(n, 'sequence<byte>');
+    return this.bytes.slice(at, at + n);
+  }
+
+  /** The next n octets as a view (no copy). */
+  raw(n: number): Uint8Array {
+    const at = this.take(n, 'bytes');
+    return this.bytes.subarray(at, at + n);
+  }
+
+  /** Everything left, as a view. */
+  rest(): Uint8Array {
+    const at = this.offset;
+    this.offset = this.end;
+    return this.bytes.subarray(at, this.end);
+  }
+}

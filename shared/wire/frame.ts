@@ -1,0 +1,113 @@
+import { ByteWriter } from './bytes.js';
+import { WireError } from './errors.js';
+import { type RpcMessage, writeMessage } from './message.js';
+
+/** Meta packet header of stream transports (spec §1.2). */
+export const MAGIC = 0xefd2bb99;
+export const META_HEADER_SIZE = 14;
+/** Bytes of the size field that are not payload: compress, encrypt, version. */
+const SIZE_OVERHEAD = 10;
+/** Default limit on a frame's size field: 1 MiB, what Java/C++/JS peers enforce. */
+export const DEFAULT_MAX_FRAME = 1024 * 1024;
+/** Version we write: Java/C++/JS style (spec §1.2). Never checked on receive. */
+export const FRAME_VERSION = 0x00000100;
+
+export const Compression = { none: 0, zlib: 1 } as const;
+
+/** Synchronous zlib (RFC 1950) inflate, injected by the host: shared/ has no zlib of its own. */
+export type Inflate = (data: Uint8Array, maxOutput: number) => Uint8Array;
+
+/** Encodes a message as one uncompressed stream frame (meta header + RpcMessage). */
+export function encodeFrame(m: RpcMessage, w: ByteWriter = new ByteWriter(80 + m.params.length)): Uint8Array {
+  w.reset();
+  writeFrame(w, m);
+  return w.finish();
+}
+
+/** Appends one uncompressed frame to w: lets a sender batch many frames into one write. */
+export function writeFrame(w: ByteWriter, m: RpcMessage): void {
+  const start = w.length;
+  w.u32(MAGIC).u32(0).u8(Compression.none).u8(0).u32(FRAME_VERSION);
+  writeMessage(w, m);
+  w.patchU32(start + 4, w.length - start - 4);
+}
+
+/** Wraps an already encoded RpcMessage in a meta header. */
+export function frameBytes(payload: Uint8Array, compress: number = Compression.none): Uint8Array {
+  const w = new ByteWriter(META_HEADER_SIZE + payload.length);
+  w.u32(MAGIC).u32(SIZE_OVERHEAD + payload.length).u8(compress).u8(0).u32(FRAME_VERSION).raw(payload);
+  return w.finish();
+}
+
+export interface FrameParserOptions {
+  /** Largest accepted size field; larger frames are a protocol error. */
+  maxFrameSize?: number;
+  /** Needed to accept compress=1 frames (Python and Java peers send them). */
+  inflate?: Inflate;
+}
+
+/**
+ * Reassembles meta frames from a byte stream whose chunk boundaries mean nothing: TCP reads
+ * and WebSocket messages alike (tce.js sends header and body as two WS messages). Returns
+ * the RpcMessage payloads of every complete frame; throws WireError on a corrupt stream,
+ * after which the connection must be closed.
+ */
+export class FrameParser {
+  private pending: Uint8Array | null = null;
+  private readonly maxFrameSize: number;
+  private readonly inflate: Inflate | undefined;
+
+  constructor(options: FrameParserOptions = {}) {
+    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
+    this.inflate = options.inflate;
+  }
+
+  /** Bytes held for an incomplete frame. */
+  get buffered(): number {
+    return this.pending?.length ?? 0;
+  }
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    let data = chunk;
+    if (this.pending) {
+      const joined = new Uint8Array(this.pending.length + chunk.length);
+      joined.set(this.pending);
+      joined.set(chunk, this.pending.length);
+      data = joined;
+      this.pending = null;
+    }
+    const payloads: Uint8Array[] = [];
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    let at = 0;
+    while (data.length - at >= 8) {
+      const magic = view.getUint32(at);
+      if (magic !== MAGIC) {
+        throw new WireError('bad-magic', `bad frame magic 0x${magic.toString(16).padStart(8, '0')} at stream offset ${at}`);
+      }
+      const size = view.getUint32(at + 4);
+      if (size > this.maxFrameSize) {
+        throw new WireError('frame-too-large', `frame size ${size} exceeds the limit of ${this.maxFrameSize} bytes`);
+      }
+      if (size < SIZE_OVERHEAD) throw new WireError('frame-too-small', `frame size ${size} is below the 10-byte minimum`);
+      if (data.length - at < size + 4) break;
+      const compress = data[at + 8]!;
+      const body = data.subarray(at + META_HEADER_SIZE, at + 4 + size);
+      payloads.push(compress === Compression.none ? body : this.decompress(compress, body));
+      at += size + 4;
+    }
+    if (at < data.length) this.pending = data.slice(at);
+    return payloads;
+  }
+
+  private decompress(compress: number, body: Uint8Array): Uint8Array {
+    if (compress !== Compression.zlib || !this.inflate) {
+      throw new WireError('unsupported-compression', `unsupported frame compression ${compress}`);
+    }
+    try {
+      // zlib stops at its end-of-stream marker, so Java's zero padding after it is ignored.
+      return this.inflate(body, this.maxFrameSize);
+    } catch (e) {
+      throw new WireError('inflate-failed', `zlib frame failed to inflate: ${(e as Error).message}`);
+    }
+  }
+}

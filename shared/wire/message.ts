@@ -1,0 +1,126 @@
+import { ByteReader, ByteWriter } from './bytes.js';
+
+/** calltype bit flags (spec §1.4). Receivers test bits, never compare whole values. */
+export const CallType = {
+  CALL: 0x01,
+  RETURN: 0x02,
+  TWOWAY: 0x10,
+  ONEWAY: 0x20,
+  ASYNC: 0x40,
+} as const;
+
+/** What we send (spec §0): plain two-way 0x01, async 0x41, one-way 0x21, returns 0x02. */
+export const SendCallType = {
+  twoway: CallType.CALL,
+  async: CallType.CALL | CallType.ASYNC,
+  oneway: CallType.CALL | CallType.ONEWAY,
+  return: CallType.RETURN,
+} as const;
+
+export const MSGTYPE_RPC = 1;
+/** call_id bit 15: "forwarded by a gateway" (spec §1.3, §7.3). */
+export const CALL_ID_FORWARDED = 0x8000;
+
+/** Reserved extra keys (spec §1.6). */
+export const ExtraKey = {
+  userId: '__user_id__',
+  mqReturn: '__mq_return__',
+  token: '__token__',
+  deviceId: '__device_id__',
+  lingerTime: '__linger_time__',
+} as const;
+
+export type Extra = Record<string, string>;
+
+/** An RpcMessage (spec §1.3): the 17-byte header, the extra map and the raw parameter stream. */
+export interface RpcMessage {
+  type: number;
+  sequence: number;
+  calltype: number;
+  ifidx: number;
+  opidx: number;
+  errcode: number;
+  paramsize: number;
+  callId: number;
+  extra: Extra;
+  /** CALL: the serialized parameters; RETURN: the serialized value (empty for void and errors). */
+  params: Uint8Array;
+}
+
+export const HEADER_SIZE = 17;
+export const MIN_MESSAGE_SIZE = HEADER_SIZE + 4;
+
+export const isCall = (m: RpcMessage): boolean => (m.calltype & CallType.CALL) !== 0;
+export const isReturn = (m: RpcMessage): boolean => (m.calltype & CallType.RETURN) !== 0;
+export const isOneway = (m: RpcMessage): boolean => (m.calltype & CallType.ONEWAY) !== 0;
+
+const EMPTY = new Uint8Array(0);
+
+/** A message with defaults for everything not given. */
+export function rpcMessage(fields: Partial<RpcMessage>): RpcMessage {
+  return {
+    type: MSGTYPE_RPC,
+    sequence: 0,
+    calltype: CallType.CALL,
+    ifidx: 0,
+    opidx: 0,
+    errcode: 0,
+    paramsize: 0,
+    callId: 0,
+    extra: {},
+    params: EMPTY,
+    ...fields,
+  };
+}
+
+export function writeExtra(w: ByteWriter, extra: Extra): void {
+  const countAt = w.length;
+  w.u32(0);
+  let count = 0;
+  for (const key in extra) {
+    w.string(key).string(extra[key]!);
+    count++;
+  }
+  w.patchU32(countAt, count);
+}
+
+export function readExtra(r: ByteReader): Extra {
+  const n = r.count(8, 'extra count');
+  const extra: Extra = {};
+  for (let i = 0; i < n; i++) {
+    const key = r.string();
+    extra[key] = r.string();
+  }
+  return extra;
+}
+
+/** Writes a whole RpcMessage into w (no meta header). */
+export function writeMessage(w: ByteWriter, m: RpcMessage): void {
+  w.u8(m.type).u32(m.sequence >>> 0).u8(m.calltype).u16(m.ifidx).u16(m.opidx).u32(m.errcode >>> 0).u8(m.paramsize).u16(m.callId);
+  writeExtra(w, m.extra);
+  w.raw(m.params);
+}
+
+export function encodeMessage(m: RpcMessage): Uint8Array {
+  const w = new ByteWriter(64 + m.params.length);
+  writeMessage(w, m);
+  return w.finish();
+}
+
+/**
+ * Decodes an RpcMessage. `params` is a view into `bytes` (no copy): callers that keep it
+ * beyond the life of the buffer must copy. Field order is the table's, not tce.js's (§1.3).
+ */
+export function decodeMessage(bytes: Uint8Array): RpcMessage {
+  const r = new ByteReader(bytes);
+  const type = r.u8();
+  const sequence = r.u32();
+  const calltype = r.u8();
+  const ifidx = r.u16();
+  const opidx = r.u16();
+  const errcode = r.i32();
+  const paramsize = r.u8();
+  const callId = r.u16();
+  const extra = readExtra(r);
+  return { type, sequence, calltype, ifidx, opidx, errcode, paramsize, callId, extra, params: r.rest() };
+}
