@@ -1,0 +1,86 @@
+import type { RpcMessage } from '../wire/message.js';
+
+/**
+ * What the RPC core needs from a transport. Transports (electron/transports/) implement these;
+ * the core (shared/rpc/) never imports a transport.
+ */
+
+export type StreamTransportKind = 'tcp' | 'tls' | 'ws' | 'wss';
+
+export type CloseReason =
+  /** close() was called on this side. */
+  | { kind: 'local'; message: string }
+  /** The peer closed or the network dropped the connection. */
+  | { kind: 'remote'; message: string }
+  /** The peer sent bytes that are not TCE (bad magic, oversized frame, undecodable message). */
+  | { kind: 'protocol'; message: string }
+  /** Writes backed up past the connection's limit: the peer is too slow or dead. */
+  | { kind: 'overflow'; message: string };
+
+export interface ConnectionEvents {
+  /** One decoded message, with the RpcMessage bytes it was decoded from (after inflate). */
+  message(message: RpcMessage, raw: Uint8Array): void;
+  /** Called exactly once. */
+  close(reason: CloseReason): void;
+}
+
+/** A duplex path to one peer: an accepted or dialled TCP, TLS or WebSocket connection. */
+export interface MessageConnection {
+  readonly id: number;
+  readonly transport: StreamTransportKind;
+  /** `tcp://127.0.0.1:54321` and the like, for logs and the console. */
+  readonly remote: string;
+  readonly isOpen: boolean;
+  /** Queues the message for writing (writes are batched per event-loop turn); false if closed. */
+  send(message: RpcMessage): boolean;
+  close(reason?: string): void;
+  /** Sets the one consumer of this connection's events; messages arriving before are held. */
+  listen(events: ConnectionEvents): void;
+}
+
+/** A Qpid node, mapped to AMQP 0-9-1 as spec §8 says. */
+export interface MqAddress {
+  /** Queue or exchange name. */
+  name: string;
+  type: 'queue' | 'topic';
+  durable: boolean;
+  /** Who declares the node: `always` = both sides, `never` = passive check. */
+  create: 'always' | 'sender' | 'receiver' | 'never';
+  /** Routing / binding key; empty for TCE's addresses. */
+  subject: string;
+}
+
+export type BrokerKind = 'amqp' | 'memory';
+
+export type BrokerState =
+  | { state: 'connecting' }
+  | { state: 'open' }
+  | { state: 'reconnecting'; attempt: number; lastError: string }
+  | { state: 'closed'; reason: string };
+
+/** Sends to one queue or topic. */
+export interface MqWriter {
+  readonly address: MqAddress;
+  /** Publishes one RpcMessage as the body; false when the broker is unreachable right now. */
+  send(message: RpcMessage): boolean;
+}
+
+/** Consumes one queue (competing with other readers) or a private subscription to a topic. */
+export interface MqReader {
+  readonly address: MqAddress;
+  /** Sets the consumer; every delivered, decodable message reaches it once. */
+  listen(onMessage: (message: RpcMessage, raw: Uint8Array) => void): void;
+  close(): Promise<void>;
+}
+
+/** A message broker: RabbitMQ via amqplib, or the in-memory one used by the sandbox. */
+export interface Broker {
+  readonly kind: BrokerKind;
+  /** Human description for logs and the UI, e.g. `amqp://127.0.0.1:5672` or `in-memory (no RabbitMQ)`. */
+  readonly description: string;
+  readonly state: BrokerState;
+  onStateChange(listener: (state: BrokerState) => void): () => void;
+  openWriter(address: MqAddress): Promise<MqWriter>;
+  openReader(address: MqAddress): Promise<MqReader>;
+  close(): Promise<void>;
+}
