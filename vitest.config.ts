@@ -2,14 +2,32 @@ import { defineConfig } from 'vitest/config';
 
 // `source` makes `tce-console/runtime` resolve to the TypeScript sources inside this repository.
 const conditions = ['source', 'import', 'module', 'node', 'default'];
+const resolve = { conditions };
+const ssr = { resolve: { conditions, externalConditions: conditions } };
 
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  resolve,
+  ssr,
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      {
+        resolve,
+        ssr,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, pool: 'forks' },
+      },
+      {
+        resolve,
+        ssr,
+        // Integration tests share one RabbitMQ (some restart it) and real ports: one file at a time.
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
