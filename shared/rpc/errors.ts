@@ -36,6 +36,11 @@ const DESCRIPTIONS: Record<number, string> = {
   106: 'the token is invalid',
 };
 
+/** A human description of a code, e.g. for 4 "the server has no servant for this interface or operation". */
+export function errorDescription(code: number): string {
+  return DESCRIPTIONS[code] ?? `error ${code}`;
+}
+
 export function errorCodeName(code: number): string {
   for (const [name, value] of Object.entries(ErrorCode)) if (value === code) return `RPCERROR_${name}`;
   return `RPCERROR_${code}`;
@@ -51,7 +56,7 @@ export class RpcError extends Error {
     reason?: string,
     options?: { cause?: unknown },
   ) {
-    super(reason ?? DESCRIPTIONS[code] ?? `error ${code}`, options);
+    super(reason ?? errorDescription(code), options);
     this.codeName = errorCodeName(code);
   }
 }

@@ -29,14 +29,23 @@ export interface ServantOperation {
   /** `module.Interface.operation`, for logs and the console feed. */
   name: string;
   handler: OperationHandler;
+  /**
+   * Whether the operation has a non-void result: sets the RETURN's informational paramsize
+   * (1 or 0, spec §1.3). Undefined = judged by whether the handler wrote any result bytes.
+   */
+  returnsValue?: boolean;
+}
+
+export interface OperationOptions {
+  returnsValue?: boolean;
 }
 
 /** Collects the operations a servant serves, keyed by (ifidx, opidx). */
 export class OperationTable {
   private readonly byKey = new Map<number, ServantOperation>();
 
-  add(ifidx: number, opidx: number, name: string, handler: OperationHandler): void {
-    this.byKey.set(ifidx * 0x10000 + opidx, { ifidx, opidx, name, handler });
+  add(ifidx: number, opidx: number, name: string, handler: OperationHandler, options: OperationOptions = {}): void {
+    this.byKey.set(ifidx * 0x10000 + opidx, { ifidx, opidx, name, handler, returnsValue: options.returnsValue });
   }
 
   get(ifidx: number, opidx: number): ServantOperation | undefined {

@@ -1,0 +1,207 @@
+import { CallType, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, type Extra, type RpcMessage } from '../wire/message.js';
+import { errorReturn, type Adapter } from './adapter.js';
+import type { CallTarget, OutgoingCall } from './call.js';
+import type { CloseReason, MessageConnection } from './connection.js';
+import { ErrorCode, RpcError } from './errors.js';
+import { Listeners } from './listeners.js';
+import { PendingCalls, type PendingCallsOptions } from './pending.js';
+import type { CallContext, CallerConnection } from './servant.js';
+
+/** One message crossing a peer, for the console's live feed and the gateway. */
+export interface TrafficEvent {
+  direction: 'in' | 'out';
+  message: RpcMessage;
+  /** The RpcMessage bytes (no meta header, inflated if the frame was compressed). */
+  raw: Uint8Array;
+  peer: RpcPeer;
+}
+
+export type TrafficListener = (event: TrafficEvent) => void;
+
+/** Default bound on calls a peer's servants may be running at once. */
+export const DEFAULT_MAX_DISPATCHING = 10_000;
+
+export interface RpcPeerOptions extends Omit<PendingCallsOptions, 'description'> {
+  /** Serves CALLs that arrive on this connection: a server's, or a client's for pushes (§6.4). */
+  adapter?: Adapter;
+  /** The connection's user id (spec §7.4); servers assign one per accepted connection. */
+  userId?: string;
+  /** Extra merged into the first message sent (`__token__`, `__device_id__`, spec §3.1). */
+  hello?: Extra;
+  /** Servant calls that may run at once; a peer that exceeds it is disconnected. Default 10 000. */
+  maxDispatching?: number;
+  /** Told when setUserId changes the id (servers index connections by it). */
+  onUserIdChange?: (peer: RpcPeer, previous: string | undefined) => void;
+}
+
+/**
+ * One end of a TCE connection: matches RETURNs to calls, serves CALLs with its adapter (both
+ * directions over one connection, spec §6.4), and reports every message to traffic listeners.
+ * A peer is a CallTarget, so any generated proxy can be built on it: `new ITerminalProxy(peer)`.
+ */
+export class RpcPeer implements CallTarget, CallerConnection {
+  readonly connection: MessageConnection;
+  readonly adapter: Adapter | undefined;
+  /** Resolves once, when the connection has closed. */
+  readonly closed: Promise<CloseReason>;
+  private readonly pending: PendingCalls;
+  private readonly maxDispatching: number;
+  private readonly onUserIdChange: RpcPeerOptions['onUserIdChange'];
+  private readonly traffic = new Listeners<TrafficEvent>();
+  private currentUserId: string | undefined;
+  private hello: Extra | undefined;
+  private dispatching = 0;
+  private closeReason: CloseReason | undefined;
+
+  constructor(connection: MessageConnection, options: RpcPeerOptions = {}) {
+    this.connection = connection;
+    this.adapter = options.adapter;
+    this.currentUserId = options.userId;
+    this.hello = options.hello && Object.keys(options.hello).length > 0 ? options.hello : undefined;
+    this.maxDispatching = options.maxDispatching ?? DEFAULT_MAX_DISPATCHING;
+    this.onUserIdChange = options.onUserIdChange;
+    this.pending = new PendingCalls({ timeout: options.timeout, maxInFlight: options.maxInFlight, description: connection.remote });
+    let markClosed!: (reason: CloseReason) => void;
+    this.closed = new Promise((resolve) => (markClosed = resolve));
+    connection.listen({
+      message: (message, raw) => this.receive(message, raw),
+      close: (reason) => {
+        this.closeReason = reason;
+        this.pending.failAll(ErrorCode.CONNECTION_LOST, `connection closed (${reason.kind}): ${reason.message}`);
+        markClosed(reason);
+      },
+    });
+  }
+
+  get id(): number {
+    return this.connection.id;
+  }
+
+  get description(): string {
+    return this.connection.remote;
+  }
+
+  get isOpen(): boolean {
+    return this.connection.isOpen;
+  }
+
+  /** Why the connection closed; undefined while it is open. */
+  get closedBecause(): CloseReason | undefined {
+    return this.closeReason;
+  }
+
+  get userId(): string | undefined {
+    return this.currentUserId;
+  }
+
+  /** Sets the connection's user id, e.g. from `__token__` when ids are not assigned (spec §7.4). */
+  setUserId(userId: string | undefined): void {
+    const previous = this.currentUserId;
+    if (previous === userId) return;
+    this.currentUserId = userId;
+    this.onUserIdChange?.(this, previous);
+  }
+
+  /** Calls awaiting a reply. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  call(call: OutgoingCall): Promise<RpcMessage> {
+    if (call.mode === 'oneway') return Promise.reject(new RpcError(ErrorCode.SENDFAILED, 'a one-way call goes through send(), not call()'));
+    if (!this.connection.isOpen) return Promise.reject(this.notOpen());
+    let sequence: number;
+    let reply: Promise<RpcMessage>;
+    try {
+      ({ sequence, reply } = this.pending.open(call.timeout, call.ifidx, call.opidx));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const calltype = call.mode === 'async' ? SendCallType.async : SendCallType.twoway;
+    if (!this.sendMessage(callMessage(call, sequence, calltype))) this.pending.fail(sequence, this.notOpen());
+    return reply;
+  }
+
+  send(call: OutgoingCall): void {
+    if (!this.connection.isOpen) throw this.notOpen();
+    if (!this.sendMessage(callMessage(call, this.pending.nextSequence(), SendCallType.oneway))) throw this.notOpen();
+  }
+
+  /** Sends any message as it is (gateways, raw tools); false when the connection is closed. */
+  sendMessage(message: RpcMessage): boolean {
+    let out = message;
+    if (this.hello) {
+      out = { ...message, extra: { ...this.hello, ...message.extra } };
+      this.hello = undefined;
+    }
+    if (!this.connection.send(out)) return false;
+    if (this.traffic.size > 0) this.traffic.emit({ direction: 'out', message: out, raw: encodeMessage(out), peer: this });
+    return true;
+  }
+
+  /** Listens to every message sent and received; costs nothing while nobody listens. */
+  onTraffic(listener: TrafficListener): () => void {
+    return this.traffic.add(listener);
+  }
+
+  close(reason = 'closed by this side'): void {
+    this.connection.close(reason);
+  }
+
+  private notOpen(): RpcError {
+    const why = this.closeReason ? `${this.closeReason.kind}: ${this.closeReason.message}` : 'not open';
+    return new RpcError(ErrorCode.CONNECTION_LOST, `${this.connection.remote}: connection closed (${why})`);
+  }
+
+  private receive(message: RpcMessage, raw: Uint8Array): void {
+    if (this.traffic.size > 0) this.traffic.emit({ direction: 'in', message, raw, peer: this });
+    if ((message.calltype & CallType.CALL) !== 0) this.serve(message);
+    else if ((message.calltype & CallType.RETURN) !== 0) this.pending.settle(message);
+  }
+
+  private serve(call: RpcMessage): void {
+    const respond = (reply: RpcMessage): void => {
+      this.sendMessage(reply);
+    };
+    if (!this.adapter) {
+      if ((call.calltype & CallType.ONEWAY) === 0) respond(errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
+      return;
+    }
+    // On a connection with its own user id that id wins: a client must not pick its identity.
+    const userId = this.currentUserId ?? call.extra[ExtraKey.userId];
+    const running = this.adapter.dispatch(call, this, userId, respond);
+    if (!running) return;
+    if (++this.dispatching > this.maxDispatching) {
+      this.close(`the peer exceeded ${this.maxDispatching} concurrent calls`);
+    }
+    void running.then(() => {
+      this.dispatching--;
+    });
+  }
+}
+
+function callMessage(call: OutgoingCall, sequence: number, calltype: number): RpcMessage {
+  return {
+    type: MSGTYPE_RPC,
+    sequence,
+    calltype,
+    ifidx: call.ifidx,
+    opidx: call.opidx,
+    errcode: 0,
+    paramsize: call.paramsize,
+    callId: 0,
+    extra: call.extra ?? {},
+    params: call.params,
+  };
+}
+
+/**
+ * The caller of a call as a CallTarget, for calls back over the same connection (spec §6.4):
+ * `new ITerminalProxy(callerTarget(ctx)).onMessageOneway('hi')`. Throws when the call came
+ * over a path that cannot carry calls back (a message queue: use `__user_id__` there).
+ */
+export function callerTarget(ctx: CallContext): CallTarget {
+  const caller = ctx.connection;
+  if (caller instanceof RpcPeer) return caller;
+  throw new RpcError(ErrorCode.SENDFAILED, `cannot call back ${caller.description}: it is not a duplex connection`);
+}
