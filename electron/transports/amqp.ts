@@ -1,0 +1,469 @@
+import { connect, type Channel, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
+import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
+import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
+import { BrokerStateEmitter, describeNode } from './broker-state.js';
+
+/**
+ * RabbitMQ transport (spec §3.4, §8) over amqplib with its built-in connection recovery.
+ *
+ * - One connection; one channel per reader and per writer, so a channel error (publishing to an
+ *   exchange someone deleted, a passive check failing) hits only that endpoint.
+ * - After a reconnect every endpoint opens a new channel, declares its node again and, for
+ *   readers, consumes again: the same MqReader/MqWriter objects keep working. A topic reader
+ *   gets a new private queue, so topic messages published during the outage are lost (Qpid's
+ *   unreliable link, as in the original).
+ * - While the connection is down, `send` returns false (the caller fails the call with
+ *   SENDFAILED); nothing is queued for later, because the RPC layer fails pending calls when
+ *   the state turns `reconnecting`, and replaying them afterwards would only produce orphans.
+ */
+
+export interface AmqpBrokerOptions {
+  /** `connection_name` client property: RabbitMQ shows it, tests close connections by it. Default `tce-console`. */
+  connectionName?: string;
+  /** Heartbeat in seconds, 0 = none; `?heartbeat=N` in the URL wins. Default 10. */
+  heartbeatSeconds?: number;
+  /** Deliveries in flight per reader (basic.qos). Default 4000, Python's receiver capacity. */
+  prefetch?: number;
+  /** Messages a writer holds while its channel is backed up; past this `send` returns false. Default 10 000. */
+  maxBufferedMessages?: number;
+  /** Socket connect timeout. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff: starts at initialDelayMs, doubles up to maxDelayMs; maxAttempts then `closed`. */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+  /** Where warnings go (dropped messages, channel errors, reconnects). Default console.warn. */
+  log?: (message: string) => void;
+}
+
+type Settings = Required<Omit<AmqpBrokerOptions, 'reconnect'>>;
+
+/** Connects to RabbitMQ; rejects with RpcError CONNECT_UNREACHABLE / CONNECT_REJECT if the first attempt fails. */
+export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}): Promise<Broker> {
+  const parsed = parseAmqpUrl(url);
+  const settings: Settings = {
+    connectionName: options.connectionName ?? 'tce-console',
+    heartbeatSeconds: parsed.heartbeat ?? options.heartbeatSeconds ?? 10,
+    prefetch: options.prefetch ?? 4000,
+    maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    log: options.log ?? ((message) => console.warn(`[amqp] ${message}`)),
+  };
+  const recovering = await connect(
+    {
+      protocol: parsed.protocol,
+      hostname: parsed.hostname,
+      port: parsed.port,
+      username: parsed.username,
+      password: parsed.password,
+      vhost: encodeURIComponent(parsed.vhost), // amqplib unescapes it
+      heartbeat: settings.heartbeatSeconds,
+    },
+    {
+      noDelay: true, // without it every request/reply pays Nagle + delayed ACK (~40 ms)
+      timeout: settings.connectTimeoutMs,
+      clientProperties: { connection_name: settings.connectionName },
+      recovery: {
+        initialMaxRetries: 0, // the first attempt fails fast with a clear error
+        maxRetries: options.reconnect?.maxAttempts ?? Infinity,
+        initialDelay: options.reconnect?.initialDelayMs ?? 200,
+        maxDelay: options.reconnect?.maxDelayMs ?? 5_000,
+        waitForConnect: false,
+      },
+    },
+  );
+  const broker = new AmqpBroker(parsed, recovering, settings);
+  try {
+    await recovering.waitForConnect();
+  } catch (err) {
+    throw connectError(parsed, err);
+  }
+  return broker;
+}
+
+function connectError(url: AmqpUrl, err: unknown): RpcError {
+  const reason = errorReason(err);
+  // Socket errors carry a string code (ECONNREFUSED, ENOTFOUND…); AMQP refusals a numeric reply code.
+  const unreachable = err instanceof Error && (typeof (err as { code?: unknown }).code === 'string' || /ETIMEDOUT/.test(err.message));
+  return unreachable
+    ? new RpcError(ErrorCode.CONNECT_UNREACHABLE, `cannot reach RabbitMQ at ${hostPort(url)}: ${reason}`, { cause: err })
+    : new RpcError(ErrorCode.CONNECT_REJECT, `RabbitMQ at ${hostPort(url)} refused the connection: ${reason}`, { cause: err });
+}
+
+/** The useful part of an amqplib or socket error: `ECONNREFUSED`, `NOT_FOUND - no queue 'x' in vhost '/'`. */
+export function errorReason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return /with message "(.*)"/.exec(err.message)?.[1] ?? err.message;
+}
+
+class AmqpBroker implements Broker {
+  readonly kind = 'amqp';
+  readonly description: string;
+  /** The live connection; null while reconnecting or closed. */
+  model: ChannelModel | null = null;
+  private readonly endpoints = new Set<AmqpEndpoint>();
+  private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (m) => this.settings.log(m));
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    url: AmqpUrl,
+    private readonly recovering: RecoveringChannelModel,
+    readonly settings: Settings,
+  ) {
+    this.description = describeAmqpUrl(url);
+    recovering.on('connect', (model: ChannelModel) => void this.onConnect(model));
+    recovering.on('disconnect', () => {
+      this.model = null;
+      for (const endpoint of this.endpoints) endpoint.detach();
+    });
+    recovering.on('reconnect-scheduled', ({ attempt, error }: { attempt: number; error: Error }) => {
+      if (this.states.current.state !== 'connecting') this.setState({ state: 'reconnecting', attempt, lastError: errorReason(error) });
+    });
+    recovering.on('reconnect-failed', (error: Error) => {
+      if (this.states.current.state !== 'connecting') void (this.closing ??= this.shutdown(`gave up reconnecting: ${errorReason(error)}`));
+    });
+    recovering.on('error', (error: Error) => this.log(`connection error: ${errorReason(error)}`));
+    recovering.on('blocked', (reason: string) => this.log(`RabbitMQ blocked publishing: ${reason}`));
+    recovering.on('unblocked', () => this.log('RabbitMQ unblocked publishing'));
+  }
+
+  get state(): BrokerState {
+    return this.states.current;
+  }
+
+  onStateChange(listener: (state: BrokerState) => void): () => void {
+    return this.states.subscribe(listener);
+  }
+
+  log(message: string): void {
+    this.settings.log(`${this.description}: ${message}`);
+  }
+
+  private setState(state: BrokerState): void {
+    if (state.state === 'reconnecting') this.log(`connection lost, reconnect attempt ${state.attempt} (${state.lastError})`);
+    this.states.set(state);
+  }
+
+  /** (Re)connected: re-attach every endpoint, then report `open`. */
+  private async onConnect(model: ChannelModel): Promise<void> {
+    this.model = model;
+    const reattached = [...this.endpoints].map((endpoint) =>
+      endpoint.attach(model).catch((err: unknown) => {
+        this.log(`${endpoint.label}: cannot re-open after reconnect: ${errorReason(err)}`);
+        endpoint.retryLater();
+      }),
+    );
+    await Promise.all(reattached);
+    if (this.model === model && !this.closing) {
+      if (this.states.current.state !== 'connecting') this.log('connection re-established');
+      this.setState({ state: 'open' });
+    }
+  }
+
+  openWriter(address: MqAddress): Promise<MqWriter> {
+    return this.open(new AmqpWriter(this, address));
+  }
+
+  openReader(address: MqAddress): Promise<MqReader> {
+    return this.open(new AmqpReader(this, address));
+  }
+
+  private async open<E extends AmqpEndpoint>(endpoint: E): Promise<E> {
+    const model = this.model;
+    if (this.closing) throw new Error(`cannot open ${endpoint.label}: the RabbitMQ connection ${this.description} is closed`);
+    if (!model) {
+      const state = this.states.current;
+      const why = state.state === 'reconnecting' ? `reconnecting (attempt ${state.attempt}: ${state.lastError})` : state.state;
+      throw new Error(`cannot open ${endpoint.label}: RabbitMQ ${this.description} is not connected, ${why}`);
+    }
+    this.endpoints.add(endpoint);
+    try {
+      await endpoint.attach(model);
+    } catch (err) {
+      this.endpoints.delete(endpoint);
+      endpoint.dispose();
+      throw new Error(`cannot open ${endpoint.label} on ${this.description}: ${errorReason(err)}`, { cause: err });
+    }
+    return endpoint;
+  }
+
+  forget(endpoint: AmqpEndpoint): void {
+    this.endpoints.delete(endpoint);
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown('closed by the application'));
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    this.model = null;
+    for (const endpoint of this.endpoints) endpoint.dispose();
+    this.endpoints.clear();
+    // Closing the connection closes every channel; unacked deliveries go back to their queues.
+    await this.recovering.close().catch((err: unknown) => this.log(`error while closing: ${errorReason(err)}`));
+    this.states.set({ state: 'closed', reason });
+  }
+}
+
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * A reader or writer: owns one channel at a time. `attach` opens a channel on a connection and
+ * sets it up; a channel lost while the connection lives (channel error, queue deleted) is
+ * retried with backoff, a lost connection is handled by the broker re-attaching everything.
+ */
+abstract class AmqpEndpoint {
+  protected channel: Channel | null = null;
+  protected closed = false;
+  private epoch = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelay = RETRY_FIRST_MS;
+  readonly label: string;
+
+  constructor(
+    protected readonly broker: AmqpBroker,
+    readonly address: MqAddress,
+    role: 'reader' | 'writer',
+  ) {
+    this.label = `${role} for ${describeNode(address)}`;
+  }
+
+  /** Declares the node (and subscribes, for readers) on a fresh channel. */
+  protected abstract setup(channel: Channel): Promise<void>;
+  /** A channel of this endpoint closed (the current one or a superseded one): forget its state. */
+  protected abstract channelClosed(channel: Channel): void;
+
+  async attach(model: ChannelModel): Promise<void> {
+    const epoch = ++this.epoch;
+    clearTimeout(this.retryTimer);
+    const channel = await model.createChannel();
+    let lost = false;
+    channel.on('error', (err: Error) => {
+      // Errors during setup reach the caller through the failed operation; later ones are logged here.
+      if (this.channel === channel) this.broker.log(`${this.label}: channel closed by RabbitMQ: ${errorReason(err)}`);
+    });
+    channel.on('close', () => {
+      lost = true;
+      this.channelClosed(channel);
+      if (this.channel !== channel) return;
+      this.channel = null;
+      this.retryLater();
+    });
+    try {
+      await this.setup(channel);
+      if (lost) throw new Error('the channel closed during setup');
+    } catch (err) {
+      closeQuietly(channel);
+      throw err;
+    }
+    if (epoch !== this.epoch || this.closed || this.broker.model !== model) {
+      closeQuietly(channel); // superseded by a newer attach, a close or a reconnect
+      return;
+    }
+    this.channel = channel;
+    this.retryDelay = RETRY_FIRST_MS;
+  }
+
+  /** Re-attaches after a delay if the connection is up; a reconnect re-attaches anyway. */
+  retryLater(): void {
+    if (this.closed) return;
+    clearTimeout(this.retryTimer);
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      const model = this.broker.model;
+      if (this.closed || this.channel || !model) return;
+      this.attach(model).catch((err: unknown) => {
+        this.broker.log(`${this.label}: cannot re-open: ${errorReason(err)}; retrying in ${this.retryDelay / 1000} s`);
+        this.retryLater();
+      });
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** The connection dropped; its channels are gone. */
+  detach(): void {
+    const channel = this.channel;
+    if (!channel) return;
+    this.channelClosed(channel);
+    this.channel = null;
+  }
+
+  /** Stops for good (broker closing or the endpoint closed). */
+  dispose(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.detach();
+  }
+
+  /** Declares the node or checks it exists, depending on `create` and which side we are (spec §8). */
+  protected async declareNode(channel: Channel, side: 'sender' | 'receiver'): Promise<void> {
+    const { name, type, durable, create } = this.address;
+    const declare = create === 'always' || create === side;
+    if (type === 'queue') {
+      if (declare) await channel.assertQueue(name, { durable, exclusive: false, autoDelete: false });
+      else await channel.checkQueue(name);
+    } else if (declare) {
+      await channel.assertExchange(name, 'topic', { durable, autoDelete: false });
+    } else {
+      await channel.checkExchange(name);
+    }
+  }
+}
+
+function closeQuietly(channel: Channel): void {
+  channel.close().catch(() => undefined);
+}
+
+/** Non-persistent, no properties: the body is the RpcMessage, as Python's qpid sender does. */
+const PUBLISH_OPTIONS = { deliveryMode: 1 } as const;
+
+class AmqpWriter extends AmqpEndpoint implements MqWriter {
+  /** Messages waiting for the channel's 'drain' (bounded by maxBufferedMessages). */
+  private backlog: Buffer[] = [];
+  private backlogHead = 0;
+  private blocked = false;
+  private readonly exchange: string;
+  private readonly routingKey: string;
+
+  constructor(broker: AmqpBroker, address: MqAddress) {
+    super(broker, address, 'writer');
+    // Queue: default exchange, routing key = queue name. Topic: the exchange, routing key = subject.
+    this.exchange = address.type === 'queue' ? '' : address.name;
+    this.routingKey = address.type === 'queue' ? address.name : address.subject;
+  }
+
+  protected async setup(channel: Channel): Promise<void> {
+    await this.declareNode(channel, 'sender');
+    channel.on('drain', () => {
+      if (channel === this.channel) this.flush(channel);
+    });
+  }
+
+  protected channelClosed(channel: Channel): void {
+    if (channel !== this.channel) return;
+    const dropped = this.backlog.length - this.backlogHead;
+    if (dropped > 0) this.broker.log(`${this.label}: ${dropped} unsent message(s) dropped with the lost channel`);
+    this.backlog = [];
+    this.backlogHead = 0;
+    this.blocked = false;
+  }
+
+  send(message: RpcMessage): boolean {
+    const channel = this.channel;
+    if (!channel) return false;
+    const bytes = encodeMessage(message);
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.blocked) {
+      if (this.backlog.length - this.backlogHead >= this.broker.settings.maxBufferedMessages) return false;
+      this.backlog.push(body);
+      return true;
+    }
+    return this.publish(channel, body);
+  }
+
+  /** amqplib has taken the message either way; false from it means "stop until 'drain'". */
+  private publish(channel: Channel, body: Buffer): boolean {
+    try {
+      if (!channel.publish(this.exchange, this.routingKey, body, PUBLISH_OPTIONS)) this.blocked = true;
+      return true;
+    } catch (err) {
+      this.broker.log(`${this.label}: publish failed: ${errorReason(err)}`);
+      return false;
+    }
+  }
+
+  private flush(channel: Channel): void {
+    this.blocked = false;
+    while (!this.blocked && this.backlogHead < this.backlog.length) {
+      const body = this.backlog[this.backlogHead]!;
+      this.backlogHead++;
+      if (!this.publish(channel, body)) break;
+    }
+    if (this.backlogHead === this.backlog.length) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+  }
+}
+
+type OnMessage = (message: RpcMessage, raw: Uint8Array) => void;
+
+class AmqpReader extends AmqpEndpoint implements MqReader {
+  private onMessage: OnMessage | null = null;
+  /** Deliveries before listen(): not acked yet, so bounded by the prefetch and requeued if the channel goes. */
+  private held: { channel: Channel; delivery: ConsumeMessage }[] = [];
+
+  constructor(broker: AmqpBroker, address: MqAddress) {
+    super(broker, address, 'reader');
+  }
+
+  protected async setup(channel: Channel): Promise<void> {
+    await channel.prefetch(this.broker.settings.prefetch);
+    let queue = this.address.name;
+    if (this.address.type === 'topic') {
+      await this.declareNode(channel, 'receiver');
+      // A private subscription: server-named, gone with the channel (spec §8).
+      ({ queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false }));
+      await channel.bindQueue(queue, this.address.name, this.address.subject || '#');
+    } else {
+      await this.declareNode(channel, 'receiver');
+    }
+    await channel.consume(queue, (delivery) => this.onDelivery(channel, delivery));
+  }
+
+  protected channelClosed(channel: Channel): void {
+    // Unacked held deliveries return to the queue with the channel; dispatching them would duplicate.
+    this.held = this.held.filter((h) => h.channel !== channel);
+  }
+
+  listen(onMessage: OnMessage): void {
+    this.onMessage = onMessage;
+    const held = this.held;
+    this.held = [];
+    for (const { channel, delivery } of held) this.deliver(channel, delivery, onMessage);
+  }
+
+  private onDelivery(channel: Channel, delivery: ConsumeMessage | null): void {
+    if (delivery === null) {
+      // basic.cancel from RabbitMQ: the queue was deleted. Start over on a new channel.
+      this.broker.log(`${this.label}: RabbitMQ cancelled the subscription (queue deleted?)`);
+      closeQuietly(channel);
+      return;
+    }
+    if (this.closed) return; // not acked: requeued when the channel closes
+    if (this.onMessage) this.deliver(channel, delivery, this.onMessage);
+    else this.held.push({ channel, delivery });
+  }
+
+  private deliver(channel: Channel, delivery: ConsumeMessage, onMessage: OnMessage): void {
+    // Acknowledged on receipt, like the original (Python acks before dispatching).
+    channel.ack(delivery);
+    // A plain Uint8Array view (no copy), so consumers see the same types as from any transport.
+    const { buffer, byteOffset, byteLength } = delivery.content;
+    const raw = new Uint8Array(buffer, byteOffset, byteLength);
+    let message: RpcMessage;
+    try {
+      message = decodeMessage(raw);
+    } catch (err) {
+      this.broker.log(`${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`);
+      return;
+    }
+    try {
+      onMessage(message, raw);
+    } catch (err) {
+      this.broker.log(`${this.label}: the message handler threw: ${errorReason(err)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const channel = this.channel;
+    this.dispose();
+    this.broker.forget(this);
+    if (channel) await channel.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+import type { BrokerState, MqAddress } from '../../shared/rpc/connection.js';
+
+/** Holds a broker's state and tells subscribers about every change; a throwing listener is logged, not fatal. */
+export class BrokerStateEmitter {
+  private readonly listeners = new Set<(state: BrokerState) => void>();
+
+  constructor(
+    private state: BrokerState,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  get current(): BrokerState {
+    return this.state;
+  }
+
+  subscribe(listener: (state: BrokerState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  set(state: BrokerState): void {
+    if (this.state.state === 'closed') return; // final
+    this.state = state;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(state);
+      } catch (err) {
+        this.log(`a broker state listener threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
+
+/** `queue "mq_server"`, `topic "mq_gateway_broadcast"`, for messages and logs. */
+export function describeNode(address: MqAddress): string {
+  return `${address.type} "${address.name}${address.subject ? `/${address.subject}` : ''}"`;
+}

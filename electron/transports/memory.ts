@@ -1,0 +1,283 @@
+import type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
+import { BrokerStateEmitter, describeNode } from './broker-state.js';
+
+/**
+ * The in-process broker of the sandbox: RabbitMQ's semantics for TCE's two node types (spec §8)
+ * without RabbitMQ. Queues keep messages until a reader takes them (bounded, oldest dropped),
+ * readers of one queue compete round-robin, a topic copies each message into every reader's
+ * private queue. Messages travel as bytes and are delivered on a later event-loop turn, so a
+ * receiver never shares the sender's objects or runs inside the sender's call stack.
+ */
+
+export interface MemoryBrokerOptions {
+  /** Messages a queue holds before the oldest are dropped. Default 10 000. */
+  maxQueueLength?: number;
+  /** Where warnings go (dropped messages). Default console.warn. */
+  log?: (message: string) => void;
+}
+
+export interface MemoryQueueStats {
+  /** The queue's name, or `topic "name" subscription N` for a topic reader's private queue. */
+  name: string;
+  depth: number;
+  readers: number;
+  /** Messages dropped because the queue was full. */
+  dropped: number;
+}
+
+export interface MemoryBroker extends Broker {
+  readonly kind: 'memory';
+  /** Publishes bytes as they are, as a foreign publisher could (fault injection in the sandbox, tests). */
+  publishRaw(address: MqAddress, body: Uint8Array): boolean;
+  stats(): MemoryQueueStats[];
+}
+
+export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
+  return new InMemoryBroker(options.maxQueueLength ?? 10_000, options.log ?? ((message) => console.warn(`[memory-broker] ${message}`)));
+}
+
+/** Messages handed to a queue's readers per event-loop turn, so a deep queue never starves I/O. */
+const DELIVERY_BATCH = 1000;
+
+type OnMessage = (message: RpcMessage, raw: Uint8Array) => void;
+
+class MemQueue {
+  private messages: Uint8Array[] = [];
+  private head = 0;
+  private readonly readers: MemReader[] = [];
+  private nextReader = 0;
+  private scheduled = false;
+  dropped = 0;
+
+  constructor(
+    /** The queue's name, or `topic "name" subscription N`. */
+    readonly name: string,
+    readonly durable: boolean,
+    private readonly broker: InMemoryBroker,
+    /** For log lines. */
+    private readonly label = `queue "${name}"`,
+  ) {}
+
+  get depth(): number {
+    return this.messages.length - this.head;
+  }
+
+  get readerCount(): number {
+    return this.readers.length;
+  }
+
+  push(body: Uint8Array): void {
+    if (this.depth >= this.broker.maxQueueLength) {
+      this.head++;
+      this.dropped++;
+      // 1, 10, 100, … : visible without flooding the log.
+      if (Number.isInteger(Math.log10(this.dropped))) {
+        this.broker.log(`${this.label} is full (${this.broker.maxQueueLength} messages): dropped the oldest, ${this.dropped} so far`);
+      }
+    }
+    this.messages.push(body);
+    this.schedule();
+  }
+
+  addReader(reader: MemReader): void {
+    this.readers.push(reader);
+    this.schedule();
+  }
+
+  removeReader(reader: MemReader): void {
+    const i = this.readers.indexOf(reader);
+    if (i >= 0) this.readers.splice(i, 1);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.readers.length === 0 || this.depth === 0) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    for (let n = 0; n < DELIVERY_BATCH && this.depth > 0 && this.readers.length > 0 && !this.broker.closed; n++) {
+      const reader = this.readers[this.nextReader++ % this.readers.length]!;
+      const body = this.messages[this.head]!;
+      this.head++;
+      reader.deliver(body);
+    }
+    if (this.head > 1024 && this.head * 2 > this.messages.length) {
+      this.messages = this.messages.slice(this.head);
+      this.head = 0;
+    }
+    if (!this.broker.closed) this.schedule();
+  }
+}
+
+interface MemExchange {
+  durable: boolean;
+  /** Private queues of the topic's readers, with their binding keys. */
+  bindings: Map<MemQueue, string>;
+}
+
+class InMemoryBroker implements MemoryBroker {
+  readonly kind = 'memory';
+  readonly description = 'in-memory sandbox broker (not RabbitMQ)';
+  closed = false;
+  private readonly queues = new Map<string, MemQueue>();
+  private readonly exchanges = new Map<string, MemExchange>();
+  private readonly readers = new Set<MemReader>();
+  private readonly states: BrokerStateEmitter;
+  private subscriptions = 0;
+
+  constructor(
+    readonly maxQueueLength: number,
+    private readonly logger: (message: string) => void,
+  ) {
+    this.states = new BrokerStateEmitter({ state: 'open' }, logger);
+  }
+
+  get state(): BrokerState {
+    return this.states.current;
+  }
+
+  onStateChange(listener: (state: BrokerState) => void): () => void {
+    return this.states.subscribe(listener);
+  }
+
+  log(message: string): void {
+    this.logger(message);
+  }
+
+  async openWriter(address: MqAddress): Promise<MqWriter> {
+    this.declareNode(address, 'sender', 'writer');
+    return { address, send: (message) => this.route(address, encodeMessage(message)) };
+  }
+
+  async openReader(address: MqAddress): Promise<MqReader> {
+    this.declareNode(address, 'receiver', 'reader');
+    let queue: MemQueue;
+    if (address.type === 'queue') {
+      queue = this.queues.get(address.name)!;
+    } else {
+      const name = `topic "${address.name}" subscription ${++this.subscriptions}`;
+      queue = new MemQueue(name, false, this, name);
+      this.exchanges.get(address.name)!.bindings.set(queue, address.subject || '#');
+    }
+    const reader = new MemReader(this, address, queue);
+    this.readers.add(reader);
+    return reader;
+  }
+
+  publishRaw(address: MqAddress, body: Uint8Array): boolean {
+    return this.route(address, body.slice());
+  }
+
+  /** Takes ownership of body. */
+  private route(address: MqAddress, body: Uint8Array): boolean {
+    if (this.closed) return false;
+    if (address.type === 'queue') {
+      // Like RabbitMQ's default exchange: a message for a queue that does not exist is dropped.
+      this.queues.get(address.name)?.push(body);
+    } else {
+      for (const [queue, key] of this.exchanges.get(address.name)?.bindings ?? []) {
+        if (topicMatches(key, address.subject)) queue.push(body.slice());
+      }
+    }
+    return true;
+  }
+
+  unsubscribe(reader: MemReader): void {
+    this.readers.delete(reader);
+    if (reader.address.type === 'topic') this.exchanges.get(reader.address.name)?.bindings.delete(reader.queue);
+  }
+
+  stats(): MemoryQueueStats[] {
+    const privateQueues = [...this.exchanges.values()].flatMap((e) => [...e.bindings.keys()]);
+    return [...this.queues.values(), ...privateQueues].map((q) => ({ name: q.name, depth: q.depth, readers: q.readerCount, dropped: q.dropped }));
+  }
+
+  /** Declares or checks the node as RabbitMQ would (spec §8), with RabbitMQ's errors. */
+  private declareNode(address: MqAddress, side: 'sender' | 'receiver', role: 'reader' | 'writer'): void {
+    const fail = (why: string): never => {
+      throw new Error(`cannot open ${role} for ${describeNode(address)} on the ${this.description}: ${why}`);
+    };
+    if (this.closed) fail('the broker is closed');
+    const { name, type, durable, create } = address;
+    const nodes: Map<string, { durable: boolean }> = type === 'queue' ? this.queues : this.exchanges;
+    const existing = nodes.get(name);
+    if (create !== 'always' && create !== side) {
+      if (!existing) fail(`NOT_FOUND - no ${type === 'queue' ? 'queue' : 'exchange'} '${name}' (create: ${create})`);
+      return;
+    }
+    if (existing) {
+      if (existing.durable !== durable) fail(`PRECONDITION_FAILED - inequivalent arg 'durable': it exists with durable=${existing.durable}`);
+      return;
+    }
+    if (type === 'queue') this.queues.set(name, new MemQueue(name, durable, this));
+    else this.exchanges.set(name, { durable, bindings: new Map() });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const reader of [...this.readers]) reader.stop();
+    this.states.set({ state: 'closed', reason: 'closed by the application' });
+  }
+}
+
+class MemReader implements MqReader {
+  private onMessage: OnMessage | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly broker: InMemoryBroker,
+    readonly address: MqAddress,
+    readonly queue: MemQueue,
+  ) {}
+
+  listen(onMessage: OnMessage): void {
+    if (this.closed) return;
+    const first = this.onMessage === null;
+    this.onMessage = onMessage;
+    // A reader competes for messages once it can take them; until then they wait in the queue.
+    if (first) this.queue.addReader(this);
+  }
+
+  deliver(raw: Uint8Array): void {
+    let message: RpcMessage;
+    try {
+      message = decodeMessage(raw);
+    } catch (err) {
+      this.broker.log(`reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${reason(err)}`);
+      return;
+    }
+    try {
+      this.onMessage!(message, raw);
+    } catch (err) {
+      this.broker.log(`reader for ${describeNode(this.address)}: the message handler threw: ${reason(err)}`);
+    }
+  }
+
+  stop(): void {
+    this.closed = true;
+    this.queue.removeReader(this);
+    this.broker.unsubscribe(this);
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+  }
+}
+
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** AMQP topic matching: words split by `.`, `*` = one word, `#` = zero or more words. */
+export function topicMatches(bindingKey: string, routingKey: string): boolean {
+  const pattern = bindingKey === '' ? [] : bindingKey.split('.');
+  const words = routingKey === '' ? [] : routingKey.split('.');
+  const match = (p: number, w: number): boolean => {
+    if (p === pattern.length) return w === words.length;
+    if (pattern[p] === '#') return match(p + 1, w) || (w < words.length && match(p, w + 1));
+    return w < words.length && (pattern[p] === '*' || pattern[p] === words[w]) && match(p + 1, w + 1);
+  };
+  return match(0, 0);
+}
