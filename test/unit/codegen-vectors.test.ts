@@ -1,0 +1,212 @@
+// Spec §10 vectors through the generated code (the checked-in golden modules).
+import { describe, expect, it } from 'vitest';
+import type { CallContext, CallTarget, OutgoingCall } from '../../shared/runtime.js';
+import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
+import { encodeFrame } from '../../shared/wire/frame.js';
+import { encodeMessage, rpcMessage, SendCallType, type RpcMessage } from '../../shared/wire/message.js';
+import * as alltypes from '../golden/all-types/alltypes.js';
+import * as sns from '../golden/sns/sns.js';
+import * as test from '../golden/test/test.js';
+
+/** A CallTarget that records what a proxy hands it and answers two-way calls with `reply`. */
+class CapturingTarget implements CallTarget {
+  readonly calls: OutgoingCall[] = [];
+  reply: Uint8Array = new Uint8Array(0);
+
+  call(call: OutgoingCall): Promise<RpcMessage> {
+    this.calls.push(call);
+    return Promise.resolve(rpcMessage({ calltype: SendCallType.return, ifidx: call.ifidx, params: this.reply }));
+  }
+
+  send(call: OutgoingCall): void {
+    this.calls.push(call);
+  }
+
+  get last(): OutgoingCall {
+    const call = this.calls.at(-1);
+    if (!call) throw new Error('nothing was sent');
+    return call;
+  }
+}
+
+/** The RpcMessage a connection would send for an OutgoingCall with this sequence. */
+const message = (call: OutgoingCall, sequence: number): RpcMessage =>
+  rpcMessage({
+    sequence,
+    calltype: SendCallType[call.mode],
+    ifidx: call.ifidx,
+    opidx: call.opidx,
+    paramsize: call.paramsize,
+    extra: call.extra ?? {},
+    params: call.params,
+  });
+
+/** Bytes from the spec's hex dumps (`0000: ef d2 …` lines or plain hex). */
+const hex = (dump: string): Uint8Array =>
+  Uint8Array.from(
+    dump
+      .split('\n')
+      .map((line) => line.replace(/^\s*[0-9a-f]{4}:/i, ''))
+      .join(' ')
+      .split(/\s+/)
+      .filter((b) => b !== '')
+      .map((b) => parseInt(b, 16)),
+  );
+
+const encoded = (encode: (w: ByteWriter) => void): Uint8Array => {
+  const w = new ByteWriter();
+  encode(w);
+  return w.finish();
+};
+
+describe('spec §10 vectors through generated proxies', () => {
+  it('V1: test.Server.echo("hello") with extra {name} frames to the 64 bytes of V1, and decodes the V2 reply', async () => {
+    const target = new CapturingTarget();
+    target.reply = hex('00 00 00 05 68 65 6c 6c 6f');
+    const result = await new test.ServerProxy(target).echo('hello', { extra: { name: 'scott.bo' } });
+    expect(result).toBe('hello');
+    expect(target.last.mode).toBe('twoway');
+    expect(encodeFrame(message(target.last, 1))).toEqual(
+      hex(`0000: ef d2 bb 99 00 00 00 3c 00 00 00 00 01 00 01 00
+           0010: 00 00 01 01 00 02 00 00 00 00 00 00 01 00 00 00
+           0020: 00 00 01 00 00 00 04 6e 61 6d 65 00 00 00 08 73
+           0030: 63 6f 74 74 2e 62 6f 00 00 00 05 68 65 6c 6c 6f`),
+    );
+  });
+
+  it('V3: heartbeatOneway("hi") is a one-way CALL (0x21) of Server opidx 2', () => {
+    const target = new CapturingTarget();
+    new test.ServerProxy(target).heartbeatOneway('hi');
+    expect(encodeFrame(message(target.last, 2))).toEqual(
+      hex(`0000: ef d2 bb 99 00 00 00 25 00 00 00 00 01 00 01 00
+           0010: 00 00 02 21 00 02 00 02 00 00 00 00 01 00 00 00
+           0020: 00 00 00 00 00 00 02 68 69`),
+    );
+  });
+
+  it('V6: sns.ITerminal.onMessageOneway(Message_t) is the 72-byte MQ body, and the struct decodes back', () => {
+    const value: sns.Message_t = { tick: { tick1: 5 }, sender_id: 'A1001', issue_time: '1000', content: 'hi' };
+    const target = new CapturingTarget();
+    new sns.ITerminalProxy(target).onMessageOneway(value, { extra: { __user_id__: 'A1002' } });
+    const body = hex(`0000: 01 00 00 00 03 21 00 03 00 00 00 00 00 00 01 00
+                      0010: 00 00 00 00 01 00 00 00 0b 5f 5f 75 73 65 72 5f
+                      0020: 69 64 5f 5f 00 00 00 05 41 31 30 30 32 00 00 00
+                      0030: 05 00 00 00 05 41 31 30 30 31 00 00 00 04 31 30
+                      0040: 30 30 00 00 00 02 68 69`);
+    expect(encodeMessage(message(target.last, 3))).toEqual(body);
+    expect(sns.Message_t.decode(new ByteReader(body, 0x2d))).toEqual(value);
+    expect(encoded((w) => sns.Message_t.encode(w, value))).toEqual(body.subarray(0x2d));
+  });
+
+  it('async mode sends calltype 0x41 with the same Promise API', async () => {
+    const target = new CapturingTarget();
+    target.reply = hex('00 00 00 02 68 69');
+    await expect(new test.ServerProxy(target).echo('x', { mode: 'async', timeout: 500 })).resolves.toBe('hi');
+    expect(target.last).toMatchObject({ mode: 'async', timeout: 500 });
+    expect(message(target.last, 1).calltype).toBe(0x41);
+  });
+
+  it('inherited operations keep the declaring interface indices: MoreTypesProxy.echoInt is AllTypes (0, 3)', async () => {
+    const target = new CapturingTarget();
+    target.reply = hex('00 00 00 07');
+    expect(await new alltypes.MoreTypesProxy(target).echoInt(1)).toBe(7);
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 3, paramsize: 1, params: hex('00 00 00 01') });
+    await new alltypes.MoreTypesProxy(target).reset();
+    expect(target.last).toMatchObject({ ifidx: 20, opidx: 1, paramsize: 0 });
+    target.reply = hex('00 00 00 00');
+    await new test.ServerProxy(target).datetime();
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 0 });
+  });
+});
+
+describe('spec §10 V7 value encodings through generated code', () => {
+  const rows: [string, (w: ByteWriter) => void, string][] = [
+    ['sequence<int> [1, -2]', (w) => alltypes.IntList.encode(w, [1, -2]), '00 00 00 02 00 00 00 01 ff ff ff fe'],
+    ['dictionary<string,string> {k: v}', (w) => alltypes.StrStrMap.encode(w, new Map([['k', 'v']])), '00 00 00 01 00 00 00 01 6b 00 00 00 01 76'],
+    ['sequence<byte> [1,2,3]', (w) => alltypes.Bytes_t.encode(w, Uint8Array.of(1, 2, 3)), '00 00 00 03 01 02 03'],
+  ];
+  for (const [label, encode, bytes] of rows) {
+    it(label, () => expect(encoded(encode)).toEqual(hex(bytes)));
+  }
+
+  // Builtins as the parameter stream of AllTypes.echo<Type>, and back through the result decoder.
+  const echoes: [string, (p: alltypes.AllTypesProxy) => Promise<unknown>, unknown, string][] = [
+    ['long 1', (p) => p.echoLong(1n), 1n, '00 00 00 00 00 00 00 01'],
+    ['bool true', (p) => p.echoBool(true), true, '01'],
+    ['float 1.5', (p) => p.echoFloat(1.5), 1.5, '3f c0 00 00'],
+    ['double -2.0', (p) => p.echoDouble(-2), -2, 'c0 00 00 00 00 00 00 00'],
+    ['short -1', (p) => p.echoShort(-1), -1, 'ff ff'],
+    ['byte 255', (p) => p.echoByte(255), 255, 'ff'],
+    ['string ""', (p) => p.echoString(''), '', '00 00 00 00'],
+    ['string "中"', (p) => p.echoString('中'), '中', '00 00 00 03 e4 b8 ad'],
+  ];
+  for (const [label, call, value, bytes] of echoes) {
+    it(label, async () => {
+      const target = new CapturingTarget();
+      target.reply = hex(bytes);
+      expect(await call(new alltypes.AllTypesProxy(target))).toEqual(value);
+      expect(target.last.params).toEqual(hex(bytes));
+    });
+  }
+});
+
+describe('generated servants', () => {
+  const ctx = {} as CallContext;
+
+  class EchoServer extends test.ServerServant {
+    readonly heard: string[] = [];
+    datetime(): string {
+      return '2024-01-01';
+    }
+    async echo(text: string): Promise<string> {
+      return text.toUpperCase();
+    }
+    timeout(): void {}
+    heartbeat(hello: string): void {
+      this.heard.push(hello);
+    }
+    bidirection(): void {}
+  }
+
+  it('registers own and inherited operations under their declaring indices, with IDL names', () => {
+    const names = [...new EchoServer().operations.operations()].map((op) => [op.ifidx, op.opidx, op.name]);
+    expect(names).toEqual([
+      [0, 0, 'test.BaseServer.datetime'],
+      [2, 0, 'test.Server.echo'],
+      [2, 1, 'test.Server.timeout'],
+      [2, 2, 'test.Server.heartbeat'],
+      [2, 3, 'test.Server.bidirection'],
+    ]);
+  });
+
+  it('decodes parameters, awaits the method and writes the result', async () => {
+    const server = new EchoServer();
+    const out = new ByteWriter();
+    await server.operations.get(2, 0)!.handler(new ByteReader(hex('00 00 00 05 68 65 6c 6c 6f')), ctx, out);
+    expect(out.finish()).toEqual(hex('00 00 00 05 48 45 4c 4c 4f'));
+    await server.operations.get(0, 0)!.handler(new ByteReader(new Uint8Array(0)), ctx, out.reset());
+    expect(new ByteReader(out.finish()).string()).toBe('2024-01-01');
+  });
+
+  it('void operations write nothing', async () => {
+    const server = new EchoServer();
+    const out = new ByteWriter();
+    await server.operations.get(2, 2)!.handler(new ByteReader(hex('00 00 00 02 68 69')), ctx, out);
+    expect(server.heard).toEqual(['hi']);
+    expect(out.length).toBe(0);
+  });
+
+  it('a struct parameter round-trips from proxy to servant', async () => {
+    const received: sns.Message_t[] = [];
+    class Terminal extends sns.ITerminalServant {
+      onMessage(message: sns.Message_t): void {
+        received.push(message);
+      }
+    }
+    const target = new CapturingTarget();
+    const value = sns.Message_t.create({ sender_id: 'A1001', tick: { tick1: -7 } });
+    new sns.ITerminalProxy(target).onMessageOneway(value);
+    await new Terminal().operations.get(3, 0)!.handler(new ByteReader(target.last.params), ctx, new ByteWriter());
+    expect(received).toEqual([{ tick: { tick1: -7 }, sender_id: 'A1001', issue_time: '', content: '' }]);
+  });
+});
