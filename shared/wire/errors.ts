@@ -8,3 +8,17 @@ export class WireError extends Error {
     super(message);
   }
 }
+
+/**
+ * A value that does not fit its IDL type. Thrown by the model-driven encoder; `path` names
+ * the place, e.g. `param msg.tick.tick1`, and `problem` what is wrong there.
+ */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(path ? `${path}: ${problem}` : problem);
+  }
+}
