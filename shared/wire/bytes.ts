@@ -29,7 +29,7 @@ export class ByteWriter {
   private ensure(extra: number): void {
     const needed = this.pos + extra;
     if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
+    let capacity = Math.max(this.buf.length * 2, 64);
     while (capacity < needed) capacity *= 2;
     const next = new Uint8Array(capacity);
     next.set(this.buf.subarray(0, this.pos));

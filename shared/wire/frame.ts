@@ -14,7 +14,13 @@ export const FRAME_VERSION = 0x00000100;
 
 export const Compression = { none: 0, zlib: 1 } as const;
 
-/** Synchronous zlib (RFC 1950) inflate, injected by the host: shared/ has no zlib of its own. */
+/**
+ * Synchronous zlib (RFC 1950) inflate, injected by the host: shared/ has no zlib of its own.
+ * It must stop at the end of the zlib stream and ignore what follows, because Java peers pad
+ * compressed frames with zeros up to the uncompressed size (spec §1.2); it should throw once
+ * the output would exceed `maxOutput`. Node's `zlib.inflateSync(data, { maxOutputLength })`
+ * does both (checked in test/unit/wire-frame.test.ts).
+ */
 export type Inflate = (data: Uint8Array, maxOutput: number) => Uint8Array;
 
 /** Encodes a message as one uncompressed stream frame (meta header + RpcMessage). */

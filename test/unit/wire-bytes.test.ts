@@ -27,3 +27,9 @@ describe('ByteWriter / ByteReader', () => {
     expect(() => r.count()).toThrow(/exceeds/);
   });
 });
+
+describe('ByteWriter growth', () => {
+  it('grows from an initial capacity of 0', () => {
+    expect([...new ByteWriter(0).u32(1).finish()]).toEqual([0, 0, 0, 1]);
+  });
+});
