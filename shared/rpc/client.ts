@@ -57,7 +57,7 @@ export class RpcClient implements CallTarget {
   private connecting: Promise<RpcPeer> | undefined;
   private queued: OutgoingCall[] = [];
   private attempt = 0;
-  private retryTimer: unknown;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private shut = false;
 
   constructor(dial: Dialer, options: RpcClientOptions = {}) {

@@ -39,7 +39,7 @@ export interface PendingCall {
 interface Entry {
   resolve(reply: RpcMessage): void;
   reject(error: RpcError): void;
-  timer: unknown;
+  timer: ReturnType<typeof setTimeout> | undefined;
   ifidx: number;
   opidx: number;
 }

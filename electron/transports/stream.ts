@@ -1,0 +1,170 @@
+import { inflateSync } from 'node:zlib';
+import { ByteWriter } from '../../shared/wire/bytes.js';
+import { DEFAULT_MAX_FRAME, FrameParser, writeFrame } from '../../shared/wire/frame.js';
+import { decodeMessage, type RpcMessage } from '../../shared/wire/message.js';
+import type { CloseReason, ConnectionEvents, MessageConnection, StreamTransportKind } from '../../shared/rpc/connection.js';
+import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
+
+export interface StreamOptions {
+  /** Largest frame accepted and sent (the size field). Default 1 MiB, what Java/C++/JS peers enforce. */
+  maxFrameSize?: number;
+  /** Bytes queued for a slow peer before the connection is dropped ('overflow'). Default 8 MiB. */
+  maxWriteBuffer?: number;
+}
+
+export const DEFAULT_MAX_WRITE_BUFFER = 8 * 1024 * 1024;
+/** Messages decoded before listen() is called; more means nobody is reading. */
+const MAX_HELD = 10_000;
+/** A batch buffer grown past this is replaced after its flush, so one burst doesn't pin memory. */
+const KEEP_BATCH_CAPACITY = 1024 * 1024;
+
+/** The byte pipe under a StreamConnection: a TCP/TLS socket or a WebSocket. */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+  /** Bytes handed to write() but not yet to the kernel. */
+  readonly buffered: number;
+  /** Closes once what was written has been sent. */
+  end(): void;
+  /** Closes at once, dropping anything unsent. */
+  destroy(): void;
+}
+
+/** zlib (RFC 1950) inflate for compressed frames from Python and Java peers (spec §1.2). */
+const inflate = (data: Uint8Array, maxOutput: number): Uint8Array => inflateSync(data, { maxOutputLength: maxOutput });
+
+let nextConnectionId = 1;
+
+/**
+ * A MessageConnection over any byte stream of meta frames (TCP, TLS, WebSocket alike):
+ * reassembles frames, accepts zlib frames, never sends them; batches every frame sent in
+ * one event-loop turn into one write; closes itself, and only itself, on bytes that are not
+ * TCE ('protocol') or on a write backlog past its limit ('overflow').
+ */
+export class StreamConnection implements MessageConnection {
+  readonly id = nextConnectionId++;
+  private readonly parser: FrameParser;
+  private readonly maxFrameSize: number;
+  private readonly maxWriteBuffer: number;
+  private batch = new ByteWriter(4096);
+  private flushScheduled = false;
+  private readonly flushNow = (): void => this.flush();
+  private events: ConnectionEvents | undefined;
+  private held: { message: RpcMessage; raw: Uint8Array }[] = [];
+  private closeReason: CloseReason | undefined;
+
+  constructor(
+    private readonly sink: ByteSink,
+    readonly transport: StreamTransportKind,
+    readonly remote: string,
+    options: StreamOptions = {},
+  ) {
+    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
+    this.maxWriteBuffer = options.maxWriteBuffer ?? DEFAULT_MAX_WRITE_BUFFER;
+    this.parser = new FrameParser({ maxFrameSize: this.maxFrameSize, inflate });
+  }
+
+  get isOpen(): boolean {
+    return this.closeReason === undefined;
+  }
+
+  /** Why the connection closed; undefined while open. */
+  get closedBecause(): CloseReason | undefined {
+    return this.closeReason;
+  }
+
+  listen(events: ConnectionEvents): void {
+    this.events = events;
+    const held = this.held;
+    this.held = [];
+    for (const { message, raw } of held) {
+      if (this.closeReason) break;
+      events.message(message, raw);
+    }
+    if (this.closeReason) events.close(this.closeReason);
+  }
+
+  /**
+   * Queues one frame; all frames queued in one event-loop turn go out in one write. Throws
+   * RpcError(SENDFAILED) for a message larger than the frame limit (the peer would drop the
+   * connection); returns false once closed.
+   */
+  send(message: RpcMessage): boolean {
+    if (this.closeReason) return false;
+    const start = this.batch.length;
+    writeFrame(this.batch, message);
+    const size = this.batch.length - start - 4;
+    if (size > this.maxFrameSize) {
+      const before = this.batch.finish().subarray(0, start);
+      this.batch.reset().raw(before);
+      throw new RpcError(ErrorCode.SENDFAILED, `${this.remote}: a ${size}-byte frame exceeds the ${this.maxFrameSize}-byte limit`);
+    }
+    if (this.batch.length >= this.maxWriteBuffer) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushNow);
+    }
+    return true;
+  }
+
+  close(reason = 'closed by this side'): void {
+    if (this.closeReason) return;
+    this.flush();
+    this.sink.end();
+    this.finish({ kind: 'local', message: reason });
+  }
+
+  /** Bytes from the transport, in whatever pieces they arrived. */
+  receive(chunk: Uint8Array): void {
+    if (this.closeReason) return;
+    let payloads: Uint8Array[];
+    try {
+      payloads = this.parser.push(chunk);
+    } catch (error) {
+      this.abort('protocol', (error as Error).message);
+      return;
+    }
+    for (const raw of payloads) {
+      if (this.closeReason) return;
+      let message: RpcMessage;
+      try {
+        message = decodeMessage(raw);
+      } catch (error) {
+        this.abort('protocol', `undecodable RpcMessage: ${(error as Error).message}`);
+        return;
+      }
+      if (this.events) this.events.message(message, raw);
+      else if (this.held.push({ message, raw }) > MAX_HELD) this.abort('overflow', `${MAX_HELD} messages arrived before anyone listened`);
+    }
+  }
+
+  /** The transport closed underneath (peer closed, network error). */
+  ended(reason: CloseReason): void {
+    if (this.closeReason) return;
+    this.finish(reason);
+  }
+
+  /** Closes at once for a reason of this side's choosing: protocol error or overflow. */
+  abort(kind: 'protocol' | 'overflow', message: string): void {
+    if (this.closeReason) return;
+    this.sink.destroy();
+    this.finish({ kind, message });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closeReason || this.batch.length === 0) return;
+    const bytes = this.batch.finish();
+    if (bytes.length > KEEP_BATCH_CAPACITY) this.batch = new ByteWriter(4096);
+    else this.batch.reset();
+    this.sink.write(bytes);
+    if (this.sink.buffered > this.maxWriteBuffer) {
+      this.abort('overflow', `more than ${this.maxWriteBuffer} bytes wait to be written: the peer reads too slowly or is gone`);
+    }
+  }
+
+  private finish(reason: CloseReason): void {
+    this.closeReason = reason;
+    this.held = [];
+    this.events?.close(reason);
+  }
+}
