@@ -118,7 +118,11 @@ export class RpcPeer implements CallTarget, CallerConnection {
       return Promise.reject(error);
     }
     const calltype = call.mode === 'async' ? SendCallType.async : SendCallType.twoway;
-    if (!this.sendMessage(callMessage(call, sequence, calltype))) this.pending.fail(sequence, this.notOpen());
+    try {
+      if (!this.sendMessage(callMessage(call, sequence, calltype))) this.pending.fail(sequence, this.notOpen());
+    } catch (error) {
+      this.pending.fail(sequence, asSendError(error));
+    }
     return reply;
   }
 
@@ -129,12 +133,9 @@ export class RpcPeer implements CallTarget, CallerConnection {
 
   /** Sends any message as it is (gateways, raw tools); false when the connection is closed. */
   sendMessage(message: RpcMessage): boolean {
-    let out = message;
-    if (this.hello) {
-      out = { ...message, extra: { ...this.hello, ...message.extra } };
-      this.hello = undefined;
-    }
+    const out = this.hello ? { ...message, extra: { ...this.hello, ...message.extra } } : message;
     if (!this.connection.send(out)) return false;
+    this.hello = undefined;
     if (this.traffic.size > 0) this.traffic.emit({ direction: 'out', message: out, raw: encodeMessage(out), peer: this });
     return true;
   }
@@ -161,7 +162,12 @@ export class RpcPeer implements CallTarget, CallerConnection {
 
   private serve(call: RpcMessage): void {
     const respond = (reply: RpcMessage): void => {
-      this.sendMessage(reply);
+      try {
+        this.sendMessage(reply);
+      } catch {
+        // The result cannot be sent (larger than a frame): the caller learns the method failed.
+        this.sendMessage(errorReturn(call, ErrorCode.REMOTEMETHOD_EXCEPTION));
+      }
     };
     if (!this.adapter) {
       if ((call.calltype & CallType.ONEWAY) === 0) respond(errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
@@ -178,6 +184,10 @@ export class RpcPeer implements CallTarget, CallerConnection {
       this.dispatching--;
     });
   }
+}
+
+function asSendError(error: unknown): RpcError {
+  return error instanceof RpcError ? error : new RpcError(ErrorCode.SENDFAILED, (error as Error).message, { cause: error });
 }
 
 function callMessage(call: OutgoingCall, sequence: number, calltype: number): RpcMessage {
