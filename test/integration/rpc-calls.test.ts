@@ -10,22 +10,8 @@ import { NO_PARAMS, Proxy } from '../../shared/rpc/proxy.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { PROBE_IFIDX, hex, openRaw, sleep, startTestServer, tlsFiles, type RunningServer } from './support/rpc-fixtures.js';
+import { PROBE_IFIDX, V1, V1_REPLY, V3, hex, openRaw, sleep, startTestServer, tlsFiles, type RunningServer } from './support/rpc-fixtures.js';
 import { ITerminalProxy, ITerminalServant, ServerProxy } from './support/test-idl.js';
-
-/** Spec §10 V1: CALL Server.echo("hello"), extra {name: "scott.bo"}, sequence 1. */
-const V1 = hex(`ef d2 bb 99 00 00 00 3c 00 00 00 00 01 00 01 00
-  00 00 01 01 00 02 00 00 00 00 00 00 01 00 00 00
-  00 00 01 00 00 00 04 6e 61 6d 65 00 00 00 08 73
-  63 6f 74 74 2e 62 6f 00 00 00 05 68 65 6c 6c 6f`);
-/** Spec §10 V3: one-way Server.heartbeat("hi"), sequence 2. */
-const V3 = hex(`ef d2 bb 99 00 00 00 25 00 00 00 00 01 00 01 00
-  00 00 02 21 00 02 00 02 00 00 00 00 01 00 00 00
-  00 00 00 00 00 00 02 68 69`);
-/** V2's shape (Java-style RETURN: no extra echoed, paramsize 1) with our echo's value. */
-const V1_REPLY = hex(`ef d2 bb 99 00 00 00 2d 00 00 00 00 01 00 01 00
-  00 00 01 02 00 02 00 00 00 00 00 00 01 00 00 00
-  00 00 00 00 00 00 0a 59 61 68 21 20 68 65 6c 6c 6f`);
 
 /** Calls that no servant serves, built the way generated proxies build calls. */
 class StrayProxy extends Proxy {
