@@ -9,6 +9,13 @@ export interface Diagnostic {
   code: string;
   message: string;
   range: SourceRange;
+  /** Other places that explain this one (the first declaration of a duplicate, a services.xml entry, …). */
+  related?: RelatedInformation[];
+}
+
+export interface RelatedInformation {
+  message: string;
+  range: SourceRange;
 }
 
 /** The CLI form: `path:line:col: error: message`. */

@@ -27,6 +27,8 @@ interface DeclBase {
   /** `module.Name`. */
   qname: QualifiedName;
   range: SourceRange;
+  /** Where the name is written (hover, go-to-definition). */
+  nameRange?: SourceRange;
   /** From a `comment` annotation or a `//` comment directly above, if any. */
   doc?: string;
 }
@@ -35,6 +37,8 @@ export interface Field {
   name: string;
   type: TypeRef;
   range: SourceRange;
+  nameRange?: SourceRange;
+  doc?: string;
 }
 
 export interface StructDecl extends DeclBase {
@@ -59,6 +63,7 @@ export interface Param {
   name: string;
   type: TypeRef;
   range: SourceRange;
+  nameRange?: SourceRange;
 }
 
 export interface Operation {
@@ -69,6 +74,9 @@ export interface Operation {
   returns: TypeRef;
   annotations: Annotations;
   range: SourceRange;
+  nameRange?: SourceRange;
+  /** From a `comment` annotation or a `//` comment directly above, if any. */
+  doc?: string;
   /** Qualified name of the interface that declares it: inherited operations keep its ifidx. */
   owner: QualifiedName;
 }

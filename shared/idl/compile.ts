@@ -1,0 +1,108 @@
+import type { IdlFileAst } from './ast.js';
+import { check, type ModuleBlock } from './check.js';
+import type { Diagnostic } from './diagnostics.js';
+import { emptyModel, type IdlModel, type QualifiedName } from './model.js';
+import { assignIndexes } from './numbering.js';
+import { parseFile } from './parser.js';
+import { Reporter } from './report.js';
+import type { SourceFile, SourceRange } from './source.js';
+
+export type Numbering = 'annotations' | 'legacy' | 'js-compat';
+
+export interface InterfaceDefEntry {
+  id: number;
+  name: QualifiedName;
+  range?: SourceRange;
+}
+
+export interface CompileOptions {
+  /** Resolves `import name` written in file `fromPath` (the original loads <dir of fromPath>/<name>.idl). */
+  resolveImport?: (fromPath: string, name: string) => SourceFile | undefined;
+  numbering?: Numbering; // default 'annotations'
+  legacyStart?: number; // -if N, default 0
+  legacyIndexList?: SourceFile; // ifx-index-list.txt
+  interfaceDef?: { entries: InterfaceDefEntry[]; mode: 'check' | 'override' };
+}
+
+export interface CompileResult {
+  /**
+   * Best effort even when there are errors (the editor shows what it can). With errors, a
+   * `ref` TypeRef may name a type that does not exist, and broken declarations are left out.
+   */
+  model: IdlModel;
+  /** Sorted by file (parse order, then other files such as services.xml by path), line, column. */
+  diagnostics: Diagnostic[];
+  /** The input files plus every imported file, in parse order. */
+  files: SourceFile[];
+  /** One AST per file of `files`, same order, with ranges on every node. */
+  asts: IdlFileAst[];
+}
+
+/**
+ * Compiles IDL files: lex, parse (following imports depth-first, each file once), merge
+ * modules, check, number. Never throws; every problem is a diagnostic.
+ */
+export function compile(files: SourceFile[], options: CompileOptions = {}): CompileResult {
+  const reporter = new Reporter();
+  const loaded: SourceFile[] = [];
+  const asts: IdlFileAst[] = [];
+  const blocks: ModuleBlock[] = [];
+  const seen = new Set<string>();
+
+  // Imports load at the point of the `import`, as the original's parser did: an imported
+  // file's module blocks come before the importing file's later blocks (this fixes numbering).
+  const load = (file: SourceFile): void => {
+    if (seen.has(file.path)) return;
+    seen.add(file.path);
+    loaded.push(file);
+    const ast = parseFile(file, reporter);
+    asts.push(ast);
+    for (const item of ast.items) {
+      if (item.kind === 'module') blocks.push({ file: file.path, node: item });
+      else {
+        const imported = resolve(file.path, item.name);
+        if (typeof imported === 'string' || !imported) {
+          const why = typeof imported === 'string' ? `: ${imported}` : '';
+          reporter.error('import-not-found', `cannot find imported file '${item.name}' (${item.name}.idl beside ${file.path})${why}`, item.nameRange);
+        } else load(imported);
+      }
+    }
+  };
+  const resolve = (from: string, name: string): SourceFile | string | undefined => {
+    if (!options.resolveImport) return 'no import resolver was given';
+    try {
+      return options.resolveImport(from, name);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+
+  let model: IdlModel = emptyModel();
+  try {
+    for (const file of files) load(file);
+    const checked = check(blocks, reporter);
+    assignIndexes(checked.interfaces, options, reporter);
+    model = checked.model;
+  } catch (e) {
+    // A bug here must not take the editor or the CLI down with it.
+    const file = loaded[0]?.path ?? files[0]?.path ?? '<input>';
+    const start = { line: 1, column: 1, offset: 0 };
+    reporter.error('internal-error', `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { file, start, end: start });
+  }
+  return { model, diagnostics: sortDiagnostics(reporter.diagnostics, loaded), files: loaded, asts };
+}
+
+function sortDiagnostics(list: Diagnostic[], files: SourceFile[]): Diagnostic[] {
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  return list.slice().sort((a, b) => {
+    const fa = order.get(a.range.file);
+    const fb = order.get(b.range.file);
+    if (fa !== fb) {
+      if (fa === undefined) return fb === undefined ? (a.range.file < b.range.file ? -1 : 1) : 1;
+      if (fb === undefined) return -1;
+      return fa - fb;
+    }
+    if (a.range.file !== b.range.file) return a.range.file < b.range.file ? -1 : 1;
+    return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  });
+}

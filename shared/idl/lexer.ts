@@ -1,0 +1,246 @@
+import type { Reporter } from './report.js';
+import type { SourceFile, SourcePos } from './source.js';
+
+/**
+ * The IDL lexer: one pass over char codes. Keywords are whole words (the original matched them
+ * as prefixes, so `sequenceNo` broke; spec §9.2 item 13) and are returned as `ident` tokens: the
+ * parser decides what a keyword means where. `//` and `/* *\/` comments are skipped, but a
+ * comment on the line(s) directly above a token that starts its line becomes that token's `doc`.
+ */
+
+export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** The source text; a string token keeps its quotes, so no string token equals a keyword or punctuation. */
+  text: string;
+  /** A string literal's content, quotes stripped and escapes decoded. */
+  value?: string;
+  start: SourcePos;
+  end: SourcePos;
+  doc?: string;
+}
+
+export const KEYWORDS: ReadonlySet<string> = new Set(['module', 'import', 'interface', 'extends', 'struct', 'sequence', 'dictionary']);
+/** Spec §4.4: not allowed as names. */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([...KEYWORDS, 'exception', 'void']);
+
+const enum C {
+  Tab = 9,
+  LF = 10,
+  VT = 11,
+  FF = 12,
+  CR = 13,
+  Space = 32,
+  Quote = 34,
+  Hash = 35,
+  Star = 42,
+  Slash = 47,
+  Zero = 48,
+  Nine = 57,
+  Colon = 58,
+  Backslash = 92,
+  Underscore = 95,
+  NBSP = 0xa0,
+  BOM = 0xfeff,
+}
+
+const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === C.Underscore;
+const isDigit = (c: number): boolean => c >= C.Zero && c <= C.Nine;
+const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
+const isSuffix = (c: number): boolean => c === 117 || c === 85 || c === 108 || c === 76; // u U l L
+const isBlank = (c: number): boolean => c === C.Space || c === C.Tab || c === C.VT || c === C.FF || c === C.NBSP || c === C.BOM;
+
+/** Single-character punctuation: `{ } ; ( ) < > , [ ] =` (`:` and `::` are handled apart). */
+const PUNCT = new Uint8Array(128);
+for (const ch of '{};()<>,[]=') PUNCT[ch.charCodeAt(0)] = 1;
+
+/** Characters that may start a token or be skipped: everything else is illegal. */
+const isLegalStart = (c: number): boolean =>
+  isIdentPart(c) || isBlank(c) || c === C.LF || c === C.CR || c === C.Quote || c === C.Slash || c === C.Colon || c === C.Hash || (c < 128 && PUNCT[c] === 1);
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", '0': '\0' };
+
+export function lex(file: SourceFile, reporter: Reporter): Token[] {
+  const text = file.text;
+  const path = file.path;
+  const n = text.length;
+  const tokens: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  /** Something other than blanks came earlier on this line (so a comment here is a trailing one). */
+  let lineUsed = false;
+  let pendingDoc: { text: string; endLine: number } | undefined;
+
+  /** Only valid for offsets on the current line. */
+  const pos = (offset: number): SourcePos => ({ line, column: offset - lineStart + 1, offset });
+
+  const newline = (next: number): void => {
+    line++;
+    lineStart = next;
+    lineUsed = false;
+  };
+
+  const push = (kind: TokenKind, from: number, to: number, value?: string): void => {
+    const tok: Token = { kind, text: text.slice(from, to), start: pos(from), end: pos(to) };
+    if (value !== undefined) tok.value = value;
+    if (pendingDoc && !lineUsed && pendingDoc.endLine === line - 1) tok.doc = pendingDoc.text;
+    pendingDoc = undefined;
+    lineUsed = true;
+    tokens.push(tok);
+  };
+
+  const comment = (body: string, startLine: number, ownLine: boolean): void => {
+    if (!ownLine) {
+      pendingDoc = undefined;
+      return;
+    }
+    const cleaned = body.trim();
+    pendingDoc =
+      pendingDoc && pendingDoc.endLine === startLine - 1
+        ? { text: cleaned ? `${pendingDoc.text}\n${cleaned}` : pendingDoc.text, endLine: line }
+        : { text: cleaned, endLine: line };
+    if (!pendingDoc.text) pendingDoc = undefined;
+    lineUsed = true;
+  };
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === C.LF) {
+      newline(++i);
+      continue;
+    }
+    if (c === C.CR) {
+      i++;
+      if (text.charCodeAt(i) !== C.LF) newline(i);
+      continue;
+    }
+    if (isBlank(c)) {
+      i++;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      push('ident', i, j);
+      i = j;
+      continue;
+    }
+    if (c < 128 && PUNCT[c] === 1) {
+      push('punct', i, i + 1);
+      i++;
+      continue;
+    }
+    if (isDigit(c)) {
+      let j = i + 1;
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      for (let k = 0; k < 2 && j < n && isSuffix(text.charCodeAt(j)); k++) j++;
+      push('number', i, j);
+      i = j;
+      continue;
+    }
+    if (c === C.Colon) {
+      const len = text.charCodeAt(i + 1) === C.Colon ? 2 : 1;
+      push('punct', i, i + len);
+      i += len;
+      continue;
+    }
+    if (c === C.Quote) {
+      i = lexString(i);
+      continue;
+    }
+    if (c === C.Slash && text.charCodeAt(i + 1) === C.Slash) {
+      let j = i + 2;
+      while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+      comment(text.slice(i + 2, j).replace(/^\/+/, ''), line, !lineUsed);
+      i = j;
+      continue;
+    }
+    if (c === C.Slash && text.charCodeAt(i + 1) === C.Star) {
+      i = lexBlockComment(i);
+      continue;
+    }
+    if (c === C.Hash) {
+      // Documented as a comment but never supported (spec §4.1): say so, then skip the line so one
+      // mistake gives one diagnostic.
+      reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", { file: path, start: pos(i), end: pos(i + 1) });
+      let j = i + 1;
+      while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+      lineUsed = true;
+      pendingDoc = undefined;
+      i = j;
+      continue;
+    }
+    // A run of illegal characters (a lone '/', non-ASCII letters, '.', '-', …) is one diagnostic.
+    let j = i + 1;
+    while (j < n && !isLegalStart(text.charCodeAt(j))) j++;
+    const run = text.slice(i, j);
+    const shown = run.length > 20 ? `${run.slice(0, 20)}…` : run;
+    reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, { file: path, start: pos(i), end: pos(j) });
+    lineUsed = true;
+    pendingDoc = undefined;
+    i = j;
+  }
+  tokens.push({ kind: 'eof', text: '', start: pos(n), end: pos(n) });
+  return tokens;
+
+  function lexString(from: number): number {
+    let j = from + 1;
+    let value = '';
+    let seg = j;
+    let closed = false;
+    while (j < n) {
+      const ch = text.charCodeAt(j);
+      if (ch === C.Quote) {
+        closed = true;
+        break;
+      }
+      if (ch === C.LF || ch === C.CR) break;
+      if (ch === C.Backslash && j + 1 < n && text.charCodeAt(j + 1) !== C.LF && text.charCodeAt(j + 1) !== C.CR) {
+        const esc = text[j + 1]!;
+        value += text.slice(seg, j) + (ESCAPES[esc] ?? `\\${esc}`);
+        j += 2;
+        seg = j;
+        continue;
+      }
+      j++;
+    }
+    value += text.slice(seg, j);
+    if (closed) {
+      push('string', from, j + 1, value);
+      return j + 1;
+    }
+    reporter.error('unterminated-string', 'unterminated string: a string needs a closing \'"\' on the same line', { file: path, start: pos(from), end: pos(j) });
+    push('string', from, j, value);
+    return j;
+  }
+
+  function lexBlockComment(from: number): number {
+    const start = pos(from);
+    const startLine = line;
+    const ownLine = !lineUsed;
+    let j = from + 2;
+    while (j < n) {
+      const ch = text.charCodeAt(j);
+      if (ch === C.Star && text.charCodeAt(j + 1) === C.Slash) {
+        const body = text
+          .slice(from + 2, j)
+          .split(/\r\n|\r|\n/)
+          .map((l) => l.replace(/^\s*\*+ ?/, ''))
+          .join('\n');
+        comment(body, startLine, ownLine);
+        return j + 2;
+      }
+      if (ch === C.LF) newline(j + 1);
+      else if (ch === C.CR && text.charCodeAt(j + 1) !== C.LF) newline(j + 1);
+      j++;
+    }
+    reporter.error('unterminated-comment', "unterminated comment: '/*' has no closing '*/'", {
+      file: path,
+      start,
+      end: { line: start.line, column: start.column + 2, offset: from + 2 },
+    });
+    return n;
+  }
+}
