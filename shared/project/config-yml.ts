@@ -102,7 +102,7 @@ class ConfigReader {
   private scalar(fields: Map<string, Entry>, name: string, owner: Node, what: string, code = 'missing-field'): { text: string; range: SourceRange } | undefined {
     const e = fields.get(name);
     if (!e) {
-      this.report.error(code, `${what} needs a ${name}`, this.range(owner));
+      this.report.error(code, `${what} has no ${name}`, this.range(owner));
       return undefined;
     }
     const text = this.text(e.value);

@@ -103,7 +103,13 @@ export function parseXml(file: SourceFile): XmlParseResult {
     const message = err.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
     const unclosed = open.at(-1);
     if (message.startsWith('unclosed tag') && unclosed) fail(`<${unclosed.name}> is never closed`, unclosed.range);
-    else failAt(`malformed XML: ${message}`, Math.max(0, parser.position - 1), parser.position);
+    else if (message.startsWith('document must contain a root element')) failAt('no root element', 0, 0);
+    else {
+      // saxes notices a bad entity reference at its ';': point at its '&'.
+      const end = parser.position;
+      const start = /entity/.test(message) ? text.lastIndexOf('&', end - 1) : end - 1;
+      failAt(`malformed XML: ${message}`, Math.max(0, start), end);
+    }
   });
 
   try {
@@ -113,6 +119,6 @@ export function parseXml(file: SourceFile): XmlParseResult {
     failAt(`malformed XML: ${e instanceof Error ? e.message : String(e)}`, parser.position, parser.position);
   }
   if (failure) return { root: undefined, diagnostics: [failure] };
-  if (!root) return { root: undefined, diagnostics: [{ severity: 'error', code: 'xml-syntax', message: 'no root element', range: positions.range(0, 0) }] };
-  return { root, diagnostics: [] };
+  // saxes reports a missing root, so without a failure there is a root.
+  return root ? { root, diagnostics: [] } : { root: undefined, diagnostics: [{ severity: 'error', code: 'xml-syntax', message: 'no root element', range: positions.range(0, 0) }] };
 }
