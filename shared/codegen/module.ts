@@ -65,11 +65,16 @@ export function generateModule(model: IdlModel, moduleName: string, options: Gen
   return { path: `${moduleName}.ts`, text: `${[head, ...blocks].join('\n\n')}\n` };
 }
 
-/** A doc comment from the IDL's `comment` annotation or `//` comment, if any. */
-function docLines(doc: string | undefined, indent = ''): string[] {
-  if (!doc) return [];
-  const lines = doc.replace(/\*\//g, '* /').split('\n');
-  return lines.length === 1 ? [`${indent}/** ${lines[0]} */`] : [`${indent}/**`, ...lines.map((l) => `${indent} * ${l}`), `${indent} */`];
+/**
+ * A doc comment: our summary (if any), then the IDL's `comment` annotation or `//` comment
+ * (if any) as its own paragraph.
+ */
+function docComment(indent: string, summary: string | undefined, idlDoc: string | undefined): string[] {
+  const paragraphs = [summary, idlDoc?.replace(/\*\//g, '* /')].filter((p): p is string => p !== undefined && p !== '');
+  if (paragraphs.length === 0) return [];
+  const lines = paragraphs.join('\n\n').split('\n');
+  if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
+  return [`${indent}/**`, ...lines.map((l) => (l === '' ? `${indent} *` : `${indent} * ${l}`)), `${indent} */`];
 }
 
 function typeBlock(scope: FileScope, decl: TypeDecl): string {
@@ -90,7 +95,7 @@ function structBlock(scope: FileScope, decl: StructDecl): string {
   const members = memberNames(decl.fields);
   const fields = decl.fields.map((f, i) => ({ name: members[i]!, type: f.type }));
   return [
-    ...docLines(decl.doc),
+    ...docComment('', undefined, decl.doc),
     `export interface ${name} {`,
     ...fields.map((f) => `  ${f.name}: ${tsType(scope, f.type)};`),
     '}',
@@ -118,7 +123,7 @@ function sequenceBlock(scope: FileScope, decl: SequenceDecl): string {
   const name = scope.typeRef(decl.qname);
   const W = scope.rt('ByteWriter');
   const R = scope.rt('ByteReader');
-  const doc = docLines(decl.doc);
+  const doc = docComment('', undefined, decl.doc);
   if (isByte(decl.element)) {
     return [
       ...doc,
@@ -162,7 +167,7 @@ function dictionaryBlock(scope: FileScope, decl: DictionaryDecl): string {
   const value = tsType(scope, decl.value);
   const entrySize = minWireSize(scope.model, decl.key) + minWireSize(scope.model, decl.value);
   return [
-    ...docLines(decl.doc),
+    ...docComment('', undefined, decl.doc),
     `export type ${name} = Map<${key}, ${value}>;`,
     '',
     `export const ${name} = {`,
@@ -214,8 +219,7 @@ function proxyBlock(scope: FileScope, decl: InterfaceDecl): string {
   const base = decl.base ? scope.proxyRef(decl.base) : scope.rt('Proxy');
   const inherits = decl.base ? `; inherits the operations of \`${decl.base}\`` : '';
   const out = [
-    ...docLines(decl.doc),
-    `/** Proxy of \`${decl.qname}\` (ifidx ${decl.index})${inherits}. */`,
+    ...docComment('', `Proxy of \`${decl.qname}\` (ifidx ${decl.index})${inherits}.`, decl.doc),
     `export class ${names.proxy} extends ${base} {`,
     `  static ${decl.base ? 'override ' : ''}readonly ifidx: number = ${decl.index};`,
   ];
@@ -228,7 +232,7 @@ function proxyBlock(scope: FileScope, decl: InterfaceDecl): string {
     const head = `${decl.index}, ${op.index}, ${op.params.length}, ${encoder}`;
     out.push(
       '',
-      `  /** \`${idlSignature(scope, op)}\`, opidx ${op.index}. */`,
+      ...docComment('  ', `\`${idlSignature(scope, op)}\`, opidx ${op.index}.`, op.annotations.comment),
       `  ${names.methods.get(op.name)!}(${sig}options?: ${Options}): Promise<${result}> {`,
       `    return this.invoke${op.returns.kind === 'void' ? '<void>' : ''}(${head}, ${resultDecoder(scope, op)}, options);`,
       '  }',
@@ -253,7 +257,7 @@ function servantBlock(scope: FileScope, decl: InterfaceDecl): string {
   const base = decl.base ? scope.servantRef(decl.base) : scope.rt('Servant');
   const Ctx = scope.rt('CallContext');
   const out = [
-    `/** Servant base of \`${decl.qname}\` (ifidx ${decl.index}): extend it and implement the operations. */`,
+    ...docComment('', `Servant base of \`${decl.qname}\` (ifidx ${decl.index}): extend it and implement the operations.`, decl.doc),
     `export abstract class ${names.servant} extends ${base} {`,
     `  static ${decl.base ? 'override ' : ''}readonly ifidx: number = ${decl.index};`,
     '',

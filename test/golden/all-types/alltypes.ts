@@ -590,7 +590,11 @@ export abstract class AllTypesServant extends Servant {
   }
 }
 
-/** Proxy of `alltypes.MoreTypes` (ifidx 20); inherits the operations of `alltypes.AllTypes`. */
+/**
+ * Proxy of `alltypes.MoreTypes` (ifidx 20); inherits the operations of `alltypes.AllTypes`.
+ *
+ * inherits every operation of AllTypes
+ */
 export class MoreTypesProxy extends AllTypesProxy {
   static override readonly ifidx: number = 20;
 
@@ -610,7 +614,11 @@ export class MoreTypesProxy extends AllTypesProxy {
   }
 }
 
-/** Servant base of `alltypes.MoreTypes` (ifidx 20): extend it and implement the operations. */
+/**
+ * Servant base of `alltypes.MoreTypes` (ifidx 20): extend it and implement the operations.
+ *
+ * inherits every operation of AllTypes
+ */
 export abstract class MoreTypesServant extends AllTypesServant {
   static override readonly ifidx: number = 20;
 
