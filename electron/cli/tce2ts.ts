@@ -6,6 +6,7 @@ import { generateAll, generateIfxdef } from '../../shared/codegen/index.js';
 import { compile, type CompileOptions } from '../../shared/idl/compile.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../shared/idl/diagnostics.js';
 import type { SourceFile } from '../../shared/idl/source.js';
+import { interfaceDefEntries, parseServicesXml } from '../../shared/project/index.js';
 
 const USAGE = `usage: tce2ts -i a.idl[,b.idl…] -o outdir [options]
 
@@ -116,7 +117,8 @@ function readSource(path: string): SourceFile {
 
 class InputError extends Error {}
 
-function compileOptions(args: Args): CompileOptions {
+/** Compile options from the arguments, plus what reading services.xml (for --ifx) reported. */
+function compileOptions(args: Args): { options: CompileOptions; servicesDiagnostics: Diagnostic[] } {
   const options: CompileOptions = {
     numbering: args.numbering,
     resolveImport(fromPath, name) {
@@ -126,7 +128,20 @@ function compileOptions(args: Args): CompileOptions {
   };
   if (args.legacyStart !== undefined) options.legacyStart = args.legacyStart;
   if (args.indexList !== undefined) options.legacyIndexList = readSource(args.indexList);
-  return options;
+  if (args.ifx === undefined) return { options, servicesDiagnostics: [] };
+  // Every services.xml problem is shown: the gateway reads the same file.
+  const { services, diagnostics } = parseServicesXml(readSource(args.ifx));
+  options.interfaceDef = { entries: interfaceDefEntries(services), mode: args.ifxMode };
+  return { options, servicesDiagnostics: diagnostics };
+}
+
+/** IDL files in compile order first, then each other file's diagnostics by position. */
+function ordered(idlFiles: readonly SourceFile[], diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const rank = new Map(idlFiles.map((f, i) => [f.path, i]));
+  const key = (d: Diagnostic): number => rank.get(d.range.file) ?? idlFiles.length;
+  return [...diagnostics].sort(
+    (a, b) => key(a) - key(b) || (key(a) === idlFiles.length ? a.range.file.localeCompare(b.range.file) || a.range.start.offset - b.range.start.offset : 0),
+  );
 }
 
 function run(argv: readonly string[]): number {
@@ -143,8 +158,9 @@ function run(argv: readonly string[]): number {
     return 0;
   }
   try {
-    const result = compile(args.inputs.map(readSource), compileOptions(args));
-    const diagnostics: Diagnostic[] = result.diagnostics;
+    const { options, servicesDiagnostics } = compileOptions(args);
+    const result = compile(args.inputs.map(readSource), options);
+    const diagnostics = ordered(result.files, [...result.diagnostics, ...servicesDiagnostics]);
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (hasErrors(diagnostics)) return 1;
     // Everything is generated before anything is written: a failure leaves the output untouched.

@@ -74,6 +74,39 @@ describe('tce2ts numbering modes', () => {
   });
 });
 
+describe('tce2ts --ifx services.xml', () => {
+  const mismatched = (): string => {
+    const path = join(TMP, 'services-mismatch.xml');
+    const xml = readFileSync(join(ROOT, 'idl-samples', 'cluster', 'services.xml'), 'utf8').replace('<if id="2" name="test.Server"/>', '<if id="7" name="test.Server"/>');
+    writeFileSync(path, xml);
+    return path;
+  };
+
+  it('check: numbering that agrees with <InterfaceDef> compiles', () => {
+    const r = tce2ts('-i', 'idl-samples/cluster/test.idl', '-o', join(TMP, 'ifx-ok'), '--ifx', 'idl-samples/cluster/services.xml');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('check: a differing id is an error at the IDL and at services.xml, nothing written', () => {
+    const xml = mismatched();
+    const out = join(TMP, 'ifx-check');
+    const r = tce2ts('-i', 'idl-samples/cluster/test.idl', '-o', out, '--ifx', xml);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^idl-samples\/cluster\/test\.idl:\d+:\d+: error: 'test\.Server' has ifidx 2 in the IDL .* id 7/m);
+    expect(r.stderr).toMatch(/services-mismatch\.xml:\d+:\d+: error: <InterfaceDef> gives 'test\.Server' id 7/m);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('override: <InterfaceDef> ids win, in the generated code and ifxdef.xml', () => {
+    const out = join(TMP, 'ifx-override');
+    const r = tce2ts('-i', 'idl-samples/cluster/test.idl', '-o', out, '--ifx', mismatched(), '--ifx-mode', 'override');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'ifxdef.xml'), 'utf8')).toContain('<if id="7" name="test.Server"/>');
+    expect(readFileSync(join(out, 'test.ts'), 'utf8')).toContain('return this.invoke(7, 0, 1, (w) => w.string(text), (r) => r.string(), options);');
+  });
+});
+
 describe('tce2ts on bad input', () => {
   it('an invalid IDL: every diagnostic as path:line:col: error:, exit 1, nothing written', () => {
     const dir = join(TMP, 'bad');
@@ -106,6 +139,7 @@ describe('tce2ts on bad input', () => {
     ['a bad numbering', ['-i', 'a.idl', '-o', 'x', '--numbering', 'random'], /--numbering must be one of/],
     ['-if with annotations numbering', ['-i', 'a.idl', '-o', 'x', '-if', '3', '--numbering', 'annotations'], /-if applies to --numbering legacy only/],
     ['a missing value', ['-i', 'a.idl', '-o'], /-o needs a value/],
+    ['--ifx-mode without --ifx', ['-i', 'a.idl', '-o', 'x', '--ifx-mode', 'override'], /--ifx-mode needs --ifx/],
   ] as const) {
     it(`bad arguments (${label}): usage on stderr, exit 2`, () => {
       const r = tce2ts(...args);
