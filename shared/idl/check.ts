@@ -82,6 +82,8 @@ class Checker {
   private readonly modules = new Map<string, MergedModule>();
   private readonly model: IdlModel = { modules: [], types: {}, interfaces: {} };
   private readonly checked: CheckedInterface[] = [];
+  /** Fields whose type already has a diagnostic (e.g. a bare self-reference): not reported again as recursion. */
+  private readonly reportedFields = new Set<Field>();
 
   constructor(private readonly reporter: Reporter) {}
 
@@ -141,7 +143,9 @@ class Checker {
         const fields: Field[] = [];
         for (const m of node.members) {
           this.unique(seen, m.name, m.nameRange, 'duplicate-member', `member '${m.name}' is already declared in struct '${node.name}'`);
+          const before = this.reporter.diagnostics.length;
           const field: Field = { name: m.name, type: this.resolve(m.type, mod, entry.position, 'member'), range: m.range, nameRange: m.nameRange };
+          if (this.reporter.diagnostics.length > before) this.reportedFields.add(field);
           if (m.doc) field.doc = m.doc;
           fields.push(field);
         }
@@ -383,7 +387,7 @@ class Checker {
         return;
       }
       state.set(qname, 'visiting');
-      for (const f of decl.fields) if (f.type.kind === 'ref') visit(f.type.name, [...trail, qname]);
+      for (const f of decl.fields) if (f.type.kind === 'ref' && !this.reportedFields.has(f)) visit(f.type.name, [...trail, qname]);
       state.set(qname, 'done');
     };
     for (const qname of Object.keys(this.model.types)) visit(qname, []);

@@ -59,6 +59,9 @@ for (const ch of '{};()<>,[]=') PUNCT[ch.charCodeAt(0)] = 1;
 const isLegalStart = (c: number): boolean =>
   isIdentPart(c) || isBlank(c) || c === C.LF || c === C.CR || c === C.Quote || c === C.Slash || c === C.Colon || c === C.Hash || (c < 128 && PUNCT[c] === 1);
 
+const LETTER = /^\p{L}$/u;
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", '0': '\0' };
 
 export function lex(file: SourceFile, reporter: Reporter): Token[] {
@@ -120,9 +123,22 @@ export function lex(file: SourceFile, reporter: Reporter): Token[] {
       i++;
       continue;
     }
-    if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+    if (isIdentStart(c) || (c >= 128 && foreignLetterLength(i, true) > 0)) {
+      // ASCII is the fast path; a non-ASCII letter makes the word one token with one diagnostic.
+      let j = i;
+      let foreign = false;
+      for (;;) {
+        if (j < n && isIdentPart(text.charCodeAt(j))) j++;
+        else {
+          const len = j < n && text.charCodeAt(j) >= 128 ? foreignLetterLength(j, false) : 0;
+          if (len === 0) break;
+          foreign = true;
+          j += len;
+        }
+      }
+      if (foreign) {
+        reporter.error('illegal-character', `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`, { file: path, start: pos(i), end: pos(j) });
+      }
       push('ident', i, j);
       i = j;
       continue;
@@ -184,6 +200,13 @@ export function lex(file: SourceFile, reporter: Reporter): Token[] {
   }
   tokens.push({ kind: 'eof', text: '', start: pos(n), end: pos(n) });
   return tokens;
+
+  /** Length in UTF-16 units of the non-ASCII letter (or, inside a word, digit or mark) at `at`, else 0. */
+  function foreignLetterLength(at: number, first: boolean): number {
+    const cp = text.codePointAt(at)!;
+    const ch = String.fromCodePoint(cp);
+    return (first ? LETTER : WORD_CHAR).test(ch) ? ch.length : 0;
+  }
 
   function lexString(from: number): number {
     let j = from + 1;

@@ -274,7 +274,7 @@ class Parser {
   }
 
   private elementWord(tok: Token): string {
-    return tok.text === '[' ? 'an annotated interface' : `a ${tok.text}`;
+    return tok.text === '[' ? 'an annotated interface' : tok.text === 'interface' ? 'an interface' : `a ${tok.text}`;
   }
 
   private doc(...toks: (Token | undefined)[]): { doc?: string } {
