@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { compile } from '../../shared/idl/compile.js';
 import type { SourceFile } from '../../shared/idl/source.js';
 import { interfaceDefEntries } from '../../shared/project/interface-def.js';
 import type { Endpoint, ServicesModel } from '../../shared/project/model.js';
@@ -52,6 +53,15 @@ describe('the cluster sample (idl-samples/cluster/services.xml)', () => {
       [2, 'test.Server', where(sample.text, '2" name="test.Server')],
       [3, 'test.ITerminal', where(sample.text, '3" name="test.ITerminal"')],
     ]);
+  });
+
+  test('InterfaceDef entries check against the IDL compiler', () => {
+    const idl: SourceFile = { path: 'cluster/test.idl', text: readFileSync(fileURLToPath(new URL('../../idl-samples/cluster/test.idl', import.meta.url)), 'utf8') };
+    expect(compile([idl], { interfaceDef: { entries: interfaceDefEntries(services), mode: 'check' } }).diagnostics).toEqual([]);
+    const swapped = parseServicesXml({ path: 's.xml', text: sample.text.replace('id="2" name="test.Server"', 'id="5" name="test.Server"') });
+    const mismatch = compile([idl], { interfaceDef: { entries: interfaceDefEntries(swapped.services), mode: 'check' } }).diagnostics;
+    expect(mismatch.length).toBeGreaterThan(0);
+    expect(mismatch.some((d) => d.range.file === 's.xml' && pos(d.range) === where(sample.text, '2" name="test.Server'))).toBe(true);
   });
 
   test('variables', () => {
