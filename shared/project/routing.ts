@@ -77,7 +77,11 @@ export function serverEndpoints(services: ServicesModel, server: Server): Server
 function resolve(services: ServicesModel, refs: readonly EndpointRef[]): Endpoint[] {
   const names = new Set(refs.map((r) => r.name));
   const seen = new Set<string>();
-  return services.endpoints.filter((e) => names.has(e.name) && !seen.has(e.name) && seen.add(e.name));
+  return services.endpoints.filter((e) => {
+    if (!names.has(e.name) || seen.has(e.name)) return false;
+    seen.add(e.name);
+    return true;
+  });
 }
 
 /** The `loopback` property as a map: MQ endpoint written to → name of the endpoint replies come back on (`__mq_return__`). */

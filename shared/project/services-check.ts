@@ -6,7 +6,7 @@ import { didYouMean } from './values.js';
 
 /** Cross-reference checks of a services.xml model: names, routes and what a gateway built from it would do. */
 export function checkServices(services: ServicesModel, report: Report): void {
-  const first = <T>(items: T[], key: (t: T) => string | number | undefined, range: (t: T) => SourceRange, code: string, what: (k: string | number) => string) => {
+  const reportDuplicates = <T>(items: T[], key: (t: T) => string | number | undefined, range: (t: T) => SourceRange, code: string, what: (k: string | number) => string) => {
     const seen = new Map<string | number, SourceRange>();
     for (const item of items) {
       const k = key(item);
@@ -16,11 +16,11 @@ export function checkServices(services: ServicesModel, report: Report): void {
       else seen.set(k, range(item));
     }
   };
-  first(services.interfaces, (i) => i.id, (i) => i.ranges.id ?? i.range, 'duplicate-interface-id', (k) => `interface id ${k}`);
-  first(services.interfaces, (i) => i.name, (i) => i.ranges.name ?? i.range, 'duplicate-interface-name', (k) => `interface ${k}`);
-  first(services.variables, (v) => v.name, (v) => v.ranges.name ?? v.range, 'duplicate-variable', (k) => `variable ${k}`);
-  first(services.endpoints, (e) => e.name, (e) => e.ranges.name ?? e.range, 'duplicate-endpoint', (k) => `endpoint ${k}`);
-  first(services.servers, (s) => s.name, (s) => s.ranges.name ?? s.range, 'duplicate-server', (k) => `server ${k}`);
+  reportDuplicates(services.interfaces, (i) => i.id, (i) => i.ranges.id ?? i.range, 'duplicate-interface-id', (k) => `interface id ${k}`);
+  reportDuplicates(services.interfaces, (i) => i.name, (i) => i.ranges.name ?? i.range, 'duplicate-interface-name', (k) => `interface ${k}`);
+  reportDuplicates(services.variables, (v) => v.name, (v) => v.ranges.name ?? v.range, 'duplicate-variable', (k) => `variable ${k}`);
+  reportDuplicates(services.endpoints, (e) => e.name, (e) => e.ranges.name ?? e.range, 'duplicate-endpoint', (k) => `endpoint ${k}`);
+  reportDuplicates(services.servers, (s) => s.name, (s) => s.ranges.name ?? s.range, 'duplicate-server', (k) => `server ${k}`);
 
   const endpoints = new Map<string, Endpoint>();
   for (const e of services.endpoints) if (!endpoints.has(e.name)) endpoints.set(e.name, e);
