@@ -34,11 +34,19 @@ export function freeName(name: string, taken: (candidate: string) => boolean): s
   return n;
 }
 
-/** Struct members are properties, so only reserved words (and `__proto__`) are renamed. */
+/** Inherited by every plain object: `init.constructor` would read Object's, `__proto__` sets the prototype. */
+const OBJECT_PROTOTYPE = new Set(
+  (
+    'constructor __proto__ toString toLocaleString valueOf hasOwnProperty isPrototypeOf propertyIsEnumerable ' +
+    '__defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__'
+  ).split(' '),
+);
+
+/** Struct members are properties: reserved words and Object.prototype names are renamed. */
 export function memberNames(fields: readonly { name: string }[]): string[] {
   const taken = new Set<string>();
   return fields.map((f) => {
-    const name = freeName(f.name, (n) => RESERVED.has(n) || n === '__proto__' || taken.has(n));
+    const name = freeName(f.name, (n) => RESERVED.has(n) || OBJECT_PROTOTYPE.has(n) || taken.has(n));
     taken.add(name);
     return name;
   });

@@ -8,9 +8,9 @@ import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { rpcMessage } from '../../shared/wire/message.js';
 import * as alltypes from '../golden/all-types/alltypes.js';
-import { sampleModel } from './codegen-fixtures.js';
+import { caseModel } from './codegen-fixtures.js';
 
-const model = sampleModel('all-types');
+const model = caseModel('all-types');
 const codec = createCodec(model);
 
 /** Values of an IDL type in the native form both sides use (spec §2.1 ranges). */

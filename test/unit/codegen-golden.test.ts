@@ -4,15 +4,15 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAll, generateIfxdef } from '../../shared/codegen/index.js';
-import { SAMPLES, sampleModel } from './codegen-fixtures.js';
+import { GOLDEN_CASES, caseModel } from './codegen-fixtures.js';
 
 const GOLDEN = join(import.meta.dirname, '..', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 describe('generated code matches test/golden', () => {
-  for (const sample of SAMPLES) {
+  for (const sample of Object.keys(GOLDEN_CASES)) {
     it(sample, () => {
-      const model = sampleModel(sample);
+      const model = caseModel(sample);
       const expected = new Map([...generateAll(model).map((f) => [f.path, f.text] as const), ['ifxdef.xml', generateIfxdef(model)]]);
       const dir = join(GOLDEN, sample);
       if (update) {

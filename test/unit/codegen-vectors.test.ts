@@ -5,6 +5,8 @@ import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { encodeFrame } from '../../shared/wire/frame.js';
 import { encodeMessage, rpcMessage, SendCallType, type RpcMessage } from '../../shared/wire/message.js';
 import * as alltypes from '../golden/all-types/alltypes.js';
+import * as annotated from '../golden/annotated/test.js';
+import * as edge from '../golden/naming/edge.js';
 import * as sns from '../golden/sns/sns.js';
 import * as test from '../golden/test/test.js';
 
@@ -98,6 +100,19 @@ describe('spec §10 vectors through generated proxies', () => {
     expect(encoded((w) => sns.Message_t.encode(w, value))).toEqual(body.subarray(0x2d));
   });
 
+  it('V8: async CALL of annotated test.BaseServer.datetime() ([index=11] / [index=10]) is the 35 bytes of V8', async () => {
+    const target = new CapturingTarget();
+    target.reply = hex('00 00 00 00');
+    await new annotated.ServerProxy(target).datetime({ mode: 'async' });
+    expect(encodeFrame(message(target.last, 5))).toEqual(
+      hex(`0000: ef d2 bb 99 00 00 00 1f 00 00 00 00 01 00 01 00
+           0010: 00 00 05 41 00 0b 00 0a 00 00 00 00 00 00 00 00
+           0020: 00 00 00`),
+    );
+    // The counter advances past the annotated interface (spec §1.7 rule 2).
+    expect([annotated.BaseServerProxy.ifidx, annotated.ITerminalGatewayServerProxy.ifidx, annotated.ServerProxy.ifidx, annotated.ITerminalProxy.ifidx]).toEqual([11, 1, 2, 3]);
+  });
+
   it('async mode sends calltype 0x41 with the same Promise API', async () => {
     const target = new CapturingTarget();
     target.reply = hex('00 00 00 02 68 69');
@@ -148,6 +163,51 @@ describe('spec §10 V7 value encodings through generated code', () => {
       expect(target.last.params).toEqual(hex(bytes));
     });
   }
+});
+
+describe('generated names that would collide get a _ suffix, never on the wire', () => {
+  it('struct members: reserved words and Object.prototype names', () => {
+    const rec = edge.Rec.create({ class_: 1, class__: 2 });
+    expect(rec).toEqual({ default_: 0, __proto___: '', class_: 1, class__: 2, constructor_: 0, toString_: 0n, far: { x: 0 } });
+    expect(Object.getPrototypeOf(rec)).toBe(Object.prototype);
+    const bytes = encoded((w) => edge.Rec.encode(w, rec));
+    expect(bytes.length).toBe(4 + 4 + 4 + 4 + 4 + 8 + 4);
+    expect(edge.Rec.decode(new ByteReader(bytes))).toEqual(rec);
+  });
+
+  it('types named like globals, runtime imports or body locals, and the generated classes', () => {
+    expect(edge.Map_.create()).toEqual({ size: 0 });
+    expect(edge.Proxy.create()).toEqual({ target: '' });
+    expect(edge.ServerProxy.create()).toEqual({ on: false });
+    expect(new edge.ServerProxy_(new CapturingTarget())).toBeInstanceOf(edge.ServerProxy_);
+    const v: edge.e_ = new Map([['k', [edge.Rec.create()]]]);
+    expect(edge.e_.decode(new ByteReader(encoded((w) => edge.e_.encode(w, v))))).toEqual(v);
+  });
+
+  it('operations and parameters: constructor, then, xOneway clashes, trailing names', async () => {
+    const target = new CapturingTarget();
+    const proxy = new edge.Sub2Proxy(target);
+    await proxy.constructor_('o', 1, edge.Rec.create(), { size: 2 });
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 0, paramsize: 4 });
+    proxy.heartbeatOneway_('r');
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 2, mode: 'oneway' });
+    proxy.heartbeatOnewayOneway();
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 3, mode: 'oneway' });
+    proxy.pingOneway();
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 4, mode: 'oneway' });
+    proxy.pingOneway_Oneway();
+    expect(target.last).toMatchObject({ ifidx: 2, opidx: 0, mode: 'oneway' });
+    expect('then' in proxy).toBe(false);
+  });
+
+  it('a base interface in another module keeps its own ifidx', async () => {
+    const target = new CapturingTarget();
+    await new edge.SubProxy(target).ping();
+    expect(target.last).toMatchObject({ ifidx: 9, opidx: 0 });
+    target.reply = hex('00 00 00 00');
+    await new edge.SubProxy(target).pingOneway_(new Map());
+    expect(target.last).toMatchObject({ ifidx: 1, opidx: 0 });
+  });
 });
 
 describe('generated servants', () => {
