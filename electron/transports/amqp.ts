@@ -82,7 +82,9 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
 }
 
 function connectError(url: AmqpUrl, err: unknown): RpcError {
-  const reason = errorReason(err);
+  // amqplib drops the server's text when connection.open is refused; that only happens for the vhost.
+  const vhostRefused = err instanceof Error && /Expected ConnectionOpenOk; got <ConnectionClose/.test(err.message);
+  const reason = vhostRefused ? `vhost "${url.vhost}" does not exist or user "${url.username}" may not use it` : errorReason(err);
   // Socket errors carry a string code (ECONNREFUSED, ENOTFOUND…); AMQP refusals a numeric reply code.
   const unreachable = err instanceof Error && (typeof (err as { code?: unknown }).code === 'string' || /ETIMEDOUT/.test(err.message));
   return unreachable
@@ -142,7 +144,9 @@ class AmqpBroker implements Broker {
   }
 
   private setState(state: BrokerState): void {
-    if (state.state === 'reconnecting') this.log(`connection lost, reconnect attempt ${state.attempt} (${state.lastError})`);
+    if (state.state === 'reconnecting') {
+      this.log(state.attempt === 1 ? `connection lost: ${state.lastError}; reconnecting` : `reconnect attempt ${state.attempt - 1} failed: ${state.lastError}; trying again`);
+    }
     this.states.set(state);
   }
 

@@ -12,7 +12,7 @@ interface Subject {
   name: string;
   open(log: (message: string) => void): Promise<Broker>;
   /** Publishes bytes that are not an RpcMessage, as a foreign or broken publisher would. */
-  publishRaw(broker: Broker, address: MqAddress, body: Uint8Array): void;
+  publishRaw(broker: Broker, address: MqAddress, body: Uint8Array): Promise<void>;
   remove(queues: string[], exchanges: string[]): Promise<void>;
 }
 
@@ -22,7 +22,7 @@ const subjects: Subject[] = [
   {
     name: 'memory',
     open: async (log) => createMemoryBroker({ log }),
-    publishRaw: (broker, address, body) => void (broker as MemoryBroker).publishRaw(address, body),
+    publishRaw: async (broker, address, body) => void (broker as MemoryBroker).publishRaw(address, body),
     remove: async () => undefined,
   },
   {
@@ -180,7 +180,7 @@ describe.each(subjects)('$name broker', (subject) => {
     const address = queue();
     const writer = await broker.openWriter(address);
     const got = collect(await broker.openReader(address));
-    subject.publishRaw(broker, address, new TextEncoder().encode('not a TCE message'));
+    await subject.publishRaw(broker, address, new TextEncoder().encode('not a TCE message'));
     writer.send(numbered(8));
     await got.waitFor(1);
     await sleep(100);

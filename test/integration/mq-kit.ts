@@ -57,30 +57,49 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** A plain amqplib connection for what the broker under test must not do itself: raw publishes, cleanup. */
 export class RabbitAdmin {
-  private constructor(
-    private readonly model: ChannelModel,
-    private channel: Channel,
-  ) {}
+  private model: ChannelModel | null = null;
+  private channel: Channel | null = null;
 
   static async open(): Promise<RabbitAdmin> {
-    const model = await connect(RABBIT_URL, { noDelay: true, clientProperties: { connection_name: 'tce-test-admin' } });
-    return new RabbitAdmin(model, await model.createChannel());
+    const admin = new RabbitAdmin();
+    await admin.live();
+    return admin;
   }
 
-  publishRaw(address: MqAddress, body: Uint8Array): void {
+  /** The admin connection, reopened if a broker restart closed it. */
+  private async live(): Promise<{ model: ChannelModel; channel: Channel }> {
+    if (!this.model || !this.channel) {
+      const model = await connect(RABBIT_URL, { noDelay: true, clientProperties: { connection_name: 'tce-test-admin' } });
+      const channel = await model.createChannel();
+      const lost = () => {
+        if (this.model === model) this.model = this.channel = null;
+      };
+      model.on('error', lost);
+      model.on('close', lost);
+      channel.on('error', lost);
+      channel.on('close', lost);
+      this.model = model;
+      this.channel = channel;
+    }
+    return { model: this.model, channel: this.channel };
+  }
+
+  async publishRaw(address: MqAddress, body: Uint8Array): Promise<void> {
+    const { channel } = await this.live();
     const content = Buffer.from(body);
-    if (address.type === 'queue') this.channel.sendToQueue(address.name, content);
-    else this.channel.publish(address.name, address.subject, content);
+    if (address.type === 'queue') channel.sendToQueue(address.name, content);
+    else channel.publish(address.name, address.subject, content);
   }
 
   async queueDepth(name: string): Promise<number> {
-    return (await this.channel.checkQueue(name)).messageCount;
+    return (await (await this.live()).channel.checkQueue(name)).messageCount;
   }
 
   /** Deletes queues and exchanges; a missing one closes the channel, so each gets a fresh channel. */
   async remove(queues: string[], exchanges: string[]): Promise<void> {
+    const { model } = await this.live();
     for (const [kind, name] of [...queues.map((q) => ['queue', q] as const), ...exchanges.map((e) => ['exchange', e] as const)]) {
-      const ch = await this.model.createChannel();
+      const ch = await model.createChannel();
       ch.on('error', () => undefined);
       await (kind === 'queue' ? ch.deleteQueue(name) : ch.deleteExchange(name)).catch(() => undefined);
       await ch.close().catch(() => undefined);
@@ -88,7 +107,7 @@ export class RabbitAdmin {
   }
 
   async close(): Promise<void> {
-    await this.model.close();
+    await this.model?.close().catch(() => undefined);
   }
 }
 
@@ -102,9 +121,16 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
 
 /** Closes (from the broker side) every connection whose connection_name is `name`; returns how many. */
 export async function closeConnectionsNamed(name: string): Promise<number> {
-  const out = await rabbitmqctl('list_connections', 'pid', 'client_properties', '--formatter', 'json', '--quiet');
-  const rows = JSON.parse(out) as { pid: string; client_properties: [string, string, unknown][] }[];
-  const pids = rows.filter((r) => r.client_properties.some(([key, , value]) => key === 'connection_name' && value === name)).map((r) => r.pid);
+  // JSON shows client properties but prints pids in a form close_connection rejects; the table has usable pids.
+  const json = await rabbitmqctl('list_connections', 'name', 'client_properties', '--formatter', 'json', '--quiet');
+  const rows = JSON.parse(json) as { name: string; client_properties: [string, string, unknown][] }[];
+  const wanted = new Set(rows.filter((r) => r.client_properties.some(([key, , value]) => key === 'connection_name' && value === name)).map((r) => r.name));
+  const table = await rabbitmqctl('list_connections', 'pid', 'name', '--quiet');
+  const pids = table
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([pid, connection]) => pid?.startsWith('<') && wanted.has(connection ?? ''))
+    .map(([pid]) => pid!);
   for (const pid of pids) await rabbitmqctl('close_connection', pid, 'test: forced close');
   return pids.length;
 }
