@@ -105,15 +105,16 @@ export class ByteWriter {
   string(v: string): this {
     const n = v.length;
     this.ensure(4 + n * 3);
+    const buf = this.buf;
     const start = this.pos + 4;
     let i = 0;
     for (; i < n; i++) {
       const c = v.charCodeAt(i);
       if (c > 0x7f) break;
-      this.buf[start + i] = c;
+      buf[start + i] = c;
     }
     let written = i;
-    if (i < n) written += utf8Encoder.encodeInto(v.slice(i), this.buf.subarray(start + i)).written;
+    if (i < n) written += utf8Encoder.encodeInto(v.slice(i), buf.subarray(start + i)).written;
     this.view.setUint32(this.pos, written);
     this.pos = start + written;
     return this;
@@ -138,6 +139,15 @@ export class ByteWriter {
     this.view.setUint32(at, v);
   }
 
+  /**
+   * What was written so far, as a view (no copy): valid only until the next write or reset.
+   * For consumers that copy or finish with the bytes at once (a decoder, a hash); use
+   * finish() for anything that keeps them.
+   */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
   /** A copy of what was written; the writer can be reused afterwards. */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
@@ -146,18 +156,22 @@ export class ByteWriter {
 
 /** Big-endian reader over a byte range. Every read checks bounds and throws WireError('truncated'). */
 export class ByteReader {
-  readonly view: DataView;
   offset: number;
   readonly end: number;
+  private dataView: DataView | null = null;
 
   constructor(
     readonly bytes: Uint8Array,
     offset = 0,
     end = bytes.length,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.offset = offset;
     this.end = end;
+  }
+
+  /** Created on first use: most messages hold no long, float or double, and a DataView costs more than the decode. */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   get remaining(): number {
@@ -173,33 +187,41 @@ export class ByteReader {
     return at;
   }
 
+  // Integers up to 32 bits are assembled from octets: cheaper than a DataView call.
+  private uint32At(at: number): number {
+    const b = this.bytes;
+    return b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+  }
+
   u8(): number {
-    return this.view.getUint8(this.take(1, 'byte'));
+    return this.bytes[this.take(1, 'byte')]!;
   }
 
   /** `byte` decodes unsigned (0..255), matching what Python and JS peers send. */
   byte(): number {
-    return this.u8();
+    return this.bytes[this.take(1, 'byte')]!;
   }
 
   bool(): boolean {
-    return this.view.getUint8(this.take(1, 'bool')) !== 0;
+    return this.bytes[this.take(1, 'bool')] !== 0;
   }
 
   i16(): number {
-    return this.view.getInt16(this.take(2, 'short'));
+    const at = this.take(2, 'short');
+    return ((this.bytes[at]! << 24) | (this.bytes[at + 1]! << 16)) >> 16;
   }
 
   u16(): number {
-    return this.view.getUint16(this.take(2, 'u16'));
+    const at = this.take(2, 'u16');
+    return (this.bytes[at]! << 8) | this.bytes[at + 1]!;
   }
 
   i32(): number {
-    return this.view.getInt32(this.take(4, 'int'));
+    return this.uint32At(this.take(4, 'int')) | 0;
   }
 
   u32(): number {
-    return this.view.getUint32(this.take(4, 'u32'));
+    return this.uint32At(this.take(4, 'u32'));
   }
 
   i64(): bigint {
@@ -219,7 +241,7 @@ export class ByteReader {
    * `minElementSize` bytes, so a corrupt count fails here instead of allocating gigabytes.
    */
   count(minElementSize = 1, what = 'count'): number {
-    const n = this.view.getUint32(this.take(4, what));
+    const n = this.uint32At(this.take(4, what));
     if (n * minElementSize > this.end - this.offset) {
       throw new WireError('truncated', `${what} ${n} exceeds the ${this.end - this.offset} byte(s) left at offset ${this.offset}`);
     }
@@ -227,25 +249,14 @@ export class ByteReader {
   }
 
   string(): string {
-    const n = this.view.getUint32(this.take(4, 'string length'));
+    const n = this.uint32At(this.take(4, 'string length'));
     const at = this.take(n, 'string');
-    const b = this.bytes;
-    // Short ASCII strings decode faster by hand than through TextDecoder.
-    if (n < 32) {
-      let s = '';
-      for (let i = 0; i < n; i++) {
-        const c = b[at + i]!;
-        if (c > 0x7f) return utf8Decoder.decode(b.subarray(at, at + n));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return utf8Decoder.decode(b.subarray(at, at + n));
+    return n <= 64 ? (asciiString(this.bytes, at, n) ?? utf8Decoder.decode(this.bytes.subarray(at, at + n))) : utf8Decoder.decode(this.bytes.subarray(at, at + n));
   }
 
   /** `sequence<byte>`: a copy, so the result outlives the frame buffer it came from. */
   byteSeq(): Uint8Array {
-    const n = this.view.getUint32(this.take(4, 'sequence<byte> length'));
+    const n = this.uint32At(this.take(4, 'sequence<byte> length'));
     const at = this.take(n, 'sequence<byte>');
     return this.bytes.slice(at, at + n);
   }
@@ -262,4 +273,27 @@ export class ByteReader {
     this.offset = this.end;
     return this.bytes.subarray(at, this.end);
   }
+}
+
+const fromCharCode = String.fromCharCode;
+
+/**
+ * Short ASCII strings (most TCE strings) decode faster by hand than through TextDecoder:
+ * eight octets per fromCharCode call. Returns null at the first non-ASCII octet.
+ */
+function asciiString(b: Uint8Array, at: number, n: number): string | null {
+  const end = at + n;
+  let s = '';
+  let i = at;
+  for (; end - i >= 8; i += 8) {
+    const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) return null;
+    s += fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
+  }
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c & 0x80) return null;
+    s += fromCharCode(c);
+  }
+  return s;
 }

@@ -215,6 +215,8 @@ class Compiler {
     const encs = fields.map((f) => f.enc);
     const decs = fields.map((f) => f.dec);
     const n = names.length;
+    const shape: Record<string, unknown> = {};
+    for (const name of names) shape[name] = undefined;
     const problem = (v: unknown): string => {
       if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
         return `expected ${decl.qname} (object), got ${describeKind(v)}`;
@@ -241,7 +243,7 @@ class Compiler {
         if (count !== n) fail(problem(v));
       },
       dec: (r) => {
-        const o: Record<string, unknown> = {};
+        const o: Record<string, unknown> = { ...shape };
         for (let i = 0; i < n; i++) {
           if (path) path.push(segments[i]!);
           o[names[i]!] = decs[i]!(r);

@@ -27,7 +27,9 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 /** Decimal integer strings: the JSON form of a `long` beyond ±2^53. */
 export const DECIMAL_INTEGER = /^-?[0-9]+$/;
 /** Integer dictionary keys as JSON object keys: canonical decimal, so two keys never name one integer. */
-const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+export const INTEGER_KEY = /^(?:0|-?[1-9][0-9]*)$/;
+/** float/double dictionary keys as JSON object keys: a JSON number or NaN, Infinity, -Infinity. */
+export const NUMBER_KEY = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|-?Infinity)$/;
 
 /** How JSON spells the float values it cannot write as numbers. */
 export const SPECIAL_FLOATS: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
@@ -103,7 +105,6 @@ export function declOf(model: IdlModel, name: QualifiedName): TypeDecl {
   return decl;
 }
 
-const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
 /**
  * A JSON object key read as a dictionary key of builtin type `name` (`"1"` → 1 for int,
@@ -117,17 +118,11 @@ export function keyFromString(name: BuiltinName, s: string): unknown {
     case 'bool':
       return s === 'true' ? true : s === 'false' ? false : undefined;
     case 'long':
-      return CANONICAL_INTEGER.test(s) ? BigInt(s) : undefined;
+      return INTEGER_KEY.test(s) ? BigInt(s) : undefined;
     case 'float':
     case 'double':
-      if (Object.hasOwn(SPECIAL_FLOATS, s)) return SPECIAL_FLOATS[s];
-      return JSON_NUMBER.test(s) ? Number(s) : undefined;
+      return NUMBER_KEY.test(s) ? Number(s) : undefined;
     default:
-      return CANONICAL_INTEGER.test(s) ? Number(s) : undefined;
+      return INTEGER_KEY.test(s) ? Number(s) : undefined;
   }
-}
-
-/** How a native dictionary key is spelled as a JSON object key; the inverse of keyFromString. */
-export function keyToString(k: unknown): string {
-  return typeof k === 'number' ? (Object.is(k, -0) ? '-0' : String(k)) : String(k);
 }
