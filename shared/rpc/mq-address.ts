@@ -12,15 +12,20 @@ export function parseMqAddress(text: string): MqAddress {
   const name = slash < 0 ? head : head.slice(0, slash);
   const subject = slash < 0 ? '' : head.slice(slash + 1);
   if (!/^[A-Za-z0-9_.\-:]+$/.test(name)) throw new Error(`bad MQ address "${text}": missing or invalid node name`);
-  const options = semi < 0 ? {} : parseOptions(text.slice(semi + 1), text);
+  const options = semi < 0 ? {} : parseOptions(text.slice(semi + 1), text, semi + 1);
   const node = asMap(options['node']);
   const type = node['type'] ?? 'queue';
+  const durable = node['durable'] ?? 'false';
+  // Qpid reads true/false as booleans; anything else would be a string that Python takes as truthy.
+  if (typeof durable !== 'string' || !/^(true|false)$/i.test(durable)) {
+    throw new Error(`bad MQ address "${text}": durable must be true or false, not ${JSON.stringify(durable)}`);
+  }
   if (type !== 'queue' && type !== 'topic') throw new Error(`bad MQ address "${text}": node type must be queue or topic, not ${String(type)}`);
   const create = options['create'] ?? 'never';
   if (create !== 'always' && create !== 'sender' && create !== 'receiver' && create !== 'never') {
     throw new Error(`bad MQ address "${text}": create must be always, sender, receiver or never`);
   }
-  return { name, subject, type, durable: node['durable'] === 'true', create };
+  return { name, subject, type, durable: durable.toLowerCase() === 'true', create };
 }
 
 type OptionValue = string | OptionMap | OptionValue[];
@@ -31,10 +36,11 @@ interface OptionMap {
 const asMap = (v: OptionValue | undefined): Record<string, OptionValue | undefined> =>
   v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : {};
 
-function parseOptions(src: string, whole: string): OptionMap {
+/** `start` = where src begins in whole, so errors give a column in the address as written. */
+function parseOptions(src: string, whole: string, start: number): OptionMap {
   let i = 0;
   const fail = (what: string): never => {
-    throw new Error(`bad MQ address "${whole}": ${what} at option offset ${i}`);
+    throw new Error(`bad MQ address "${whole}": ${what} at column ${start + i + 1}`);
   };
   const ws = () => {
     while (i < src.length && /\s/.test(src[i]!)) i++;
@@ -62,10 +68,11 @@ function parseOptions(src: string, whole: string): OptionMap {
       const items: OptionValue[] = [];
       ws();
       while (src[i] !== ']') {
+        if (i >= src.length) fail("missing ']'");
         items.push(value());
         ws();
         if (src[i] === ',') i++;
-        else if (src[i] !== ']') fail("expected ',' or ']'");
+        else if (src[i] !== ']') fail(i >= src.length ? "missing ']'" : "expected ',' or ']'");
         ws();
       }
       i++;
@@ -88,7 +95,7 @@ function parseOptions(src: string, whole: string): OptionMap {
       out[key] = value();
       ws();
       if (src[i] === ',') i++;
-      else if (src[i] !== '}') fail("expected ',' or '}'");
+      else if (src[i] !== '}') fail(i >= src.length ? "missing '}'" : "expected ',' or '}'");
       ws();
     }
     i++;

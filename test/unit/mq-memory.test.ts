@@ -1,0 +1,108 @@
+// What only the in-memory broker has: bounds, statistics, batching, topic patterns.
+// Shared behaviour with RabbitMQ is in test/integration/mq-conformance.test.ts.
+import { describe, expect, it } from 'vitest';
+import { createMemoryBroker, topicMatches } from '../../electron/transports/memory.js';
+import type { MqAddress } from '../../shared/rpc/connection.js';
+import { rpcMessage } from '../../shared/wire/message.js';
+
+const queue = (name: string): MqAddress => ({ name, type: 'queue', durable: true, create: 'always', subject: '' });
+const topic = (name: string, subject = ''): MqAddress => ({ name, type: 'topic', durable: true, create: 'always', subject });
+const until = async (predicate: () => boolean): Promise<void> => {
+  for (let i = 0; !predicate(); i++) {
+    if (i > 500) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+};
+
+describe('in-memory broker', () => {
+  it('says it is the sandbox broker, not RabbitMQ', () => {
+    const broker = createMemoryBroker();
+    expect(broker.kind).toBe('memory');
+    expect(broker.description).toBe('in-memory sandbox broker (not RabbitMQ)');
+    expect(broker.state).toEqual({ state: 'open' });
+  });
+
+  it('bounds a queue nobody reads: the oldest messages go, counted and logged sparingly', async () => {
+    const logs: string[] = [];
+    const broker = createMemoryBroker({ maxQueueLength: 5, log: (m) => logs.push(m) });
+    const writer = await broker.openWriter(queue('q'));
+    for (let i = 0; i < 120; i++) expect(writer.send(rpcMessage({ sequence: i }))).toBe(true);
+    expect(broker.stats()).toEqual([{ name: 'q', depth: 5, readers: 0, dropped: 115 }]);
+    expect(logs).toEqual([
+      'queue "q" is full (5 messages): dropped the oldest, 1 so far',
+      'queue "q" is full (5 messages): dropped the oldest, 10 so far',
+      'queue "q" is full (5 messages): dropped the oldest, 100 so far',
+    ]);
+
+    const reader = await broker.openReader(queue('q'));
+    const got: number[] = [];
+    reader.listen((m) => got.push(m.sequence));
+    await until(() => got.length === 5);
+    expect(got).toEqual([115, 116, 117, 118, 119]);
+    expect(broker.stats()).toEqual([{ name: 'q', depth: 0, readers: 1, dropped: 115 }]);
+  });
+
+  it('delivers a deep queue in batches, letting other work run in between', async () => {
+    const broker = createMemoryBroker();
+    const writer = await broker.openWriter(queue('deep'));
+    for (let i = 0; i < 3000; i++) writer.send(rpcMessage({ sequence: i }));
+    const reader = await broker.openReader(queue('deep'));
+    let got = 0;
+    reader.listen(() => got++);
+    let seenAtOtherWork = -1;
+    setImmediate(() => setImmediate(() => (seenAtOtherWork = got)));
+    await until(() => got === 3000);
+    expect(seenAtOtherWork).toBeGreaterThan(0);
+    expect(seenAtOtherWork).toBeLessThan(3000);
+  });
+
+  it('routes topic messages by subject with AMQP patterns, and lists subscriptions in stats', async () => {
+    const broker = createMemoryBroker();
+    const all = await broker.openReader(topic('events'));
+    const online = await broker.openReader(topic('events', 'user.*'));
+    const got = { all: [] as number[], online: [] as number[] };
+    all.listen((m) => got.all.push(m.sequence));
+    online.listen((m) => got.online.push(m.sequence));
+    (await broker.openWriter(topic('events', 'user.online'))).send(rpcMessage({ sequence: 1 }));
+    (await broker.openWriter(topic('events', 'system'))).send(rpcMessage({ sequence: 2 }));
+    await until(() => got.all.length === 2);
+    expect(got).toEqual({ all: [1, 2], online: [1] });
+    expect(broker.stats().map((s) => s.name)).toEqual(['topic "events" subscription 1', 'topic "events" subscription 2']);
+
+    await online.close();
+    expect(broker.stats().map((s) => s.name)).toEqual(['topic "events" subscription 1']);
+  });
+
+  it('copies raw bytes on publish, so the publisher may reuse its buffer', async () => {
+    const broker = createMemoryBroker();
+    const reader = await broker.openReader(queue('raw'));
+    const raws: Uint8Array[] = [];
+    reader.listen((_m, raw) => raws.push(raw));
+    const body = new Uint8Array(21);
+    body[0] = 1;
+    broker.publishRaw(queue('raw'), body);
+    body[0] = 9;
+    await until(() => raws.length === 1);
+    expect(raws[0]![0]).toBe(1);
+  });
+});
+
+describe('topicMatches', () => {
+  it.each([
+    ['#', '', true],
+    ['#', 'a.b', true],
+    ['', '', true],
+    ['', 'a', false],
+    ['a.*', 'a.b', true],
+    ['a.*', 'a', false],
+    ['a.*', 'a.b.c', false],
+    ['a.#', 'a', true],
+    ['a.#', 'a.b.c', true],
+    ['#.c', 'a.b.c', true],
+    ['a.#.c', 'a.c', true],
+    ['a.#.c', 'a.b.d', false],
+    ['*', '', false],
+  ])('%j matches %j: %s', (binding, routing, expected) => {
+    expect(topicMatches(binding, routing)).toBe(expected);
+  });
+});
