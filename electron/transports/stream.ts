@@ -100,8 +100,10 @@ export class StreamConnection implements MessageConnection {
     }
     if (this.batch.length >= this.maxWriteBuffer) this.flush();
     else if (!this.flushScheduled) {
+      // nextTick runs once this turn's callbacks and promise jobs are done: every frame they
+      // queue goes out in one write (measured: faster than setImmediate or a microtask).
       this.flushScheduled = true;
-      setImmediate(this.flushNow);
+      process.nextTick(this.flushNow);
     }
     return true;
   }

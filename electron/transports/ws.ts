@@ -50,7 +50,7 @@ function wrapWebSocket(ws: WebSocket, transport: 'ws' | 'wss', remote: string, o
   );
   let lastError: Error | undefined;
   ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (isBinary) connection.receive(data);
+    if (isBinary) connection.receive(new Uint8Array(data.buffer, data.byteOffset, data.length));
     else connection.abort('protocol', 'a text WebSocket message: TCE uses binary messages only');
   });
   ws.on('error', (error) => (lastError = error));

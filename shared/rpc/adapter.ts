@@ -21,6 +21,15 @@ export interface AdapterOptions {
 }
 
 const key = (ifidx: number, opidx: number): number => ifidx * 0x10000 + opidx;
+
+/** Result writers for reuse: allocating one per call is a measurable share of a call's cost. */
+const spareWriters: ByteWriter[] = [];
+const MAX_SPARE_WRITERS = 64;
+const KEEP_WRITER = 64 * 1024;
+const takeWriter = (): ByteWriter => spareWriters.pop() ?? new ByteWriter(256);
+function releaseWriter(w: ByteWriter): void {
+  if (w.length <= KEEP_WRITER && spareWriters.length < MAX_SPARE_WRITERS) spareWriters.push(w.reset());
+}
 const tableOf = (servant: Servant | OperationTable): OperationTable => (servant instanceof OperationTable ? servant : servant.operations);
 
 /**
@@ -75,11 +84,16 @@ export class Adapter {
       return undefined;
     }
     const ctx: CallContext = { extra: call.extra, userId, connection: caller, message: call, replyExtra: {} };
-    const result = new ByteWriter(64);
+    const result = takeWriter();
     const done = (): void => {
-      if (!oneway) respond(valueReturn(call, ctx.replyExtra, result, op.returnsValue));
+      const reply = oneway ? undefined : valueReturn(call, ctx.replyExtra, result, op.returnsValue);
+      releaseWriter(result);
+      if (reply) respond(reply);
     };
-    const failed = (error: unknown): void => this.fail(ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
+    const failed = (error: unknown): void => {
+      releaseWriter(result);
+      this.fail(ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
+    };
     let pending: void | Promise<void>;
     try {
       pending = op.handler(new ByteReader(call.params), ctx, result);

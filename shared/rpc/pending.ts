@@ -39,22 +39,43 @@ export interface PendingCall {
 interface Entry {
   resolve(reply: RpcMessage): void;
   reject(error: RpcError): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  sequence: number;
   ifidx: number;
   opidx: number;
+  /** When the call times out (clock ms); its place in the list of calls with the same timeout. */
+  deadline: number;
+  list: DeadlineList | undefined;
+  prev: Entry | undefined;
+  next: Entry | undefined;
 }
+
+/** Calls sharing one timeout value, oldest first: their deadlines are in order. */
+interface DeadlineList {
+  readonly ms: number;
+  head: Entry | undefined;
+  tail: Entry | undefined;
+}
+
+const host = globalThis as { performance?: { now(): number } };
+/** Monotonic where the platform has one: a wall-clock jump must not expire calls. */
+const now = (): number => (host.performance ? host.performance.now() : Date.now());
 
 /**
  * Calls awaiting a RETURN, keyed by sequence: the one reply-matching table every transport
  * uses. Unlike the original (spec §6.2, §9.2 item 8) every entry leaves the table on its
  * reply, its timeout or failAll, so nothing leaks and late replies are simply unmatched.
+ * Timeouts cost one timer per table, not one per call: calls with the same timeout expire
+ * in the order they were made, so only the oldest of each timeout value needs watching.
  */
 export class PendingCalls {
   readonly defaultTimeout: number;
   readonly maxInFlight: number;
   readonly description: string;
   private readonly entries = new Map<number, Entry>();
+  private readonly lists = new Map<number, DeadlineList>();
   private readonly sequences = new SequenceGenerator();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
 
   constructor(options: PendingCallsOptions = {}) {
     this.defaultTimeout = checkTimeout(options.timeout ?? DEFAULT_CALL_TIMEOUT);
@@ -87,10 +108,10 @@ export class PendingCalls {
     const sequence = this.nextSequence();
     let entry!: Entry;
     const reply = new Promise<RpcMessage>((resolve, reject) => {
-      entry = { resolve, reject, timer: undefined, ifidx, opidx };
+      entry = { resolve, reject, sequence, ifidx, opidx, deadline: 0, list: undefined, prev: undefined, next: undefined };
     });
-    if (ms > 0) entry.timer = setTimeout(() => this.expire(sequence, ms), ms);
     this.entries.set(sequence, entry);
+    if (ms > 0) this.watch(entry, ms);
     return { sequence, reply };
   }
 
@@ -102,7 +123,7 @@ export class PendingCalls {
     const entry = this.take(reply.sequence);
     if (!entry) return false;
     if (reply.errcode === 0) entry.resolve(reply);
-    else entry.reject(new RpcError(reply.errcode, `${this.label(entry, reply.sequence)}: the peer answered ${describeCode(reply.errcode)}`));
+    else entry.reject(new RpcError(reply.errcode, `${this.label(entry)}: the peer answered ${describeCode(reply.errcode)}`));
     return true;
   }
 
@@ -116,12 +137,11 @@ export class PendingCalls {
 
   /** Rejects every waiting call with `code` (104 CONNECTION_LOST when a connection drops). */
   failAll(code: number, reason: string): number {
-    const all = [...this.entries];
+    const all = [...this.entries.values()];
     this.entries.clear();
-    for (const [sequence, entry] of all) {
-      if (entry.timer !== undefined) clearTimeout(entry.timer);
-      entry.reject(new RpcError(code, `${this.label(entry, sequence)}: ${reason}`));
-    }
+    this.lists.clear();
+    this.disarm();
+    for (const entry of all) entry.reject(new RpcError(code, `${this.label(entry)}: ${reason}`));
     return all.length;
   }
 
@@ -129,19 +149,69 @@ export class PendingCalls {
     const entry = this.entries.get(sequence);
     if (!entry) return undefined;
     this.entries.delete(sequence);
-    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    // The table's timer stays armed: re-arming per call would cost what one timer per call did.
+    if (entry.list) this.unlink(entry, entry.list);
     return entry;
   }
 
-  private expire(sequence: number, ms: number): void {
-    const entry = this.entries.get(sequence);
-    if (!entry) return;
-    this.entries.delete(sequence);
-    entry.reject(new RpcError(ErrorCode.TIMEOUT, `${this.label(entry, sequence)}: no reply within ${ms} ms`));
+  private watch(entry: Entry, ms: number): void {
+    entry.deadline = now() + ms;
+    let list = this.lists.get(ms);
+    if (!list) {
+      list = { ms, head: undefined, tail: undefined };
+      this.lists.set(ms, list);
+    }
+    entry.list = list;
+    entry.prev = list.tail;
+    if (list.tail) list.tail.next = entry;
+    else list.head = entry;
+    list.tail = entry;
+    if (entry.deadline < this.timerAt) this.arm(entry.deadline);
   }
 
-  private label(entry: Entry, sequence: number): string {
-    return `${this.description}: call ifidx ${entry.ifidx} opidx ${entry.opidx} (sequence ${sequence})`;
+  private unlink(entry: Entry, list: DeadlineList): void {
+    if (entry.prev) entry.prev.next = entry.next;
+    else list.head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    else list.tail = entry.prev;
+    entry.list = entry.prev = entry.next = undefined;
+    if (!list.head) this.lists.delete(list.ms);
+  }
+
+  private arm(at: number): void {
+    this.disarm();
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.expireDue(), Math.max(1, Math.ceil(at - now())));
+    // In Node, the connection keeps the process alive while calls wait; this timer must not.
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  /** Expires every call past its deadline, then watches the next one due. */
+  private expireDue(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const t = now();
+    let next = Infinity;
+    for (const list of [...this.lists.values()]) {
+      while (list.head && list.head.deadline <= t) {
+        const entry = list.head;
+        this.entries.delete(entry.sequence);
+        this.unlink(entry, list);
+        entry.reject(new RpcError(ErrorCode.TIMEOUT, `${this.label(entry)}: no reply within ${list.ms} ms`));
+      }
+      if (list.head && list.head.deadline < next) next = list.head.deadline;
+    }
+    if (next < Infinity) this.arm(next);
+  }
+
+  private label(entry: Entry): string {
+    return `${this.description}: call ifidx ${entry.ifidx} opidx ${entry.opidx} (sequence ${entry.sequence})`;
   }
 }
 

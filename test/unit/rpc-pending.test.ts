@@ -26,7 +26,7 @@ describe('SequenceGenerator', () => {
 
 describe('PendingCalls', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -71,6 +71,21 @@ describe('PendingCalls', () => {
     expect(slow!.message).toMatch(/no reply within 1000 ms/);
     // A late reply matches nothing.
     expect(table.settle(reply(quick.sequence))).toBe(false);
+  });
+
+  it('keeps watching the next call when the oldest one is answered first', async () => {
+    const table = new PendingCalls();
+    const a = table.open(100, 0, 0);
+    vi.advanceTimersByTime(50);
+    const b = table.open(100, 0, 1);
+    const outcome = rejectionOf(b.reply);
+    table.settle(reply(a.sequence));
+    vi.advanceTimersByTime(60);
+    expect(table.size).toBe(1);
+    vi.advanceTimersByTime(40);
+    expect(table.size).toBe(0);
+    expect(await outcome).toMatchObject({ code: ErrorCode.TIMEOUT });
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('waits forever with timeout 0', () => {
