@@ -32,6 +32,8 @@ export class FileScope {
   private readonly runtimeLocal = new Map<RuntimeSymbol, string>();
   private readonly usedRuntime = new Set<RuntimeSymbol>();
   private readonly usedModules = new Set<string>();
+  /** Type qname → how this file spells it. */
+  private readonly spelled = new Map<QualifiedName, string>();
   /** Every module-scope name of the file: declarations, module aliases, runtime imports. */
   readonly names: Set<string>;
 
@@ -71,9 +73,14 @@ export class FileScope {
   }
 
   typeRef(qname: QualifiedName): string {
-    const decl = this.model.types[qname];
-    if (!decl) throw new Error(`unknown type '${qname}'`);
-    return this.qualify(decl.module, this.lookup(decl.module).typeName(qname));
+    let spelled = this.spelled.get(qname);
+    if (spelled === undefined) {
+      const decl = this.model.types[qname];
+      if (!decl) throw new Error(`unknown type '${qname}'`);
+      spelled = this.qualify(decl.module, this.lookup(decl.module).typeName(qname));
+      this.spelled.set(qname, spelled);
+    }
+    return spelled;
   }
 
   proxyRef(qname: QualifiedName): string {

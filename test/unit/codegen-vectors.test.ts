@@ -229,13 +229,13 @@ describe('generated servants', () => {
   }
 
   it('registers own and inherited operations under their declaring indices, with IDL names', () => {
-    const names = [...new EchoServer().operations.operations()].map((op) => [op.ifidx, op.opidx, op.name]);
+    const names = [...new EchoServer().operations.operations()].map((op) => [op.ifidx, op.opidx, op.name, op.returnsValue]);
     expect(names).toEqual([
-      [0, 0, 'test.BaseServer.datetime'],
-      [2, 0, 'test.Server.echo'],
-      [2, 1, 'test.Server.timeout'],
-      [2, 2, 'test.Server.heartbeat'],
-      [2, 3, 'test.Server.bidirection'],
+      [0, 0, 'test.BaseServer.datetime', true],
+      [2, 0, 'test.Server.echo', true],
+      [2, 1, 'test.Server.timeout', false],
+      [2, 2, 'test.Server.heartbeat', false],
+      [2, 3, 'test.Server.bidirection', false],
     ]);
   });
 

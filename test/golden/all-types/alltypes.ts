@@ -552,41 +552,41 @@ export abstract class AllTypesServant extends Servant {
     super.describe(table);
     table.add(0, 0, 'alltypes.AllTypes.echoByte', async (r, ctx, w) => {
       w.byte(await this.echoByte(r.byte(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 1, 'alltypes.AllTypes.echoBool', async (r, ctx, w) => {
       w.bool(await this.echoBool(r.bool(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 2, 'alltypes.AllTypes.echoShort', async (r, ctx, w) => {
       w.i16(await this.echoShort(r.i16(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 3, 'alltypes.AllTypes.echoInt', async (r, ctx, w) => {
       w.i32(await this.echoInt(r.i32(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 4, 'alltypes.AllTypes.echoLong', async (r, ctx, w) => {
       w.i64(await this.echoLong(r.i64(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 5, 'alltypes.AllTypes.echoFloat', async (r, ctx, w) => {
       w.f32(await this.echoFloat(r.f32(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 6, 'alltypes.AllTypes.echoDouble', async (r, ctx, w) => {
       w.f64(await this.echoDouble(r.f64(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 7, 'alltypes.AllTypes.echoString', async (r, ctx, w) => {
       w.string(await this.echoString(r.string(), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 8, 'alltypes.AllTypes.echoBytes', async (r, ctx, w) => {
       Bytes_t.encode(w, await this.echoBytes(Bytes_t.decode(r), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 9, 'alltypes.AllTypes.echoMap', async (r, ctx, w) => {
       StrStrMap.encode(w, await this.echoMap(StrStrMap.decode(r), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 10, 'alltypes.AllTypes.echoEverything', async (r, ctx, w) => {
       Everything_t.encode(w, await this.echoEverything(Everything_t.decode(r), ctx));
-    });
+    }, { returnsValue: true });
     table.add(0, 11, 'alltypes.AllTypes.echoList', async (r, ctx, w) => {
       EverythingList.encode(w, await this.echoList(EverythingList.decode(r), r.i32(), ctx));
-    });
-    table.add(0, 12, 'alltypes.AllTypes.notify', (r, ctx) => this.notify(r.string(), Point_t.decode(r), ctx));
+    }, { returnsValue: true });
+    table.add(0, 12, 'alltypes.AllTypes.notify', (r, ctx) => this.notify(r.string(), Point_t.decode(r), ctx), { returnsValue: false });
   }
 }
 
@@ -629,7 +629,7 @@ export abstract class MoreTypesServant extends AllTypesServant {
     super.describe(table);
     table.add(20, 5, 'alltypes.MoreTypes.lookup', async (r, ctx, w) => {
       IntStrMap.encode(w, await this.lookup(IntList.decode(r), ctx));
-    });
-    table.add(20, 1, 'alltypes.MoreTypes.reset', (_r, ctx) => this.reset(ctx));
+    }, { returnsValue: true });
+    table.add(20, 1, 'alltypes.MoreTypes.reset', (_r, ctx) => this.reset(ctx), { returnsValue: false });
   }
 }

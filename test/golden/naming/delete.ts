@@ -58,6 +58,6 @@ export abstract class Base0Servant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(9, 0, 'delete.Base0.ping', (_r, ctx) => this.ping(ctx));
+    table.add(9, 0, 'delete.Base0.ping', (_r, ctx) => this.ping(ctx), { returnsValue: false });
   }
 }

@@ -228,13 +228,13 @@ export abstract class ServerServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(0, 0, 'edge.Server.constructor', (r, ctx) => this.constructor_(r.string(), r.i32(), Rec.decode(r), Map_.decode(r), ctx));
+    table.add(0, 0, 'edge.Server.constructor', (r, ctx) => this.constructor_(r.string(), r.i32(), Rec.decode(r), Map_.decode(r), ctx), { returnsValue: false });
     table.add(0, 1, 'edge.Server.then', async (_r, ctx, w) => {
       w.string(await this.then_(ctx));
-    });
-    table.add(0, 2, 'edge.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx));
-    table.add(0, 3, 'edge.Server.heartbeatOneway', (_r, ctx) => this.heartbeatOneway(ctx));
-    table.add(0, 4, 'edge.Server.ping', (_r, ctx) => this.ping(ctx));
+    }, { returnsValue: true });
+    table.add(0, 2, 'edge.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx), { returnsValue: false });
+    table.add(0, 3, 'edge.Server.heartbeatOneway', (_r, ctx) => this.heartbeatOneway(ctx), { returnsValue: false });
+    table.add(0, 4, 'edge.Server.ping', (_r, ctx) => this.ping(ctx), { returnsValue: false });
   }
 }
 
@@ -258,7 +258,7 @@ export abstract class SubServant extends delete_.Base0Servant {
     super.describe(table);
     table.add(1, 0, 'edge.Sub.pingOneway', async (r, ctx, w) => {
       w_.encode(w, await this.pingOneway_(e_.decode(r), ctx));
-    });
+    }, { returnsValue: true });
   }
 }
 
@@ -285,6 +285,6 @@ export abstract class Sub2Servant extends ServerServant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(2, 0, 'edge.Sub2.pingOneway', (_r, ctx) => this.pingOneway_(ctx));
+    table.add(2, 0, 'edge.Sub2.pingOneway', (_r, ctx) => this.pingOneway_(ctx), { returnsValue: false });
   }
 }

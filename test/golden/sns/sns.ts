@@ -87,7 +87,7 @@ export abstract class BaseServerServant extends Servant {
     super.describe(table);
     table.add(0, 0, 'sns.BaseServer.datetime', async (_r, ctx, w) => {
       w.string(await this.datetime(ctx));
-    });
+    }, { returnsValue: true });
   }
 }
 
@@ -114,7 +114,7 @@ export abstract class ITerminalGatewayServerServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(1, 0, 'sns.ITerminalGatewayServer.ping', (_r, ctx) => this.ping(ctx));
+    table.add(1, 0, 'sns.ITerminalGatewayServer.ping', (_r, ctx) => this.ping(ctx), { returnsValue: false });
   }
 }
 
@@ -149,8 +149,8 @@ export abstract class ServerServant extends BaseServerServant {
     super.describe(table);
     table.add(2, 0, 'sns.Server.echo', async (r, ctx, w) => {
       w.string(await this.echo(r.string(), ctx));
-    });
-    table.add(2, 1, 'sns.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx));
+    }, { returnsValue: true });
+    table.add(2, 1, 'sns.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx), { returnsValue: false });
   }
 }
 
@@ -177,7 +177,7 @@ export abstract class ITerminalServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(3, 0, 'sns.ITerminal.onMessage', (r, ctx) => this.onMessage(Message_t.decode(r), ctx));
+    table.add(3, 0, 'sns.ITerminal.onMessage', (r, ctx) => this.onMessage(Message_t.decode(r), ctx), { returnsValue: false });
   }
 }
 
@@ -244,8 +244,8 @@ export abstract class IMessageServerServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(4, 0, 'sns.IMessageServer.onUserOnLine', (r, ctx) => this.onUserOnLine(r.string(), r.string(), ctx));
-    table.add(4, 1, 'sns.IMessageServer.onUserOffLine', (r, ctx) => this.onUserOffLine(r.string(), r.string(), ctx));
-    table.add(4, 2, 'sns.IMessageServer.postMessage', (r, ctx) => this.postMessage(r.string(), Message_t.decode(r), ctx));
+    table.add(4, 0, 'sns.IMessageServer.onUserOnLine', (r, ctx) => this.onUserOnLine(r.string(), r.string(), ctx), { returnsValue: false });
+    table.add(4, 1, 'sns.IMessageServer.onUserOffLine', (r, ctx) => this.onUserOffLine(r.string(), r.string(), ctx), { returnsValue: false });
+    table.add(4, 2, 'sns.IMessageServer.postMessage', (r, ctx) => this.postMessage(r.string(), Message_t.decode(r), ctx), { returnsValue: false });
   }
 }

@@ -35,7 +35,7 @@ export abstract class BaseServerServant extends Servant {
     super.describe(table);
     table.add(0, 0, 'test.BaseServer.datetime', async (_r, ctx, w) => {
       w.string(await this.datetime(ctx));
-    });
+    }, { returnsValue: true });
   }
 }
 
@@ -62,7 +62,7 @@ export abstract class ITerminalGatewayServerServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(1, 0, 'test.ITerminalGatewayServer.ping', (_r, ctx) => this.ping(ctx));
+    table.add(1, 0, 'test.ITerminalGatewayServer.ping', (_r, ctx) => this.ping(ctx), { returnsValue: false });
   }
 }
 
@@ -119,10 +119,10 @@ export abstract class ServerServant extends BaseServerServant {
     super.describe(table);
     table.add(2, 0, 'test.Server.echo', async (r, ctx, w) => {
       w.string(await this.echo(r.string(), ctx));
-    });
-    table.add(2, 1, 'test.Server.timeout', (r, ctx) => this.timeout(r.i32(), ctx));
-    table.add(2, 2, 'test.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx));
-    table.add(2, 3, 'test.Server.bidirection', (_r, ctx) => this.bidirection(ctx));
+    }, { returnsValue: true });
+    table.add(2, 1, 'test.Server.timeout', (r, ctx) => this.timeout(r.i32(), ctx), { returnsValue: false });
+    table.add(2, 2, 'test.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx), { returnsValue: false });
+    table.add(2, 3, 'test.Server.bidirection', (_r, ctx) => this.bidirection(ctx), { returnsValue: false });
   }
 }
 
@@ -149,6 +149,6 @@ export abstract class ITerminalServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(3, 0, 'test.ITerminal.onMessage', (r, ctx) => this.onMessage(r.string(), ctx));
+    table.add(3, 0, 'test.ITerminal.onMessage', (r, ctx) => this.onMessage(r.string(), ctx), { returnsValue: false });
   }
 }
