@@ -85,25 +85,41 @@ export class Adapter {
     }
     const ctx: CallContext = { extra: call.extra, userId, connection: caller, message: call, replyExtra: {} };
     const result = takeWriter();
-    const done = (): void => {
-      const reply = oneway ? undefined : valueReturn(call, ctx.replyExtra, result, op.returnsValue);
-      releaseWriter(result);
-      if (reply) respond(reply);
-    };
-    const failed = (error: unknown): void => {
-      releaseWriter(result);
-      this.fail(ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
-    };
     let pending: void | Promise<void>;
     try {
       pending = op.handler(new ByteReader(call.params), ctx, result);
     } catch (error) {
-      failed(error);
+      this.failed(call, caller, op, result, error, oneway, respond);
       return undefined;
     }
-    if (pending) return pending.then(done, failed);
-    done();
-    return undefined;
+    // The synchronous path allocates no closures: most servant methods are synchronous.
+    if (!pending) {
+      this.answer(call, ctx, result, op, oneway, respond);
+      return undefined;
+    }
+    return pending.then(
+      () => this.answer(call, ctx, result, op, oneway, respond),
+      (error: unknown) => this.failed(call, caller, op, result, error, oneway, respond),
+    );
+  }
+
+  private answer(call: RpcMessage, ctx: CallContext, result: ByteWriter, op: ServantOperation, oneway: boolean, respond: (reply: RpcMessage) => void): void {
+    const reply = oneway ? undefined : valueReturn(call, ctx.replyExtra, result, op.returnsValue);
+    releaseWriter(result);
+    if (reply) respond(reply);
+  }
+
+  private failed(
+    call: RpcMessage,
+    caller: CallerConnection,
+    op: ServantOperation,
+    result: ByteWriter,
+    error: unknown,
+    oneway: boolean,
+    respond: (reply: RpcMessage) => void,
+  ): void {
+    releaseWriter(result);
+    this.fail(ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
   }
 
   private fail(

@@ -160,22 +160,24 @@ export class RpcPeer implements CallTarget, CallerConnection {
     else if ((message.calltype & CallType.RETURN) !== 0) this.pending.settle(message);
   }
 
+  /** Sends a servant's RETURN; one that cannot be sent (larger than a frame) becomes error 6. */
+  private readonly respond = (reply: RpcMessage): void => {
+    try {
+      this.sendMessage(reply);
+    } catch {
+      // The RETURN carries the CALL's sequence, call_id and __user_id__: all errorReturn needs.
+      this.sendMessage(errorReturn(reply, ErrorCode.REMOTEMETHOD_EXCEPTION));
+    }
+  };
+
   private serve(call: RpcMessage): void {
-    const respond = (reply: RpcMessage): void => {
-      try {
-        this.sendMessage(reply);
-      } catch {
-        // The result cannot be sent (larger than a frame): the caller learns the method failed.
-        this.sendMessage(errorReturn(call, ErrorCode.REMOTEMETHOD_EXCEPTION));
-      }
-    };
     if (!this.adapter) {
-      if ((call.calltype & CallType.ONEWAY) === 0) respond(errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
+      if ((call.calltype & CallType.ONEWAY) === 0) this.respond(errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
       return;
     }
     // On a connection with its own user id that id wins: a client must not pick its identity.
     const userId = this.currentUserId ?? call.extra[ExtraKey.userId];
-    const running = this.adapter.dispatch(call, this, userId, respond);
+    const running = this.adapter.dispatch(call, this, userId, this.respond);
     if (!running) return;
     if (++this.dispatching > this.maxDispatching) {
       this.close(`the peer exceeded ${this.maxDispatching} concurrent calls`);
@@ -190,6 +192,9 @@ function asSendError(error: unknown): RpcError {
   return error instanceof RpcError ? error : new RpcError(ErrorCode.SENDFAILED, (error as Error).message, { cause: error });
 }
 
+/** Shared by every call sent without extra: encoders only read it. */
+const NO_EXTRA: Extra = Object.freeze({}) as Extra;
+
 function callMessage(call: OutgoingCall, sequence: number, calltype: number): RpcMessage {
   return {
     type: MSGTYPE_RPC,
@@ -200,7 +205,7 @@ function callMessage(call: OutgoingCall, sequence: number, calltype: number): Rp
     errcode: 0,
     paramsize: call.paramsize,
     callId: 0,
-    extra: call.extra ?? {},
+    extra: call.extra ?? NO_EXTRA,
     params: call.params,
   };
 }
