@@ -71,7 +71,8 @@ type Use = 'member' | 'element' | 'key' | 'value' | 'param' | 'return' | 'base';
 
 const MAX_INDEX = 0xffff;
 const SKELETON_LANGS = ['java', 'js', 'cpp', 'csharp', 'objc', 'as'];
-const isBuiltin = (name: string): name is BuiltinName => (BUILTIN_NAMES as readonly string[]).includes(name);
+const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_NAMES);
+const isBuiltin = (name: string): name is BuiltinName => BUILTINS.has(name);
 const KIND_WORD: Record<ElementNode['kind'], string> = { struct: 'struct', sequence: 'sequence', dictionary: 'dictionary', interface: 'interface' };
 
 export function check(blocks: ModuleBlock[], reporter: Reporter): CheckResult {
@@ -84,6 +85,9 @@ class Checker {
   private readonly checked: CheckedInterface[] = [];
   /** Fields whose type already has a diagnostic (e.g. a bare self-reference): not reported again as recursion. */
   private readonly reportedFields = new Set<Field>();
+  /** Builtins by name, and void under ''. */
+  private readonly builtinTypes = new Map<string, TypeRef>();
+  private readonly refTypes = new Map<QualifiedName, TypeRef>();
 
   constructor(private readonly reporter: Reporter) {}
 
@@ -149,11 +153,11 @@ class Checker {
           if (m.doc) field.doc = m.doc;
           fields.push(field);
         }
-        this.addType({ ...base, ...doc(node.doc), kind: 'struct', fields }, mod);
+        this.addType(withDoc<TypeDecl>({ ...base, kind: 'struct', fields }, node.doc), mod);
         return;
       }
       case 'sequence':
-        this.addType({ ...base, ...doc(node.doc), kind: 'sequence', element: this.resolve(node.element, mod, entry.position, 'element') }, mod);
+        this.addType(withDoc<TypeDecl>({ ...base, kind: 'sequence', element: this.resolve(node.element, mod, entry.position, 'element') }, node.doc), mod);
         return;
       case 'dictionary': {
         const key = this.resolve(node.key, mod, entry.position, 'key');
@@ -165,7 +169,7 @@ class Checker {
             node.key.range,
           );
         }
-        this.addType({ ...base, ...doc(node.doc), kind: 'dictionary', key, value: this.resolve(node.value, mod, entry.position, 'value') }, mod);
+        this.addType(withDoc<TypeDecl>({ ...base, kind: 'dictionary', key, value: this.resolve(node.value, mod, entry.position, 'value') }, node.doc), mod);
         return;
       }
       case 'interface':
@@ -182,7 +186,7 @@ class Checker {
   private declareInterface(entry: Entry, mod: MergedModule, base: Omit<InterfaceDecl, 'kind' | 'index' | 'operations' | 'annotations'>): void {
     const node = entry.node as InterfaceNode;
     const ann = this.annotations(node.annotation, 'interface');
-    const decl: InterfaceDecl = { ...base, ...doc(ann.values.comment ?? node.doc), kind: 'interface', index: 0, operations: [], annotations: ann.values };
+    const decl: InterfaceDecl = withDoc<InterfaceDecl>({ ...base, kind: 'interface', index: 0, operations: [], annotations: ann.values }, ann.values.comment ?? node.doc);
     if (node.base) {
       const b = this.resolve(node.base, mod, entry.position, 'base');
       if (b.kind === 'ref' && this.kindOf(b.name) === 'interface') decl.base = b.name;
@@ -193,22 +197,29 @@ class Checker {
     for (const opNode of node.operations) {
       this.unique(opNames, opNode.name, opNode.nameRange, 'duplicate-operation', `operation '${opNode.name}' is already declared in interface '${node.name}' (TCE has no overloading)`);
       const opAnn = this.annotations(opNode.annotation, 'operation');
-      const paramNames = new Map<string, SourceRange>();
-      const params: Param[] = opNode.params.map((p) => {
-        this.unique(paramNames, p.name, p.nameRange, 'duplicate-parameter', `parameter '${p.name}' is already declared in operation '${opNode.name}'`);
+      const params: Param[] = opNode.params.map((p, i) => {
+        // Parameter lists are short: a scan beats a Map per operation.
+        const first = opNode.params.findIndex((q) => q.name === p.name);
+        if (first < i) {
+          this.reporter.error('duplicate-parameter', `parameter '${p.name}' is already declared in operation '${opNode.name}'`, p.nameRange, [
+            { message: `'${p.name}' is first declared here`, range: opNode.params[first]!.nameRange },
+          ]);
+        }
         return { name: p.name, type: this.resolve(p.type, mod, 'any', 'param'), range: p.range, nameRange: p.nameRange };
       });
-      const op: Operation = {
-        name: opNode.name,
-        index: 0,
-        params,
-        returns: this.resolve(opNode.returns, mod, 'any', 'return'),
-        annotations: opAnn.values,
-        range: opNode.range,
-        nameRange: opNode.nameRange,
-        ...doc(opAnn.values.comment ?? opNode.doc),
-        owner: entry.qname,
-      };
+      const op: Operation = withDoc<Operation>(
+        {
+          name: opNode.name,
+          index: 0,
+          params,
+          returns: this.resolve(opNode.returns, mod, 'any', 'return'),
+          annotations: opAnn.values,
+          range: opNode.range,
+          nameRange: opNode.nameRange,
+          owner: entry.qname,
+        },
+        opAnn.values.comment ?? opNode.doc,
+      );
       decl.operations.push(op);
       const co: CheckedOperation = { op, node: opNode };
       if (opAnn.index) co.index = opAnn.index;
@@ -270,17 +281,17 @@ class Checker {
   private resolve(ref: TypeRefNode, mod: MergedModule, position: number | 'any', use: Use): TypeRef {
     const target = this.lookup(ref, mod, position);
     if (target === 'void') {
-      if (use === 'return') return { kind: 'void' };
+      if (use === 'return') return this.typeRef('void');
       if (use === 'param') this.reporter.error('void-parameter', `parameter type cannot be 'void'`, ref.range);
       else if (use === 'base') this.reporter.error('extends-not-interface', `'void' is not an interface`, ref.range);
       else this.reporter.error('void-type', `'void' can only be an operation's return type`, ref.range);
-      return { kind: 'void' };
+      return this.typeRef('void');
     }
     if (typeof target === 'string') {
       if (use === 'base') this.reporter.error('extends-not-interface', `'${target}' is a builtin type, not an interface: 'extends' needs an interface`, ref.range);
-      return { kind: 'builtin', name: target };
+      return this.typeRef('builtin', target);
     }
-    if (!target) return { kind: 'ref', name: `${ref.module ?? mod.model.name}.${ref.name}` };
+    if (!target) return this.typeRef('ref', `${ref.module ?? mod.model.name}.${ref.name}`);
     const kind = target.node.kind;
     if (use === 'base' && kind !== 'interface') {
       this.reporter.error('extends-not-interface', `'${target.qname}' is a ${kind}, not an interface: 'extends' needs an interface`, ref.range, [
@@ -293,7 +304,18 @@ class Checker {
         ref.range,
       );
     }
-    return { kind: 'ref', name: target.qname };
+    return this.typeRef('ref', target.qname);
+  }
+
+  /** TypeRefs are plain values: one object per distinct type (per compilation) keeps a big model small. */
+  private typeRef(kind: TypeRef['kind'], name = ''): TypeRef {
+    const cache = kind === 'ref' ? this.refTypes : this.builtinTypes;
+    let t = cache.get(name);
+    if (!t) {
+      t = kind === 'void' ? { kind } : kind === 'builtin' ? { kind, name: name as BuiltinName } : { kind, name };
+      cache.set(name, t);
+    }
+    return t;
   }
 
   private lookup(ref: TypeRefNode, mod: MergedModule, position: number | 'any'): Entry | BuiltinName | 'void' | undefined {
@@ -357,10 +379,17 @@ class Checker {
     // Keep the model acyclic so later code can walk `base` chains freely.
     for (const qname of inCycle) delete this.model.interfaces[qname]!.base;
 
+    const opsOf = new Map<InterfaceDecl, Map<string, Operation>>();
+    const ops = (decl: InterfaceDecl): Map<string, Operation> => {
+      let map = opsOf.get(decl);
+      if (!map) opsOf.set(decl, (map = new Map(decl.operations.map((op) => [op.name, op]))));
+      return map;
+    };
     for (const c of this.checked) {
+      if (!c.decl.base) continue;
       for (const { node } of c.operations) {
-        for (let anc = c.decl.base ? this.model.interfaces[c.decl.base] : undefined, hops = 0; anc && hops < this.checked.length; anc = anc.base ? this.model.interfaces[anc.base] : undefined, hops++) {
-          const clash = anc.operations.find((op) => op.name === node.name);
+        for (let anc: InterfaceDecl | undefined = this.model.interfaces[c.decl.base]; anc; anc = anc.base ? this.model.interfaces[anc.base] : undefined) {
+          const clash = ops(anc).get(node.name);
           if (clash) {
             this.reporter.error(
               'duplicate-operation',
@@ -394,7 +423,10 @@ class Checker {
   }
 }
 
-const doc = (text: string | undefined): { doc?: string } => (text ? { doc: text } : {});
+function withDoc<T extends { doc?: string }>(decl: T, doc: string | undefined): T {
+  if (doc) decl.doc = doc;
+  return decl;
+}
 
 /** ` (did you mean 'x'?)` for a close name (edit distance ≤ 2, or same letters in another case). */
 function suggest(name: string, candidates: Iterable<string>): string {

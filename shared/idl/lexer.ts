@@ -10,15 +10,35 @@ import type { SourceFile, SourcePos } from './source.js';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'eof';
 
-export interface Token {
-  kind: TokenKind;
-  /** The source text; a string token keeps its quotes, so no string token equals a keyword or punctuation. */
-  text: string;
-  /** A string literal's content, quotes stripped and escapes decoded. */
-  value?: string;
-  start: SourcePos;
-  end: SourcePos;
-  doc?: string;
+/**
+ * One token. Tokens never span lines; their SourcePos objects are made on first use, so only
+ * the positions that end up in AST ranges are ever allocated.
+ */
+export class Token {
+  private startPos: SourcePos | undefined = undefined;
+  private endPos: SourcePos | undefined = undefined;
+
+  constructor(
+    readonly kind: TokenKind,
+    /** The source text; a string token keeps its quotes, so no string token equals a keyword or punctuation. */
+    readonly text: string,
+    /** A string literal's content, quotes stripped and escapes decoded. */
+    readonly value: string | undefined,
+    readonly line: number,
+    readonly column: number,
+    readonly offset: number,
+    readonly endOffset: number,
+    /** The comment directly above, when this token starts its line. */
+    readonly doc: string | undefined,
+  ) {}
+
+  get start(): SourcePos {
+    return (this.startPos ??= { line: this.line, column: this.column, offset: this.offset });
+  }
+
+  get end(): SourcePos {
+    return (this.endPos ??= { line: this.line, column: this.column + this.endOffset - this.offset, offset: this.endOffset });
+  }
 }
 
 export const KEYWORDS: ReadonlySet<string> = new Set(['module', 'import', 'interface', 'extends', 'struct', 'sequence', 'dictionary']);
@@ -64,11 +84,17 @@ const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", '0': '\0' };
 
-export function lex(file: SourceFile, reporter: Reporter): Token[] {
+/**
+ * Returns a function that yields the next token on each call (then the same `eof` token forever).
+ * Streaming keeps tokens short-lived, which matters for a 10,000-line file: only the positions
+ * that end up in AST ranges survive.
+ */
+export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
   const text = file.text;
   const path = file.path;
   const n = text.length;
-  const tokens: Token[] = [];
+  let produced: Token | undefined;
+  let eof: Token | undefined;
   let i = 0;
   let line = 1;
   let lineStart = 0;
@@ -86,12 +112,11 @@ export function lex(file: SourceFile, reporter: Reporter): Token[] {
   };
 
   const push = (kind: TokenKind, from: number, to: number, value?: string): void => {
-    const tok: Token = { kind, text: text.slice(from, to), start: pos(from), end: pos(to) };
-    if (value !== undefined) tok.value = value;
-    if (pendingDoc && !lineUsed && pendingDoc.endLine === line - 1) tok.doc = pendingDoc.text;
+    const doc = pendingDoc && !lineUsed && pendingDoc.endLine === line - 1 ? pendingDoc.text : undefined;
+    const tok = new Token(kind, text.slice(from, to), value, line, from - lineStart + 1, from, to, doc);
     pendingDoc = undefined;
     lineUsed = true;
-    tokens.push(tok);
+    produced = tok;
   };
 
   const comment = (body: string, startLine: number, ownLine: boolean): void => {
@@ -108,98 +133,100 @@ export function lex(file: SourceFile, reporter: Reporter): Token[] {
     lineUsed = true;
   };
 
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === C.LF) {
-      newline(++i);
-      continue;
-    }
-    if (c === C.CR) {
-      i++;
-      if (text.charCodeAt(i) !== C.LF) newline(i);
-      continue;
-    }
-    if (isBlank(c)) {
-      i++;
-      continue;
-    }
-    if (isIdentStart(c) || (c >= 128 && foreignLetterLength(i, true) > 0)) {
-      // ASCII is the fast path; a non-ASCII letter makes the word one token with one diagnostic.
-      let j = i;
-      let foreign = false;
-      for (;;) {
-        if (j < n && isIdentPart(text.charCodeAt(j))) j++;
-        else {
-          const len = j < n && text.charCodeAt(j) >= 128 ? foreignLetterLength(j, false) : 0;
-          if (len === 0) break;
-          foreign = true;
-          j += len;
+  return function next(): Token {
+    produced = undefined;
+    while (produced === undefined && i < n) {
+      const c = text.charCodeAt(i);
+      if (c === C.LF) {
+        newline(++i);
+        continue;
+      }
+      if (c === C.CR) {
+        i++;
+        if (text.charCodeAt(i) !== C.LF) newline(i);
+        continue;
+      }
+      if (isBlank(c)) {
+        i++;
+        continue;
+      }
+      if (isIdentStart(c) || (c >= 128 && foreignLetterLength(i, true) > 0)) {
+        // ASCII is the fast path; a non-ASCII letter makes the word one token with one diagnostic.
+        let j = i;
+        let foreign = false;
+        for (;;) {
+          if (j < n && isIdentPart(text.charCodeAt(j))) j++;
+          else {
+            const len = j < n && text.charCodeAt(j) >= 128 ? foreignLetterLength(j, false) : 0;
+            if (len === 0) break;
+            foreign = true;
+            j += len;
+          }
         }
+        if (foreign) {
+          reporter.error('illegal-character', `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`, { file: path, start: pos(i), end: pos(j) });
+        }
+        push('ident', i, j);
+        i = j;
+        continue;
       }
-      if (foreign) {
-        reporter.error('illegal-character', `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`, { file: path, start: pos(i), end: pos(j) });
+      if (c < 128 && PUNCT[c] === 1) {
+        push('punct', i, i + 1);
+        i++;
+        continue;
       }
-      push('ident', i, j);
-      i = j;
-      continue;
-    }
-    if (c < 128 && PUNCT[c] === 1) {
-      push('punct', i, i + 1);
-      i++;
-      continue;
-    }
-    if (isDigit(c)) {
+      if (isDigit(c)) {
+        let j = i + 1;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+        for (let k = 0; k < 2 && j < n && isSuffix(text.charCodeAt(j)); k++) j++;
+        push('number', i, j);
+        i = j;
+        continue;
+      }
+      if (c === C.Colon) {
+        const len = text.charCodeAt(i + 1) === C.Colon ? 2 : 1;
+        push('punct', i, i + len);
+        i += len;
+        continue;
+      }
+      if (c === C.Quote) {
+        i = lexString(i);
+        continue;
+      }
+      if (c === C.Slash && text.charCodeAt(i + 1) === C.Slash) {
+        let j = i + 2;
+        while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+        comment(text.slice(i + 2, j).replace(/^\/+/, ''), line, !lineUsed);
+        i = j;
+        continue;
+      }
+      if (c === C.Slash && text.charCodeAt(i + 1) === C.Star) {
+        i = lexBlockComment(i);
+        continue;
+      }
+      if (c === C.Hash) {
+        // Documented as a comment but never supported (spec §4.1): say so, then skip the line so one
+        // mistake gives one diagnostic.
+        reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", { file: path, start: pos(i), end: pos(i + 1) });
+        let j = i + 1;
+        while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+        lineUsed = true;
+        pendingDoc = undefined;
+        i = j;
+        continue;
+      }
+      // A run of illegal characters (a lone '/', non-ASCII letters, '.', '-', …) is one diagnostic.
       let j = i + 1;
-      while (j < n && isDigit(text.charCodeAt(j))) j++;
-      for (let k = 0; k < 2 && j < n && isSuffix(text.charCodeAt(j)); k++) j++;
-      push('number', i, j);
-      i = j;
-      continue;
-    }
-    if (c === C.Colon) {
-      const len = text.charCodeAt(i + 1) === C.Colon ? 2 : 1;
-      push('punct', i, i + len);
-      i += len;
-      continue;
-    }
-    if (c === C.Quote) {
-      i = lexString(i);
-      continue;
-    }
-    if (c === C.Slash && text.charCodeAt(i + 1) === C.Slash) {
-      let j = i + 2;
-      while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
-      comment(text.slice(i + 2, j).replace(/^\/+/, ''), line, !lineUsed);
-      i = j;
-      continue;
-    }
-    if (c === C.Slash && text.charCodeAt(i + 1) === C.Star) {
-      i = lexBlockComment(i);
-      continue;
-    }
-    if (c === C.Hash) {
-      // Documented as a comment but never supported (spec §4.1): say so, then skip the line so one
-      // mistake gives one diagnostic.
-      reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", { file: path, start: pos(i), end: pos(i + 1) });
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+      while (j < n && !isLegalStart(text.charCodeAt(j))) j++;
+      const run = text.slice(i, j);
+      const shown = run.length > 20 ? `${run.slice(0, 20)}…` : run;
+      reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, { file: path, start: pos(i), end: pos(j) });
       lineUsed = true;
       pendingDoc = undefined;
       i = j;
-      continue;
     }
-    // A run of illegal characters (a lone '/', non-ASCII letters, '.', '-', …) is one diagnostic.
-    let j = i + 1;
-    while (j < n && !isLegalStart(text.charCodeAt(j))) j++;
-    const run = text.slice(i, j);
-    const shown = run.length > 20 ? `${run.slice(0, 20)}…` : run;
-    reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, { file: path, start: pos(i), end: pos(j) });
-    lineUsed = true;
-    pendingDoc = undefined;
-    i = j;
-  }
-  tokens.push({ kind: 'eof', text: '', start: pos(n), end: pos(n) });
-  return tokens;
+    return produced ?? (eof ??= new Token('eof', '', undefined, line, n - lineStart + 1, n, n, undefined));
+  };
 
   /** Length in UTF-16 units of the non-ASCII letter (or, inside a word, digit or mark) at `at`, else 0. */
   function foreignLetterLength(at: number, first: boolean): number {

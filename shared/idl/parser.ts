@@ -15,7 +15,7 @@ import type {
   TopLevelNode,
   TypeRefNode,
 } from './ast.js';
-import { lex, RESERVED_WORDS, type Token } from './lexer.js';
+import { RESERVED_WORDS, type Token, tokenizer } from './lexer.js';
 import { pointRange, type Reporter, spanRange } from './report.js';
 import type { SourceFile, SourcePos, SourceRange } from './source.js';
 
@@ -26,11 +26,13 @@ import type { SourceFile, SourcePos, SourceRange } from './source.js';
  * declaration), so every problem in a file is reported in one run.
  */
 export function parseFile(file: SourceFile, reporter: Reporter): IdlFileAst {
-  return new Parser(file, lex(file, reporter), reporter).parseFile();
+  return new Parser(file, tokenizer(file, reporter), reporter).parseFile();
 }
 
 /** Keywords that can only start a top-level or element declaration: seeing one inside a body means a `}` is missing. */
 const BLOCK_KEYWORDS: ReadonlySet<string> = new Set(['module', 'import', 'interface', 'struct']);
+
+const FILE_START: SourcePos = { line: 1, column: 1, offset: 0 };
 
 type Name = { name: string; nameRange: SourceRange };
 
@@ -38,35 +40,46 @@ type Name = { name: string; nameRange: SourceRange };
 type TypeResult = TypeRefNode | null | undefined;
 
 class Parser {
+  /** Tokens consumed so far: loops compare it to make sure they progress. */
   private i = 0;
-  /** End of the last consumed token: where a missing `;` or `}` belongs. */
-  private prevEnd: SourcePos;
+  /** Two tokens of lookahead are all the grammar needs. */
+  private cur: Token;
+  private following: Token | undefined;
+  private prevTok: Token | undefined;
 
   constructor(
     private readonly file: SourceFile,
-    private readonly tokens: Token[],
+    private readonly nextToken: () => Token,
     private readonly reporter: Reporter,
   ) {
-    this.prevEnd = { line: 1, column: 1, offset: 0 };
+    this.cur = nextToken();
   }
 
   // ---- token helpers ----
 
-  private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
+  private peek(ahead: 0 | 1 = 0): Token {
+    if (ahead === 0) return this.cur;
+    return (this.following ??= this.nextToken());
   }
 
   private next(): Token {
     const tok = this.peek();
     if (tok.kind !== 'eof') {
+      this.cur = this.following ?? this.nextToken();
+      this.following = undefined;
       this.i++;
-      this.prevEnd = tok.end;
+      this.prevTok = tok;
     }
     return tok;
   }
 
+  /** End of the last consumed token: where a missing `;` or `}` belongs. */
+  private get prevEnd(): SourcePos {
+    return this.prevTok ? this.prevTok.end : FILE_START;
+  }
+
   /** Keyword or punctuation test: string tokens keep their quotes, so text equality is enough. */
-  private at(text: string, ahead = 0): boolean {
+  private at(text: string, ahead: 0 | 1 = 0): boolean {
     return this.peek(ahead).text === text;
   }
 
@@ -182,7 +195,7 @@ class Parser {
       if (this.i === start) this.next(); // cannot happen; guarantees progress
     }
     const eof = this.peek();
-    return { kind: 'file', path: this.file.path, items, range: spanRange(this.file.path, { line: 1, column: 1, offset: 0 }, eof.end) };
+    return { kind: 'file', path: this.file.path, items, range: spanRange(this.file.path, FILE_START, eof.end) };
   }
 
   private skipTopLevel(): void {
@@ -266,7 +279,7 @@ class Parser {
       if (this.i === start) this.next();
     }
     if (!name) return undefined;
-    return { kind: 'module', ...name, ...this.doc(kw), elements, range: this.range(kw.start) };
+    return withDoc<ModuleNode>({ kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(kw.start) }, kw);
   }
 
   private startsElement(tok: Token): boolean {
@@ -277,10 +290,6 @@ class Parser {
     return tok.text === '[' ? 'an annotated interface' : tok.text === 'interface' ? 'an interface' : `a ${tok.text}`;
   }
 
-  private doc(...toks: (Token | undefined)[]): { doc?: string } {
-    for (const t of toks) if (t?.doc) return { doc: t.doc };
-    return {};
-  }
 
   // ---- elements ----
 
@@ -345,7 +354,7 @@ class Parser {
     if (closed && attempted === 0) {
       this.reporter.error('empty-struct', `struct '${name.name}' must have at least one member`, name.nameRange);
     }
-    return { node: { kind: 'struct', ...name, ...this.doc(first, kw), members, range: this.range(first.start) }, complete: closed };
+    return { node: withDoc<StructNode>({ kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.start) }, first, kw), complete: closed };
   }
 
   /** Reads `{`; when it is missing, reports it and carries on as if it were there if the body seems to follow. */
@@ -373,7 +382,7 @@ class Parser {
     if (this.at(';')) this.next();
     else this.missingSemicolon(`member '${name.name}'`);
     if (!type) return undefined;
-    return { kind: 'member', type, ...name, ...this.doc(first), range: this.range(first.start) };
+    return withDoc<MemberNode>({ kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first);
   }
 
   private parseSequence(first: Token): { node: SequenceNode; complete: boolean } | undefined {
@@ -384,7 +393,7 @@ class Parser {
     const name = this.expectName('a sequence');
     if (!name) return this.abandon(undefined);
     if (!element) return undefined;
-    return { node: { kind: 'sequence', element, ...name, ...this.doc(first), range: this.range(first.start) }, complete: true };
+    return { node: withDoc<SequenceNode>({ kind: 'sequence', element, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first), complete: true };
   }
 
   private parseDictionary(first: Token): { node: DictionaryNode; complete: boolean } | undefined {
@@ -397,7 +406,7 @@ class Parser {
     const name = this.expectName('a dictionary');
     if (!name) return this.abandon(undefined);
     if (!key || !value) return undefined;
-    return { node: { kind: 'dictionary', key, value, ...name, ...this.doc(first), range: this.range(first.start) }, complete: true };
+    return { node: withDoc<DictionaryNode>({ kind: 'dictionary', key, value, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first), complete: true };
   }
 
   private abandon(_partial: TypeResult): undefined {
@@ -459,7 +468,7 @@ class Parser {
     if (closed && attempted === 0) {
       this.reporter.error('empty-interface', `interface '${name.name}' must have at least one operation`, name.nameRange);
     }
-    const node: InterfaceNode = { kind: 'interface', ...name, ...this.doc(first, kw), operations, range: this.range(first.start) };
+    const node: InterfaceNode = withDoc<InterfaceNode>({ kind: 'interface', name: name.name, nameRange: name.nameRange, operations, range: this.range(first.start) }, first, kw);
     if (annotation) node.annotation = annotation;
     if (base) node.base = base;
     return { node, complete: closed };
@@ -493,7 +502,7 @@ class Parser {
     if (this.at(';')) this.next();
     else this.missingSemicolon(`operation '${name.name}'`);
     if (!returns || params.invalid) return undefined;
-    const node: OperationNode = { kind: 'operation', returns, ...name, ...this.doc(first, typeTok), params: params.list, range: this.range(first.start) };
+    const node: OperationNode = withDoc<OperationNode>({ kind: 'operation', returns, name: name.name, nameRange: name.nameRange, params: params.list, range: this.range(first.start) }, first, typeTok);
     if (annotation) node.annotation = annotation;
     return node;
   }
@@ -512,7 +521,7 @@ class Parser {
       if (type === undefined) return undefined;
       const name = this.expectName('a parameter');
       if (!name) return undefined;
-      if (type) list.push({ kind: 'param', type, ...name, range: this.range(first.start) });
+      if (type) list.push({ kind: 'param', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) });
       else invalid = true;
       if (this.at(',')) {
         this.next();
@@ -552,7 +561,8 @@ class Parser {
     }
     this.next();
     if (!this.at('::') && !this.at(':')) {
-      return { kind: 'typeRef', name: tok.text, nameRange: this.tokRange(tok), range: this.tokRange(tok) };
+      const range = this.tokRange(tok);
+      return { kind: 'typeRef', name: tok.text, nameRange: range, range };
     }
     const sep = this.next();
     if (sep.text === ':') {
@@ -652,4 +662,15 @@ class Parser {
       if (t.text === ']') return;
     }
   }
+}
+
+/** Sets `doc` from the first of these tokens that carries one. */
+function withDoc<T extends { doc?: string }>(node: T, ...toks: Token[]): T {
+  for (const t of toks) {
+    if (t.doc) {
+      node.doc = t.doc;
+      break;
+    }
+  }
+  return node;
 }
