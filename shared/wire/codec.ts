@@ -347,7 +347,7 @@ class Compiler {
             const pair: unknown = v[i];
             if (!Array.isArray(pair) || pair.length !== 2) {
               if (path) path.push(`[${i}]`);
-              fail(`expected [key, value] pair, got ${describeKind(pair)}`);
+              fail(`expected [key, value] pair, got ${Array.isArray(pair) ? `array of ${pair.length}` : describeKind(pair)}`);
             }
             const [k, x] = pair as [unknown, unknown];
             entry(k, x, w, k);

@@ -46,7 +46,7 @@ export function builtinLabel(name: BuiltinName): string {
     case 'long':
       return 'long (bigint, safe integer or decimal string)';
     case 'float':
-      return `float (number within ±${FLOAT32_MAX})`;
+      return `float (number within ±${formatNumber(FLOAT32_MAX)})`;
     default:
       return name;
   }
@@ -58,12 +58,12 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
-/** A number as people write it: `1e10` rather than `10000000000`, `2147483648` as is. */
+/** A number as people write it: `1e10` rather than `10000000000`; `40000` and `2147483648` as they are. */
 export function formatNumber(v: number): string {
   if (Object.is(v, -0)) return '-0';
-  const plain = String(v);
+  const plain = String(v).replace('e+', 'e');
   const exp = v.toExponential().replace('e+', 'e');
-  return exp.length < plain.length ? exp : plain;
+  return exp.length + 3 < plain.length ? exp : plain;
 }
 
 /** A short rendering of a value for "got …": the value for primitives, the kind for the rest. */
