@@ -111,6 +111,7 @@ export class FileScope {
 
 /** Other modules whose declarations this module's types and interfaces refer to, sorted. */
 function referencedModules(model: IdlModel, module: string): string[] {
+  if (model.modules.length < 2) return [];
   const out = new Set<string>();
   const visit = (t: TypeRef): void => {
     if (t.kind !== 'ref') return;
