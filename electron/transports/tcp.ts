@@ -79,11 +79,11 @@ export function listenTcp(options: TcpListenOptions, onConnection: (connection: 
   const server = options.tls ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, accept) : net.createServer(accept);
   // A failed TLS handshake concerns that client only.
   server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
-  return bind(server, transport, options.host ?? '127.0.0.1', options.port ?? 0, '');
+  return bindListener(server, transport, options.host ?? '127.0.0.1', options.port ?? 0, '');
 }
 
 /** Binds a net/tls/http server and describes it as a StreamListener. */
-export function bind(server: net.Server, transport: StreamTransportKind, host: string, port: number, path: string): Promise<StreamListener> {
+export function bindListener(server: net.Server, transport: StreamTransportKind, host: string, port: number, path: string): Promise<StreamListener> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

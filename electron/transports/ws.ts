@@ -5,7 +5,7 @@ import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { DEFAULT_MAX_FRAME } from '../../shared/wire/frame.js';
 import { formatEndpointUrl, parseEndpointUrl } from './endpoint-url.js';
 import { StreamConnection, type StreamOptions } from './stream.js';
-import { DEFAULT_CONNECT_TIMEOUT, bind, type StreamListener, type TlsClientOptions, type TlsServerOptions } from './tcp.js';
+import { DEFAULT_CONNECT_TIMEOUT, bindListener, type StreamListener, type TlsClientOptions, type TlsServerOptions } from './tcp.js';
 
 export interface WsListenOptions extends StreamOptions {
   /** Default 127.0.0.1. */
@@ -80,7 +80,7 @@ export function listenWs(options: WsListenOptions, onConnection: (connection: St
     onConnection(wrapWebSocket(ws, transport, remote, options));
   });
   const host = options.host ?? '127.0.0.1';
-  return bind(server, transport, host, options.port ?? 0, '/').then((listener) => ({
+  return bindListener(server, transport, host, options.port ?? 0, '/').then((listener) => ({
     ...listener,
     close: async () => {
       // Stop accepting; open WebSockets stay with their owners.
