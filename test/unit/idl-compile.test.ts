@@ -143,14 +143,12 @@ describe('ASTs', () => {
   it('ranges cover the declaration as written', () => {
     const [mod, imp] = ast.items;
     expect(imp).toMatchObject({ kind: 'import', name: 'other' });
-    expect(mod!.kind).toBe('module');
-    if (mod!.kind !== 'module') return;
+    if (mod?.kind !== 'module') throw new Error('expected the module first');
     const [seq, dict, struct, things] = mod.elements;
     expect(slice(text, seq!.range)).toBe('sequence<int> IntList');
     expect(slice(text, dict!.range)).toBe('dictionary<string, IntList> Index');
     expect(slice(text, struct!.range)).toBe('struct Point{ float x; float y; }');
-    expect(things!.kind).toBe('interface');
-    if (things!.kind !== 'interface') return;
+    if (things?.kind !== 'interface') throw new Error('expected the interface fourth');
     expect(slice(text, things.range).startsWith('[index=7, comment="things"]\n\tinterface Things')).toBe(true);
     expect(slice(text, things.range).endsWith('void reset();\n\t}')).toBe(true);
     expect(things.base).toMatchObject({ module: 'demo', name: 'Base2' });
