@@ -231,6 +231,9 @@ function resultDecoder(scope: FileScope, op: Operation): string {
   return `(r) => ${decodeExpr(scope, op.returns)}`;
 }
 
+/** The base interface, if it exists (a model with errors may name one that does not). */
+const baseOf = (scope: FileScope, decl: InterfaceDecl): InterfaceDecl | undefined => (decl.base ? scope.model.interfaces[decl.base] : undefined);
+
 function interfaceBlocks(scope: FileScope, decl: InterfaceDecl): string {
   const views = operationViews(scope, decl);
   return `${proxyBlock(scope, decl, views)}\n\n${servantBlock(scope, decl, views)}`;
@@ -238,10 +241,11 @@ function interfaceBlocks(scope: FileScope, decl: InterfaceDecl): string {
 
 function proxyBlock(scope: FileScope, decl: InterfaceDecl, views: OperationView[]): string {
   const names = scope.naming.interfaceNames(decl.qname);
-  const base = decl.base ? scope.proxyRef(decl.base) : scope.rt('Proxy');
-  const inherits = decl.base ? `; inherits the operations of \`${decl.base}\`` : '';
+  const baseDecl = baseOf(scope, decl);
+  const base = baseDecl ? scope.proxyRef(baseDecl.qname) : scope.rt('Proxy');
+  const inherits = baseDecl ? `; inherits the operations of \`${baseDecl.qname}\`` : '';
   let out = `${docComment('', `Proxy of \`${decl.qname}\` (ifidx ${decl.index})${inherits}.`, decl.doc)}export class ${names.proxy} extends ${base} {
-  static ${decl.base ? 'override ' : ''}readonly ifidx: number = ${decl.index};
+  static ${baseDecl ? 'override ' : ''}readonly ifidx: number = ${decl.index};
 `;
   const Options = scope.rt('CallOptions');
   for (const view of views) {
@@ -266,7 +270,8 @@ ${docComment('  ', `\`${idlSignature(scope, op)}\`, opidx ${op.index}.`, op.anno
 
 function servantBlock(scope: FileScope, decl: InterfaceDecl, views: OperationView[]): string {
   const names = scope.naming.interfaceNames(decl.qname);
-  const base = decl.base ? scope.servantRef(decl.base) : scope.rt('Servant');
+  const baseDecl = baseOf(scope, decl);
+  const base = baseDecl ? scope.servantRef(baseDecl.qname) : scope.rt('Servant');
   const Ctx = scope.rt('CallContext');
   let methods = '';
   let handlers = '';
@@ -286,7 +291,7 @@ function servantBlock(scope: FileScope, decl: InterfaceDecl, views: OperationVie
         : `    ${head}async (${reader}, ctx, w) => {\n      ${encodeStmt(scope, op.returns, `await ${call}`)};\n    }, { returnsValue: true });\n`;
   }
   return `${docComment('', `Servant base of \`${decl.qname}\` (ifidx ${decl.index}): extend it and implement the operations.`, decl.doc)}export abstract class ${names.servant} extends ${base} {
-  static ${decl.base ? 'override ' : ''}readonly ifidx: number = ${decl.index};
+  static ${baseDecl ? 'override ' : ''}readonly ifidx: number = ${decl.index};
 
 ${methods}
   protected override describe(table: ${scope.rt('OperationTable')}): void {

@@ -76,8 +76,8 @@ export class FileScope {
     let spelled = this.spelled.get(qname);
     if (spelled === undefined) {
       const decl = this.model.types[qname];
-      if (!decl) throw new Error(`unknown type '${qname}'`);
-      spelled = this.qualify(decl.module, this.lookup(decl.module).typeName(qname));
+      // An unresolved name (a model with errors): spelled as written, for the preview.
+      spelled = decl ? this.qualify(decl.module, this.lookup(decl.module).typeName(qname)) : qname.slice(qname.lastIndexOf('.') + 1);
       this.spelled.set(qname, spelled);
     }
     return spelled;

@@ -34,24 +34,27 @@ export function tsType(scope: FileScope, t: TypeRef): string {
   return scope.typeRef(t.name);
 }
 
+// `void` where a value belongs is an error the front end reports; its best-effort model still
+// gets generated (the console previews it), so void is handled as carrying no bytes.
+
 /** A statement writing `value` of type `t` into the ByteWriter `w`. */
 export function encodeStmt(scope: FileScope, t: TypeRef, value: string): string {
   if (t.kind === 'builtin') return `w.${BUILTINS[t.name].io}(${value})`;
-  if (t.kind === 'void') throw new Error('void has no value to encode');
+  if (t.kind === 'void') return `void ${value}`;
   return `${scope.typeRef(t.name)}.encode(w, ${value})`;
 }
 
 /** An expression reading a value of type `t` from the ByteReader `r`. */
 export function decodeExpr(scope: FileScope, t: TypeRef): string {
   if (t.kind === 'builtin') return `r.${BUILTINS[t.name].io}()`;
-  if (t.kind === 'void') throw new Error('void has no value to decode');
+  if (t.kind === 'void') return 'undefined';
   return `${scope.typeRef(t.name)}.decode(r)`;
 }
 
 /** A fresh zero value of `t`, for struct `create()`. */
 export function zeroValue(scope: FileScope, t: TypeRef): string {
   if (t.kind === 'builtin') return BUILTINS[t.name].zero;
-  if (t.kind === 'void') throw new Error('void has no value');
+  if (t.kind === 'void') return 'undefined';
   const decl = scope.model.types[t.name];
   if (decl?.kind === 'struct') return `${scope.typeRef(t.name)}.create()`;
   if (decl?.kind === 'sequence') return isByte(decl.element) ? 'new Uint8Array(0)' : '[]';
