@@ -46,6 +46,8 @@ export interface TcpConnectOptions extends StreamOptions {
 }
 
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
+/** How long a closed connection waits for the peer to close its side before dropping it. */
+const END_GRACE_MS = 5_000;
 
 /** Wraps a connected socket in a StreamConnection; Nagle off, since every frame is a whole request. */
 function wrapSocket(socket: net.Socket, transport: 'tcp' | 'tls', options: StreamOptions): StreamConnection {
@@ -57,7 +59,11 @@ function wrapSocket(socket: net.Socket, transport: 'tcp' | 'tls', options: Strea
       get buffered() {
         return socket.writableLength;
       },
-      end: () => socket.end(),
+      end: () => {
+        socket.end();
+        // A peer that never closes its side must not keep the socket forever.
+        setTimeout(() => socket.destroy(), END_GRACE_MS).unref();
+      },
       destroy: () => socket.destroy(),
     },
     transport,

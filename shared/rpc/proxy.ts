@@ -45,7 +45,7 @@ export abstract class Proxy {
     paramsize: number,
     encode: ParamEncoder,
     decode: ResultDecoder<R> | null,
-    options: CallOptions = {},
+    options?: CallOptions,
   ): Promise<R> {
     let reply: Promise<RpcMessage>;
     try {
@@ -54,9 +54,9 @@ export abstract class Proxy {
         opidx,
         paramsize,
         params: encodeParams(encode),
-        mode: options.mode ?? 'twoway',
-        extra: options.extra,
-        timeout: options.timeout,
+        mode: options?.mode ?? 'twoway',
+        extra: options?.extra,
+        timeout: options?.timeout,
       });
     } catch (e) {
       return Promise.reject(e);
@@ -64,7 +64,7 @@ export abstract class Proxy {
     return reply.then(decode ? (m) => decodeResult(m, decode) : ignoreResult) as Promise<R>;
   }
 
-  protected invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options: OnewayOptions = {}): void {
-    this.target.send({ ifidx, opidx, paramsize, params: encodeParams(encode), mode: 'oneway', extra: options.extra });
+  protected invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
+    this.target.send({ ifidx, opidx, paramsize, params: encodeParams(encode), mode: 'oneway', extra: options?.extra });
   }
 }
