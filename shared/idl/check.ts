@@ -73,7 +73,7 @@ const MAX_INDEX = 0xffff;
 const SKELETON_LANGS = ['java', 'js', 'cpp', 'csharp', 'objc', 'as'];
 const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_NAMES);
 const isBuiltin = (name: string): name is BuiltinName => BUILTINS.has(name);
-const KIND_WORD: Record<ElementNode['kind'], string> = { struct: 'struct', sequence: 'sequence', dictionary: 'dictionary', interface: 'interface' };
+const withArticle = (kind: ElementNode['kind']): string => (kind === 'interface' ? 'an interface' : `a ${kind}`);
 
 export function check(blocks: ModuleBlock[], reporter: Reporter): CheckResult {
   return new Checker(reporter).run(blocks);
@@ -117,7 +117,7 @@ class Checker {
       if (first) {
         this.reporter.error(
           'duplicate-name',
-          `'${node.name}' is already declared in module '${name}' (as a ${KIND_WORD[first.node.kind]} at ${where(first.node.nameRange)})`,
+          `'${node.name}' is already declared in module '${name}' (as ${withArticle(first.node.kind)} at ${where(first.node.nameRange)})`,
           node.nameRange,
           [{ message: `'${node.name}' is first declared here`, range: first.node.nameRange }],
         );
@@ -126,7 +126,7 @@ class Checker {
       if (isBuiltin(node.name)) {
         this.reporter.warning(
           'builtin-name',
-          `'${node.name}' is a builtin type: a bare '${node.name}' always means the builtin, so this ${KIND_WORD[node.kind]} is only reachable as ${name}::${node.name}`,
+          `'${node.name}' is a builtin type: a bare '${node.name}' always means the builtin, so this ${node.kind} is only reachable as ${name}::${node.name}`,
           node.nameRange,
         );
       }
@@ -165,7 +165,7 @@ class Checker {
         if (keyKind && keyKind !== 'interface') {
           this.reporter.warning(
             'dictionary-key',
-            `dictionary keys should be builtin types (${BUILTIN_NAMES.join(', ')}): a ${keyKind} key is compared by identity in most target languages`,
+            `dictionary keys should be builtin types (${BUILTIN_NAMES.join(', ')}): ${withArticle(keyKind)} key is compared by identity in most target languages`,
             node.key.range,
           );
         }
@@ -294,7 +294,7 @@ class Checker {
     if (!target) return this.typeRef('ref', `${ref.module ?? mod.model.name}.${ref.name}`);
     const kind = target.node.kind;
     if (use === 'base' && kind !== 'interface') {
-      this.reporter.error('extends-not-interface', `'${target.qname}' is a ${kind}, not an interface: 'extends' needs an interface`, ref.range, [
+      this.reporter.error('extends-not-interface', `'${target.qname}' is ${withArticle(kind)}, not an interface: 'extends' needs an interface`, ref.range, [
         { message: `'${target.node.name}' is declared here`, range: target.node.nameRange },
       ]);
     } else if (use !== 'base' && kind === 'interface') {

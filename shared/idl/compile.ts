@@ -7,6 +7,14 @@ import { parseFile } from './parser.js';
 import { Reporter } from './report.js';
 import type { SourceFile, SourceRange } from './source.js';
 
+/**
+ * How ifidx/opidx are assigned (spec §1.7; details in numbering.ts):
+ * - `annotations`: HEAD — per-module interface counter, `[index=N]` overrides (counter advances).
+ * - `js-compat`: tce2js_requirejs — like `annotations` but interface `[index]` is ignored.
+ * - `legacy`: before 2016-09-10 — one counter over all modules (in order of first appearance)
+ *   and files from `legacyStart`, `ifx-index-list.txt` overrides; those compilers predate
+ *   annotations, so every `[index]` is ignored (with an info diagnostic).
+ */
 export type Numbering = 'annotations' | 'legacy' | 'js-compat';
 
 export interface InterfaceDefEntry {

@@ -1,5 +1,5 @@
 import type { CheckedInterface } from './check.js';
-import type { CompileOptions, InterfaceDefEntry } from './compile.js';
+import type { CompileOptions, InterfaceDefEntry, Numbering } from './compile.js';
 import type { QualifiedName } from './model.js';
 import { type Reporter, where } from './report.js';
 import type { SourceFile, SourceRange } from './source.js';
@@ -93,7 +93,7 @@ function numberOperations(c: CheckedInterface, ignoreAnnotations: boolean, repor
 function applyInterfaceDef(
   interfaces: CheckedInterface[],
   def: NonNullable<CompileOptions['interfaceDef']>,
-  mode: string,
+  mode: Numbering,
   origins: Map<CheckedInterface, Origin>,
   reporter: Reporter,
 ): void {
@@ -142,7 +142,7 @@ function applyInterfaceDef(
 /** Where a diagnostic about an <InterfaceDef> entry without a known position goes. */
 const NO_RANGE: SourceRange = { file: '<InterfaceDef>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
-function checkInterfaceIndexes(interfaces: CheckedInterface[], origins: Map<CheckedInterface, Origin>, mode: string, reporter: Reporter): void {
+function checkInterfaceIndexes(interfaces: CheckedInterface[], origins: Map<CheckedInterface, Origin>, mode: Numbering, reporter: Reporter): void {
   const byIndex = new Map<number, CheckedInterface>();
   for (const c of interfaces) {
     const { decl } = c;

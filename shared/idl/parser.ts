@@ -39,6 +39,13 @@ type Name = { name: string; nameRange: SourceRange };
 /** What parseType returns: a type, `null` for a malformed type that was consumed (keep parsing the declaration but drop it), or `undefined` when nothing could be read. */
 type TypeResult = TypeRefNode | null | undefined;
 
+/**
+ * A parsed element: `node` is absent when the element was read to its end but is malformed (an
+ * inline container type); `complete` is false when its closing `}` is missing (no `;` check then).
+ * `undefined` means the parser already skipped past a syntax error.
+ */
+type ElementResult<N extends ElementNode = ElementNode> = { node: N | undefined; complete: boolean } | undefined;
+
 class Parser {
   /** Tokens consumed so far: loops compare it to make sure they progress. */
   private i = 0;
@@ -268,9 +275,9 @@ class Parser {
         this.reporter.error('stray-semicolon', "stray ';': an empty declaration is not allowed", this.tokRange(tok));
       } else if (this.startsElement(tok)) {
         const el = this.parseElement();
-        if (el) elements.push(el.node);
+        if (el?.node) elements.push(el.node);
         if (this.at(';')) this.next();
-        else if (el?.complete) this.missingSemicolon(`${el.node.kind} '${el.node.name}'`);
+        else if (el?.complete) this.missingSemicolon(el.node ? `${el.node.kind} '${el.node.name}'` : 'the declaration');
       } else {
         this.unexpected("'struct', 'interface', 'sequence', 'dictionary' or '}'");
         this.next();
@@ -290,11 +297,9 @@ class Parser {
     return tok.text === '[' ? 'an annotated interface' : tok.text === 'interface' ? 'an interface' : `a ${tok.text}`;
   }
 
-
   // ---- elements ----
 
-  /** `complete` is false when the element's end is already known to be broken (no `;` check then). */
-  private parseElement(): { node: ElementNode; complete: boolean } | undefined {
+  private parseElement(): ElementResult {
     const first = this.peek();
     const annotation = first.text === '[' ? this.parseAnnotation() : undefined;
     const kw = this.peek();
@@ -307,8 +312,7 @@ class Parser {
         if (annotation) {
           this.reporter.error('misplaced-annotation', `annotations are only allowed before interfaces and operations, not before a ${kw.text}`, annotation.range);
         }
-        const el = kw.text === 'struct' ? this.parseStruct(first) : kw.text === 'sequence' ? this.parseSequence(first) : this.parseDictionary(first);
-        return el;
+        return kw.text === 'struct' ? this.parseStruct(first) : kw.text === 'sequence' ? this.parseSequence(first) : this.parseDictionary(first);
       }
       default:
         this.unexpected("'interface' after the annotation");
@@ -317,7 +321,7 @@ class Parser {
     }
   }
 
-  private parseStruct(first: Token): { node: StructNode; complete: boolean } | undefined {
+  private parseStruct(first: Token): ElementResult<StructNode> {
     const kw = this.next();
     const name = this.expectName('a struct');
     if (!name) {
@@ -385,48 +389,48 @@ class Parser {
     return withDoc<MemberNode>({ kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first);
   }
 
-  private parseSequence(first: Token): { node: SequenceNode; complete: boolean } | undefined {
+  private parseSequence(first: Token): ElementResult<SequenceNode> {
     this.next();
-    if (!this.expectPunct('<', "'<' after 'sequence'")) return undefined;
+    if (!this.expectPunct('<', "'<' after 'sequence'")) return this.abandon();
     const element = this.parseType();
-    if (element === undefined || !this.expectPunct('>', "'>' to close 'sequence<'")) return this.abandon(element);
+    if (element === undefined || !this.expectPunct('>', "'>' to close 'sequence<'")) return this.abandon();
     const name = this.expectName('a sequence');
-    if (!name) return this.abandon(undefined);
-    if (!element) return undefined;
-    return { node: withDoc<SequenceNode>({ kind: 'sequence', element, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first), complete: true };
+    if (!name) return this.abandon();
+    const node = element ? withDoc<SequenceNode>({ kind: 'sequence', element, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first) : undefined;
+    return { node, complete: true };
   }
 
-  private parseDictionary(first: Token): { node: DictionaryNode; complete: boolean } | undefined {
+  private parseDictionary(first: Token): ElementResult<DictionaryNode> {
     this.next();
-    if (!this.expectPunct('<', "'<' after 'dictionary'")) return undefined;
+    if (!this.expectPunct('<', "'<' after 'dictionary'")) return this.abandon();
     const key = this.parseType();
-    if (key === undefined || !this.expectPunct(',', "',' between the key and value types of 'dictionary<'")) return this.abandon(key);
+    if (key === undefined || !this.expectPunct(',', "',' between the key and value types of 'dictionary<'")) return this.abandon();
     const value = this.parseType();
-    if (value === undefined || !this.expectPunct('>', "'>' to close 'dictionary<'")) return this.abandon(value);
+    if (value === undefined || !this.expectPunct('>', "'>' to close 'dictionary<'")) return this.abandon();
     const name = this.expectName('a dictionary');
-    if (!name) return this.abandon(undefined);
-    if (!key || !value) return undefined;
-    return { node: withDoc<DictionaryNode>({ kind: 'dictionary', key, value, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first), complete: true };
+    if (!name) return this.abandon();
+    const node =
+      key && value ? withDoc<DictionaryNode>({ kind: 'dictionary', key, value, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first) : undefined;
+    return { node, complete: true };
   }
 
-  private abandon(_partial: TypeResult): undefined {
+  private abandon(): undefined {
     this.recover('element');
     return undefined;
   }
 
   private expectPunct(p: string, expected: string): boolean {
-    if (this.at(p)) {
-      this.next();
-      return true;
+    if (!this.at(p)) {
+      this.unexpected(expected);
+      return false;
     }
-    this.unexpected(expected);
-    if (p === '<') this.recover('element');
-    return false;
+    this.next();
+    return true;
   }
 
   // ---- interfaces ----
 
-  private parseInterface(first: Token, annotation: AnnotationNode | undefined): { node: InterfaceNode; complete: boolean } | undefined {
+  private parseInterface(first: Token, annotation: AnnotationNode | undefined): ElementResult<InterfaceNode> {
     const kw = this.next();
     const name = this.expectName('an interface');
     if (!name) {
@@ -547,10 +551,11 @@ class Parser {
     if ((tok.text === 'sequence' || tok.text === 'dictionary') && this.at('<', 1)) {
       this.next();
       this.skipAngles();
-      const written = this.file.text.slice(tok.start.offset, this.prevEnd.offset);
+      const written = this.file.text.slice(tok.start.offset, this.prevEnd.offset).replace(/\s+/g, ' ');
+      const example = written.length <= 60 ? written : `${tok.text}<…>`;
       this.reporter.error(
         'inline-container',
-        `container types must be named typedefs: declare '${written} Name;' in the module and use Name here`,
+        `container types must be named typedefs: declare '${example} Name;' in the module and use Name here`,
         this.range(tok.start),
       );
       return null;
