@@ -288,6 +288,24 @@ describe('RPC over WebSocket only', () => {
     await running.close();
   });
 
+  it('sends every frame queued in one turn as one WebSocket message', async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const messages: Buffer[] = [];
+    wss.on('connection', (ws) => ws.on('message', (data: Buffer) => messages.push(data)));
+    const client = createClient(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
+    await client.connect();
+    const proxy = new ServerProxy(client);
+    for (let i = 0; i < 10; i++) proxy.heartbeatOneway(`beat ${i}`);
+    await expect.poll(() => messages.length).toBe(1);
+    await sleep(50);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.length).toBe(10 * (14 + 21 + 4 + 6));
+    await client.close();
+    wss.close();
+  });
+
   it('closes a connection that sends a text message', async () => {
     const running = await startTestServer('ws');
     const reasons: string[] = [];
@@ -299,6 +317,32 @@ describe('RPC over WebSocket only', () => {
     await new Promise((resolve) => ws.once('close', resolve));
     expect(reasons).toEqual(['protocol']);
     await running.close();
+  });
+});
+
+describe('endpoints that are not what the URL says', () => {
+  it('answers plain HTTP on a WebSocket endpoint with 426', async () => {
+    const running = await startTestServer('ws');
+    const response = await fetch(running.url.replace('ws://', 'http://'));
+    expect(response.status).toBe(426);
+    expect(await response.text()).toMatch(/TCE WebSocket endpoint/);
+    await running.close();
+  });
+
+  it('fails with 102 when a ws:// URL points at a TCP endpoint, which drops the HTTP bytes', async () => {
+    const lines: string[] = [];
+    const running = await startTestServer('tcp', { log: (line) => lines.push(line) });
+    const client = createClient(running.url.replace('tcp://', 'ws://'));
+    expect((await rejection(new ServerProxy(client).echo('x'))).code).toBe(ErrorCode.CONNECT_FAILED);
+    await expect.poll(() => lines).toEqual([expect.stringMatching(/closed \(protocol\): bad frame magic 0x47455420/)]);
+    await client.close();
+    await running.close();
+  });
+
+  it('refuses to listen on tls:// or wss:// without a key and certificate', async () => {
+    const { listen } = await import('../../electron/transports/serve.js');
+    await expect(listen('tls://127.0.0.1:0', {}, () => {})).rejects.toThrow(/needs tls.key and tls.cert/);
+    await expect(listen('wss://127.0.0.1:0', {}, () => {})).rejects.toThrow(/needs tls.key and tls.cert/);
   });
 });
 
