@@ -1,4 +1,4 @@
-import type { AnnotationNode, ElementNode, InterfaceNode, ModuleNode, OperationNode, TypeRefNode } from './ast.js';
+import type { AnnotationNode, ElementNode, InterfaceNode, ModuleNode, TypeRefNode } from './ast.js';
 import {
   type Annotations,
   BUILTIN_NAMES,
@@ -34,17 +34,12 @@ export interface IndexAnnotation {
   range: SourceRange;
 }
 
-export interface CheckedOperation {
-  op: Operation;
-  node: OperationNode;
-  index?: IndexAnnotation;
-}
-
 export interface CheckedInterface {
   decl: InterfaceDecl;
   node: InterfaceNode;
   index?: IndexAnnotation;
-  operations: CheckedOperation[];
+  /** The valid `[index=N]` annotations of its operations. */
+  operationIndexes: Map<Operation, IndexAnnotation>;
 }
 
 export interface CheckResult {
@@ -191,7 +186,7 @@ class Checker {
       const b = this.resolve(node.base, mod, entry.position, 'base');
       if (b.kind === 'ref' && this.kindOf(b.name) === 'interface') decl.base = b.name;
     }
-    const checked: CheckedInterface = { decl, node, operations: [] };
+    const checked: CheckedInterface = { decl, node, operationIndexes: new Map() };
     if (ann.index) checked.index = ann.index;
     const opNames = new Map<string, SourceRange>();
     for (const opNode of node.operations) {
@@ -221,9 +216,7 @@ class Checker {
         opAnn.values.comment ?? opNode.doc,
       );
       decl.operations.push(op);
-      const co: CheckedOperation = { op, node: opNode };
-      if (opAnn.index) co.index = opAnn.index;
-      checked.operations.push(co);
+      if (opAnn.index) checked.operationIndexes.set(op, opAnn.index);
     }
     this.model.interfaces[entry.qname] = decl;
     mod.model.interfaces.push(entry.qname);
@@ -387,7 +380,7 @@ class Checker {
     };
     for (const c of this.checked) {
       if (!c.decl.base) continue;
-      for (const { node } of c.operations) {
+      for (const node of c.node.operations) {
         for (let anc: InterfaceDecl | undefined = this.model.interfaces[c.decl.base]; anc; anc = anc.base ? this.model.interfaces[anc.base] : undefined) {
           const clash = ops(anc).get(node.name);
           if (clash) {

@@ -71,15 +71,15 @@ export function assignIndexes(interfaces: CheckedInterface[], options: CompileOp
 
 function numberOperations(c: CheckedInterface, ignoreAnnotations: boolean, reporter: Reporter): void {
   const byIndex = new Map<number, string>();
-  c.operations.forEach((co, counter) => {
-    const { op } = co;
+  c.decl.operations.forEach((op, counter) => {
+    const annotated = c.operationIndexes.get(op);
     op.index = counter;
-    if (co.index && ignoreAnnotations) {
-      reporter.info('index-annotation-ignored', `legacy numbering ignores operation annotations: '${op.name}' gets opidx ${counter}, not ${co.index.value}`, co.index.range);
-    } else if (co.index) {
-      op.index = co.index.value;
+    if (annotated && ignoreAnnotations) {
+      reporter.info('index-annotation-ignored', `legacy numbering ignores operation annotations: '${op.name}' gets opidx ${counter}, not ${annotated.value}`, annotated.range);
+    } else if (annotated) {
+      op.index = annotated.value;
     }
-    const range = (!ignoreAnnotations && co.index?.range) || op.nameRange || op.range;
+    const range = (!ignoreAnnotations && annotated?.range) || op.nameRange || op.range;
     const other = byIndex.get(op.index);
     if (other !== undefined) {
       reporter.error('duplicate-opidx', `opidx ${op.index} of '${op.name}' is also used by '${other}' in interface '${c.decl.qname}': a servant cannot dispatch both`, range);

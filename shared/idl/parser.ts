@@ -670,12 +670,8 @@ class Parser {
 }
 
 /** Sets `doc` from the first of these tokens that carries one. */
-function withDoc<T extends { doc?: string }>(node: T, ...toks: Token[]): T {
-  for (const t of toks) {
-    if (t.doc) {
-      node.doc = t.doc;
-      break;
-    }
-  }
+function withDoc<T extends { doc?: string }>(node: T, first: Token, second?: Token): T {
+  const doc = first.doc ?? second?.doc;
+  if (doc) node.doc = doc;
   return node;
 }
