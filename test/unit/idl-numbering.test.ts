@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, type CompileResult } from '../../shared/idl/compile.js';
+import { formatDiagnostic } from '../../shared/idl/diagnostics.js';
 import { allOperations } from '../../shared/idl/model.js';
 import type { SourceFile, SourceRange } from '../../shared/idl/source.js';
 
@@ -181,6 +182,26 @@ describe('InterfaceDef from services.xml', () => {
       ['warning', 'interfacedef-unknown', 5],
     ]);
     expect(rest[0]!.message).toBe("<InterfaceDef> gives 'test.Server' id 5 but the IDL (annotations numbering) gives 2 (idl-samples/test.idl:13:12)");
+  });
+
+  it('check: the cluster example agrees with its services.xml; the annotated test.idl does not', () => {
+    // A minimal reading of <if id= name=/> with positions (the project model does this properly).
+    const path = 'idl-samples/cluster/services.xml';
+    const text = readFileSync(path, 'utf8');
+    const entries = [...text.matchAll(/<if id="(\d+)" name="([^"]+)"\/>/g)].map((m) => {
+      const line = text.slice(0, m.index).split('\n').length;
+      const column = m.index - text.lastIndexOf('\n', m.index - 1);
+      const start = { line, column, offset: m.index };
+      const end = { line, column: column + m[0].length, offset: m.index + m[0].length };
+      return { id: Number(m[1]), name: m[2]!, range: { file: path, start, end } };
+    });
+    expect(entries).toHaveLength(4);
+    expect(compile([sample('cluster/test.idl')], { interfaceDef: { mode: 'check', entries } }).diagnostics).toEqual([]);
+    const annotated = compile([ANNOTATED_TEST_IDL], { interfaceDef: { mode: 'check', entries } });
+    expect(annotated.diagnostics.map(formatDiagnostic)).toEqual([
+      "annotated/test.idl:4:12: error: 'test.BaseServer' has ifidx 11 in the IDL (annotations numbering) but <InterfaceDef> gives id 0 (idl-samples/cluster/services.xml:6:3)",
+      "idl-samples/cluster/services.xml:6:3: error: <InterfaceDef> gives 'test.BaseServer' id 0 but the IDL (annotations numbering) gives 11 (annotated/test.idl:4:12)",
+    ]);
   });
 
   it('check: an entry without a position still gives the IDL-side error', () => {
