@@ -24,7 +24,10 @@ export interface InterfaceDefEntry {
 }
 
 export interface CompileOptions {
-  /** Resolves `import name` written in file `fromPath` (the original loads <dir of fromPath>/<name>.idl). */
+  /**
+   * Resolves `import name` written in file `fromPath` (the original loads <dir of fromPath>/<name>.idl).
+   * Files are identified by `path` (each is loaded once), so return the same path for the same file.
+   */
   resolveImport?: (fromPath: string, name: string) => SourceFile | undefined;
   numbering?: Numbering; // default 'annotations'
   legacyStart?: number; // -if N, default 0
