@@ -90,13 +90,14 @@ export class StreamConnection implements MessageConnection {
    */
   send(message: RpcMessage): boolean {
     if (this.closeReason) return false;
+    if (message.params.length > this.maxFrameSize) throw this.tooLarge(`a message with ${message.params.length} bytes of parameters`);
     const start = this.batch.length;
     writeFrame(this.batch, message);
     const size = this.batch.length - start - 4;
     if (size > this.maxFrameSize) {
-      const before = this.batch.finish().subarray(0, start);
+      const before = this.batch.written().slice(0, start);
       this.batch.reset().raw(before);
-      throw new RpcError(ErrorCode.SENDFAILED, `${this.remote}: a ${size}-byte frame exceeds the ${this.maxFrameSize}-byte limit`);
+      throw this.tooLarge(`a ${size}-byte frame`);
     }
     if (this.batch.length >= this.maxWriteBuffer) this.flush();
     else if (!this.flushScheduled) {
@@ -150,6 +151,10 @@ export class StreamConnection implements MessageConnection {
     if (this.closeReason) return;
     this.sink.destroy();
     this.finish({ kind, message });
+  }
+
+  private tooLarge(what: string): RpcError {
+    return new RpcError(ErrorCode.SENDFAILED, `${this.remote}: ${what} exceeds the ${this.maxFrameSize}-byte frame limit`);
   }
 
   private flush(): void {

@@ -132,7 +132,9 @@ describe('client connection life', () => {
     const client = createClient(running.url, { maxFrameSize: 1000 });
     const proxy = new ServerProxy(client);
     expect(await codeOf(proxy.echo('x'.repeat(2000)))).toBe(ErrorCode.SENDFAILED);
-    expect(() => proxy.heartbeatOneway('x'.repeat(2000))).toThrow(/exceeds the 1000-byte limit/);
+    expect(() => proxy.heartbeatOneway('x'.repeat(2000))).toThrow(/a message with 2004 bytes of parameters exceeds the 1000-byte frame limit/);
+    // Parameters that fit, in a frame that does not: size field 10 + 17 + 4 + 984.
+    expect(() => proxy.heartbeatOneway('x'.repeat(980))).toThrow(/a 1015-byte frame exceeds the 1000-byte frame limit/);
     expect(await proxy.echo('small')).toBe('Yah! small');
     await client.close();
     await running.close();
