@@ -320,6 +320,44 @@ describe('RPC over WebSocket only', () => {
   });
 });
 
+describe('generated code (test/golden, tce2ts output for test.idl)', () => {
+  it('serves and calls over real sockets, pushes included', async () => {
+    const generated = await import('../golden/test/test.js');
+    const { RpcServer } = await import('../../shared/rpc/server.js');
+    const { serve } = await import('../../electron/transports/serve.js');
+    const { callerTarget } = await import('../../shared/rpc/peer.js');
+    class Server extends generated.ServerServant {
+      echo(text: string): string {
+        return `Yah! ${text}`;
+      }
+      timeout(): void {}
+      heartbeat(): void {}
+      bidirection(ctx: CallContext): void {
+        new generated.ITerminalProxy(callerTarget(ctx)).onMessageOneway('pushed');
+      }
+      datetime(): string {
+        return 'now';
+      }
+    }
+    const pushes: string[] = [];
+    class Terminal extends generated.ITerminalServant {
+      onMessage(message: string): void {
+        pushes.push(message);
+      }
+    }
+    const server = new RpcServer({ adapter: new Adapter().add(new Server()) });
+    const listener = await serve(server, 'tcp://127.0.0.1:0');
+    const client = createClient(listener.url, { adapter: new Adapter().add(new Terminal()) });
+    const proxy = new generated.ServerProxy(client);
+    expect(await proxy.echo('hello')).toBe('Yah! hello');
+    expect(await proxy.datetime()).toBe('now');
+    await proxy.bidirection();
+    await expect.poll(() => pushes).toEqual(['pushed']);
+    await client.close();
+    await server.close();
+  });
+});
+
 describe('endpoints that are not what the URL says', () => {
   it('answers plain HTTP on a WebSocket endpoint with 426', async () => {
     const running = await startTestServer('ws');
