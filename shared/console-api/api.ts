@@ -1,0 +1,128 @@
+import type { Diagnostic } from '../idl/diagnostics.js';
+import type { IdlModel } from '../idl/model.js';
+import type {
+  AppInfo,
+  ConnectionInfo,
+  DecodedPayload,
+  Environment,
+  FeedBatch,
+  FeedEntry,
+  FeedFilter,
+  FeedStats,
+  FileContent,
+  HistoryEntry,
+  InvokeRequest,
+  InvokeResult,
+  OpenConnectionParams,
+  ProjectSnapshot,
+  SandboxState,
+  SavedCall,
+  StartSandboxParams,
+  WorkspaceState,
+} from './types.js';
+
+/**
+ * The console's one contract: every method the renderer may call on the host, and every
+ * event the host pushes. Both bridges (Electron IPC and the browser mode's WebSocket) carry
+ * exactly this; the host validates every call's params before acting on them.
+ */
+export interface ConsoleMethods {
+  'app.info': { params: Record<string, never>; result: AppInfo };
+
+  /** Opens a folder or a services.xml; IDL files next to it (or listed in tce-project.json) join. */
+  'project.open': { params: { path: string }; result: ProjectSnapshot };
+  'project.current': { params: Record<string, never>; result: ProjectSnapshot | null };
+  'project.close': { params: Record<string, never>; result: null };
+  /** Compiles the project's IDL with unsaved editor texts in place of the files on disk. */
+  'project.compile': { params: { overrides?: { path: string; text: string }[] }; result: { model: IdlModel; diagnostics: Diagnostic[] } };
+
+  'file.read': { params: { path: string }; result: FileContent };
+  /** Atomic; fails with `conflict` if the file changed on disk since `baseVersion`. */
+  'file.write': { params: { path: string; text: string; baseVersion: string | null }; result: FileContent };
+
+  'connection.open': { params: OpenConnectionParams; result: ConnectionInfo };
+  'connection.close': { params: { id: string }; result: null };
+  'connection.list': { params: Record<string, never>; result: ConnectionInfo[] };
+
+  /** Never rejects for a failed call: the TCE error is in the result. */
+  invoke: { params: InvokeRequest; result: InvokeResult };
+
+  /** Starts this bridge's batches (`feed.batch` events) from entries after `afterId`. */
+  'feed.subscribe': { params: { afterId?: number }; result: FeedStats };
+  'feed.unsubscribe': { params: Record<string, never>; result: null };
+  /** Holds batches for this subscriber; resume delivers everything still in the buffer. */
+  'feed.pause': { params: Record<string, never>; result: FeedStats };
+  'feed.resume': { params: Record<string, never>; result: FeedStats };
+  'feed.query': { params: { afterId?: number; limit: number; filter?: FeedFilter }; result: { entries: FeedEntry[]; stats: FeedStats } };
+  'feed.decode': { params: { id: number }; result: DecodedPayload };
+  /** Entries of one call across hops (same correlation key). */
+  'feed.related': { params: { id: number }; result: FeedEntry[] };
+  'feed.clear': { params: Record<string, never>; result: FeedStats };
+  'feed.export': { params: { ids?: number[]; filter?: FeedFilter }; result: { ndjson: string; count: number } };
+  'feed.import': { params: { ndjson: string }; result: { count: number } };
+  'feed.stats': { params: Record<string, never>; result: FeedStats };
+
+  'sandbox.start': { params: StartSandboxParams; result: SandboxState };
+  'sandbox.stop': { params: Record<string, never>; result: SandboxState };
+  'sandbox.state': { params: Record<string, never>; result: SandboxState };
+
+  'workspace.state': { params: Record<string, never>; result: WorkspaceState };
+  'workspace.setEnvironments': { params: { environments: Environment[]; activeEnvironment?: string }; result: WorkspaceState };
+  'workspace.savedCalls': { params: Record<string, never>; result: SavedCall[] };
+  'workspace.saveCall': { params: { call: SavedCall }; result: SavedCall[] };
+  'workspace.deleteCall': { params: { name: string }; result: SavedCall[] };
+  'workspace.history': { params: { limit?: number }; result: HistoryEntry[] };
+  /** Secrets (tokens, broker passwords) live outside the project folder. */
+  'workspace.setSecret': { params: { name: string; value: string | null }; result: null };
+}
+
+export interface ConsoleEvents {
+  'project.changed': ProjectSnapshot;
+  /** A project file changed on disk while open in the editor (reloaded or conflicting). */
+  'file.changed': { path: string; version: string };
+  'connection.state': ConnectionInfo;
+  'feed.batch': FeedBatch;
+  'sandbox.state': SandboxState;
+  /** A line for the status bar / log panel. */
+  log: { level: 'info' | 'warn' | 'error'; message: string; time: number };
+}
+
+export type MethodName = keyof ConsoleMethods;
+export type EventName = keyof ConsoleEvents;
+export type MethodParams<M extends MethodName> = ConsoleMethods[M]['params'];
+export type MethodResult<M extends MethodName> = ConsoleMethods[M]['result'];
+
+/** Why a host method failed (a failed TCE call is not one: `invoke` returns it). */
+export type ConsoleErrorCode = 'invalid-params' | 'unknown-method' | 'no-project' | 'not-found' | 'conflict' | 'io' | 'unauthorized' | 'internal';
+
+export interface ConsoleErrorData {
+  code: ConsoleErrorCode;
+  message: string;
+}
+
+export class ConsoleError extends Error {
+  override readonly name = 'ConsoleError';
+  constructor(
+    readonly code: ConsoleErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toData(): ConsoleErrorData {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The renderer's one door to the host (Electron preload or WebSocket). */
+export interface ConsoleBridge {
+  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>;
+  on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
+}
+
+/** Frames of the bridge protocol (JSON over the browser mode's WebSocket; the IPC bridge mirrors them). */
+export type BridgeFrame =
+  | { type: 'call'; id: number; method: MethodName; params: unknown }
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: ConsoleErrorData }
+  | { type: 'event'; event: EventName; payload: unknown };

@@ -1,0 +1,267 @@
+import type { Diagnostic } from '../idl/diagnostics.js';
+import type { IdlModel, QualifiedName } from '../idl/model.js';
+import type { ConfigModel, ServicesModel } from '../project/model.js';
+
+/**
+ * Data that crosses the bridge between the console host (electron/host) and the renderer.
+ * Everything is plain JSON: no classes, no Maps, no bigint, no Uint8Array (bytes are base64).
+ */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type Extra = Record<string, string>;
+
+// ---------------------------------------------------------------------------------- project
+
+/** An open project: a folder with a services.xml (optional), a config.yml (optional) and IDL files. */
+export interface ProjectSnapshot {
+  /** Absolute folder path. */
+  root: string;
+  /** Folder name, for titles. */
+  name: string;
+  /** Increases on every reload (file change on disk, save). */
+  revision: number;
+  files: ProjectFiles;
+  /** Parsed services.xml, when the project has one. */
+  services?: ServicesModel;
+  config?: ConfigModel;
+  /** The checked model of all IDL files (ids checked against services.xml InterfaceDef). */
+  model: IdlModel;
+  /** Every problem of every project file, with file:line:col. */
+  diagnostics: Diagnostic[];
+}
+
+export interface ProjectFiles {
+  servicesXml?: string;
+  configYml?: string;
+  /** IDL files in compile order (absolute paths). */
+  idl: string[];
+}
+
+/** A file's text with the version it was read at; saving requires the version to still match. */
+export interface FileContent {
+  path: string;
+  text: string;
+  /** Opaque: changes whenever the file on disk changes. */
+  version: string;
+}
+
+// ------------------------------------------------------------------------------ connections
+
+/** What to connect to: an endpoint of the open project, or an ad-hoc URL. */
+export type TargetSpec =
+  | { kind: 'endpoint'; endpoint: string }
+  /** `tcp://host:port`, `tls://`, `ws://host:port`, `wss://`, `amqp://user:pass@host:port/<queue>`. */
+  | { kind: 'url'; url: string };
+
+export type ConnectionState =
+  | { state: 'idle' }
+  | { state: 'connecting'; attempt: number }
+  | { state: 'open' }
+  | { state: 'retrying'; attempt: number; delayMs: number; lastError: string }
+  | { state: 'closed'; reason: string };
+
+export interface ConnectionInfo {
+  id: string;
+  target: TargetSpec;
+  /** Resolved URL, credentials masked. */
+  url: string;
+  transport: 'tcp' | 'tls' | 'ws' | 'wss' | 'amqp';
+  state: ConnectionState;
+  /** Interfaces whose servants the console registered on this connection to receive pushes. */
+  pushInterfaces: QualifiedName[];
+}
+
+export interface OpenConnectionParams {
+  target: TargetSpec;
+  /** Sent as `__token__` on the first message (gateways with userid_check). */
+  token?: string;
+  deviceId?: string;
+}
+
+// ---------------------------------------------------------------------------------- invoke
+
+export type InvokeMode = 'twoway' | 'oneway' | 'async';
+
+export interface InvokeRequest {
+  /** An open connection, or a target to connect to (reusing an open connection to it). */
+  connectionId?: string;
+  target?: TargetSpec;
+  /** `module.Interface`, e.g. `test.Server`. */
+  interface: QualifiedName;
+  /** Operation name; inherited operations are found on the derived interface. */
+  method: string;
+  /** Positional array or an object keyed by parameter name (JSON forms of the IDL types). */
+  args: JsonValue;
+  mode: InvokeMode;
+  /** Default 30 000; ignored for one-way. */
+  timeoutMs?: number;
+  extra?: Extra;
+}
+
+export type InvokeResult =
+  | {
+      ok: true;
+      /** The decoded return value (null for void and one-way). */
+      value: JsonValue;
+      /** Extra of the RETURN. */
+      extra: Extra;
+      sequence: number;
+      latencyMs: number;
+      requestSize: number;
+      responseSize: number;
+    }
+  | {
+      ok: false;
+      error: RpcFailure;
+      /** Undefined when the call never reached the wire (bad arguments, one-way on non-void). */
+      sequence?: number;
+      latencyMs: number;
+      requestSize?: number;
+    };
+
+/** A TCE error: code, `RPCERROR_*` name and a human reason. */
+export interface RpcFailure {
+  code: number;
+  codeName: string;
+  reason: string;
+}
+
+// ------------------------------------------------------------------------------------ feed
+
+/** Where on the path a message was seen. */
+export type FeedHop = 'console' | 'gateway' | 'queue' | 'server';
+
+export type FeedKind = 'call' | 'oneway' | 'return' | 'error';
+
+/** One message crossing one hop. */
+export interface FeedEntry {
+  /** Increases by one per entry; ids survive pause/resume and identify entries in queries. */
+  id: number;
+  /** Epoch milliseconds. */
+  time: number;
+  hop: FeedHop;
+  direction: 'in' | 'out';
+  /** Endpoint name (`socket_gateway`, `mq_server`) or URL. */
+  endpoint: string;
+  /** Remote address, queue name or connection id. */
+  peer?: string;
+  userId?: string;
+  kind: FeedKind;
+  /** A server → client call (e.g. `ITerminal.onMessage`). */
+  push: boolean;
+  sequence: number;
+  calltype: number;
+  ifidx: number;
+  opidx: number;
+  errcode: number;
+  callId: number;
+  /** Resolved through the project: `test.Server`. */
+  interface?: QualifiedName;
+  method?: string;
+  extra: Extra;
+  /** RpcMessage size in bytes. */
+  size: number;
+  /** On a RETURN: time since its CALL at the same hop. */
+  latencyMs?: number;
+  /** Shared by every hop of one call (sequence + user id + call path), to follow it end to end. */
+  correlation: string;
+  /** What the hop did, when not plain delivery: `dropped: no-route`, `forwarded to mq_server`. */
+  note?: string;
+  /** The RpcMessage bytes, base64, at most the host's raw limit. */
+  raw: string;
+  rawTruncated: boolean;
+}
+
+/** A feed entry's payload decoded against the IDL, on demand. */
+export type DecodedPayload =
+  | { ok: true; interface: QualifiedName; method: string; kind: 'params' | 'result'; value: JsonValue }
+  | { ok: false; reason: string; hex: string };
+
+/** What a subscriber receives, at most 30 times per second. */
+export interface FeedBatch {
+  entries: FeedEntry[];
+  /** Entries this subscriber missed since the previous batch (it was too slow). */
+  dropped: number;
+}
+
+export interface FeedStats {
+  capacity: number;
+  size: number;
+  /** Entries evicted from the ring buffer since start (or clear). */
+  evicted: number;
+  /** Entries not delivered to this subscriber since it subscribed. */
+  droppedForSubscriber: number;
+  paused: boolean;
+  firstId: number | undefined;
+  lastId: number | undefined;
+}
+
+/** Filters the feed; every field narrows. Applied by the host for queries and exports. */
+export interface FeedFilter {
+  text?: string;
+  interface?: string;
+  method?: string;
+  direction?: 'in' | 'out';
+  userId?: string;
+  hop?: FeedHop;
+  /** `extra.key=value` conditions. */
+  extra?: Extra;
+}
+
+// --------------------------------------------------------------------------------- sandbox
+
+export type SandboxState =
+  | { state: 'stopped' }
+  | { state: 'starting' }
+  | {
+      state: 'running';
+      broker: { kind: 'amqp' | 'memory'; description: string };
+      gateways: { server: string; listen: string[] }[];
+      backEnds: { name: string; reads: string[] }[];
+    }
+  | { state: 'failed'; reason: string };
+
+export interface StartSandboxParams {
+  /** `auto` (default): RabbitMQ when an AMQP URL is configured and reachable, else in-memory. */
+  broker?: 'auto' | 'amqp' | 'memory';
+  amqpUrl?: string;
+}
+
+// ------------------------------------------------------------------------------- workspace
+
+/** A call kept in the project's workspace folder, one JSON file each. */
+export interface SavedCall {
+  name: string;
+  target?: TargetSpec;
+  interface: QualifiedName;
+  method: string;
+  args: JsonValue;
+  mode: InvokeMode;
+  timeoutMs?: number;
+  extra?: Extra;
+}
+
+export interface HistoryEntry {
+  time: number;
+  request: InvokeRequest;
+  result: InvokeResult;
+}
+
+/** Variables such as host, token and default extra, chosen per environment. */
+export interface Environment {
+  name: string;
+  variables: Record<string, string>;
+  extraDefaults: Extra;
+}
+
+export interface WorkspaceState {
+  environments: Environment[];
+  activeEnvironment?: string;
+}
+
+export interface AppInfo {
+  mode: 'electron' | 'web';
+  version: string;
+  platform: string;
+  recentProjects: string[];
+}
