@@ -170,6 +170,10 @@ export class RpcPeer implements CallTarget, CallerConnection {
     }
   };
 
+  private readonly dispatchDone = (): void => {
+    this.dispatching--;
+  };
+
   private serve(call: RpcMessage): void {
     if (!this.adapter) {
       if ((call.calltype & CallType.ONEWAY) === 0) this.respond(errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
@@ -182,9 +186,7 @@ export class RpcPeer implements CallTarget, CallerConnection {
     if (++this.dispatching > this.maxDispatching) {
       this.close(`the peer exceeded ${this.maxDispatching} concurrent calls`);
     }
-    void running.then(() => {
-      this.dispatching--;
-    });
+    void running.then(this.dispatchDone);
   }
 }
 
