@@ -178,6 +178,19 @@ describe('server connection management', () => {
     await running.close();
   });
 
+  it('disconnects a peer that keeps more calls running than maxDispatching', async () => {
+    const running = await startTestServer('tcp', { maxDispatching: 2 });
+    const closes: string[] = [];
+    running.server.onConnection((e) => e.type === 'close' && closes.push(e.reason.message));
+    const client = createClient(running.url);
+    const proxy = new ServerProxy(client);
+    const codes = await Promise.all([1, 2, 3].map(() => codeOf(proxy.timeout(1))));
+    expect(codes).toEqual([104, 104, 104]);
+    expect(closes).toEqual(['the peer exceeded 2 concurrent calls']);
+    await client.close();
+    await running.close();
+  });
+
   it('refuses connections beyond maxConnections', async () => {
     const running = await startTestServer('tcp', { maxConnections: 2 });
     const events: ServerEvent['type'][] = [];
