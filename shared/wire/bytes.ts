@@ -1,7 +1,10 @@
 import { WireError } from './errors.js';
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8');
+/** ignoreBOM keeps a leading U+FEFF: it is part of the string, not a marker to strip. */
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+/** Strings up to this many UTF-16 units (encode) or bytes (decode) are coded by hand. */
+const SHORT_STRING = 64;
 
 /**
  * Growable big-endian byte writer: the one primitive encoder behind messages, the model-driven
@@ -101,20 +104,15 @@ export class ByteWriter {
     return this;
   }
 
-  /** u32 byte length + UTF-8 bytes. ASCII (the common case) is copied without TextEncoder. */
+  /**
+   * u32 byte length + UTF-8 bytes. Short strings (most TCE strings) are encoded by hand,
+   * which beats the cost of a TextEncoder call; long ones go to encodeInto.
+   */
   string(v: string): this {
     const n = v.length;
     this.ensure(4 + n * 3);
-    const buf = this.buf;
     const start = this.pos + 4;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if (c > 0x7f) break;
-      buf[start + i] = c;
-    }
-    let written = i;
-    if (i < n) written += utf8Encoder.encodeInto(v.slice(i), buf.subarray(start + i)).written;
+    const written = n <= SHORT_STRING ? writeUtf8(v, this.buf, start) : utf8Encoder.encodeInto(v, this.buf.subarray(start)).written;
     this.view.setUint32(this.pos, written);
     this.pos = start + written;
     return this;
@@ -251,7 +249,11 @@ export class ByteReader {
   string(): string {
     const n = this.uint32At(this.take(4, 'string length'));
     const at = this.take(n, 'string');
-    return n <= 64 ? (asciiString(this.bytes, at, n) ?? utf8Decoder.decode(this.bytes.subarray(at, at + n))) : utf8Decoder.decode(this.bytes.subarray(at, at + n));
+    if (n <= SHORT_STRING) {
+      const s = readUtf8(this.bytes, at, n);
+      if (s !== null) return s;
+    }
+    return utf8Decoder.decode(this.bytes.subarray(at, at + n));
   }
 
   /** `sequence<byte>`: a copy, so the result outlives the frame buffer it came from. */
@@ -278,22 +280,79 @@ export class ByteReader {
 const fromCharCode = String.fromCharCode;
 
 /**
- * Short ASCII strings (most TCE strings) decode faster by hand than through TextDecoder:
- * eight octets per fromCharCode call. Returns null at the first non-ASCII octet.
+ * UTF-8 of a string, as TextEncoder writes it (a lone surrogate becomes U+FFFD), into buf at
+ * `at`, which has room for 3 bytes per UTF-16 unit. Returns the bytes written.
  */
-function asciiString(b: Uint8Array, at: number, n: number): string | null {
+function writeUtf8(s: string, buf: Uint8Array, at: number): number {
+  const n = s.length;
+  let p = at;
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      buf[p++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 0x3f);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    buf[p++] = 0xe0 | (c >> 12);
+    buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+    buf[p++] = 0x80 | (c & 0x3f);
+  }
+  return p - at;
+}
+
+/**
+ * Decodes well-formed UTF-8 by hand: ASCII runs eight octets per fromCharCode call, other
+ * characters one by one. Returns null for anything ill-formed, which the
+ * caller leaves to TextDecoder and its replacement rules.
+ */
+function readUtf8(b: Uint8Array, at: number, n: number): string | null {
   const end = at + n;
   let s = '';
   let i = at;
-  for (; end - i >= 8; i += 8) {
-    const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
-    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) return null;
-    s += fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
-  }
-  for (; i < end; i++) {
+  while (i < end) {
+    if (end - i >= 8) {
+      const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
+      if (((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) === 0) {
+        s += fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
+        i += 8;
+        continue;
+      }
+    }
     const c = b[i]!;
-    if (c & 0x80) return null;
-    s += fromCharCode(c);
+    if (c < 0x80) {
+      s += fromCharCode(c);
+      i++;
+      continue;
+    }
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > end) return null;
+    let cp = c & (0xff >> (len + 1));
+    for (let k = 1; k < len; k++) {
+      const d = b[i + k]!;
+      if ((d & 0xc0) !== 0x80) return null;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are ill-formed.
+    if (len === 3 ? cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) : len === 4 && (cp < 0x10000 || cp > 0x10ffff)) return null;
+    s += cp > 0xffff ? fromCharCode(0xd7c0 + (cp >> 10), 0xdc00 | (cp & 0x3ff)) : fromCharCode(cp);
+    i += len;
   }
   return s;
 }

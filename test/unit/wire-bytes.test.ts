@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { WireError } from '../../shared/wire/errors.js';
@@ -31,5 +32,50 @@ describe('ByteWriter / ByteReader', () => {
 describe('ByteWriter growth', () => {
   it('grows from an initial capacity of 0', () => {
     expect([...new ByteWriter(0).u32(1).finish()]).toEqual([0, 0, 0, 1]);
+  });
+});
+
+describe('strings coded by hand agree with TextEncoder / TextDecoder', () => {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const written = (s: string): Uint8Array => new ByteWriter().string(s).finish().subarray(4);
+  const read = (bytes: Uint8Array): string => new ByteReader(new ByteWriter().bytes(bytes).finish()).string();
+
+  it('encodes any string, lone surrogates included, to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 70 }), fc.string({ unit: 'grapheme', maxLength: 40 })), (s) => {
+        expect(written(s)).toEqual(encoder.encode(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('decodes any bytes, ill-formed UTF-8 included, to the same string', () => {
+    // Mostly UTF-8 with a few octets changed, so both well-formed and broken sequences occur.
+    const utf8ish = fc
+      .tuple(fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }))
+      .map(([s, edits]) => {
+        const bytes = encoder.encode(s);
+        for (const [at, b] of edits) if (bytes.length) bytes[at % bytes.length] = b;
+        return bytes;
+      });
+    fc.assert(
+      fc.property(fc.oneof(utf8ish, fc.uint8Array({ maxLength: 80 })), (bytes) => {
+        expect(read(bytes)).toBe(decoder.decode(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps a leading byte order mark (it is part of the string)', () => {
+    expect(read(encoder.encode('\uFEFFx'))).toBe('\uFEFFx');
+    expect(read(encoder.encode(`\uFEFF${'x'.repeat(100)}`))).toHaveLength(101);
+  });
+
+  it('decodes the edges of each UTF-8 length', () => {
+    for (const s of ['\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}', 'a€𝄞b']) {
+      expect(read(encoder.encode(s))).toBe(s);
+      expect(written(s)).toEqual(encoder.encode(s));
+    }
   });
 });
