@@ -385,6 +385,9 @@ class Compiler {
   }
 }
 
+/** Only recursive types nest without bound; their depth is limited by the stack, not by us. */
+const isStackOverflow = (e: unknown): boolean => e instanceof RangeError && /call stack/i.test(e.message);
+
 /** Compiled parameter list of one operation. */
 interface ParamList {
   names: string[];
@@ -512,6 +515,7 @@ class Codec implements ModelCodec {
 
   /** Re-runs a failed encode with the traced closures to name the place of the failure. */
   private placeEncodeError(e: unknown, root: string, retrace: (w: ByteWriter) => void): unknown {
+    if (isStackOverflow(e)) return new CodecError(root || 'params', 'value nested too deeply (does it contain itself?)');
     if (!(e instanceof CodecError)) return e;
     this.trail.length = 0;
     try {
@@ -525,7 +529,7 @@ class Codec implements ModelCodec {
 
   /** Re-runs a failed decode with the traced closures; the message gains the path. */
   private placeDecodeError(e: unknown, root: string, retrace: () => void): unknown {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return new WireError('invalid-value', `${root || 'params'}: value nested too deeply`);
+    if (isStackOverflow(e)) return new WireError('invalid-value', `${root || 'params'}: value nested too deeply`);
     if (!(e instanceof WireError)) return e;
     this.trail.length = 0;
     try {
