@@ -10,9 +10,15 @@ export interface StreamOptions {
   maxFrameSize?: number;
   /** Bytes queued for a slow peer before the connection is dropped ('overflow'). Default 8 MiB. */
   maxWriteBuffer?: number;
+  /**
+   * Milliseconds a frame may take to arrive once its first bytes have: a peer that starts
+   * frames and never finishes them would otherwise hold a frame buffer forever. Default 60 000; 0 = no limit.
+   */
+  frameTimeout?: number;
 }
 
 export const DEFAULT_MAX_WRITE_BUFFER = 8 * 1024 * 1024;
+export const DEFAULT_FRAME_TIMEOUT = 60_000;
 /** Messages decoded before listen() is called; more means nobody is reading. */
 const MAX_HELD = 10_000;
 /** A batch buffer grown past this is replaced after its flush, so one burst doesn't pin memory. */
@@ -45,6 +51,10 @@ export class StreamConnection implements MessageConnection {
   private readonly parser: FrameParser;
   private readonly maxFrameSize: number;
   private readonly maxWriteBuffer: number;
+  private readonly frameTimeout: number;
+  /** When the incomplete frame now buffered began to arrive (0 = none buffered). */
+  private partialSince = 0;
+  private partialTimer: NodeJS.Timeout | undefined;
   private batch = new ByteWriter(4096);
   private flushScheduled = false;
   private readonly flushNow = (): void => this.flush();
@@ -60,6 +70,7 @@ export class StreamConnection implements MessageConnection {
   ) {
     this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
     this.maxWriteBuffer = options.maxWriteBuffer ?? DEFAULT_MAX_WRITE_BUFFER;
+    this.frameTimeout = options.frameTimeout ?? DEFAULT_FRAME_TIMEOUT;
     this.parser = new FrameParser({ maxFrameSize: this.maxFrameSize, inflate });
   }
 
@@ -126,6 +137,7 @@ export class StreamConnection implements MessageConnection {
       this.abort('protocol', (error as Error).message);
       return;
     }
+    if (this.frameTimeout > 0) this.trackPartialFrame(payloads.length > 0);
     for (const raw of payloads) {
       if (this.closeReason) return;
       let message: RpcMessage;
@@ -153,6 +165,26 @@ export class StreamConnection implements MessageConnection {
     this.finish({ kind, message });
   }
 
+  /** Starts the frame clock when an incomplete frame is left buffered; any completed frame restarts it. */
+  private trackPartialFrame(completedAny: boolean): void {
+    if (this.parser.buffered === 0) this.partialSince = 0;
+    else if (completedAny || this.partialSince === 0) {
+      this.partialSince = Date.now();
+      if (!this.partialTimer) this.checkPartialFrameIn(this.frameTimeout);
+    }
+  }
+
+  /** One timer per connection at most, re-armed rather than reset on every chunk. */
+  private checkPartialFrameIn(ms: number): void {
+    this.partialTimer = setTimeout(() => {
+      this.partialTimer = undefined;
+      if (this.closeReason || this.partialSince === 0) return;
+      const age = Date.now() - this.partialSince;
+      if (age >= this.frameTimeout) this.abort('protocol', `a frame started ${age} ms ago and is still incomplete (limit ${this.frameTimeout} ms)`);
+      else this.checkPartialFrameIn(this.frameTimeout - age);
+    }, ms).unref();
+  }
+
   private tooLarge(what: string): RpcError {
     return new RpcError(ErrorCode.SENDFAILED, `${this.remote}: ${what} exceeds the ${this.maxFrameSize}-byte frame limit`);
   }
@@ -171,6 +203,7 @@ export class StreamConnection implements MessageConnection {
 
   private finish(reason: CloseReason): void {
     this.closeReason = reason;
+    clearTimeout(this.partialTimer);
     this.held = [];
     this.events?.close(reason);
   }

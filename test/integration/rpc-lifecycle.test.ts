@@ -13,7 +13,7 @@ import { RpcServer, type ServerEvent } from '../../shared/rpc/server.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { encodeMessage, rpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { TestServer, openRaw, sleep, startTestServer } from './support/rpc-fixtures.js';
+import { TestServer, V1, openRaw, sleep, startTestServer } from './support/rpc-fixtures.js';
 import { ITerminalProxy, ITerminalServant, ServerProxy } from './support/test-idl.js';
 
 const codeOf = async (promise: Promise<unknown>): Promise<number> => {
@@ -223,6 +223,29 @@ describe('server connection management', () => {
     expect((await raw.next()).message.sequence).toBe(7);
     socket.destroy();
     raw.close();
+    await running.close();
+  });
+
+  it('drops a peer that starts a frame and never finishes it', async () => {
+    const running = await startTestServer('tcp', { frameTimeout: 300 });
+    const closes: string[] = [];
+    running.server.onConnection((e) => e.type === 'close' && closes.push(`${e.reason.kind}: ${e.reason.message}`));
+    const stalled = await openRaw(running.url);
+    const started = Date.now();
+    stalled.write(V1.subarray(0, 30));
+    // A peer that keeps completing frames is fine, however long it streams.
+    const steady = await openRaw(running.url);
+    for (let i = 0; i < 6; i++) {
+      steady.write(V1.subarray(0, 40));
+      await sleep(100);
+      steady.write(V1.subarray(40));
+      expect((await steady.next()).message.sequence).toBe(1);
+    }
+    await stalled.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(closes).toEqual([expect.stringMatching(/^protocol: a frame started \d+ ms ago and is still incomplete \(limit 300 ms\)$/)]);
+    expect(steady.isClosed).toBe(false);
+    steady.close();
     await running.close();
   });
 

@@ -82,6 +82,7 @@ export async function startTestServer(
   const listener = await serve(server, `${transport}://127.0.0.1:0`, {
     maxFrameSize: options.maxFrameSize,
     maxWriteBuffer: options.maxWriteBuffer,
+    frameTimeout: options.frameTimeout,
     tls: secure ? tlsFiles : undefined,
   });
   return { server, servant, url: listener.url, close: () => server.close() };
