@@ -224,8 +224,9 @@ class Compiler {
       const o = v as Record<string, unknown>;
       const missing = names.find((f) => o[f] === undefined);
       if (missing !== undefined) return `missing field "${missing}" of ${decl.qname}`;
-      const unknown = Object.keys(o).find((k) => !names.includes(k));
-      return `unknown field "${unknown}" (${decl.qname} has ${names.join(', ') || 'no fields'})`;
+      let unknown = '';
+      for (const k in o) if (!names.includes(k)) unknown ||= k; // for-in, as the encoder counts
+      return `unknown field "${unknown}" (${decl.qname} has ${names.join(', ')})`;
     };
     return {
       enc: (v, w) => {

@@ -1,4 +1,5 @@
 import { ByteReader, ByteWriter } from './bytes.js';
+import { setOwn } from './value-rules.js';
 
 /** calltype bit flags (spec §1.4). Receivers test bits, never compare whole values. */
 export const CallType = {
@@ -89,7 +90,7 @@ export function readExtra(r: ByteReader): Extra {
   const extra: Extra = {};
   for (let i = 0; i < n; i++) {
     const key = r.string();
-    extra[key] = r.string();
+    setOwn(extra, key, r.string());
   }
   return extra;
 }

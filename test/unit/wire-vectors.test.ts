@@ -180,3 +180,12 @@ describe('spec §10 V7 value encodings', () => {
     expect(r.remaining).toBe(0);
   });
 });
+
+describe('extra (spec §1.6)', () => {
+  it('keeps every key a peer sends, __proto__ included', () => {
+    const m = decodeMessage(encodeMessage(rpcMessage({ extra: JSON.parse('{"__proto__": "x", "a": "b"}') as Record<string, string> })));
+    expect(Object.keys(m.extra)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(m.extra, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(m.extra)).toBe(Object.prototype);
+  });
+});
