@@ -15,6 +15,7 @@ import {
   describeValue,
   isPlainObject,
   keyFromString,
+  setOwn,
 } from './value-rules.js';
 
 /**
@@ -215,8 +216,9 @@ class Compiler {
     const encs = fields.map((f) => f.enc);
     const decs = fields.map((f) => f.dec);
     const n = names.length;
+    // Decoded structs are copies of one shape, so V8 sees a single object layout per struct.
     const shape: Record<string, unknown> = {};
-    for (const name of names) shape[name] = undefined;
+    for (const name of names) setOwn(shape, name, undefined);
     const problem = (v: unknown): string => {
       if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Map || v instanceof Uint8Array) {
         return `expected ${decl.qname} (object), got ${describeKind(v)}`;
@@ -247,6 +249,7 @@ class Compiler {
         const o: Record<string, unknown> = { ...shape };
         for (let i = 0; i < n; i++) {
           if (path) path.push(segments[i]!);
+          // Plain assignment is safe: the field is already an own property of the copy, even `__proto__`.
           o[names[i]!] = decs[i]!(r);
           if (path) path.pop();
         }

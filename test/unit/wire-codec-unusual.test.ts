@@ -6,8 +6,9 @@ import { createCodec } from '../../shared/wire/codec.js';
 import { CodecError, WireError } from '../../shared/wire/errors.js';
 import { exampleParams, exampleValue } from '../../shared/wire/example.js';
 import { paramsJsonSchema, typeJsonSchema } from '../../shared/wire/json-schema.js';
+import { toJsonValue } from '../../shared/wire/json-value.js';
 
-// A qualified name may refer forward (spec §4.3), so a struct can contain itself through a sequence.
+// Recursive types: a qualified name may refer forward (spec §4.3), so a struct can contain itself through a sequence.
 
 const { model, diagnostics } = compile([
   {
@@ -67,5 +68,23 @@ describe('recursive types', () => {
     const loop: { name: string; kids: unknown[] } = { name: 'loop', kids: [] };
     loop.kids.push(loop);
     expect(() => codec.encodeParams(echo, [loop])).toThrow(new CodecError('params', 'value nested too deeply (does it contain itself?)'));
+  });
+});
+
+describe('field names that mean something to JavaScript', () => {
+  const { model: odd } = compile([
+    { path: 'odd.idl', text: 'module odd{ struct In_t{ int a; }; struct S_t{ In_t __proto__; string constructor; }; interface I{ S_t echo(S_t v); }; }' },
+  ]);
+  const oddCodec = createCodec(odd);
+  const op = odd.interfaces['odd.I']!.operations[0]!;
+
+  it('stay plain data through encode, decode and the JSON view', () => {
+    const value = JSON.parse('{"__proto__": {"a": 5}, "constructor": "x"}') as Record<string, unknown>;
+    const bytes = oddCodec.encodeParams(op, [value]);
+    expect(Array.from(bytes)).toEqual([0, 0, 0, 5, 0, 0, 0, 1, 0x78]);
+    const back = oddCodec.decodeParams(op, bytes).v as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyNames(back)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.stringify(toJsonValue(back))).toBe('{"__proto__":{"a":5},"constructor":"x"}');
   });
 });
