@@ -73,6 +73,16 @@ export interface MqReader {
   close(): Promise<void>;
 }
 
+/**
+ * Publishes to queues named at send time, without declaring or checking them: replies to a
+ * caller's private reply queue, whose name arrives in `__mq_return__` (spec §3.4). A message
+ * for a queue that does not exist is dropped, as RabbitMQ's default exchange does.
+ */
+export interface MqDirectWriter {
+  /** false when the broker is unreachable right now. */
+  send(queue: string, message: RpcMessage): boolean;
+}
+
 /** A message broker: RabbitMQ via amqplib, or the in-memory one used by the sandbox. */
 export interface Broker {
   readonly kind: BrokerKind;
