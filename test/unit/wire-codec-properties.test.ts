@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_NAMES, type IdlModel, type Operation, type TypeRef, allOperations, typeRefToString } from '../../shared/idl/model.js';
+import { BUILTIN_NAMES, type IdlModel, type Operation, type TypeRef, typeRefToString } from '../../shared/idl/model.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { WireError } from '../../shared/wire/errors.js';
@@ -23,7 +23,7 @@ const types: TypeRef[] = [
   ...BUILTIN_NAMES.map((name): TypeRef => ({ kind: 'builtin', name })),
   ...model.modules.flatMap((m) => m.types).map((name): TypeRef => ({ kind: 'ref', name })),
 ];
-const operations: Operation[] = Object.values(model.interfaces).flatMap((i) => allOperations(model, i));
+const operations: Operation[] = Object.values(model.interfaces).flatMap((i) => i.operations);
 
 const encode = (type: TypeRef, value: unknown): Uint8Array => {
   const w = new ByteWriter(0);
