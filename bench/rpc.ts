@@ -35,6 +35,8 @@ interface Measurement {
 
 /** Runs `concurrency` loops of `call` for MEASURE_MS after a warm-up; latencies in µs. */
 async function measure(call: () => Promise<unknown>, concurrency: number): Promise<Measurement> {
+  // `npm run bench` runs node with --expose-gc: start every measurement with a clean heap.
+  (globalThis as { gc?: () => void }).gc?.();
   let recording = false;
   let stop = false;
   const latencies: number[] = [];
@@ -183,11 +185,12 @@ export async function benchRpc(): Promise<BenchRow[]> {
   const peers = await startPeers();
   try {
     const { addresses } = peers;
+    // grpc-js last: its server keeps timers and buffers that would disturb what follows.
     const tceTcp = await tceMeasurements(addresses.tceTcp);
     const rawTcp = await referenceMeasurements(await rawTcpClient(addresses.rawTcpPort));
-    const grpcJs = await referenceMeasurements(grpcClient(addresses.grpcAddress));
     const tceWs = await tceMeasurements(addresses.tceWs);
     const rawWs = await referenceMeasurements(await rawWsClient(addresses.rawWsUrl));
+    const grpcJs = await referenceMeasurements(grpcClient(addresses.grpcAddress));
     return [
       {
         name: `rpc echo over TCP, ${IN_FLIGHT} in flight, vs raw TCP echo`,
