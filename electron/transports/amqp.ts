@@ -187,7 +187,7 @@ class AmqpBroker implements Broker {
       await endpoint.attach(model);
     } catch (err) {
       this.endpoints.delete(endpoint);
-      endpoint.dispose();
+      await endpoint.dispose();
       throw new Error(`cannot open ${endpoint.label} on ${this.description}: ${errorReason(err)}`, { cause: err });
     }
     return endpoint;
@@ -202,10 +202,12 @@ class AmqpBroker implements Broker {
   }
 
   private async shutdown(reason: string): Promise<void> {
-    this.model = null;
-    for (const endpoint of this.endpoints) endpoint.dispose();
+    const endpoints = [...this.endpoints];
     this.endpoints.clear();
-    // Closing the connection closes every channel; unacked deliveries go back to their queues.
+    // Channels first: a channel's close follows its acks and publishes on the wire, whereas the
+    // connection's close can overtake them, and RabbitMQ would redeliver messages we already took.
+    await Promise.all(endpoints.map((endpoint) => endpoint.dispose()));
+    this.model = null;
     await this.recovering.close().catch((err: unknown) => this.log(`error while closing: ${errorReason(err)}`));
     this.states.set({ state: 'closed', reason });
   }
@@ -296,11 +298,13 @@ abstract class AmqpEndpoint {
     this.channel = null;
   }
 
-  /** Stops for good (broker closing or the endpoint closed). */
-  dispose(): void {
+  /** Stops for good (broker closing or the endpoint closed), closing the channel in order after what it sent. */
+  async dispose(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    const channel = this.channel;
     this.detach();
+    if (channel) await closeChannel(channel);
   }
 
   /** Declares the node or checks it exists, depending on `create` and which side we are (spec §8). */
@@ -320,6 +324,14 @@ abstract class AmqpEndpoint {
 
 function closeQuietly(channel: Channel): void {
   channel.close().catch(() => undefined);
+}
+
+/** Closes a channel and waits for RabbitMQ's close-ok, but not forever (a dead peer never answers). */
+async function closeChannel(channel: Channel, timeoutMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([channel.close().catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }
 
 /** Non-persistent, no properties: the body is the RpcMessage, as Python's qpid sender does. */
@@ -465,9 +477,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    const channel = this.channel;
-    this.dispose();
     this.broker.forget(this);
-    if (channel) await channel.close().catch(() => undefined);
+    await this.dispose();
   }
 }

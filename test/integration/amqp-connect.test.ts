@@ -99,3 +99,30 @@ describe('AMQP writer backpressure', () => {
     }
   });
 });
+
+describe('AMQP close', () => {
+  it('acknowledges everything a reader took before the connection goes: nothing is redelivered', async () => {
+    const admin = await RabbitAdmin.open();
+    const address = queueAddress(`tce-test-close-${suffix()}`);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const broker = await connectAmqp(RABBIT_URL, { connectionName: 'tce-test-close' });
+        const writer = await broker.openWriter(address);
+        const reader = await broker.openReader(address);
+        let got = 0;
+        let closed: Promise<void> | undefined;
+        // Closed from inside the last delivery: its ack has not left the process yet.
+        reader.listen(() => void (++got === 2000 && (closed = broker.close())));
+        for (let i = 0; i < 2000; i++) writer.send(numbered(i));
+        await until(() => closed !== undefined, 10_000, () => `got ${got}`);
+        await closed;
+        expect(got).toBe(2000);
+        expect(await admin.queueDepth(address.name)).toBe(0);
+      }
+    } finally {
+      await admin.remove([address.name], []);
+      await admin.close();
+    }
+  });
+});
+

@@ -1,0 +1,206 @@
+// Request/reply through RabbitMQ: the reference that RPC over AMQP and the gateway are compared
+// against. A responder process (bench/amqp-responder.ts) echoes a request queue to a reply
+// queue; here a requester measures plain amqplib, then the same through MqWriter/MqReader
+// (connectAmqp), sequentially and with IN_FLIGHT requests outstanding.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { connect, type ChannelModel } from 'amqplib';
+import { connectAmqp } from '../electron/transports/amqp.js';
+import type { MqAddress } from '../shared/rpc/connection.js';
+import { encodeMessage, rpcMessage } from '../shared/wire/message.js';
+import type { BenchRow } from './types.js';
+
+const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+const WARMUP_MS = 300;
+const MEASURE_MS = 1_500;
+const IN_FLIGHT = 64;
+/** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
+const REQUEST = rpcMessage({ ifidx: 2, opidx: 0, sequence: 1, paramsize: 1, params: new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]) });
+
+interface Measurement {
+  callsPerSecond: number;
+  /** µs */
+  p50: number;
+  /** µs */
+  p99: number;
+}
+
+type Pair = [sequential: Measurement, inFlight: Measurement];
+
+/** Runs `concurrency` loops of `call` for MEASURE_MS after a warm-up. */
+async function measure(call: () => Promise<void>, concurrency: number): Promise<Measurement> {
+  let recording = false;
+  let stop = false;
+  const latencies: number[] = [];
+  const loop = async (): Promise<void> => {
+    while (!stop) {
+      const t0 = performance.now();
+      await call();
+      if (recording) latencies.push(performance.now() - t0);
+    }
+  };
+  const loops = Array.from({ length: concurrency }, loop);
+  await sleep(WARMUP_MS);
+  recording = true;
+  const started = performance.now();
+  await sleep(MEASURE_MS);
+  recording = false;
+  const elapsed = performance.now() - started;
+  stop = true;
+  await Promise.all(loops);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000);
+  return { callsPerSecond: Math.round((latencies.length / elapsed) * 1000), p50: at(0.5), p99: at(0.99) };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Replies come back in request order (one responder, one queue): a FIFO of waiters matches them. */
+class Replies {
+  private waiting: (() => void)[] = [];
+  private head = 0;
+  next(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  settle(): void {
+    if (this.head === this.waiting.length) return; // a stray reply, e.g. from an earlier run
+    this.waiting[this.head++]!();
+    if (this.head > 1024) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+async function startResponder(requests: string, replies: string): Promise<ChildProcess> {
+  const script = fileURLToPath(new URL('./amqp-responder.js', import.meta.url));
+  const child = spawn(process.execPath, [script, AMQP_URL, requests, replies], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = once(lines, 'line');
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the AMQP bench responder exited with code ${String(code)}`);
+  });
+  await Promise.race([ready, exited]);
+  return child;
+}
+
+/** Plain amqplib, set up like the transport: one channel publishes requests, one consumes replies (prefetch, ack on receipt). */
+async function rawRequester(model: ChannelModel, requests: string, replies: string): Promise<Requester> {
+  const body = Buffer.from(encodeMessage(REQUEST));
+  const pending = new Replies();
+  const publisher = await model.createChannel();
+  const consumer = await model.createChannel();
+  await consumer.prefetch(4000);
+  await consumer.consume(replies, (message) => {
+    if (!message) return;
+    consumer.ack(message);
+    pending.settle();
+  });
+  return {
+    call: () => {
+      publisher.publish('', requests, body, { deliveryMode: 1 });
+      return pending.next();
+    },
+    stop: async () => {
+      await publisher.close();
+      await consumer.close();
+    },
+  };
+}
+
+/** The project's transport: MqWriter.send / MqReader.listen over connectAmqp. */
+async function transportRequester(requests: string, replies: string): Promise<Requester> {
+  const broker = await connectAmqp(AMQP_URL, { connectionName: 'tce-bench-requester' });
+  const address = (name: string): MqAddress => ({ name, type: 'queue', durable: false, create: 'never', subject: '' });
+  const writer = await broker.openWriter(address(requests));
+  const reader = await broker.openReader(address(replies));
+  const pending = new Replies();
+  reader.listen(() => pending.settle());
+  return {
+    call: () => {
+      if (!writer.send(REQUEST)) throw new Error('MqWriter refused a request');
+      return pending.next();
+    },
+    stop: () => broker.close(),
+  };
+}
+
+interface Requester {
+  call(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Sequential, then IN_FLIGHT at a time; stops the requester whatever happens. */
+async function both(requester: Requester): Promise<Pair> {
+  try {
+    await requester.call();
+    return [await measure(requester.call, 1), await measure(requester.call, IN_FLIGHT)];
+  } finally {
+    await requester.stop();
+  }
+}
+
+/** Per mode, the run with the most calls/s. */
+const best = (pairs: Pair[]): Pair => [0, 1].map((i) => pairs.map((p) => p[i]!).reduce((a, b) => (b.callsPerSecond > a.callsPerSecond ? b : a))) as Pair;
+
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+
+function rows(label: string, [seq, par]: Pair): BenchRow[] {
+  return [
+    { name: `${label}, sequential`, value: seq.callsPerSecond, unit: 'calls/s' },
+    { name: `${label}, sequential p50`, value: seq.p50, unit: 'µs' },
+    { name: `${label}, sequential p99`, value: seq.p99, unit: 'µs' },
+    { name: `${label}, ${IN_FLIGHT} in flight`, value: par.callsPerSecond, unit: 'calls/s' },
+    { name: `${label}, ${IN_FLIGHT} in flight p50`, value: par.p50, unit: 'µs' },
+    { name: `${label}, ${IN_FLIGHT} in flight p99`, value: par.p99, unit: 'µs' },
+  ];
+}
+
+export async function benchAmqpRaw(): Promise<BenchRow[]> {
+  const model = await connect(AMQP_URL, { noDelay: true, clientProperties: { connection_name: 'tce-bench-admin' } });
+  const suffix = randomBytes(4).toString('hex');
+  const requests = `tce-bench-requests-${suffix}`;
+  const replies = `tce-bench-replies-${suffix}`;
+  let responder: ChildProcess | undefined;
+  const channel = await model.createChannel();
+  try {
+    for (const name of [requests, replies]) await channel.assertQueue(name, { durable: false, exclusive: false, autoDelete: false });
+    responder = await startResponder(requests, replies);
+    // Interleaved twice, best of two: other load on the machine hits both alike.
+    const runs: { raw: Pair; transport: Pair }[] = [];
+    for (let i = 0; i < 2; i++) {
+      runs.push({ raw: await both(await rawRequester(model, requests, replies)), transport: await both(await transportRequester(requests, replies)) });
+    }
+    const rawResults = best(runs.map((r) => r.raw));
+    const transportResults = best(runs.map((r) => r.transport));
+    return [
+      {
+        name: `MqWriter/MqReader request/reply, ${IN_FLIGHT} in flight, vs raw amqplib`,
+        value: transportResults[1].callsPerSecond,
+        unit: 'calls/s',
+        ratio: ratio(transportResults[1].callsPerSecond, rawResults[1].callsPerSecond),
+        goal: '≥ 0.9× raw amqplib request/reply',
+      },
+      {
+        name: 'MqWriter/MqReader request/reply, sequential, vs raw amqplib',
+        value: transportResults[0].callsPerSecond,
+        unit: 'calls/s',
+        ratio: ratio(transportResults[0].callsPerSecond, rawResults[0].callsPerSecond),
+      },
+      ...rows('raw amqplib request/reply', rawResults),
+      ...rows('MqWriter/MqReader request/reply', transportResults),
+    ];
+  } finally {
+    responder?.kill();
+    for (const name of [requests, replies]) await channel.deleteQueue(name).catch(() => undefined);
+    await model.close().catch(() => undefined);
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  for (const row of await benchAmqpRaw()) console.log(`${row.name}: ${row.value} ${row.unit}${row.ratio === undefined ? '' : ` (${row.ratio}×)`}`);
+}
