@@ -115,7 +115,7 @@ class AmqpBroker implements Broker {
     readonly settings: Settings,
   ) {
     this.description = describeAmqpUrl(url);
-    recovering.on('connect', (model: ChannelModel) => void this.onConnect(model));
+    recovering.on('connect', (model: ChannelModel) => this.onConnect(model));
     recovering.on('disconnect', () => {
       this.model = null;
       for (const endpoint of this.endpoints) endpoint.detach();
@@ -150,8 +150,8 @@ class AmqpBroker implements Broker {
     this.states.set(state);
   }
 
-  /** (Re)connected: re-attach every endpoint, then report `open`. */
-  private async onConnect(model: ChannelModel): Promise<void> {
+  /** (Re)connected: re-attach every endpoint, then report `open` (at once if there is none, so connectAmqp resolves `open`). */
+  private onConnect(model: ChannelModel): void {
     this.model = model;
     const reattached = [...this.endpoints].map((endpoint) =>
       endpoint.attach(model).catch((err: unknown) => {
@@ -159,11 +159,14 @@ class AmqpBroker implements Broker {
         endpoint.retryLater();
       }),
     );
-    await Promise.all(reattached);
-    if (this.model === model && !this.closing) {
-      if (this.states.current.state !== 'connecting') this.log('connection re-established');
-      this.setState({ state: 'open' });
-    }
+    if (reattached.length === 0) this.opened(model);
+    else void Promise.all(reattached).then(() => this.opened(model));
+  }
+
+  private opened(model: ChannelModel): void {
+    if (this.model !== model || this.closing) return; // lost again meanwhile, or closed
+    if (this.states.current.state !== 'connecting') this.log('connection re-established');
+    this.setState({ state: 'open' });
   }
 
   openWriter(address: MqAddress): Promise<MqWriter> {
