@@ -59,7 +59,13 @@ export interface FrameParserOptions {
  * after which the connection must be closed.
  */
 export class FrameParser {
-  private pending: Uint8Array | null = null;
+  /** Chunks of an incomplete frame, joined once when it is complete (no re-copying per chunk). */
+  private chunks: Uint8Array[] = [];
+  private chunkBytes = 0;
+  /** Length of the incomplete frame once its header has arrived, else 0. */
+  private frameLength = 0;
+  /** Bytes of the stream consumed by complete frames, for error messages. */
+  private consumed = 0;
   private readonly maxFrameSize: number;
   private readonly inflate: Inflate | undefined;
 
@@ -70,38 +76,74 @@ export class FrameParser {
 
   /** Bytes held for an incomplete frame. */
   get buffered(): number {
-    return this.pending?.length ?? 0;
+    return this.chunkBytes;
   }
 
   push(chunk: Uint8Array): Uint8Array[] {
-    let data = chunk;
-    if (this.pending) {
-      const joined = new Uint8Array(this.pending.length + chunk.length);
-      joined.set(this.pending);
-      joined.set(chunk, this.pending.length);
-      data = joined;
-      this.pending = null;
+    if (this.chunkBytes === 0) return this.parse(chunk);
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    if (this.frameLength === 0) {
+      if (this.chunkBytes < 8) return [];
+      this.frameLength = this.checkHeader(new DataView(this.join().buffer), 0);
     }
+    if (this.chunkBytes < this.frameLength) return [];
+    return this.parse(this.join());
+  }
+
+  /** Concatenates the held chunks into one (and keeps it as the only chunk). */
+  private join(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0]!;
+    const joined = new Uint8Array(this.chunkBytes);
+    let at = 0;
+    for (const c of this.chunks) {
+      joined.set(c, at);
+      at += c.length;
+    }
+    this.chunks = [joined];
+    return joined;
+  }
+
+  /** Validates the 8 bytes at `at` (magic, size) and returns the whole frame's length. */
+  private checkHeader(view: DataView, at: number): number {
+    const magic = view.getUint32(at);
+    if (magic !== MAGIC) {
+      const offset = this.consumed + at;
+      throw new WireError('bad-magic', `bad frame magic 0x${magic.toString(16).padStart(8, '0')} at stream offset ${offset}`);
+    }
+    const size = view.getUint32(at + 4);
+    if (size > this.maxFrameSize) {
+      throw new WireError('frame-too-large', `frame size ${size} exceeds the limit of ${this.maxFrameSize} bytes`);
+    }
+    if (size < SIZE_OVERHEAD) throw new WireError('frame-too-small', `frame size ${size} is below the 10-byte minimum`);
+    return size + 4;
+  }
+
+  /** Extracts every complete frame of `data` and holds what is left. */
+  private parse(data: Uint8Array): Uint8Array[] {
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.frameLength = 0;
     const payloads: Uint8Array[] = [];
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let at = 0;
     while (data.length - at >= 8) {
-      const magic = view.getUint32(at);
-      if (magic !== MAGIC) {
-        throw new WireError('bad-magic', `bad frame magic 0x${magic.toString(16).padStart(8, '0')} at stream offset ${at}`);
+      const length = this.checkHeader(view, at);
+      if (data.length - at < length) {
+        this.frameLength = length;
+        break;
       }
-      const size = view.getUint32(at + 4);
-      if (size > this.maxFrameSize) {
-        throw new WireError('frame-too-large', `frame size ${size} exceeds the limit of ${this.maxFrameSize} bytes`);
-      }
-      if (size < SIZE_OVERHEAD) throw new WireError('frame-too-small', `frame size ${size} is below the 10-byte minimum`);
-      if (data.length - at < size + 4) break;
       const compress = data[at + 8]!;
-      const body = data.subarray(at + META_HEADER_SIZE, at + 4 + size);
+      const body = data.subarray(at + META_HEADER_SIZE, at + length);
       payloads.push(compress === Compression.none ? body : this.decompress(compress, body));
-      at += size + 4;
+      at += length;
     }
-    if (at < data.length) this.pending = data.slice(at);
+    this.consumed += at;
+    if (at < data.length) {
+      // A copy: a view would pin the whole read buffer for the sake of a partial frame.
+      this.chunks = [data.slice(at)];
+      this.chunkBytes = data.length - at;
+    }
     return payloads;
   }
 

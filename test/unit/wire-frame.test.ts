@@ -181,6 +181,28 @@ describe('FrameParser (spec §10 V9)', () => {
     });
   });
 
+  it('a large frame dripped in small chunks is joined once, not once per chunk', () => {
+    const big = encodeFrame(rpcMessage({ sequence: 9, params: new Uint8Array(DEFAULT_MAX_FRAME - 64).fill(7) }));
+    const parser = new FrameParser();
+    const started = performance.now();
+    const payloads: Uint8Array[] = [];
+    for (let at = 0; at < big.length; at += 64) payloads.push(...parser.push(big.subarray(at, at + 64)));
+    // Re-joining on every chunk copies ~8 GB here and takes tens of seconds.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(payloads).toHaveLength(1);
+    expect(decodeMessage(payloads[0]!).sequence).toBe(9);
+    expect(parser.buffered).toBe(0);
+  });
+
+  it('reports bad magic in a later frame at its stream offset across pushes', () => {
+    const parser = new FrameParser();
+    expect(parser.push(V1)).toHaveLength(1);
+    const bad = V1.slice();
+    bad[0] = 0xee;
+    expect(parser.push(bad.subarray(0, 3))).toHaveLength(0);
+    expect(wireError(() => parser.push(bad.subarray(3))).message).toBe(`bad frame magic 0xeed2bb99 at stream offset ${V1.length}`);
+  });
+
   it('encodeFrame is what frameBytes makes of encodeMessage', () => {
     const m = rpcMessage({ sequence: 1, ifidx: 2, paramsize: 1, extra: { name: 'scott.bo' }, params: new ByteWriter().string('hello').finish() });
     expect(encodeFrame(m)).toEqual(V1);
