@@ -1,0 +1,526 @@
+import type { Endpoint } from '../../shared/project/index.js';
+import { Adapter } from '../../shared/rpc/adapter.js';
+import type { CloseReason, MessageConnection, MqWriter } from '../../shared/rpc/connection.js';
+import { ErrorCode } from '../../shared/rpc/errors.js';
+import { SequenceGenerator } from '../../shared/rpc/pending.js';
+import { OperationTable, type CallerConnection } from '../../shared/rpc/servant.js';
+import { ByteWriter } from '../../shared/wire/bytes.js';
+import { CALL_ID_FORWARDED, CallType, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, isCall, isOneway, isReturn, type RpcMessage } from '../../shared/wire/message.js';
+import { boundedCopy, headerOf, type DropReason, type GatewayEvent, type GatewayMessageEvent, type GatewayMonitor, type InOutcome, type OutOutcome } from './events.js';
+import { ForwardedCalls, type ForwardedCallsOptions } from './forwarded-calls.js';
+import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
+
+/**
+ * The gateway's routing core (spec §7.3, §7.4): client sessions and their user ids, CALL and
+ * RETURN routing between client connections and queues, the gateway's own servant, user
+ * events, and the feed. Transport-neutral: the caller hands it accepted connections and
+ * messages read from queues, and gives it the queue writers.
+ */
+
+/** Turns a client's `__token__` into its user id; undefined (or a throw) refuses the connection. */
+export type Authenticate = (token: string, info: { endpoint: string; remote: string; deviceId: string | undefined }) => string | undefined | Promise<string | undefined>;
+
+/** The sample gateway's rule: the token is the user id (spec §7.4). */
+export const tokenIsUserId: Authenticate = (token) => token;
+
+/** The queues, as the core sees them. */
+export interface MqSide {
+  /** The writer of a planned write endpoint; undefined while it is not open (broker down). */
+  writer(name: string): MqWriter | undefined;
+  /** A writer for any MQ endpoint of services.xml, opened on first use: replies named by `__mq_return__`. */
+  replyWriter(name: string): Promise<MqWriter | undefined>;
+}
+
+export interface GatewayCoreOptions {
+  /** The server name: logs and user events. */
+  name: string;
+  plan: GatewayPlan;
+  mq: MqSide;
+  monitor: GatewayMonitor;
+  log: (line: string) => void;
+  authenticate?: Authenticate;
+  forwardedCalls?: ForwardedCallsOptions;
+}
+
+/** Messages a connection may send while its token is being checked. */
+const MAX_HELD_WHILE_AUTHENTICATING = 1_000;
+
+/** A client connection on a socket or websocket listen endpoint. */
+class ClientSession implements CallerConnection {
+  userId: string | undefined;
+  /** `new`: waiting for the first message (userid_check); `checking`: its token is being checked. */
+  state: 'new' | 'checking' | 'ready';
+  held: { message: RpcMessage; raw: Uint8Array }[] = [];
+  /** Resolves once the gateway has handled the close. */
+  readonly closed: Promise<void>;
+  markClosed!: () => void;
+
+  constructor(
+    readonly connection: MessageConnection,
+    readonly plan: StreamEndpointPlan,
+    ready: boolean,
+  ) {
+    this.state = ready ? 'ready' : 'new';
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
+  }
+
+  get id(): number {
+    return this.connection.id;
+  }
+
+  get description(): string {
+    return this.connection.remote;
+  }
+
+  get endpoint(): string {
+    return this.plan.endpoint.name;
+  }
+}
+
+type MessageSnapshot = Omit<GatewayMessageEvent, 'direction' | 'outcome'>;
+
+type Source = { kind: 'client'; session: ClientSession; plan: StreamEndpointPlan } | { kind: 'mq'; plan: MqEndpointPlan };
+
+const dropped = (reason: DropReason, detail: string): InOutcome => ({ kind: 'dropped', reason, detail });
+const isTwoWayCall = (m: RpcMessage): boolean => isCall(m) && !isOneway(m);
+
+/** An error RETURN (spec §1.5) that keeps call_id and `__user_id__`, as the adapter's do. */
+function errorReply(call: RpcMessage, code: number): RpcMessage {
+  const userId = call.extra[ExtraKey.userId];
+  return {
+    type: MSGTYPE_RPC,
+    sequence: call.sequence,
+    calltype: CallType.RETURN,
+    ifidx: 0,
+    opidx: 0,
+    errcode: code,
+    paramsize: 0,
+    callId: call.callId,
+    extra: userId === undefined ? {} : { [ExtraKey.userId]: userId },
+    params: new Uint8Array(0),
+  };
+}
+
+export class GatewayCore {
+  readonly plan: GatewayPlan;
+  private readonly name: string;
+  private readonly mq: MqSide;
+  private readonly monitor: GatewayMonitor;
+  private readonly log: (line: string) => void;
+  private readonly authenticate: Authenticate;
+  private readonly forwarded: ForwardedCalls<ClientSession>;
+  private readonly adapter = new Adapter();
+  private readonly sessions = new Set<ClientSession>();
+  /** listen endpoint name → user id → its connection (one per user id per endpoint, spec §7.4). */
+  private readonly users = new Map<string, Map<string, ClientSession>>();
+  private readonly queueCallers = new Map<string, CallerConnection>();
+  private readonly eventSequences = new SequenceGenerator();
+  private nextUserId = 1;
+  private accepting = true;
+  /** Out events wait here while the in event of the message that caused them is being built. */
+  private outbox: GatewayEvent[] | undefined;
+
+  constructor(options: GatewayCoreOptions) {
+    this.plan = options.plan;
+    this.name = options.name;
+    this.mq = options.mq;
+    this.monitor = options.monitor;
+    this.log = options.log;
+    this.authenticate = options.authenticate ?? tokenIsUserId;
+    this.forwarded = new ForwardedCalls(options.forwardedCalls);
+    for (const l of this.plan.listeners) this.users.set(l.endpoint.name, new Map());
+    if (this.plan.gatewayIfidx !== undefined) {
+      const table = new OperationTable();
+      // void ping(): liveness for clients and back ends (spec §3.8).
+      table.add(this.plan.gatewayIfidx, PING_OPIDX, 'ITerminalGatewayServer.ping', () => undefined, { returnsValue: false });
+      this.adapter.add(table);
+    }
+  }
+
+  /** Forwarded two-way calls still waiting for their RETURN. */
+  get awaitingReplies(): number {
+    return this.forwarded.size;
+  }
+
+  get openConnections(): number {
+    return this.sessions.size;
+  }
+
+  /** Drops expired forwarded-call entries (a timer calls it on an idle gateway). */
+  sweep(): void {
+    this.forwarded.sweep();
+  }
+
+  /** A connection accepted on a socket or websocket listen endpoint. */
+  accept(plan: StreamEndpointPlan, connection: MessageConnection): void {
+    if (!this.accepting) {
+      connection.close('the gateway is closing');
+      this.refused(plan, connection, 'the gateway is closing');
+      return;
+    }
+    const session = new ClientSession(connection, plan, !this.plan.useridCheck);
+    this.sessions.add(session);
+    this.monitor.counts.connectionsAccepted++;
+    this.monitor.counts.connectionsOpen++;
+    if (!this.plan.useridCheck) this.bindUser(session, String(this.nextUserId++));
+    if (this.monitor.watched) this.monitor.emit({ type: 'connection-open', ...this.connectionInfo(session), userId: session.userId });
+    if (session.userId !== undefined) this.userEvent(session.userId, 'online');
+    connection.listen({
+      message: (message, raw) => this.fromClient(session, message, raw),
+      close: (reason) => this.closed(session, reason),
+    });
+  }
+
+  /** A message read from an MQ endpoint. */
+  fromQueue(plan: MqEndpointPlan, message: RpcMessage, raw: Uint8Array): void {
+    this.receive({ kind: 'mq', plan }, message, raw);
+  }
+
+  /** Refuses new connections from now on. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  /** Closes every client connection (flushing what is queued) and waits until they are closed. */
+  async closeClients(reason: string): Promise<void> {
+    const sessions = [...this.sessions];
+    for (const s of sessions) s.connection.close(reason);
+    await Promise.all(sessions.map((s) => s.closed));
+  }
+
+  private fromClient(session: ClientSession, message: RpcMessage, raw: Uint8Array): void {
+    if (session.state === 'ready') return this.receive({ kind: 'client', session, plan: session.plan }, message, raw);
+    if (session.held.push({ message, raw }) > MAX_HELD_WHILE_AUTHENTICATING) {
+      this.monitor.drops.overflow++;
+      session.connection.close(`more than ${MAX_HELD_WHILE_AUTHENTICATING} messages while its token was being checked`);
+      return;
+    }
+    if (session.state === 'checking') return;
+    const token = message.extra[ExtraKey.token];
+    if (!token) return this.refuse(session, 'its first message carries no __token__ (userid_check is on)');
+    let result: string | undefined | Promise<string | undefined>;
+    try {
+      result = this.authenticate(token, { endpoint: session.endpoint, remote: session.description, deviceId: message.extra[ExtraKey.deviceId] });
+    } catch (error) {
+      return this.refuse(session, `its token was refused: ${(error as Error).message}`);
+    }
+    if (!(result instanceof Promise)) return this.authenticated(session, result);
+    session.state = 'checking';
+    result.then(
+      (userId) => this.authenticated(session, userId),
+      (error: unknown) => this.authenticated(session, undefined, (error as Error).message),
+    );
+  }
+
+  /** The token check is done: bind the user and process the messages held meanwhile. */
+  private authenticated(session: ClientSession, userId: string | undefined, why?: string): void {
+    if (!session.connection.isOpen) return;
+    if (userId === undefined || userId === '') return this.refuse(session, `its token was refused${why ? `: ${why}` : ''}`);
+    const held = session.held;
+    session.held = [];
+    session.state = 'ready';
+    this.bindUser(session, userId);
+    if (this.monitor.watched) this.monitor.emit({ type: 'connection-user', ...this.connectionInfo(session), userId });
+    this.userEvent(userId, 'online');
+    for (const { message, raw } of held) {
+      if (!session.connection.isOpen) break;
+      this.receive({ kind: 'client', session, plan: session.plan }, message, raw);
+    }
+  }
+
+  /** Refuses a connection at its first message: logged, counted, shown, closed. */
+  private refuse(session: ClientSession, why: string): void {
+    const first = session.held[0];
+    session.held = [];
+    this.log(`${session.endpoint} ${session.description}: refused: ${why}`);
+    if (first) {
+      this.monitor.counts.messagesReceived++;
+      this.monitor.drops.unauthorized++;
+      if (this.monitor.watched) this.monitor.emit(this.messageEvent(this.snapshot({ kind: 'client', session, plan: session.plan }, first.message, first.raw), 'in', dropped('unauthorized', why)));
+    }
+    this.refused(session.plan, session.connection, why);
+    session.connection.close(`refused: ${why}`);
+  }
+
+  private refused(plan: StreamEndpointPlan, connection: MessageConnection, reason: string): void {
+    this.monitor.counts.connectionsRefused++;
+    if (this.monitor.watched) {
+      this.monitor.emit({ type: 'connection-refused', time: Date.now(), endpoint: plan.endpoint.name, endpointKind: plan.kind, connectionId: connection.id, peer: connection.remote, reason });
+    }
+  }
+
+  private bindUser(session: ClientSession, userId: string): void {
+    session.userId = userId;
+    // One connection per user id per endpoint: the last to claim it wins.
+    this.users.get(session.endpoint)!.set(userId, session);
+  }
+
+  private closed(session: ClientSession, reason: CloseReason): void {
+    this.sessions.delete(session);
+    this.monitor.counts.connectionsOpen--;
+    if (reason.kind === 'protocol') {
+      this.monitor.drops['decode-error']++;
+      this.log(`${session.endpoint} ${session.description}: closed, not TCE: ${reason.message}`);
+    } else if (reason.kind === 'overflow') {
+      this.monitor.drops.overflow++;
+      this.log(`${session.endpoint} ${session.description}: closed, too slow: ${reason.message}`);
+    }
+    this.forwarded.forgetClient(session);
+    const users = this.users.get(session.endpoint)!;
+    const userId = session.userId;
+    if (userId !== undefined && users.get(userId) === session) {
+      users.delete(userId);
+      this.userEvent(userId, 'offline');
+    }
+    if (this.monitor.watched) this.monitor.emit({ type: 'connection-close', ...this.connectionInfo(session), userId, reason });
+    session.markClosed();
+  }
+
+  private receive(source: Source, message: RpcMessage, raw: Uint8Array): void {
+    this.monitor.counts.messagesReceived++;
+    if (!this.monitor.watched) {
+      this.route(source, message);
+      return;
+    }
+    // The in event shows the message as it arrived (before stamping) and precedes its out events.
+    const arrived = this.snapshot(source, message, raw);
+    this.outbox = [];
+    let outcome: InOutcome = dropped('no-route', 'routing failed');
+    try {
+      outcome = this.route(source, message);
+    } finally {
+      const out = this.outbox;
+      this.outbox = undefined;
+      this.monitor.emit(this.messageEvent(arrived, 'in', outcome));
+      for (const e of out) this.monitor.emit(e);
+    }
+  }
+
+  private route(source: Source, message: RpcMessage): InOutcome {
+    const outcome = isCall(message)
+      ? this.routeCall(source, message)
+      : isReturn(message)
+        ? this.routeReturn(source, message)
+        : dropped('no-route', `calltype 0x${message.calltype.toString(16)} is neither CALL nor RETURN`);
+    if (outcome.kind === 'dropped') this.monitor.drops[outcome.reason]++;
+    return outcome;
+  }
+
+  /** Spec §7.3, CALL. */
+  private routeCall(source: Source, call: RpcMessage): InOutcome {
+    const endpoint = source.plan.endpoint.name;
+    // 1. The gateway's own servant, on every listen endpoint (client connections exist only there).
+    if (call.ifidx === this.plan.gatewayIfidx && (source.kind === 'client' || source.plan.listen)) {
+      this.serveLocally(source, call);
+      return { kind: 'served' };
+    }
+    // 2. The interface's routes.
+    const calls = this.plan.routes.calls.get(call.ifidx);
+    if (!calls && !this.plan.routes.returns.has(call.ifidx)) return this.unroutable(source, call, `no route for interface ${call.ifidx}`);
+    if (source.kind === 'client') {
+      // 3. Unauthenticated connections are refused at their first message, so this is a safeguard.
+      if (this.plan.useridCheck && source.session.userId === undefined) return dropped('unauthorized', 'the connection has no user id');
+      // 4. The connection's user id wins over whatever the client wrote.
+      if (source.session.userId !== undefined) call.extra[ExtraKey.userId] = source.session.userId;
+    }
+    // 5. The pair for the endpoint the call came in on.
+    const target = calls?.get(endpoint);
+    if (!target) return this.unroutable(source, call, `interface ${call.ifidx} has no call route from ${endpoint}`);
+    call.callId |= CALL_ID_FORWARDED;
+    // 6.
+    return this.forward(source, call, target.out);
+  }
+
+  /** Spec §7.3, RETURN, plus routing by remembered calls for RETURNs that carry no routing info. */
+  private routeReturn(source: Source, reply: RpcMessage): InOutcome {
+    const endpoint = source.plan.endpoint.name;
+    const userId = reply.extra[ExtraKey.userId];
+    const forwardedBit = (reply.callId & CALL_ID_FORWARDED) !== 0;
+    if (forwardedBit) {
+      const target = this.plan.routes.returns.get(reply.ifidx)?.get(endpoint);
+      if (target && (userId !== undefined || this.plan.endpoints.get(target.out.name)?.kind === 'mq')) {
+        this.forwarded.take(endpoint, reply.sequence, userId);
+        return this.forward(source, reply, target.out);
+      }
+    }
+    const found = this.forwarded.take(endpoint, reply.sequence, userId);
+    if (found.kind === 'found') {
+      const { client } = found.call;
+      if (!client.connection.isOpen) return dropped('unknown-user', `the client of sequence ${reply.sequence} (user ${client.userId ?? '?'}) has disconnected`);
+      return this.deliver(client, reply);
+    }
+    if (found.kind === 'ambiguous') return dropped('ambiguous', `${found.count} forwarded calls of different users have sequence ${reply.sequence} and the RETURN names no __user_id__`);
+    return forwardedBit
+      ? dropped('no-route', `interface ${reply.ifidx} has no return route from ${endpoint}`)
+      : dropped('expired', `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, expired or never forwarded here)`);
+  }
+
+  /** Drops a CALL nobody routes; a client's two-way call is answered with error 4 at once instead of timing out. */
+  private unroutable(source: Source, call: RpcMessage, why: string): InOutcome {
+    if (source.kind === 'client' && isTwoWayCall(call)) this.send(source.session, errorReply(call, ErrorCode.INTERFACE_NOTFOUND));
+    return dropped('no-route', why);
+  }
+
+  /** Step 6: to the out endpoint's queue, or to the connection of the message's user. */
+  private forward(source: Source, message: RpcMessage, out: Endpoint): InOutcome {
+    const plan = this.plan.endpoints.get(out.name);
+    if (!plan) return dropped('no-route', `endpoint ${out.name} (${out.declaredType}) cannot be used`);
+    if (plan.kind === 'mq') return this.publish(source, message, plan);
+    const userId = message.extra[ExtraKey.userId] ?? '0';
+    const session = this.users.get(out.name)?.get(userId);
+    if (!session) {
+      const onTopic = source.kind === 'mq' && source.plan.address.type === 'topic';
+      return onTopic
+        ? dropped('user-not-here', `user ${userId} is not connected to ${out.name} here`)
+        : dropped('unknown-user', `no connection of user ${userId} on ${out.name}`);
+    }
+    return this.deliver(session, message);
+  }
+
+  private publish(source: Source, message: RpcMessage, plan: MqEndpointPlan): InOutcome {
+    const name = plan.endpoint.name;
+    const replyTo = isCall(message) ? this.plan.loopbacks.get(name) : undefined;
+    if (replyTo !== undefined) message.extra[ExtraKey.mqReturn] = replyTo;
+    const writer = this.mq.writer(name);
+    let sent = false;
+    try {
+      sent = writer?.send(message) ?? false;
+    } catch (error) {
+      this.log(`${name}: cannot publish: ${(error as Error).message}`);
+    }
+    if (!sent) {
+      // Told at once rather than after its timeout: the broker is down or reconnecting.
+      if (source.kind === 'client' && isTwoWayCall(message)) this.send(source.session, errorReply(message, ErrorCode.SENDFAILED));
+      return dropped('send-failed', `${name}: the broker is not connected${writer ? ' or refused the message' : ''}`);
+    }
+    if (isCall(message)) {
+      this.monitor.counts.callsForwarded++;
+      if (replyTo !== undefined && source.kind === 'client' && isTwoWayCall(message)) this.forwarded.remember(replyTo, message.sequence, source.session.userId ?? '0', source.session);
+    } else {
+      this.monitor.counts.returnsDelivered++;
+    }
+    if (this.monitor.watched) this.emitOut(this.queueEvent(plan, message));
+    return { kind: 'forwarded', to: name, toKind: 'mq', toPeer: this.queuePeer(plan) };
+  }
+
+  private deliver(session: ClientSession, message: RpcMessage): InOutcome {
+    if (!this.send(session, message)) return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
+    if (isCall(message)) this.monitor.counts.pushesDelivered++;
+    else this.monitor.counts.returnsDelivered++;
+    return { kind: 'forwarded', to: session.endpoint, toKind: session.plan.kind, toPeer: session.description };
+  }
+
+  /** Writes to a client; false when it is closed or the message exceeds its frame limit. */
+  private send(session: ClientSession, message: RpcMessage): boolean {
+    let sent: boolean;
+    try {
+      sent = session.connection.send(message);
+    } catch (error) {
+      this.log(`${session.endpoint} ${session.description}: ${(error as Error).message}`);
+      return false;
+    }
+    if (sent && this.monitor.watched) {
+      this.emitOut(this.messageEvent(this.snapshot({ kind: 'client', session, plan: session.plan }, message, encodeMessage(message)), 'out', { kind: 'delivered' }));
+    }
+    return sent;
+  }
+
+  private serveLocally(source: Source, call: RpcMessage): void {
+    this.monitor.counts.servedLocally++;
+    const caller = source.kind === 'client' ? source.session : this.queueCaller(source.plan);
+    const userId = source.kind === 'client' ? source.session.userId : call.extra[ExtraKey.userId];
+    void this.adapter.dispatch(call, caller, userId, (reply) => {
+      if (source.kind === 'client') this.send(source.session, reply);
+      else void this.replyOverQueue(call, reply);
+    });
+  }
+
+  /** A reply of the gateway's servant to a back end: to the writer named by `__mq_return__` (spec §3.4). */
+  private async replyOverQueue(call: RpcMessage, reply: RpcMessage): Promise<void> {
+    const name = call.extra[ExtraKey.mqReturn];
+    if (name === undefined) {
+      this.log(`a CALL of interface ${call.ifidx} over MQ has no __mq_return__: its RETURN is dropped`);
+      return;
+    }
+    const writer = await this.mq.replyWriter(name);
+    const plan = this.plan.endpoints.get(name);
+    if (!writer || plan?.kind !== 'mq' || !writer.send(reply)) {
+      this.log(`cannot answer over "${name}" (${writer ? 'the broker refused the message' : 'no such MQ endpoint, or the broker is down'}): the RETURN is dropped`);
+      return;
+    }
+    this.monitor.counts.returnsDelivered++;
+    if (this.monitor.watched) this.emitOut(this.queueEvent(plan, reply));
+  }
+
+  /** Publishes onUserOnLine / onUserOffLine(userId, gatewayName) one-way to the extra_mqs outs. */
+  private userEvent(userId: string, what: 'online' | 'offline'): void {
+    const events = this.plan.userEvents;
+    if (!events) return;
+    const params = new ByteWriter(64).string(userId).string(this.name).finish();
+    const message: RpcMessage = {
+      type: MSGTYPE_RPC,
+      sequence: this.eventSequences.next(),
+      calltype: SendCallType.oneway,
+      ifidx: events.ifidx,
+      opidx: what === 'online' ? events.onlineOpidx : events.offlineOpidx,
+      errcode: 0,
+      paramsize: 2,
+      callId: CALL_ID_FORWARDED,
+      extra: { [ExtraKey.userId]: userId },
+      params,
+    };
+    for (const out of events.outs) {
+      const plan = this.plan.endpoints.get(out);
+      const writer = this.mq.writer(out);
+      if (plan?.kind !== 'mq' || !writer?.send(message)) continue;
+      if (this.monitor.watched) this.emitOut(this.queueEvent(plan, message));
+    }
+  }
+
+  private emitOut(event: GatewayEvent): void {
+    if (this.outbox) this.outbox.push(event);
+    else this.monitor.emit(event);
+  }
+
+  private queueCaller(plan: MqEndpointPlan): CallerConnection {
+    let caller = this.queueCallers.get(plan.endpoint.name);
+    if (!caller) this.queueCallers.set(plan.endpoint.name, (caller = { id: 0, description: this.queuePeer(plan) }));
+    return caller;
+  }
+
+  private queuePeer(plan: MqEndpointPlan): string {
+    return `${plan.address.type} ${plan.address.name}`;
+  }
+
+  private queueEvent(plan: MqEndpointPlan, message: RpcMessage): GatewayEvent {
+    return this.messageEvent(this.snapshot({ kind: 'mq', plan }, message, encodeMessage(message)), 'out', { kind: 'published' });
+  }
+
+  /** What an event shows of a message, copied: the message may be changed and its buffer reused. */
+  private snapshot(source: Source, message: RpcMessage, raw: Uint8Array): MessageSnapshot {
+    const client = source.kind === 'client' ? source.session : undefined;
+    return {
+      type: 'message',
+      time: Date.now(),
+      hop: 'gateway',
+      endpoint: source.plan.endpoint.name,
+      endpointKind: source.plan.kind,
+      peer: client ? client.description : this.queuePeer(source.plan as MqEndpointPlan),
+      userId: client?.userId ?? message.extra[ExtraKey.userId],
+      header: headerOf(message),
+      extra: { ...message.extra },
+      size: raw.length,
+      ...boundedCopy(raw),
+    };
+  }
+
+  private messageEvent(snapshot: MessageSnapshot, direction: 'in', outcome: InOutcome): GatewayMessageEvent;
+  private messageEvent(snapshot: MessageSnapshot, direction: 'out', outcome: OutOutcome): GatewayMessageEvent;
+  private messageEvent(snapshot: MessageSnapshot, direction: 'in' | 'out', outcome: InOutcome | OutOutcome): GatewayMessageEvent {
+    return { ...snapshot, direction, outcome } as GatewayMessageEvent;
+  }
+
+  private connectionInfo(session: ClientSession) {
+    return { time: Date.now(), endpoint: session.endpoint, endpointKind: session.plan.kind, connectionId: session.id, peer: session.description };
+  }
+}
