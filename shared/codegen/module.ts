@@ -288,7 +288,14 @@ function servantBlock(scope: FileScope, decl: InterfaceDecl, views: OperationVie
     handlers +=
       op.returns.kind === 'void'
         ? `    ${head}(${reader}, ctx) => ${call}, { returnsValue: false });\n`
-        : `    ${head}async (${reader}, ctx, w) => {\n      ${encodeStmt(scope, op.returns, `await ${call}`)};\n    }, { returnsValue: true });\n`;
+        : // Synchronous servant methods take the dispatcher's allocation-free synchronous path.
+          `    ${head}(${reader}, ctx, w) => {
+      const result = ${call};
+      if (result instanceof Promise) return result.then((v) => {
+        ${encodeStmt(scope, op.returns, 'v')};
+      });
+      ${encodeStmt(scope, op.returns, 'result')};
+    }, { returnsValue: true });\n`;
   }
   return `${docComment('', `Servant base of \`${decl.qname}\` (ifidx ${decl.index}): extend it and implement the operations.`, decl.doc)}export abstract class ${names.servant} extends ${base} {
   static ${baseDecl ? 'override ' : ''}readonly ifidx: number = ${decl.index};

@@ -22,7 +22,7 @@ const TYPE_RESERVED = new Set(
 );
 
 /** Locals and parameters used inside generated bodies; a user name must not shadow them. */
-const BODY_LOCALS = ['w', 'r', 'v', 'n', 'i', 'k', 'e', 'init', 'ctx', 'table', 'options'] as const;
+const BODY_LOCALS = ['w', 'r', 'v', 'n', 'i', 'k', 'e', 'init', 'ctx', 'table', 'options', 'result'] as const;
 
 /** Members of the runtime's Proxy/Servant bases (and `then`, which would make a proxy a thenable). */
 const METHOD_RESERVED = new Set(['constructor', 'target', 'invoke', 'invokeOneway', 'operations', 'describe', 'table', 'then']);

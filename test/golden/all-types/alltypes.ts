@@ -550,41 +550,89 @@ export abstract class AllTypesServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(0, 0, 'alltypes.AllTypes.echoByte', async (r, ctx, w) => {
-      w.byte(await this.echoByte(r.byte(), ctx));
+    table.add(0, 0, 'alltypes.AllTypes.echoByte', (r, ctx, w) => {
+      const result = this.echoByte(r.byte(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.byte(v);
+      });
+      w.byte(result);
     }, { returnsValue: true });
-    table.add(0, 1, 'alltypes.AllTypes.echoBool', async (r, ctx, w) => {
-      w.bool(await this.echoBool(r.bool(), ctx));
+    table.add(0, 1, 'alltypes.AllTypes.echoBool', (r, ctx, w) => {
+      const result = this.echoBool(r.bool(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.bool(v);
+      });
+      w.bool(result);
     }, { returnsValue: true });
-    table.add(0, 2, 'alltypes.AllTypes.echoShort', async (r, ctx, w) => {
-      w.i16(await this.echoShort(r.i16(), ctx));
+    table.add(0, 2, 'alltypes.AllTypes.echoShort', (r, ctx, w) => {
+      const result = this.echoShort(r.i16(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.i16(v);
+      });
+      w.i16(result);
     }, { returnsValue: true });
-    table.add(0, 3, 'alltypes.AllTypes.echoInt', async (r, ctx, w) => {
-      w.i32(await this.echoInt(r.i32(), ctx));
+    table.add(0, 3, 'alltypes.AllTypes.echoInt', (r, ctx, w) => {
+      const result = this.echoInt(r.i32(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.i32(v);
+      });
+      w.i32(result);
     }, { returnsValue: true });
-    table.add(0, 4, 'alltypes.AllTypes.echoLong', async (r, ctx, w) => {
-      w.i64(await this.echoLong(r.i64(), ctx));
+    table.add(0, 4, 'alltypes.AllTypes.echoLong', (r, ctx, w) => {
+      const result = this.echoLong(r.i64(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.i64(v);
+      });
+      w.i64(result);
     }, { returnsValue: true });
-    table.add(0, 5, 'alltypes.AllTypes.echoFloat', async (r, ctx, w) => {
-      w.f32(await this.echoFloat(r.f32(), ctx));
+    table.add(0, 5, 'alltypes.AllTypes.echoFloat', (r, ctx, w) => {
+      const result = this.echoFloat(r.f32(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.f32(v);
+      });
+      w.f32(result);
     }, { returnsValue: true });
-    table.add(0, 6, 'alltypes.AllTypes.echoDouble', async (r, ctx, w) => {
-      w.f64(await this.echoDouble(r.f64(), ctx));
+    table.add(0, 6, 'alltypes.AllTypes.echoDouble', (r, ctx, w) => {
+      const result = this.echoDouble(r.f64(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.f64(v);
+      });
+      w.f64(result);
     }, { returnsValue: true });
-    table.add(0, 7, 'alltypes.AllTypes.echoString', async (r, ctx, w) => {
-      w.string(await this.echoString(r.string(), ctx));
+    table.add(0, 7, 'alltypes.AllTypes.echoString', (r, ctx, w) => {
+      const result = this.echoString(r.string(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.string(v);
+      });
+      w.string(result);
     }, { returnsValue: true });
-    table.add(0, 8, 'alltypes.AllTypes.echoBytes', async (r, ctx, w) => {
-      Bytes_t.encode(w, await this.echoBytes(Bytes_t.decode(r), ctx));
+    table.add(0, 8, 'alltypes.AllTypes.echoBytes', (r, ctx, w) => {
+      const result = this.echoBytes(Bytes_t.decode(r), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        Bytes_t.encode(w, v);
+      });
+      Bytes_t.encode(w, result);
     }, { returnsValue: true });
-    table.add(0, 9, 'alltypes.AllTypes.echoMap', async (r, ctx, w) => {
-      StrStrMap.encode(w, await this.echoMap(StrStrMap.decode(r), ctx));
+    table.add(0, 9, 'alltypes.AllTypes.echoMap', (r, ctx, w) => {
+      const result = this.echoMap(StrStrMap.decode(r), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        StrStrMap.encode(w, v);
+      });
+      StrStrMap.encode(w, result);
     }, { returnsValue: true });
-    table.add(0, 10, 'alltypes.AllTypes.echoEverything', async (r, ctx, w) => {
-      Everything_t.encode(w, await this.echoEverything(Everything_t.decode(r), ctx));
+    table.add(0, 10, 'alltypes.AllTypes.echoEverything', (r, ctx, w) => {
+      const result = this.echoEverything(Everything_t.decode(r), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        Everything_t.encode(w, v);
+      });
+      Everything_t.encode(w, result);
     }, { returnsValue: true });
-    table.add(0, 11, 'alltypes.AllTypes.echoList', async (r, ctx, w) => {
-      EverythingList.encode(w, await this.echoList(EverythingList.decode(r), r.i32(), ctx));
+    table.add(0, 11, 'alltypes.AllTypes.echoList', (r, ctx, w) => {
+      const result = this.echoList(EverythingList.decode(r), r.i32(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        EverythingList.encode(w, v);
+      });
+      EverythingList.encode(w, result);
     }, { returnsValue: true });
     table.add(0, 12, 'alltypes.AllTypes.notify', (r, ctx) => this.notify(r.string(), Point_t.decode(r), ctx), { returnsValue: false });
   }
@@ -627,8 +675,12 @@ export abstract class MoreTypesServant extends AllTypesServant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(20, 5, 'alltypes.MoreTypes.lookup', async (r, ctx, w) => {
-      IntStrMap.encode(w, await this.lookup(IntList.decode(r), ctx));
+    table.add(20, 5, 'alltypes.MoreTypes.lookup', (r, ctx, w) => {
+      const result = this.lookup(IntList.decode(r), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        IntStrMap.encode(w, v);
+      });
+      IntStrMap.encode(w, result);
     }, { returnsValue: true });
     table.add(20, 1, 'alltypes.MoreTypes.reset', (_r, ctx) => this.reset(ctx), { returnsValue: false });
   }

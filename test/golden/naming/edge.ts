@@ -229,8 +229,12 @@ export abstract class ServerServant extends Servant {
   protected override describe(table: OperationTable): void {
     super.describe(table);
     table.add(0, 0, 'edge.Server.constructor', (r, ctx) => this.constructor_(r.string(), r.i32(), Rec.decode(r), Map_.decode(r), ctx), { returnsValue: false });
-    table.add(0, 1, 'edge.Server.then', async (_r, ctx, w) => {
-      w.string(await this.then_(ctx));
+    table.add(0, 1, 'edge.Server.then', (_r, ctx, w) => {
+      const result = this.then_(ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.string(v);
+      });
+      w.string(result);
     }, { returnsValue: true });
     table.add(0, 2, 'edge.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx), { returnsValue: false });
     table.add(0, 3, 'edge.Server.heartbeatOneway', (_r, ctx) => this.heartbeatOneway(ctx), { returnsValue: false });
@@ -256,8 +260,12 @@ export abstract class SubServant extends delete_.Base0Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(1, 0, 'edge.Sub.pingOneway', async (r, ctx, w) => {
-      w_.encode(w, await this.pingOneway_(e_.decode(r), ctx));
+    table.add(1, 0, 'edge.Sub.pingOneway', (r, ctx, w) => {
+      const result = this.pingOneway_(e_.decode(r), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w_.encode(w, v);
+      });
+      w_.encode(w, result);
     }, { returnsValue: true });
   }
 }
