@@ -50,10 +50,19 @@ export function parseAmqpUrl(text: string): AmqpUrl {
   return parsed;
 }
 
-/** The URL without its password, for logs and the UI: `amqp://guest@127.0.0.1:5672` (+ `/vhost`). */
-export function describeAmqpUrl(url: AmqpUrl): string {
-  const vhost = url.vhost === '/' ? '' : `/${encodeURIComponent(url.vhost)}`;
-  return `${url.protocol}://${encodeURIComponent(url.username)}@${hostPort(url)}${vhost}`;
+/**
+ * The URL without its password, for logs and the UI: `amqp://guest@127.0.0.1:5672` (+ `/vhost`).
+ * Never throws: a string that does not parse comes back with its password masked.
+ */
+export function describeAmqpUrl(url: AmqpUrl | string): string {
+  let parsed: AmqpUrl;
+  try {
+    parsed = typeof url === 'string' ? parseAmqpUrl(url) : url;
+  } catch {
+    return redact(url as string);
+  }
+  const vhost = parsed.vhost === '/' ? '' : `/${encodeURIComponent(parsed.vhost)}`;
+  return `${parsed.protocol}://${encodeURIComponent(parsed.username)}@${hostPort(parsed)}${vhost}`;
 }
 
 /** `127.0.0.1:5672` (IPv6 in brackets). */

@@ -1,15 +1,23 @@
 // RabbitMQ going away under a live broker: forced connection close, a full app restart, a
 // queue deleted under a reader. The same MqReader/MqWriter objects must keep working after.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAmqp } from '../../electron/transports/amqp.js';
 import type { Broker, BrokerState, MqAddress, MqWriter } from '../../shared/rpc/connection.js';
 import { RABBIT_URL, RabbitAdmin, closeConnectionsNamed, collect, numbered, queueAddress, rabbitmqctl, suffix, topicAddress, until, type Collector } from './mq-kit.js';
 
 let admin: RabbitAdmin;
+/** Vitest reports these too; collected here so each test states it had none. */
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
 beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
   admin = await RabbitAdmin.open();
 });
+afterEach(() => {
+  expect(unhandled).toEqual([]);
+});
 afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
   await admin.close();
 });
 

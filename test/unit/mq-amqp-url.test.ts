@@ -55,6 +55,11 @@ describe('describeAmqpUrl', () => {
     expect(describeAmqpUrl(parseAmqpUrl('amqps://admin:s3cret@mq:5671/tce%20dev'))).toBe('amqps://admin@mq:5671/tce%20dev');
     expect(hostPort(parseAmqpUrl('amqp://[::1]'))).toBe('[::1]:5672');
   });
+
+  it('takes a URL string too, and masks the password of one it cannot parse', () => {
+    expect(describeAmqpUrl('amqp://guest:guest@127.0.0.1')).toBe('amqp://guest@127.0.0.1:5672');
+    expect(describeAmqpUrl('amqp://me:hunter2@host:99999')).toBe('amqp://me:***@host:99999');
+  });
 });
 
 describe('errorReason', () => {
