@@ -1,0 +1,36 @@
+import type { FeedEntry, FeedHop, FeedKind } from '../../../shared/console-api/types.js';
+import { CallType, type RpcMessage } from '../../../shared/wire/message.js';
+
+/** Where a message was seen: everything a feed entry needs besides what the message itself says. */
+export interface Sighting {
+  hop: FeedHop;
+  direction: 'in' | 'out';
+  /** Endpoint name or URL. */
+  endpoint: string;
+  peer?: string | undefined;
+  /** The user the message belongs to, when the hop knows it better than the message's extra. */
+  userId?: string | undefined;
+  note?: string | undefined;
+  message: RpcMessage;
+  /** The RpcMessage bytes. */
+  raw: Uint8Array;
+  /** Epoch ms; default now. */
+  time?: number;
+}
+
+export function feedKind(m: RpcMessage): FeedKind {
+  if ((m.calltype & CallType.CALL) !== 0) return (m.calltype & CallType.ONEWAY) !== 0 ? 'oneway' : 'call';
+  return m.errcode !== 0 ? 'error' : 'return';
+}
+
+/** The raw bytes as base64, cut at `limit` bytes. Buffer's encoder is native and copies, so `raw` may be reused after. */
+export function rawField(raw: Uint8Array, limit: number): { raw: string; rawTruncated: boolean } {
+  const truncated = raw.length > limit;
+  const bytes = truncated ? raw.subarray(0, limit) : raw;
+  return { raw: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64'), rawTruncated: truncated };
+}
+
+export function rawBytes(entry: Pick<FeedEntry, 'raw'>): Uint8Array {
+  const buffer = Buffer.from(entry.raw, 'base64');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+}

@@ -1,0 +1,159 @@
+import type { FeedEntry, FeedFilter, FeedStats } from '../../../shared/console-api/types.js';
+import { Correlator, type Placement } from './correlation.js';
+import { feedKind, rawField, type Sighting } from './entry.js';
+import { feedPredicate } from './filter.js';
+import type { OperationNames } from './names.js';
+import { Ring } from './ring.js';
+import { FeedSubscriber, type FeedSink, type SubscriberOptions } from './subscriber.js';
+
+export const DEFAULT_FEED_CAPACITY = 100_000;
+export const DEFAULT_RAW_LIMIT = 64 * 1024;
+
+export interface FeedOptions extends SubscriberOptions {
+  /** Entries held; the oldest are evicted past it. Default 100 000. */
+  capacity?: number;
+  /** Raw bytes kept per entry. Default 64 KiB. */
+  rawLimit?: number;
+}
+
+/**
+ * The live feed: every message seen at any hop, in a bounded ring. Recording costs one object
+ * and one base64 copy of the bytes; naming comes from the project's model, decoding is left
+ * for when someone asks (feed.decode). Subscribers read the ring at their own pace.
+ */
+export class Feed {
+  readonly capacity: number;
+  readonly rawLimit: number;
+  private readonly ring: Ring<FeedEntry>;
+  private readonly correlator = new Correlator();
+  private readonly subscribers = new Set<FeedSubscriber>();
+  private readonly subscriberOptions: SubscriberOptions;
+  private names: OperationNames | undefined;
+  private evicted = 0;
+
+  constructor(options: FeedOptions = {}) {
+    this.capacity = options.capacity ?? DEFAULT_FEED_CAPACITY;
+    this.rawLimit = options.rawLimit ?? DEFAULT_RAW_LIMIT;
+    this.ring = new Ring(this.capacity);
+    this.subscriberOptions = { maxRate: options.maxRate, maxBatch: options.maxBatch };
+  }
+
+  /** The model names are resolved against (the open project's); undefined leaves entries unnamed. */
+  setNames(names: OperationNames | undefined): void {
+    this.names = names;
+  }
+
+  record(s: Sighting, placement: Placement): FeedEntry {
+    const m = s.message;
+    const found = this.names?.lookup(m.ifidx, m.opidx);
+    const { item } = this.append((id) => {
+      const entry: FeedEntry = {
+        id,
+        time: s.time ?? Date.now(),
+        hop: s.hop,
+        direction: s.direction,
+        endpoint: s.endpoint,
+        peer: s.peer,
+        userId: s.userId ?? m.extra['__user_id__'],
+        kind: feedKind(m),
+        push: false,
+        sequence: m.sequence,
+        calltype: m.calltype,
+        ifidx: m.ifidx,
+        opidx: m.opidx,
+        errcode: m.errcode,
+        callId: m.callId,
+        interface: found?.iface.qname,
+        method: found?.op?.name,
+        // A copy: a forwarding hop may stamp the same message's extra after telling us about it.
+        extra: { ...m.extra },
+        size: s.raw.length,
+        correlation: '',
+        note: s.note,
+        ...rawField(s.raw, this.rawLimit),
+      };
+      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not theirs.
+      if (entry.kind === 'error') entry.interface = entry.method = undefined;
+      this.correlator.place(entry, placement);
+      return entry;
+    });
+    return item;
+  }
+
+  /** Adds entries read back from an export, with new ids. */
+  restore(entries: Omit<FeedEntry, 'id'>[]): number {
+    for (const e of entries) this.append((id) => ({ id, ...e }));
+    return entries.length;
+  }
+
+  get(id: number): FeedEntry | undefined {
+    return this.ring.get(id);
+  }
+
+  /** Up to `limit` matching entries after `afterId`, oldest first. */
+  query(afterId: number, limit: number, filter?: FeedFilter): FeedEntry[] {
+    const matches = feedPredicate(filter);
+    const out: FeedEntry[] = [];
+    for (const e of this.ring.after(afterId)) {
+      if (!matches(e)) continue;
+      out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Every held entry with the same correlation key, in order. */
+  related(id: number): FeedEntry[] {
+    const entry = this.ring.get(id);
+    if (!entry) return [];
+    const out: FeedEntry[] = [];
+    for (const e of this.ring.after(0)) if (e.correlation === entry.correlation) out.push(e);
+    return out;
+  }
+
+  select(ids: number[] | undefined, filter: FeedFilter | undefined): FeedEntry[] {
+    const matches = feedPredicate(filter);
+    if (!ids) return this.query(0, Number.MAX_SAFE_INTEGER, filter);
+    return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => {
+      const e = this.ring.get(id);
+      return e && matches(e) ? [e] : [];
+    });
+  }
+
+  clear(): void {
+    this.ring.clear();
+    this.correlator.clear();
+    this.evicted = 0;
+    for (const s of this.subscribers) s.skipToEnd();
+  }
+
+  subscribe(sink: FeedSink, afterId = 0): FeedSubscriber {
+    const subscriber = new FeedSubscriber(this.ring, sink, afterId, this.subscriberOptions);
+    this.subscribers.add(subscriber);
+    return subscriber;
+  }
+
+  unsubscribe(subscriber: FeedSubscriber): void {
+    subscriber.close();
+    this.subscribers.delete(subscriber);
+  }
+
+  stats(subscriber?: FeedSubscriber): FeedStats {
+    return {
+      capacity: this.capacity,
+      size: this.ring.size,
+      evicted: this.evicted,
+      droppedForSubscriber: subscriber?.dropped ?? 0,
+      paused: subscriber?.isPaused ?? false,
+      firstId: this.ring.firstId,
+      lastId: this.ring.lastId,
+    };
+  }
+
+  private append(build: (id: number) => FeedEntry): { item: FeedEntry } {
+    const pushed = this.ring.push(build);
+    if (pushed.evicted) this.evicted++;
+    for (const s of this.subscribers) s.notify();
+    return pushed;
+  }
+}

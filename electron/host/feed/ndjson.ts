@@ -1,0 +1,54 @@
+import type { FeedEntry } from '../../../shared/console-api/types.js';
+
+/**
+ * Feed exports: one FeedEntry as JSON per line, so a selection can be saved, diffed, grepped
+ * and opened again. Imported entries get new ids; everything else is kept as exported.
+ */
+
+export function toNdjson(entries: readonly FeedEntry[]): string {
+  let out = '';
+  for (const e of entries) out += `${JSON.stringify(e)}\n`;
+  return out;
+}
+
+const HOPS = new Set(['console', 'gateway', 'queue', 'server']);
+const KINDS = new Set(['call', 'oneway', 'return', 'error']);
+const INTEGER_FIELDS = ['time', 'sequence', 'calltype', 'ifidx', 'opidx', 'errcode', 'callId', 'size'] as const;
+const OPTIONAL_STRINGS = ['peer', 'userId', 'interface', 'method', 'note'] as const;
+
+/** Parses an export; throws an Error naming the line and the field for anything that is not a feed entry. */
+export function fromNdjson(text: string): Omit<FeedEntry, 'id'>[] {
+  const entries: Omit<FeedEntry, 'id'>[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`line ${i + 1}: not JSON (${(error as Error).message})`);
+    }
+    const problem = entryProblem(value);
+    if (problem) throw new Error(`line ${i + 1}: not a feed entry: ${problem}`);
+    const { id: _id, ...entry } = value as FeedEntry;
+    entries.push(entry);
+  }
+  return entries;
+}
+
+function entryProblem(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'expected an object';
+  const e = v as Record<string, unknown>;
+  if (!HOPS.has(e['hop'] as string)) return 'hop must be console, gateway, queue or server';
+  if (e['direction'] !== 'in' && e['direction'] !== 'out') return 'direction must be in or out';
+  if (!KINDS.has(e['kind'] as string)) return 'kind must be call, oneway, return or error';
+  for (const key of INTEGER_FIELDS) if (!Number.isInteger(e[key])) return `${key} must be an integer`;
+  for (const key of ['endpoint', 'correlation', 'raw'] as const) if (typeof e[key] !== 'string') return `${key} must be a string`;
+  for (const key of OPTIONAL_STRINGS) if (e[key] !== undefined && typeof e[key] !== 'string') return `${key} must be a string`;
+  if (typeof e['push'] !== 'boolean' || typeof e['rawTruncated'] !== 'boolean') return 'push and rawTruncated must be booleans';
+  if (e['latencyMs'] !== undefined && typeof e['latencyMs'] !== 'number') return 'latencyMs must be a number';
+  const extra = e['extra'];
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra) || Object.values(extra).some((x) => typeof x !== 'string')) return 'extra must map strings to strings';
+  return undefined;
+}

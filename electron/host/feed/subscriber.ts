@@ -1,0 +1,120 @@
+import type { FeedBatch, FeedEntry } from '../../../shared/console-api/types.js';
+import type { Ring } from './ring.js';
+
+/** Where one bridge session's batches go. */
+export interface FeedSink {
+  deliver(batch: FeedBatch): void;
+  /** True while the bridge cannot take more (a WebSocket's send buffer is full, IPC batches unacknowledged). */
+  backedUp(): boolean;
+}
+
+export interface SubscriberOptions {
+  /** At most this many batches per second. Default 30. */
+  maxRate?: number;
+  /** Entries per batch; the rest follow in the next batch. Default 5 000. */
+  maxBatch?: number;
+}
+
+/**
+ * One subscriber's cursor over the ring. Batches go out at most `maxRate` times per second and
+ * never wait for the sink: while it is backed up (or paused) entries simply stay in the ring,
+ * and those the ring evicts before this subscriber got them are counted and reported as
+ * `dropped` in the next batch. So a slow subscriber costs the network side nothing.
+ */
+export class FeedSubscriber {
+  private cursor: number;
+  private paused = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
+  private droppedTotal = 0;
+  private closed = false;
+  private readonly interval: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly ring: Ring<FeedEntry>,
+    private readonly sink: FeedSink,
+    afterId: number,
+    options: SubscriberOptions = {},
+  ) {
+    this.interval = 1000 / (options.maxRate ?? 30);
+    this.maxBatch = options.maxBatch ?? 5_000;
+    // Entries evicted before the subscription are not this subscriber's loss.
+    this.cursor = Math.max(afterId, this.oldestHeld() - 1);
+    this.notify();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Entries this subscriber will never get: reported ones plus those evicted since the last batch. */
+  get dropped(): number {
+    return this.droppedTotal + this.pendingDrops();
+  }
+
+  /** New entries are in the ring. */
+  notify(): void {
+    if (this.paused || this.closed || this.timer || this.ring.nextId - 1 <= this.cursor) return;
+    const wait = Math.max(0, this.lastFlush + this.interval - performance.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+    this.timer.unref();
+  }
+
+  pause(): void {
+    this.paused = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.notify();
+  }
+
+  /** The ring was cleared: nothing before now is owed. */
+  skipToEnd(): void {
+    this.cursor = this.ring.nextId - 1;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private oldestHeld(): number {
+    return this.ring.firstId ?? this.ring.nextId;
+  }
+
+  private pendingDrops(): number {
+    return Math.max(0, this.oldestHeld() - 1 - this.cursor);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.paused || this.closed) return;
+    this.lastFlush = performance.now();
+    if (this.sink.backedUp()) {
+      this.retryLater();
+      return;
+    }
+    const dropped = this.pendingDrops();
+    if (dropped > 0) this.cursor += dropped;
+    const entries: FeedEntry[] = [];
+    for (const entry of this.ring.after(this.cursor)) {
+      entries.push(entry);
+      if (entries.length >= this.maxBatch) break;
+    }
+    if (entries.length > 0) this.cursor = entries[entries.length - 1]!.id;
+    this.droppedTotal += dropped;
+    if (entries.length > 0 || dropped > 0) this.sink.deliver({ entries, dropped });
+    this.notify();
+  }
+
+  /** A backed-up sink is asked again next interval, even if nothing new arrives meanwhile. */
+  private retryLater(): void {
+    this.timer = setTimeout(() => this.flush(), this.interval);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,209 @@
+import type { ConsoleErrorData, ConsoleMethods, MethodName } from './api.js';
+
+/**
+ * Runtime checks of every method's params, run by both bridges before the host sees a call:
+ * the renderer is untrusted input like any other. Small hand-written combinators; a failure
+ * names the place (`params.target.url: expected a string`). Unknown fields are errors, so a
+ * misspelt option is reported instead of silently ignored.
+ */
+
+/** Returns what is wrong with `value`, or undefined when it fits. */
+type Check = (value: unknown, path: string) => string | undefined;
+
+const MAX_STRING = 64 * 1024 * 1024;
+const MAX_ARRAY = 1_000_000;
+const MAX_DEPTH = 64;
+
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)?.slice(0, 40) ?? ''}`.trim());
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+const str =
+  (options: { min?: number; max?: number; pattern?: RegExp; what?: string } = {}): Check =>
+  (v, path) => {
+    if (typeof v !== 'string') return `${path}: expected a string, got ${describe(v)}`;
+    if (v.length < (options.min ?? 0)) return `${path}: must not be empty`;
+    if (v.length > (options.max ?? MAX_STRING)) return `${path}: longer than ${options.max ?? MAX_STRING} characters`;
+    if (options.pattern && !options.pattern.test(v)) return `${path}: ${options.what ?? `does not match ${String(options.pattern)}`}`;
+    return undefined;
+  };
+
+const int =
+  (min: number, max: number): Check =>
+  (v, path) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `${path}: expected an integer from ${min} to ${max}, got ${describe(v)}`;
+
+const oneOf =
+  <T extends string>(...values: T[]): Check =>
+  (v, path) =>
+    typeof v === 'string' && (values as string[]).includes(v) ? undefined : `${path}: expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`;
+
+const nullable =
+  (check: Check): Check =>
+  (v, path) =>
+    v === null ? undefined : check(v, path);
+
+const array =
+  (item: Check, max = MAX_ARRAY): Check =>
+  (v, path) => {
+    if (!Array.isArray(v)) return `${path}: expected an array, got ${describe(v)}`;
+    if (v.length > max) return `${path}: more than ${max} items`;
+    for (let i = 0; i < v.length; i++) {
+      const problem = item(v[i], `${path}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+
+/** An object of string keys to values that pass `value` (extra, variables). */
+const record =
+  (value: Check): Check =>
+  (v, path) => {
+    if (!isPlainObject(v)) return `${path}: expected an object, got ${describe(v)}`;
+    for (const key of Object.keys(v)) {
+      const problem = value(v[key], `${path}.${key}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+
+/** A fixed shape: `required` fields must be present, `optional` ones may be; nothing else. */
+const object =
+  (required: Record<string, Check>, optional: Record<string, Check> = {}): Check =>
+  (v, path) => {
+    if (!isPlainObject(v)) return `${path}: expected an object, got ${describe(v)}`;
+    for (const key of Object.keys(v)) {
+      if (!(key in required) && !(key in optional)) return `${path}: unknown field "${key}"`;
+    }
+    for (const [key, check] of Object.entries(required)) {
+      if (!(key in v) || v[key] === undefined) return `${path}.${key}: missing`;
+      const problem = check(v[key], `${path}.${key}`);
+      if (problem) return problem;
+    }
+    for (const [key, check] of Object.entries(optional)) {
+      if (v[key] === undefined) continue;
+      const problem = check(v[key], `${path}.${key}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+
+/** Tagged unions: the `kind` (or other tag) field picks the shape. */
+const tagged =
+  (tag: string, shapes: Record<string, Check>): Check =>
+  (v, path) => {
+    const value = isPlainObject(v) ? v[tag] : undefined;
+    if (typeof value !== 'string' || !(value in shapes)) return `${path}.${tag}: expected one of ${Object.keys(shapes).map((k) => `"${k}"`).join(', ')}, got ${describe(value)}`;
+    return shapes[value]!(v, path);
+  };
+
+/** Any JSON value (finite numbers, plain objects, bounded depth): what structured clone may not guarantee. */
+const json: Check = (v, path) => jsonAt(v, path, 0);
+function jsonAt(v: unknown, path: string, depth: number): string | undefined {
+  if (depth > MAX_DEPTH) return `${path}: nested deeper than ${MAX_DEPTH} levels`;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${path}: ${v} is not a JSON number (write "NaN", "Infinity" as strings)`;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const problem = jsonAt(v[i], `${path}[${i}]`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (isPlainObject(v)) {
+    for (const key of Object.keys(v)) {
+      const problem = jsonAt(v[key], `${path}.${key}`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return `${path}: ${describe(v)} is not JSON`;
+}
+
+const none = object({});
+const text = str();
+const name = str({ min: 1, max: 1024 });
+const extra = record(str({ max: 1024 * 1024 }));
+/** A saved call's name becomes a file name: no separators, no control characters, not `.` or `..`. */
+const fileName = str({ min: 1, max: 100, pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/, what: 'must be a file name: no / \\ : * ? " < > | or control characters' });
+const qualifiedName = str({ min: 1, max: 1024, pattern: /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/, what: 'expected module.Interface, e.g. test.Server' });
+const feedId = int(0, Number.MAX_SAFE_INTEGER);
+const target = tagged('kind', {
+  endpoint: object({ kind: oneOf('endpoint'), endpoint: name }),
+  url: object({ kind: oneOf('url'), url: str({ min: 1, max: 4096 }) }),
+});
+const mode = oneOf('twoway', 'oneway', 'async');
+const timeoutMs = int(0, 0x7fffffff);
+const filter = object(
+  {},
+  {
+    text: str({ max: 4096 }),
+    interface: str({ max: 1024 }),
+    method: str({ max: 1024 }),
+    direction: oneOf('in', 'out'),
+    userId: str({ max: 1024 }),
+    hop: oneOf('console', 'gateway', 'queue', 'server'),
+    extra,
+  },
+);
+const invokeRequest: Check = (v, path) =>
+  object(
+    { interface: qualifiedName, method: name, args: json, mode },
+    { connectionId: name, target, timeoutMs, extra },
+  )(v, path) ?? (isPlainObject(v) && v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined);
+const savedCall = object({ name: fileName, interface: qualifiedName, method: name, args: json, mode }, { target, timeoutMs, extra });
+const environment = object({ name, variables: record(str({ max: 1024 * 1024 })), extraDefaults: extra });
+
+const validators: { [M in MethodName]: Check } = {
+  'app.info': none,
+  'project.open': object({ path: str({ min: 1, max: 4096 }) }),
+  'project.current': none,
+  'project.close': none,
+  'project.compile': object({}, { overrides: array(object({ path: str({ min: 1, max: 4096 }), text }), 10_000) }),
+  'file.read': object({ path: str({ min: 1, max: 4096 }) }),
+  'file.write': object({ path: str({ min: 1, max: 4096 }), text, baseVersion: nullable(str({ max: 256 })) }),
+  'connection.open': object({ target }, { token: str({ max: 64 * 1024 }), deviceId: str({ max: 1024 }) }),
+  'connection.close': object({ id: name }),
+  'connection.list': none,
+  invoke: invokeRequest,
+  'feed.subscribe': object({}, { afterId: feedId }),
+  'feed.unsubscribe': none,
+  'feed.pause': none,
+  'feed.resume': none,
+  'feed.query': object({ limit: int(1, 100_000) }, { afterId: feedId, filter }),
+  'feed.decode': object({ id: feedId }),
+  'feed.related': object({ id: feedId }),
+  'feed.clear': none,
+  'feed.export': object({}, { ids: array(feedId), filter }),
+  'feed.import': object({ ndjson: text }),
+  'feed.stats': none,
+  'sandbox.start': object({}, { broker: oneOf('auto', 'amqp', 'memory'), amqpUrl: str({ min: 1, max: 4096 }) }),
+  'sandbox.stop': none,
+  'sandbox.state': none,
+  'workspace.state': none,
+  'workspace.setEnvironments': object({ environments: array(environment, 1000) }, { activeEnvironment: name }),
+  'workspace.savedCalls': none,
+  'workspace.saveCall': object({ call: savedCall }),
+  'workspace.deleteCall': object({ name: fileName }),
+  'workspace.history': object({}, { limit: int(1, 100_000) }),
+  'workspace.setSecret': object({ name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }), value: nullable(str({ max: 1024 * 1024 })) }),
+};
+
+export const METHOD_NAMES = Object.keys(validators) as MethodName[];
+
+export function isMethodName(method: unknown): method is MethodName {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(validators, method);
+}
+
+export type CheckedCall<M extends MethodName = MethodName> = { ok: true; method: M; params: ConsoleMethods[M]['params'] } | { ok: false; error: ConsoleErrorData };
+
+/**
+ * Checks a call as it arrives from a bridge: a known method and params of the right shape.
+ * A missing params value counts as `{}`, so methods without params may be called without any.
+ */
+export function checkCall(method: unknown, params: unknown): CheckedCall {
+  if (!isMethodName(method)) return { ok: false, error: { code: 'unknown-method', message: `unknown method ${describe(method)}` } };
+  const value = params === undefined ? {} : params;
+  const problem = validators[method](value, 'params');
+  if (problem) return { ok: false, error: { code: 'invalid-params', message: `${method}: ${problem}` } };
+  return { ok: true, method, params: value as ConsoleMethods[typeof method]['params'] };
+}

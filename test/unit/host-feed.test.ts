@@ -1,0 +1,119 @@
+// The feed's ring, subscribers, filters and exports, without sockets (host-api tests cover them end to end).
+import { describe, expect, it } from 'vitest';
+import type { FeedBatch } from '../../shared/console-api/types.js';
+import { rpcMessage, encodeMessage, CallType } from '../../shared/wire/message.js';
+import { Feed } from '../../electron/host/feed/feed.js';
+import { fromNdjson, toNdjson } from '../../electron/host/feed/ndjson.js';
+import type { FeedSink } from '../../electron/host/feed/subscriber.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function record(feed: Feed, sequence: number, extra: Record<string, string> = {}, direction: 'in' | 'out' = 'out', kind: 'call' | 'return' = 'call') {
+  const message = rpcMessage({ sequence, calltype: kind === 'call' ? CallType.CALL : CallType.RETURN, ifidx: 2, opidx: 1, extra });
+  return feed.record(
+    { hop: 'console', direction, endpoint: 'tcp://127.0.0.1:1', message, raw: encodeMessage(message) },
+    { scope: 'console:c1', user: '', who: '@c1', push: false },
+  );
+}
+
+class Collect implements FeedSink {
+  batches: FeedBatch[] = [];
+  slow = false;
+  deliver(batch: FeedBatch) {
+    this.batches.push(batch);
+  }
+  backedUp() {
+    return this.slow;
+  }
+  ids() {
+    return this.batches.flatMap((b) => b.entries.map((e) => e.id));
+  }
+  dropped() {
+    return this.batches.reduce((n, b) => n + b.dropped, 0);
+  }
+}
+
+describe('feed', () => {
+  it('evicts the oldest entries past its capacity and counts them', () => {
+    const feed = new Feed({ capacity: 100 });
+    for (let i = 1; i <= 250; i++) record(feed, i);
+    const stats = feed.stats();
+    expect(stats).toMatchObject({ capacity: 100, size: 100, evicted: 150, firstId: 151, lastId: 250 });
+    expect(feed.get(150)).toBeUndefined();
+    expect(feed.get(151)?.sequence).toBe(151);
+  });
+
+  it('links a RETURN to its CALL at the same hop and measures latency', () => {
+    const feed = new Feed();
+    const call = record(feed, 7, {}, 'out', 'call');
+    const ret = record(feed, 7, {}, 'in', 'return');
+    expect(ret.correlation).toBe(call.correlation);
+    expect(ret.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(feed.related(call.id).map((e) => e.id)).toEqual([call.id, ret.id]);
+  });
+
+  it('delivers batches at most 30 times a second', async () => {
+    const feed = new Feed();
+    const sink = new Collect();
+    feed.subscribe(sink);
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) {
+      record(feed, i + 1);
+      await sleep(5);
+    }
+    await sleep(80);
+    const seconds = (performance.now() - started) / 1000;
+    expect(sink.ids()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(sink.batches.length).toBeLessThanOrEqual(Math.ceil(seconds * 30) + 1);
+  });
+
+  it('reports what a backed-up subscriber missed as dropped, without holding up recording', async () => {
+    const feed = new Feed({ capacity: 100 });
+    const sink = new Collect();
+    feed.subscribe(sink);
+    sink.slow = true;
+    for (let i = 1; i <= 300; i++) record(feed, i);
+    expect(feed.stats().lastId).toBe(300);
+    await sleep(60);
+    expect(sink.batches).toEqual([]);
+    sink.slow = false;
+    await sleep(80);
+    expect(sink.dropped()).toBe(200);
+    expect(sink.ids()).toEqual(Array.from({ length: 100 }, (_, i) => i + 201));
+  });
+
+  it('loses nothing still in the buffer across pause and resume', async () => {
+    const feed = new Feed({ capacity: 1000 });
+    const sink = new Collect();
+    const sub = feed.subscribe(sink);
+    record(feed, 1);
+    await sleep(50);
+    sub.pause();
+    for (let i = 2; i <= 500; i++) record(feed, i);
+    await sleep(60);
+    expect(sink.ids()).toEqual([1]);
+    sub.resume();
+    await sleep(60);
+    expect(sink.ids()).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(sink.dropped()).toBe(0);
+  });
+
+  it('filters by text, direction and extra', () => {
+    const feed = new Feed();
+    record(feed, 1, { name: 'scott.bo' }, 'out');
+    record(feed, 2, { name: 'other' }, 'in', 'return');
+    expect(feed.query(0, 10, { extra: { name: 'scott.bo' } }).map((e) => e.sequence)).toEqual([1]);
+    expect(feed.query(0, 10, { direction: 'in' }).map((e) => e.sequence)).toEqual([2]);
+    expect(feed.query(0, 10, { text: 'SCOTT' }).map((e) => e.sequence)).toEqual([1]);
+  });
+
+  it('exports NDJSON that imports back to the same entries', () => {
+    const feed = new Feed();
+    for (let i = 1; i <= 5; i++) record(feed, i, { k: String(i) });
+    const exported = toNdjson(feed.select(undefined, undefined));
+    const again = new Feed();
+    again.restore(fromNdjson(exported));
+    expect(toNdjson(again.select(undefined, undefined))).toBe(exported);
+    expect(() => fromNdjson('{"hop":"moon"}\n')).toThrow(/line 1: not a feed entry: hop/);
+  });
+});
