@@ -95,11 +95,19 @@ describe('RabbitMQ connection recovery', () => {
 
   it('recovers from a RabbitMQ restart (stop_app / start_app) and refuses new endpoints meanwhile', async () => {
     const live = await liveBroker(`tce-test-restart-${suffix()}`);
+    // A second broker that may only retry twice: it gives up and closes while RabbitMQ is down.
+    const impatient = await connectAmqp(RABBIT_URL, { connectionName: 'tce-test-impatient', reconnect: { initialDelayMs: 50, maxDelayMs: 100, maxAttempts: 2 }, log: () => undefined });
+    const impatientStates: BrokerState[] = [];
+    impatient.onStateChange((s) => impatientStates.push(s));
     try {
       await rabbitmqctl('stop_app');
       await until(() => live.states.filter((s) => s.state === 'reconnecting').length >= 2, 20_000, () => JSON.stringify(live.states));
       expect(live.queueWriter.send(numbered(9))).toBe(false);
       await expect(live.broker.openReader(queueAddress('tce-test-never-opened'))).rejects.toThrow(/not connected, reconnecting \(attempt \d+/);
+
+      await until(() => impatient.state.state === 'closed', 10_000, () => JSON.stringify(impatientStates));
+      expect(impatientStates.map((s) => s.state)).toEqual(['reconnecting', 'reconnecting', 'closed']);
+      expect(impatient.state).toEqual({ state: 'closed', reason: 'gave up reconnecting: ECONNREFUSED' });
     } finally {
       await rabbitmqctl('start_app');
       await rabbitmqctl('await_startup');
