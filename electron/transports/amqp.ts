@@ -17,6 +17,13 @@ import { BrokerStateEmitter, describeNode } from './broker-state.js';
  * - While the connection is down, `send` returns false (the caller fails the call with
  *   SENDFAILED); nothing is queued for later, because the RPC layer fails pending calls when
  *   the state turns `reconnecting`, and replaying them afterwards would only produce orphans.
+ * - `send` never waits: when amqplib says its channel buffer is full, messages wait in a
+ *   bounded backlog until 'drain'; past `maxBufferedMessages` `send` returns false.
+ * - Readers consume from the moment they are opened, ack each message on receipt before
+ *   dispatching it (as Python does), and hold deliveries unacked until `listen()` (bounded
+ *   by the prefetch). Undecodable bodies are logged and dropped.
+ * - `close()` closes every channel before the connection, so the last acks are not overtaken
+ *   and RabbitMQ redelivers nothing already taken; it is idempotent and ends recovery.
  */
 
 export interface AmqpBrokerOptions {
