@@ -3,7 +3,6 @@ import * as protobuf from 'protobufjs';
 import { generateAll } from '../shared/codegen/index.js';
 import { hasErrors } from '../shared/idl/diagnostics.js';
 import { compile } from '../shared/idl/compile.js';
-import { ByteReader, ByteWriter } from '../shared/wire/bytes.js';
 import * as sns from '../test/golden/sns/sns.js';
 import type { BenchRow } from './types.js';
 
@@ -112,24 +111,3 @@ export const SNS_MESSAGE: sns.Message_t = {
   issue_time: '2024-05-01T12:34:56Z',
   content: 'See you at the gateway at noon — bring the config.',
 };
-
-/** Encode + decode round trips per second of SNS_MESSAGE through the generated sns module. */
-export async function benchGeneratedCodec(durationMs = 1000): Promise<BenchRow[]> {
-  const w = new ByteWriter(128);
-  let sink = 0;
-  const roundTrip = (): void => {
-    sns.Message_t.encode(w.reset(), SNS_MESSAGE);
-    sink += sns.Message_t.decode(new ByteReader(w.finish())).tick.tick1 & 1;
-  };
-  for (let i = 0; i < 20_000; i++) roundTrip();
-  let ops = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  while (elapsed < durationMs) {
-    for (let i = 0; i < 1000; i++) roundTrip();
-    ops += 1000;
-    elapsed = performance.now() - t0;
-  }
-  if (sink < 0) throw new Error('unreachable');
-  return [{ name: 'generated code sns.Message_t encode+decode', value: Math.round((ops / elapsed) * 1000), unit: 'ops/s' }];
-}
