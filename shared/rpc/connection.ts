@@ -92,5 +92,13 @@ export interface Broker {
   onStateChange(listener: (state: BrokerState) => void): () => void;
   openWriter(address: MqAddress): Promise<MqWriter>;
   openReader(address: MqAddress): Promise<MqReader>;
+  /**
+   * A private reply queue (spec §3.4, for tools such as tce-call): server-named, exclusive,
+   * auto-delete, gone with the connection. Its `address.name` is the name the broker gave it,
+   * which is what CALLs put in `__mq_return__` — a new one after a reconnect.
+   */
+  openPrivateReader?(): Promise<MqReader>;
+  /** A writer to queues named at send time (see MqDirectWriter). */
+  openDirectWriter?(): Promise<MqDirectWriter>;
   close(): Promise<void>;
 }

@@ -94,3 +94,13 @@ export class MqReplies {
     else if (state.state === 'closed') this.pending.failAll(ErrorCode.CONNECTION_LOST, `the broker connection closed (${state.reason})`);
   }
 }
+
+/**
+ * Replies on a private queue of the broker's naming (exclusive, auto-delete, spec §3.4): for
+ * tools such as tce-call that call a back end's queue directly. A back end answers to the queue
+ * named in `__mq_return__` when it has no writer endpoint of that name (MqWriters' direct writer).
+ */
+export async function openPrivateReplies(broker: Broker, options: Omit<MqRepliesOptions, 'endpoint'> = {}): Promise<MqReplies> {
+  if (!broker.openPrivateReader) throw new RpcError(ErrorCode.CONNECT_FAILED, `${broker.description} cannot open a private reply queue`);
+  return new MqReplies(broker, await broker.openPrivateReader(), options);
+}

@@ -1,0 +1,107 @@
+import { Adapter, type DispatchFailure } from '../../shared/rpc/adapter.js';
+import type { Broker, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import { MqAdapter } from '../../shared/rpc/mq-adapter.js';
+import { MqWriters } from '../../shared/rpc/mq-writers.js';
+import { RpcServer } from '../../shared/rpc/server.js';
+import type { BackEndEndpoints } from '../../shared/project/index.js';
+import { serve } from '../transports/serve.js';
+import type { TlsServerOptions } from '../transports/tcp.js';
+import { SampleServant } from './servant.js';
+
+/**
+ * The sample back end of the TCE cluster example (idl-samples/test.idl), in-process: the
+ * `tce-sample-server` CLI runs it, and the console's sandbox embeds it (with the in-memory
+ * broker). It serves sockets (spec §3.1, §3.3), message queues (spec §3.4), or both at once.
+ */
+export interface SampleServerOptions {
+  /** Socket mode: `tcp://`, `ws://`, `tls://`, `wss://` URLs to listen on (port 0 = any free port). */
+  listen?: readonly string[];
+  /** Key and certificate for tls:// and wss:// listeners. */
+  tls?: TlsServerOptions;
+  /** MQ mode: consume the read endpoints, answer and push through the write endpoints. */
+  mq?: SampleMqOptions;
+  /** One line per call, and warnings. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface SampleMqOptions {
+  /** The caller owns it: closing the sample server leaves it open. */
+  broker: Broker;
+  /** A config.yml section's endpoints, from backEndEndpoints(config, section). */
+  endpoints: BackEndEndpoints;
+  /** Name of a write endpoint (a topic) for the broadcast demonstration; see SampleServantOptions. */
+  broadcast?: string;
+}
+
+export interface SampleServer {
+  /** The listeners' URLs with their real ports. */
+  readonly listening: readonly string[];
+  /** The MQ endpoints consumed. */
+  readonly serving: readonly string[];
+  /** The socket side, if listening (connections, traffic events). */
+  readonly socketServer: RpcServer | undefined;
+  /** The MQ side, if serving queues (traffic events). */
+  readonly mqAdapter: MqAdapter | undefined;
+  /** Stops listening and consuming, answers calls still waiting in timeout(), closes connections. */
+  close(): Promise<void>;
+}
+
+export async function startSampleServer(options: SampleServerOptions): Promise<SampleServer> {
+  const log = options.log ?? (() => {});
+  const listen = options.listen ?? [];
+  if (listen.length === 0 && !options.mq) throw new Error('nothing to serve: give listen URLs, MQ endpoints, or both');
+  const onFailure = (f: DispatchFailure): void => {
+    const what = f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`;
+    log(`${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`);
+  };
+  // Undone in this order: stop consuming, answer sleeping timeout() calls, close connections.
+  const readers: { name: string; reader: MqReader }[] = [];
+  let servant: SampleServant | undefined;
+  let socketServer: RpcServer | undefined;
+  const close = async (): Promise<void> => {
+    await Promise.all(readers.map(({ reader }) => reader.close()));
+    servant?.wakeAll();
+    await socketServer?.close();
+  };
+  try {
+    const writers = options.mq ? await openEndpoints(options.mq, log, readers) : undefined;
+    const broadcast = options.mq?.broadcast;
+    servant = new SampleServant({ log, broadcast: writers && broadcast !== undefined ? { writers, endpoint: broadcast } : undefined });
+    const adapter = new Adapter({ onFailure }).add(servant);
+    const listening: string[] = [];
+    if (listen.length > 0) {
+      socketServer = new RpcServer({ adapter, log });
+      for (const url of listen) {
+        try {
+          listening.push((await serve(socketServer, url, { tls: options.tls })).url);
+        } catch (error) {
+          throw new Error(`cannot listen on ${url}: ${(error as Error).message}`, { cause: error });
+        }
+      }
+    }
+    let mqAdapter: MqAdapter | undefined;
+    if (writers) {
+      mqAdapter = new MqAdapter({ adapter, writers, log });
+      for (const { name, reader } of readers) mqAdapter.serve(reader, name);
+    }
+    return { listening, serving: readers.map((r) => r.name), socketServer, mqAdapter, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Opens every endpoint of the section; readers are added to `readers` unconsumed, so the adapter consumes them once all are open. */
+async function openEndpoints(mq: SampleMqOptions, log: (line: string) => void, readers: { name: string; reader: MqReader }[]): Promise<MqWriters> {
+  const { broker, endpoints } = mq;
+  if (endpoints.read.length === 0) throw new Error('the config.yml section reads no endpoint (AF_READ): there is nothing to serve');
+  if (mq.broadcast !== undefined && !endpoints.write.some((e) => e.name === mq.broadcast)) {
+    throw new Error(`broadcast endpoint "${mq.broadcast}" is not among the section's write endpoints (${endpoints.write.map((e) => e.name).join(', ') || 'none'})`);
+  }
+  const opened: [string, MqWriter][] = [];
+  for (const e of endpoints.write) opened.push([e.name, await broker.openWriter(e.address)]);
+  for (const e of endpoints.read) readers.push({ name: e.name, reader: await broker.openReader(e.address) });
+  // Replies to queues no endpoint names (a tool's private reply queue) go by queue name.
+  const direct = broker.openDirectWriter ? await broker.openDirectWriter() : undefined;
+  return new MqWriters(opened, { log, ...(direct ? { direct } : {}) });
+}
