@@ -82,10 +82,8 @@ export interface OpenConnectionParams {
 
 export type InvokeMode = 'twoway' | 'oneway' | 'async';
 
-export interface InvokeRequest {
-  /** An open connection, or a target to connect to (reusing an open connection to it). */
-  connectionId?: string;
-  target?: TargetSpec;
+/** What to call and how: shared by invocations and saved calls. */
+export interface CallSpec {
   /** `module.Interface`, e.g. `test.Server`. */
   interface: QualifiedName;
   /** Operation name; inherited operations are found on the derived interface. */
@@ -96,6 +94,12 @@ export interface InvokeRequest {
   /** Default 30 000; ignored for one-way. */
   timeoutMs?: number;
   extra?: Extra;
+}
+
+export interface InvokeRequest extends CallSpec {
+  /** An open connection, or a target to connect to (reusing an open connection to it). */
+  connectionId?: string;
+  target?: TargetSpec;
 }
 
 export type InvokeResult =
@@ -230,15 +234,9 @@ export interface StartSandboxParams {
 // ------------------------------------------------------------------------------- workspace
 
 /** A call kept in the project's workspace folder, one JSON file each. */
-export interface SavedCall {
+export interface SavedCall extends CallSpec {
   name: string;
   target?: TargetSpec;
-  interface: QualifiedName;
-  method: string;
-  args: JsonValue;
-  mode: InvokeMode;
-  timeoutMs?: number;
-  extra?: Extra;
 }
 
 export interface HistoryEntry {
