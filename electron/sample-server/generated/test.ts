@@ -33,8 +33,12 @@ export abstract class BaseServerServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(0, 0, 'test.BaseServer.datetime', async (_r, ctx, w) => {
-      w.string(await this.datetime(ctx));
+    table.add(0, 0, 'test.BaseServer.datetime', (_r, ctx, w) => {
+      const result = this.datetime(ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.string(v);
+      });
+      w.string(result);
     }, { returnsValue: true });
   }
 }
@@ -117,8 +121,12 @@ export abstract class ServerServant extends BaseServerServant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(2, 0, 'test.Server.echo', async (r, ctx, w) => {
-      w.string(await this.echo(r.string(), ctx));
+    table.add(2, 0, 'test.Server.echo', (r, ctx, w) => {
+      const result = this.echo(r.string(), ctx);
+      if (result instanceof Promise) return result.then((v) => {
+        w.string(v);
+      });
+      w.string(result);
     }, { returnsValue: true });
     table.add(2, 1, 'test.Server.timeout', (r, ctx) => this.timeout(r.i32(), ctx), { returnsValue: false });
     table.add(2, 2, 'test.Server.heartbeat', (r, ctx) => this.heartbeat(r.string(), ctx), { returnsValue: false });
