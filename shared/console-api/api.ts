@@ -78,6 +78,8 @@ export interface ConsoleMethods {
 
 export interface ConsoleEvents {
   'project.changed': ProjectSnapshot;
+  /** The project was closed (project.close, or another project opened in its place). */
+  'project.closed': { root: string };
   /** A project file changed on disk while open in the editor (reloaded or conflicting). */
   'file.changed': { path: string; version: string };
   'connection.state': ConnectionInfo;

@@ -12,8 +12,11 @@ export interface Sighting {
   userId?: string | undefined;
   note?: string | undefined;
   message: RpcMessage;
-  /** The RpcMessage bytes. */
+  /** The RpcMessage bytes (or their first part, see `truncated`). */
   raw: Uint8Array;
+  /** The whole message's size when `raw` holds only its first bytes. */
+  size?: number;
+  truncated?: boolean;
   /** Epoch ms; default now. */
   time?: number;
 }

@@ -67,11 +67,12 @@ export class Feed {
         method: found?.op?.name,
         // A copy: a forwarding hop may stamp the same message's extra after telling us about it.
         extra: { ...m.extra },
-        size: s.raw.length,
+        size: s.size ?? s.raw.length,
         correlation: '',
         note: s.note,
         ...rawField(s.raw, this.rawLimit),
       };
+      if (s.truncated) entry.rawTruncated = true;
       // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not theirs.
       if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);

@@ -1,0 +1,49 @@
+import type { ConnectionInfo, ConnectionState, FeedEntry, TargetSpec } from '../../../shared/console-api/types.js';
+import type { CallTarget } from '../../../shared/rpc/call.js';
+import type { Feed } from '../feed/feed.js';
+
+/** One console connection, as the invoker and the manager see it. */
+export interface ConsoleLink {
+  readonly id: string;
+  readonly spec: TargetSpec;
+  readonly state: ConnectionState;
+  info(): ConnectionInfo;
+  /** The open connection's call target; connects first if needed (rejects with RpcError 102 and the like). */
+  ready(): Promise<CallTarget>;
+  /** What the last message sent on this link was; set while sending, so read it right after a call is made. */
+  readonly lastSent: { sequence: number; size: number } | undefined;
+  close(): Promise<void>;
+}
+
+/** What links need from the host. */
+export interface LinkContext {
+  feed: Feed;
+  /** Tells the bridges the link's ConnectionInfo changed. */
+  changed(link: ConsoleLink): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** Entries recorded before the console knew who it is at the gateway, re-keyed once it does. */
+export class ProvisionalEntries {
+  private entries: FeedEntry[] = [];
+
+  constructor(private readonly max = 1000) {}
+
+  add(entry: FeedEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+  }
+
+  /** Replaces the provisional caller in these entries' correlation keys, and fills in the user id. */
+  settle(provisional: string, actual: string, userId: string): void {
+    for (const e of this.entries) {
+      if (e.correlation.endsWith(`:${provisional}`)) e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
+      e.userId ??= userId;
+    }
+    this.entries = [];
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

@@ -1,0 +1,370 @@
+import { ConsoleError, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult } from '../../shared/console-api/api.js';
+import type { IpcReply } from '../../shared/console-api/channels.js';
+import type { FeedBatch, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
+import { checkCall } from '../../shared/console-api/validate.js';
+import { ConnectionManager } from './connections/manager.js';
+import { messageOf } from './errors.js';
+import { Feed, type FeedOptions } from './feed/feed.js';
+import { decodeEntry } from './feed/decode.js';
+import { fromNdjson, toNdjson } from './feed/ndjson.js';
+import type { FeedSubscriber } from './feed/subscriber.js';
+import { readText, writeText } from './file-store.js';
+import { invoke } from './invoker.js';
+import { packageVersion } from './package-info.js';
+import { ProjectSession } from './project-session.js';
+import { startSandbox, type RunningSandbox } from './sandbox.js';
+import { defaultConfigDir, UserConfig } from './user-config.js';
+import { expand, expandRecord, type Lookup } from './variables.js';
+import { Workspace } from './workspace.js';
+
+export interface ConsoleHostOptions {
+  /** Which bridge serves this host (app.info). */
+  mode: 'electron' | 'web';
+  feed?: FeedOptions;
+  /** Where recent projects and secrets live. Default `$XDG_CONFIG_HOME/tce-console`. */
+  configDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Log lines also go here (the CLI prints them). */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** Where one bridge session's events go. */
+export interface SessionSink {
+  event<E extends EventName>(event: E, payload: ConsoleEvents[E]): void;
+  /** True while the bridge cannot take more: feed batches wait (and count drops) meanwhile. */
+  backedUp(): boolean;
+}
+
+/** One renderer attached through a bridge: its calls, its events, its feed subscription. */
+export interface HostSession {
+  /** Validates and runs one call; never rejects: failures come back as `{ ok: false, error }`. */
+  call(method: unknown, params: unknown): Promise<IpcReply>;
+  close(): void;
+}
+
+interface Session {
+  sink: SessionSink;
+  subscriber: FeedSubscriber | undefined;
+}
+
+type Handlers = { [M in MethodName]: (params: MethodParams<M>, session: Session) => Promise<MethodResult<M>> | MethodResult<M> };
+
+/**
+ * The console host: everything the desktop app does, behind the one contract of
+ * shared/console-api, independent of the bridge that carries it. One host serves any number
+ * of bridge sessions (browser tabs, a window); they share the project, connections, feed and
+ * sandbox, and each has its own feed subscription.
+ */
+export class ConsoleHost {
+  readonly feed: Feed;
+  private readonly options: ConsoleHostOptions;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly user: UserConfig;
+  private readonly sessions = new Set<Session>();
+  private readonly connections: ConnectionManager;
+  private project: ProjectSession | undefined;
+  private workspace: Workspace | undefined;
+  private sandbox: RunningSandbox | undefined;
+  private sandboxState: SandboxState = { state: 'stopped' };
+  /** Project and sandbox changes run one at a time. */
+  private serial: Promise<unknown> = Promise.resolve();
+  private readonly handlers: Handlers;
+
+  constructor(options: ConsoleHostOptions) {
+    this.options = options;
+    this.env = options.env ?? process.env;
+    this.feed = new Feed(options.feed);
+    this.user = new UserConfig(options.configDir ?? defaultConfigDir(this.env));
+    this.connections = new ConnectionManager({
+      feed: this.feed,
+      changed: (link) => this.broadcast('connection.state', link.info()),
+      log: (level, message) => this.log(level, message),
+      services: () => this.project?.services,
+      model: () => this.project && { model: this.project.model, codec: this.project.codec },
+      sandbox: () => this.sandbox?.view,
+    });
+    this.handlers = this.methods();
+  }
+
+  /** Attaches a bridge session. */
+  connect(sink: SessionSink): HostSession {
+    const session: Session = { sink, subscriber: undefined };
+    this.sessions.add(session);
+    return {
+      call: (method, params) => this.call(session, method, params),
+      close: () => {
+        if (session.subscriber) this.feed.unsubscribe(session.subscriber);
+        this.sessions.delete(session);
+      },
+    };
+  }
+
+  /** Runs a method for the host's own use (the CLI opening a project, the shell's menu). */
+  async run<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    const reply = await this.call({ sink: { event: () => {}, backedUp: () => false }, subscriber: undefined }, method, params);
+    if (!reply.ok) throw new ConsoleError(reply.error.code, reply.error.message);
+    return reply.result as MethodResult<M>;
+  }
+
+  /** Stops the sandbox, closes connections and the project. */
+  async close(): Promise<void> {
+    for (const s of this.sessions) if (s.subscriber) this.feed.unsubscribe(s.subscriber);
+    this.sessions.clear();
+    await this.exclusive(async () => {
+      await this.stopSandbox();
+      await this.connections.closeAll();
+      this.project?.close();
+      this.project = undefined;
+    });
+  }
+
+  private async call(session: Session, method: unknown, params: unknown): Promise<IpcReply> {
+    const checked = checkCall(method, params);
+    if (!checked.ok) return { ok: false, error: checked.error };
+    try {
+      const handler = this.handlers[checked.method] as (p: unknown, s: Session) => Promise<unknown>;
+      return { ok: true, result: await handler(checked.params, session) };
+    } catch (error) {
+      if (error instanceof ConsoleError) return { ok: false, error: error.toData() };
+      this.log('error', `${checked.method} failed: ${messageOf(error)}`);
+      return { ok: false, error: { code: 'internal', message: `${checked.method} failed: ${messageOf(error)}` } };
+    }
+  }
+
+  private methods(): Handlers {
+    return {
+      'app.info': async () => ({ mode: this.options.mode, version: packageVersion(), platform: process.platform, recentProjects: await this.user.recentProjects() }),
+
+      'project.open': ({ path }) => this.exclusive(() => this.openProject(path)),
+      'project.current': () => this.project?.snapshot() ?? null,
+      'project.close': () => this.exclusive(() => this.closeProject()).then(() => null),
+      'project.compile': ({ overrides }) => this.needProject().compile(overrides),
+
+      'file.read': ({ path }) => readText(this.needProject().resolve(path)),
+      'file.write': async ({ path, text, baseVersion }) => {
+        const project = this.needProject();
+        const saved = await writeText(project.resolve(path), text, baseVersion);
+        project.noteWritten(saved.path, saved.version);
+        return saved;
+      },
+
+      'connection.open': async (params) => {
+        const lookup = this.variables();
+        const target = await this.expandTarget(params.target, lookup);
+        const token = params.token === undefined ? undefined : await expand(params.token, lookup);
+        return (await this.connections.open({ ...params, target, token })).info();
+      },
+      'connection.close': async ({ id }) => {
+        await this.connections.close(id);
+        return null;
+      },
+      'connection.list': () => this.connections.list(),
+
+      invoke: async (request) => {
+        const project = this.needProject();
+        const lookup = this.variables();
+        const extra = await expandRecord(request.extra, lookup);
+        const target = request.target && (await this.expandTarget(request.target, lookup));
+        const link = () => {
+          if (request.connectionId !== undefined) return this.connections.get(request.connectionId);
+          return this.connections.forTarget(target!);
+        };
+        const result = await invoke({ ...request, extra }, project.model, project.codec, link);
+        void this.workspace?.addHistory({ time: Date.now(), request, result }).catch((e: unknown) => this.log('warn', `history: ${messageOf(e)}`));
+        return result;
+      },
+
+      'feed.subscribe': ({ afterId }, session) => {
+        if (session.subscriber) this.feed.unsubscribe(session.subscriber);
+        session.subscriber = this.feed.subscribe(
+          {
+            deliver: (batch: FeedBatch) => session.sink.event('feed.batch', batch),
+            backedUp: () => session.sink.backedUp(),
+          },
+          afterId ?? 0,
+        );
+        return this.feed.stats(session.subscriber);
+      },
+      'feed.unsubscribe': (_, session) => {
+        if (session.subscriber) this.feed.unsubscribe(session.subscriber);
+        session.subscriber = undefined;
+        return null;
+      },
+      'feed.pause': (_, session) => {
+        this.subscriberOf(session).pause();
+        return this.feed.stats(session.subscriber);
+      },
+      'feed.resume': (_, session) => {
+        this.subscriberOf(session).resume();
+        return this.feed.stats(session.subscriber);
+      },
+      'feed.query': ({ afterId, limit, filter }, session) => ({ entries: this.feed.query(afterId ?? 0, limit, filter), stats: this.feed.stats(session.subscriber) }),
+      'feed.decode': ({ id }) => decodeEntry(this.entry(id), this.project?.names, this.project?.codec),
+      'feed.related': ({ id }) => this.feed.related(this.entry(id).id),
+      'feed.clear': (_, session) => {
+        this.feed.clear();
+        return this.feed.stats(session.subscriber);
+      },
+      'feed.export': ({ ids, filter }) => {
+        const entries = this.feed.select(ids, filter);
+        return { ndjson: toNdjson(entries), count: entries.length };
+      },
+      'feed.import': ({ ndjson }) => {
+        let entries;
+        try {
+          entries = fromNdjson(ndjson);
+        } catch (error) {
+          throw new ConsoleError('invalid-params', `feed.import: ${messageOf(error)}`);
+        }
+        return { count: this.feed.restore(entries) };
+      },
+      'feed.stats': (_, session) => this.feed.stats(session.subscriber),
+
+      'sandbox.start': (params) => this.exclusive(() => this.startSandbox(params)),
+      'sandbox.stop': () => this.exclusive(() => this.stopSandbox()),
+      'sandbox.state': () => this.sandboxState,
+
+      'workspace.state': () => this.needWorkspace().state(),
+      'workspace.setEnvironments': ({ environments, activeEnvironment }) => this.needWorkspace().setEnvironments(environments, activeEnvironment),
+      'workspace.savedCalls': () => this.needWorkspace().savedCalls(),
+      'workspace.saveCall': ({ call }) => this.needWorkspace().saveCall(call),
+      'workspace.deleteCall': ({ name }) => this.needWorkspace().deleteCall(name),
+      'workspace.history': ({ limit }) => this.needWorkspace().recentHistory(limit),
+      'workspace.setSecret': async ({ name, value }) => {
+        await this.user.setSecret(this.needProject().root, name, value);
+        return null;
+      },
+    };
+  }
+
+  private async openProject(path: string) {
+    await this.closeProject();
+    const project = await ProjectSession.open(path, {
+      changed: (snapshot) => {
+        this.modelChanged();
+        this.broadcast('project.changed', snapshot);
+      },
+      fileChanged: (change) => this.broadcast('file.changed', change),
+      log: (level, message) => this.log(level, message),
+    });
+    this.project = project;
+    this.workspace = new Workspace(project.root, (message) => this.log('warn', message));
+    this.modelChanged();
+    await this.user.addRecentProject(project.root).catch((e: unknown) => this.log('warn', `cannot remember recent projects: ${messageOf(e)}`));
+    const snapshot = project.snapshot();
+    this.broadcast('project.changed', snapshot);
+    this.log('info', `opened ${project.root}: ${Object.keys(snapshot.model.interfaces).length} interface(s), ${snapshot.diagnostics.length} diagnostic(s)`);
+    return snapshot;
+  }
+
+  private async closeProject(): Promise<void> {
+    const project = this.project;
+    if (!project) return;
+    await this.stopSandbox();
+    await this.connections.closeAll();
+    project.close();
+    this.project = undefined;
+    this.workspace = undefined;
+    this.modelChanged();
+    this.broadcast('project.closed', { root: project.root });
+  }
+
+  private modelChanged(): void {
+    this.feed.setNames(this.project?.names);
+    this.connections.modelChanged();
+  }
+
+  private async startSandbox(params: MethodParams<'sandbox.start'>): Promise<SandboxState> {
+    const project = this.needProject();
+    if (this.sandbox) return this.sandboxState;
+    const services = project.services;
+    if (!services) throw new ConsoleError('no-project', `${project.root} has no services.xml: the sandbox starts the gateways it describes`);
+    this.setSandboxState({ state: 'starting' });
+    try {
+      this.sandbox = await startSandbox({
+        services,
+        config: project.config,
+        params,
+        feed: this.feed,
+        env: this.env,
+        log: (level, message) => this.log(level, message),
+        onDevice: (device, user, gateway) => this.connections.learnDevice(device, user, gateway),
+      });
+      this.setSandboxState(this.sandbox.state);
+      this.log('info', `sandbox running on ${this.sandbox.state.broker.description}: ${this.sandbox.state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`);
+    } catch (error) {
+      this.setSandboxState({ state: 'failed', reason: messageOf(error) });
+      this.log('error', `the sandbox did not start: ${messageOf(error)}`);
+    }
+    return this.sandboxState;
+  }
+
+  private async stopSandbox(): Promise<SandboxState> {
+    const sandbox = this.sandbox;
+    this.sandbox = undefined;
+    if (sandbox) {
+      await this.connections.closeSandboxLinks();
+      await sandbox.stop();
+    }
+    if (sandbox || this.sandboxState.state !== 'stopped') this.setSandboxState({ state: 'stopped' });
+    return this.sandboxState;
+  }
+
+  private setSandboxState(state: SandboxState): void {
+    this.sandboxState = state;
+    this.broadcast('sandbox.state', state);
+  }
+
+  private needProject(): ProjectSession {
+    if (!this.project) throw new ConsoleError('no-project', 'no project is open: open a folder or a services.xml first');
+    return this.project;
+  }
+
+  private needWorkspace(): Workspace {
+    this.needProject();
+    return this.workspace!;
+  }
+
+  private subscriberOf(session: Session): FeedSubscriber {
+    if (!session.subscriber) throw new ConsoleError('invalid-params', 'this session has no feed subscription: call feed.subscribe first');
+    return session.subscriber;
+  }
+
+  private entry(id: number) {
+    const entry = this.feed.get(id);
+    if (!entry) throw new ConsoleError('not-found', `feed entry ${id} is not in the buffer (evicted, cleared, or never recorded)`);
+    return entry;
+  }
+
+  /** `{{name}}`: the active environment's variables first, then the project's secrets. */
+  private variables(): Lookup {
+    const workspace = this.workspace;
+    const root = this.project?.root;
+    let variables: Promise<Record<string, string>> | undefined;
+    return async (name) => {
+      variables ??= workspace
+        ? workspace.state().then((s) => s.environments.find((e) => e.name === s.activeEnvironment)?.variables ?? {})
+        : Promise.resolve({});
+      return (await variables)[name] ?? (root === undefined ? undefined : await this.user.secret(root, name));
+    };
+  }
+
+  private async expandTarget(target: TargetSpec, lookup: Lookup): Promise<TargetSpec> {
+    return target.kind === 'url' ? { kind: 'url', url: await expand(target.url, lookup) } : target;
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(task, task);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private broadcast<E extends EventName>(event: E, payload: ConsoleEvents[E]): void {
+    for (const s of this.sessions) s.sink.event(event, payload);
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, message);
+    this.broadcast('log', { level, message, time: Date.now() });
+  }
+}

@@ -1,0 +1,150 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConsoleError } from '../../shared/console-api/api.js';
+import type { Environment, HistoryEntry, SavedCall, WorkspaceState } from '../../shared/console-api/types.js';
+import { errnoOf, ioError, messageOf } from './errors.js';
+import { atomicWrite } from './file-store.js';
+import { stableJson } from './stable-json.js';
+
+export const WORKSPACE_FOLDER = '.tce-console';
+export const MAX_HISTORY = 200;
+
+/**
+ * A project's console state, in `.tce-console/` inside the project so it can be committed:
+ *   saved-calls/<name>.json   one saved call per file
+ *   environments.json         environments and the active one
+ *   history.json              recent invocations (personal: listed in .tce-console/.gitignore)
+ * Plain JSON with sorted keys and a final newline, so diffs stay small.
+ */
+export class Workspace {
+  readonly folder: string;
+  private history: HistoryEntry[] | undefined;
+  private historyWrite: Promise<void> = Promise.resolve();
+
+  constructor(
+    projectRoot: string,
+    private readonly log: (message: string) => void,
+  ) {
+    this.folder = join(projectRoot, WORKSPACE_FOLDER);
+  }
+
+  async state(): Promise<WorkspaceState> {
+    const value = await this.readJson('environments.json');
+    if (value === undefined) return { environments: [] };
+    const state = value as Partial<WorkspaceState>;
+    if (!Array.isArray(state.environments)) {
+      this.log(`${join(this.folder, 'environments.json')}: expected {"environments": [...]}; ignored`);
+      return { environments: [] };
+    }
+    return { environments: state.environments, activeEnvironment: state.activeEnvironment };
+  }
+
+  async setEnvironments(environments: Environment[], activeEnvironment: string | undefined): Promise<WorkspaceState> {
+    const names = new Set<string>();
+    for (const e of environments) {
+      if (names.has(e.name)) throw new ConsoleError('invalid-params', `two environments are named "${e.name}"`);
+      names.add(e.name);
+    }
+    if (activeEnvironment !== undefined && !names.has(activeEnvironment)) throw new ConsoleError('invalid-params', `no environment named "${activeEnvironment}"`);
+    const state: WorkspaceState = { environments, activeEnvironment };
+    await this.write('environments.json', stableJson(state));
+    return state;
+  }
+
+  async savedCalls(): Promise<SavedCall[]> {
+    const folder = join(this.folder, 'saved-calls');
+    let names: string[];
+    try {
+      names = (await readdir(folder)).filter((n) => n.endsWith('.json')).sort();
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return [];
+      throw ioError(`cannot list ${folder}`, error);
+    }
+    const calls: SavedCall[] = [];
+    for (const name of names) {
+      const call = await this.readJson(join('saved-calls', name));
+      if (isSavedCall(call)) calls.push(call);
+      else this.log(`${join(folder, name)} is not a saved call; skipped`);
+    }
+    return calls;
+  }
+
+  async saveCall(call: SavedCall): Promise<SavedCall[]> {
+    await this.write(join('saved-calls', `${call.name}.json`), stableJson(call));
+    return this.savedCalls();
+  }
+
+  async deleteCall(name: string): Promise<SavedCall[]> {
+    const path = join(this.folder, 'saved-calls', `${name}.json`);
+    try {
+      await unlink(path);
+    } catch (error) {
+      throw ioError(`cannot delete saved call "${name}"`, error);
+    }
+    return this.savedCalls();
+  }
+
+  async recentHistory(limit = MAX_HISTORY): Promise<HistoryEntry[]> {
+    const all = await this.loadHistory();
+    return all.slice(-limit).reverse();
+  }
+
+  /** Remembers an invocation; the file is rewritten in the background, one write at a time. */
+  async addHistory(entry: HistoryEntry): Promise<void> {
+    const all = await this.loadHistory();
+    all.push(entry);
+    if (all.length > MAX_HISTORY) all.splice(0, all.length - MAX_HISTORY);
+    this.historyWrite = this.historyWrite.then(() =>
+      this.write('history.json', `${JSON.stringify(all)}\n`).catch((error: unknown) => this.log(`cannot save the call history: ${messageOf(error)}`)),
+    );
+  }
+
+  private async loadHistory(): Promise<HistoryEntry[]> {
+    if (!this.history) {
+      const value = await this.readJson('history.json');
+      this.history = Array.isArray(value) ? (value as HistoryEntry[]).slice(-MAX_HISTORY) : [];
+    }
+    return this.history;
+  }
+
+  private async readJson(name: string): Promise<unknown> {
+    const path = join(this.folder, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return undefined;
+      throw ioError(`cannot read ${path}`, error);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      this.log(`${path} is not valid JSON (${messageOf(error)}); ignored`);
+      return undefined;
+    }
+  }
+
+  private async write(name: string, text: string): Promise<void> {
+    await this.ensureGitignore();
+    try {
+      await atomicWrite(join(this.folder, name), text);
+    } catch (error) {
+      throw ioError(`cannot write ${join(this.folder, name)}`, error);
+    }
+  }
+
+  /** History is personal; saved calls and environments are meant to be shared. */
+  private async ensureGitignore(): Promise<void> {
+    const path = join(this.folder, '.gitignore');
+    try {
+      await readFile(path);
+    } catch {
+      await atomicWrite(path, 'history.json\n').catch(() => undefined);
+    }
+  }
+}
+
+function isSavedCall(v: unknown): v is SavedCall {
+  const c = v as Partial<SavedCall> | undefined;
+  return typeof c === 'object' && c !== null && typeof c.name === 'string' && typeof c.interface === 'string' && typeof c.method === 'string' && typeof c.mode === 'string' && 'args' in c;
+}
