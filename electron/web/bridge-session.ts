@@ -1,0 +1,50 @@
+import type WebSocket from 'ws';
+import type { BridgeFrame } from '../../shared/console-api/api.js';
+import type { ConsoleHost, HostSession } from '../host/host.js';
+
+/** A WebSocket whose send buffer is past this counts as backed up: feed batches wait. */
+export const BACKED_UP_BYTES = 4 * 1024 * 1024;
+/** Calls one page may have running at once; more are answered with an error at once. */
+const MAX_CALLS_IN_FLIGHT = 1_000;
+
+/**
+ * One browser page on the host: JSON BridgeFrames both ways over an authorized WebSocket.
+ * A frame that is not a well-formed call is answered with an error frame (the socket stays
+ * open); the host validates the params of every call.
+ */
+export function serveBridgeSession(socket: WebSocket, host: ConsoleHost): void {
+  const send = (frame: BridgeFrame): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  };
+  const session: HostSession = host.connect({
+    event: (event, payload) => send({ type: 'event', event, payload }),
+    backedUp: () => socket.bufferedAmount > BACKED_UP_BYTES,
+  });
+  let inFlight = 0;
+  socket.on('message', (data, isBinary) => {
+    let frame: unknown;
+    try {
+      frame = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      frame = undefined;
+    }
+    const call = frame as Partial<Extract<BridgeFrame, { type: 'call' }>> | undefined;
+    if (!call || call.type !== 'call' || !Number.isSafeInteger(call.id)) {
+      const id = Number.isSafeInteger(call?.id) ? call!.id! : 0;
+      send({ type: 'error', id, error: { code: 'invalid-params', message: 'expected a JSON text frame {"type":"call","id":<integer>,"method":…,"params":…}' } });
+      return;
+    }
+    const id = call.id!;
+    if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+      send({ type: 'error', id, error: { code: 'invalid-params', message: `${MAX_CALLS_IN_FLIGHT} calls are already running on this connection` } });
+      return;
+    }
+    inFlight++;
+    void session.call(call.method, call.params).then((reply) => {
+      inFlight--;
+      send(reply.ok ? { type: 'result', id, result: reply.result } : { type: 'error', id, error: reply.error });
+    });
+  });
+  socket.on('close', () => session.close());
+  socket.on('error', () => session.close());
+}
