@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
@@ -88,6 +89,31 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
   return broker;
 }
 
+/**
+ * amqplib writes every frame (a publish, an ack) to its socket with its own write, i.e. its own
+ * syscall; corking the socket until the end of the event-loop turn sends them in one writev.
+ * Measured with the gateway bench: twice the calls/s through gateway and back end. The socket
+ * is amqplib's internal `connection.stream`; if a later amqplib hides it, writes stay unbatched.
+ */
+function batchWritesPerTick(model: ChannelModel): void {
+  const stream = (model.connection as { stream?: unknown }).stream;
+  if (!(stream instanceof Writable)) return;
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    stream.uncork();
+  };
+  stream.write = ((...args: unknown[]): boolean => {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(uncork);
+    }
+    return write(...args);
+  }) as typeof stream.write;
+}
+
 function connectError(url: AmqpUrl, err: unknown): RpcError {
   // amqplib drops the server's text when connection.open is refused; that only happens for the vhost.
   const vhostRefused = err instanceof Error && /Expected ConnectionOpenOk; got <ConnectionClose/.test(err.message);
@@ -160,6 +186,7 @@ class AmqpBroker implements Broker {
   /** (Re)connected: re-attach every endpoint, then report `open` (at once if there is none, so connectAmqp resolves `open`). */
   private onConnect(model: ChannelModel): void {
     this.model = model;
+    batchWritesPerTick(model);
     const reattached = [...this.endpoints].map((endpoint) =>
       endpoint.attach(model).catch((err: unknown) => {
         this.log(`${endpoint.label}: cannot re-open after reconnect: ${errorReason(err)}`);
