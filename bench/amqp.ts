@@ -17,11 +17,11 @@ import type { BenchRow } from './types.js';
 const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const WARMUP_MS = 300;
 const MEASURE_MS = 1_500;
-const IN_FLIGHT = 64;
+export const IN_FLIGHT = 64;
 /** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
 const REQUEST = rpcMessage({ ifidx: 2, opidx: 0, sequence: 1, paramsize: 1, params: new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]) });
 
-interface Measurement {
+export interface Measurement {
   callsPerSecond: number;
   /** µs */
   p50: number;
@@ -32,7 +32,7 @@ interface Measurement {
 type Pair = [sequential: Measurement, inFlight: Measurement];
 
 /** Runs `concurrency` loops of `call` for MEASURE_MS after a warm-up. */
-async function measure(call: () => Promise<void>, concurrency: number): Promise<Measurement> {
+export async function measure(call: () => Promise<void>, concurrency: number): Promise<Measurement> {
   let recording = false;
   let stop = false;
   const latencies: number[] = [];

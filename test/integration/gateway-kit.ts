@@ -1,8 +1,7 @@
 // Shared by the gateway tests: a private copy of the cluster example (unique queue names, port 0),
 // the sample back end in-process, gateways, and clients that record the pushes they get.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { copyCluster, type ClusterCopy } from '../../bench/cluster-copy.js';
 import { startGateway, type GatewayHandle, type GatewayOptions } from '../../electron/gateway/index.js';
 import { startSampleServer, type SampleServer } from '../../electron/sample-server/sample-server.js';
 import { ITerminalServant, ServerProxy } from '../../electron/sample-server/generated/test.js';
@@ -15,47 +14,25 @@ import type { Broker } from '../../shared/rpc/connection.js';
 import type { MqTrafficEvent } from '../../shared/rpc/mq-traffic.js';
 import { RABBIT_URL, RabbitAdmin, suffix } from './mq-kit.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const QUEUES = ['mq_gateway', 'mq_gateway_ws', 'mq_server'];
-const TOPICS = ['mq_gateway_broadcast', 'mq_user_event_listener'];
-
 /** The cluster example under a temporary directory: queue names made unique, listen ports 0. */
-export interface Cluster {
-  dir: string;
-  servicesXml: string;
-  configYml: string;
-  /** Real queue / exchange name of an endpoint. */
-  node(endpoint: string): string;
+export interface Cluster extends ClusterCopy {
   services(): ServicesModel;
   /** Deletes the queues and exchanges and the directory. */
   remove(admin: RabbitAdmin): Promise<void>;
 }
 
-export function cluster(edit: { useridCheck?: boolean } = {}): Cluster {
-  const id = suffix();
-  const dir = mkdtempSync(join(tmpdir(), 'tce-gateway-test-'));
-  const node = (endpoint: string): string => `tce-test-${id}-${endpoint}`;
-  const rename = (text: string, pattern: RegExp): string => text.replace(pattern, (_m, lead: string, name: string) => `${lead}${node(name)};`);
-  let xml = rename(readFileSync(join(ROOT, 'idl-samples/cluster/services.xml'), 'utf8'), /(address=")(mq_[a-z_]+);/g).replace(/port="1200[12]"/g, 'port="0"');
-  if (edit.useridCheck) xml = xml.replace(/name="userid_check" value="false"/g, 'name="userid_check" value="true"');
-  const yml = rename(readFileSync(join(ROOT, 'idl-samples/cluster/config.yml'), 'utf8'), /(address: )(mq_[a-z_]+);/g);
-  const servicesXml = join(dir, 'services.xml');
-  const configYml = join(dir, 'config.yml');
-  writeFileSync(servicesXml, xml);
-  writeFileSync(configYml, yml);
+export function cluster(options: { useridCheck?: boolean } = {}): Cluster {
+  const copy = copyCluster(`tce-test-${suffix()}`, options);
   return {
-    dir,
-    servicesXml,
-    configYml,
-    node,
+    ...copy,
     services() {
-      const parsed = parseServicesXml({ path: servicesXml, text: xml });
+      const parsed = parseServicesXml({ path: copy.servicesXml, text: readFileSync(copy.servicesXml, 'utf8') });
       if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new Error(JSON.stringify(parsed.diagnostics));
       return parsed.services;
     },
     async remove(admin) {
-      await admin.remove(QUEUES.map(node), TOPICS.map(node));
-      rmSync(dir, { recursive: true, force: true });
+      await admin.remove(copy.queues, copy.exchanges);
+      copy.removeFiles();
     },
   };
 }
