@@ -1,0 +1,184 @@
+import type { Environment, InvokeRequest, JsonValue, SavedCall, TargetSpec } from '../../shared/console-api/index.js';
+import { findOperation, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
+import { exampleParams } from '../../shared/wire/example.js';
+import { dirtyTexts } from '../editor/documents.js';
+import { targetUrl } from '../invoke/targets.js';
+import { tceCallLine } from '../invoke/tce-call-line.js';
+import { wireSignature } from '../invoke/wire-signature.js';
+import { host, logError, useHost } from '../stores/host.js';
+import { activeEnvironment, extraRow, MAX_CALL_ROWS, methodKey, useInvoke, type CallRow, type MethodRef } from '../stores/invoke.js';
+import { useProject, workingModel } from '../stores/project.js';
+
+export interface ResolvedMethod {
+  iface: InterfaceDecl;
+  op: Operation;
+}
+
+export function resolveMethod(model: IdlModel | null, ref: MethodRef | null): ResolvedMethod | undefined {
+  const iface = ref && model?.interfaces[ref.interface];
+  const op = iface && findOperation(model, iface, ref.method);
+  return iface && op ? { iface, op } : undefined;
+}
+
+export const currentMethod = (): ResolvedMethod | undefined => resolveMethod(workingModel(useProject.getState()), useInvoke.getState().selected);
+
+const pretty = (v: JsonValue): string => JSON.stringify(v, null, 2);
+
+export function selectMethod(ref: MethodRef): void {
+  const s = useInvoke.getState();
+  const resolved = resolveMethod(workingModel(useProject.getState()), ref);
+  const key = methodKey(ref);
+  const argsText = key in s.argsText || !resolved ? s.argsText : { ...s.argsText, [key]: pretty(exampleParams(workingModel(useProject.getState())!, resolved.op)) };
+  // A one-way mode stays only where it is allowed.
+  const mode = s.mode === 'oneway' && resolved && resolved.op.returns.kind !== 'void' ? 'twoway' : s.mode;
+  useInvoke.setState({ selected: ref, argsText, argsError: null, mode });
+}
+
+export function setArgsText(text: string): void {
+  const { selected, argsText } = useInvoke.getState();
+  if (selected) useInvoke.setState({ argsText: { ...argsText, [methodKey(selected)]: text }, argsError: null });
+}
+
+export function generateExample(): void {
+  const model = workingModel(useProject.getState());
+  const m = currentMethod();
+  if (model && m) setArgsText(pretty(exampleParams(model, m.op)));
+}
+
+/** The extra sent with a call: the environment's defaults, then the table's rows over them. */
+function composeExtra(): Record<string, string> {
+  const s = useInvoke.getState();
+  const extra: Record<string, string> = { ...activeEnvironment(s)?.extraDefaults };
+  for (const row of s.extras) if (row.key.trim()) extra[row.key.trim()] = row.value;
+  return extra;
+}
+
+/** The form as a request; throws an Error that says what to fix. */
+export function buildRequest(): InvokeRequest {
+  const s = useInvoke.getState();
+  if (!s.target) throw new Error('choose a target first');
+  if (!s.selected) throw new Error('choose a method in the Methods tree');
+  const m = currentMethod();
+  if (!m) throw new Error(`${methodKey(s.selected)} is not in the IDL any more`);
+  const text = s.argsText[methodKey(s.selected)] ?? '{}';
+  let args: JsonValue;
+  try {
+    args = JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw new Error(`the parameters are not valid JSON: ${(e as Error).message}`);
+  }
+  if (s.mode === 'oneway' && m.op.returns.kind !== 'void') throw new Error(`${m.op.name} returns a value: a one-way call would never get it`);
+  return { target: s.target, interface: s.selected.interface, method: s.selected.method, args, mode: s.mode, ...(s.mode === 'oneway' ? {} : { timeoutMs: s.timeoutMs }), extra: composeExtra() };
+}
+
+/**
+ * The host encodes with its model. When the editor's IDL changes this operation's wire shape
+ * (or adds it), the host compiles the unsaved texts first (`project.compile` overrides) and the
+ * call goes ahead only once both models agree; otherwise the user is told to save.
+ */
+async function alignHostModel(request: InvokeRequest): Promise<void> {
+  const mine = wireSignature(workingModel(useProject.getState())!, request.interface, request.method);
+  const snapshot = useProject.getState().snapshot;
+  if (snapshot && wireSignature(snapshot.model, request.interface, request.method) === mine) return;
+  const compiled = await host.call('project.compile', { overrides: dirtyTexts() });
+  if (wireSignature(compiled.model, request.interface, request.method) !== mine) {
+    throw new Error(`the host's IDL differs from the editor's for ${request.interface}.${request.method}: save the IDL (Ctrl+S) and invoke again`);
+  }
+}
+
+let callSeq = 0;
+
+const updateRow = (id: number, patch: Partial<CallRow>): void =>
+  useInvoke.setState((s) => ({ calls: s.calls.map((c) => (c.id === id ? { ...c, ...patch } : c)) }));
+
+/** Sends the form's call; each invocation gets its own row, any number may be in flight. */
+export async function invoke(): Promise<void> {
+  let request: InvokeRequest;
+  try {
+    request = buildRequest();
+  } catch (e) {
+    useInvoke.setState({ argsError: (e as Error).message });
+    return;
+  }
+  const row: CallRow = { id: ++callSeq, request, started: Date.now() };
+  useInvoke.setState((s) => ({ argsError: null, calls: [row, ...s.calls].slice(0, MAX_CALL_ROWS) }));
+  try {
+    await alignHostModel(request);
+    updateRow(row.id, { result: await host.call('invoke', request) });
+  } catch (e) {
+    updateRow(row.id, { failure: (e as Error).message });
+  }
+  void refreshHistory();
+}
+
+export async function refreshHistory(): Promise<void> {
+  try {
+    useInvoke.setState({ history: await host.call('workspace.history', { limit: 100 }) });
+  } catch (e) {
+    logError('history', e);
+  }
+}
+
+export async function loadWorkspace(): Promise<void> {
+  const [state, saved] = await Promise.all([host.call('workspace.state', {}), host.call('workspace.savedCalls', {})]);
+  useInvoke.setState({ environments: state.environments, activeEnvironment: state.activeEnvironment, saved });
+  await refreshHistory();
+}
+
+export async function saveCurrentCall(name: string): Promise<void> {
+  const r = buildRequest();
+  const call: SavedCall = { name, interface: r.interface, method: r.method, args: r.args, mode: r.mode, ...(r.target ? { target: r.target } : {}), ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}), ...(r.extra ? { extra: r.extra } : {}) };
+  useInvoke.setState({ saved: await host.call('workspace.saveCall', { call }) });
+}
+
+export async function deleteSavedCall(name: string): Promise<void> {
+  useInvoke.setState({ saved: await host.call('workspace.deleteCall', { name }) });
+}
+
+/** Puts a saved call or a history entry back into the form. */
+export function restoreCall(call: { target?: TargetSpec; interface: string; method: string; args: JsonValue; mode: InvokeRequest['mode']; timeoutMs?: number; extra?: Record<string, string> }): void {
+  const key = methodKey(call);
+  useInvoke.setState((s) => ({
+    ...(call.target ? { target: call.target } : {}),
+    selected: { interface: call.interface, method: call.method },
+    argsText: { ...s.argsText, [key]: pretty(call.args) },
+    argsError: null,
+    mode: call.mode,
+    timeoutMs: call.timeoutMs ?? s.timeoutMs,
+    extras: Object.entries(call.extra ?? {}).map(([k, v]) => extraRow(k, v)),
+  }));
+}
+
+export function commandLine(): string {
+  const request = buildRequest();
+  const snapshot = useProject.getState().snapshot;
+  return tceCallLine(request, snapshot?.files.idl ?? [], targetUrl(snapshot, request.target!));
+}
+
+export async function copyCommandLine(): Promise<string> {
+  const line = commandLine();
+  await navigator.clipboard.writeText(line).catch(() => undefined);
+  useHost.getState().addLog({ level: 'info', message: `copied: ${line}` });
+  return line;
+}
+
+export async function setEnvironments(environments: Environment[], active: string | undefined): Promise<void> {
+  const state = await host.call('workspace.setEnvironments', { environments, ...(active !== undefined ? { activeEnvironment: active } : {}) });
+  useInvoke.setState({ environments: state.environments, activeEnvironment: state.activeEnvironment });
+}
+
+/** Makes the table's extras the active environment's defaults. */
+export async function saveExtrasAsDefaults(): Promise<void> {
+  const s = useInvoke.getState();
+  const env = activeEnvironment(s);
+  if (!env) return;
+  const extraDefaults: Record<string, string> = {};
+  for (const row of s.extras) if (row.key.trim()) extraDefaults[row.key.trim()] = row.value;
+  await setEnvironments(s.environments.map((e) => (e === env ? { ...e, extraDefaults } : e)), env.name);
+  useInvoke.setState({ extras: [] });
+}
+
+export async function connectTarget(target: TargetSpec): Promise<void> {
+  const token = activeEnvironment(useInvoke.getState())?.variables['token'];
+  await host.call('connection.open', { target, ...(token ? { token } : {}) });
+}

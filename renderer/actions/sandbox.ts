@@ -1,0 +1,15 @@
+import { host, useHost } from '../stores/host.js';
+
+export async function startSandbox(): Promise<void> {
+  useHost.setState({ sandbox: { state: 'starting' } });
+  try {
+    useHost.setState({ sandbox: await host.call('sandbox.start', {}) });
+  } catch (e) {
+    useHost.setState({ sandbox: { state: 'failed', reason: e instanceof Error ? e.message : String(e) } });
+    throw e;
+  }
+}
+
+export async function stopSandbox(): Promise<void> {
+  useHost.setState({ sandbox: await host.call('sandbox.stop', {}) });
+}

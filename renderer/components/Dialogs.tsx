@@ -1,0 +1,162 @@
+import { useState } from 'react';
+import { keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
+import { useHost } from '../stores/host.js';
+import { baseName, useProject } from '../stores/project.js';
+import { closeDialog, toast, useUi, type Dialog as DialogState } from '../stores/ui.js';
+import { Dialog } from './Dialog.js';
+
+/** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
+export function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  const conflict = useProject((s) => s.conflict);
+  return (
+    <>
+      {dialog?.kind === 'open-project' && <OpenProjectDialog />}
+      {dialog?.kind === 'prompt' && <PromptDialog dialog={dialog} />}
+      {dialog?.kind === 'text' && (
+        <Dialog title={dialog.title} onClose={closeDialog} actions={<button className="btn" onClick={closeDialog}>Close</button>}>
+          <textarea className="input mono" readOnly rows={6} value={dialog.text} onFocus={(e) => e.target.select()} />
+        </Dialog>
+      )}
+      {conflict && <ConflictDialog path={conflict.path} message={conflict.message} />}
+    </>
+  );
+}
+
+function OpenProjectDialog() {
+  const recent = useHost((s) => s.app?.recentProjects ?? []);
+  const current = useProject((s) => s.snapshot?.root);
+  const [path, setPath] = useState(current ?? recent[0] ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (p: string): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await openProject(p.trim());
+      closeDialog();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title="Open project"
+      onClose={closeDialog}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" form="open-project-form" className="btn btn-primary" disabled={busy || !path.trim()}>
+            {busy ? 'Opening…' : 'Open'}
+          </button>
+        </>
+      }
+    >
+      <form id="open-project-form" onSubmit={(e) => (e.preventDefault(), void submit(path))}>
+        <label className="field-label" htmlFor="project-path">
+          Folder or services.xml (path on the host machine)
+        </label>
+        <input id="project-path" className="input mono" autoFocus spellCheck={false} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/my-cluster" />
+        {error && (
+          <p className="error-text small" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      {recent.length > 0 && (
+        <>
+          <h3 className="section-title">Recent projects</h3>
+          <ul className="plain-list">
+            {recent.map((p) => (
+              <li key={p}>
+                <button type="button" className="link mono" onClick={() => void submit(p)}>
+                  {p}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Dialog>
+  );
+}
+
+function PromptDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'prompt' }> }) {
+  const [value, setValue] = useState(dialog.initial);
+  const submit = async (): Promise<void> => {
+    try {
+      await dialog.submit(value.trim());
+      closeDialog();
+    } catch (e) {
+      toast(e instanceof Error ? e.message : String(e), 'error');
+    }
+  };
+  return (
+    <Dialog
+      title={dialog.title}
+      onClose={closeDialog}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" form="prompt-form" className="btn btn-primary" disabled={!value.trim()}>
+            OK
+          </button>
+        </>
+      }
+    >
+      <form id="prompt-form" onSubmit={(e) => (e.preventDefault(), void submit())}>
+        <label className="field-label" htmlFor="prompt-input">
+          {dialog.label}
+        </label>
+        <input id="prompt-input" className="input" autoFocus value={value} onChange={(e) => setValue(e.target.value)} />
+      </form>
+    </Dialog>
+  );
+}
+
+/** A save was refused because the file changed on disk: three ways out, none loses the user's text. */
+function ConflictDialog({ path, message }: { path: string; message: string }) {
+  const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
+  return (
+    <Dialog
+      title={`${baseName(path)} changed on disk`}
+      onClose={keepEditing}
+      describedBy="conflict-text"
+      actions={
+        <>
+          <button type="button" className="btn" onClick={keepEditing}>
+            Keep editing
+          </button>
+          <button type="button" className="btn" onClick={() => act(() => reloadFromDisk(path))}>
+            Reload from disk
+          </button>
+          <button type="button" className="btn btn-danger" onClick={() => act(() => saveFile(path, 'overwrite'))}>
+            Overwrite
+          </button>
+        </>
+      }
+    >
+      <p id="conflict-text">
+        Someone changed <span className="mono">{path}</span> since the editor read it, so saving was refused.
+      </p>
+      <p className="muted small">{message}</p>
+      <ul className="small">
+        <li>
+          <strong>Overwrite</strong> saves your text over the version on disk.
+        </li>
+        <li>
+          <strong>Reload from disk</strong> shows the disk version; your text stays one Undo (Ctrl+Z) away.
+        </li>
+        <li>
+          <strong>Keep editing</strong> changes nothing; save again when ready.
+        </li>
+      </ul>
+    </Dialog>
+  );
+}

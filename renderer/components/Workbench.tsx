@@ -1,0 +1,78 @@
+import { runCommand } from '../commands.js';
+import { FeedPanel } from '../panels/FeedPanel.js';
+import { IdlEditorPanel } from '../panels/IdlEditorPanel.js';
+import { InvokePanel } from '../panels/InvokePanel.js';
+import { PreviewPanel } from '../panels/PreviewPanel.js';
+import { ProjectPanel } from '../panels/ProjectPanel.js';
+import { useHost } from '../stores/host.js';
+import { useProject } from '../stores/project.js';
+import { setLayout, useUi } from '../stores/ui.js';
+import { CommandPalette } from './CommandPalette.js';
+import { Dialogs } from './Dialogs.js';
+import { Splitter } from './Splitter.js';
+import { StatusBar } from './StatusBar.js';
+import { modKey } from '../commands.js';
+
+/**
+ * The workbench: Project | IDL editor | TypeScript preview | Invoke on top, the live feed below,
+ * every boundary draggable, and the status bar.
+ */
+export function Workbench() {
+  const layout = useUi((s) => s.layout);
+  const paletteOpen = useUi((s) => s.paletteOpen);
+  const snapshot = useProject((s) => s.snapshot);
+  const link = useHost((s) => s.link);
+  return (
+    <div className="workbench">
+      <header className="app-bar">
+        <span className="app-logo" aria-hidden="true">
+          ◆
+        </span>
+        <h1 className="app-title">TCE Console</h1>
+        {snapshot && (
+          <span className="app-project" title={snapshot.root}>
+            {snapshot.name}
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" className="btn btn-small btn-ghost palette-button" onClick={() => useUi.setState({ paletteOpen: true })}>
+          Commands <kbd>{modKey}Shift+P</kbd>
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => void runCommand('project.open')}>
+          Open project
+        </button>
+      </header>
+      {link.state === 'closed' && (
+        <div className="banner banner-error" role="alert">
+          Lost the console host: {link.reason}.{link.retryMs ? ' Reconnecting…' : ''}
+        </div>
+      )}
+      <main className="main-area">
+        <div className="top-row">
+          <div className="col" style={{ width: layout.projectWidth }}>
+            <ProjectPanel />
+          </div>
+          <Splitter orientation="vertical" label="Resize Project" value={layout.projectWidth} min={180} max={520} direction={1} onChange={(v) => setLayout({ projectWidth: v })} />
+          <div className="col col-flex">
+            <IdlEditorPanel />
+          </div>
+          <Splitter orientation="vertical" label="Resize TypeScript preview" value={layout.previewWidth} min={200} max={900} direction={-1} onChange={(v) => setLayout({ previewWidth: v })} />
+          <div className="col" style={{ width: layout.previewWidth }}>
+            <PreviewPanel />
+          </div>
+          <Splitter orientation="vertical" label="Resize Invoke" value={layout.invokeWidth} min={340} max={900} direction={-1} onChange={(v) => setLayout({ invokeWidth: v })} />
+          <div className="col" style={{ width: layout.invokeWidth }}>
+            <InvokePanel />
+          </div>
+        </div>
+        <Splitter orientation="horizontal" label="Resize Live feed" value={layout.feedHeight} min={120} max={1200} direction={-1} onChange={(v) => setLayout({ feedHeight: v })} />
+        <div className="bottom-row" style={{ height: layout.feedHeight }}>
+          <FeedPanel />
+        </div>
+      </main>
+      <StatusBar />
+      {paletteOpen && <CommandPalette />}
+      <Dialogs />
+    </div>
+  );
+}
