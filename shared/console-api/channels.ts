@@ -24,3 +24,14 @@ export const IPC_FEED_ACK_CHANNEL = 'tce:feed-ack';
 
 /** What an IPC call resolves with: errors travel as data, since Electron drops an Error's fields. */
 export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ConsoleErrorData };
+
+/**
+ * What the Electron preload exposes as `window[PRELOAD_GLOBAL]`. The renderer wraps it into a
+ * ConsoleBridge (an `{ ok: false }` reply becomes a ConsoleError): errors do not cross
+ * contextBridge with their fields, so they cross as data.
+ */
+export interface PreloadApi {
+  call(method: string, params: unknown): Promise<IpcReply>;
+  /** Returns the function that removes the listener. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
