@@ -3,6 +3,7 @@
 import { benchAmqpRaw } from './amqp.js';
 import { benchCodec } from './codec.js';
 import { benchCompiler } from './codegen.js';
+import { benchGateway } from './gateway.js';
 import { benchRpc } from './rpc.js';
 import type { BenchRow } from './types.js';
 
@@ -17,6 +18,7 @@ const sections: Section[] = [
   { name: 'codec', title: 'sns.Message_t encode+decode', run: benchCodec },
   { name: 'rpc', title: 'two-way echo over TCP and WebSocket', run: benchRpc },
   { name: 'amqp', title: 'raw amqplib request/reply (reference)', run: benchAmqpRaw },
+  { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
 ];
 
 const formatValue = (row: BenchRow): string => {
