@@ -31,7 +31,7 @@ describe('checkCall', () => {
     expect(error('invoke', { connectionId: 'c1', interface: 'test.Server', method: 'echo', args: new Map() as unknown, mode: 'twoway' })?.message).toMatch(/params\.args: an object is not JSON/);
   });
 
-  it('knows the contract's methods (the validator table is typed against ConsoleMethods, so none can be missing)', () => {
+  it('knows the methods of the contract (the validator table is typed against ConsoleMethods: none can be missing)', () => {
     expect(METHOD_NAMES).toContain('invoke');
     expect(METHOD_NAMES).toContain('workspace.setSecret');
   });
