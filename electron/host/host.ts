@@ -4,6 +4,7 @@ import type { FeedBatch, SandboxState, TargetSpec } from '../../shared/console-a
 import { checkCall } from '../../shared/console-api/validate.js';
 import { ConnectionManager } from './connections/manager.js';
 import { messageOf } from './errors.js';
+import { LogLimiter, type LogLevel } from './log-limiter.js';
 import { Feed, type FeedOptions } from './feed/feed.js';
 import { decodeEntry } from './feed/decode.js';
 import { fromNdjson, toNdjson } from './feed/ndjson.js';
@@ -69,6 +70,10 @@ export class ConsoleHost {
   /** Project and sandbox changes run one at a time. */
   private serial: Promise<unknown> = Promise.resolve();
   private readonly handlers: Handlers;
+  private readonly logLimiter = new LogLimiter((level, message) => {
+    this.options.log?.(level, message);
+    this.broadcast('log', { level, message, time: Date.now() });
+  });
 
   constructor(options: ConsoleHostOptions) {
     this.options = options;
@@ -363,8 +368,7 @@ export class ConsoleHost {
     for (const s of this.sessions) s.sink.event(event, payload);
   }
 
-  private log(level: 'info' | 'warn' | 'error', message: string): void {
-    this.options.log?.(level, message);
-    this.broadcast('log', { level, message, time: Date.now() });
+  private log(level: LogLevel, message: string): void {
+    this.logLimiter.log(level, message);
   }
 }

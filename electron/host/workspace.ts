@@ -18,8 +18,10 @@ export const MAX_HISTORY = 200;
  */
 export class Workspace {
   readonly folder: string;
-  private history: HistoryEntry[] | undefined;
-  private historyWrite: Promise<void> = Promise.resolve();
+  private history: Promise<HistoryEntry[]> | undefined;
+  /** One history write at a time; calls made meanwhile are saved by one more write after it. */
+  private historyWriting = false;
+  private historyDirty = false;
 
   constructor(
     projectRoot: string,
@@ -89,21 +91,27 @@ export class Workspace {
     return all.slice(-limit).reverse();
   }
 
-  /** Remembers an invocation; the file is rewritten in the background, one write at a time. */
+  /** Remembers an invocation; the file is rewritten in the background, at most one write at a time. */
   async addHistory(entry: HistoryEntry): Promise<void> {
     const all = await this.loadHistory();
     all.push(entry);
     if (all.length > MAX_HISTORY) all.splice(0, all.length - MAX_HISTORY);
-    this.historyWrite = this.historyWrite.then(() =>
-      this.write('history.json', `${JSON.stringify(all)}\n`).catch((error: unknown) => this.log(`cannot save the call history: ${messageOf(error)}`)),
-    );
+    this.historyDirty = true;
+    if (this.historyWriting) return;
+    this.historyWriting = true;
+    while (this.historyDirty) {
+      this.historyDirty = false;
+      await this.write('history.json', `${JSON.stringify(all)}\n`).catch((error: unknown) => this.log(`cannot save the call history: ${messageOf(error)}`));
+    }
+    this.historyWriting = false;
   }
 
-  private async loadHistory(): Promise<HistoryEntry[]> {
-    if (!this.history) {
-      const value = await this.readJson('history.json');
-      this.history = Array.isArray(value) ? (value as HistoryEntry[]).slice(-MAX_HISTORY) : [];
-    }
+  /** Read once; concurrent callers share the one read. */
+  private loadHistory(): Promise<HistoryEntry[]> {
+    this.history ??= this.readJson('history.json').then(
+      (value) => (Array.isArray(value) ? (value as HistoryEntry[]).slice(-MAX_HISTORY) : []),
+      () => [],
+    );
     return this.history;
   }
 
