@@ -115,7 +115,12 @@ export function pushTarget(writers: MqWriters, endpoint: string, userId: string 
         extra,
         params: call.params,
       };
-      const outcome = writers.send(endpoint, message);
+      let outcome: MqSendOutcome;
+      try {
+        outcome = writers.send(endpoint, message);
+      } catch (error) {
+        throw new RpcError(ErrorCode.SENDFAILED, `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${(error as Error).message}`, { cause: error });
+      }
       if (!outcome.sent) throw new RpcError(ErrorCode.SENDFAILED, `push ifidx ${call.ifidx} opidx ${call.opidx} to user ${userId ?? '(none)'} not sent: ${describeSendFailure(outcome)}`);
     },
   };
