@@ -1,8 +1,8 @@
 import type { Environment, InvokeRequest, JsonValue, SavedCall, TargetSpec } from '../../shared/console-api/index.js';
 import { findOperation, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
 import { exampleParams } from '../../shared/wire/example.js';
-import { dirtyTexts } from '../editor/documents.js';
-import { targetUrl } from '../invoke/targets.js';
+import { saveAll } from './project.js';
+import { connectionFor, targetUrl } from '../invoke/targets.js';
 import { tceCallLine } from '../invoke/tce-call-line.js';
 import { wireSignature } from '../invoke/wire-signature.js';
 import { host, logError, useHost } from '../stores/host.js';
@@ -72,18 +72,39 @@ export function buildRequest(): InvokeRequest {
 }
 
 /**
- * The host encodes with its model. When the editor's IDL changes this operation's wire shape
- * (or adds it), the host compiles the unsaved texts first (`project.compile` overrides) and the
- * call goes ahead only once both models agree; otherwise the user is told to save.
+ * The host encodes and decodes with the project as saved (its `project.compile` changes nothing).
+ * When the editor's IDL changes this operation's wire shape — or adds it — the call must wait
+ * for a save; otherwise the host would send bytes for a different signature.
  */
-async function alignHostModel(request: InvokeRequest): Promise<void> {
-  const mine = wireSignature(workingModel(useProject.getState())!, request.interface, request.method);
-  const snapshot = useProject.getState().snapshot;
-  if (snapshot && wireSignature(snapshot.model, request.interface, request.method) === mine) return;
-  const compiled = await host.call('project.compile', { overrides: dirtyTexts() });
-  if (wireSignature(compiled.model, request.interface, request.method) !== mine) {
-    throw new Error(`the host's IDL differs from the editor's for ${request.interface}.${request.method}: save the IDL (Ctrl+S) and invoke again`);
+export function hostDisagrees(ref: MethodRef | null): boolean {
+  const s = useProject.getState();
+  const mine = ref && workingModel(s) ? wireSignature(workingModel(s)!, ref.interface, ref.method) : undefined;
+  return !!ref && !!s.snapshot && mine !== undefined && wireSignature(s.snapshot.model, ref.interface, ref.method) !== mine;
+}
+
+/** Resolves once the host's project (reloaded after a save) agrees with the editor on `ref`. */
+function hostAgreement(ref: MethodRef, timeoutMs: number): Promise<boolean> {
+  if (!hostDisagrees(ref)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => (stop(), resolve(false)), timeoutMs);
+    const stop = useProject.subscribe(() => {
+      if (hostDisagrees(ref)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(true);
+    });
+  });
+}
+
+/** Saves the edited IDL, waits for the host to reload it, then invokes. */
+export async function saveAndInvoke(): Promise<void> {
+  const ref = useInvoke.getState().selected;
+  await saveAll();
+  if (ref && !(await hostAgreement(ref, 5_000))) {
+    useInvoke.setState({ argsError: 'the host did not pick up the saved IDL (see the Problems list)' });
+    return;
   }
+  await invoke();
 }
 
 let callSeq = 0;
@@ -100,10 +121,13 @@ export async function invoke(): Promise<void> {
     useInvoke.setState({ argsError: (e as Error).message });
     return;
   }
+  if (hostDisagrees(request)) {
+    useInvoke.setState({ argsError: `the IDL in the editor changes ${request.interface}.${request.method}; the host calls with the saved IDL — save first (Save and invoke)` });
+    return;
+  }
   const row: CallRow = { id: ++callSeq, request, started: Date.now() };
   useInvoke.setState((s) => ({ argsError: null, calls: [row, ...s.calls].slice(0, MAX_CALL_ROWS) }));
   try {
-    await alignHostModel(request);
     updateRow(row.id, { result: await host.call('invoke', request) });
   } catch (e) {
     updateRow(row.id, { failure: (e as Error).message });
@@ -152,7 +176,8 @@ export function restoreCall(call: { target?: TargetSpec; interface: string; meth
 export function commandLine(): string {
   const request = buildRequest();
   const snapshot = useProject.getState().snapshot;
-  return tceCallLine(request, snapshot?.files.idl ?? [], targetUrl(snapshot, request.target!));
+  const { sandbox, connections } = useHost.getState();
+  return tceCallLine(request, snapshot?.files.idl ?? [], targetUrl(snapshot, sandbox, connectionFor(connections, request.target!), request.target!));
 }
 
 export async function copyCommandLine(): Promise<string> {

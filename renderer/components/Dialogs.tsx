@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
-import { useHost } from '../stores/host.js';
+import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState } from '../stores/ui.js';
 import { Dialog } from './Dialog.js';
@@ -24,7 +24,7 @@ export function Dialogs() {
 }
 
 function OpenProjectDialog() {
-  const recent = useHost((s) => s.app?.recentProjects ?? []);
+  const recent = useHost((s) => s.app?.recentProjects) ?? NO_PROJECTS;
   const current = useProject((s) => s.snapshot?.root);
   const [path, setPath] = useState(current ?? recent[0] ?? '');
   const [error, setError] = useState<string | null>(null);

@@ -1,4 +1,3 @@
-import { runCommand } from '../commands.js';
 import { FeedPanel } from '../panels/FeedPanel.js';
 import { IdlEditorPanel } from '../panels/IdlEditorPanel.js';
 import { InvokePanel } from '../panels/InvokePanel.js';
@@ -37,9 +36,6 @@ export function Workbench() {
         <span className="spacer" />
         <button type="button" className="btn btn-small btn-ghost palette-button" onClick={() => useUi.setState({ paletteOpen: true })}>
           Commands <kbd>{modKey}Shift+P</kbd>
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => void runCommand('project.open')}>
-          Open project
         </button>
       </header>
       {link.state === 'closed' && (

@@ -177,7 +177,7 @@ function FeedEmpty() {
       ) : (
         <>
           <p>No messages yet.</p>
-          <p className="muted small">Every message the console, the gateway, the queues and the sandbox's servers see appears here — invoke a method, or start the sandbox.</p>
+          <p className="muted small">Every message the console, the gateways, the queues and the sandbox's servers see appears here, decoded. Invoke a method to see one.</p>
         </>
       )}
     </div>

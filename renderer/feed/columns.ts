@@ -19,11 +19,11 @@ export const callName = (e: FeedEntry): string =>
   e.interface && e.method ? `${e.interface}.${e.method}` : e.interface ? `${e.interface} #${e.opidx}` : `if ${e.ifidx} op ${e.opidx}`;
 
 export const COLUMNS: Column[] = [
-  { id: 'time', title: 'Time', width: '96px', cell: (e) => clock(e.time), className: 'mono' },
+  { id: 'time', title: 'Time', width: '104px', cell: (e) => clock(e.time), className: 'mono' },
   { id: 'hop', title: 'Hop', width: '70px', cell: (e) => e.hop },
-  { id: 'dir', title: 'Dir', width: '44px', cell: (e) => (e.direction === 'in' ? '→ in' : '← out') },
+  { id: 'dir', title: 'Dir', width: '58px', cell: (e) => (e.direction === 'in' ? '→ in' : '← out') },
   { id: 'endpoint', title: 'Endpoint', width: 'minmax(110px, 1fr)', cell: (e) => e.endpoint },
-  { id: 'user', title: 'User', width: '84px', cell: (e) => e.userId ?? '' },
+  { id: 'user', title: 'User', width: '72px', cell: (e) => e.userId ?? '' },
   { id: 'seq', title: 'Seq', width: '64px', cell: (e) => String(e.sequence), className: 'num mono' },
   { id: 'call', title: 'Interface.method', width: 'minmax(160px, 2fr)', cell: callName },
   { id: 'size', title: 'Size', width: '60px', cell: (e) => `${e.size} B`, className: 'num' },

@@ -4,7 +4,7 @@ import { host, useHost } from '../stores/host.js';
 import { useInvoke } from '../stores/invoke.js';
 import { useProject } from '../stores/project.js';
 import { toast } from '../stores/ui.js';
-import { callableEndpoints, connectionFor, endpointUrl } from './targets.js';
+import { callableEndpoints, connectionFor, endpointUrl, sandboxUrl } from './targets.js';
 
 const AD_HOC = '__url__';
 
@@ -29,6 +29,7 @@ export function TargetPicker() {
   const target = useInvoke((s) => s.target);
   const adHocUrl = useInvoke((s) => s.adHocUrl);
   const connections = useHost((s) => s.connections);
+  const sandbox = useHost((s) => s.sandbox);
   const endpoints = callableEndpoints(snapshot);
   const conn = connectionFor(connections, target);
   const label = stateLabel(conn?.state);
@@ -52,7 +53,7 @@ export function TargetPicker() {
             <optgroup label="Project endpoints">
               {endpoints.map((e) => (
                 <option key={e.name} value={e.name}>
-                  {e.name} — {endpointUrl(e)}
+                  {e.name} — {sandboxUrl(snapshot, sandbox, e) ?? endpointUrl(e)}
                 </option>
               ))}
             </optgroup>

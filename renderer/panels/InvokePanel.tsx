@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { typeRefToString } from '../../shared/idl/model.js';
 import type { InvokeMode } from '../../shared/console-api/index.js';
-import { generateExample, resolveMethod, saveExtrasAsDefaults, setArgsText, setEnvironments } from '../actions/invoke.js';
+import { generateExample, hostDisagrees, resolveMethod, saveAndInvoke, saveExtrasAsDefaults, setArgsText, setEnvironments } from '../actions/invoke.js';
 import { runCommand } from '../commands.js';
 import { CodeEditor } from '../components/CodeEditor.js';
 import { argsModel, bindSchema } from '../invoke/args-models.js';
@@ -88,6 +88,8 @@ function InvokeForm() {
   const mode = useInvoke((s) => s.mode);
   const timeoutMs = useInvoke((s) => s.timeoutMs);
   const owner = model.interfaces[op.owner] ?? iface;
+  useProject((s) => s.snapshot?.revision);
+  const unsaved = hostDisagrees(selected);
   const isVoid = op.returns.kind === 'void';
 
   const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
@@ -171,6 +173,14 @@ function InvokeForm() {
         </p>
       )}
       <ExtraTable />
+      {unsaved && (
+        <div className="banner banner-warn inline-banner" role="status">
+          The editor's IDL changes this operation; the host calls with the saved IDL.
+          <button type="button" className="btn btn-small" onClick={() => void saveAndInvoke().catch((e: Error) => toast(e.message, 'error'))}>
+            Save and invoke
+          </button>
+        </div>
+      )}
       <div className="button-row">
         <button type="button" className="btn btn-primary" onClick={() => void runCommand('invoke.run')} title="Invoke (Ctrl+Enter)" aria-keyshortcuts="Control+Enter">
           Invoke

@@ -4,7 +4,7 @@ import { openFileAt, openProject } from '../actions/project.js';
 import { startSandbox, stopSandbox } from '../actions/sandbox.js';
 import { runCommand } from '../commands.js';
 import { endpointUrl } from '../invoke/targets.js';
-import { useHost } from '../stores/host.js';
+import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, relativePath, useProject } from '../stores/project.js';
 import { toast } from '../stores/ui.js';
 
@@ -28,7 +28,7 @@ export function ProjectPanel() {
 }
 
 function EmptyProject() {
-  const recent = useHost((s) => s.app?.recentProjects ?? []);
+  const recent = useHost((s) => s.app?.recentProjects) ?? NO_PROJECTS;
   return (
     <div className="empty">
       <p>No project is open.</p>
@@ -61,7 +61,7 @@ function ProjectTree({ snapshot }: { snapshot: ProjectSnapshot }) {
     <>
       <div className="project-name" title={snapshot.root}>
         <strong>{snapshot.name}</strong>
-        <span className="muted small">{snapshot.root}</span>
+        <span className="muted small project-root">{shortPath(snapshot.root)}</span>
       </div>
       <SandboxCard />
       <details open className="tree-section">
@@ -160,7 +160,7 @@ function SandboxCard() {
       {sandbox.state === 'running' && (
         <div className="muted small">
           <div className={sandbox.broker.kind === 'memory' ? 'warn-text' : ''}>
-            {sandbox.broker.kind === 'memory' ? 'In-memory broker (no RabbitMQ)' : 'RabbitMQ'}: {sandbox.broker.description}
+            {sandbox.broker.description}
           </div>
           {sandbox.gateways.map((g) => (
             <div key={g.server}>
@@ -217,4 +217,9 @@ function Problems({ snapshot }: { snapshot: ProjectSnapshot }) {
       )}
     </details>
   );
+}
+
+/** A long path keeps its end (the folder names that matter). */
+function shortPath(path: string, max = 42): string {
+  return path.length <= max ? path : `…${path.slice(path.length - max + 1)}`;
 }

@@ -45,3 +45,6 @@ export async function refreshHostState(): Promise<void> {
   const [app, list, sandbox] = await Promise.all([host.call('app.info', {}), host.call('connection.list', {}), host.call('sandbox.state', {})]);
   useHost.setState({ app, sandbox, connections: Object.fromEntries(list.map((c) => [c.id, c])) });
 }
+
+/** A stable empty list for selectors (a new [] per call would re-render forever). */
+export const NO_PROJECTS: readonly string[] = [];
