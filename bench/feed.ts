@@ -1,0 +1,99 @@
+// The live feed under load: a client drives one-way calls through the in-memory sandbox at a
+// fixed rate; every hop records them; a subscriber over the browser-mode WebSocket receives the
+// batches. Reports delivery, drops, batch latency and the host's heap growth. The host and the
+// sandbox run in this process (the console's main process); client and subscriber in children.
+import { fork, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConsoleHost } from '../electron/host/host.js';
+import { startWebServer } from '../electron/web/server.js';
+import { copyCluster } from './cluster-copy.js';
+import type { DriveReport, SubscribeReport } from './feed-peer.js';
+import type { BenchRow } from './types.js';
+
+const PEER = fileURLToPath(new URL('./feed-peer.js', import.meta.url));
+const TEST_IDL = ['../idl-samples/cluster/test.idl', '../../idl-samples/cluster/test.idl'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+
+function peer(args: string[]): { child: ChildProcess; next<T>(): Promise<T> } {
+  const child = fork(PEER, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const messages: unknown[] = [];
+  const waiting: ((m: unknown) => void)[] = [];
+  child.on('message', (m) => (waiting.length > 0 ? waiting.shift()!(m) : messages.push(m)));
+  return {
+    child,
+    next: <T>() =>
+      new Promise<T>((resolve, reject) => {
+        if (messages.length > 0) return resolve(messages.shift() as T);
+        waiting.push((m) => resolve(m as T));
+        child.once('exit', (code) => reject(new Error(`feed-peer ${args[0]} exited with ${code}`)));
+      }),
+  };
+}
+
+const percentile = (values: number[], p: number): number => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+function heapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+}
+
+export async function benchFeed(): Promise<BenchRow[]> {
+  const seconds = Number(process.env['BENCH_FEED_SECONDS'] ?? 60);
+  const rate = Number(process.env['BENCH_FEED_RATE'] ?? 10_000);
+  const project = copyCluster(`tce-bench-feed-${process.pid}`);
+  copyFileSync(TEST_IDL.find((p) => existsSync(p))!, join(project.dir, 'test.idl'));
+  const configDir = mkdtempSync(join(tmpdir(), 'tce-bench-config-'));
+  const host = new ConsoleHost({ mode: 'web', configDir, env: {} });
+  const web = await startWebServer({ host });
+  const subscriber = peer(['subscribe', web.apiUrl]);
+  try {
+    await host.run('project.open', { path: project.dir });
+    const sandbox = await host.run('sandbox.start', { broker: 'memory' });
+    if (sandbox.state !== 'running') throw new Error(`the sandbox did not start: ${JSON.stringify(sandbox)}`);
+    const gateway = sandbox.gateways.find((g) => g.server === 'gwserver')!.listen[0]!;
+    await subscriber.next<'ready'>();
+    const heapBefore = heapMb();
+    const firstId = ((await host.run('feed.stats', {})).lastId ?? 0) + 1;
+    let heapPeak = heapBefore;
+    const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed / 1024 / 1024)), 250);
+    const driver = peer(['drive', gateway, String(rate), String(seconds)]);
+    const driven = await driver.next<DriveReport>();
+    // Let the last entries through every hop and out to the subscriber.
+    const deadline = Date.now() + 5_000;
+    let stats = await host.run('feed.stats', {});
+    for (let last = -1; Date.now() < deadline && stats.lastId !== last; stats = await host.run('feed.stats', {})) {
+      last = stats.lastId ?? 0;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    subscriber.child.send('report');
+    const received = await subscriber.next<SubscribeReport>();
+    clearInterval(sampler);
+    const heapAfter = heapMb();
+    const recorded = (stats.lastId ?? 0) - firstId + 1;
+    return [
+      { name: 'calls driven into the sandbox', value: driven.sent / driven.seconds, unit: 'msg/s', goal: `${rate.toLocaleString('en-US')} msg/s for ${seconds} s` },
+      { name: 'feed entries recorded (3 hops per call)', value: recorded / driven.seconds, unit: 'entries/s' },
+      { name: 'entries delivered to the subscriber', value: received.delivered, unit: 'entries', ratio: received.delivered / recorded, goal: 'all recorded' },
+      { name: 'entries dropped for the subscriber', value: received.dropped, unit: 'entries', goal: '0' },
+      { name: 'batches per second', value: received.batches / driven.seconds, unit: 'batch/s', goal: '≤ 30' },
+      { name: 'batch latency p50', value: percentile(received.batchLatencies, 50), unit: 'ms' },
+      { name: 'batch latency p95', value: percentile(received.batchLatencies, 95), unit: 'ms', goal: '< 100 ms' },
+      { name: 'host heap growth (after gc)', value: heapAfter - heapBefore, unit: 'MB', goal: `bounded by the ring (${(stats.capacity).toLocaleString('en-US')} entries)` },
+      { name: 'host heap peak growth', value: heapPeak - heapBefore, unit: 'MB' },
+      { name: 'heap per held entry', value: ((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, stats.size), unit: 'B' },
+    ];
+  } finally {
+    subscriber.child.kill();
+    await web.close();
+    await host.close();
+    project.removeFiles();
+    rmSync(configDir, { recursive: true, force: true });
+  }
+}
