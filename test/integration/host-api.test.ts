@@ -1,6 +1,7 @@
 // The console host API over the browser-mode bridge, against the sandbox (in-memory broker and
 // RabbitMQ): the cluster example opened, compiled, called in every mode, pushes, the feed.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterCopy } from '../../bench/cluster-copy.js';
@@ -318,6 +319,25 @@ describe('console host over the bridge: files, workspace, security', () => {
     const other = await connectWebBridge(c.web.apiUrl);
     expect((await other.call('app.info', {})).mode).toBe('web');
     await other.close();
+  });
+
+  it('says plainly that a gateway port is taken, and leaves nothing running', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const busy = clusterProject();
+    try {
+      const xml = join(busy.dir, 'services.xml');
+      writeFileSync(xml, readFileSync(xml, 'utf8').replace(/(name="socket_gateway"[^>]*port=")0"/, `$1${port}"`));
+      await c.bridge.call('project.open', { path: busy.dir });
+      const state = await c.bridge.call('sandbox.start', { broker: 'memory' });
+      expect(state).toMatchObject({ state: 'failed', reason: expect.stringMatching(new RegExp(`gwserver.*127\\.0\\.0\\.1:${port}.*port is taken`)) });
+      expect(await c.bridge.call('sandbox.state', {})).toEqual(state);
+      expect((await c.bridge.call('sandbox.start', { broker: 'memory' })).state).toBe('failed');
+    } finally {
+      blocker.close();
+      busy.removeFiles();
+    }
   });
 });
 
