@@ -302,6 +302,17 @@ describe('console host over the bridge: files, workspace, security', () => {
     await expect(c.bridge.call('invoke', { target: { kind: 'url', url: 'tcp://127.0.0.1:9' }, interface: 'test.Nope', method: 'x', args: [], mode: 'twoway' })).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('reports a target nobody listens on: an io error on connect, error 102 from invoke', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `tcp://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(c.bridge.call('connection.open', { target: { kind: 'url', url } })).rejects.toMatchObject({ code: 'io', message: expect.stringMatching(/cannot connect to tcp:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/) });
+    const result = await c.bridge.call('invoke', { target: { kind: 'url', url }, interface: 'test.Server', method: 'echo', args: ['x'], mode: 'twoway', timeoutMs: 2000 });
+    expect(result).toMatchObject({ ok: false, error: { code: 102, codeName: 'RPCERROR_CONNECT_FAILED' } });
+    await expect(c.bridge.call('connection.open', { target: { kind: 'url', url: 'http://127.0.0.1:1' } })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/unknown scheme http/) });
+  });
+
   it('requires the per-launch token on HTTP and on the WebSocket', async () => {
     const base = `http://127.0.0.1:${c.web.port}/`;
     expect((await fetch(base)).status).toBe(401);
@@ -319,6 +330,24 @@ describe('console host over the bridge: files, workspace, security', () => {
     const other = await connectWebBridge(c.web.apiUrl);
     expect((await other.call('app.info', {})).mode).toBe('web');
     await other.close();
+  });
+
+  it('refuses pages of other sites, even with the token: a foreign Origin or Host', async () => {
+    const { default: WebSocket } = await import('ws');
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(c.web.apiUrl, { origin: 'http://evil.example' });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(401);
+    const { request } = await import('node:http');
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(c.web.url, { headers: { host: `evil.example:${c.web.port}` } }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(401);
   });
 
   it('says plainly that a gateway port is taken, and leaves nothing running', async () => {

@@ -44,7 +44,8 @@ export class ConnectionManager {
     } catch (error) {
       this.links.delete(link.id);
       await link.close().catch(() => undefined);
-      throw new ConsoleError('io', `cannot connect to ${link.info().url}: ${(error as Error).message}`);
+      const reason = (error as Error).message;
+      throw new ConsoleError('io', reason.includes(link.info().url) ? reason : `cannot connect to ${link.info().url}: ${reason}`);
     }
     return link;
   }
