@@ -174,6 +174,35 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
   });
 });
 
+describe('console host over the bridge: a gateway with userid_check', () => {
+  let project: ClusterCopy;
+  let c: Console;
+
+  beforeAll(async () => {
+    project = clusterProject({ useridCheck: true });
+    c = await startConsole();
+    await c.bridge.call('project.open', { path: project.dir });
+    await c.bridge.call('sandbox.start', { broker: 'memory' });
+  });
+
+  afterAll(async () => {
+    await c?.close();
+    project?.removeFiles();
+  });
+
+  it('sends the token with the first message, and the token is the user at every hop', async () => {
+    const connection = await c.bridge.call('connection.open', { target: { kind: 'endpoint', endpoint: 'socket_gateway' }, token: 'alice' });
+    const result = ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['hello'], mode: 'twoway' }));
+    expect(result.value).toBe('Yah! hello');
+    const [sent] = await waitForEntries(c.bridge, { hop: 'console', direction: 'out', method: 'echo' });
+    expect(sent!.extra['__token__']).toBe('alice');
+    const hops = await waitUntilRelated(c, sent!.id, CALL_PATH.length);
+    expect(path(hops)).toEqual(CALL_PATH);
+    expect(hops.every((e) => e.userId === 'alice')).toBe(true);
+    expect(sent!.correlation).toBe(`call:${result.sequence}:alice@gwserver`);
+  });
+});
+
 describe('console host over the bridge: the feed under pressure', () => {
   let project: ClusterCopy;
   let c: Console;

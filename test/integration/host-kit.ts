@@ -14,8 +14,8 @@ import { suffix } from './mq-kit.js';
 const TEST_IDL = fileURLToPath(new URL('../../idl-samples/cluster/test.idl', import.meta.url));
 
 /** idl-samples/cluster with its IDL, unique queue names and listen ports 0. */
-export function clusterProject(): ClusterCopy {
-  const copy = copyCluster(`tce-host-${suffix()}`);
+export function clusterProject(options: { useridCheck?: boolean } = {}): ClusterCopy {
+  const copy = copyCluster(`tce-host-${suffix()}`, options);
   copyFileSync(TEST_IDL, join(copy.dir, 'test.idl'));
   return copy;
 }
