@@ -245,9 +245,11 @@ export class ConsoleHost {
   private async openProject(path: string) {
     await this.closeProject();
     const project = await ProjectSession.open(path, {
-      changed: (snapshot) => {
+      changed: (snapshot, paths) => {
         this.modelChanged();
         this.broadcast('project.changed', snapshot);
+        const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter((p) => p !== undefined && paths.includes(p));
+        if (this.sandbox && setup.length > 0) this.log('warn', `${setup.join(' and ')} changed: stop and start the sandbox to run with the change`);
       },
       fileChanged: (change) => this.broadcast('file.changed', change),
       log: (level, message) => this.log(level, message),

@@ -18,7 +18,8 @@ import { findProject, type ProjectLayout } from './project-files.js';
 import { FolderWatcher } from './watch.js';
 
 export interface ProjectEvents {
-  changed(snapshot: ProjectSnapshot): void;
+  /** Reloaded: `paths` are the files that changed, appeared or disappeared. */
+  changed(snapshot: ProjectSnapshot, paths: string[]): void;
   /** A project file changed on disk other than through file.write. */
   fileChanged(change: { path: string; version: string }): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
@@ -167,7 +168,7 @@ export class ProjectSession {
     this.revision++;
     this.currentModel = modelParts(next.compiled.model);
     this.watchFolders();
-    this.events.changed(this.snapshot());
+    this.events.changed(this.snapshot(), [...changed.map(([path]) => path), ...removed]);
     for (const [path, version] of changed) {
       if (before.has(path) && ownWrites.get(path) !== version) this.events.fileChanged({ path, version });
     }
