@@ -82,7 +82,7 @@ export function TargetPicker() {
           <span className="small" aria-label="Connection state">
             {label.text}
           </span>
-          {conn?.pushInterfaces.length ? <span className="muted small">· receives pushes for {conn.pushInterfaces.join(', ')}</span> : null}
+          {conn?.pushInterfaces.length ? <span className="muted small push-note" title={`receives pushes for ${conn.pushInterfaces.join(', ')}`}>· pushes: {conn.pushInterfaces.join(', ')}</span> : null}
           <span className="spacer" />
           {conn && conn.state.state !== 'closed' ? (
             <button type="button" className="btn btn-small" onClick={() => act(() => host.call('connection.close', { id: conn.id }))}>

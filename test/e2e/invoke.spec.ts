@@ -1,0 +1,108 @@
+import { expect, runId, test, type ConsolePage } from './console-fixture.js';
+
+/** The hops one call crosses in the sandbox, out and back. */
+const CALL_PATH = ['console', 'gateway', 'queue', 'server'];
+
+async function expectHops(app: ConsolePage, run: string): Promise<void> {
+  // The CALL's rows carry the extra; every hop of the call is there.
+  await app.filterFeed(`extra.run=${run}`);
+  for (const hop of CALL_PATH) await expect(app.feedRows.filter({ hasText: hop }).first()).toBeVisible();
+  // Its details list every hop, the RETURN's included (one call = one correlation).
+  await app.feedRows.first().click();
+  const hops = app.page.getByRole('complementary', { name: 'Entry details' }).getByRole('region', { name: 'Other hops of this call' });
+  for (const hop of CALL_PATH) await expect(hops.getByRole('button', { name: new RegExp(hop) }).first()).toBeVisible();
+}
+
+test.describe('invoke', () => {
+  test('echo with extra name=scott.bo, two-way: result, latency, sequence, sizes and a feed row per hop', async ({ app }) => {
+    const run = runId();
+    await app.selectMethod('echo');
+    await app.setParams('{"text": "hello"}');
+    await app.addExtra('name', 'scott.bo');
+    await app.addExtra('run', run);
+    await app.page.getByRole('radio', { name: 'two-way' }).check();
+    await app.invoke();
+    const call = app.region('Invoke').getByRole('listitem', { name: /test\.Server\.echo ok/ }).first();
+    await expect(call).toContainText('"Yah! hello"');
+    await expect(call).toContainText('latency');
+    await expect(call).toContainText('sequence');
+    await expect(call).toContainText(/request\s*\d+ B/);
+    await expectHops(app, run);
+    await expect(app.page.getByRole('complementary', { name: 'Entry details' })).toContainText('scott.bo');
+    await app.screenshot('invoke-twoway');
+  });
+
+  test('echo async: several in flight, each with its own row', async ({ app }) => {
+    const run = runId();
+    await app.selectMethod('echo');
+    await app.setParams('["hello"]');
+    await app.addExtra('name', 'scott.bo');
+    await app.addExtra('run', run);
+    await app.page.getByRole('radio', { name: 'async' }).check();
+    for (let i = 0; i < 3; i++) await app.invoke();
+    const calls = app.region('Invoke').getByRole('listitem', { name: /test\.Server\.echo ok/ });
+    await expect(calls).toHaveCount(3);
+    await expect(calls.first()).toContainText('async');
+    await expectHops(app, run);
+    await expect(app.feedRows.filter({ hasText: 'console' })).toHaveCount(3);
+    await app.screenshot('invoke-async');
+  });
+
+  test('one-way is disabled, with the reason, for an operation that returns a value', async ({ app }) => {
+    await app.selectMethod('echo');
+    const oneway = app.page.getByRole('radio', { name: 'one-way' });
+    await expect(oneway).toBeDisabled();
+    await expect(app.page.getByRole('radiogroup', { name: 'Mode' })).toHaveAccessibleDescription(/echo returns string/);
+    await app.selectMethod('heartbeat');
+    await expect(oneway).toBeEnabled();
+  });
+
+  test('one-way heartbeat with extra name=scott.bo reaches the server', async ({ app }) => {
+    const run = runId();
+    await app.selectMethod('heartbeat');
+    await app.setParams('{"hello": "hi"}');
+    await app.addExtra('name', 'scott.bo');
+    await app.addExtra('run', run);
+    await app.page.getByRole('radio', { name: 'one-way' }).check();
+    await expect(app.page.getByLabel('Timeout (ms)')).toBeDisabled();
+    await app.invoke();
+    await expect(app.region('Invoke').getByRole('listitem', { name: /test\.Server\.heartbeat ok/ }).first()).toContainText('one-way');
+    await app.filterFeed(`extra.run=${run}`);
+    for (const hop of CALL_PATH) await expect(app.feedRows.filter({ hasText: hop }).first()).toBeVisible();
+    await expect(app.feedRows.first()).toContainText('oneway');
+  });
+
+  test('bidirection: the push arrives and is marked', async ({ app }) => {
+    await app.selectMethod('bidirection');
+    await app.invoke();
+    await expect(app.region('Invoke').getByRole('listitem', { name: /test\.Server\.bidirection ok/ }).first()).toBeVisible();
+    await app.filterFeed('method:onMessage hop:console');
+    const push = app.feedRows.filter({ hasText: 'PUSH' }).first();
+    await expect(push).toContainText('test.ITerminal.onMessage');
+    await push.click();
+    const details = app.page.getByRole('complementary', { name: 'Entry details' });
+    await expect(details.getByRole('region', { name: 'Decoded payload' })).toContainText('message');
+    await expect(details.getByRole('region', { name: 'Raw bytes' })).toContainText('000000');
+    await app.screenshot('push');
+  });
+
+  test('a TCE error shows its code and reason; a call can be copied as a tce-call command line', async ({ app, page }) => {
+    await app.selectMethod('echo');
+    await app.setParams('{"text": "hello"}');
+    await app.addExtra('name', 'scott.bo');
+    await app.page.getByRole('radio', { name: 'async' }).check();
+    await page.getByLabel('Timeout (ms)').fill('3000');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await app.region('Invoke').getByRole('button', { name: 'Copy as tce-call' }).click();
+    const line = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(line).toMatch(/^npx tce-call --idl \S+test\.idl --target tcp:\/\/127\.0\.0\.1:\d+ test\.Server\.echo '\{"text":"hello"\}' --extra name=scott\.bo --mode async --timeout 3000$/);
+    // `timeout` sleeps longer than the call waits.
+    await app.selectMethod('timeout');
+    await app.setParams('{"secs": 3}');
+    await page.getByRole('radio', { name: 'two-way' }).check();
+    await page.getByLabel('Timeout (ms)').fill('300');
+    await app.invoke();
+    const failed = app.region('Invoke').getByRole('listitem', { name: /test\.Server\.timeout error/ }).first();
+    await expect(failed.getByRole('alert')).toContainText(/RPCERROR_\w+ \(\d+\)/);
+  });
+});
