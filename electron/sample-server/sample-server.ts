@@ -102,6 +102,5 @@ async function openEndpoints(mq: SampleMqOptions, log: (line: string) => void, r
   for (const e of endpoints.write) opened.push([e.name, await broker.openWriter(e.address)]);
   for (const e of endpoints.read) readers.push({ name: e.name, reader: await broker.openReader(e.address) });
   // Replies to queues no endpoint names (a tool's private reply queue) go by queue name.
-  const direct = broker.openDirectWriter ? await broker.openDirectWriter() : undefined;
-  return new MqWriters(opened, { log, ...(direct ? { direct } : {}) });
+  return new MqWriters(opened, { log, direct: await broker.openDirectWriter() });
 }

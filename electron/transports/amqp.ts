@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
-import type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import type { Broker, BrokerState, MqAddress, MqDirectWriter, MqReader, MqWriter } from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
@@ -209,6 +209,14 @@ class AmqpBroker implements Broker {
 
   openReader(address: MqAddress): Promise<MqReader> {
     return this.open(new AmqpReader(this, address));
+  }
+
+  openPrivateReader(): Promise<MqReader> {
+    return this.open(new AmqpReader(this, { name: '(private)', type: 'queue', durable: false, create: 'never', subject: '' }, true));
+  }
+
+  openDirectWriter(): Promise<MqDirectWriter> {
+    return this.open(new AmqpDirectWriter(this));
   }
 
   private async open<E extends AmqpEndpoint>(endpoint: E): Promise<E> {
@@ -443,6 +451,42 @@ class AmqpWriter extends AmqpEndpoint implements MqWriter {
   }
 }
 
+/**
+ * Publishes to queues named at send time on the default exchange, declaring nothing: replies to
+ * private reply queues, which other connections may not even check (they are exclusive).
+ */
+class AmqpDirectWriter extends AmqpEndpoint implements MqDirectWriter {
+  private blocked = false;
+
+  constructor(broker: AmqpBroker) {
+    super(broker, { name: '(any, by name)', type: 'queue', durable: false, create: 'never', subject: '' }, 'writer');
+  }
+
+  protected async setup(channel: Channel): Promise<void> {
+    channel.on('drain', () => {
+      if (channel === this.channel) this.blocked = false;
+    });
+  }
+
+  protected channelClosed(channel: Channel): void {
+    if (channel === this.channel) this.blocked = false;
+  }
+
+  /** No backlog: while amqplib's buffer is past its mark, sends are refused until 'drain'. */
+  send(queue: string, message: RpcMessage): boolean {
+    const channel = this.channel;
+    if (!channel || this.blocked) return false;
+    const bytes = encodeMessage(message);
+    try {
+      if (!channel.publish('', queue, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), PUBLISH_OPTIONS)) this.blocked = true;
+      return true;
+    } catch (err) {
+      this.broker.log(`${this.label}: publish to queue "${queue}" failed: ${errorReason(err)}`);
+      return false;
+    }
+  }
+}
+
 type OnMessage = (message: RpcMessage, raw: Uint8Array) => void;
 
 class AmqpReader extends AmqpEndpoint implements MqReader {
@@ -450,14 +494,23 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
   /** Deliveries before listen(): not acked yet, so bounded by the prefetch and requeued if the channel goes. */
   private held: { channel: Channel; delivery: ConsumeMessage }[] = [];
 
-  constructor(broker: AmqpBroker, address: MqAddress) {
+  constructor(
+    broker: AmqpBroker,
+    address: MqAddress,
+    /** A private reply queue (openPrivateReader): its address.name becomes the name RabbitMQ gives it. */
+    private readonly privateQueue = false,
+  ) {
     super(broker, address, 'reader');
   }
 
   protected async setup(channel: Channel): Promise<void> {
     await channel.prefetch(this.broker.settings.prefetch);
     let queue = this.address.name;
-    if (this.address.type === 'topic') {
+    if (this.privateQueue) {
+      // Server-named, exclusive, auto-delete: gone with the channel; a new name after every re-attach.
+      ({ queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false }));
+      this.address.name = queue;
+    } else if (this.address.type === 'topic') {
       await this.declareNode(channel, 'receiver');
       // A private subscription: server-named, gone with the channel (spec §8).
       ({ queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false }));

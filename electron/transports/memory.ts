@@ -1,4 +1,4 @@
-import type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import type { Broker, BrokerState, MqAddress, MqDirectWriter, MqReader, MqWriter } from '../../shared/rpc/connection.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
 
@@ -127,6 +127,8 @@ class InMemoryBroker implements MemoryBroker {
   private readonly readers = new Set<MemReader>();
   private readonly states: BrokerStateEmitter;
   private subscriptions = 0;
+  private privateQueueCount = 0;
+  private readonly privateQueues = new Set<MemQueue>();
 
   constructor(
     readonly maxQueueLength: number,
@@ -167,6 +169,22 @@ class InMemoryBroker implements MemoryBroker {
     return reader;
   }
 
+  /** Like RabbitMQ's: a queue of the broker's naming, deleted when its reader closes. */
+  async openPrivateReader(): Promise<MqReader> {
+    if (this.closed) throw new Error(`cannot open a private reply queue on the ${this.description}: the broker is closed`);
+    const name = `amq.gen-memory-${++this.privateQueueCount}`;
+    const queue = new MemQueue(name, false, this);
+    this.queues.set(name, queue);
+    this.privateQueues.add(queue);
+    const reader = new MemReader(this, { name, type: 'queue', durable: false, create: 'never', subject: '' }, queue);
+    this.readers.add(reader);
+    return reader;
+  }
+
+  async openDirectWriter(): Promise<MqDirectWriter> {
+    return { send: (queue, message) => this.route({ name: queue, type: 'queue', durable: false, create: 'never', subject: '' }, encodeMessage(message)) };
+  }
+
   publishRaw(address: MqAddress, body: Uint8Array): boolean {
     return this.route(address, body.slice());
   }
@@ -188,6 +206,7 @@ class InMemoryBroker implements MemoryBroker {
   unsubscribe(reader: MemReader): void {
     this.readers.delete(reader);
     if (reader.address.type === 'topic') this.exchanges.get(reader.address.name)?.bindings.delete(reader.queue);
+    if (this.privateQueues.delete(reader.queue)) this.queues.delete(reader.queue.name);
   }
 
   stats(): MemoryQueueStats[] {

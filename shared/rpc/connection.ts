@@ -97,8 +97,8 @@ export interface Broker {
    * auto-delete, gone with the connection. Its `address.name` is the name the broker gave it,
    * which is what CALLs put in `__mq_return__` — a new one after a reconnect.
    */
-  openPrivateReader?(): Promise<MqReader>;
+  openPrivateReader(): Promise<MqReader>;
   /** A writer to queues named at send time (see MqDirectWriter). */
-  openDirectWriter?(): Promise<MqDirectWriter>;
+  openDirectWriter(): Promise<MqDirectWriter>;
   close(): Promise<void>;
 }

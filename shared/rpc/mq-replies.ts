@@ -101,6 +101,5 @@ export class MqReplies {
  * named in `__mq_return__` when it has no writer endpoint of that name (MqWriters' direct writer).
  */
 export async function openPrivateReplies(broker: Broker, options: Omit<MqRepliesOptions, 'endpoint'> = {}): Promise<MqReplies> {
-  if (!broker.openPrivateReader) throw new RpcError(ErrorCode.CONNECT_FAILED, `${broker.description} cannot open a private reply queue`);
   return new MqReplies(broker, await broker.openPrivateReader(), options);
 }
