@@ -92,7 +92,7 @@ export async function openAmqpTarget(url: string, options: TargetOptions): Promi
       await replies.close();
       await broker.close();
     };
-    return { target: new MqCallTarget(writer, replies, { endpoint: `queue "${queue}"` }), close };
+    return { target: new MqCallTarget(writer, replies), close };
   } catch (error) {
     await broker.close();
     throw error instanceof RpcError ? error : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // tce-call: one call to a TCE server, gateway or back-end queue from the command line — the
 // headless twin of the console's invoke panel. Result on stdout as JSON, pushes one JSON line each.
-import { readFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import { allOperations, findOperation, typeRefToString, type IdlModel, type Operation } from '../../shared/idl/model.js';
 import { Adapter } from '../../shared/rpc/adapter.js';
@@ -11,7 +10,7 @@ import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import { toJsonValue } from '../../shared/wire/json-value.js';
 import type { Extra } from '../../shared/wire/message.js';
 import { choice, scanArgs, UsageError, wholeNumber } from './args.js';
-import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, type IdlInputs } from './idl-input.js';
+import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, readSource, type IdlInputs } from './idl-input.js';
 import { acceptEveryOperation, pushLine } from './pushes.js';
 import { openAmqpTarget, openStreamTarget, targetKind, type OpenTarget, type TargetOptions } from './targets.js';
 
@@ -136,9 +135,6 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   return args;
 }
 
-/** A failure before anything was sent that is the user's input (exit 1): unreadable files, IDL errors. */
-class InputFailure extends Error {}
-
 interface Resolved {
   qname: string;
   op: Operation;
@@ -180,14 +176,6 @@ function encodeArgs(codec: ModelCodec, resolved: Resolved, json: string): Uint8A
   }
 }
 
-function readCa(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputFailure(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -201,15 +189,9 @@ interface Prepared {
 }
 
 function prepare(args: Args): Prepared {
-  let compiled;
-  try {
-    compiled = compileInputs(args.idl);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputFailure(e.message);
-    throw e;
-  }
+  const compiled = compileInputs(args.idl);
   for (const d of compiled.diagnostics) err(formatDiagnostic(d));
-  if (hasErrors(compiled.diagnostics)) throw new InputFailure('the IDL has errors');
+  if (hasErrors(compiled.diagnostics)) throw new InputError('the IDL has errors');
   const model = compiled.result.model;
   const resolved = resolveMethod(model, args.method);
   if (args.mode === 'oneway' && resolved.op.returns.kind !== 'void') {
@@ -231,8 +213,15 @@ async function open(args: Args, prepared: Prepared): Promise<OpenTarget> {
   };
   if (targetKind(args.target) === 'amqp') return openAmqpTarget(args.target, options);
   if (args.token !== undefined) options.token = args.token;
-  if (args.ca !== undefined || args.insecure) options.tls = { ...(args.ca === undefined ? {} : { ca: readCa(args.ca) }), rejectUnauthorized: !args.insecure };
+  if (args.ca !== undefined || args.insecure) options.tls = { ...(args.ca === undefined ? {} : { ca: readSource(args.ca).text }), rejectUnauthorized: !args.insecure };
   return openStreamTarget(args.target, options);
+}
+
+/** `error RPCERROR_TIMEOUT (2): …` on stderr; exit code 1. */
+function failed(e: unknown): number {
+  if (!(e instanceof RpcError)) throw e;
+  err(`error ${e.codeName} (${e.code}): ${e.message}`);
+  return 1;
 }
 
 async function call(args: Args, prepared: Prepared): Promise<number> {
@@ -240,11 +229,7 @@ async function call(args: Args, prepared: Prepared): Promise<number> {
   try {
     target = await open(args, prepared);
   } catch (e) {
-    if (e instanceof RpcError) {
-      err(`error ${e.codeName} (${e.code}): ${e.message}`);
-      return 1;
-    }
-    throw e;
+    return failed(e);
   }
   try {
     if (args.mode === 'oneway') {
@@ -263,9 +248,7 @@ async function call(args: Args, prepared: Prepared): Promise<number> {
     if (args.waitPushes > 0) await sleep(args.waitPushes);
     return 0;
   } catch (e) {
-    if (!(e instanceof RpcError)) throw e;
-    err(`error ${e.codeName} (${e.code}): ${e.message}`);
-    return 1;
+    return failed(e);
   } finally {
     await target.close();
   }
@@ -284,7 +267,8 @@ async function main(argv: readonly string[]): Promise<number> {
       err(`${NAME}: ${e.message}\n\nrun ${NAME} --help for the options`);
       return 2;
     }
-    if (e instanceof InputFailure) {
+    // Unreadable files, an IDL with errors: the user's input, reported before anything is sent.
+    if (e instanceof InputError) {
       err(`${NAME}: error: ${e.message}`);
       return 1;
     }
