@@ -55,11 +55,6 @@ export class Ring<T> {
     for (let id = Math.max(first, afterId + 1); id < this.next; id++) yield this.slots[(this.head + (id - first)) % this.capacity]!;
   }
 
-  /** Items newest first, for queries that want the latest matches. */
-  *newestFirst(): IterableIterator<T> {
-    for (let i = this.count - 1; i >= 0; i--) yield this.slots[(this.head + i) % this.capacity]!;
-  }
-
   clear(): void {
     this.slots = new Array<T | undefined>(this.capacity);
     this.head = 0;
