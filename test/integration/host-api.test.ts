@@ -128,6 +128,14 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     expect(hops.every((e) => e.push)).toBe(true);
   });
 
+  it('reports a call that outlives its timeout as RPCERROR_TIMEOUT, with the sequence it was sent with', async () => {
+    const result = await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'timeout', args: { secs: 1 }, mode: 'twoway', timeoutMs: 200 });
+    expect(result).toMatchObject({ ok: false, error: { code: 2, codeName: 'RPCERROR_TIMEOUT' } });
+    expect(result.ok ? 0 : result.sequence).toBeGreaterThan(0);
+    expect(result.latencyMs).toBeGreaterThanOrEqual(190);
+    expect(result.latencyMs).toBeLessThan(1000);
+  });
+
   it('answers calls many at a time', async () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [`n${i}`], mode: 'async' })),
