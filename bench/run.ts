@@ -1,6 +1,7 @@
 // `npm run bench [-- section …]`: every benchmark of the project, one table. Peers are measured
 // in the same run, so the ratios hold on a noisy machine where absolute numbers do not.
 import { benchAmqpRaw } from './amqp.js';
+import { benchAmqpRpc } from './amqp-rpc.js';
 import { benchCodec } from './codec.js';
 import { benchCompiler } from './codegen.js';
 import { benchGateway } from './gateway.js';
@@ -17,7 +18,7 @@ const sections: Section[] = [
   { name: 'compiler', title: 'IDL compiler vs protobufjs parser', run: benchCompiler },
   { name: 'codec', title: 'sns.Message_t encode+decode', run: benchCodec },
   { name: 'rpc', title: 'two-way echo over TCP and WebSocket', run: benchRpc },
-  { name: 'amqp', title: 'raw amqplib request/reply (reference)', run: benchAmqpRaw },
+  { name: 'amqp', title: 'two-way echo over RabbitMQ vs raw amqplib request/reply', run: async () => benchAmqpRpc(await benchAmqpRaw()) },
   { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
 ];
 
