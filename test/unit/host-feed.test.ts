@@ -98,6 +98,30 @@ describe('feed', () => {
     expect(sink.dropped()).toBe(0);
   });
 
+  it('keeps the bytes of the newest entries only once the raw budget is spent, and says so on decode', async () => {
+    const feed = new Feed({ rawBudget: 1000 });
+    for (let i = 1; i <= 100; i++) record(feed, i, { pad: 'x'.repeat(20) });
+    const entries = feed.query(0, 1000);
+    const kept = entries.filter((e) => e.raw !== '');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.reduce((n, e) => n + e.raw.length, 0)).toBeLessThanOrEqual(1000);
+    expect(entries.slice(0, entries.length - kept.length).every((e) => e.raw === '' && e.rawTruncated)).toBe(true);
+    expect(entries.at(-1)!.raw).not.toBe('');
+    const { decodeEntry } = await import('../../electron/host/feed/decode.js');
+    expect(decodeEntry(entries[0]!, undefined, undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
+  });
+
+  it('caps a batch by its raw bytes as well as by entries', async () => {
+    const feed = new Feed({ maxBatchRaw: 200 });
+    const sink = new Collect();
+    feed.subscribe(sink);
+    for (let i = 1; i <= 30; i++) record(feed, i, { pad: 'x'.repeat(40) });
+    const per = feed.get(1)!.raw.length;
+    await sleep(400);
+    expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(Math.max(...sink.batches.map((b) => b.entries.length))).toBe(Math.ceil(200 / per));
+  });
+
   it('filters by text, direction and extra', () => {
     const feed = new Feed();
     record(feed, 1, { name: 'scott.bo' }, 'out');

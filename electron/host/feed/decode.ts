@@ -15,7 +15,9 @@ const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byt
 export function decodeEntry(entry: FeedEntry, names: OperationNames | undefined, codec: ModelCodec | undefined): DecodedPayload {
   const bytes = rawBytes(entry);
   const fail = (reason: string): DecodedPayload => ({ ok: false, reason, hex: hexOf(bytes) });
-  if (entry.rawTruncated) return fail(`only the first ${bytes.length} of ${entry.size} bytes were kept`);
+  if (entry.rawTruncated) {
+    return fail(bytes.length === 0 ? `the ${entry.size} bytes are no longer kept (the feed keeps the bytes of its newest entries only)` : `only the first ${bytes.length} of ${entry.size} bytes were kept`);
+  }
   if (entry.kind === 'error') return fail(`an error RETURN carries no payload: ${errorCodeName(entry.errcode)} (${entry.errcode}), ${errorDescription(entry.errcode)}`);
   if (!names || !codec) return fail('no project is open to decode against');
   const found = names.lookup(entry.ifidx, entry.opidx);

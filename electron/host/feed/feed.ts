@@ -8,12 +8,18 @@ import { FeedSubscriber, type FeedSink, type SubscriberOptions } from './subscri
 
 export const DEFAULT_FEED_CAPACITY = 100_000;
 export const DEFAULT_RAW_LIMIT = 64 * 1024;
+export const DEFAULT_RAW_BUDGET = 256 * 1024 * 1024;
 
 export interface FeedOptions extends SubscriberOptions {
   /** Entries held; the oldest are evicted past it. Default 100 000. */
   capacity?: number;
   /** Raw bytes kept per entry. Default 64 KiB. */
   rawLimit?: number;
+  /**
+   * Raw bytes (as base64 characters) kept over all entries: past it the oldest entries lose
+   * their bytes (not their fields), so large messages cannot make the ring huge. Default 256 MiB.
+   */
+  rawBudget?: number;
 }
 
 /**
@@ -24,6 +30,11 @@ export interface FeedOptions extends SubscriberOptions {
 export class Feed {
   readonly capacity: number;
   readonly rawLimit: number;
+  private readonly rawBudget: number;
+  /** Base64 characters held in entries' `raw`. */
+  private rawHeld = 0;
+  /** Entries before this id hold no raw bytes any more. */
+  private rawFrom = 1;
   private readonly ring: Ring<FeedEntry>;
   private readonly correlator = new Correlator();
   private readonly subscribers = new Set<FeedSubscriber>();
@@ -34,8 +45,9 @@ export class Feed {
   constructor(options: FeedOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_FEED_CAPACITY;
     this.rawLimit = options.rawLimit ?? DEFAULT_RAW_LIMIT;
+    this.rawBudget = options.rawBudget ?? DEFAULT_RAW_BUDGET;
     this.ring = new Ring(this.capacity);
-    this.subscriberOptions = { maxRate: options.maxRate, maxBatch: options.maxBatch };
+    this.subscriberOptions = { maxRate: options.maxRate, maxBatch: options.maxBatch, maxBatchRaw: options.maxBatchRaw };
   }
 
   /** The model names are resolved against (the open project's); undefined leaves entries unnamed. */
@@ -125,6 +137,8 @@ export class Feed {
     this.ring.clear();
     this.correlator.clear();
     this.evicted = 0;
+    this.rawHeld = 0;
+    this.rawFrom = this.ring.nextId;
     for (const s of this.subscribers) s.skipToEnd();
   }
 
@@ -153,8 +167,24 @@ export class Feed {
 
   private append(build: (id: number) => FeedEntry): { item: FeedEntry } {
     const pushed = this.ring.push(build);
-    if (pushed.evicted) this.evicted++;
+    this.rawHeld += pushed.item.raw.length;
+    if (pushed.evicted) {
+      this.evicted++;
+      this.rawHeld -= pushed.evicted.raw.length;
+    }
+    if (this.rawHeld > this.rawBudget) this.shedRaw();
     for (const s of this.subscribers) s.notify();
     return pushed;
+  }
+
+  /** Drops the bytes of the oldest entries until the raw budget holds again. */
+  private shedRaw(): void {
+    this.rawFrom = Math.max(this.rawFrom, this.ring.firstId ?? this.ring.nextId);
+    while (this.rawHeld > this.rawBudget && this.rawFrom < this.ring.nextId - 1) {
+      const entry = this.ring.get(this.rawFrom++)!;
+      this.rawHeld -= entry.raw.length;
+      entry.raw = '';
+      entry.rawTruncated = true;
+    }
   }
 }

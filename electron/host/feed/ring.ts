@@ -32,12 +32,13 @@ export class Ring<T> {
     return this.next;
   }
 
-  /** Stores the item built for the next id; returns true when the oldest item was evicted for it. */
-  push(build: (id: number) => T): { item: T; evicted: boolean } {
+  /** Stores the item built for the next id; returns it, and the oldest item if it was evicted for it. */
+  push(build: (id: number) => T): { item: T; evicted: T | undefined } {
     const item = build(this.next);
-    const evicted = this.count === this.capacity;
-    this.slots[(this.head + this.count) % this.capacity] = item;
-    if (evicted) this.head = (this.head + 1) % this.capacity;
+    const slot = (this.head + this.count) % this.capacity;
+    const evicted = this.count === this.capacity ? this.slots[slot] : undefined;
+    this.slots[slot] = item;
+    if (this.count === this.capacity) this.head = (this.head + 1) % this.capacity;
     else this.count++;
     this.next++;
     return { item, evicted };

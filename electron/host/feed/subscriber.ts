@@ -13,6 +13,8 @@ export interface SubscriberOptions {
   maxRate?: number;
   /** Entries per batch; the rest follow in the next batch. Default 5 000. */
   maxBatch?: number;
+  /** Raw bytes (base64 characters) per batch, so one frame stays a few MiB. Default 4 MiB. */
+  maxBatchRaw?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class FeedSubscriber {
   private closed = false;
   private readonly interval: number;
   private readonly maxBatch: number;
+  private readonly maxBatchRaw: number;
 
   constructor(
     private readonly ring: Ring<FeedEntry>,
@@ -39,6 +42,7 @@ export class FeedSubscriber {
   ) {
     this.interval = 1000 / (options.maxRate ?? 30);
     this.maxBatch = options.maxBatch ?? 5_000;
+    this.maxBatchRaw = options.maxBatchRaw ?? 4 * 1024 * 1024;
     // Entries evicted before the subscription are not this subscriber's loss.
     this.cursor = Math.max(afterId, this.oldestHeld() - 1);
     this.notify();
@@ -102,9 +106,11 @@ export class FeedSubscriber {
     const dropped = this.pendingDrops();
     if (dropped > 0) this.cursor += dropped;
     const entries: FeedEntry[] = [];
+    let raw = 0;
     for (const entry of this.ring.after(this.cursor)) {
       entries.push(entry);
-      if (entries.length >= this.maxBatch) break;
+      raw += entry.raw.length;
+      if (entries.length >= this.maxBatch || raw >= this.maxBatchRaw) break;
     }
     if (entries.length > 0) this.cursor = entries[entries.length - 1]!.id;
     this.droppedTotal += dropped;
