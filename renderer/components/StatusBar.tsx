@@ -14,6 +14,7 @@ export function StatusBar() {
   const lastLog = useHost((s) => s.log[s.log.length - 1]);
   const snapshot = useProject((s) => s.snapshot);
   const dropped = useFeed((s) => s.dropped);
+  const received = useFeed((s) => s.received);
   const paused = useFeed((s) => s.paused);
   const toastMsg = useUi((s) => s.toast);
   const problems = useProblems(snapshot);
@@ -46,7 +47,9 @@ export function StatusBar() {
       </span>
       <span className="status-item">broker: {broker}</span>
       <span className={`status-item sandbox-${sandbox.state}`}>sandbox: {sandbox.state}</span>
-      <span className={`status-item ${dropped ? 'error-text' : ''}`}>feed{paused ? ' (paused)' : ''}: dropped {dropped.toLocaleString()}</span>
+      <span className={`status-item ${dropped ? 'error-text' : ''}`} aria-label="Feed counters">
+        feed{paused ? ' (paused)' : ''}: {received.toLocaleString('en-US')} received · dropped {dropped.toLocaleString('en-US')}
+      </span>
       <span className="status-spacer" />
       {toastMsg ? (
         <span className={`status-item toast toast-${toastMsg.level}`} role="status">

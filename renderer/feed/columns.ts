@@ -15,6 +15,9 @@ export function clock(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** `0.4 ms`, `12.3 ms`, `3.00 s`: short enough for the column. */
+export const duration = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
 export const callName = (e: FeedEntry): string =>
   e.interface && e.method ? `${e.interface}.${e.method}` : e.interface ? `${e.interface} #${e.opidx}` : `if ${e.ifidx} op ${e.opidx}`;
 
@@ -27,7 +30,7 @@ export const COLUMNS: Column[] = [
   { id: 'seq', title: 'Seq', width: '64px', cell: (e) => String(e.sequence), className: 'num mono' },
   { id: 'call', title: 'Interface.method', width: 'minmax(160px, 2fr)', cell: callName },
   { id: 'size', title: 'Size', width: '60px', cell: (e) => `${e.size} B`, className: 'num' },
-  { id: 'latency', title: 'Latency', width: '70px', cell: (e) => (e.latencyMs === undefined ? '' : `${e.latencyMs.toFixed(1)} ms`), className: 'num' },
+  { id: 'latency', title: 'Latency', width: '70px', cell: (e) => (e.latencyMs === undefined ? '' : duration(e.latencyMs)), className: 'num' },
 ];
 
 export const GRID_TEMPLATE = COLUMNS.map((c) => c.width).join(' ');

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { InvokeResult } from '../../shared/console-api/index.js';
 import { deleteSavedCall, restoreCall } from '../actions/invoke.js';
 import { JsonTree } from '../components/JsonTree.js';
@@ -10,9 +11,13 @@ const time = (t: number): string => new Date(t).toLocaleTimeString(undefined, { 
 /** Invocations of this session, newest first; pending ones show as such until their result. */
 export function CallList() {
   const calls = useInvoke((s) => s.calls);
+  const list = useRef<HTMLOListElement>(null);
+  const newest = calls[0]?.id;
+  // A new call scrolls its row into view: the result is what the user waits for.
+  useEffect(() => list.current?.firstElementChild?.scrollIntoView({ block: 'nearest' }), [newest]);
   if (calls.length === 0) return <p className="muted small pad">Results of your calls appear here. Choose a method and press Invoke (Ctrl+Enter).</p>;
   return (
-    <ol className="call-list" aria-label="Results">
+    <ol className="call-list" aria-label="Results" ref={list}>
       {calls.map((c) => (
         <CallItem key={c.id} call={c} />
       ))}
