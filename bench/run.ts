@@ -4,6 +4,7 @@ import { benchAmqpRaw } from './amqp.js';
 import { benchAmqpRpc } from './amqp-rpc.js';
 import { benchCodec } from './codec.js';
 import { benchCompiler } from './codegen.js';
+import { benchFeed } from './feed.js';
 import { benchGateway } from './gateway.js';
 import { benchRpc } from './rpc.js';
 import type { BenchRow } from './types.js';
@@ -27,6 +28,7 @@ const sections: Section[] = [
     },
   },
   { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
+  { name: 'feed', title: 'live feed: 10 000 calls/s through the sandbox into a bridge subscriber', run: benchFeed },
 ];
 
 const formatValue = (row: BenchRow): string => {

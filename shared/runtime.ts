@@ -19,3 +19,10 @@ export { RpcPeer, callerTarget, type RpcPeerOptions, type TrafficEvent, type Tra
 export { RpcClient, type ClientState, type Dialer, type ReconnectOptions, type RpcClientOptions } from './rpc/client.js';
 export { RpcServer, type ConnectionListener, type RpcServerOptions, type ServerEvent } from './rpc/server.js';
 export type { CloseReason, MessageConnection } from './rpc/connection.js';
+export type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from './rpc/connection.js';
+export { parseMqAddress } from './rpc/mq-address.js';
+export { MqAdapter, callbackTarget, type MqAdapterOptions } from './rpc/mq-adapter.js';
+export { MqCallTarget, type MqCallTargetOptions } from './rpc/mq-call-target.js';
+export { MqReplies, openPrivateReplies, type MqRepliesOptions } from './rpc/mq-replies.js';
+export { MqWriters, pushTarget, type MqWritersOptions } from './rpc/mq-writers.js';
+export { CodecError } from './wire/errors.js';
