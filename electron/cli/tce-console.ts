@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // tce-console: the TCE Console desktop app, or (--web, or where Electron cannot run) its browser mode.
+import { stopSignal } from './stop-signal.js';
 import { spawn } from 'node:child_process';
 import { ConsoleHost } from '../host/host.js';
 import { packageRoot } from '../host/package-info.js';
@@ -106,17 +107,12 @@ async function runWeb(args: Args): Promise<void> {
     }
   } else if (args.sandbox) say('--sandbox needs --project');
   const server = await startWebServer({ host, address: args.host, port: args.port });
+  const stopped = stopSignal();
   process.stdout.write(`TCE Console (browser mode): ${server.url}\n`);
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await server.close();
-    await host.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  await stopped;
+  await server.close();
+  await host.close();
+  process.exit(0);
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // tce-gateway: the services.xml gateway (spec §7): clients over socket/WebSocket ⇄ back ends over RabbitMQ.
+import { stopSignal } from './stop-signal.js';
 import { readFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import { parseServicesXml, resolveBrokerUrl, type ServicesModel } from '../../shared/project/index.js';
@@ -151,29 +152,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const listening = gateway.listening.map((l) => l.url).join(', ') || 'nothing';
   const queues = [...gateway.reading, ...(gateway.broker ? [] : ['not connected yet'])].join(', ');
   const mq = brokerUrl ? `; mq: ${brokerUrl.display}${queues ? ` (${queues})` : ''}` : '';
+  const stopped = stopSignal();
   process.stdout.write(`tce-gateway ${name}: listening on ${listening}${mq}\n`);
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) {
-        log(`${signal} again: exiting now`);
-        resolve(130);
-        return;
-      }
-      stopping = true;
-      log(`${signal}: shutting down`);
-      gateway.close().then(
-        () => resolve(0),
-        (e: unknown) => {
-          log(`error while shutting down: ${(e as Error).message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-  });
+  log(`${await stopped}: shutting down`);
+  try {
+    await gateway.close();
+    return 0;
+  } catch (e) {
+    log(`error while shutting down: ${(e as Error).message}`);
+    return 1;
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // tce-sample-server: the back end of the TCE cluster example (idl-samples/test.idl) on sockets
 // (spec §3.1, §3.3) and/or message queues (spec §3.4, §7.2).
+import { stopSignal } from './stop-signal.js';
 import { readFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import type { Broker } from '../../shared/rpc/connection.js';
@@ -199,15 +200,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${NAME}: error: ${e.message}\n`);
     return 1;
   }
+  const stopped = stopSignal();
   process.stdout.write(`${readyLine(running.server, running.broker, args)}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // A second signal while closing ends the process at once.
-  const force = (): never => process.exit(1);
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
+  const signal = await stopped;
   await running.server.close();
   await running.broker?.close();
   process.stdout.write(`${NAME}: stopped (${signal})\n`);
