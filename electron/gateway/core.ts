@@ -1,5 +1,5 @@
 import type { Endpoint } from '../../shared/project/index.js';
-import { Adapter } from '../../shared/rpc/adapter.js';
+import { Adapter, errorReturn } from '../../shared/rpc/adapter.js';
 import type { CloseReason, MessageConnection, MqWriter } from '../../shared/rpc/connection.js';
 import { ErrorCode } from '../../shared/rpc/errors.js';
 import { SequenceGenerator } from '../../shared/rpc/pending.js';
@@ -83,23 +83,6 @@ type Source = { kind: 'client'; session: ClientSession; plan: StreamEndpointPlan
 
 const dropped = (reason: DropReason, detail: string): InOutcome => ({ kind: 'dropped', reason, detail });
 const isTwoWayCall = (m: RpcMessage): boolean => isCall(m) && !isOneway(m);
-
-/** An error RETURN (spec §1.5) that keeps call_id and `__user_id__`, as the adapter's do. */
-function errorReply(call: RpcMessage, code: number): RpcMessage {
-  const userId = call.extra[ExtraKey.userId];
-  return {
-    type: MSGTYPE_RPC,
-    sequence: call.sequence,
-    calltype: CallType.RETURN,
-    ifidx: 0,
-    opidx: 0,
-    errcode: code,
-    paramsize: 0,
-    callId: call.callId,
-    extra: userId === undefined ? {} : { [ExtraKey.userId]: userId },
-    params: new Uint8Array(0),
-  };
-}
 
 export class GatewayCore {
   readonly plan: GatewayPlan;
@@ -357,7 +340,7 @@ export class GatewayCore {
 
   /** Drops a CALL nobody routes; a client's two-way call is answered with error 4 at once instead of timing out. */
   private unroutable(source: Source, call: RpcMessage, why: string): InOutcome {
-    if (source.kind === 'client' && isTwoWayCall(call)) this.send(source.session, errorReply(call, ErrorCode.INTERFACE_NOTFOUND));
+    if (source.kind === 'client' && isTwoWayCall(call)) this.send(source.session, errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
     return dropped('no-route', why);
   }
 
@@ -390,7 +373,7 @@ export class GatewayCore {
     }
     if (!sent) {
       // Told at once rather than after its timeout: the broker is down or reconnecting.
-      if (source.kind === 'client' && isTwoWayCall(message)) this.send(source.session, errorReply(message, ErrorCode.SENDFAILED));
+      if (source.kind === 'client' && isTwoWayCall(message)) this.send(source.session, errorReturn(message, ErrorCode.SENDFAILED));
       return dropped('send-failed', `${name}: the broker is not connected${writer ? ' or refused the message' : ''}`);
     }
     if (isCall(message)) {
