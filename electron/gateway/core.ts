@@ -5,7 +5,7 @@ import { ErrorCode } from '../../shared/rpc/errors.js';
 import { SequenceGenerator } from '../../shared/rpc/pending.js';
 import { OperationTable, type CallerConnection } from '../../shared/rpc/servant.js';
 import { ByteWriter } from '../../shared/wire/bytes.js';
-import { CALL_ID_FORWARDED, CallType, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, isCall, isOneway, isReturn, type RpcMessage } from '../../shared/wire/message.js';
+import { CALL_ID_FORWARDED, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, isCall, isOneway, isReturn, type RpcMessage } from '../../shared/wire/message.js';
 import { boundedCopy, headerOf, type DropReason, type GatewayEvent, type GatewayMessageEvent, type GatewayMonitor, type InOutcome, type OutOutcome } from './events.js';
 import { ForwardedCalls, type ForwardedCallsOptions } from './forwarded-calls.js';
 import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
