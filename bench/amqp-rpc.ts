@@ -16,7 +16,8 @@ import { ServerProxy } from '../electron/sample-server/generated/test.js';
 import type { MqAddress } from '../shared/rpc/connection.js';
 import { MqCallTarget } from '../shared/rpc/mq-call-target.js';
 import { MqReplies } from '../shared/rpc/mq-replies.js';
-import { IN_FLIGHT, benchAmqpRaw, measure, type Measurement } from './amqp.js';
+import { benchAmqpRaw } from './amqp.js';
+import { IN_FLIGHT, measure, type Measurement } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';

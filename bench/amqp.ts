@@ -5,76 +5,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect, type ChannelModel } from 'amqplib';
 import { connectAmqp } from '../electron/transports/amqp.js';
 import type { MqAddress } from '../shared/rpc/connection.js';
 import { encodeMessage, rpcMessage } from '../shared/wire/message.js';
+import { FifoReplies, IN_FLIGHT, measure, type Measurement } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-const WARMUP_MS = 300;
-const MEASURE_MS = 1_500;
-export const IN_FLIGHT = 64;
 /** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
 const REQUEST = rpcMessage({ ifidx: 2, opidx: 0, sequence: 1, paramsize: 1, params: new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]) });
 
-export interface Measurement {
-  callsPerSecond: number;
-  /** µs */
-  p50: number;
-  /** µs */
-  p99: number;
-}
-
 type Pair = [sequential: Measurement, inFlight: Measurement];
-
-/** Runs `concurrency` loops of `call` for MEASURE_MS after a warm-up. */
-export async function measure(call: () => Promise<void>, concurrency: number): Promise<Measurement> {
-  let recording = false;
-  let stop = false;
-  const latencies: number[] = [];
-  const loop = async (): Promise<void> => {
-    while (!stop) {
-      const t0 = performance.now();
-      await call();
-      if (recording) latencies.push(performance.now() - t0);
-    }
-  };
-  const loops = Array.from({ length: concurrency }, loop);
-  await sleep(WARMUP_MS);
-  recording = true;
-  const started = performance.now();
-  await sleep(MEASURE_MS);
-  recording = false;
-  const elapsed = performance.now() - started;
-  stop = true;
-  await Promise.all(loops);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000);
-  return { callsPerSecond: Math.round((latencies.length / elapsed) * 1000), p50: at(0.5), p99: at(0.99) };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Replies come back in request order (one responder, one queue): a FIFO of waiters matches them. */
-class Replies {
-  private waiting: (() => void)[] = [];
-  private head = 0;
-  next(): Promise<void> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  settle(): void {
-    if (this.head === this.waiting.length) return; // a stray reply, e.g. from an earlier run
-    this.waiting[this.head++]!();
-    if (this.head > 1024) {
-      this.waiting = this.waiting.slice(this.head);
-      this.head = 0;
-    }
-  }
-}
 
 async function startResponder(requests: string, replies: string): Promise<ChildProcess> {
   const script = fileURLToPath(new URL('./amqp-responder.js', import.meta.url));
@@ -91,7 +35,7 @@ async function startResponder(requests: string, replies: string): Promise<ChildP
 /** Plain amqplib, set up like the transport: one channel publishes requests, one consumes replies (prefetch, ack on receipt). */
 async function rawRequester(model: ChannelModel, requests: string, replies: string): Promise<Requester> {
   const body = Buffer.from(encodeMessage(REQUEST));
-  const pending = new Replies();
+  const pending = new FifoReplies();
   const publisher = await model.createChannel();
   const consumer = await model.createChannel();
   await consumer.prefetch(4000);
@@ -118,7 +62,7 @@ async function transportRequester(requests: string, replies: string): Promise<Re
   const address = (name: string): MqAddress => ({ name, type: 'queue', durable: false, create: 'never', subject: '' });
   const writer = await broker.openWriter(address(requests));
   const reader = await broker.openReader(address(replies));
-  const pending = new Replies();
+  const pending = new FifoReplies();
   reader.listen(() => pending.settle());
   return {
     call: () => {

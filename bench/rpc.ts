@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { WebSocket } from 'ws';
@@ -12,68 +11,18 @@ import { createClient } from '../electron/transports/dial.js';
 import { Proxy } from '../shared/rpc/proxy.js';
 import type { CallTarget } from '../shared/rpc/call.js';
 import { grpcEchoService, type BenchPeerAddresses } from './rpc-peer.js';
+import { FifoReplies, IN_FLIGHT, measure as measureFor, type Measurement } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const TEXT = 'hello';
 /** The size of a TCE echo("hello") frame, so raw references move the same bytes. */
 const RAW_PAYLOAD = 40;
-const WARMUP_MS = 300;
 const MEASURE_MS = 2_000;
-const IN_FLIGHT = 64;
+const measure = (call: () => Promise<unknown>, concurrency: number): Promise<Measurement> => measureFor(call, concurrency, { measureMs: MEASURE_MS });
 
 class EchoProxy extends Proxy {
   echo(text: string): Promise<string> {
     return this.invoke(2, 0, 1, (w) => w.string(text), (r) => r.string());
-  }
-}
-
-interface Measurement {
-  callsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-/** Runs `concurrency` loops of `call` for MEASURE_MS after a warm-up; latencies in µs. */
-async function measure(call: () => Promise<unknown>, concurrency: number): Promise<Measurement> {
-  // `npm run bench` runs node with --expose-gc: start every measurement with a clean heap.
-  (globalThis as { gc?: () => void }).gc?.();
-  let recording = false;
-  let stop = false;
-  const latencies: number[] = [];
-  const loop = async (): Promise<void> => {
-    while (!stop) {
-      const t0 = performance.now();
-      await call();
-      if (recording) latencies.push(performance.now() - t0);
-    }
-  };
-  const loops = Array.from({ length: concurrency }, loop);
-  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-  recording = true;
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
-  recording = false;
-  const elapsed = performance.now() - started;
-  stop = true;
-  await Promise.all(loops);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000);
-  return { callsPerSecond: Math.round((latencies.length / elapsed) * 1000), p50: at(0.5), p99: at(0.99) };
-}
-
-/** A FIFO of waiting calls: echo servers answer in order. */
-class Replies {
-  private readonly waiting: (() => void)[] = [];
-  private head = 0;
-  next(): Promise<void> {
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  settle(): void {
-    this.waiting[this.head++]!();
-    if (this.head > 1024) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
-    }
   }
 }
 
@@ -84,7 +33,7 @@ async function rawTcpClient(port: number): Promise<{ call: () => Promise<void>; 
   socket.setNoDelay(true);
   const message = Buffer.alloc(4 + RAW_PAYLOAD);
   message.writeUInt32BE(RAW_PAYLOAD);
-  const replies = new Replies();
+  const replies = new FifoReplies();
   let buffered: Buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
@@ -114,7 +63,7 @@ async function rawTcpClient(port: number): Promise<{ call: () => Promise<void>; 
 async function rawWsClient(url: string): Promise<{ call: () => Promise<void>; close: () => void }> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   await once(ws, 'open');
-  const replies = new Replies();
+  const replies = new FifoReplies();
   ws.on('message', () => replies.settle());
   const message = Buffer.alloc(RAW_PAYLOAD + 4);
   return {
