@@ -1,4 +1,4 @@
-import type { Extra, RpcMessage } from '../wire/message.js';
+import { MSGTYPE_RPC, type Extra, type RpcMessage } from '../wire/message.js';
 
 /**
  * How a call travels. Every proxy method returns a Promise whatever the mode: `twoway` and
@@ -39,4 +39,23 @@ export interface CallTarget {
   call(call: OutgoingCall): Promise<RpcMessage>;
   /** Sends a one-way CALL; throws RpcError(SENDFAILED) if it cannot be handed to the transport. */
   send(call: OutgoingCall): void;
+}
+
+/** Shared by every call sent without extra: encoders only read it. */
+const NO_EXTRA: Extra = Object.freeze({}) as Extra;
+
+/** The CALL message of an outgoing call, once its sender has chosen the sequence and calltype. */
+export function callMessage(call: OutgoingCall, sequence: number, calltype: number, extra: Extra = call.extra ?? NO_EXTRA): RpcMessage {
+  return {
+    type: MSGTYPE_RPC,
+    sequence,
+    calltype,
+    ifidx: call.ifidx,
+    opidx: call.opidx,
+    errcode: 0,
+    paramsize: call.paramsize,
+    callId: 0,
+    extra,
+    params: call.params,
+  };
 }

@@ -1,5 +1,5 @@
-import { ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, type RpcMessage } from '../wire/message.js';
-import type { CallTarget, OutgoingCall } from './call.js';
+import { ExtraKey, SendCallType, encodeMessage, type RpcMessage } from '../wire/message.js';
+import { callMessage, type CallTarget, type OutgoingCall } from './call.js';
 import type { MqWriter } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -57,18 +57,7 @@ export class MqCallTarget implements CallTarget {
 
   /** Writes the CALL; returns the error when it could not be handed to the broker. */
   private write(call: OutgoingCall, sequence: number, calltype: number): RpcError | undefined {
-    const message: RpcMessage = {
-      type: MSGTYPE_RPC,
-      sequence,
-      calltype,
-      ifidx: call.ifidx,
-      opidx: call.opidx,
-      errcode: 0,
-      paramsize: call.paramsize,
-      callId: 0,
-      extra: { ...call.extra, [ExtraKey.mqReturn]: this.replies.endpoint },
-      params: call.params,
-    };
+    const message = callMessage(call, sequence, calltype, { ...call.extra, [ExtraKey.mqReturn]: this.replies.endpoint });
     try {
       if (!this.writer.send(message)) {
         const state = this.replies.broker.state;

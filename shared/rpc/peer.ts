@@ -1,6 +1,6 @@
-import { CallType, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, type Extra, type RpcMessage } from '../wire/message.js';
+import { CallType, ExtraKey, SendCallType, encodeMessage, type Extra, type RpcMessage } from '../wire/message.js';
 import { errorReturn, type Adapter } from './adapter.js';
-import type { CallTarget, OutgoingCall } from './call.js';
+import { callMessage, type CallTarget, type OutgoingCall } from './call.js';
 import type { CloseReason, MessageConnection } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -194,23 +194,6 @@ function asSendError(error: unknown): RpcError {
   return error instanceof RpcError ? error : new RpcError(ErrorCode.SENDFAILED, (error as Error).message, { cause: error });
 }
 
-/** Shared by every call sent without extra: encoders only read it. */
-const NO_EXTRA: Extra = Object.freeze({}) as Extra;
-
-function callMessage(call: OutgoingCall, sequence: number, calltype: number): RpcMessage {
-  return {
-    type: MSGTYPE_RPC,
-    sequence,
-    calltype,
-    ifidx: call.ifidx,
-    opidx: call.opidx,
-    errcode: 0,
-    paramsize: call.paramsize,
-    callId: 0,
-    extra: call.extra ?? NO_EXTRA,
-    params: call.params,
-  };
-}
 
 /**
  * The caller of a call as a CallTarget, for calls back over the same connection (spec §6.4):
