@@ -42,15 +42,7 @@ export const DROP_REASONS: readonly DropReason[] = [
 ];
 
 /** The fixed header of a message, decoded (spec §1.3). */
-export interface HeaderFields {
-  sequence: number;
-  calltype: number;
-  ifidx: number;
-  opidx: number;
-  errcode: number;
-  paramsize: number;
-  callId: number;
-}
+export type HeaderFields = Omit<RpcMessage, 'type' | 'extra' | 'params'>;
 
 /** What became of a received message. */
 export type InOutcome =
