@@ -330,35 +330,49 @@ class Parser {
     }
     const open = this.expectOpenBrace(`struct '${name.name}'`);
     if (open === undefined) return undefined;
-    const members: MemberNode[] = [];
+    const { items: members, closed } = this.parseBlock(open, `struct '${name.name}'`, 'a struct', () => this.parseMember(), {
+      code: 'empty-struct',
+      message: `struct '${name.name}' must have at least one member`,
+      range: name.nameRange,
+    });
+    return { node: withDoc<StructNode>({ kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.start) }, first, kw), complete: closed };
+  }
+
+  /**
+   * The items of a struct or interface body after its `{`, up to `}`: stray `;` are reported
+   * and skipped, a missing `}` is reported where the next element or the end of file starts.
+   */
+  private parseBlock<T>(
+    open: Token | null,
+    owner: string,
+    kind: string,
+    parseItem: () => T | undefined,
+    empty: { code: string; message: string; range: SourceRange },
+  ): { items: T[]; closed: boolean } {
+    const items: T[] = [];
     let attempted = 0;
-    let closed = false;
     for (;;) {
       const start = this.i;
       const tok = this.peek();
       if (tok.text === '}') {
         this.next();
-        closed = true;
-        break;
+        if (attempted === 0) this.reporter.error(empty.code, empty.message, empty.range);
+        return { items, closed: true };
       }
       if (tok.kind === 'eof' || this.isBlockKeyword(tok)) {
-        this.missingBrace(`struct '${name.name}'`, open ?? undefined);
-        break;
+        this.missingBrace(owner, open ?? undefined);
+        return { items, closed: false };
       }
       if (tok.text === ';') {
         this.next();
-        this.reporter.error('stray-semicolon', "stray ';' in a struct", this.tokRange(tok));
+        this.reporter.error('stray-semicolon', `stray ';' in ${kind}`, this.tokRange(tok));
         continue;
       }
       attempted++;
-      const member = this.parseMember();
-      if (member) members.push(member);
+      const item = parseItem();
+      if (item) items.push(item);
       if (this.i === start) this.next();
     }
-    if (closed && attempted === 0) {
-      this.reporter.error('empty-struct', `struct '${name.name}' must have at least one member`, name.nameRange);
-    }
-    return { node: withDoc<StructNode>({ kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.start) }, first, kw), complete: closed };
   }
 
   /** Reads `{`; when it is missing, reports it and carries on as if it were there if the body seems to follow. */
@@ -444,34 +458,11 @@ class Parser {
     }
     const open = this.expectOpenBrace(`interface '${name.name}'`);
     if (open === undefined) return undefined;
-    const operations: OperationNode[] = [];
-    let attempted = 0;
-    let closed = false;
-    for (;;) {
-      const start = this.i;
-      const tok = this.peek();
-      if (tok.text === '}') {
-        this.next();
-        closed = true;
-        break;
-      }
-      if (tok.kind === 'eof' || this.isBlockKeyword(tok)) {
-        this.missingBrace(`interface '${name.name}'`, open ?? undefined);
-        break;
-      }
-      if (tok.text === ';') {
-        this.next();
-        this.reporter.error('stray-semicolon', "stray ';' in an interface", this.tokRange(tok));
-        continue;
-      }
-      attempted++;
-      const op = this.parseOperation();
-      if (op) operations.push(op);
-      if (this.i === start) this.next();
-    }
-    if (closed && attempted === 0) {
-      this.reporter.error('empty-interface', `interface '${name.name}' must have at least one operation`, name.nameRange);
-    }
+    const { items: operations, closed } = this.parseBlock(open, `interface '${name.name}'`, 'an interface', () => this.parseOperation(), {
+      code: 'empty-interface',
+      message: `interface '${name.name}' must have at least one operation`,
+      range: name.nameRange,
+    });
     const node: InterfaceNode = withDoc<InterfaceNode>({ kind: 'interface', name: name.name, nameRange: name.nameRange, operations, range: this.range(first.start) }, first, kw);
     if (annotation) node.annotation = annotation;
     if (base) node.base = base;
