@@ -1,7 +1,9 @@
 // Runs every test suite and prints the closing line CI reads: `N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
+// A report left over from an earlier run must never stand in for this one.
+rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
@@ -29,6 +31,15 @@ run('vitest (unit + integration)', 'node_modules/.bin/vitest', ['run', '--report
     passed: report.numPassedTests,
     failed: report.numFailedTests,
     skipped: report.numPendingTests + report.numTodoTests,
+  };
+});
+
+run('playwright (end-to-end, Chromium)', 'node_modules/.bin/playwright', ['test'], () => {
+  const report = readJson('test-results/playwright.json');
+  return report && {
+    passed: report.stats.expected + report.stats.flaky,
+    failed: report.stats.unexpected,
+    skipped: report.stats.skipped,
   };
 });
 
