@@ -11,8 +11,12 @@ export function CommandPalette() {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     return COMMANDS.filter((c) => words.every((w) => c.title.toLowerCase().includes(w) || c.id.includes(w)));
   }, [query]);
-  useEffect(() => input.current?.focus(), []);
-  useEffect(() => setActive(0), [query]);
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
+  useEffect(() => {
+    setActive(0);
+  }, [query]);
   const close = (): void => useUi.setState({ paletteOpen: false });
   const run = (id: string): void => void runCommand(id);
 

@@ -8,6 +8,7 @@ import { useProject } from '../stores/project.js';
 import { setLayout, useUi } from '../stores/ui.js';
 import { CommandPalette } from './CommandPalette.js';
 import { Dialogs } from './Dialogs.js';
+import { PanelBoundary } from './PanelBoundary.js';
 import { Splitter } from './Splitter.js';
 import { StatusBar } from './StatusBar.js';
 import { modKey } from '../commands.js';
@@ -46,24 +47,34 @@ export function Workbench() {
       <main className="main-area">
         <div className="top-row">
           <div className="col" style={{ width: layout.projectWidth }}>
-            <ProjectPanel />
+            <PanelBoundary name="Project">
+              <ProjectPanel />
+            </PanelBoundary>
           </div>
           <Splitter orientation="vertical" label="Resize Project" value={layout.projectWidth} min={180} max={520} direction={1} onChange={(v) => setLayout({ projectWidth: v })} />
           <div className="col col-flex">
-            <IdlEditorPanel />
+            <PanelBoundary name="IDL editor">
+              <IdlEditorPanel />
+            </PanelBoundary>
           </div>
           <Splitter orientation="vertical" label="Resize TypeScript preview" value={layout.previewWidth} min={200} max={900} direction={-1} onChange={(v) => setLayout({ previewWidth: v })} />
           <div className="col" style={{ width: layout.previewWidth }}>
-            <PreviewPanel />
+            <PanelBoundary name="TypeScript preview">
+              <PreviewPanel />
+            </PanelBoundary>
           </div>
           <Splitter orientation="vertical" label="Resize Invoke" value={layout.invokeWidth} min={340} max={900} direction={-1} onChange={(v) => setLayout({ invokeWidth: v })} />
           <div className="col" style={{ width: layout.invokeWidth }}>
-            <InvokePanel />
+            <PanelBoundary name="Invoke">
+              <InvokePanel />
+            </PanelBoundary>
           </div>
         </div>
         <Splitter orientation="horizontal" label="Resize Live feed" value={layout.feedHeight} min={120} max={1200} direction={-1} onChange={(v) => setLayout({ feedHeight: v })} />
         <div className="bottom-row" style={{ height: layout.feedHeight }}>
-          <FeedPanel />
+          <PanelBoundary name="Live feed">
+              <FeedPanel />
+            </PanelBoundary>
         </div>
       </main>
       <StatusBar />

@@ -14,7 +14,10 @@ export function CallList() {
   const list = useRef<HTMLOListElement>(null);
   const newest = calls[0]?.id;
   // A new call scrolls its row into view: the result is what the user waits for.
-  useEffect(() => list.current?.firstElementChild?.scrollIntoView({ block: 'nearest' }), [newest]);
+  useEffect(() => {
+    // Braces: Chromium's scrollIntoView returns a promise, which must not become the effect's cleanup.
+    list.current?.firstElementChild?.scrollIntoView({ block: 'nearest' });
+  }, [newest]);
   if (calls.length === 0) return <p className="muted small pad">Results of your calls appear here. Choose a method and press Invoke (Ctrl+Enter).</p>;
   return (
     <ol className="call-list" aria-label="Results" ref={list}>

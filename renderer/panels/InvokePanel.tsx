@@ -93,7 +93,9 @@ function InvokeForm() {
   const isVoid = op.returns.kind === 'void';
 
   const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
-  useEffect(() => bindSchema(jsonModel, model, op), [jsonModel, model, op]);
+  useEffect(() => {
+    bindSchema(jsonModel, model, op);
+  }, [jsonModel, model, op]);
   const subscribed = useRef<monaco.IDisposable | null>(null);
   useEffect(() => {
     subscribed.current?.dispose();

@@ -29,6 +29,9 @@ export const test = base.extend<{ app: ConsolePage }>({
   app: async ({ page }, use) => {
     const url = process.env['TCE_E2E_URL'];
     if (!url) throw new Error('TCE_E2E_URL is not set: run through playwright.config.ts (global-setup.ts)');
+    // A script error in the page fails the test that caused it.
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
     await page.goto(url);
     const region = (name: string): Locator => page.getByRole('region', { name, exact: true });
     await expect(region('Project').getByLabel('Sandbox')).toContainText('Sandbox running');
@@ -77,6 +80,7 @@ export const test = base.extend<{ app: ConsolePage }>({
       },
     };
     await use(app);
+    expect(errors, 'errors in the page').toEqual([]);
   },
 });
 

@@ -16,7 +16,7 @@ test.describe('workbench', () => {
     await expect(project.getByRole('button', { name: 'Open project' })).toBeVisible();
     await expect(app.page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'test.Server, ifidx 2' })).toBeVisible();
     await expect(app.page.getByRole('contentinfo', { name: 'Status' })).toContainText('sandbox: running');
-    await expect(app.region('TypeScript preview')).toContainText('class BaseServerProxy');
+    await expect(await app.findInPreview('class ServerProxy')).toContainText('export class ServerProxy extends BaseServerProxy');
     await app.screenshot('workbench-light');
   });
 
