@@ -170,9 +170,13 @@ function rowClass(e: FeedEntry, selectedId: number | null, correlation: string |
 function FeedEmpty() {
   const filtered = feedWindow.filtered;
   const size = feedWindow.size;
+  const paused = useFeed((s) => s.paused);
+  const waiting = useFeed((s) => s.waiting);
   return (
     <div className="feed-empty">
-      {filtered && size > 0 ? (
+      {paused ? (
+        <p>Paused{waiting > 0 ? `: ${waiting.toLocaleString()} entries wait in the host` : ''}. Resume to see them — none are lost while they stay in its buffer.</p>
+      ) : filtered && size > 0 ? (
         <p>No entry of the {size.toLocaleString()} in the window matches the filter.</p>
       ) : (
         <>

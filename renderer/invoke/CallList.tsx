@@ -52,26 +52,10 @@ function ResultBody({ result }: { result: InvokeResult }) {
   return (
     <>
       <dl className="metrics">
-        {result.sequence !== undefined && (
-          <>
-            <dt>sequence</dt>
-            <dd>{result.sequence}</dd>
-          </>
-        )}
-        <dt>latency</dt>
-        <dd>{result.latencyMs.toFixed(1)} ms</dd>
-        {result.requestSize !== undefined && (
-          <>
-            <dt>request</dt>
-            <dd>{result.requestSize} B</dd>
-          </>
-        )}
-        {result.ok && (
-          <>
-            <dt>response</dt>
-            <dd>{result.responseSize} B</dd>
-          </>
-        )}
+        {result.sequence !== undefined && <Metric name="sequence" value={String(result.sequence)} />}
+        <Metric name="latency" value={`${result.latencyMs.toFixed(1)} ms`} />
+        {result.requestSize !== undefined && <Metric name="request" value={`${result.requestSize} B`} />}
+        {result.ok && <Metric name="response" value={`${result.responseSize} B`} />}
       </dl>
       {result.ok ? (
         <div className="call-value" aria-label="Result value">
@@ -131,5 +115,15 @@ export function SavedList() {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** One name/value pair of a result, kept on one line. */
+function Metric({ name, value }: { name: string; value: string }) {
+  return (
+    <div className="metric">
+      <dt>{name}</dt>
+      <dd>{value}</dd>
+    </div>
   );
 }

@@ -133,13 +133,13 @@ function InvokeForm() {
         <span className="field-label" id="params-label">
           Parameters
         </span>
-        <span className="muted small">JSON, checked against the IDL</span>
+        <span className="muted small">JSON · schema-checked</span>
         <span className="spacer" />
         <button type="button" className="btn btn-small" onClick={generateExample}>
           Generate example
         </button>
       </div>
-      <div className="args-editor" aria-labelledby="params-label" role="group">
+      <div className={`args-editor ${op.params.length === 0 ? 'args-empty' : ''}`} aria-labelledby="params-label" role="group">
         <CodeEditor model={jsonModel} options={ARGS_OPTIONS} onMount={onMount} />
       </div>
       {argsError && (
