@@ -46,7 +46,7 @@ export function Workbench() {
       )}
       <main className="main-area">
         <div className="top-row">
-          <div className="col" style={{ width: layout.projectWidth }}>
+          <div className="col" style={{ flexBasis: layout.projectWidth }}>
             <PanelBoundary name="Project">
               <ProjectPanel />
             </PanelBoundary>
@@ -58,20 +58,20 @@ export function Workbench() {
             </PanelBoundary>
           </div>
           <Splitter orientation="vertical" label="Resize TypeScript preview" value={layout.previewWidth} min={200} max={900} direction={-1} onChange={(v) => setLayout({ previewWidth: v })} />
-          <div className="col" style={{ width: layout.previewWidth }}>
+          <div className="col" style={{ flexBasis: layout.previewWidth }}>
             <PanelBoundary name="TypeScript preview">
               <PreviewPanel />
             </PanelBoundary>
           </div>
           <Splitter orientation="vertical" label="Resize Invoke" value={layout.invokeWidth} min={340} max={900} direction={-1} onChange={(v) => setLayout({ invokeWidth: v })} />
-          <div className="col" style={{ width: layout.invokeWidth }}>
+          <div className="col" style={{ flexBasis: layout.invokeWidth }}>
             <PanelBoundary name="Invoke">
               <InvokePanel />
             </PanelBoundary>
           </div>
         </div>
         <Splitter orientation="horizontal" label="Resize Live feed" value={layout.feedHeight} min={120} max={1200} direction={-1} onChange={(v) => setLayout({ feedHeight: v })} />
-        <div className="bottom-row" style={{ height: layout.feedHeight }}>
+        <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh)` }}>
           <PanelBoundary name="Live feed">
               <FeedPanel />
             </PanelBoundary>
