@@ -12,7 +12,13 @@ import 'monaco-editor/features/folding/register';
 import 'monaco-editor/features/format/register';
 import 'monaco-editor/features/gotoError/register';
 import 'monaco-editor/features/gotoSymbol/register';
+// Contributions editor.main imports beside the feature registrations (0.57's feature entry
+// points leave them out): suggest widget, go-to commands, problem navigation status.
+import 'monaco-editor/editor/browser/coreCommands';
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/contrib/gotoSymbol/browser/goToCommands';
+import 'monaco-editor/editor/contrib/gotoError/browser/markerSelectionStatus';
+import 'monaco-editor/editor/common/standaloneStrings';
 import 'monaco-editor/features/hover/register';
 import 'monaco-editor/features/indentation/register';
 import 'monaco-editor/features/linesOperations/register';

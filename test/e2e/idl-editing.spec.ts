@@ -64,4 +64,19 @@ test.describe('IDL editing', () => {
     await page.keyboard.press('F12');
     await expect(editor.locator('.line-numbers.active-line-number')).toHaveText('5');
   });
+
+  test('completes keywords, builtins and declared types', async ({ app, page }) => {
+    const editor = app.region('IDL editor').locator('.monaco-editor').first();
+    await cursorAfter(page, editor, 'string echo(string text);');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Base');
+    await page.keyboard.press('Control+Space');
+    const suggest = page.locator('.suggest-widget');
+    await expect(suggest.getByRole('option', { name: /BaseServer/ }).first()).toBeVisible();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText('module m {\n  struct S { seq');
+    await page.keyboard.press('Control+Space');
+    await expect(suggest.getByRole('option', { name: /sequence/ }).first()).toBeVisible();
+  });
 });

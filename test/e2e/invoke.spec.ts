@@ -105,4 +105,29 @@ test.describe('invoke', () => {
     const failed = app.region('Invoke').getByRole('listitem', { name: /test\.Server\.timeout error/ }).first();
     await expect(failed.getByRole('alert')).toContainText(/RPCERROR_\w+ \(\d+\)/);
   });
+
+  test('parameters are checked against the operation\'s JSON Schema as the user types', async ({ app }) => {
+    await app.selectMethod('echo');
+    await app.setParams('{"text": 5, "extra": true}');
+    const editor = app.region('Invoke').locator('.args-editor');
+    await expect(editor.locator('.squiggly-error').first()).toBeVisible();
+    await app.region('Invoke').getByRole('button', { name: 'Generate example' }).click();
+    await expect(editor).toContainText('"text": "text"');
+    await expect(editor.locator('.squiggly-error')).toHaveCount(0);
+  });
+
+  test('a call can be saved and put back into the form', async ({ app, page }) => {
+    const name = `echo-${runId()}`;
+    await app.selectMethod('echo');
+    await app.setParams('{"text": "kept"}');
+    await app.region('Invoke').getByRole('button', { name: 'Save call' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save call' });
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await app.selectMethod('datetime');
+    await app.region('Invoke').getByRole('tab', { name: 'Saved' }).click();
+    await app.region('Invoke').getByRole('button', { name: new RegExp(`^${name}`) }).click();
+    await expect(page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'echo, opidx 0' })).toHaveAttribute('aria-selected', 'true');
+    await expect(app.region('Invoke').locator('.args-editor')).toContainText('"kept"');
+  });
 });
