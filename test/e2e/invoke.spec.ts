@@ -130,4 +130,24 @@ test.describe('invoke', () => {
     await expect(page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'echo, opidx 0' })).toHaveAttribute('aria-selected', 'true');
     await expect(app.region('Invoke').locator('.args-editor')).toContainText('"kept"');
   });
+
+  test('an environment keeps default extras that every call sends', async ({ app, page }) => {
+    const env = `env-${runId()}`;
+    const run = runId();
+    await page.getByRole('combobox', { name: 'Environment' }).selectOption('New environment…');
+    const dialog = page.getByRole('dialog', { name: 'New environment' });
+    await dialog.getByLabel('Name').fill(env);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect(page.getByRole('combobox', { name: 'Environment' })).toHaveValue(env);
+    await app.selectMethod('echo');
+    await app.addExtra('run', run);
+    await app.region('Invoke').getByRole('button', { name: `Make defaults of ${env}` }).click();
+    // The table shows the default (not an editable row any more) and the call sends it.
+    await expect(app.region('Invoke').locator('.env-default')).toContainText(run);
+    await app.invoke();
+    await expect(app.region('Invoke').getByRole('listitem', { name: /test\.Server\.echo ok/ }).first()).toBeVisible();
+    await app.filterFeed(`extra.run=${run} hop:server`);
+    await expect(app.feedRows).toHaveCount(1);
+    await page.getByRole('combobox', { name: 'Environment' }).selectOption('');
+  });
 });
