@@ -1,5 +1,5 @@
 import type { FeedEntry, FeedFilter } from '../../shared/console-api/index.js';
-import { feedMatcher, isEmptyFilter } from './filter.js';
+import { feedPredicate, isEmptyFilter } from '../../shared/console-api/feed-filter.js';
 
 /**
  * The renderer's bounded window on the feed: the newest `capacity` entries in id order, and the
@@ -66,7 +66,7 @@ export class FeedWindow {
   /** Applies a filter to everything in the window (retroactively). */
   setFilter(filter: FeedFilter): void {
     this.filtered = !isEmptyFilter(filter);
-    this.match = this.filtered ? feedMatcher(filter) : () => true;
+    this.match = this.filtered ? feedPredicate(filter) : () => true;
     this.rows = this.filtered ? this.all.slice(this.start).filter(this.match) : this.all.slice(this.start);
     this.rowStart = 0;
   }

@@ -1,9 +1,9 @@
-import type { FeedEntry, FeedFilter, FeedHop } from '../../shared/console-api/index.js';
+import type { FeedFilter, FeedHop } from '../../shared/console-api/index.js';
 
 /**
  * The feed's filter bar: `free text`, `method:echo`, `method:test.Server.echo`, `if:test.Server`,
  * `dir:in`, `user:42`, `hop:gateway`, `extra.name=scott.bo` — parsed into the contract's
- * FeedFilter (what the host applies to queries and exports), and matched the same way here.
+ * FeedFilter, which the host and the renderer apply alike (shared/console-api/feed-filter.ts).
  */
 
 const HOPS: readonly FeedHop[] = ['console', 'gateway', 'queue', 'server'];
@@ -52,40 +52,3 @@ export function parseFilterQuery(query: string): ParsedFilter {
 }
 
 const unquote = (s: string): string => (s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s);
-
-export const isEmptyFilter = (f: FeedFilter): boolean =>
-  !f.text && !f.interface && !f.method && !f.direction && !f.userId && !f.hop && (!f.extra || Object.keys(f.extra).length === 0);
-
-/** Each entry's searchable text, made once (filters are retyped often; entries never change). */
-const searchTexts = new WeakMap<FeedEntry, string>();
-
-function searchText(e: FeedEntry): string {
-  let s = searchTexts.get(e);
-  if (s === undefined) {
-    const parts = [e.hop, e.direction, e.kind, e.endpoint, e.peer ?? '', e.userId ?? '', String(e.sequence), e.interface ?? '', e.method ?? '', e.interface && e.method ? `${e.interface}.${e.method}` : '', e.note ?? '', e.correlation];
-    for (const key in e.extra) parts.push(`${key}=${e.extra[key]}`);
-    s = parts.join('\n').toLowerCase();
-    searchTexts.set(e, s);
-  }
-  return s;
-}
-
-/** The same rules as the host's filter: every given field narrows; text matches anywhere, any case. */
-export function feedMatcher(filter: FeedFilter): (e: FeedEntry) => boolean {
-  const text = filter.text?.trim().toLowerCase() || undefined;
-  const iface = filter.interface?.trim().toLowerCase() || undefined;
-  const method = filter.method?.trim().toLowerCase() || undefined;
-  const extra = filter.extra ? Object.entries(filter.extra) : [];
-  return (e) => {
-    if (filter.direction && e.direction !== filter.direction) return false;
-    if (filter.hop && e.hop !== filter.hop) return false;
-    if (filter.userId && e.userId !== filter.userId) return false;
-    if (iface) {
-      const name = e.interface?.toLowerCase();
-      if (!name || (name !== iface && !name.endsWith(`.${iface}`))) return false;
-    }
-    if (method && e.method?.toLowerCase() !== method) return false;
-    for (const [key, value] of extra) if (e.extra[key] !== value) return false;
-    return !text || searchText(e).includes(text);
-  };
-}
