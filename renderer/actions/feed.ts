@@ -52,9 +52,19 @@ host.on('feed.batch', (batch) => {
   schedule();
 });
 
-/** (Re)subscribes after the last entry seen, so a reconnect continues where the feed stopped. */
+/**
+ * (Re)subscribes after the last entry seen, so a reconnect continues where the feed stopped. A
+ * host that restarted numbers its entries from 1 again: then the window starts over too.
+ */
 export async function subscribeFeed(): Promise<void> {
-  const stats = await host.call('feed.subscribe', lastId === undefined ? {} : { afterId: lastId });
+  let stats = await host.call('feed.subscribe', lastId === undefined ? {} : { afterId: lastId });
+  if (lastId !== undefined && (stats.lastId ?? 0) < lastId) {
+    lastId = undefined;
+    queued = [];
+    feedWindow.clear();
+    useFeed.setState((s) => ({ version: s.version + 1, selectedId: null, selectedCorrelation: null }));
+    stats = await host.call('feed.subscribe', {});
+  }
   useFeed.setState({ paused: stats.paused });
 }
 

@@ -49,8 +49,14 @@ export async function openProject(path: string): Promise<void> {
   }
 }
 
+/**
+ * What the host has open. A host that restarted without our project gets it opened again, so the
+ * editor's unsaved texts carry over instead of being dropped with the project.
+ */
 export async function loadCurrentProject(): Promise<void> {
-  await applySnapshot(await host.call('project.current', {}));
+  const current = await host.call('project.current', {});
+  const mine = useProject.getState().snapshot;
+  await applySnapshot(current ?? (mine ? await host.call('project.open', { path: mine.root }) : null));
 }
 
 let revealSeq = 0;
