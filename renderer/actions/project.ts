@@ -39,9 +39,21 @@ export async function applySnapshot(snapshot: ProjectSnapshot | null): Promise<v
   compileNow();
 }
 
+/** Files with unsaved edits. */
+export const dirtyFiles = (): string[] => Object.values(useProject.getState().files).filter((f) => f.dirty).map((f) => f.path);
+
+/**
+ * Opens a project. Reopening the one open now keeps unsaved edits in the editor; before another
+ * project replaces it they are saved (a failed save stops the switch).
+ */
 export async function openProject(path: string): Promise<void> {
   useProject.setState({ opening: true });
   try {
+    const root = useProject.getState().snapshot?.root;
+    const same = root !== undefined && (path.replace(/[/\\]+$/, '') === root || path.slice(0, path.search(/[/\\][^/\\]*$/)) === root);
+    for (const file of same ? [] : dirtyFiles()) {
+      if (!(await saveFile(file))) throw new Error(`${file} could not be saved, so the project stays open: resolve that first`);
+    }
     await applySnapshot(await host.call('project.open', { path }));
     useHost.getState().addLog({ level: 'info', message: `opened ${path}` });
   } finally {

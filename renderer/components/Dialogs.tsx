@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
+import { dirtyFiles, keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
 import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState } from '../stores/ui.js';
@@ -67,6 +67,11 @@ function OpenProjectDialog() {
           </p>
         )}
       </form>
+      {dirtyFiles().length > 0 && (
+        <p className="warn-text small">
+          Unsaved changes in {dirtyFiles().map(baseName).join(', ')} are saved before the current project closes.
+        </p>
+      )}
       {recent.length > 0 && (
         <>
           <h3 className="section-title">Recent projects</h3>
