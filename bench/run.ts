@@ -8,6 +8,7 @@ import { benchFeed } from './feed.js';
 import { benchGateway } from './gateway.js';
 import { benchRpc } from './rpc.js';
 import type { BenchRow } from './types.js';
+import { benchUiFeed } from './ui-feed.js';
 
 interface Section {
   name: string;
@@ -29,6 +30,7 @@ const sections: Section[] = [
   },
   { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
   { name: 'feed', title: 'live feed: 10 000 calls/s through the sandbox into a bridge subscriber', run: benchFeed },
+  { name: 'ui-feed', title: 'the console in Chromium: feed at 10 000 entries/s with a filter', run: benchUiFeed },
 ];
 
 const formatValue = (row: BenchRow): string => {
