@@ -1,7 +1,7 @@
 import type { FeedEntry, FeedFilter, FeedStats } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
-import { feedPredicate } from './filter.js';
+import { feedPredicate } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from './names.js';
 import { Ring } from './ring.js';
 import { FeedSubscriber, type FeedSink, type SubscriberOptions } from './subscriber.js';
