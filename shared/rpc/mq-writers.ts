@@ -1,5 +1,5 @@
-import { ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, type RpcMessage } from '../wire/message.js';
-import type { CallTarget, OutgoingCall } from './call.js';
+import { ExtraKey, SendCallType, encodeMessage, type RpcMessage } from '../wire/message.js';
+import { callMessage, type CallTarget, type OutgoingCall } from './call.js';
 import type { MqDirectWriter, MqWriter } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -103,18 +103,7 @@ export function pushTarget(writers: MqWriters, endpoint: string, userId: string 
     },
     send(call: OutgoingCall): void {
       const extra = userId === undefined ? { ...call.extra } : { ...call.extra, [ExtraKey.userId]: userId };
-      const message: RpcMessage = {
-        type: MSGTYPE_RPC,
-        sequence: writers.sequences.next(),
-        calltype: SendCallType.oneway,
-        ifidx: call.ifidx,
-        opidx: call.opidx,
-        errcode: 0,
-        paramsize: call.paramsize,
-        callId: 0,
-        extra,
-        params: call.params,
-      };
+      const message = callMessage(call, writers.sequences.next(), SendCallType.oneway, extra);
       let outcome: MqSendOutcome;
       try {
         outcome = writers.send(endpoint, message);
