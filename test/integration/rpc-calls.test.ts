@@ -10,7 +10,9 @@ import { NO_PARAMS, Proxy } from '../../shared/rpc/proxy.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { PROBE_IFIDX, V1, V1_REPLY, V3, hex, openRaw, sleep, startTestServer, tlsFiles, type RunningServer } from './support/rpc-fixtures.js';
+import { PROBE_IFIDX, V1_REPLY, openRaw, sleep, startTestServer, tlsFiles, type RunningServer } from './support/rpc-fixtures.js';
+import { fromHex } from '../support/hex.js';
+import { V1, V3 } from '../support/spec-vectors.js';
 import { ITerminalProxy, ITerminalServant, ServerProxy } from './support/test-idl.js';
 
 /** Calls that no servant serves, built the way generated proxies build calls. */
@@ -117,7 +119,7 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
   it('copies call_id and __user_id__ into RETURNs, error RETURNs included, for gateways', async () => {
     const raw = await openRaw(running.url);
     const extra = { __user_id__: 'A1002', other: 'x' };
-    raw.write(frameBytes(encodeMessage(rpcMessage({ sequence: 9, ifidx: 2, opidx: 0, callId: 0x8000, extra, params: hex('00000001 41') }))));
+    raw.write(frameBytes(encodeMessage(rpcMessage({ sequence: 9, ifidx: 2, opidx: 0, callId: 0x8000, extra, params: fromHex('00000001 41') }))));
     raw.write(frameBytes(encodeMessage(rpcMessage({ sequence: 10, ifidx: 77, callId: 0x8000, extra }))));
     const ok = (await raw.next()).message;
     expect(ok).toMatchObject({ sequence: 9, errcode: 0, callId: 0x8000, extra: { __user_id__: 'A1002' } });
@@ -230,7 +232,7 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
 
   it('accepts zlib-compressed frames, Python style and Java style (padded)', async () => {
     const raw = await openRaw(running.url);
-    const call = (sequence: number): Uint8Array => encodeMessage(rpcMessage({ sequence, ifidx: 2, opidx: 0, paramsize: 1, params: hex('00000064' + '61'.repeat(100)) }));
+    const call = (sequence: number): Uint8Array => encodeMessage(rpcMessage({ sequence, ifidx: 2, opidx: 0, paramsize: 1, params: fromHex('00000064' + '61'.repeat(100)) }));
     const python = frameBytes(deflateSync(call(21)), 1);
     const body = call(22);
     const java = new Uint8Array(14 + body.length);
@@ -253,10 +255,10 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
     badMagic.write(magic);
     await badMagic.closed;
     const oversized = await openRaw(running.url);
-    oversized.write(hex('ef d2 bb 99 00 10 00 0b 00 00 00 00 01 00'));
+    oversized.write(fromHex('ef d2 bb 99 00 10 00 0b 00 00 00 00 01 00'));
     await oversized.closed;
     const undecodable = await openRaw(running.url);
-    undecodable.write(frameBytes(hex('01 00000001 01 0002 0000 00000000 01 0000 ffffffff')));
+    undecodable.write(frameBytes(fromHex('01 00000001 01 0002 0000 00000000 01 0000 ffffffff')));
     await undecodable.closed;
     expect(closes).toEqual([
       expect.stringMatching(/^protocol: bad frame magic 0xee/),

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../../electron/transports/dial.js';
 import { encodeMessage, rpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { V1, V3, hex, startTestServer } from './support/rpc-fixtures.js';
+import { startTestServer } from './support/rpc-fixtures.js';
+import { fromHex } from '../support/hex.js';
+import { V1, V3 } from '../support/spec-vectors.js';
 import { ServerProxy } from './support/test-idl.js';
 
 describe.each(['tcp', 'ws'] as const)('load over %s', (transport) => {
@@ -40,11 +42,11 @@ const SEEDS: Uint8Array[] = [
   V1,
   V3,
   frameBytes(body({ sequence: 5, calltype: 0x41, ifidx: 0, opidx: 0 })),
-  frameBytes(body({ sequence: 6, ifidx: 2, opidx: 1, params: hex('00000000') })),
+  frameBytes(body({ sequence: 6, ifidx: 2, opidx: 1, params: fromHex('00000000') })),
   frameBytes(body({ sequence: 7, ifidx: 2, opidx: 3, extra: { __user_id__: '9', k: 'v' } })),
-  frameBytes(body({ sequence: 8, calltype: 0x02, ifidx: 2, params: hex('00000001 41') })),
+  frameBytes(body({ sequence: 8, calltype: 0x02, ifidx: 2, params: fromHex('00000001 41') })),
   frameBytes(body({ sequence: 9, ifidx: 9, opidx: 2 })),
-  frameBytes(deflateSync(body({ sequence: 10, ifidx: 2, opidx: 0, params: hex('00000003 616263') })), 1),
+  frameBytes(deflateSync(body({ sequence: 10, ifidx: 2, opidx: 0, params: fromHex('00000003 616263') })), 1),
 ];
 
 function mutate(frame: Uint8Array, rnd: (n: number) => number): Uint8Array {

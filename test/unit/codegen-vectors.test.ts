@@ -9,6 +9,8 @@ import * as annotated from '../golden/annotated/test.js';
 import * as edge from '../golden/naming/edge.js';
 import * as sns from '../golden/sns/sns.js';
 import * as test from '../golden/test/test.js';
+import { fromHex } from '../support/hex.js';
+import { V1, V3, V6, V8 } from '../support/spec-vectors.js';
 
 /** A CallTarget that records what a proxy hands it and answers two-way calls with `reply`. */
 class CapturingTarget implements CallTarget {
@@ -43,18 +45,6 @@ const message = (call: OutgoingCall, sequence: number): RpcMessage =>
     params: call.params,
   });
 
-/** Bytes from the spec's hex dumps (`0000: ef d2 …` lines or plain hex). */
-const hex = (dump: string): Uint8Array =>
-  Uint8Array.from(
-    dump
-      .split('\n')
-      .map((line) => line.replace(/^\s*[0-9a-f]{4}:/i, ''))
-      .join(' ')
-      .split(/\s+/)
-      .filter((b) => b !== '')
-      .map((b) => parseInt(b, 16)),
-  );
-
 const encoded = (encode: (w: ByteWriter) => void): Uint8Array => {
   const w = new ByteWriter();
   encode(w);
@@ -64,15 +54,12 @@ const encoded = (encode: (w: ByteWriter) => void): Uint8Array => {
 describe('spec §10 vectors through generated proxies', () => {
   it('V1: test.Server.echo("hello") with extra {name} frames to the 64 bytes of V1, and decodes the V2 reply', async () => {
     const target = new CapturingTarget();
-    target.reply = hex('00 00 00 05 68 65 6c 6c 6f');
+    target.reply = fromHex('00 00 00 05 68 65 6c 6c 6f');
     const result = await new test.ServerProxy(target).echo('hello', { extra: { name: 'scott.bo' } });
     expect(result).toBe('hello');
     expect(target.last.mode).toBe('twoway');
     expect(encodeFrame(message(target.last, 1))).toEqual(
-      hex(`0000: ef d2 bb 99 00 00 00 3c 00 00 00 00 01 00 01 00
-           0010: 00 00 01 01 00 02 00 00 00 00 00 00 01 00 00 00
-           0020: 00 00 01 00 00 00 04 6e 61 6d 65 00 00 00 08 73
-           0030: 63 6f 74 74 2e 62 6f 00 00 00 05 68 65 6c 6c 6f`),
+      V1,
     );
   });
 
@@ -80,9 +67,7 @@ describe('spec §10 vectors through generated proxies', () => {
     const target = new CapturingTarget();
     new test.ServerProxy(target).heartbeatOneway('hi');
     expect(encodeFrame(message(target.last, 2))).toEqual(
-      hex(`0000: ef d2 bb 99 00 00 00 25 00 00 00 00 01 00 01 00
-           0010: 00 00 02 21 00 02 00 02 00 00 00 00 01 00 00 00
-           0020: 00 00 00 00 00 00 02 68 69`),
+      V3,
     );
   });
 
@@ -90,11 +75,7 @@ describe('spec §10 vectors through generated proxies', () => {
     const value: sns.Message_t = { tick: { tick1: 5 }, sender_id: 'A1001', issue_time: '1000', content: 'hi' };
     const target = new CapturingTarget();
     new sns.ITerminalProxy(target).onMessageOneway(value, { extra: { __user_id__: 'A1002' } });
-    const body = hex(`0000: 01 00 00 00 03 21 00 03 00 00 00 00 00 00 01 00
-                      0010: 00 00 00 00 01 00 00 00 0b 5f 5f 75 73 65 72 5f
-                      0020: 69 64 5f 5f 00 00 00 05 41 31 30 30 32 00 00 00
-                      0030: 05 00 00 00 05 41 31 30 30 31 00 00 00 04 31 30
-                      0040: 30 30 00 00 00 02 68 69`);
+    const body = V6;
     expect(encodeMessage(message(target.last, 3))).toEqual(body);
     expect(sns.Message_t.decode(new ByteReader(body, 0x2d))).toEqual(value);
     expect(encoded((w) => sns.Message_t.encode(w, value))).toEqual(body.subarray(0x2d));
@@ -102,12 +83,10 @@ describe('spec §10 vectors through generated proxies', () => {
 
   it('V8: async CALL of annotated test.BaseServer.datetime() ([index=11] / [index=10]) is the 35 bytes of V8', async () => {
     const target = new CapturingTarget();
-    target.reply = hex('00 00 00 00');
+    target.reply = fromHex('00 00 00 00');
     await new annotated.ServerProxy(target).datetime({ mode: 'async' });
     expect(encodeFrame(message(target.last, 5))).toEqual(
-      hex(`0000: ef d2 bb 99 00 00 00 1f 00 00 00 00 01 00 01 00
-           0010: 00 00 05 41 00 0b 00 0a 00 00 00 00 00 00 00 00
-           0020: 00 00 00`),
+      V8,
     );
     // The counter advances past the annotated interface (spec §1.7 rule 2).
     expect([annotated.BaseServerProxy.ifidx, annotated.ITerminalGatewayServerProxy.ifidx, annotated.ServerProxy.ifidx, annotated.ITerminalProxy.ifidx]).toEqual([11, 1, 2, 3]);
@@ -115,7 +94,7 @@ describe('spec §10 vectors through generated proxies', () => {
 
   it('async mode sends calltype 0x41 with the same Promise API', async () => {
     const target = new CapturingTarget();
-    target.reply = hex('00 00 00 02 68 69');
+    target.reply = fromHex('00 00 00 02 68 69');
     await expect(new test.ServerProxy(target).echo('x', { mode: 'async', timeout: 500 })).resolves.toBe('hi');
     expect(target.last).toMatchObject({ mode: 'async', timeout: 500 });
     expect(message(target.last, 1).calltype).toBe(0x41);
@@ -123,12 +102,12 @@ describe('spec §10 vectors through generated proxies', () => {
 
   it('inherited operations keep the declaring interface indices: MoreTypesProxy.echoInt is AllTypes (0, 3)', async () => {
     const target = new CapturingTarget();
-    target.reply = hex('00 00 00 07');
+    target.reply = fromHex('00 00 00 07');
     expect(await new alltypes.MoreTypesProxy(target).echoInt(1)).toBe(7);
-    expect(target.last).toMatchObject({ ifidx: 0, opidx: 3, paramsize: 1, params: hex('00 00 00 01') });
+    expect(target.last).toMatchObject({ ifidx: 0, opidx: 3, paramsize: 1, params: fromHex('00 00 00 01') });
     await new alltypes.MoreTypesProxy(target).reset();
     expect(target.last).toMatchObject({ ifidx: 20, opidx: 1, paramsize: 0 });
-    target.reply = hex('00 00 00 00');
+    target.reply = fromHex('00 00 00 00');
     await new test.ServerProxy(target).datetime();
     expect(target.last).toMatchObject({ ifidx: 0, opidx: 0 });
   });
@@ -141,7 +120,7 @@ describe('spec §10 V7 value encodings through generated code', () => {
     ['sequence<byte> [1,2,3]', (w) => alltypes.Bytes_t.encode(w, Uint8Array.of(1, 2, 3)), '00 00 00 03 01 02 03'],
   ];
   for (const [label, encode, bytes] of rows) {
-    it(label, () => expect(encoded(encode)).toEqual(hex(bytes)));
+    it(label, () => expect(encoded(encode)).toEqual(fromHex(bytes)));
   }
 
   // Builtins as the parameter stream of AllTypes.echo<Type>, and back through the result decoder.
@@ -158,9 +137,9 @@ describe('spec §10 V7 value encodings through generated code', () => {
   for (const [label, call, value, bytes] of echoes) {
     it(label, async () => {
       const target = new CapturingTarget();
-      target.reply = hex(bytes);
+      target.reply = fromHex(bytes);
       expect(await call(new alltypes.AllTypesProxy(target))).toEqual(value);
-      expect(target.last.params).toEqual(hex(bytes));
+      expect(target.last.params).toEqual(fromHex(bytes));
     });
   }
 });
@@ -204,7 +183,7 @@ describe('generated names that would collide get a _ suffix, never on the wire',
     const target = new CapturingTarget();
     await new edge.SubProxy(target).ping();
     expect(target.last).toMatchObject({ ifidx: 9, opidx: 0 });
-    target.reply = hex('00 00 00 00');
+    target.reply = fromHex('00 00 00 00');
     await new edge.SubProxy(target).pingOneway_(new Map());
     expect(target.last).toMatchObject({ ifidx: 1, opidx: 0 });
   });
@@ -242,8 +221,8 @@ describe('generated servants', () => {
   it('decodes parameters, awaits the method and writes the result', async () => {
     const server = new EchoServer();
     const out = new ByteWriter();
-    await server.operations.get(2, 0)!.handler(new ByteReader(hex('00 00 00 05 68 65 6c 6c 6f')), ctx, out);
-    expect(out.finish()).toEqual(hex('00 00 00 05 48 45 4c 4c 4f'));
+    await server.operations.get(2, 0)!.handler(new ByteReader(fromHex('00 00 00 05 68 65 6c 6c 6f')), ctx, out);
+    expect(out.finish()).toEqual(fromHex('00 00 00 05 48 45 4c 4c 4f'));
     await server.operations.get(0, 0)!.handler(new ByteReader(new Uint8Array(0)), ctx, out.reset());
     expect(new ByteReader(out.finish()).string()).toBe('2024-01-01');
   });
@@ -251,7 +230,7 @@ describe('generated servants', () => {
   it('void operations write nothing', async () => {
     const server = new EchoServer();
     const out = new ByteWriter();
-    await server.operations.get(2, 2)!.handler(new ByteReader(hex('00 00 00 02 68 69')), ctx, out);
+    await server.operations.get(2, 2)!.handler(new ByteReader(fromHex('00 00 00 02 68 69')), ctx, out);
     expect(server.heard).toEqual(['hi']);
     expect(out.length).toBe(0);
   });

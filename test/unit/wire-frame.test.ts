@@ -4,16 +4,11 @@ import { ByteWriter } from '../../shared/wire/bytes.js';
 import { WireError } from '../../shared/wire/errors.js';
 import { Compression, DEFAULT_MAX_FRAME, FRAME_VERSION, FrameParser, type Inflate, MAGIC, encodeFrame, frameBytes } from '../../shared/wire/frame.js';
 import { decodeMessage, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
-import { fromHex } from './support/hex.js';
+import { fromHex } from '../support/hex.js';
+import { V1, V3 } from '../support/spec-vectors.js';
 
 // Spec §10 V9: the stream parser against split, merged, oversized, corrupt and compressed input.
 
-const V1 = fromHex(`
-ef d2 bb 99 00 00 00 3c 00 00 00 00 01 00 01 00 00 00 01 01 00 02 00 00 00 00 00 00 01 00 00 00
-00 00 01 00 00 00 04 6e 61 6d 65 00 00 00 08 73 63 6f 74 74 2e 62 6f 00 00 00 05 68 65 6c 6c 6f`);
-const V3 = fromHex(`
-ef d2 bb 99 00 00 00 25 00 00 00 00 01 00 01 00 00 00 02 21 00 02 00 02 00 00 00 00 01 00 00 00
-00 00 00 00 00 00 02 68 69`);
 const V1_MESSAGE = V1.subarray(14);
 
 /** Node's zlib, injected the way the host does it: stops at the end of the zlib stream. */

@@ -4,46 +4,11 @@ import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { FrameParser, encodeFrame } from '../../shared/wire/frame.js';
 import { CallType, type RpcMessage, SendCallType, decodeMessage, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
-import { fromHex, toHex } from './support/hex.js';
+import { fromHex, toHex } from '../support/hex.js';
+import { V1, V2, V3, V4, V5, V6, V8 } from '../support/spec-vectors.js';
 import { allTypesModel, snsModel, testModel } from './support/models.js';
 
 // Spec §10: every vector is built from a message and the codec, compared byte for byte, then decoded back.
-
-const V1 = fromHex(`
-0000: ef d2 bb 99 00 00 00 3c 00 00 00 00 01 00 01 00
-0010: 00 00 01 01 00 02 00 00 00 00 00 00 01 00 00 00
-0020: 00 00 01 00 00 00 04 6e 61 6d 65 00 00 00 08 73
-0030: 63 6f 74 74 2e 62 6f 00 00 00 05 68 65 6c 6c 6f`);
-const V2 = fromHex(`
-0000: ef d2 bb 99 00 00 00 28 00 00 00 00 01 00 01 00
-0010: 00 00 01 02 00 02 00 00 00 00 00 00 01 00 00 00
-0020: 00 00 00 00 00 00 05 68 65 6c 6c 6f`);
-const V3 = fromHex(`
-0000: ef d2 bb 99 00 00 00 25 00 00 00 00 01 00 01 00
-0010: 00 00 02 21 00 02 00 02 00 00 00 00 01 00 00 00
-0020: 00 00 00 00 00 00 02 68 69`);
-const V4 = fromHex(`
-0000: ef d2 bb 99 00 00 00 1f 00 00 00 00 01 00 01 00
-0010: 00 00 07 02 00 00 00 00 00 00 00 04 00 00 00 00
-0020: 00 00 00`);
-const V5 = fromHex(`
-0000: 01 00 00 00 01 01 00 02 00 00 00 00 00 00 01 80
-0010: 00 00 00 00 03 00 00 00 04 6e 61 6d 65 00 00 00
-0020: 08 73 63 6f 74 74 2e 62 6f 00 00 00 0b 5f 5f 75
-0030: 73 65 72 5f 69 64 5f 5f 00 00 00 01 31 00 00 00
-0040: 0d 5f 5f 6d 71 5f 72 65 74 75 72 6e 5f 5f 00 00
-0050: 00 0a 6d 71 5f 67 61 74 65 77 61 79 00 00 00 05
-0060: 68 65 6c 6c 6f`);
-const V6 = fromHex(`
-0000: 01 00 00 00 03 21 00 03 00 00 00 00 00 00 01 00
-0010: 00 00 00 00 01 00 00 00 0b 5f 5f 75 73 65 72 5f
-0020: 69 64 5f 5f 00 00 00 05 41 31 30 30 32 00 00 00
-0030: 05 00 00 00 05 41 31 30 30 31 00 00 00 04 31 30
-0040: 30 30 00 00 00 02 68 69`);
-const V8 = fromHex(`
-0000: ef d2 bb 99 00 00 00 1f 00 00 00 00 01 00 01 00
-0010: 00 00 05 41 00 0b 00 0a 00 00 00 00 00 00 00 00
-0020: 00 00 00`);
 
 function operation(model: IdlModel, iface: string, name: string) {
   const decl = model.interfaces[iface];

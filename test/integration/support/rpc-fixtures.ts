@@ -10,6 +10,7 @@ import { OperationTable } from '../../../shared/rpc/servant.js';
 import { decodeMessage, type RpcMessage } from '../../../shared/wire/message.js';
 import { serve, type ListenOptions } from '../../../electron/transports/serve.js';
 import { ITerminalProxy, ServerServant } from './test-idl.js';
+import { fromHex } from '../../support/hex.js';
 
 export type Transport = 'tcp' | 'ws' | 'tls' | 'wss';
 
@@ -175,19 +176,8 @@ export async function openRaw(url: string): Promise<RawClient> {
   };
 }
 
-export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-
-/** Spec §10 V1: CALL Server.echo("hello"), extra {name: "scott.bo"}, sequence 1. */
-export const V1 = hex(`ef d2 bb 99 00 00 00 3c 00 00 00 00 01 00 01 00
-  00 00 01 01 00 02 00 00 00 00 00 00 01 00 00 00
-  00 00 01 00 00 00 04 6e 61 6d 65 00 00 00 08 73
-  63 6f 74 74 2e 62 6f 00 00 00 05 68 65 6c 6c 6f`);
-/** Spec §10 V3: one-way Server.heartbeat("hi"), sequence 2. */
-export const V3 = hex(`ef d2 bb 99 00 00 00 25 00 00 00 00 01 00 01 00
-  00 00 02 21 00 02 00 02 00 00 00 00 01 00 00 00
-  00 00 00 00 00 00 02 68 69`);
 /** V2's shape (Java-style RETURN: no extra echoed, paramsize 1) with our echo's value. */
-export const V1_REPLY = hex(`ef d2 bb 99 00 00 00 2d 00 00 00 00 01 00 01 00
+export const V1_REPLY = fromHex(`ef d2 bb 99 00 00 00 2d 00 00 00 00 01 00 01 00
   00 00 01 02 00 02 00 00 00 00 00 00 01 00 00 00
   00 00 00 00 00 00 0a 59 61 68 21 20 68 65 6c 6c 6f`);
 
