@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GOLDEN_CASES } from '../unit/codegen-fixtures.js';
+import { GOLDEN_CASES, goldenDir } from '../unit/codegen-fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'electron', 'cli', 'tce2ts.js');
@@ -47,7 +47,7 @@ describe('tce2ts on the golden cases', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^tce2ts: \d+ module\(s\), \d+ interface\(s\) → .*ifxdef\.xml\n$/);
-      const golden = join(ROOT, 'test', 'golden', name);
+      const golden = join(ROOT, goldenDir(name));
       expect(readdirSync(out).sort()).toEqual(readdirSync(golden).sort());
       for (const f of readdirSync(golden)) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(golden, f), 'utf8'));
     });

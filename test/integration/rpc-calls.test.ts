@@ -324,7 +324,7 @@ describe('RPC over WebSocket only', () => {
 
 describe('generated code (test/golden, tce2ts output for test.idl)', () => {
   it('serves and calls over real sockets, pushes included', async () => {
-    const generated = await import('../golden/test/test.js');
+    const generated = await import('../../electron/sample-server/generated/test.js');
     const { RpcServer } = await import('../../shared/rpc/server.js');
     const { serve } = await import('../../electron/transports/serve.js');
     const { callerTarget } = await import('../../shared/rpc/peer.js');

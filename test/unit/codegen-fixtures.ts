@@ -110,3 +110,10 @@ export function compileValid(files: SourceFile[]): IdlModel {
 }
 
 export const caseModel = (name: string): IdlModel => compileValid(GOLDEN_CASES[name]!);
+
+/**
+ * Where a case's expected output lives, relative to the repository root. The sample back end
+ * runs on tce2ts's output for idl-samples/test.idl, so that folder is the `test` case's golden:
+ * one copy, checked byte for byte, that can never drift from the generator.
+ */
+export const goldenDir = (name: string): string => (name === 'test' ? 'electron/sample-server/generated' : `test/golden/${name}`);

@@ -8,7 +8,7 @@ import * as alltypes from '../golden/all-types/alltypes.js';
 import * as annotated from '../golden/annotated/test.js';
 import * as edge from '../golden/naming/edge.js';
 import * as sns from '../golden/sns/sns.js';
-import * as test from '../golden/test/test.js';
+import * as test from '../../electron/sample-server/generated/test.js';
 import { fromHex } from '../support/hex.js';
 import { V1, V3, V6, V8 } from '../support/spec-vectors.js';
 
