@@ -17,14 +17,13 @@ import type { MqAddress } from '../shared/rpc/connection.js';
 import { MqCallTarget } from '../shared/rpc/mq-call-target.js';
 import { MqReplies } from '../shared/rpc/mq-replies.js';
 import { benchAmqpRaw } from './amqp.js';
-import { IN_FLIGHT, measure, type Measurement } from './measure.js';
+import { IN_FLIGHT, bestPair, measurePair, ratio, type Pair } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const SAMPLE_SERVER = fileURLToPath(new URL('../electron/cli/tce-sample-server.js', import.meta.url));
 const CLUSTER_CONFIG = fileURLToPath(new URL('../../idl-samples/cluster/config.yml', import.meta.url));
 
-type Pair = [sequential: Measurement, inFlight: Measurement];
 
 /** The cluster config.yml with its queues renamed `<name>-<suffix>`: the bench never touches the real ones. */
 function benchConfig(dir: string, suffix: string): { path: string; nodes: Record<string, string> } {
@@ -63,17 +62,14 @@ async function tceClient(nodes: Record<string, string>): Promise<{ call: () => P
   };
 }
 
-async function measurePair(nodes: Record<string, string>): Promise<Pair> {
+async function measureClient(nodes: Record<string, string>): Promise<Pair> {
   const client = await tceClient(nodes);
   try {
-    await client.call();
-    return [await measure(client.call, 1), await measure(client.call, IN_FLIGHT)];
+    return await measurePair(client.call);
   } finally {
     await client.stop();
   }
 }
-
-const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 
 /** The raw reference's calls/s from bench/amqp.ts's rows. */
 function rawValue(rows: BenchRow[], mode: string): number {
@@ -91,8 +87,7 @@ export async function benchAmqpRpc(rawRows?: BenchRow[]): Promise<BenchRow[]> {
   try {
     backEnd = await startBackEnd(path);
     // Best of two, per mode: other load on the machine should not decide the result.
-    const runs = [await measurePair(nodes), await measurePair(nodes)];
-    const [seq, par] = [0, 1].map((i) => runs.map((r) => r[i]!).reduce((a, b) => (b.callsPerSecond > a.callsPerSecond ? b : a))) as Pair;
+    const [seq, par] = bestPair([await measureClient(nodes), await measureClient(nodes)]);
     const label = 'TCE echo over RabbitMQ (MqCallTarget → sample back end)';
     return [
       { name: `${label}, ${IN_FLIGHT} in flight`, value: par.callsPerSecond, unit: 'calls/s', ratio: ratio(par.callsPerSecond, rawValue(raw, `${IN_FLIGHT} in flight`)), goal: '≥ 0.8× raw amqplib request/reply' },

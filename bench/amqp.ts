@@ -11,14 +11,12 @@ import { connect, type ChannelModel } from 'amqplib';
 import { connectAmqp } from '../electron/transports/amqp.js';
 import type { MqAddress } from '../shared/rpc/connection.js';
 import { encodeMessage, rpcMessage } from '../shared/wire/message.js';
-import { FifoReplies, IN_FLIGHT, measure, type Measurement } from './measure.js';
+import { FifoReplies, IN_FLIGHT, bestPair, measurePair, pairRows, ratio, type Pair } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
 const REQUEST = rpcMessage({ ifidx: 2, opidx: 0, sequence: 1, paramsize: 1, params: new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]) });
-
-type Pair = [sequential: Measurement, inFlight: Measurement];
 
 async function startResponder(requests: string, replies: string): Promise<ChildProcess> {
   const script = fileURLToPath(new URL('./amqp-responder.js', import.meta.url));
@@ -78,30 +76,13 @@ interface Requester {
   stop(): Promise<void>;
 }
 
-/** Sequential, then IN_FLIGHT at a time; stops the requester whatever happens. */
+/** Both modes through a requester, which is stopped whatever happens. */
 async function both(requester: Requester): Promise<Pair> {
   try {
-    await requester.call();
-    return [await measure(requester.call, 1), await measure(requester.call, IN_FLIGHT)];
+    return await measurePair(requester.call);
   } finally {
     await requester.stop();
   }
-}
-
-/** Per mode, the run with the most calls/s. */
-const best = (pairs: Pair[]): Pair => [0, 1].map((i) => pairs.map((p) => p[i]!).reduce((a, b) => (b.callsPerSecond > a.callsPerSecond ? b : a))) as Pair;
-
-const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
-
-function rows(label: string, [seq, par]: Pair): BenchRow[] {
-  return [
-    { name: `${label}, sequential`, value: seq.callsPerSecond, unit: 'calls/s' },
-    { name: `${label}, sequential p50`, value: seq.p50, unit: 'µs' },
-    { name: `${label}, sequential p99`, value: seq.p99, unit: 'µs' },
-    { name: `${label}, ${IN_FLIGHT} in flight`, value: par.callsPerSecond, unit: 'calls/s' },
-    { name: `${label}, ${IN_FLIGHT} in flight p50`, value: par.p50, unit: 'µs' },
-    { name: `${label}, ${IN_FLIGHT} in flight p99`, value: par.p99, unit: 'µs' },
-  ];
 }
 
 export async function benchAmqpRaw(): Promise<BenchRow[]> {
@@ -119,8 +100,8 @@ export async function benchAmqpRaw(): Promise<BenchRow[]> {
     for (let i = 0; i < 2; i++) {
       runs.push({ raw: await both(await rawRequester(model, requests, replies)), transport: await both(await transportRequester(requests, replies)) });
     }
-    const rawResults = best(runs.map((r) => r.raw));
-    const transportResults = best(runs.map((r) => r.transport));
+    const rawResults = bestPair(runs.map((r) => r.raw));
+    const transportResults = bestPair(runs.map((r) => r.transport));
     return [
       {
         name: `MqWriter/MqReader request/reply, ${IN_FLIGHT} in flight, vs raw amqplib`,
@@ -135,8 +116,8 @@ export async function benchAmqpRaw(): Promise<BenchRow[]> {
         unit: 'calls/s',
         ratio: ratio(transportResults[0].callsPerSecond, rawResults[0].callsPerSecond),
       },
-      ...rows('raw amqplib request/reply', rawResults),
-      ...rows('MqWriter/MqReader request/reply', transportResults),
+      ...pairRows('raw amqplib request/reply', rawResults),
+      ...pairRows('MqWriter/MqReader request/reply', transportResults),
     ];
   } finally {
     responder?.kill();

@@ -10,7 +10,7 @@ import { connect } from 'amqplib';
 import { ServerProxy } from '../electron/sample-server/generated/test.js';
 import { createClient } from '../electron/transports/dial.js';
 import { benchAmqpRaw } from './amqp.js';
-import { IN_FLIGHT, measure, type Measurement } from './measure.js';
+import { IN_FLIGHT, measure, ratio, type Measurement } from './measure.js';
 import { copyCluster } from './cluster-copy.js';
 import type { PeerMessage } from './gateway-peer.js';
 import type { BenchRow } from './types.js';
@@ -60,7 +60,6 @@ async function measured(gateway: Peer, echo: () => Promise<void>, counter: { cal
 }
 
 const best = (runs: Run[]): Run => runs.reduce((a, b) => (b.result.callsPerSecond > a.result.callsPerSecond ? b : a));
-const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 const rawValue = (rows: BenchRow[], name: string): number => {
   const row = rows.find((r) => r.name === name);
   if (!row) throw new Error(`benchAmqpRaw gave no row "${name}"`);

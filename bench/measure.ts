@@ -1,5 +1,6 @@
 // The measurement every round-trip benchmark shares, so their numbers compare.
 import { performance } from 'node:perf_hooks';
+import type { BenchRow } from './types.js';
 
 /** Calls kept outstanding in the "in flight" rows. */
 export const IN_FLIGHT = 64;
@@ -59,4 +60,31 @@ export class FifoReplies {
       this.head = 0;
     }
   }
+}
+
+/** A round trip measured one call at a time, then IN_FLIGHT at a time. */
+export type Pair = [sequential: Measurement, inFlight: Measurement];
+
+/** One warm-up call, then both modes. */
+export async function measurePair(call: () => Promise<unknown>, options?: { warmupMs?: number; measureMs?: number }): Promise<Pair> {
+  await call();
+  return [await measure(call, 1, options), await measure(call, IN_FLIGHT, options)];
+}
+
+/** Per mode, the run with the most calls/s: other load on the machine should not decide a result. */
+export const bestPair = (pairs: Pair[]): Pair =>
+  [0, 1].map((i) => pairs.map((p) => p[i]!).reduce((a, b) => (b.callsPerSecond > a.callsPerSecond ? b : a))) as Pair;
+
+export const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+
+/** calls/s, p50 and p99 of both modes. */
+export function pairRows(label: string, [seq, par]: Pair): BenchRow[] {
+  return [
+    { name: `${label}, sequential`, value: seq.callsPerSecond, unit: 'calls/s' },
+    { name: `${label}, sequential p50`, value: seq.p50, unit: 'µs' },
+    { name: `${label}, sequential p99`, value: seq.p99, unit: 'µs' },
+    { name: `${label}, ${IN_FLIGHT} in flight`, value: par.callsPerSecond, unit: 'calls/s' },
+    { name: `${label}, ${IN_FLIGHT} in flight p50`, value: par.p50, unit: 'µs' },
+    { name: `${label}, ${IN_FLIGHT} in flight p99`, value: par.p99, unit: 'µs' },
+  ];
 }

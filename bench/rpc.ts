@@ -11,14 +11,13 @@ import { createClient } from '../electron/transports/dial.js';
 import { Proxy } from '../shared/rpc/proxy.js';
 import type { CallTarget } from '../shared/rpc/call.js';
 import { grpcEchoService, type BenchPeerAddresses } from './rpc-peer.js';
-import { FifoReplies, IN_FLIGHT, measure as measureFor, type Measurement } from './measure.js';
+import { FifoReplies, IN_FLIGHT, measurePair, pairRows, ratio, type Pair } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const TEXT = 'hello';
 /** The size of a TCE echo("hello") frame, so raw references move the same bytes. */
 const RAW_PAYLOAD = 40;
 const MEASURE_MS = 2_000;
-const measure = (call: () => Promise<unknown>, concurrency: number): Promise<Measurement> => measureFor(call, concurrency, { measureMs: MEASURE_MS });
 
 class EchoProxy extends Proxy {
   echo(text: string): Promise<string> {
@@ -100,35 +99,20 @@ async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () =
   return { addresses, stop: () => child.kill() };
 }
 
-async function tceMeasurements(url: string): Promise<[Measurement, Measurement]> {
+async function tceMeasurements(url: string): Promise<Pair> {
   const client = createClient(url);
   const proxy = new EchoProxy(client as CallTarget);
-  await proxy.echo(TEXT);
-  const sequential = await measure(() => proxy.echo(TEXT), 1);
-  const parallel = await measure(() => proxy.echo(TEXT), IN_FLIGHT);
+  const pair = await measurePair(() => proxy.echo(TEXT), { measureMs: MEASURE_MS });
   await client.close();
-  return [sequential, parallel];
+  return pair;
 }
 
-async function referenceMeasurements(client: { call: () => Promise<void>; close: () => void }): Promise<[Measurement, Measurement]> {
-  const sequential = await measure(client.call, 1);
-  const parallel = await measure(client.call, IN_FLIGHT);
+async function referenceMeasurements(client: { call: () => Promise<void>; close: () => void }): Promise<Pair> {
+  const pair = await measurePair(client.call, { measureMs: MEASURE_MS });
   client.close();
-  return [sequential, parallel];
+  return pair;
 }
 
-const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
-
-function rows(label: string, [seq, par]: [Measurement, Measurement]): BenchRow[] {
-  return [
-    { name: `${label}, sequential`, value: seq.callsPerSecond, unit: 'calls/s' },
-    { name: `${label}, sequential p50`, value: seq.p50, unit: 'µs' },
-    { name: `${label}, sequential p99`, value: seq.p99, unit: 'µs' },
-    { name: `${label}, ${IN_FLIGHT} in flight`, value: par.callsPerSecond, unit: 'calls/s' },
-    { name: `${label}, ${IN_FLIGHT} in flight p50`, value: par.p50, unit: 'µs' },
-    { name: `${label}, ${IN_FLIGHT} in flight p99`, value: par.p99, unit: 'µs' },
-  ];
-}
 
 export async function benchRpc(): Promise<BenchRow[]> {
   const peers = await startPeers();
@@ -168,11 +152,11 @@ export async function benchRpc(): Promise<BenchRow[]> {
         ratio: ratio(tceWs[1].callsPerSecond, rawWs[1].callsPerSecond),
         goal: '≥ 0.6× raw ws echo',
       },
-      ...rows('rpc echo over TCP', tceTcp),
-      ...rows('raw TCP echo', rawTcp),
-      ...rows('grpc-js unary echo', grpcJs),
-      ...rows('rpc echo over WebSocket', tceWs),
-      ...rows('raw ws echo', rawWs),
+      ...pairRows('rpc echo over TCP', tceTcp),
+      ...pairRows('raw TCP echo', rawTcp),
+      ...pairRows('grpc-js unary echo', grpcJs),
+      ...pairRows('rpc echo over WebSocket', tceWs),
+      ...pairRows('raw ws echo', rawWs),
     ];
   } finally {
     peers.stop();
