@@ -6,40 +6,27 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterCopy } from '../../bench/cluster-copy.js';
 import { ConsoleError } from '../../shared/console-api/api.js';
-import type { ConnectionInfo, FeedBatch, InvokeResult } from '../../shared/console-api/types.js';
-import { clusterProject, path, sleep, startConsole, waitForEntries, type Console } from './host-kit.js';
-import { RABBIT_URL, RabbitAdmin } from './mq-kit.js';
+import type { ConnectionInfo, FeedBatch } from '../../shared/console-api/types.js';
+import { clusterProject, path, sleep, startConsole, startSandboxConsole, succeeded, waitForEntries, type Console, type SandboxConsole } from './host-kit.js';
 
-const ok = (r: InvokeResult) => {
-  if (!r.ok) throw new Error(`call failed: ${r.error.codeName} ${r.error.reason}`);
-  return r;
-};
+const ok = succeeded;
 
 /** The path of a client's call through the sandbox and back, as the feed shows it. */
 const CALL_PATH = ['console out', 'gateway in', 'queue out', 'server in', 'server out', 'queue in', 'gateway out', 'console in'];
 
 describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbox on %s', (broker) => {
   let project: ClusterCopy;
-  let c: Console;
+  let c: SandboxConsole;
   let connection: ConnectionInfo;
 
   beforeAll(async () => {
-    project = clusterProject();
-    c = await startConsole();
-    await c.bridge.call('project.open', { path: project.dir });
-    const state = await c.bridge.call('sandbox.start', broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' });
-    if (state.state !== 'running') throw new Error(`sandbox: ${JSON.stringify(state)}`);
+    c = await startSandboxConsole(broker);
+    project = c.project;
     connection = await c.bridge.call('connection.open', { target: { kind: 'endpoint', endpoint: 'socket_gateway' } });
   });
 
   afterAll(async () => {
     await c?.close();
-    if (broker === 'amqp') {
-      const admin = await RabbitAdmin.open();
-      await admin.remove(project.queues, project.exchanges);
-      await admin.close();
-    }
-    project?.removeFiles();
   });
 
   it('opens the cluster project: four interfaces, ids checked against services.xml, no problems', async () => {
@@ -212,21 +199,16 @@ describe('console host over the bridge: a gateway with userid_check', () => {
 });
 
 describe('console host over the bridge: the feed under pressure', () => {
-  let project: ClusterCopy;
-  let c: Console;
+  let c: SandboxConsole;
   let connection: ConnectionInfo;
 
   beforeAll(async () => {
-    project = clusterProject();
-    c = await startConsole({ feed: { capacity: 100 } });
-    await c.bridge.call('project.open', { path: project.dir });
-    await c.bridge.call('sandbox.start', { broker: 'memory' });
+    c = await startSandboxConsole('memory', { feed: { capacity: 100 } });
     connection = await c.bridge.call('connection.open', { target: { kind: 'endpoint', endpoint: 'socket_gateway' } });
   });
 
   afterAll(async () => {
     await c?.close();
-    project?.removeFiles();
   });
 
   it('keeps the newest entries when full and counts what it evicted', async () => {

@@ -8,8 +8,8 @@ import { copyCluster, type ClusterCopy } from '../../bench/cluster-copy.js';
 import { ConsoleHost, type ConsoleHostOptions } from '../../electron/host/host.js';
 import { connectWebBridge, type WebBridgeClient } from '../../electron/web/client.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';
-import type { FeedEntry, FeedFilter } from '../../shared/console-api/types.js';
-import { suffix } from './mq-kit.js';
+import type { FeedEntry, FeedFilter, InvokeResult } from '../../shared/console-api/types.js';
+import { RABBIT_URL, RabbitAdmin, suffix } from './mq-kit.js';
 
 const TEST_IDL = fileURLToPath(new URL('../../idl-samples/cluster/test.idl', import.meta.url));
 
@@ -46,6 +46,44 @@ export async function startConsole(options: Partial<ConsoleHostOptions> = {}): P
       rmSync(configDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface SandboxConsole extends Console {
+  project: ClusterCopy;
+}
+
+/** A private cluster project opened in a console whose sandbox runs on `broker`; close() removes its queues. */
+export async function startSandboxConsole(broker: 'memory' | 'amqp', options: Partial<ConsoleHostOptions> = {}): Promise<SandboxConsole> {
+  const project = clusterProject();
+  const c = await startConsole(options);
+  try {
+    await c.bridge.call('project.open', { path: project.dir });
+    const state = await c.bridge.call('sandbox.start', broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' });
+    if (state.state !== 'running') throw new Error(`sandbox: ${JSON.stringify(state)}`);
+  } catch (error) {
+    await c.close();
+    project.removeFiles();
+    throw error;
+  }
+  return {
+    ...c,
+    project,
+    close: async () => {
+      await c.close();
+      if (broker === 'amqp') {
+        const admin = await RabbitAdmin.open();
+        await admin.remove(project.queues, project.exchanges);
+        await admin.close();
+      }
+      project.removeFiles();
+    },
+  };
+}
+
+/** The result of a call that must have succeeded. */
+export function succeeded(r: InvokeResult): Extract<InvokeResult, { ok: true }> {
+  if (!r.ok) throw new Error(`call failed: ${r.error.codeName} ${r.error.reason}`);
+  return r;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

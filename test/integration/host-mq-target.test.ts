@@ -2,37 +2,25 @@
 // sandbox, and an ad-hoc amqp://…/<queue> URL on RabbitMQ. Replies come on a private reply queue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterCopy } from '../../bench/cluster-copy.js';
-import type { InvokeResult, TargetSpec } from '../../shared/console-api/types.js';
-import { clusterProject, path, startConsole, waitForEntries, type Console } from './host-kit.js';
-import { RABBIT_URL, RabbitAdmin } from './mq-kit.js';
+import type { TargetSpec } from '../../shared/console-api/types.js';
+import { path, startSandboxConsole, succeeded, waitForEntries, type SandboxConsole } from './host-kit.js';
+import { RABBIT_URL } from './mq-kit.js';
 
-const ok = (r: InvokeResult) => {
-  if (!r.ok) throw new Error(`call failed: ${r.error.codeName} ${r.error.reason}`);
-  return r;
-};
+const ok = succeeded;
 
 describe.each(['memory', 'amqp'] as const)('console → back end queue, sandbox on %s', (broker) => {
   let project: ClusterCopy;
-  let c: Console;
+  let c: SandboxConsole;
   let target: TargetSpec;
 
   beforeAll(async () => {
-    project = clusterProject();
-    c = await startConsole();
-    await c.bridge.call('project.open', { path: project.dir });
-    const state = await c.bridge.call('sandbox.start', broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' });
-    if (state.state !== 'running') throw new Error(JSON.stringify(state));
+    c = await startSandboxConsole(broker);
+    project = c.project;
     target = broker === 'amqp' ? { kind: 'url', url: `${RABBIT_URL}/${project.node('mq_server')}` } : { kind: 'endpoint', endpoint: 'mq_server' };
   });
 
   afterAll(async () => {
     await c?.close();
-    if (broker === 'amqp') {
-      const admin = await RabbitAdmin.open();
-      await admin.remove(project.queues, project.exchanges);
-      await admin.close();
-    }
-    project?.removeFiles();
   });
 
   it('calls echo with extra through the queue, and the feed follows it to the back end and back', async () => {
