@@ -4,7 +4,7 @@ import { formatDiagnostic, hasErrors } from '../shared/idl/diagnostics.js';
 import type { TypeRef } from '../shared/idl/model.js';
 import { ByteReader, ByteWriter } from '../shared/wire/bytes.js';
 import { createCodec } from '../shared/wire/codec.js';
-import * as sns from '../test/golden/sns/sns.js';
+import * as sns from '../support/generated/sns/sns.js';
 import { SNS_MESSAGE } from './codegen.js';
 import type { BenchRow } from './types.js';
 

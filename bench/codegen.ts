@@ -3,7 +3,7 @@ import * as protobuf from 'protobufjs';
 import { generateAll } from '../shared/codegen/index.js';
 import { hasErrors } from '../shared/idl/diagnostics.js';
 import { compile } from '../shared/idl/compile.js';
-import * as sns from '../test/golden/sns/sns.js';
+import * as sns from '../support/generated/sns/sns.js';
 import type { BenchRow } from './types.js';
 
 const SOURCE_LINES = 10_000;

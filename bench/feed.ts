@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleHost } from '../electron/host/host.js';
 import { startWebServer } from '../electron/web/server.js';
-import { copyCluster } from './cluster-copy.js';
+import { copyCluster } from '../support/cluster-copy.js';
 import type { DriveReport, SubscribeReport } from './feed-peer.js';
 import type { BenchRow } from './types.js';
 

@@ -11,7 +11,7 @@ import { ServerProxy } from '../electron/sample-server/generated/test.js';
 import { createClient } from '../electron/transports/dial.js';
 import { benchAmqpRaw } from './amqp.js';
 import { IN_FLIGHT, measure, ratio, type Measurement } from './measure.js';
-import { copyCluster } from './cluster-copy.js';
+import { copyCluster } from '../support/cluster-copy.js';
 import type { PeerMessage } from './gateway-peer.js';
 import type { BenchRow } from './types.js';
 

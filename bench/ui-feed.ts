@@ -12,7 +12,7 @@ import { chromium, type Page } from 'playwright-core';
 import { ConsoleHost } from '../electron/host/host.js';
 import { packageRoot } from '../electron/host/package-info.js';
 import { startWebServer } from '../electron/web/server.js';
-import { copyCluster } from './cluster-copy.js';
+import { copyCluster } from '../support/cluster-copy.js';
 import type { DriveReport } from './feed-peer.js';
 import type { BenchRow } from './types.js';
 

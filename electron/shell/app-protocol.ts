@@ -1,7 +1,7 @@
 import { protocol } from 'electron';
 import { APP_SCHEME } from '../../shared/console-api/channels.js';
-import { rendererCsp } from '../web/csp.js';
-import { placeholderPage, rendererFile } from '../web/static-files.js';
+import { rendererCsp } from '../renderer-files/csp.js';
+import { placeholderPage, rendererFile } from '../renderer-files/static-files.js';
 
 /** Must run before the app is ready: the renderer's origin is `tce-app://app`, a secure standard scheme. */
 export function registerAppScheme(): void {

@@ -8,8 +8,8 @@ import { WEB_BRIDGE_PATH, WEB_TOKEN_PARAM } from '../../shared/console-api/chann
 import type { ConsoleHost } from '../host/host.js';
 import { packageRoot } from '../host/package-info.js';
 import { serveBridgeSession } from './bridge-session.js';
-import { rendererCsp } from './csp.js';
-import { placeholderPage, rendererFile } from './static-files.js';
+import { rendererCsp } from '../renderer-files/csp.js';
+import { placeholderPage, rendererFile } from '../renderer-files/static-files.js';
 
 export interface WebServerOptions {
   host: ConsoleHost;

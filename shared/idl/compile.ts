@@ -1,38 +1,21 @@
 import type { IdlFileAst } from './ast.js';
 import { check, type ModuleBlock } from './check.js';
 import type { Diagnostic } from './diagnostics.js';
-import { emptyModel, type IdlModel, type QualifiedName } from './model.js';
-import { assignIndexes } from './numbering.js';
+import { emptyModel, type IdlModel } from './model.js';
+import { assignIndexes, type NumberingOptions } from './numbering.js';
 import { parseFile } from './parser.js';
 import { Reporter } from './report.js';
-import type { SourceFile, SourceRange } from './source.js';
+import type { SourceFile } from './source.js';
 
-/**
- * How ifidx/opidx are assigned (spec §1.7; details in numbering.ts):
- * - `annotations`: HEAD — per-module interface counter, `[index=N]` overrides (counter advances).
- * - `js-compat`: tce2js_requirejs — like `annotations` but interface `[index]` is ignored.
- * - `legacy`: before 2016-09-10 — one counter over all modules (in order of first appearance)
- *   and files from `legacyStart`, `ifx-index-list.txt` overrides; those compilers predate
- *   annotations, so every `[index]` is ignored (with an info diagnostic).
- */
-export type Numbering = 'annotations' | 'legacy' | 'js-compat';
+// Numbering modes and InterfaceDef entries belong to numbering.ts; they are part of the compiler's options.
+export type { InterfaceDefEntry, Numbering } from './numbering.js';
 
-export interface InterfaceDefEntry {
-  id: number;
-  name: QualifiedName;
-  range?: SourceRange;
-}
-
-export interface CompileOptions {
+export interface CompileOptions extends NumberingOptions {
   /**
    * Resolves `import name` written in file `fromPath` (the original loads <dir of fromPath>/<name>.idl).
    * Files are identified by `path` (each is loaded once), so return the same path for the same file.
    */
   resolveImport?: (fromPath: string, name: string) => SourceFile | undefined;
-  numbering?: Numbering; // default 'annotations'
-  legacyStart?: number; // -if N, default 0
-  legacyIndexList?: SourceFile; // ifx-index-list.txt
-  interfaceDef?: { entries: InterfaceDefEntry[]; mode: 'check' | 'override' };
 }
 
 export interface CompileResult {

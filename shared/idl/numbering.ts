@@ -1,5 +1,4 @@
 import type { CheckedInterface } from './check.js';
-import type { CompileOptions, InterfaceDefEntry, Numbering } from './compile.js';
 import type { QualifiedName } from './model.js';
 import { type Reporter, where } from './report.js';
 import type { SourceFile, SourceRange } from './source.js';
@@ -18,6 +17,23 @@ import type { SourceFile, SourceRange } from './source.js';
  * Finally an `<InterfaceDef>` from services.xml is checked against the result or replaces it.
  */
 
+/** The numbering mode: one of the three described above. */
+export type Numbering = 'annotations' | 'legacy' | 'js-compat';
+
+export interface InterfaceDefEntry {
+  id: number;
+  name: QualifiedName;
+  range?: SourceRange;
+}
+
+/** The numbering part of the compiler's options (compile.ts `CompileOptions`). */
+export interface NumberingOptions {
+  numbering?: Numbering; // default 'annotations'
+  legacyStart?: number; // -if N, default 0
+  legacyIndexList?: SourceFile; // ifx-index-list.txt
+  interfaceDef?: { entries: InterfaceDefEntry[]; mode: 'check' | 'override' };
+}
+
 const MAX_INDEX = 0xffff;
 /** Java and C# read ifidx as a signed short. */
 const SIGNED_SHORT = 0x8000;
@@ -29,7 +45,7 @@ interface Origin {
   range: SourceRange;
 }
 
-export function assignIndexes(interfaces: CheckedInterface[], options: CompileOptions, reporter: Reporter): void {
+export function assignIndexes(interfaces: CheckedInterface[], options: NumberingOptions, reporter: Reporter): void {
   const mode = options.numbering ?? 'annotations';
   const origins = new Map<CheckedInterface, Origin>();
   const legacyList = mode === 'legacy' && options.legacyIndexList ? parseIndexList(options.legacyIndexList, interfaces, reporter) : undefined;
@@ -92,7 +108,7 @@ function numberOperations(c: CheckedInterface, ignoreAnnotations: boolean, repor
 
 function applyInterfaceDef(
   interfaces: CheckedInterface[],
-  def: NonNullable<CompileOptions['interfaceDef']>,
+  def: NonNullable<NumberingOptions['interfaceDef']>,
   mode: Numbering,
   origins: Map<CheckedInterface, Origin>,
   reporter: Reporter,

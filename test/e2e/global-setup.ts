@@ -6,7 +6,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { copyCluster } from '../../bench/cluster-copy.js';
+import { copyCluster } from '../../support/cluster-copy.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const URL_ENV = 'TCE_E2E_URL';

@@ -1,7 +1,7 @@
 // Shared by the gateway tests: a private copy of the cluster example (unique queue names, port 0),
 // the sample back end in-process, gateways, and clients that record the pushes they get.
 import { readFileSync } from 'node:fs';
-import { copyCluster, type ClusterCopy } from '../../bench/cluster-copy.js';
+import { copyCluster, type ClusterCopy } from '../../support/cluster-copy.js';
 import { startGateway, type GatewayHandle, type GatewayOptions } from '../../electron/gateway/index.js';
 import { startSampleServer, type SampleServer } from '../../electron/sample-server/sample-server.js';
 import { ITerminalServant, ServerProxy } from '../../electron/sample-server/generated/test.js';

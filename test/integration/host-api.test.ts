@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterCopy } from '../../bench/cluster-copy.js';
+import type { ClusterCopy } from '../../support/cluster-copy.js';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { ConnectionInfo, FeedBatch } from '../../shared/console-api/types.js';
 import { clusterProject, path, sleep, startConsole, startSandboxConsole, succeeded, waitForEntries, type Console, type SandboxConsole } from './host-kit.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterCopy } from '../../bench/cluster-copy.js';
+import type { ClusterCopy } from '../../support/cluster-copy.js';
 import { electronBinary, NO_ELECTRON_MESSAGE } from '../../electron/shell/electron-binary.js';
 import { connectWebBridge } from '../../electron/web/client.js';
 import { clusterProject } from './host-kit.js';

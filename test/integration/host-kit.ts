@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyCluster, type ClusterCopy } from '../../bench/cluster-copy.js';
+import { copyCluster, type ClusterCopy } from '../../support/cluster-copy.js';
 import { ConsoleHost, type ConsoleHostOptions } from '../../electron/host/host.js';
 import { connectWebBridge, type WebBridgeClient } from '../../electron/web/client.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';

@@ -1,7 +1,7 @@
 // The console calling a back end's queue directly (no gateway): a project's qpid endpoint in the
 // sandbox, and an ad-hoc amqp://…/<queue> URL on RabbitMQ. Replies come on a private reply queue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterCopy } from '../../bench/cluster-copy.js';
+import type { ClusterCopy } from '../../support/cluster-copy.js';
 import type { TargetSpec } from '../../shared/console-api/types.js';
 import { path, startSandboxConsole, succeeded, waitForEntries, type SandboxConsole } from './host-kit.js';
 import { RABBIT_URL } from './mq-kit.js';

@@ -112,8 +112,10 @@ export function compileValid(files: SourceFile[]): IdlModel {
 export const caseModel = (name: string): IdlModel => compileValid(GOLDEN_CASES[name]!);
 
 /**
- * Where a case's expected output lives, relative to the repository root. The sample back end
- * runs on tce2ts's output for idl-samples/test.idl, so that folder is the `test` case's golden:
- * one copy, checked byte for byte, that can never drift from the generator.
+ * Where a case's expected output lives, relative to the repository root. Code that runs on
+ * tce2ts's output keeps it beside itself and that folder is the case's golden: the sample back
+ * end's for idl-samples/test.idl, and support/generated (shared by tests and benchmarks) for
+ * sns.idl. One copy each, checked byte for byte, that can never drift from the generator.
  */
-export const goldenDir = (name: string): string => (name === 'test' ? 'electron/sample-server/generated' : `test/golden/${name}`);
+const OUTSIDE_TEST: Record<string, string> = { test: 'electron/sample-server/generated', sns: 'support/generated/sns' };
+export const goldenDir = (name: string): string => OUTSIDE_TEST[name] ?? `test/golden/${name}`;

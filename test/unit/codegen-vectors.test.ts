@@ -7,7 +7,7 @@ import { encodeMessage, rpcMessage, SendCallType, type RpcMessage } from '../../
 import * as alltypes from '../golden/all-types/alltypes.js';
 import * as annotated from '../golden/annotated/test.js';
 import * as edge from '../golden/naming/edge.js';
-import * as sns from '../golden/sns/sns.js';
+import * as sns from '../../support/generated/sns/sns.js';
 import * as test from '../../electron/sample-server/generated/test.js';
 import { fromHex } from '../support/hex.js';
 import { V1, V3, V6, V8 } from '../support/spec-vectors.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** idl-samples/cluster from bench/ (sources) or dist/bench/ (built). */
+/** idl-samples/cluster from support/ (sources) or dist/support/ (built). */
 const SAMPLE = ['../idl-samples/cluster/', '../../idl-samples/cluster/'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(join(p, 'services.xml')))!;
 
 export interface ClusterCopy {
