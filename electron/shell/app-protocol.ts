@@ -12,7 +12,8 @@ export function registerAppScheme(): void {
 export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = url.host === 'app' ? await rendererFile(rendererDir, url.pathname) : undefined;
+    if (url.host !== 'app') return new Response('not found', { status: 404 });
+    const file = await rendererFile(rendererDir, url.pathname);
     if (!file && url.pathname !== '/' && url.pathname !== '/index.html') return new Response('not found', { status: 404 });
     const body = file?.body ?? Buffer.from(placeholderPage(rendererDir, 'Electron IPC'));
     const type = file?.type ?? 'text/html; charset=utf-8';

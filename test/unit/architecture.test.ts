@@ -57,15 +57,28 @@ function sourceFiles(): string[] {
 /** Every module specifier a file names, type-only ones included. */
 function specifiers(path: string): { specifier: string; line: number }[] {
   const text = readFileSync(join(ROOT, path), 'utf8');
-  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    path,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: { specifier: string; line: number }[] = [];
   const add = (node: ts.Node | undefined): void => {
-    if (node && ts.isStringLiteralLike(node)) found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
+    if (node && ts.isStringLiteralLike(node))
+      found.push({ specifier: node.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) add(node.arguments[0]);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
+      add(node.moduleReference.expression);
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    )
+      add(node.arguments[0]);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal);
     ts.forEachChild(node, visit);
   };
@@ -75,7 +88,10 @@ function specifiers(path: string): { specifier: string; line: number }[] {
 
 /** `tce-console/<entry>` resolves through package.json's `source` condition, as vitest and tsc see it. */
 const SELF_EXPORTS: Record<string, string> = Object.fromEntries(
-  Object.entries(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).exports as Record<string, { source?: string }>)
+  Object.entries(
+    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { source?: string }> })
+      .exports,
+  )
     .filter(([, entry]) => typeof entry === 'object' && entry.source)
     .map(([key, entry]) => [`tce-console${key.slice(1)}`, entry.source!.replace(/^\.\//, '')]),
 );
@@ -88,7 +104,8 @@ function resolveLocal(from: string, specifier: string): string | undefined {
   const bare = specifier.replace(/\?.*$/, '');
   const base = resolve(ROOT, dirname(from), bare);
   const stem = base.replace(/\.(js|jsx|cjs|mjs)$/, '');
-  const typed = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.cjs': ['.cts'], '.mjs': ['.mts'] }[base.slice(stem.length)] ?? [];
+  const typed =
+    { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.cjs': ['.cts'], '.mjs': ['.mts'] }[base.slice(stem.length)] ?? [];
   const candidates = [...typed.map((ext) => stem + ext), base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')];
   const hit = candidates.find(isFile);
   return hit && relative(ROOT, hit).split(sep).join('/');
@@ -98,7 +115,12 @@ const FILES = sourceFiles();
 const IMPORTS: Import[] = FILES.flatMap((from) =>
   specifiers(from).map(({ specifier, line }) => {
     const local = specifier.startsWith('.') || SELF_EXPORTS[specifier] !== undefined;
-    return { from, specifier, line, ...(local ? { target: resolveLocal(from, specifier) ?? `unresolved:${specifier}` } : {}) };
+    return {
+      from,
+      specifier,
+      line,
+      ...(local ? { target: resolveLocal(from, specifier) ?? `unresolved:${specifier}` } : {}),
+    };
   }),
 );
 
@@ -108,12 +130,18 @@ function layerOf(path: string): Layer {
 }
 
 const where = (i: Import): string => `${i.from}:${i.line} imports '${i.specifier}'`;
-const packageName = (specifier: string): string => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
-const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
+const packageName = (specifier: string): string =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+const isBuiltin = (specifier: string): boolean =>
+  specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
 
 describe('architecture: the layer matrix holds for every import', () => {
   it('the scan sees the whole tree and resolves every local import', () => {
-    for (const dir of ['shared/', 'renderer/', 'electron/shell/', 'test/unit/', 'bench/']) expect(FILES.some((f) => f.startsWith(dir)), dir).toBe(true);
+    for (const dir of ['shared/', 'renderer/', 'electron/shell/', 'test/unit/', 'bench/'])
+      expect(
+        FILES.some((f) => f.startsWith(dir)),
+        dir,
+      ).toBe(true);
     expect(IMPORTS.length).toBeGreaterThan(FILES.length);
     expect(IMPORTS.filter((i) => i.target?.startsWith('unresolved:')).map(where)).toEqual([]);
   });
@@ -121,23 +149,43 @@ describe('architecture: the layer matrix holds for every import', () => {
   it('each layer imports only the layers it may', () => {
     const wrong = IMPORTS.filter((i) => {
       const from = layerOf(i.from);
-      return i.target !== undefined && !i.target.startsWith('unresolved:') && from !== 'tooling' && !ALLOWED[from].includes(layerOf(i.target));
+      return (
+        i.target !== undefined &&
+        !i.target.startsWith('unresolved:') &&
+        from !== 'tooling' &&
+        !ALLOWED[from].includes(layerOf(i.target))
+      );
     });
     expect(wrong.map((i) => `${where(i)} (${layerOf(i.from)} → ${layerOf(i.target!)})`)).toEqual([]);
   });
 
   it('shared/ is pure: no Node built-ins and only pure packages', () => {
-    const wrong = IMPORTS.filter((i) => layerOf(i.from) === 'shared' && !i.target && (isBuiltin(i.specifier) || !PURE_PACKAGES.has(packageName(i.specifier))));
+    const wrong = IMPORTS.filter(
+      (i) =>
+        layerOf(i.from) === 'shared' &&
+        !i.target &&
+        (isBuiltin(i.specifier) || !PURE_PACKAGES.has(packageName(i.specifier))),
+    );
     expect(wrong.map(where)).toEqual([]);
   });
 
   it('renderer/ uses no Node built-ins and no Node-only packages', () => {
-    const wrong = IMPORTS.filter((i) => layerOf(i.from) === 'renderer' && !i.target && (isBuiltin(i.specifier) || NODE_ONLY_PACKAGES.has(packageName(i.specifier))));
+    const wrong = IMPORTS.filter(
+      (i) =>
+        layerOf(i.from) === 'renderer' &&
+        !i.target &&
+        (isBuiltin(i.specifier) || NODE_ONLY_PACKAGES.has(packageName(i.specifier))),
+    );
     expect(wrong.map(where)).toEqual([]);
   });
 
   it('the Electron shell and the browser bridge do not import each other', () => {
-    const wrong = IMPORTS.filter((i) => i.target && FACES.some((face) => i.from.startsWith(face)) && FACES.some((face) => i.target!.startsWith(face) && !i.from.startsWith(face)));
+    const wrong = IMPORTS.filter(
+      (i) =>
+        i.target &&
+        FACES.some((face) => i.from.startsWith(face)) &&
+        FACES.some((face) => i.target!.startsWith(face) && !i.from.startsWith(face)),
+    );
     expect(wrong.map(where)).toEqual([]);
   });
 
@@ -151,9 +199,26 @@ describe('architecture: the layer matrix holds for every import', () => {
 describe('architecture: the checker itself', () => {
   it('finds a cycle and leaves an acyclic graph alone', () => {
     const graph = (pairs: [string, string[]][]) => new Map(pairs);
-    expect(cycles(graph([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles(
+        graph([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
     expect(cycles(graph([['a', ['a']]]))).toEqual([['a']]);
-    expect(cycles(graph([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toEqual([]);
+    expect(
+      cycles(
+        graph([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });
 
