@@ -9,6 +9,15 @@ export default defineConfig({
   resolve,
   ssr,
   test: {
+    // `vitest run --coverage` (what `npm test` runs): V8 coverage of the product's code as loaded in
+    // the test processes. CLIs that tests start from dist/ run in processes of their own and are not counted.
+    coverage: {
+      provider: 'v8',
+      include: ['shared/**', 'electron/**', 'renderer/**'],
+      exclude: ['**/*.d.ts', 'electron/sample-server/generated/**'],
+      reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
+      reportsDirectory: 'test-results/coverage',
+    },
     projects: [
       {
         resolve,
