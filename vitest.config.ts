@@ -13,7 +13,8 @@ export default defineConfig({
     // the test processes. CLIs that tests start from dist/ run in processes of their own and are not counted.
     coverage: {
       provider: 'v8',
-      include: ['shared/**', 'electron/**', 'renderer/**'],
+      // The preload (.cts) is loaded outside vitest's module system, as Electron would (electron-shell.test.ts).
+      include: ['shared/**/*.{ts,tsx}', 'electron/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}'],
       exclude: ['**/*.d.ts', 'electron/sample-server/generated/**'],
       reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
       reportsDirectory: 'test-results/coverage',
