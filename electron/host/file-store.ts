@@ -5,10 +5,11 @@ import { ConsoleError } from '../../shared/console-api/api.js';
 import type { FileContent } from '../../shared/console-api/types.js';
 import { errnoOf, ioError } from './errors.js';
 import { versionOf } from './file-version.js';
+import type { ProjectPath } from './project-folder.js';
 
-export async function readText(path: string): Promise<FileContent> {
+export async function readText({ path, real }: ProjectPath): Promise<FileContent> {
   try {
-    const text = await readFile(path, 'utf8');
+    const text = await readFile(real, 'utf8');
     return { path, text, version: versionOf(text) };
   } catch (error) {
     throw ioError(`cannot read ${path}`, error);
@@ -30,8 +31,8 @@ async function currentVersion(path: string): Promise<string | undefined> {
  * writes a temporary file beside it that is renamed over it, so a crash or a full disk leaves
  * either the old file or the new one, never half of one. The editor keeps its text on any error.
  */
-export async function writeText(path: string, text: string, baseVersion: string | null): Promise<FileContent> {
-  const onDisk = await currentVersion(path);
+export async function writeText({ path, real }: ProjectPath, text: string, baseVersion: string | null): Promise<FileContent> {
+  const onDisk = await currentVersion(real);
   const keep = 'your text was not saved and is still in the editor';
   if (baseVersion === null && onDisk !== undefined) {
     throw new ConsoleError('conflict', `${path} already exists on disk; ${keep} — reload it to compare, or save with its current version to overwrite`);
@@ -43,7 +44,7 @@ export async function writeText(path: string, text: string, baseVersion: string 
     throw new ConsoleError('conflict', `${path} changed on disk since you opened it; ${keep} — reload it to see the other change, or save with its current version to overwrite`);
   }
   try {
-    await atomicWrite(path, text);
+    await atomicWrite(real, text);
   } catch (error) {
     throw ioError(`cannot save ${path} (${keep})`, error);
   }
