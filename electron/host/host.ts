@@ -10,7 +10,7 @@ import { Feed, type FeedOptions } from './feed/feed.js';
 import { decodeEntry } from './feed/decode.js';
 import { fromNdjson, toNdjson } from './feed/ndjson.js';
 import type { FeedSubscriber } from './feed/subscriber.js';
-import { readText, writeText } from './file-store.js';
+import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
 import { invoke } from './invoker.js';
 import { packageVersion } from './package-info.js';
 import { ProjectSession } from './project-session.js';
@@ -266,6 +266,8 @@ export class ConsoleHost {
     }
     this.project = project;
     this.workspace = new Workspace(project.folder, (message) => this.log('warn', message));
+    const stale = await removeStaleSaveFiles([...project.folders(), ...this.workspace.folders()]);
+    if (stale.length > 0) this.log('info', `removed what interrupted saves left: ${stale.join(', ')}`);
     this.modelChanged();
     await this.user.addRecentProject(project.root).catch((e: unknown) => this.log('warn', `cannot remember recent projects: ${messageOf(e)}`));
     const snapshot = project.snapshot();

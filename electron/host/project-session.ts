@@ -123,6 +123,18 @@ export class ProjectSession {
     return this.folder.contain(path);
   }
 
+  /** The folders of the project and its files, as they are on disk. */
+  folders(): string[] {
+    const files = [...this.loaded.versions.keys()].flatMap((p) => {
+      try {
+        return [dirname(this.folder.contain(p).real)];
+      } catch {
+        return []; // moved outside since it was loaded: not the project's any more
+      }
+    });
+    return [...new Set([this.folder.real, ...files])];
+  }
+
   /** The version the session last saw of a file, if it is a project file. */
   knownVersion(path: string): string | undefined {
     return this.loaded.versions.get(path);

@@ -117,6 +117,17 @@ export class Workspace {
     return this.history;
   }
 
+  /** Its folders as they are on disk; one that leads outside the project is left out. */
+  folders(): string[] {
+    return ['', 'saved-calls'].flatMap((name) => {
+      try {
+        return [this.file(name).real];
+      } catch {
+        return [];
+      }
+    });
+  }
+
   /** A file of the workspace, inside the project folder (else ConsoleError `invalid-params`). */
   private file(name: string): ProjectPath {
     return this.project.contain(join(WORKSPACE_FOLDER, name));
