@@ -139,6 +139,29 @@ describe('console boundary: project paths stay inside the project folder', () =>
   });
 });
 
+describe('console boundary: the browser mode tells a refused token from a lost connection', () => {
+  it('answers the token check 204 for this launch\'s token and 401 for any other, never by cookie', async () => {
+    const c = await startConsole();
+    try {
+      const check = `http://127.0.0.1:${c.web.port}/api/token`;
+      expect((await fetch(`${check}?token=${c.web.token}`)).status).toBe(204);
+      expect((await fetch(`${check}?token=stale`)).status).toBe(401);
+      expect((await fetch(check)).status).toBe(401);
+      const cookie = (await fetch(c.web.url)).headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(check, { headers: { cookie } })).status).toBe(401);
+      const { request } = await import('node:http');
+      const rebound = await new Promise<number>((resolve, reject) => {
+        const req = request(`${check}?token=${c.web.token}`, { headers: { host: `evil.example:${c.web.port}` } }, (res) => resolve(res.statusCode ?? 0));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(rebound).toBe(401);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('console boundary: a failed project.open changes nothing', () => {
   it('keeps the open project, its sandbox and its connections', async () => {
     const project = clusterProject();
