@@ -95,7 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
  * empty host means every interface; a project's services.xml describes a cluster, possibly
  * someone else's, and must not open this machine to the network when its sandbox starts.
  */
-export function sandboxListenUrls(services: ServicesModel, listenHost: string | undefined): { urls: Record<string, string>; notes: string[] } {
+function sandboxListenUrls(services: ServicesModel, listenHost: string | undefined): { urls: Record<string, string>; notes: string[] } {
   const urls: Record<string, string> = {};
   const notes: string[] = [];
   for (const e of services.endpoints) {
