@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the test suites need from the machine, checked first by `npm test`: Debian's Chromium at
-# /usr/bin/chromium (Playwright never downloads one), Xvfb (`xvfb-run`, for headed and Electron
+# /usr/bin/chromium (Playwright never downloads one), strace, Xvfb (`xvfb-run`, for headed and Electron
 # runs) and RabbitMQ answering on 127.0.0.1:5672 with guest/guest. As root with apt-get it installs
 # and starts what is missing itself; otherwise it stops at once and prints the exact command.
 set -euo pipefail
@@ -12,6 +12,8 @@ have_rabbitmq() { command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/r
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 command -v xvfb-run >/dev/null 2>&1 || packages+=(xvfb)
+# The save test reads the fsync order from strace.
+command -v strace >/dev/null 2>&1 || packages+=(strace)
 start_broker=false
 if ! broker_up; then
   have_rabbitmq || packages+=(rabbitmq-server)
@@ -19,7 +21,7 @@ if ! broker_up; then
 fi
 
 if [ ${#packages[@]} -eq 0 ] && [ "$start_broker" = false ]; then
-  echo "machine ready: chromium, xvfb, rabbitmq on 127.0.0.1:5672"
+  echo "machine ready: chromium, xvfb, strace, rabbitmq on 127.0.0.1:5672"
   exit 0
 fi
 
@@ -52,4 +54,4 @@ if [ "$start_broker" = true ]; then
   for _ in $(seq 1 30); do broker_up && break; sleep 1; done
   broker_up || { echo "RabbitMQ started but nothing answers on 127.0.0.1:5672" >&2; exit 1; }
 fi
-echo "machine ready: chromium, xvfb, rabbitmq on 127.0.0.1:5672"
+echo "machine ready: chromium, xvfb, strace, rabbitmq on 127.0.0.1:5672"

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { ConsoleError, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult } from '../../shared/console-api/api.js';
 import type { IpcReply } from '../../shared/console-api/channels.js';
 import type { FeedBatch, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
@@ -9,7 +10,7 @@ import { Feed, type FeedOptions } from './feed/feed.js';
 import { decodeEntry } from './feed/decode.js';
 import { fromNdjson, toNdjson } from './feed/ndjson.js';
 import type { FeedSubscriber } from './feed/subscriber.js';
-import { readText, writeText } from './file-store.js';
+import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
 import { invoke } from './invoker.js';
 import { packageVersion } from './package-info.js';
 import { ProjectSession } from './project-session.js';
@@ -242,20 +243,31 @@ export class ConsoleHost {
     };
   }
 
+  /** Opens the new project before closing the current one: a project that fails to open changes nothing. */
   private async openProject(path: string) {
-    await this.closeProject();
-    const project = await ProjectSession.open(path, {
+    const project: ProjectSession = await ProjectSession.open(path, {
       changed: (snapshot, paths) => {
+        if (this.project !== project) return;
         this.modelChanged();
         this.broadcast('project.changed', snapshot);
         const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter((p) => p !== undefined && paths.includes(p));
         if (this.sandbox && setup.length > 0) this.log('warn', `${setup.join(' and ')} changed: stop and start the sandbox to run with the change`);
       },
-      fileChanged: (change) => this.broadcast('file.changed', change),
+      fileChanged: (change) => {
+        if (this.project === project) this.broadcast('file.changed', change);
+      },
       log: (level, message) => this.log(level, message),
     });
+    try {
+      await this.closeProject();
+    } catch (error) {
+      project.close();
+      throw error;
+    }
     this.project = project;
-    this.workspace = new Workspace(project.root, (message) => this.log('warn', message));
+    this.workspace = new Workspace(project.folder, (message) => this.log('warn', message));
+    const stale = await removeStaleSaveFiles([...project.folders(), ...this.workspace.folders()]);
+    if (stale.length > 0) this.log('info', `removed what interrupted saves left: ${stale.join(', ')}`);
     this.modelChanged();
     await this.user.addRecentProject(project.root).catch((e: unknown) => this.log('warn', `cannot remember recent projects: ${messageOf(e)}`));
     const snapshot = project.snapshot();
@@ -286,6 +298,9 @@ export class ConsoleHost {
     if (this.sandbox) return this.sandboxState;
     const services = project.services;
     if (!services) throw new ConsoleError('no-project', `${project.root} has no services.xml: the sandbox starts the gateways it describes`);
+    // The gateways read the TLS files services.xml names (relative to it): they too must be the project's.
+    const tlsFiles = services.endpoints.flatMap((e) => (e.tls ? [e.keyfile, e.certfile].filter((f) => f !== '') : []));
+    for (const file of tlsFiles) project.resolve(resolve(dirname(services.file), file));
     this.setSandboxState({ state: 'starting' });
     try {
       this.sandbox = await startSandbox({

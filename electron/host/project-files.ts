@@ -3,6 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
 import { ioError, messageOf } from './errors.js';
+import { ProjectFolder } from './project-folder.js';
 
 /** The optional project file: which files make the project when the folder's defaults don't fit. */
 export const PROJECT_FILE = 'tce-project.json';
@@ -20,12 +21,14 @@ export interface ProjectFileSpec {
 
 export interface ProjectLayout {
   root: string;
+  /** The boundary every file of the project is read and written through. */
+  folder: ProjectFolder;
   servicesXml?: string;
   configYml?: string;
   /** Absolute paths, in the order given (project file) or by name (folder). */
   idl: string[];
   projectFile?: string;
-  /** Problems of tce-project.json itself. */
+  /** Problems of tce-project.json itself, and files refused for leading outside the folder. */
   diagnostics: Diagnostic[];
 }
 
@@ -34,7 +37,11 @@ const exists = async (path: string): Promise<boolean> => stat(path).then(
   () => false,
 );
 
-/** Finds the files of the project at `path`: a folder, a services.xml (any .xml), an .idl or a tce-project.json. */
+/**
+ * Finds the files of the project at `path`: a folder, a services.xml (any .xml), an .idl or a
+ * tce-project.json. A file that leads outside the project folder (a symbolic link, `../`, an
+ * absolute path) is not taken: a diagnostic says where it leads.
+ */
 export async function findProject(path: string): Promise<ProjectLayout> {
   const target = resolve(path);
   let info;
@@ -48,29 +55,45 @@ export async function findProject(path: string): Promise<ProjectLayout> {
   if (opened && !['.xml', '.idl', '.json'].includes(extname(opened).toLowerCase())) {
     throw new ConsoleError('invalid-params', `cannot open ${opened}: open a folder, a services.xml, an .idl file or a ${PROJECT_FILE}`);
   }
-  const layout: ProjectLayout = { root, idl: [], diagnostics: [] };
+  const folder = new ProjectFolder(root);
+  const layout: ProjectLayout = { root, folder, idl: [], diagnostics: [] };
   const projectFile = join(root, PROJECT_FILE);
-  const spec = (await exists(projectFile)) ? await readSpec(projectFile, layout) : undefined;
+  /** `p` when it is a file inside the folder; a refusal, or a missing file the project names, becomes a diagnostic. */
+  const take = async (p: string, named: boolean): Promise<string | undefined> => {
+    let real: string;
+    try {
+      ({ real } = folder.contain(p));
+    } catch (error) {
+      if (!(error instanceof ConsoleError)) throw error;
+      layout.diagnostics.push(problem(named ? projectFile : p, error.message));
+      return undefined;
+    }
+    if (await exists(real)) return p;
+    if (named) layout.diagnostics.push(missing(projectFile, p));
+    return undefined;
+  };
+  const spec = (await take(projectFile, false)) ? await readSpec(folder.contain(projectFile).real, projectFile, layout) : undefined;
   if (spec) layout.projectFile = projectFile;
   const inRoot = (p: string): string => (isAbsolute(p) ? p : join(root, p));
 
   const xml = opened?.toLowerCase().endsWith('.xml') ? opened : spec?.servicesXml ? inRoot(spec.servicesXml) : join(root, 'services.xml');
-  if (await exists(xml)) layout.servicesXml = xml;
-  else if (spec?.servicesXml || opened === xml) layout.diagnostics.push(missing(projectFile, xml));
+  layout.servicesXml = await take(xml, spec?.servicesXml !== undefined || opened === xml);
   const yml = spec?.configYml ? inRoot(spec.configYml) : join(root, 'config.yml');
-  if (await exists(yml)) layout.configYml = yml;
-  else if (spec?.configYml) layout.diagnostics.push(missing(projectFile, yml));
+  layout.configYml = await take(yml, spec?.configYml !== undefined);
 
   if (spec?.idl) {
     for (const p of spec.idl.map(inRoot)) {
-      if (await exists(p)) layout.idl.push(p);
-      else layout.diagnostics.push(missing(projectFile, p));
+      const found = await take(p, true);
+      if (found) layout.idl.push(found);
     }
   } else {
-    const names = await readdir(root).catch((error: unknown) => {
+    const names = await readdir(folder.real).catch((error: unknown) => {
       throw ioError(`cannot list ${root}`, error);
     });
-    layout.idl = names.filter((n) => n.toLowerCase().endsWith('.idl')).sort().map((n) => join(root, n));
+    for (const name of names.filter((n) => n.toLowerCase().endsWith('.idl')).sort()) {
+      const found = await take(join(root, name), false);
+      if (found) layout.idl.push(found);
+    }
   }
   if (!layout.servicesXml && layout.idl.length === 0 && !layout.projectFile) {
     throw new ConsoleError('not-found', `${root} has no services.xml, ${PROJECT_FILE} or .idl file`);
@@ -79,10 +102,10 @@ export async function findProject(path: string): Promise<ProjectLayout> {
 }
 
 /** Reads tce-project.json; problems become diagnostics (the project still opens). */
-async function readSpec(file: string, layout: ProjectLayout): Promise<ProjectFileSpec | undefined> {
+async function readSpec(real: string, file: string, layout: ProjectLayout): Promise<ProjectFileSpec | undefined> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    value = JSON.parse(await readFile(real, 'utf8'));
   } catch (error) {
     layout.diagnostics.push(problem(file, `cannot read ${basename(file)}: ${messageOf(error)}`));
     return undefined;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
-import { ConsoleError } from '../../shared/console-api/api.js';
+import { basename, dirname, join } from 'node:path';
 import type { ProjectSnapshot } from '../../shared/console-api/types.js';
 import { compile, type CompileResult } from '../../shared/idl/compile.js';
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
@@ -15,6 +14,7 @@ import { ioError, messageOf } from './errors.js';
 import { versionOf } from './file-version.js';
 import { OperationNames } from './feed/names.js';
 import { findProject, type ProjectLayout } from './project-files.js';
+import type { ProjectFolder, ProjectPath } from './project-folder.js';
 import { FolderWatcher } from './watch.js';
 
 export interface ProjectEvents {
@@ -108,21 +108,31 @@ export class ProjectSession {
 
   /** Compiles the IDL with unsaved editor texts in place of the files; changes nothing. */
   compile(overrides: { path: string; text: string }[] = []): { model: IdlModel; diagnostics: Diagnostic[] } {
-    const texts = new Map(overrides.map((o) => [this.resolve(o.path), o.text]));
+    const texts = new Map(overrides.map((o) => [this.resolve(o.path).path, o.text]));
     const { compiled } = compileIdl(this.loaded.layout, this.loaded.services, texts);
     return { model: compiled.model, diagnostics: compiled.diagnostics };
   }
 
-  /**
-   * An absolute path for a path the renderer gave (relative to the project folder, or absolute):
-   * only files inside the project folder, or files of the project (an import from elsewhere).
-   */
-  resolve(path: string): string {
-    const absolute = resolve(this.root, path);
-    const rel = relative(this.root, absolute);
-    const inside = rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-    if (inside || this.loaded.versions.has(absolute)) return absolute;
-    throw new ConsoleError('invalid-params', `${path} is outside the project folder ${this.root}`);
+  /** The project's boundary: every file it reads or writes goes through it. */
+  get folder(): ProjectFolder {
+    return this.loaded.layout.folder;
+  }
+
+  /** A path the renderer gave (relative to the project folder, or absolute), if it stays inside the project folder. */
+  resolve(path: string): ProjectPath {
+    return this.folder.contain(path);
+  }
+
+  /** The folders of the project and its files, as they are on disk. */
+  folders(): string[] {
+    const files = [...this.loaded.versions.keys()].flatMap((p) => {
+      try {
+        return [dirname(this.folder.contain(p).real)];
+      } catch {
+        return []; // moved outside since it was loaded: not the project's any more
+      }
+    });
+    return [...new Set([this.folder.real, ...files])];
   }
 
   /** The version the session last saw of a file, if it is a project file. */
@@ -188,7 +198,7 @@ async function load(layout: ProjectLayout): Promise<Loaded> {
   const versions = new Map<string, string>();
   const read = async (path: string): Promise<SourceFile> => {
     try {
-      const text = await readFile(path, 'utf8');
+      const text = await readFile(layout.folder.contain(path).real, 'utf8');
       versions.set(path, versionOf(text));
       return { path, text };
     } catch (error) {
@@ -218,18 +228,27 @@ function loadConfigOnly(configYml: SourceFile): Diagnostic[] {
  */
 function compileIdl(layout: ProjectLayout, services: ServicesModel | undefined, overrides: Map<string, string>): { compiled: CompileResult; texts: Map<string, string> } {
   const texts = new Map<string, string>();
+  /** Throws (a diagnostic for an import) when the file leads outside the project folder. */
   const source = (path: string): SourceFile | undefined => {
     const override = overrides.get(path);
     if (override !== undefined) return { path, text: override };
+    const { real } = layout.folder.contain(path);
     try {
-      const text = readFileSync(path, 'utf8');
+      const text = readFileSync(real, 'utf8');
       texts.set(path, text);
       return { path, text };
     } catch {
       return undefined;
     }
   };
-  const files = layout.idl.flatMap((p) => source(p) ?? []);
+  // The layout's files were found inside the folder; one that has since gone or moved out is left out.
+  const files = layout.idl.flatMap((p) => {
+    try {
+      return source(p) ?? [];
+    } catch {
+      return [];
+    }
+  });
   const compiled = compile(files, {
     resolveImport: (from, name) => source(join(dirname(from), `${name}.idl`)),
     interfaceDef: services ? { entries: interfaceDefEntries(services), mode: 'check' } : undefined,

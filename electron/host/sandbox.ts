@@ -7,6 +7,7 @@ import type { Broker } from '../../shared/rpc/connection.js';
 import { startGateway, type GatewayHandle } from '../gateway/index.js';
 import { startSampleServer, type SampleServer } from '../sample-server/sample-server.js';
 import { connectAmqp } from '../transports/amqp.js';
+import { formatEndpointUrl } from '../transports/endpoint-url.js';
 import { createMemoryBroker } from '../transports/memory.js';
 import type { SandboxView } from './connections/targets.js';
 import { messageOf } from './errors.js';
@@ -40,6 +41,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const { services, config, feed, log } = options;
   const servers = services.servers.filter((s) => s.listen.length > 0);
   if (servers.length === 0) throw new ConsoleError('invalid-params', `${services.file} has no <server> with a "listen" property: there is no gateway to start`);
+  const listen = sandboxListenUrls(services, options.params.listenHost);
+  for (const note of listen.notes) log('info', note);
   const broker = await chooseBroker(options.params, options.env, log);
   const gateways: GatewayHandle[] = [];
   const backEnds: { name: string; server: SampleServer }[] = [];
@@ -52,7 +55,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
   try {
     for (const server of servers) {
-      const gateway = await startGateway({ services, serverName: server.name, broker: broker.broker, log: (line) => log('info', `gateway ${server.name}: ${line}`) }).catch((error: unknown) => {
+      const gateway = await startGateway({ services, serverName: server.name, broker: broker.broker, listen: listen.urls, log: (line) => log('info', `gateway ${server.name}: ${line}`) }).catch((error: unknown) => {
         throw new ConsoleError('io', `cannot start gateway ${server.name}: ${explainListenError(messageOf(error))}`);
       });
       gateways.push(gateway);
@@ -85,6 +88,29 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     stop,
   };
 }
+
+/**
+ * Where the sandbox's gateways listen: on the address the user chose (`listenHost`), else on the
+ * endpoint's own host when that is a loopback one, else on 127.0.0.1. To the original gateway an
+ * empty host means every interface; a project's services.xml describes a cluster, possibly
+ * someone else's, and must not open this machine to the network when its sandbox starts.
+ */
+function sandboxListenUrls(services: ServicesModel, listenHost: string | undefined): { urls: Record<string, string>; notes: string[] } {
+  const urls: Record<string, string> = {};
+  const notes: string[] = [];
+  for (const e of services.endpoints) {
+    if ((e.type !== 'socket' && e.type !== 'websocket') || e.port === undefined) continue;
+    const written = e.host.trim();
+    const host = listenHost ?? (isLoopbackHost(written) ? written : LOOPBACK);
+    const transport = e.type === 'socket' ? (e.tls ? 'tls' : 'tcp') : e.tls ? 'wss' : 'ws';
+    urls[e.name] = formatEndpointUrl(transport, host, e.port);
+    if (listenHost === undefined && written !== '' && written !== host) notes.push(`${e.name}: services.xml says host "${written}"; the sandbox listens on ${host} (start it with listenHost to choose)`);
+  }
+  return { urls, notes };
+}
+
+const LOOPBACK = '127.0.0.1';
+const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** RabbitMQ when asked for or configured and reachable; otherwise the in-memory broker, saying why. */
 async function chooseBroker(params: StartSandboxParams, env: NodeJS.ProcessEnv, log: SandboxOptions['log']): Promise<{ broker: Broker; description: string }> {

@@ -4,6 +4,7 @@ import { ConsoleError } from '../../shared/console-api/api.js';
 import type { Environment, HistoryEntry, SavedCall, WorkspaceState } from '../../shared/console-api/types.js';
 import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
+import type { ProjectFolder, ProjectPath } from './project-folder.js';
 import { stableJson } from './stable-json.js';
 
 export const WORKSPACE_FOLDER = '.tce-console';
@@ -14,7 +15,8 @@ export const MAX_HISTORY = 200;
  *   saved-calls/<name>.json   one saved call per file
  *   environments.json         environments and the active one
  *   history.json              recent invocations (personal: listed in .tce-console/.gitignore)
- * Plain JSON with sorted keys and a final newline, so diffs stay small.
+ * Plain JSON with sorted keys and a final newline, so diffs stay small. Every path goes through
+ * the project's boundary: a `.tce-console` that leads outside the project is refused.
  */
 export class Workspace {
   readonly folder: string;
@@ -24,10 +26,10 @@ export class Workspace {
   private historyDirty = false;
 
   constructor(
-    projectRoot: string,
+    private readonly project: ProjectFolder,
     private readonly log: (message: string) => void,
   ) {
-    this.folder = join(projectRoot, WORKSPACE_FOLDER);
+    this.folder = join(project.root, WORKSPACE_FOLDER);
   }
 
   async state(): Promise<WorkspaceState> {
@@ -54,10 +56,10 @@ export class Workspace {
   }
 
   async savedCalls(): Promise<SavedCall[]> {
-    const folder = join(this.folder, 'saved-calls');
+    const { path: folder, real } = this.file('saved-calls');
     let names: string[];
     try {
-      names = (await readdir(folder)).filter((n) => n.endsWith('.json')).sort();
+      names = (await readdir(real)).filter((n) => n.endsWith('.json')).sort();
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return [];
       throw ioError(`cannot list ${folder}`, error);
@@ -77,9 +79,9 @@ export class Workspace {
   }
 
   async deleteCall(name: string): Promise<SavedCall[]> {
-    const path = join(this.folder, 'saved-calls', `${name}.json`);
+    const { real } = this.file(join('saved-calls', `${name}.json`));
     try {
-      await unlink(path);
+      await unlink(real);
     } catch (error) {
       throw ioError(`cannot delete saved call "${name}"`, error);
     }
@@ -115,11 +117,27 @@ export class Workspace {
     return this.history;
   }
 
+  /** Its folders as they are on disk; one that leads outside the project is left out. */
+  folders(): string[] {
+    return ['', 'saved-calls'].flatMap((name) => {
+      try {
+        return [this.file(name).real];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** A file of the workspace, inside the project folder (else ConsoleError `invalid-params`). */
+  private file(name: string): ProjectPath {
+    return this.project.contain(join(WORKSPACE_FOLDER, name));
+  }
+
   private async readJson(name: string): Promise<unknown> {
-    const path = join(this.folder, name);
+    const { path, real } = this.file(name);
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readFile(real, 'utf8');
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return undefined;
       throw ioError(`cannot read ${path}`, error);
@@ -133,21 +151,22 @@ export class Workspace {
   }
 
   private async write(name: string, text: string): Promise<void> {
+    const { path, real } = this.file(name);
     await this.ensureGitignore();
     try {
-      await atomicWrite(join(this.folder, name), text);
+      await atomicWrite(real, text);
     } catch (error) {
-      throw ioError(`cannot write ${join(this.folder, name)}`, error);
+      throw ioError(`cannot write ${path}`, error);
     }
   }
 
   /** History is personal; saved calls and environments are meant to be shared. */
   private async ensureGitignore(): Promise<void> {
-    const path = join(this.folder, '.gitignore');
+    const { real } = this.file('.gitignore');
     try {
-      await readFile(path);
+      await readFile(real);
     } catch {
-      await atomicWrite(path, 'history.json\n').catch(() => undefined);
+      await atomicWrite(real, 'history.json\n').catch(() => undefined);
     }
   }
 }

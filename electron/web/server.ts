@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { WEB_BRIDGE_PATH, WEB_TOKEN_PARAM } from '../../shared/console-api/channels.js';
+import { WEB_BRIDGE_PATH, WEB_TOKEN_CHECK_PATH, WEB_TOKEN_PARAM } from '../../shared/console-api/channels.js';
 import type { ConsoleHost } from '../host/host.js';
 import { packageRoot } from '../host/package-info.js';
 import { serveBridgeSession } from './bridge-session.js';
@@ -43,7 +43,9 @@ const MAX_FRAME = 64 * 1024 * 1024;
  * loopback address only, both guarded by a random per-launch token. The page URL carries the
  * token (`?token=`); the page passes it on to the WebSocket URL; the page's own assets are
  * allowed by a SameSite=Strict cookie set when the page is loaded with the token. Anything
- * else — no token, a wrong one, a foreign Host or Origin — gets 401 (HTTP) or a refused upgrade.
+ * else — no token, a wrong one, a foreign Host or Origin — gets 401 (HTTP) or a refused upgrade
+ * (HTTP 401: no WebSocket is ever opened for it). Browsers report a refused upgrade as 1006,
+ * like a lost connection, so the page asks WEB_TOKEN_CHECK_PATH whether its token is refused.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const address = options.address ?? '127.0.0.1';
@@ -69,6 +71,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const queryToken = url.searchParams.get(WEB_TOKEN_PARAM);
+    if (url.pathname === WEB_TOKEN_CHECK_PATH) {
+      // The token given, never the cookie: the page's bridge asks about the token it connects with.
+      res.writeHead(hostOk(req) && tokenMatches(queryToken) ? 204 : 401, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
     if (!hostOk(req) || !(tokenMatches(queryToken) || tokenMatches(cookieToken(req)))) {
       refuse(res);
       return;

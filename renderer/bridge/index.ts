@@ -26,5 +26,5 @@ function electronLink(api: PreloadApi): BridgeLink {
 /** The Electron preload's `window.tceConsole` when present, else the browser mode's WebSocket. */
 export function connectBridge(): BridgeLink {
   const preload = (window as unknown as Record<string, PreloadApi | undefined>)[PRELOAD_GLOBAL];
-  return preload ? electronLink(preload) : WebSocketBridge.fromLocation(window.location);
+  return preload ? electronLink(preload) : WebSocketBridge.fromPage(window);
 }

@@ -1,6 +1,7 @@
 import {
   ConsoleError,
   WEB_BRIDGE_PATH,
+  WEB_TOKEN_CHECK_PATH,
   WEB_TOKEN_PARAM,
   type BridgeFrame,
   type ConsoleEvents,
@@ -10,6 +11,7 @@ import {
   type MethodResult,
 } from '../../shared/console-api/index.js';
 import type { BridgeLink, LinkState } from './link.js';
+import { takePageToken } from './page-token.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -17,11 +19,14 @@ interface Pending {
 }
 
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
+/** What the page says when the host refuses its token: a wrong URL, or a console started since. */
+export const REFUSED_REASON = 'this console URL is no longer valid: open the URL printed at start';
 
 /**
  * The browser mode's bridge: JSON BridgeFrames over one WebSocket to the host that served this
- * page (same origin, `?token=` from the page URL). Reconnects with backoff; calls made while
- * disconnected wait for the link, calls in flight when it drops fail with `io`.
+ * page (same origin, the page's token). Reconnects with backoff; calls made while disconnected
+ * wait for the link, calls in flight when it drops fail with `io`. A refused token ends it:
+ * state `refused`, no more attempts, every call fails with `unauthorized`.
  */
 export class WebSocketBridge implements BridgeLink {
   private socket: WebSocket | undefined;
@@ -33,17 +38,23 @@ export class WebSocketBridge implements BridgeLink {
   private attempt = 0;
   state: LinkState = { state: 'connecting' };
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    /** Same origin: answers 401 when the host refuses the token (see WEB_TOKEN_CHECK_PATH). */
+    private readonly tokenCheckUrl: string,
+  ) {
     this.connect();
   }
 
-  static fromLocation(location: Location): WebSocketBridge {
-    const token = new URLSearchParams(location.search).get(WEB_TOKEN_PARAM) ?? '';
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return new WebSocketBridge(`${scheme}//${location.host}${WEB_BRIDGE_PATH}?${WEB_TOKEN_PARAM}=${encodeURIComponent(token)}`);
+  /** The bridge of the page the host served, with the page's token (taken out of its URL). */
+  static fromPage(page: Window): WebSocketBridge {
+    const token = `${WEB_TOKEN_PARAM}=${encodeURIComponent(takePageToken(page))}`;
+    const scheme = page.location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return new WebSocketBridge(`${scheme}//${page.location.host}${WEB_BRIDGE_PATH}?${token}`, `${WEB_TOKEN_CHECK_PATH}?${token}`);
   }
 
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    if (this.state.state === 'refused') return Promise.reject(new ConsoleError('unauthorized', this.state.reason));
     const id = this.nextId++;
     const frame: BridgeFrame = { type: 'call', id, method, params };
     return new Promise<MethodResult<M>>((resolve, reject) => {
@@ -75,7 +86,9 @@ export class WebSocketBridge implements BridgeLink {
   private connect(): void {
     const socket = new WebSocket(this.url);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.attempt = 0;
       this.setState({ state: 'open' });
       for (const text of this.queued.splice(0)) socket.send(text);
@@ -85,15 +98,27 @@ export class WebSocketBridge implements BridgeLink {
       const lost = new ConsoleError('io', `the console host connection closed${e.reason ? `: ${e.reason}` : ''}`);
       for (const p of this.pending.values()) p.reject(lost);
       this.pending.clear();
-      // 4401-ish or 1008 (policy): a wrong token will not get better by retrying.
-      if (e.code === 1008 || e.code === 4401) {
-        this.setState({ state: 'closed', reason: e.reason || 'the host refused this page (wrong or missing token)' });
-        return;
-      }
-      const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]!;
-      this.setState({ state: 'closed', reason: e.reason || 'connection lost', retryMs: delay });
-      setTimeout(() => this.connect(), delay);
+      // A refused upgrade closes as 1006, like a lost connection: only the host can say which it was.
+      void (opened ? Promise.resolve(false) : this.tokenRefused()).then((refused) => {
+        if (refused) {
+          this.queued.length = 0;
+          this.setState({ state: 'refused', reason: REFUSED_REASON });
+          return;
+        }
+        const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]!;
+        this.setState({ state: 'closed', reason: e.reason || 'connection lost', retryMs: delay });
+        setTimeout(() => this.connect(), delay);
+      });
     };
+  }
+
+  /** True only when the host answered that the token is not this launch's; a host out of reach has not refused. */
+  private async tokenRefused(): Promise<boolean> {
+    try {
+      return (await fetch(this.tokenCheckUrl, { cache: 'no-store' })).status === 401;
+    } catch {
+      return false;
+    }
   }
 
   private receive(data: unknown): void {

@@ -26,9 +26,15 @@ export function StatusBar() {
 
   return (
     <footer className="status-bar" aria-label="Status">
-      <span className={`status-item link-${link.state}`} title={link.state === 'closed' ? link.reason : 'connected to the console host'}>
+      <span className={`status-item link-${link.state}`} title={link.state === 'closed' || link.state === 'refused' ? link.reason : 'connected to the console host'}>
         <span className={`dot dot-${link.state === 'open' ? 'ok' : link.state === 'connecting' ? 'warn' : 'bad'}`} aria-hidden="true" />
-        {link.state === 'open' ? `host (${app?.mode ?? '…'})` : link.state === 'connecting' ? 'connecting to host…' : `host disconnected${link.retryMs ? ', retrying' : ''}`}
+        {link.state === 'open'
+          ? `host (${app?.mode ?? '…'})`
+          : link.state === 'connecting'
+            ? 'connecting to host…'
+            : link.state === 'refused'
+              ? 'host refused this page'
+              : `host disconnected${link.retryMs ? ', retrying' : ''}`}
       </span>
       {snapshot && <span className="status-item">{snapshot.name}</span>}
       <button

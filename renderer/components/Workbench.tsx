@@ -44,6 +44,11 @@ export function Workbench() {
           Lost the console host: {link.reason}.{link.retryMs ? ' Reconnecting…' : ''}
         </div>
       )}
+      {link.state === 'refused' && (
+        <div className="banner banner-error" role="alert">
+          The console host refused this page: {link.reason}.
+        </div>
+      )}
       <main className="main-area">
         <div className="top-row">
           <div className="col" style={{ flexBasis: layout.projectWidth }}>

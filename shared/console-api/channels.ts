@@ -10,6 +10,12 @@ import type { ConsoleErrorData } from './api.js';
 export const WEB_BRIDGE_PATH = '/api';
 /** The per-launch token's query parameter, on the page URL and on the WebSocket URL. */
 export const WEB_TOKEN_PARAM = 'token';
+/**
+ * `GET /api/token?token=…`: 204 when the token is this launch's, 401 when not. A browser shows a
+ * refused WebSocket upgrade only as close code 1006, like a dropped connection; the page asks
+ * here after a failed upgrade to tell "refused: stop" from "unreachable: retry".
+ */
+export const WEB_TOKEN_CHECK_PATH = '/api/token';
 
 /** Electron: what the preload puts on `window` (a ConsoleBridge). */
 export const PRELOAD_GLOBAL = 'tceConsole';

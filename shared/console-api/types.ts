@@ -229,6 +229,8 @@ export interface StartSandboxParams {
   /** `auto` (default): RabbitMQ when an AMQP URL is configured and reachable, else in-memory. */
   broker?: 'auto' | 'amqp' | 'memory';
   amqpUrl?: string;
+  /** The address every sandbox gateway listens on. Default: loopback (127.0.0.1, or the endpoint's own loopback host). */
+  listenHost?: string;
 }
 
 // ------------------------------------------------------------------------------- workspace

@@ -176,7 +176,7 @@ const validators: { [M in MethodName]: Check } = {
   'feed.export': object({}, { ids: array(feedId), filter }),
   'feed.import': object({ ndjson: text }),
   'feed.stats': none,
-  'sandbox.start': object({}, { broker: oneOf('auto', 'amqp', 'memory'), amqpUrl: str({ min: 1, max: 4096 }) }),
+  'sandbox.start': object({}, { broker: oneOf('auto', 'amqp', 'memory'), amqpUrl: str({ min: 1, max: 4096 }), listenHost: str({ min: 1, max: 255 }) }),
   'sandbox.stop': none,
   'sandbox.state': none,
   'workspace.state': none,

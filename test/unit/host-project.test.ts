@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import { writeText, readText } from '../../electron/host/file-store.js';
 import { findProject } from '../../electron/host/project-files.js';
+import { ProjectFolder } from '../../electron/host/project-folder.js';
 import { ProjectSession } from '../../electron/host/project-session.js';
 import { expand } from '../../electron/host/variables.js';
 
@@ -71,13 +72,13 @@ describe('project discovery', () => {
 
 describe('saving', () => {
   it('writes atomically and refuses to overwrite a newer file', async () => {
-    const path = write('a.idl', 'one');
+    const path = new ProjectFolder(dir).contain(write('a.idl', 'one'));
     const read = await readText(path);
-    writeFileSync(path, 'two');
+    writeFileSync(path.real, 'two');
     await expect(writeText(path, 'mine', read.version)).rejects.toMatchObject({ code: 'conflict' });
-    expect(readFileSync(path, 'utf8')).toBe('two');
+    expect(readFileSync(path.real, 'utf8')).toBe('two');
     const saved = await writeText(path, 'mine', (await readText(path)).version);
-    expect(readFileSync(path, 'utf8')).toBe('mine');
+    expect(readFileSync(path.real, 'utf8')).toBe('mine');
     expect(saved.version).toBe((await readText(path)).version);
   });
 });
