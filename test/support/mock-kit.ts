@@ -31,7 +31,15 @@ export interface MockKit {
 
 const REPLY_ENDPOINT = 'kit_replies';
 
-export async function startMockKit(dir: string, options: { handlerTimeoutMs?: number } = {}): Promise<MockKit> {
+export interface OpenedEngine {
+  project: ProjectSession;
+  engine: MockEngine;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The project at `dir` (which must have no errors) and its mock engine; `logs` collects what it logs. */
+export async function openMockEngine(dir: string, options: { handlerTimeoutMs?: number } = {}): Promise<OpenedEngine> {
   const logs: string[] = [];
   const log = (level: string, message: string): void => void logs.push(`${level}: ${message}`);
   const project = await ProjectSession.open(dir, { changed: () => undefined, fileChanged: () => undefined, log });
@@ -47,6 +55,20 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
     log,
     handlerTimeoutMs: options.handlerTimeoutMs,
   });
+  return {
+    project,
+    engine,
+    logs,
+    close: async () => {
+      await engine.close();
+      project.close();
+    },
+  };
+}
+
+export async function startMockKit(dir: string, options: { handlerTimeoutMs?: number } = {}): Promise<MockKit> {
+  const { project, engine, logs, close } = await openMockEngine(dir, options);
+  const log = (level: string, message: string): void => void logs.push(`${level}: ${message}`);
   const broker = createMemoryBroker();
   const backEnds: MockBackEnd[] = [];
   for (const b of engine.catalog.backEnds) backEnds.push(await startMockBackEnd({ engine, section: b.section, broker, log: (line) => log('info', line) }));
@@ -80,9 +102,8 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
     close: async () => {
       await Promise.all(backEnds.map((b) => b.close()));
       await replies.close();
-      await engine.close();
       await broker.close();
-      project.close();
+      await close();
     },
   };
 }
