@@ -319,12 +319,11 @@ export class MockEngine {
   }
 
   private filesChanged(paths: Set<string>): void {
-    const scripts = [...paths].some((p) => p === this.scripts.folder || p.startsWith(`${this.scripts.folder}/`) || dirname(p) === this.scripts.folder);
-    if (scripts) {
-      this.watchFolders();
-      void this.scripts.reload();
-    }
-    if (paths.has(this.options.overrides.file)) void this.loadOverrides().then(() => this.changed());
+    // A folder may have appeared (mocks/, .tce-console/): watch it from now on.
+    this.watchFolders();
+    if ([...paths].some((p) => p === this.scripts.folder || dirname(p) === this.scripts.folder)) void this.scripts.reload();
+    const file = this.options.overrides.file;
+    if (paths.has(file) || paths.has(dirname(file))) void this.loadOverrides().then(() => this.changed());
   }
 
   private watchFolders(): void {
