@@ -115,7 +115,7 @@ export class MockScripts {
 
   /** The scripts found, for the console. */
   scripts(): MockScript[] {
-    return this.loaded.map((s) => ({ file: this.name(s.path), handlers: [...new Set(s.handlers.map((h) => h.writtenAs))], loaded: s.error === undefined }));
+    return this.loaded.map((s) => ({ file: this.name(s.path), handlers: s.handlers.map((h) => h.key), loaded: s.error === undefined }));
   }
 
   /**

@@ -294,7 +294,7 @@ export interface MockOperation {
 export interface MockScript {
   /** Relative to the project folder: `mocks/sample.mjs`. */
   file: string;
-  /** The keys of its default export that name operations or interfaces. */
+  /** The operations it has handlers for, as `module.Interface.operation` (an interface's object flattened). */
   handlers: string[];
   loaded: boolean;
 }
