@@ -53,7 +53,7 @@ export const COMMANDS: Command[] = [
     run: () => saveFile(useProject.getState().currentFile!),
   },
   { id: 'file.saveAll', title: 'Save all IDL files', enabled: hasProject, run: saveAll },
-  { id: 'sandbox.start', title: 'Start sandbox (gateways + sample back end)', enabled: () => hasProject() && useHost.getState().sandbox.state !== 'running', run: startSandbox },
+  { id: 'sandbox.start', title: 'Start sandbox (gateways + mock back ends)', enabled: () => hasProject() && useHost.getState().sandbox.state !== 'running', run: () => startSandbox() },
   { id: 'sandbox.stop', title: 'Stop sandbox', enabled: () => useHost.getState().sandbox.state === 'running', run: stopSandbox },
   { id: 'invoke.run', title: 'Invoke the selected method', keys: `${modKey}Enter`, run: invoke },
   { id: 'invoke.example', title: 'Generate example parameters', enabled: () => useInvoke.getState().selected !== null, run: generateExample },

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './monaco/setup.js';
 import { subscribeFeed } from './actions/feed.js';
 import { loadWorkspace } from './actions/invoke.js';
+import { loadMocks } from './actions/mocks.js';
 import { loadCurrentProject, openFileAt } from './actions/project.js';
 import { handleGlobalKey } from './commands.js';
 import { Workbench } from './components/Workbench.js';
@@ -16,7 +17,7 @@ window.addEventListener('keydown', handleGlobalKey);
 /** Everything the renderer learns from the host on (re)connecting. */
 async function start(): Promise<void> {
   await refreshHostState();
-  await Promise.all([loadCurrentProject(), subscribeFeed(), loadWorkspace().catch(() => undefined)]);
+  await Promise.all([loadCurrentProject(), subscribeFeed(), loadWorkspace().catch(() => undefined), loadMocks()]);
 }
 
 const begin = (): void => void start().catch((e: unknown) => logError('starting', e));

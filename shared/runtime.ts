@@ -3,7 +3,7 @@ export { ByteReader, ByteWriter } from './wire/bytes.js';
 export { WireError } from './wire/errors.js';
 export type { Extra, RpcMessage } from './wire/message.js';
 export type { CallMode, CallOptions, CallTarget, OnewayOptions, OutgoingCall } from './rpc/call.js';
-export { ErrorCode, RpcError, errorCodeName, errorDescription } from './rpc/errors.js';
+export { ErrorAnswer, ErrorCode, RpcError, errorCodeName, errorDescription } from './rpc/errors.js';
 export { NO_PARAMS, Proxy, type ParamEncoder, type ResultDecoder } from './rpc/proxy.js';
 export {
   OperationTable,

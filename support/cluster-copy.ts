@@ -1,6 +1,7 @@
 // A private copy of the cluster example (idl-samples/cluster) for benchmarks and tests: its queues
-// and topics renamed so that runs never meet, its listen ports 0 (any free port).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// and topics renamed so that runs never meet, its listen ports 0 (any free port), its mock
+// back end script (mocks/) as it is.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,7 @@ export function copyCluster(prefix: string, options: { useridCheck?: boolean } =
   const configYml = join(dir, 'config.yml');
   writeFileSync(servicesXml, xml);
   writeFileSync(configYml, yml);
+  cpSync(join(SAMPLE, 'mocks'), join(dir, 'mocks'), { recursive: true });
   return {
     dir,
     servicesXml,

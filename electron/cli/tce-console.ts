@@ -13,7 +13,7 @@ const USAGE = `usage: tce-console [--web] [--project PATH] [--sandbox] [options]
   --web              the browser mode: serve the console on http://127.0.0.1 (default when
                      no Electron binary is installed)
   --project PATH     open this project: a folder, a services.xml or a tce-project.json
-  --sandbox          start the project's gateways and the sample back end at once
+  --sandbox          start the project's gateways and mock back ends at once
   --amqp URL         the sandbox's RabbitMQ (default: $TCE_AMQP_URL, else the in-memory broker)
   --port N           browser mode port (default: any free port)
   --host ADDRESS     browser mode address: 127.0.0.1 (default), ::1 or localhost

@@ -1,9 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import { ConsoleError, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult } from '../../shared/console-api/api.js';
 import type { IpcReply } from '../../shared/console-api/channels.js';
-import type { FeedBatch, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
+import type { FeedBatch, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
 import { checkCall } from '../../shared/console-api/validate.js';
+import { MockEngine } from '../mock/engine.js';
 import { ConnectionManager } from './connections/manager.js';
+import { ConsolePusher } from './console-push.js';
 import { messageOf } from './errors.js';
 import { LogLimiter, type LogLevel } from './log-limiter.js';
 import { Feed, type FeedOptions } from './feed/feed.js';
@@ -67,6 +69,8 @@ export class ConsoleHost {
   private project: ProjectSession | undefined;
   private workspace: Workspace | undefined;
   private sandbox: RunningSandbox | undefined;
+  private pusher: ConsolePusher | undefined;
+  private mocks: MockEngine | undefined;
   private sandboxState: SandboxState = { state: 'stopped' };
   /** Project and sandbox changes run one at a time. */
   private serial: Promise<unknown> = Promise.resolve();
@@ -120,6 +124,8 @@ export class ConsoleHost {
       await this.stopSandbox();
       await this.connections.closeAll();
       this.project?.close();
+      await this.mocks?.close();
+      this.mocks = undefined;
       this.project = undefined;
     });
   }
@@ -229,6 +235,16 @@ export class ConsoleHost {
       'sandbox.start': (params) => this.exclusive(() => this.startSandbox(params)),
       'sandbox.stop': () => this.exclusive(() => this.stopSandbox()),
       'sandbox.state': () => this.sandboxState,
+      'sandbox.clients': () => this.sandboxClients(),
+
+      'mocks.state': () => this.needMocks().state(),
+      'mocks.setOverride': ({ interface: iface, method, override }) => this.needMocks().setOverride(iface, method, override),
+
+      'push.send': (request) => {
+        const project = this.needProject();
+        if (!this.sandbox || !this.pusher || !project.services) throw new ConsoleError('invalid-params', 'pushes from the console go through the sandbox: start it first');
+        return this.pusher.send(request, { services: project.services, model: project.model, codec: project.codec, clients: this.sandbox.clients() });
+      },
 
       'workspace.state': () => this.needWorkspace().state(),
       'workspace.setEnvironments': ({ environments, activeEnvironment }) => this.needWorkspace().setEnvironments(environments, activeEnvironment),
@@ -249,6 +265,8 @@ export class ConsoleHost {
       changed: (snapshot, paths) => {
         if (this.project !== project) return;
         this.modelChanged();
+        this.mocks?.setProject({ model: project.model, services: project.services, config: project.config });
+        this.sandbox?.refresh();
         this.broadcast('project.changed', snapshot);
         const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter((p) => p !== undefined && paths.includes(p));
         if (this.sandbox && setup.length > 0) this.log('warn', `${setup.join(' and ')} changed: stop and start the sandbox to run with the change`);
@@ -258,15 +276,28 @@ export class ConsoleHost {
       },
       log: (level, message) => this.log(level, message),
     });
+    const workspace = new Workspace(project.folder, (message) => this.log('warn', message));
+    let mocks: MockEngine | undefined;
     try {
+      mocks = await MockEngine.open({
+        root: project.root,
+        model: project.model,
+        services: project.services,
+        config: project.config,
+        overrides: { file: workspace.mocksFile, load: () => workspace.mockOverrides(), save: (all) => workspace.setMockOverrides(all) },
+        log: (level, message) => this.log(level, message),
+      });
       await this.closeProject();
     } catch (error) {
+      await mocks?.close();
       project.close();
       throw error;
     }
     this.project = project;
-    this.workspace = new Workspace(project.folder, (message) => this.log('warn', message));
-    const stale = await removeStaleSaveFiles([...project.folders(), ...this.workspace.folders()]);
+    this.workspace = workspace;
+    this.mocks = mocks;
+    mocks.onChange((state) => this.broadcast('mocks.changed', state));
+    const stale = await removeStaleSaveFiles([...project.folders(), ...workspace.folders()]);
     if (stale.length > 0) this.log('info', `removed what interrupted saves left: ${stale.join(', ')}`);
     this.modelChanged();
     await this.user.addRecentProject(project.root).catch((e: unknown) => this.log('warn', `cannot remember recent projects: ${messageOf(e)}`));
@@ -282,6 +313,8 @@ export class ConsoleHost {
     await this.stopSandbox();
     await this.connections.closeAll();
     project.close();
+    await this.mocks?.close();
+    this.mocks = undefined;
     this.project = undefined;
     this.workspace = undefined;
     this.modelChanged();
@@ -305,13 +338,14 @@ export class ConsoleHost {
     try {
       this.sandbox = await startSandbox({
         services,
-        config: project.config,
+        mocks: this.needMocks(),
         params,
         feed: this.feed,
         env: this.env,
         log: (level, message) => this.log(level, message),
         onDevice: (device, user, gateway) => this.connections.learnDevice(device, user, gateway),
       });
+      this.pusher = new ConsolePusher(this.sandbox.view.broker, this.feed, (level, message) => this.log(level, message));
       this.setSandboxState(this.sandbox.state);
       this.log('info', `sandbox running on ${this.sandbox.state.broker.description}: ${this.sandbox.state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`);
     } catch (error) {
@@ -324,6 +358,7 @@ export class ConsoleHost {
   private async stopSandbox(): Promise<SandboxState> {
     const sandbox = this.sandbox;
     this.sandbox = undefined;
+    this.pusher = undefined;
     if (sandbox) {
       await this.connections.closeSandboxLinks();
       await sandbox.stop();
@@ -340,6 +375,20 @@ export class ConsoleHost {
   private needProject(): ProjectSession {
     if (!this.project) throw new ConsoleError('no-project', 'no project is open: open a folder or a services.xml first');
     return this.project;
+  }
+
+  private needMocks(): MockEngine {
+    this.needProject();
+    return this.mocks!;
+  }
+
+  /** The sandbox's clients; the console's own connections say which they are. */
+  private sandboxClients(): SandboxClient[] {
+    const own = this.connections.atGateways();
+    return (this.sandbox?.clients() ?? []).map((c) => {
+      const mine = own.find((o) => o.gateway === c.gateway && o.userId === c.userId);
+      return mine ? { ...c, connectionId: mine.id } : c;
+    });
   }
 
   private needWorkspace(): Workspace {

@@ -9,6 +9,7 @@ import type { SourceFile } from '../../shared/idl/source.js';
 import { interfaceDefEntries } from '../../shared/project/interface-def.js';
 import type { ConfigModel, ServicesModel } from '../../shared/project/model.js';
 import { loadProject } from '../../shared/project/project.js';
+import { clientInterfaces } from '../../shared/project/routing.js';
 import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import { ioError, messageOf } from './errors.js';
 import { versionOf } from './file-version.js';
@@ -103,6 +104,7 @@ export class ProjectSession {
       config,
       model: compiled.model,
       diagnostics,
+      clientInterfaces: services ? clientInterfaces(services) : [],
     };
   }
 

@@ -1,7 +1,8 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
-import type { Environment, HistoryEntry, SavedCall, WorkspaceState } from '../../shared/console-api/types.js';
+import type { Environment, HistoryEntry, MockOverride, SavedCall, WorkspaceState } from '../../shared/console-api/types.js';
+import { mockOverrideProblem } from '../../shared/console-api/validate.js';
 import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
 import type { ProjectFolder, ProjectPath } from './project-folder.js';
@@ -9,12 +10,14 @@ import { stableJson } from './stable-json.js';
 
 export const WORKSPACE_FOLDER = '.tce-console';
 export const MAX_HISTORY = 200;
+export const MOCKS_FILE = 'mocks.json';
 
 /**
  * A project's console state, in `.tce-console/` inside the project so it can be committed:
  *   saved-calls/<name>.json   one saved call per file
  *   environments.json         environments and the active one
  *   history.json              recent invocations (personal: listed in .tce-console/.gitignore)
+ *   mocks.json                mock overrides per operation: {"overrides": {"module.Interface.op": {…}}}
  * Plain JSON with sorted keys and a final newline, so diffs stay small. Every path goes through
  * the project's boundary: a `.tce-console` that leads outside the project is refused.
  */
@@ -86,6 +89,32 @@ export class Workspace {
       throw ioError(`cannot delete saved call "${name}"`, error);
     }
     return this.savedCalls();
+  }
+
+  /** Mock overrides by `module.Interface.operation`; entries that are not overrides are logged and left out. */
+  get mocksFile(): string {
+    return join(this.folder, MOCKS_FILE);
+  }
+
+  async mockOverrides(): Promise<Record<string, MockOverride>> {
+    const value = (await this.readJson(MOCKS_FILE)) as { overrides?: unknown } | undefined;
+    if (value === undefined) return {};
+    const overrides = value.overrides;
+    if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+      this.log(`${join(this.folder, MOCKS_FILE)}: expected {"overrides": {"module.Interface.operation": {...}}}; ignored`);
+      return {};
+    }
+    const out: Record<string, MockOverride> = {};
+    for (const [key, override] of Object.entries(overrides)) {
+      const problem = mockOverrideProblem(override, `overrides["${key}"]`);
+      if (problem) this.log(`${join(this.folder, MOCKS_FILE)}: ${problem}; that override is ignored`);
+      else out[key] = override as MockOverride;
+    }
+    return out;
+  }
+
+  async setMockOverrides(overrides: Record<string, MockOverride>): Promise<void> {
+    await this.write(MOCKS_FILE, stableJson({ overrides }));
   }
 
   async recentHistory(limit = MAX_HISTORY): Promise<HistoryEntry[]> {

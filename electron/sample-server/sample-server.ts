@@ -1,7 +1,7 @@
 import { Adapter, type DispatchFailure } from '../../shared/rpc/adapter.js';
-import type { Broker, MqReader, MqWriter } from '../../shared/rpc/connection.js';
-import { MqAdapter } from '../../shared/rpc/mq-adapter.js';
-import { MqWriters } from '../../shared/rpc/mq-writers.js';
+import type { Broker } from '../../shared/rpc/connection.js';
+import type { MqAdapter } from '../../shared/rpc/mq-adapter.js';
+import { serveQueues } from '../../shared/rpc/mq-back-end.js';
 import { RpcServer } from '../../shared/rpc/server.js';
 import type { BackEndEndpoints } from '../../shared/project/index.js';
 import { serve } from '../transports/serve.js';
@@ -55,19 +55,25 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
     log(`${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`);
   };
   // Undone in this order: stop consuming, answer sleeping timeout() calls, close connections.
-  const readers: { name: string; reader: MqReader }[] = [];
+  let mqAdapter: MqAdapter | undefined;
   let servant: SampleServant | undefined;
   let socketServer: RpcServer | undefined;
   const close = async (): Promise<void> => {
-    await Promise.all(readers.map(({ reader }) => reader.close()));
+    await mqAdapter?.close();
     servant?.wakeAll();
     await socketServer?.close();
   };
   try {
-    const writers = options.mq ? await openEndpoints(options.mq, log, readers) : undefined;
     const broadcast = options.mq?.broadcast;
-    servant = new SampleServant({ log, broadcast: writers && broadcast !== undefined ? { writers, endpoint: broadcast } : undefined });
+    servant = new SampleServant({ log, broadcast: broadcast === undefined ? undefined : { endpoint: broadcast, writers: () => mqAdapter?.writers } });
     const adapter = new Adapter({ onFailure }).add(servant);
+    if (options.mq) {
+      const { broker, endpoints } = options.mq;
+      if (broadcast !== undefined && !endpoints.write.some((e) => e.name === broadcast)) {
+        throw new Error(`broadcast endpoint "${broadcast}" is not among the section's write endpoints (${endpoints.write.map((e) => e.name).join(', ') || 'none'})`);
+      }
+      mqAdapter = await serveQueues({ broker, endpoints, adapter, log });
+    }
     const listening: string[] = [];
     if (listen.length > 0) {
       socketServer = new RpcServer({ adapter, log });
@@ -79,28 +85,9 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
         }
       }
     }
-    let mqAdapter: MqAdapter | undefined;
-    if (writers) {
-      mqAdapter = new MqAdapter({ adapter, writers, log });
-      for (const { name, reader } of readers) mqAdapter.serve(reader, name);
-    }
-    return { listening, serving: readers.map((r) => r.name), socketServer, mqAdapter, close };
+    return { listening, serving: [...(mqAdapter?.serving ?? [])], socketServer, mqAdapter, close };
   } catch (error) {
     await close();
     throw error;
   }
-}
-
-/** Opens every endpoint of the section; readers are added to `readers` unconsumed, so the adapter consumes them once all are open. */
-async function openEndpoints(mq: SampleMqOptions, log: (line: string) => void, readers: { name: string; reader: MqReader }[]): Promise<MqWriters> {
-  const { broker, endpoints } = mq;
-  if (endpoints.read.length === 0) throw new Error('the config.yml section reads no endpoint (AF_READ): there is nothing to serve');
-  if (mq.broadcast !== undefined && !endpoints.write.some((e) => e.name === mq.broadcast)) {
-    throw new Error(`broadcast endpoint "${mq.broadcast}" is not among the section's write endpoints (${endpoints.write.map((e) => e.name).join(', ') || 'none'})`);
-  }
-  const opened: [string, MqWriter][] = [];
-  for (const e of endpoints.write) opened.push([e.name, await broker.openWriter(e.address)]);
-  for (const e of endpoints.read) readers.push({ name: e.name, reader: await broker.openReader(e.address) });
-  // Replies to queues no endpoint names (a tool's private reply queue) go by queue name.
-  return new MqWriters(opened, { log, direct: await broker.openDirectWriter() });
 }

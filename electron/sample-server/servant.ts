@@ -19,7 +19,7 @@ export interface SampleServantOptions {
    * BROADCAST_PUSH_MESSAGE for the caller's user id to this topic endpoint, which every gateway
    * reads and delivers only if it holds that user's connection.
    */
-  broadcast?: { writers: MqWriters; endpoint: string };
+  broadcast?: { writers: () => MqWriters | undefined; endpoint: string };
 }
 
 /**
@@ -55,8 +55,9 @@ export class SampleServant extends ServerServant {
   bidirection(ctx: CallContext): void {
     this.logCall('bidirection', [], ctx);
     new ITerminalProxy(callbackTarget(ctx)).onMessageOneway(PUSH_MESSAGE);
-    if (this.broadcast && ctx.connection instanceof MqCaller && ctx.userId !== undefined) {
-      new ITerminalProxy(pushTarget(this.broadcast.writers, this.broadcast.endpoint, ctx.userId)).onMessageOneway(BROADCAST_PUSH_MESSAGE);
+    const writers = this.broadcast?.writers();
+    if (this.broadcast && writers && ctx.connection instanceof MqCaller && ctx.userId !== undefined) {
+      new ITerminalProxy(pushTarget(writers, this.broadcast.endpoint, ctx.userId)).onMessageOneway(BROADCAST_PUSH_MESSAGE);
     }
   }
 

@@ -138,6 +138,7 @@ export function FeedGrid() {
                   {COLUMNS.map((c) => (
                     <div key={c.id} role="gridcell" className={`feed-cell ${c.className ?? ''}`}>
                       {c.id === 'call' && e.push ? <span className="push-badge">PUSH</span> : null}
+                      {c.id === 'call' && e.mock ? <span className="mock-badge" title={`answered by the mock: ${e.mock}`}>MOCK {e.mock}</span> : null}
                       {c.id === 'call' && e.kind !== 'call' ? <span className={`kind-badge kind-${e.kind}`}>{e.kind}</span> : null}
                       {c.cell(e)}
                     </div>

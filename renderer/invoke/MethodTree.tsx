@@ -2,6 +2,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import { allOperations, typeRefToString, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
 import { selectMethod } from '../actions/invoke.js';
 import { methodKey, useInvoke, type MethodRef } from '../stores/invoke.js';
+import { useProject } from '../stores/project.js';
 
 interface Row {
   ref: MethodRef;
@@ -15,6 +16,7 @@ const signature = (op: Operation): string => `${typeRefToString(op.returns)} ${o
 export function MethodTree({ model }: { model: IdlModel | null }) {
   const selected = useInvoke((s) => s.selected);
   const collapsed = useInvoke((s) => s.collapsed);
+  const clientInterfaces = useProject((s) => s.snapshot?.clientInterfaces);
   const [query, setQuery] = useState('');
   const groups = useMemo(() => {
     if (!model) return [];
@@ -50,12 +52,18 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
         {groups.length === 0 && <div className="muted small pad">{model ? 'No interfaces match.' : 'Open a project to list its methods.'}</div>}
         {groups.map(({ iface, rows }) => {
           const open = !collapsed[iface.qname] || !!query;
+          const byClients = clientInterfaces?.includes(iface.qname) ?? false;
           return (
-            <div key={iface.qname} role="treeitem" aria-expanded={open} aria-selected={false} aria-level={1} aria-label={`${iface.qname}, ifidx ${iface.index}`}>
+            <div key={iface.qname} role="treeitem" aria-expanded={open} aria-selected={false} aria-level={1} aria-label={`${iface.qname}, ifidx ${iface.index}${byClients ? ', implemented by clients' : ''}`}>
               <div className="tree-row tree-iface" onClick={() => toggle(iface)}>
                 <span className="twisty" aria-hidden="true">{open ? '▾' : '▸'}</span>
                 <span className="iface-name">{iface.qname}</span>
                 {iface.base && <span className="muted small">extends {iface.base.slice(iface.base.lastIndexOf('.') + 1)}</span>}
+                {byClients && (
+                  <span className="client-badge" title="implemented by clients: select an operation to push it">
+                    client
+                  </span>
+                )}
                 <span className="badge" title="ifidx">if {iface.index}</span>
               </div>
               {open && (

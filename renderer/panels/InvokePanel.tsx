@@ -1,29 +1,16 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { typeRefToString } from '../../shared/idl/model.js';
 import type { InvokeMode } from '../../shared/console-api/index.js';
-import { generateExample, hostDisagrees, resolveMethod, saveAndInvoke, saveExtrasAsDefaults, setArgsText, setEnvironments } from '../actions/invoke.js';
+import { hostDisagrees, resolveMethod, saveAndInvoke, saveExtrasAsDefaults, setEnvironments } from '../actions/invoke.js';
 import { runCommand } from '../commands.js';
-import { CodeEditor } from '../components/CodeEditor.js';
-import { argsModel, bindSchema } from '../invoke/args-models.js';
 import { CallList, HistoryList, SavedList } from '../invoke/CallList.js';
 import { MethodTree } from '../invoke/MethodTree.js';
+import { ParamsEditor } from '../invoke/ParamsEditor.js';
+import { PushForm } from '../invoke/PushForm.js';
 import { TargetPicker } from '../invoke/TargetPicker.js';
-import { monaco } from '../monaco/setup.js';
 import { activeEnvironment, extraRow, methodKey, useInvoke } from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
-import { openDialog, toast, useUi } from '../stores/ui.js';
-
-const ARGS_OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
-  ariaLabel: 'Parameters (JSON)',
-  lineNumbers: 'off',
-  folding: false,
-  tabSize: 2,
-  glyphMargin: false,
-  lineDecorationsWidth: 6,
-  overviewRulerLanes: 0,
-  scrollbar: { verticalScrollbarSize: 8 },
-  quickSuggestions: { strings: true, other: true, comments: false },
-};
+import { openDialog, toast } from '../stores/ui.js';
 
 /** Invoke: target, methods, schema-driven parameters, mode, timeout, extra; results, history, saved calls. */
 export function InvokePanel() {
@@ -53,7 +40,11 @@ export function InvokePanel() {
         <TargetPicker />
         <MethodTree model={model} />
         {resolved && selected && model ? (
-          <InvokeForm key={methodKey(selected)} />
+          snapshot?.clientInterfaces.includes(resolved.op.owner) || snapshot?.clientInterfaces.includes(resolved.iface.qname) ? (
+            <PushForm key={methodKey(selected)} />
+          ) : (
+            <InvokeForm key={methodKey(selected)} />
+          )
         ) : (
           <p className="muted small pad">{model ? 'Choose a method to call.' : ''}</p>
         )}
@@ -81,33 +72,12 @@ function InvokeForm() {
   const lastGood = useProject((s) => s.lastGood);
   const model = workingModel({ snapshot, lastGood })!;
   const selected = useInvoke((s) => s.selected)!;
-  const { iface, op } = resolveMethod(model, selected)!;
-  const key = methodKey(selected);
-  const argsText = useInvoke((s) => s.argsText[key] ?? '{}');
-  const argsError = useInvoke((s) => s.argsError);
+  const { op } = resolveMethod(model, selected)!;
   const mode = useInvoke((s) => s.mode);
   const timeoutMs = useInvoke((s) => s.timeoutMs);
-  const owner = model.interfaces[op.owner] ?? iface;
   useProject((s) => s.snapshot?.revision);
   const unsaved = hostDisagrees(selected);
   const isVoid = op.returns.kind === 'void';
-
-  const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
-  useEffect(() => {
-    bindSchema(jsonModel, model, op);
-  }, [jsonModel, model, op]);
-  const subscribed = useRef<monaco.IDisposable | null>(null);
-  useEffect(() => {
-    subscribed.current?.dispose();
-    subscribed.current = jsonModel.onDidChangeContent(() => setArgsText(jsonModel.getValue()));
-    return () => subscribed.current?.dispose();
-  }, [jsonModel]);
-
-  const onMount = (editor: monaco.editor.IStandaloneCodeEditor): void => {
-    const { KeyMod, KeyCode } = monaco;
-    editor.addCommand(KeyMod.CtrlCmd | KeyCode.Enter, () => void runCommand('invoke.run'));
-    editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyP, () => useUi.setState({ paletteOpen: true }));
-  };
 
   const setMode = (m: InvokeMode): void => useInvoke.setState({ mode: m });
   const modes: { value: InvokeMode; label: string; disabled: boolean }[] = [
@@ -118,35 +88,7 @@ function InvokeForm() {
 
   return (
     <div className="invoke-form">
-      <div className="signature mono" title={`${owner.qname}: ifidx ${owner.index}, opidx ${op.index}`}>
-        <span className="sig-ret">{typeRefToString(op.returns)}</span> <strong>{op.name}</strong>(
-        {op.params.map((p, i) => (
-          <span key={p.name}>
-            {i > 0 && ', '}
-            <span className="sig-type">{typeRefToString(p.type)}</span> {p.name}
-          </span>
-        ))}
-        )<span className="muted small"> · if {owner.index} op {op.index}</span>
-      </div>
-      {op.doc && <p className="muted small">{op.doc}</p>}
-      <div className="field-head">
-        <span className="field-label" id="params-label">
-          Parameters
-        </span>
-        <span className="muted small">JSON · schema-checked</span>
-        <span className="spacer" />
-        <button type="button" className="btn btn-small" onClick={generateExample}>
-          Generate example
-        </button>
-      </div>
-      <div className={`args-editor ${op.params.length === 0 ? 'args-empty' : ''}`} aria-labelledby="params-label" role="group">
-        <CodeEditor model={jsonModel} options={ARGS_OPTIONS} onMount={onMount} />
-      </div>
-      {argsError && (
-        <div className="error-text small" role="alert">
-          {argsError}
-        </div>
-      )}
+      <ParamsEditor run={() => void runCommand('invoke.run')} />
       <div className="form-grid">
         <div role="radiogroup" aria-label="Mode" className="segmented" aria-describedby={isVoid ? undefined : 'oneway-why'}>
           {modes.map((m) => (

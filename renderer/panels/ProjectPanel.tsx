@@ -1,10 +1,13 @@
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
-import type { ProjectSnapshot } from '../../shared/console-api/index.js';
+import { useState } from 'react';
+import type { ProjectSnapshot, SandboxMode } from '../../shared/console-api/index.js';
 import { openFileAt, openProject } from '../actions/project.js';
 import { startSandbox, stopSandbox } from '../actions/sandbox.js';
 import { runCommand } from '../commands.js';
 import { endpointUrl } from '../invoke/targets.js';
+import { MocksView } from '../mocks/MocksView.js';
 import { NO_PROJECTS, useHost } from '../stores/host.js';
+import { useMocks } from '../stores/mocks.js';
 import { baseName, relativePath, useProject } from '../stores/project.js';
 import { toast } from '../stores/ui.js';
 
@@ -132,13 +135,21 @@ function ProjectTree({ snapshot }: { snapshot: ProjectSnapshot }) {
           </details>
         </>
       )}
+      <MocksView />
       <Problems snapshot={snapshot} />
     </>
   );
 }
 
+const MODES: { value: SandboxMode; label: string }[] = [
+  { value: 'full', label: 'Gateways and mock back ends' },
+  { value: 'gateways', label: 'Gateways only' },
+  { value: 'backends', label: 'Mock back ends only' },
+];
+
 function SandboxCard() {
   const sandbox = useHost((s) => s.sandbox);
+  const [mode, setMode] = useState<SandboxMode>('full');
   const run = (f: () => Promise<void>): void => void f().catch((e: Error) => toast(`sandbox: ${e.message}`, 'error'));
   return (
     <div className={`sandbox-card sandbox-${sandbox.state}`} aria-label="Sandbox">
@@ -152,9 +163,18 @@ function SandboxCard() {
             Stop sandbox
           </button>
         ) : (
-          <button type="button" className="btn btn-small btn-primary" onClick={() => run(startSandbox)} disabled={sandbox.state === 'starting'}>
-            Start sandbox
-          </button>
+          <>
+            <select className="input input-small sandbox-mode" aria-label="Sandbox mode" value={mode} onChange={(e) => setMode(e.target.value as SandboxMode)} disabled={sandbox.state === 'starting'}>
+              {MODES.map((m) => (
+                <option key={m.value} value={m.value}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+            <button type="button" className="btn btn-small btn-primary" onClick={() => run(() => startSandbox(mode))} disabled={sandbox.state === 'starting'}>
+              Start sandbox
+            </button>
+          </>
         )}
       </div>
       {sandbox.state === 'running' && (
@@ -167,9 +187,14 @@ function SandboxCard() {
               {g.server}: {g.listen.join(', ')}
             </div>
           ))}
+          {sandbox.backEnds.map((b) => (
+            <div key={b.name}>
+              mock {b.name}: {b.reads.join(', ')}
+            </div>
+          ))}
         </div>
       )}
-      {sandbox.state === 'stopped' && <div className="muted small">Runs the project's gateways and the sample back end inside the console.</div>}
+      {sandbox.state === 'stopped' && <div className="muted small">Runs the project's gateways and a mock back end per config.yml section inside the console.</div>}
       {sandbox.state === 'failed' && <div className="error-text small">{sandbox.reason}</div>}
     </div>
   );
@@ -178,9 +203,10 @@ function SandboxCard() {
 /** services.xml problems from the host; IDL problems from the editor's latest compile. */
 export function useProblems(snapshot: ProjectSnapshot | null): Diagnostic[] {
   const compiled = useProject((s) => s.compiled);
+  const mocks = useMocks((s) => s.state?.problems);
   if (!snapshot) return [];
   const idl = new Set(snapshot.files.idl);
-  const list = compiled ? [...snapshot.diagnostics.filter((d) => !idl.has(d.range.file)), ...compiled.diagnostics] : snapshot.diagnostics;
+  const list = [...(compiled ? [...snapshot.diagnostics.filter((d) => !idl.has(d.range.file)), ...compiled.diagnostics] : snapshot.diagnostics), ...(mocks ?? [])];
   const seen = new Set<string>();
   return list.filter((d) => {
     const key = `${d.range.file}:${d.range.start.line}:${d.range.start.column}:${d.message}`;

@@ -13,8 +13,13 @@ import type {
   HistoryEntry,
   InvokeRequest,
   InvokeResult,
+  MockOverride,
+  MocksState,
   OpenConnectionParams,
   ProjectSnapshot,
+  PushRequest,
+  PushResult,
+  SandboxClient,
   SandboxState,
   SavedCall,
   StartSandboxParams,
@@ -65,6 +70,16 @@ export interface ConsoleMethods {
   'sandbox.start': { params: StartSandboxParams; result: SandboxState };
   'sandbox.stop': { params: Record<string, never>; result: SandboxState };
   'sandbox.state': { params: Record<string, never>; result: SandboxState };
+  /** Clients connected to the sandbox's gateways: whom a push can go to. */
+  'sandbox.clients': { params: Record<string, never>; result: SandboxClient[] };
+
+  /** Every operation the project's mock back ends answer, with behaviour and call counts; the scripts and their problems. */
+  'mocks.state': { params: Record<string, never>; result: MocksState };
+  /** Sets (or with null removes) an operation's override; `interface` is its declaring interface. */
+  'mocks.setOverride': { params: { interface: string; method: string; override: MockOverride | null }; result: MocksState };
+
+  /** Publishes a server → client call on the chosen gateway's back-end-facing queue, as a back end would. */
+  'push.send': { params: PushRequest; result: PushResult };
 
   'workspace.state': { params: Record<string, never>; result: WorkspaceState };
   'workspace.setEnvironments': { params: { environments: Environment[]; activeEnvironment?: string }; result: WorkspaceState };
@@ -85,6 +100,8 @@ export interface ConsoleEvents {
   'connection.state': ConnectionInfo;
   'feed.batch': FeedBatch;
   'sandbox.state': SandboxState;
+  /** Scripts reloaded, an override changed, calls counted (at most twice a second). */
+  'mocks.changed': MocksState;
   /** A line for the status bar / log panel. */
   log: { level: 'info' | 'warn' | 'error'; message: string; time: number };
 }

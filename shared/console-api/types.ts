@@ -28,6 +28,11 @@ export interface ProjectSnapshot {
   model: IdlModel;
   /** Every problem of every project file, with file:line:col. */
   diagnostics: Diagnostic[];
+  /**
+   * Interfaces clients implement (services.xml routes a `<call>` of them from a queue to a
+   * client endpoint, e.g. `test.ITerminal`): back ends push them; nobody answers a call to them.
+   */
+  clientInterfaces: QualifiedName[];
 }
 
 export interface ProjectFiles {
@@ -171,6 +176,8 @@ export interface FeedEntry {
   correlation: string;
   /** What the hop did, when not plain delivery: `dropped: no-route`, `forwarded to mq_server`. */
   note?: string;
+  /** On a sandbox back end's RETURN: what produced the answer of its mock. */
+  mock?: MockSource;
   /** The RpcMessage bytes, base64, at most the host's raw limit. */
   raw: string;
   rawTruncated: boolean;
@@ -214,14 +221,19 @@ export interface FeedFilter {
 
 // --------------------------------------------------------------------------------- sandbox
 
+/** What the sandbox runs: the project's gateways and a mock back end per config.yml section, or one half. */
+export type SandboxMode = 'full' | 'gateways' | 'backends';
+
 export type SandboxState =
   | { state: 'stopped' }
   | { state: 'starting' }
   | {
       state: 'running';
+      mode: SandboxMode;
       broker: { kind: 'amqp' | 'memory'; description: string };
       gateways: { server: string; listen: string[] }[];
-      backEnds: { name: string; reads: string[] }[];
+      /** Mock back ends: the config.yml section, the endpoints it reads, the interfaces it serves. */
+      backEnds: { name: string; reads: string[]; serves: QualifiedName[] }[];
     }
   | { state: 'failed'; reason: string };
 
@@ -231,6 +243,90 @@ export interface StartSandboxParams {
   amqpUrl?: string;
   /** The address every sandbox gateway listens on. Default: loopback (127.0.0.1, or the endpoint's own loopback host). */
   listenHost?: string;
+  /** Default `full`. */
+  mode?: SandboxMode;
+}
+
+/** A client connected to a sandbox gateway: who a push can go to. */
+export interface SandboxClient {
+  gateway: string;
+  /** The gateway's listen endpoint it connected to. */
+  endpoint: string;
+  userId: string;
+  /** Remote address. */
+  peer: string;
+  /** Set when it is one of the console's own connections. */
+  connectionId?: string;
+}
+
+// ----------------------------------------------------------------------------------- mocks
+
+/** What answered a call in a mock back end. */
+export type MockSource = 'example' | 'script' | 'override';
+
+export type MockAnswer = { kind: 'result'; value: JsonValue } | { kind: 'error'; code: number; reason?: string };
+
+/**
+ * A per-operation override set from the console, kept in `.tce-console/mocks.json`: a fixed
+ * answer, a delay before answering, or both (a delay alone delays the script's or example's answer).
+ */
+export interface MockOverride {
+  answer?: MockAnswer;
+  delayMs?: number;
+}
+
+/** One operation a mock back end answers. */
+export interface MockOperation {
+  /** The declaring interface: an inherited operation is listed once, under it, with its ifidx. */
+  interface: QualifiedName;
+  method: string;
+  ifidx: number;
+  opidx: number;
+  /** config.yml sections whose mock back end serves it. */
+  backEnds: string[];
+  /** What answers the next call: an override's answer, else a script's handler, else the example. */
+  behaviour: MockSource;
+  /** The handler's script (relative to the project folder) and key, when a script handles it. */
+  script?: { file: string; key: string };
+  override?: MockOverride;
+  /** Calls answered since the project was opened. */
+  calls: number;
+}
+
+export interface MockScript {
+  /** Relative to the project folder: `mocks/sample.mjs`. */
+  file: string;
+  /** The operations it has handlers for, as `module.Interface.operation` (an interface's object flattened). */
+  handlers: string[];
+  loaded: boolean;
+}
+
+export interface MocksState {
+  operations: MockOperation[];
+  scripts: MockScript[];
+  /** Scripts that do not load, keys that name nothing: file:line:col. */
+  problems: Diagnostic[];
+}
+
+// ----------------------------------------------------------------------------------- pushes
+
+/** A user at one sandbox gateway, or every user connected to the sandbox (through the broadcast topic). */
+export type PushRecipient = { kind: 'user'; gateway: string; userId: string } | { kind: 'all' };
+
+/** A server → client call the console sends as a back end would. */
+export interface PushRequest {
+  /** A client interface (ProjectSnapshot.clientInterfaces), e.g. `test.ITerminal`. */
+  interface: QualifiedName;
+  method: string;
+  /** Positional array or an object keyed by parameter name. */
+  args: JsonValue;
+  to: PushRecipient;
+  extra?: Extra;
+}
+
+export interface PushResult {
+  /** One one-way CALL per recipient, as published. */
+  sent: { gateway: string; endpoint: string; userId: string; sequence: number }[];
 }
 
 // ------------------------------------------------------------------------------- workspace

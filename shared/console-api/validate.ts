@@ -151,6 +151,22 @@ const invokeRequest: Check = (v, path) =>
     { connectionId: name, target, timeoutMs, extra },
   )(v, path) ?? (isPlainObject(v) && v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined);
 const savedCall = object({ name: fileName, interface: qualifiedName, method: name, args: json, mode }, { target, timeoutMs, extra });
+const errcode = int(1, 0x7fffffff);
+const delayMs = int(0, 3_600_000);
+const mockOverride = object(
+  {},
+  {
+    answer: tagged('kind', {
+      result: object({ kind: oneOf('result'), value: json }),
+      error: object({ kind: oneOf('error'), code: errcode }, { reason: str({ max: 4096 }) }),
+    }),
+    delayMs,
+  },
+);
+const pushRecipient = tagged('kind', {
+  user: object({ kind: oneOf('user'), gateway: name, userId: str({ min: 1, max: 1024 }) }),
+  all: object({ kind: oneOf('all') }),
+});
 const environment = object({ name, variables: record(str({ max: 1024 * 1024 })), extraDefaults: extra });
 
 const validators: { [M in MethodName]: Check } = {
@@ -176,9 +192,13 @@ const validators: { [M in MethodName]: Check } = {
   'feed.export': object({}, { ids: array(feedId), filter }),
   'feed.import': object({ ndjson: text }),
   'feed.stats': none,
-  'sandbox.start': object({}, { broker: oneOf('auto', 'amqp', 'memory'), amqpUrl: str({ min: 1, max: 4096 }), listenHost: str({ min: 1, max: 255 }) }),
+  'sandbox.start': object({}, { broker: oneOf('auto', 'amqp', 'memory'), amqpUrl: str({ min: 1, max: 4096 }), listenHost: str({ min: 1, max: 255 }), mode: oneOf('full', 'gateways', 'backends') }),
   'sandbox.stop': none,
   'sandbox.state': none,
+  'sandbox.clients': none,
+  'mocks.state': none,
+  'mocks.setOverride': object({ interface: qualifiedName, method: name, override: nullable(mockOverride) }),
+  'push.send': object({ interface: qualifiedName, method: name, args: json, to: pushRecipient }, { extra }),
   'workspace.state': none,
   'workspace.setEnvironments': object({ environments: array(environment, 1000) }, { activeEnvironment: name }),
   'workspace.savedCalls': none,
@@ -187,6 +207,9 @@ const validators: { [M in MethodName]: Check } = {
   'workspace.history': object({}, { limit: int(1, 100_000) }),
   'workspace.setSecret': object({ name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }), value: nullable(str({ max: 1024 * 1024 })) }),
 };
+
+/** What is wrong with a stored mock override (`.tce-console/mocks.json`), or undefined. */
+export const mockOverrideProblem = (value: unknown, path: string): string | undefined => mockOverride(value, path);
 
 export const METHOD_NAMES = Object.keys(validators) as MethodName[];
 

@@ -116,3 +116,66 @@ export function backEndEndpoints(config: ConfigModel, section: string): BackEndE
     });
   return { read: opened('read'), write: opened('write'), loopbacks: new Map(s.pairs.map((p) => [p.call.name, p.return.name])) };
 }
+
+const streamOut = (services: ServicesModel, name: string): boolean => {
+  const type = endpointByName(services, name)?.type;
+  return type === 'socket' || type === 'websocket';
+};
+
+/**
+ * Interfaces clients implement (server → client calls, like `test.ITerminal`): a `<call>` route
+ * takes them from a message queue to a socket or websocket endpoint, i.e. a back end calls them
+ * through a gateway. Sorted.
+ */
+export function clientInterfaces(services: ServicesModel): QualifiedName[] {
+  const found = new Set<QualifiedName>();
+  for (const server of services.servers) {
+    for (const route of server.routes) {
+      const fromQueue = route.calls.some((p) => isMqType(endpointByName(services, p.in.name)?.type ?? 'unsupported') && streamOut(services, p.out.name));
+      if (fromQueue) found.add(route.interface);
+    }
+  }
+  return [...found].sort();
+}
+
+/** Where a back end (or the console acting as one) publishes a push of one client interface: a gateway's MQ endpoint with a route to its clients. */
+export interface PushRoute {
+  /** The `<server>` (gateway) that reads the endpoint. */
+  gateway: string;
+  /** The MQ endpoint the push is published on. */
+  endpoint: Endpoint;
+  /** A topic reaches the user wherever connected (every gateway reads it); a queue reaches this gateway only. */
+  topic: boolean;
+}
+
+/** Every gateway endpoint a push of `iface` can be published on, in services.xml order. */
+export function pushRoutes(services: ServicesModel, iface: QualifiedName): PushRoute[] {
+  const out: PushRoute[] = [];
+  for (const server of services.servers) {
+    for (const route of server.routes.filter((r) => r.interface === iface)) {
+      for (const pair of route.calls) {
+        const endpoint = endpointByName(services, pair.in.name);
+        if (!endpoint?.mq || endpoint.type !== 'qpid' || !streamOut(services, pair.out.name)) continue;
+        if (out.some((r) => r.gateway === server.name && r.endpoint.name === endpoint.name)) continue;
+        out.push({ gateway: server.name, endpoint, topic: endpoint.mq.type === 'topic' });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The interfaces a back end configured by config.yml serves: those some gateway's `<call>` route
+ * sends to a queue the back end reads (same endpoint name, or the same queue). Sorted.
+ */
+export function backEndInterfaces(services: ServicesModel, backEnd: BackEndEndpoints): QualifiedName[] {
+  const reads = (e: Endpoint | undefined): boolean =>
+    !!e?.mq && backEnd.read.some((r) => r.name === e.name || (r.address.name === e.mq!.name && r.address.type === e.mq!.type));
+  const found = new Set<QualifiedName>();
+  for (const server of services.servers) {
+    for (const route of server.routes) {
+      if (route.calls.some((p) => reads(endpointByName(services, p.out.name)))) found.add(route.interface);
+    }
+  }
+  return [...found].sort();
+}

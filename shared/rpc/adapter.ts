@@ -1,11 +1,11 @@
 import { ByteReader, ByteWriter } from '../wire/bytes.js';
 import { CallType, ExtraKey, MSGTYPE_RPC, type Extra, type RpcMessage } from '../wire/message.js';
-import { ErrorCode } from './errors.js';
+import { ErrorAnswer, ErrorCode } from './errors.js';
 import { OperationTable, type CallContext, type CallerConnection, type Servant, type ServantOperation } from './servant.js';
 
 /** A call the adapter could not serve: the caller got (or, for one-way, would have got) `code`. */
 export interface DispatchFailure {
-  /** 4 INTERFACE_NOTFOUND or 6 REMOTEMETHOD_EXCEPTION. */
+  /** 4 INTERFACE_NOTFOUND, 6 REMOTEMETHOD_EXCEPTION, or the code of an ErrorAnswer the handler threw. */
   code: number;
   call: RpcMessage;
   caller: CallerConnection;
@@ -36,7 +36,8 @@ const tableOf = (servant: Servant | OperationTable): OperationTable => (servant 
  * The servant registry of a server or of a client that accepts calls back (spec §6.1, §6.4),
  * and the dispatch rules (spec §2.3, §2.4, §9.4): unknown interface or operation → 4, a
  * throwing servant or undecodable parameters → 6, every non-one-way CALL answered (void and
- * falsy results included), one-way CALLs never answered, not even with an error.
+ * falsy results included), one-way CALLs never answered, not even with an error. A servant
+ * that throws an ErrorAnswer is answered with its code instead of 6.
  */
 export class Adapter {
   private readonly operations = new Map<number, ServantOperation>();
@@ -119,7 +120,7 @@ export class Adapter {
     respond: (reply: RpcMessage) => void,
   ): void {
     releaseWriter(result);
-    this.fail(ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
+    this.fail(error instanceof ErrorAnswer ? error.code : ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
   }
 
   private fail(

@@ -60,3 +60,19 @@ export class RpcError extends Error {
     this.codeName = errorCodeName(code);
   }
 }
+
+/**
+ * Thrown by a servant to answer its caller with this TCE error code rather than 6
+ * (REMOTEMETHOD_EXCEPTION): what a mock back end's `ctx.fail(code)` and error overrides do.
+ * The reason stays on this side (error RETURNs carry only the code, spec §1.5).
+ */
+export class ErrorAnswer extends Error {
+  override readonly name = 'ErrorAnswer';
+
+  constructor(
+    readonly code: number,
+    reason?: string,
+  ) {
+    super(reason ?? errorDescription(code));
+  }
+}

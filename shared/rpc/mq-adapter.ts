@@ -58,6 +58,7 @@ export class MqAdapter {
   private readonly log: (line: string) => void;
   private readonly callers = new Map<string, MqCaller>();
   private readonly readers: MqReader[] = [];
+  private readonly served: string[] = [];
   private readonly traffic = new Listeners<MqTrafficEvent>();
   private readonly told = new Set<string>();
   private running = 0;
@@ -70,6 +71,11 @@ export class MqAdapter {
     this.log = options.log ?? (() => {});
   }
 
+  /** The endpoints consumed. */
+  get serving(): readonly string[] {
+    return this.served;
+  }
+
   /** Servant calls running now. */
   get dispatching(): number {
     return this.running;
@@ -78,6 +84,7 @@ export class MqAdapter {
   /** Consumes a reader: every CALL on it is served; `endpoint` is its name in config.yml. */
   serve(reader: MqReader, endpoint: string): void {
     this.readers.push(reader);
+    this.served.push(endpoint);
     reader.listen((message, raw) => this.receive(message, raw, endpoint));
   }
 
@@ -120,6 +127,7 @@ export class MqAdapter {
   /** Stops consuming; calls still running answer if the broker is there. */
   async close(): Promise<void> {
     const readers = this.readers.splice(0);
+    this.served.length = 0;
     await Promise.all(readers.map((r) => r.close()));
   }
 

@@ -25,17 +25,23 @@ export interface ConsolePage {
 /** A value no other test uses, to find this test's calls in the shared feed. */
 export const runId = (): string => Math.random().toString(36).slice(2, 10);
 
-export const test = base.extend<{ app: ConsolePage }>({
-  app: async ({ page }, use) => {
+export const test = base.extend<{ app: ConsolePage; consoleUrl: string; readyMethod: string }>({
+  /** The console the page opens: global-setup's (the sample project) unless a spec starts its own. */
+  consoleUrl: async ({}, use) => {
     const url = process.env['TCE_E2E_URL'];
     if (!url) throw new Error('TCE_E2E_URL is not set: run through playwright.config.ts (global-setup.ts)');
+    await use(url);
+  },
+  /** A method the Methods tree lists once the project is loaded. */
+  readyMethod: ['echo', { option: true }],
+  app: async ({ page, consoleUrl, readyMethod }, use) => {
     // A script error in the page fails the test that caused it.
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-    await page.goto(url);
+    await page.goto(consoleUrl);
     const region = (name: string): Locator => page.getByRole('region', { name, exact: true });
     await expect(region('Project').getByLabel('Sandbox')).toContainText('Sandbox running');
-    await expect(page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: /^echo,/ })).toBeVisible();
+    await expect(page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: new RegExp(`^${readyMethod},`) })).toBeVisible();
     const feedGrid = page.getByRole('grid', { name: 'Live feed' });
     const invokeRegion = region('Invoke');
     const app: ConsolePage = {

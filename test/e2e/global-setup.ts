@@ -13,13 +13,23 @@ export const URL_ENV = 'TCE_E2E_URL';
 export const PROJECT_ENV = 'TCE_E2E_PROJECT';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  const project = copyCluster(`tce-e2e-${process.pid}`);
+  copyFileSync(join(root, 'idl-samples/cluster/test.idl'), join(project.dir, 'test.idl'));
+  const started = await startConsoleProcess(project.dir);
+  process.env[URL_ENV] = started.url;
+  process.env[PROJECT_ENV] = project.dir;
+  return async () => {
+    await started.stop();
+    project.removeFiles();
+  };
+}
+
+/** `tce-console --web --sandbox` on a project (in-memory broker): its page URL, and a clean stop. */
+export async function startConsoleProcess(projectDir: string): Promise<{ url: string; stop(): Promise<void> }> {
   const cli = join(root, 'dist/electron/cli/tce-console.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
   if (!existsSync(join(root, 'dist/renderer/index.html'))) throw new Error('dist/renderer is missing: run npm run build:renderer first');
-  const project = copyCluster(`tce-e2e-${process.pid}`);
-  copyFileSync(join(root, 'idl-samples/cluster/test.idl'), join(project.dir, 'test.idl'));
-
-  const child = spawn(process.execPath, [cli, '--web', '--project', project.dir, '--sandbox'], {
+  const child = spawn(process.execPath, [cli, '--web', '--project', projectDir, '--sandbox'], {
     cwd: root,
     env: { ...process.env, TCE_AMQP_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,13 +46,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       resolve(found[1]!);
     });
   });
-  process.env[URL_ENV] = url;
-  process.env[PROJECT_ENV] = project.dir;
-
-  return async () => {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    project.removeFiles();
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

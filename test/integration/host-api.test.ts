@@ -60,7 +60,8 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     expect(state.broker.kind).toBe(broker);
     expect(state.broker.description).toMatch(broker === 'amqp' ? /RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672/ : /in-memory/);
     expect(state.gateways.map((g) => g.server).sort()).toEqual(['gwserver', 'gwserver_ws']);
-    expect(state.backEnds).toEqual([{ name: 'server', reads: ['mq_server'] }]);
+    expect(state.mode).toBe('full');
+    expect(state.backEnds).toEqual([{ name: 'server', reads: ['mq_server'], serves: ['test.BaseServer', 'test.Server'] }]);
     expect(connection.state).toEqual({ state: 'open' });
     expect(connection.pushInterfaces).toContain('test.ITerminal');
   });

@@ -31,6 +31,18 @@ describe('checkCall', () => {
     expect(error('invoke', { connectionId: 'c1', interface: 'test.Server', method: 'echo', args: new Map() as unknown, mode: 'twoway' })?.message).toMatch(/params\.args: an object is not JSON/);
   });
 
+  it('checks mock overrides and pushes', () => {
+    expect(checkCall('mocks.setOverride', { interface: 'shop.Catalog', method: 'item', override: { answer: { kind: 'result', value: { id: 1 } }, delayMs: 200 } }).ok).toBe(true);
+    expect(checkCall('mocks.setOverride', { interface: 'shop.Catalog', method: 'item', override: null }).ok).toBe(true);
+    expect(checkCall('push.send', { interface: 'shop.IShopClient', method: 'onNotice', args: { text: 'x' }, to: { kind: 'all' } }).ok).toBe(true);
+    expect(checkCall('sandbox.start', { mode: 'backends' }).ok).toBe(true);
+    expect(error('mocks.setOverride', { interface: 'shop.Catalog', method: 'item', override: { answer: { kind: 'error', code: 0 } } })?.message).toMatch(/params\.override\.answer\.code: expected an integer from 1/);
+    expect(error('mocks.setOverride', { interface: 'shop.Catalog', method: 'item', override: { delayMs: 4_000_000 } })?.message).toMatch(/params\.override\.delayMs: expected an integer from 0 to 3600000/);
+    expect(error('mocks.setOverride', { interface: 'shop.Catalog', method: 'item', override: { answer: { kind: 'fixed', value: 1 } } })?.message).toMatch(/params\.override\.answer\.kind: expected one of "result", "error"/);
+    expect(error('push.send', { interface: 'shop.IShopClient', method: 'onNotice', args: [], to: { kind: 'user', gateway: 'shopgw' } })?.message).toBe('push.send: params.to.userId: missing');
+    expect(error('sandbox.start', { mode: 'half' })?.message).toMatch(/params\.mode: expected one of "full", "gateways", "backends"/);
+  });
+
   it('knows the methods of the contract (the validator table is typed against ConsoleMethods: none can be missing)', () => {
     expect(METHOD_NAMES).toContain('invoke');
     expect(METHOD_NAMES).toContain('workspace.setSecret');

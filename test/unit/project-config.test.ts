@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { SourceFile } from '../../shared/idl/source.js';
 import { parseConfigYml } from '../../shared/project/config-yml.js';
 import { loadProject } from '../../shared/project/project.js';
-import { backEndEndpoints } from '../../shared/project/routing.js';
+import { backEndEndpoints, backEndInterfaces, clientInterfaces, pushRoutes } from '../../shared/project/routing.js';
 
 const read = (rel: string, path: string): SourceFile => ({ path, text: readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8') });
 const configYml = read('../../idl-samples/cluster/config.yml', 'cluster/config.yml');
@@ -49,6 +49,20 @@ describe('the cluster sample (idl-samples/cluster/config.yml)', () => {
     expect(project.services.servers.map((s) => s.name)).toEqual(['gwserver', 'gwserver_ws']);
     expect(project.config?.servers.map((s) => s.name)).toEqual(['server']);
     expect(loadProject({ servicesXml }).config).toBeUndefined();
+  });
+
+  test('who implements what: the back end serves what routes send to its queue; clients what routes take from queues to them', () => {
+    const { services, config: both } = loadProject({ servicesXml, configYml });
+    expect(backEndInterfaces(services, backEndEndpoints(both!, 'server')!)).toEqual(['test.BaseServer', 'test.Server']);
+    expect(clientInterfaces(services)).toEqual(['test.ITerminal']);
+    // A push to a user goes on a gateway's queue; every gateway also reads the broadcast topic.
+    expect(pushRoutes(services, 'test.ITerminal').map((r) => `${r.gateway} ${r.endpoint.name}${r.topic ? ' topic' : ''}`)).toEqual([
+      'gwserver mq_gateway_broadcast topic',
+      'gwserver mq_gateway',
+      'gwserver_ws mq_gateway_broadcast topic',
+      'gwserver_ws mq_gateway_ws',
+    ]);
+    expect(pushRoutes(services, 'test.Server')).toEqual([]);
   });
 });
 

@@ -91,6 +91,11 @@ export class ConnectionManager {
     }
   }
 
+  /** The console's stream connections that a sandbox gateway has told their user id. */
+  atGateways(): { id: string; gateway: string; userId: string }[] {
+    return [...this.links.values()].flatMap((l) => (l instanceof StreamLink && l.atGateway ? [{ id: l.id, ...l.atGateway }] : []));
+  }
+
   /** A sandbox gateway reports the `__device_id__` a client sent from `userId`. */
   learnDevice(deviceId: string, userId: string, gateway: string): void {
     for (const link of this.links.values()) if (link instanceof StreamLink && link.deviceId === deviceId) link.learn(userId, gateway);

@@ -43,6 +43,7 @@ export class StreamLink implements ConsoleLink {
   /** Who the console is at the gateway, for correlation keys; provisional until a gateway says. */
   private who: string;
   private userId: string | undefined;
+  private gateway: string | undefined;
   private readonly provisional = new ProvisionalEntries();
   private readonly scope: string;
 
@@ -101,6 +102,12 @@ export class StreamLink implements ConsoleLink {
     this.provisional.settle(this.who, actual, userId);
     this.who = actual;
     this.userId = userId;
+    this.gateway = gateway;
+  }
+
+  /** Who this connection is at a sandbox gateway, once the gateway said. */
+  get atGateway(): { gateway: string; userId: string } | undefined {
+    return this.userId !== undefined && this.gateway !== undefined ? { gateway: this.gateway, userId: this.userId } : undefined;
   }
 
   close(): Promise<void> {
@@ -128,7 +135,7 @@ export class StreamLink implements ConsoleLink {
     if (state.state === 'connecting') {
       // A new connection gets a new user id at the gateway.
       this.who = this.provisionalWho;
-      this.userId = undefined;
+      this.userId = this.gateway = undefined;
       this.provisional.clear();
     }
     this.current = connectionState(state);

@@ -1,4 +1,4 @@
-import type { FeedEntry, FeedHop, FeedKind } from '../../../shared/console-api/types.js';
+import type { FeedEntry, FeedHop, FeedKind, MockSource } from '../../../shared/console-api/types.js';
 import { CallType, type RpcMessage } from '../../../shared/wire/message.js';
 
 /** Where a message was seen: everything a feed entry needs besides what the message itself says. */
@@ -11,6 +11,8 @@ export interface Sighting {
   /** The user the message belongs to, when the hop knows it better than the message's extra. */
   userId?: string | undefined;
   note?: string | undefined;
+  /** A mock back end's RETURN: what produced the answer. */
+  mock?: MockSource | undefined;
   message: RpcMessage;
   /** The RpcMessage bytes (or their first part, see `truncated`). */
   raw: Uint8Array;

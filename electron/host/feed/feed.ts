@@ -85,6 +85,7 @@ export class Feed {
         ...rawField(s.raw, this.rawLimit),
       };
       if (s.truncated) entry.rawTruncated = true;
+      if (s.mock) entry.mock = s.mock;
       // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not theirs.
       if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);

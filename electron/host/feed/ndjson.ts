@@ -14,6 +14,7 @@ export function toNdjson(entries: readonly FeedEntry[]): string {
 const HOPS = new Set(['console', 'gateway', 'queue', 'server']);
 const KINDS = new Set(['call', 'oneway', 'return', 'error']);
 const INTEGER_FIELDS = ['time', 'sequence', 'calltype', 'ifidx', 'opidx', 'errcode', 'callId', 'size'] as const;
+const MOCK_SOURCES = new Set(['example', 'script', 'override']);
 const OPTIONAL_STRINGS = ['peer', 'userId', 'interface', 'method', 'note'] as const;
 
 /** Parses an export; throws an Error naming the line and the field for anything that is not a feed entry. */
@@ -48,6 +49,7 @@ function entryProblem(v: unknown): string | undefined {
   for (const key of OPTIONAL_STRINGS) if (e[key] !== undefined && typeof e[key] !== 'string') return `${key} must be a string`;
   if (typeof e['push'] !== 'boolean' || typeof e['rawTruncated'] !== 'boolean') return 'push and rawTruncated must be booleans';
   if (e['latencyMs'] !== undefined && typeof e['latencyMs'] !== 'number') return 'latencyMs must be a number';
+  if (e['mock'] !== undefined && !MOCK_SOURCES.has(e['mock'] as string)) return 'mock must be example, script or override';
   const extra = e['extra'];
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra) || Object.values(extra).some((x) => typeof x !== 'string')) return 'extra must map strings to strings';
   return undefined;

@@ -1,4 +1,5 @@
 import type { GatewayEvent, GatewayMessageEvent } from '../../gateway/events.js';
+import type { MockSource } from '../../../shared/console-api/types.js';
 import type { MqTrafficEvent } from '../../../shared/rpc/mq-traffic.js';
 import { CallType, ExtraKey, type RpcMessage } from '../../../shared/wire/message.js';
 import { identity } from './correlation.js';
@@ -64,18 +65,20 @@ export function gatewayTap(feed: Feed, gateway: string, options: GatewayTapOptio
 }
 
 /**
- * Records a back end's MQ traffic. `gatewayOf` names the gateway whose replies arrive on an
- * endpoint (its loopback), so a client's call is named as the gateway named it.
+ * Records a back end's MQ traffic (a mock back end's, or the console's pushes). `gatewayOf`
+ * names the gateway whose replies arrive on an endpoint (its loopback), so a client's call is
+ * named as the gateway named it. A mock's RETURN carries what produced it.
  */
-export function serverTap(feed: Feed, backEnd: string, gatewayOf: (replyEndpoint: string) => string | undefined): (event: MqTrafficEvent) => void {
+export function serverTap(feed: Feed, backEnd: string, gatewayOf: (replyEndpoint: string) => string | undefined): (event: MqTrafficEvent, mock?: MockSource) => void {
   const scope = `server:${backEnd}`;
-  return ({ direction, message, raw, endpoint }) => {
+  return ({ direction, message, raw, endpoint }, mock) => {
     const inbound = direction === 'in';
     const isCall = (message.calltype & CallType.CALL) !== 0;
     const push = isCall !== inbound;
     const userId = message.extra[ExtraKey.userId];
     const replyTo = message.extra[ExtraKey.mqReturn];
     const via = push ? undefined : replyTo === undefined ? undefined : (gatewayOf(replyTo) ?? replyTo);
-    feed.record({ hop: 'server', direction, endpoint, peer: backEnd, userId, message, raw }, { scope, user: userId ?? '', who: identity(userId, via), push });
+    const note = mock && `answered by the mock: ${mock}`;
+    feed.record({ hop: 'server', direction, endpoint, peer: backEnd, userId, note, mock, message, raw }, { scope, user: userId ?? '', who: identity(userId, via), push });
   };
 }

@@ -1,0 +1,90 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { typeRefToString } from '../../shared/idl/model.js';
+import { generateExample, resolveMethod, setArgsText } from '../actions/invoke.js';
+import { CodeEditor } from '../components/CodeEditor.js';
+import { monaco } from '../monaco/setup.js';
+import { methodKey, useInvoke } from '../stores/invoke.js';
+import { useProject, workingModel } from '../stores/project.js';
+import { useUi } from '../stores/ui.js';
+import { argsModel, bindSchema } from './args-models.js';
+
+const ARGS_OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
+  ariaLabel: 'Parameters (JSON)',
+  lineNumbers: 'off',
+  folding: false,
+  tabSize: 2,
+  glyphMargin: false,
+  lineDecorationsWidth: 6,
+  overviewRulerLanes: 0,
+  scrollbar: { verticalScrollbarSize: 8 },
+  quickSuggestions: { strings: true, other: true, comments: false },
+};
+
+/**
+ * The selected method's signature and its parameters: JSON checked against the operation's
+ * schema, with Generate example. Shared by calls (Invoke) and pushes (Push); Ctrl+Enter runs `run`.
+ */
+export function ParamsEditor({ run }: { run: () => void }) {
+  const snapshot = useProject((s) => s.snapshot);
+  const lastGood = useProject((s) => s.lastGood);
+  const model = workingModel({ snapshot, lastGood })!;
+  const selected = useInvoke((s) => s.selected)!;
+  const { iface, op } = resolveMethod(model, selected)!;
+  const key = methodKey(selected);
+  const argsText = useInvoke((s) => s.argsText[key] ?? '{}');
+  const argsError = useInvoke((s) => s.argsError);
+  const owner = model.interfaces[op.owner] ?? iface;
+
+  const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
+  useEffect(() => {
+    bindSchema(jsonModel, model, op);
+  }, [jsonModel, model, op]);
+  const subscribed = useRef<monaco.IDisposable | null>(null);
+  useEffect(() => {
+    subscribed.current?.dispose();
+    subscribed.current = jsonModel.onDidChangeContent(() => setArgsText(jsonModel.getValue()));
+    return () => subscribed.current?.dispose();
+  }, [jsonModel]);
+  const runRef = useRef(run);
+  runRef.current = run;
+
+  const onMount = (editor: monaco.editor.IStandaloneCodeEditor): void => {
+    const { KeyMod, KeyCode } = monaco;
+    editor.addCommand(KeyMod.CtrlCmd | KeyCode.Enter, () => runRef.current());
+    editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyP, () => useUi.setState({ paletteOpen: true }));
+  };
+
+  return (
+    <>
+      <div className="signature mono" title={`${owner.qname}: ifidx ${owner.index}, opidx ${op.index}`}>
+        <span className="sig-ret">{typeRefToString(op.returns)}</span> <strong>{op.name}</strong>(
+        {op.params.map((p, i) => (
+          <span key={p.name}>
+            {i > 0 && ', '}
+            <span className="sig-type">{typeRefToString(p.type)}</span> {p.name}
+          </span>
+        ))}
+        )<span className="muted small"> · if {owner.index} op {op.index}</span>
+      </div>
+      {op.doc && <p className="muted small">{op.doc}</p>}
+      <div className="field-head">
+        <span className="field-label" id="params-label">
+          Parameters
+        </span>
+        <span className="muted small">JSON · schema-checked</span>
+        <span className="spacer" />
+        <button type="button" className="btn btn-small" onClick={generateExample}>
+          Generate example
+        </button>
+      </div>
+      <div className={`args-editor ${op.params.length === 0 ? 'args-empty' : ''}`} aria-labelledby="params-label" role="group">
+        <CodeEditor model={jsonModel} options={ARGS_OPTIONS} onMount={onMount} />
+      </div>
+      {argsError && (
+        <div className="error-text small" role="alert">
+          {argsError}
+        </div>
+      )}
+    </>
+  );
+}
