@@ -7,7 +7,7 @@ import { OperationTable, type CallerConnection } from '../../shared/rpc/servant.
 import { ByteWriter } from '../../shared/wire/bytes.js';
 import { CALL_ID_FORWARDED, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, isCall, isOneway, isReturn, type RpcMessage } from '../../shared/wire/message.js';
 import { boundedCopy, headerOf, type DropReason, type GatewayEvent, type GatewayMessageEvent, type GatewayMonitor, type InOutcome, type OutOutcome } from './events.js';
-import { ForwardedCalls, type ForwardedCallsOptions } from './forwarded-calls.js';
+import { ForwardedCalls, type ForwardedCall, type ForwardedCallsOptions } from './forwarded-calls.js';
 import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
 
 /**
@@ -97,6 +97,8 @@ export class GatewayCore {
   /** listen endpoint name → user id → its connection (one per user id per endpoint, spec §7.4). */
   private readonly users = new Map<string, Map<string, ClientSession>>();
   private readonly queueCallers = new Map<string, CallerConnection>();
+  /** The loopbacks' reply endpoints: RETURNs arriving there answer remembered calls. */
+  private readonly replyEndpoints: ReadonlySet<string>;
   private readonly eventSequences = new SequenceGenerator();
   private nextUserId = 1;
   private accepting = true;
@@ -110,7 +112,10 @@ export class GatewayCore {
     this.monitor = options.monitor;
     this.log = options.log;
     this.authenticate = options.authenticate ?? tokenIsUserId;
-    this.forwarded = new ForwardedCalls(options.forwardedCalls);
+    this.forwarded = new ForwardedCalls<ClientSession>(options.forwardedCalls, (call, why) =>
+      this.answerForwarded(call, ErrorCode.TIMEOUT, why === 'expired' ? `no RETURN within ${this.forwarded.ttlMs} ms` : `more than ${this.forwarded.max} calls await a RETURN`),
+    );
+    this.replyEndpoints = new Set(this.plan.loopbacks.values());
     for (const l of this.plan.listeners) this.users.set(l.endpoint.name, new Map());
     if (this.plan.gatewayIfidx !== undefined) {
       const table = new OperationTable();
@@ -314,17 +319,21 @@ export class GatewayCore {
     return this.forward(source, call, target.out);
   }
 
-  /** Spec §7.3, RETURN, plus routing by remembered calls for RETURNs that carry no routing info. */
+  /**
+   * Spec §7.3, RETURN, but by the calls the gateway remembers where it remembers them: a RETURN
+   * arriving on a loopback's reply endpoint reaches the connection that made its call (routing
+   * info or not), once. A second RETURN for the same call (a back end redelivered a call it had
+   * answered), one for a call the gateway gave up on, or one from before a gateway restart
+   * (whose user id may now name another client) reaches nobody.
+   */
   private routeReturn(source: Source, reply: RpcMessage): InOutcome {
     const endpoint = source.plan.endpoint.name;
     const userId = reply.extra[ExtraKey.userId];
     const forwardedBit = (reply.callId & CALL_ID_FORWARDED) !== 0;
-    if (forwardedBit) {
-      const target = this.plan.routes.returns.get(reply.ifidx)?.get(endpoint);
-      if (target && (userId !== undefined || this.plan.endpoints.get(target.out.name)?.kind === 'mq')) {
-        this.forwarded.take(endpoint, reply.sequence, userId);
-        return this.forward(source, reply, target.out);
-      }
+    const target = forwardedBit ? this.plan.routes.returns.get(reply.ifidx)?.get(endpoint) : undefined;
+    if (target && this.plan.endpoints.get(target.out.name)?.kind === 'mq') {
+      this.forwarded.take(endpoint, reply.sequence, userId);
+      return this.forward(source, reply, target.out);
     }
     const found = this.forwarded.take(endpoint, reply.sequence, userId);
     if (found.kind === 'found') {
@@ -333,14 +342,36 @@ export class GatewayCore {
       return this.deliver(client, reply);
     }
     if (found.kind === 'ambiguous') return dropped('ambiguous', `${found.count} forwarded calls of different users have sequence ${reply.sequence} and the RETURN names no __user_id__`);
+    if (target && userId !== undefined) {
+      // Calls that came from queues are not remembered: their RETURNs go by user id, as the original.
+      if (!this.replyEndpoints.has(endpoint)) return this.forward(source, reply, target.out);
+      if (!this.users.get(target.out.name)?.has(userId)) return dropped('unknown-user', `no connection of user ${userId} on ${target.out.name}`);
+      return dropped('expired', `no call of user ${userId} with sequence ${reply.sequence} awaits a RETURN (answered already, given up on, or forwarded before a restart)`);
+    }
     return forwardedBit
       ? dropped('no-route', `interface ${reply.ifidx} has no return route from ${endpoint}`)
-      : dropped('expired', `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, expired or never forwarded here)`);
+      : dropped('expired', `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, given up on or never forwarded here)`);
+  }
+
+  /**
+   * Answers a forwarded call the gateway stops waiting for with an error RETURN, so its client
+   * learns at once instead of after its own timeout (or never, with none).
+   */
+  private answerForwarded(call: ForwardedCall<ClientSession>, code: number, why: string): void {
+    const session = call.client;
+    this.log(`${session.endpoint} ${session.description}: call sequence ${call.sequence} (user ${call.userId}) answered with error ${code}: ${why}`);
+    this.fail(session, { sequence: call.sequence, callId: CALL_ID_FORWARDED, extra: { [ExtraKey.userId]: call.userId } }, code);
+  }
+
+  /** Answers a client's two-way CALL with an error RETURN of the gateway's own. */
+  private fail(session: ClientSession, call: Pick<RpcMessage, 'sequence' | 'callId' | 'extra'>, code: number): void {
+    this.monitor.counts.callsFailed++;
+    this.send(session, errorReturn(call, code));
   }
 
   /** Drops a CALL nobody routes; a client's two-way call is answered with error 4 at once instead of timing out. */
   private unroutable(source: Source, call: RpcMessage, why: string): InOutcome {
-    if (source.kind === 'client' && isTwoWayCall(call)) this.send(source.session, errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
+    if (source.kind === 'client' && isTwoWayCall(call)) this.fail(source.session, call, ErrorCode.INTERFACE_NOTFOUND);
     return dropped('no-route', why);
   }
 
@@ -373,7 +404,7 @@ export class GatewayCore {
     }
     if (!sent) {
       // Told at once rather than after its timeout: the broker is down or reconnecting.
-      if (source.kind === 'client' && isTwoWayCall(message)) this.send(source.session, errorReturn(message, ErrorCode.SENDFAILED));
+      if (source.kind === 'client' && isTwoWayCall(message)) this.fail(source.session, message, ErrorCode.SENDFAILED);
       return dropped('send-failed', `${name}: the broker is not connected${writer ? ' or refused the message' : ''}`);
     }
     if (isCall(message)) {
