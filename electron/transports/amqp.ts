@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { Broker, BrokerState, MqAddress, MqDirectWriter, MqReader, MqWriter } from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
+import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
@@ -384,8 +385,7 @@ const PUBLISH_OPTIONS = { deliveryMode: 1 } as const;
 
 class AmqpWriter extends AmqpEndpoint implements MqWriter {
   /** Messages waiting for the channel's 'drain' (bounded by maxBufferedMessages). */
-  private backlog: Buffer[] = [];
-  private backlogHead = 0;
+  private readonly backlog = new Fifo<Buffer>();
   private blocked = false;
   private readonly exchange: string;
   private readonly routingKey: string;
@@ -406,10 +406,9 @@ class AmqpWriter extends AmqpEndpoint implements MqWriter {
 
   protected channelClosed(channel: Channel): void {
     if (channel !== this.channel) return;
-    const dropped = this.backlog.length - this.backlogHead;
+    const dropped = this.backlog.length;
     if (dropped > 0) this.broker.log(`${this.label}: ${dropped} unsent message(s) dropped with the lost channel`);
-    this.backlog = [];
-    this.backlogHead = 0;
+    this.backlog.clear();
     this.blocked = false;
   }
 
@@ -419,7 +418,7 @@ class AmqpWriter extends AmqpEndpoint implements MqWriter {
     const bytes = encodeMessage(message);
     const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.blocked) {
-      if (this.backlog.length - this.backlogHead >= this.broker.settings.maxBufferedMessages) return false;
+      if (this.backlog.length >= this.broker.settings.maxBufferedMessages) return false;
       this.backlog.push(body);
       return true;
     }
@@ -439,14 +438,10 @@ class AmqpWriter extends AmqpEndpoint implements MqWriter {
 
   private flush(channel: Channel): void {
     this.blocked = false;
-    while (!this.blocked && this.backlogHead < this.backlog.length) {
-      const body = this.backlog[this.backlogHead]!;
-      this.backlogHead++;
-      if (!this.publish(channel, body)) break;
-    }
-    if (this.backlogHead === this.backlog.length) {
-      this.backlog = [];
-      this.backlogHead = 0;
+    // Under steady load a backed-up writer may never empty its backlog: the Fifo lets go of what was sent anyway.
+    while (!this.blocked) {
+      const body = this.backlog.shift();
+      if (body === undefined || !this.publish(channel, body)) break;
     }
   }
 }

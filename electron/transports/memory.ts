@@ -1,4 +1,5 @@
 import type { Broker, BrokerState, MqAddress, MqDirectWriter, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
 
@@ -43,8 +44,7 @@ const DELIVERY_BATCH = 1000;
 type OnMessage = (message: RpcMessage, raw: Uint8Array) => void;
 
 class MemQueue {
-  private messages: Uint8Array[] = [];
-  private head = 0;
+  private readonly messages = new Fifo<Uint8Array>();
   private readonly readers: MemReader[] = [];
   private nextReader = 0;
   private scheduled = false;
@@ -60,7 +60,7 @@ class MemQueue {
   ) {}
 
   get depth(): number {
-    return this.messages.length - this.head;
+    return this.messages.length;
   }
 
   get readerCount(): number {
@@ -69,7 +69,7 @@ class MemQueue {
 
   push(body: Uint8Array): void {
     if (this.depth >= this.broker.maxQueueLength) {
-      this.head++;
+      this.messages.shift();
       this.dropped++;
       // 1, 10, 100, … : visible without flooding the log.
       if (Number.isInteger(Math.log10(this.dropped))) {
@@ -100,13 +100,7 @@ class MemQueue {
     this.scheduled = false;
     for (let n = 0; n < DELIVERY_BATCH && this.depth > 0 && this.readers.length > 0 && !this.broker.closed; n++) {
       const reader = this.readers[this.nextReader++ % this.readers.length]!;
-      const body = this.messages[this.head]!;
-      this.head++;
-      reader.deliver(body);
-    }
-    if (this.head > 1024 && this.head * 2 > this.messages.length) {
-      this.messages = this.messages.slice(this.head);
-      this.head = 0;
+      reader.deliver(this.messages.shift()!);
     }
     if (!this.broker.closed) this.schedule();
   }

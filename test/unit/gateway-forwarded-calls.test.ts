@@ -1,14 +1,7 @@
 // The gateway's memory of forwarded two-way calls: how RETURNs without routing info find their client.
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { ForwardedCalls } from '../../electron/gateway/forwarded-calls.js';
-
-/** The garbage collector, without restarting node with --expose-gc. */
-function exposeGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
+import { exposeGc } from '../support/gc.js';
 
 function table(options: { max?: number; ttlMs?: number } = {}) {
   let t = 1_000;

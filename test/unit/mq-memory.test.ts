@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBroker, topicMatches } from '../../electron/transports/memory.js';
 import type { MqAddress } from '../../shared/rpc/connection.js';
 import { rpcMessage } from '../../shared/wire/message.js';
+import { exposeGc } from '../support/gc.js';
 
 const queue = (name: string): MqAddress => ({ name, type: 'queue', durable: true, create: 'always', subject: '' });
 const topic = (name: string, subject = ''): MqAddress => ({ name, type: 'topic', durable: true, create: 'always', subject });
@@ -40,6 +41,22 @@ describe('in-memory broker', () => {
     await until(() => got.length === 5);
     expect(got).toEqual([115, 116, 117, 118, 119]);
     expect(broker.stats()).toEqual([{ name: 'q', depth: 0, readers: 1, dropped: 115 }]);
+  });
+
+  it('holds only its bound of messages when full and nobody reads, whatever went through', async () => {
+    const gc = exposeGc();
+    const broker = createMemoryBroker({ maxQueueLength: 5, log: () => undefined });
+    await broker.openWriter(queue('full'));
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const body = new Uint8Array(64 * 1024);
+    for (let i = 0; i < 2000; i++) broker.publishRaw(queue('full'), body); // 125 MiB through a queue of 5
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // array buffers are freed off the main thread
+    gc();
+    // Kept, they would be 125 MiB; half of that leaves room for a collector that is not done yet.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    expect(broker.stats()).toEqual([{ name: 'full', depth: 5, readers: 0, dropped: 1995 }]);
   });
 
   it('delivers a deep queue in batches, letting other work run in between', async () => {
