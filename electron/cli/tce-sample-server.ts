@@ -8,7 +8,7 @@ import type { Broker } from '../../shared/rpc/connection.js';
 import { backEndEndpoints, parseConfigYml, resolveBrokerUrl, type BackEndEndpoints, type ConfigModel, type ServicesModel } from '../../shared/project/index.js';
 import { startSampleServer, type SampleServer, type SampleServerOptions } from '../sample-server/sample-server.js';
 import { connectAmqp } from '../transports/amqp.js';
-import { scanArgs, UsageError } from './args.js';
+import { scanArgs, UsageError, wholeNumber } from './args.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
@@ -17,24 +17,29 @@ const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
 Serves test.idl's test.Server (echo, timeout, heartbeat, bidirection, datetime); both modes may
 be combined. Prints one line when ready; one line per call.
 
-  --listen URL      tcp://host:port, ws://host:port, tls://… or wss://… (repeatable; port 0 = any)
-  --tls-key FILE    PEM key for tls:// and wss:// listeners
-  --tls-cert FILE   PEM certificate for tls:// and wss:// listeners
-  --config FILE     config.yml with the back end's MQ endpoints (spec §7.2)
-  --name SECTION    its section to use: AF_READ endpoints are served, AF_WRITE ones carry
-                    RETURNs (to the endpoint named by each CALL's __mq_return__) and pushes
-  --amqp URL        RabbitMQ, amqp://user:password@host:5672; default: env TCE_AMQP_URL,
-                    else the host and port of the config's endpoints with guest:guest
-  --broadcast       bidirection() over MQ also pushes "server push message! (broadcast)" to the
-                    section's topic endpoint (e.g. mq_gateway_broadcast), which every gateway
-                    reads and delivers to the caller's user id wherever it is connected
-  --quiet           no line per call
-  -h, --help        this text`;
+  --listen URL         tcp://host:port, ws://host:port, tls://… or wss://… (repeatable; port 0 = any)
+  --tls-key FILE       PEM key for tls:// and wss:// listeners
+  --tls-cert FILE      PEM certificate for tls:// and wss:// listeners
+  --max-connections N  socket connections open at once; more are refused and logged (default 10000)
+  --idle-timeout MS    close a socket connection after MS without traffic either way
+                       (default 300000, 0 = never)
+  --config FILE        config.yml with the back end's MQ endpoints (spec §7.2)
+  --name SECTION       its section to use: AF_READ endpoints are served, AF_WRITE ones carry
+                       RETURNs (to the endpoint named by each CALL's __mq_return__) and pushes
+  --amqp URL           RabbitMQ, amqp://user:password@host:5672; default: env TCE_AMQP_URL,
+                       else the host and port of the config's endpoints with guest:guest
+  --broadcast          bidirection() over MQ also pushes "server push message! (broadcast)" to the
+                       section's topic endpoint (e.g. mq_gateway_broadcast), which every gateway
+                       reads and delivers to the caller's user id wherever it is connected
+  --quiet              no line per call
+  -h, --help           this text`;
 
 interface Args {
   listen: string[];
   tlsKey?: string;
   tlsCert?: string;
+  maxConnections?: number;
+  idleTimeout?: number;
   config?: { file: string; section: string; amqp?: string; broadcast: boolean };
   quiet: boolean;
 }
@@ -48,6 +53,8 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let amqp: string | undefined;
   let broadcast = false;
   let quiet = false;
+  let maxConnections: number | undefined;
+  let idleTimeout: number | undefined;
   const stop = scanArgs(argv, (arg, value) => {
     switch (arg) {
       case '-h':
@@ -61,6 +68,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
         break;
       case '--tls-cert':
         tlsCert = value();
+        break;
+      case '--max-connections':
+        maxConnections = wholeNumber('--max-connections', value(), 1, 1_000_000);
+        break;
+      case '--idle-timeout':
+        idleTimeout = wholeNumber('--idle-timeout', value(), 0, 86_400_000);
         break;
       case '--config':
         config = value();
@@ -90,7 +103,10 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   }
   if (listen.length === 0 && config === undefined) throw new UsageError('nothing to serve: give --listen URL, or --config FILE --name SECTION');
   if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new UsageError('--tls-key and --tls-cert go together');
-  const args: Args = { listen, quiet };
+  for (const [option, given] of [['--max-connections', maxConnections], ['--idle-timeout', idleTimeout]] as const) {
+    if (given !== undefined && listen.length === 0) throw new UsageError(`${option} applies to socket mode (--listen) only`);
+  }
+  const args: Args = { listen, quiet, maxConnections, idleTimeout };
   if (tlsKey !== undefined) args.tlsKey = tlsKey;
   if (tlsCert !== undefined) args.tlsCert = tlsCert;
   if (config !== undefined && section !== undefined) args.config = { file: config, section, broadcast, ...(amqp === undefined ? {} : { amqp }) };
@@ -145,7 +161,7 @@ function brokerUrl(cli: string | undefined, config: ConfigModel, section: BackEn
 async function start(args: Args): Promise<{ server: SampleServer; broker: Broker | undefined }> {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const warn = (line: string): void => void process.stderr.write(`${NAME}: ${line}\n`);
-  const options: SampleServerOptions = { listen: args.listen, log: args.quiet ? () => {} : log };
+  const options: SampleServerOptions = { listen: args.listen, log: args.quiet ? () => {} : log, maxConnections: args.maxConnections, idleTimeout: args.idleTimeout };
   if (args.tlsKey !== undefined && args.tlsCert !== undefined) options.tls = { key: readFile(args.tlsKey), cert: readFile(args.tlsCert) };
   let broker: Broker | undefined;
   if (args.config) {

@@ -40,6 +40,21 @@ export interface GatewayCoreOptions {
   log: (line: string) => void;
   authenticate?: Authenticate;
   forwardedCalls?: ForwardedCallsOptions;
+  /** Client connections open at once, over all listen endpoints; more are refused (logged). Default 10 000. */
+  maxConnections?: number;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** What the gateway holds per call and per connection: flat under any load, or something leaks. */
+export interface GatewayFootprint {
+  /** Forwarded calls awaiting a RETURN. */
+  awaitingReplies: number;
+  /** Entries the forwarded-call memory holds, answered ones not yet dropped included. */
+  forwardedCallSlots: number;
+  connections: number;
+  /** User ids bound to connections, over all listen endpoints. */
+  userIds: number;
 }
 
 /** Messages a connection may send while its token is being checked. */
@@ -100,6 +115,7 @@ export class GatewayCore {
   /** The loopbacks' reply endpoints: RETURNs arriving there answer remembered calls. */
   private readonly replyEndpoints: ReadonlySet<string>;
   private readonly eventSequences = new SequenceGenerator();
+  private readonly maxConnections: number;
   private nextUserId = 1;
   private accepting = true;
   /** Out events wait here while the in event of the message that caused them is being built. */
@@ -112,6 +128,7 @@ export class GatewayCore {
     this.monitor = options.monitor;
     this.log = options.log;
     this.authenticate = options.authenticate ?? tokenIsUserId;
+    this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.forwarded = new ForwardedCalls<ClientSession>(options.forwardedCalls, (call, why) =>
       this.answerForwarded(call, ErrorCode.TIMEOUT, why === 'expired' ? `no RETURN within ${this.forwarded.ttlMs} ms` : `more than ${this.forwarded.max} calls await a RETURN`),
     );
@@ -134,6 +151,12 @@ export class GatewayCore {
     return this.sessions.size;
   }
 
+  footprint(): GatewayFootprint {
+    let userIds = 0;
+    for (const users of this.users.values()) userIds += users.size;
+    return { awaitingReplies: this.forwarded.size, forwardedCallSlots: this.forwarded.footprint, connections: this.sessions.size, userIds };
+  }
+
   /** Drops expired forwarded-call entries (a timer calls it on an idle gateway). */
   sweep(): void {
     this.forwarded.sweep();
@@ -141,9 +164,13 @@ export class GatewayCore {
 
   /** A connection accepted on a socket or websocket listen endpoint. */
   accept(plan: StreamEndpointPlan, connection: MessageConnection): void {
-    if (!this.accepting) {
-      connection.close('the gateway is closing');
-      this.refused(plan, connection, 'the gateway is closing');
+    const full = this.sessions.size >= this.maxConnections;
+    if (!this.accepting || full) {
+      // Refused, not left to the kernel's backlog: existing clients are unaffected and the peer learns at once.
+      const why = full ? `the gateway is at its limit of ${this.maxConnections} connections` : 'the gateway is closing';
+      connection.close(why);
+      if (full) this.log(`${plan.endpoint.name} ${connection.remote}: refused: ${why}`);
+      this.refused(plan, connection, why);
       return;
     }
     const session = new ClientSession(connection, plan, !this.plan.useridCheck);
@@ -252,6 +279,8 @@ export class GatewayCore {
     } else if (reason.kind === 'overflow') {
       this.monitor.drops.overflow++;
       this.log(`${session.endpoint} ${session.description}: closed, too slow: ${reason.message}`);
+    } else if (reason.kind === 'idle') {
+      this.log(`${session.endpoint} ${session.description}: closed, idle: ${reason.message}`);
     }
     this.forwarded.forgetClient(session);
     const users = this.users.get(session.endpoint)!;
@@ -418,25 +447,31 @@ export class GatewayCore {
   }
 
   private deliver(session: ClientSession, message: RpcMessage): InOutcome {
-    if (!this.send(session, message)) return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
+    const sent = this.send(session, message);
+    if (sent === 'unsendable') {
+      if (!isReturn(message) || message.errcode !== 0) return dropped('send-failed', `a ${isCall(message) ? 'CALL' : 'RETURN'} ${session.description} cannot take (larger than its frame limit)`);
+      // As a server answers a RETURN it cannot send (spec §2.4): the client learns at once.
+      this.fail(session, message, ErrorCode.REMOTEMETHOD_EXCEPTION);
+      return dropped('send-failed', `the RETURN for sequence ${message.sequence} cannot be sent to ${session.description} (larger than its frame limit): answered error 6`);
+    }
+    if (sent === 'closed') return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
     if (isCall(message)) this.monitor.counts.pushesDelivered++;
     else this.monitor.counts.returnsDelivered++;
     return { kind: 'forwarded', to: session.endpoint, toKind: session.plan.kind, toPeer: session.description };
   }
 
-  /** Writes to a client; false when it is closed or the message exceeds its frame limit. */
-  private send(session: ClientSession, message: RpcMessage): boolean {
-    let sent: boolean;
+  /** Writes to a client: 'closed' when it is, 'unsendable' (logged) when the message exceeds its frame limit. */
+  private send(session: ClientSession, message: RpcMessage): 'sent' | 'closed' | 'unsendable' {
     try {
-      sent = session.connection.send(message);
+      if (!session.connection.send(message)) return 'closed';
     } catch (error) {
       this.log(`${session.endpoint} ${session.description}: ${(error as Error).message}`);
-      return false;
+      return 'unsendable';
     }
-    if (sent && this.monitor.watched) {
+    if (this.monitor.watched) {
       this.emitOut(this.messageEvent(this.snapshot({ kind: 'client', session, plan: session.plan }, message, encodeMessage(message)), 'out', { kind: 'delivered' }));
     }
-    return sent;
+    return 'sent';
   }
 
   private serveLocally(source: Source, call: RpcMessage): void {

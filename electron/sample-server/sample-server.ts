@@ -18,6 +18,10 @@ export interface SampleServerOptions {
   listen?: readonly string[];
   /** Key and certificate for tls:// and wss:// listeners. */
   tls?: TlsServerOptions;
+  /** Socket connections open at once; more are refused and logged. Default 10 000 (RpcServer's). */
+  maxConnections?: number;
+  /** Milliseconds a socket connection may go without traffic before it is closed. Default 300 000 (listen()'s), 0 = never. */
+  idleTimeout?: number;
   /** MQ mode: consume the read endpoints, answer and push through the write endpoints. */
   mq?: SampleMqOptions;
   /** One line per call, and warnings. Default: nowhere. */
@@ -70,10 +74,10 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
     const adapter = new Adapter({ onFailure }).add(servant);
     const listening: string[] = [];
     if (listen.length > 0) {
-      socketServer = new RpcServer({ adapter, log });
+      socketServer = new RpcServer({ adapter, log, maxConnections: options.maxConnections });
       for (const url of listen) {
         try {
-          listening.push((await serve(socketServer, url, { tls: options.tls })).url);
+          listening.push((await serve(socketServer, url, { tls: options.tls, idleTimeout: options.idleTimeout })).url);
         } catch (error) {
           throw new Error(`cannot listen on ${url}: ${(error as Error).message}`, { cause: error });
         }

@@ -15,7 +15,9 @@ export type CloseReason =
   /** The peer sent bytes that are not TCE (bad magic, oversized frame, undecodable message). */
   | { kind: 'protocol'; message: string }
   /** Writes backed up past the connection's limit: the peer is too slow or dead. */
-  | { kind: 'overflow'; message: string };
+  | { kind: 'overflow'; message: string }
+  /** Nothing crossed the connection, either way, for its idle timeout: this side closed it. */
+  | { kind: 'idle'; message: string };
 
 export interface ConnectionEvents {
   /** One decoded message, with the RpcMessage bytes it was decoded from (after inflate). */
