@@ -12,7 +12,7 @@ import { scanArgs, UsageError, wholeNumber } from './args.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
-       ${NAME} --config config.yml --name SECTION [--amqp URL] [--broadcast]
+       ${NAME} --config config.yml --name SECTION [--amqp URL] [--broadcast] [--ack-on-receipt] [--prefetch N]
 
 Serves test.idl's test.Server (echo, timeout, heartbeat, bidirection, datetime); both modes may
 be combined. Prints one line when ready; one line per call.
@@ -31,6 +31,11 @@ be combined. Prints one line when ready; one line per call.
   --broadcast          bidirection() over MQ also pushes "server push message! (broadcast)" to the
                        section's topic endpoint (e.g. mq_gateway_broadcast), which every gateway
                        reads and delivers to the caller's user id wherever it is connected
+  --ack-on-receipt     acknowledge each CALL as it is read, as the original: a back end that dies
+                       loses the calls it held (default: once its RETURN is confirmed by the
+                       broker, so RabbitMQ hands them to another back end; see docs/delivery.md)
+  --prefetch N         CALLs handed to this back end unacknowledged at once, i.e. served at once
+                       (default 4000)
   --quiet              no line per call
   -h, --help           this text`;
 
@@ -40,7 +45,7 @@ interface Args {
   tlsCert?: string;
   maxConnections?: number;
   idleTimeout?: number;
-  config?: { file: string; section: string; amqp?: string; broadcast: boolean };
+  config?: { file: string; section: string; amqp?: string; broadcast: boolean; ackOnReceipt: boolean; prefetch?: number };
   quiet: boolean;
 }
 
@@ -55,6 +60,8 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let quiet = false;
   let maxConnections: number | undefined;
   let idleTimeout: number | undefined;
+  let ackOnReceipt = false;
+  let prefetch: number | undefined;
   const stop = scanArgs(argv, (arg, value) => {
     switch (arg) {
       case '-h':
@@ -87,6 +94,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--broadcast':
         broadcast = true;
         break;
+      case '--ack-on-receipt':
+        ackOnReceipt = true;
+        break;
+      case '--prefetch':
+        prefetch = wholeNumber('--prefetch', value(), 1, 65_535);
+        break;
       case '--quiet':
         quiet = true;
         break;
@@ -98,7 +111,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   if (stop === 'stop') return 'help';
   if (config !== undefined && section === undefined) throw new UsageError('--config needs --name SECTION (the config.yml section to serve)');
   if (section !== undefined && config === undefined) throw new UsageError('--name needs --config FILE');
-  for (const [option, given] of [['--amqp', amqp], ['--broadcast', broadcast || undefined]] as const) {
+  for (const [option, given] of [['--amqp', amqp], ['--broadcast', broadcast || undefined], ['--ack-on-receipt', ackOnReceipt || undefined], ['--prefetch', prefetch]] as const) {
     if (given !== undefined && config === undefined) throw new UsageError(`${option} applies to MQ mode (--config) only`);
   }
   if (listen.length === 0 && config === undefined) throw new UsageError('nothing to serve: give --listen URL, or --config FILE --name SECTION');
@@ -109,7 +122,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   const args: Args = { listen, quiet, maxConnections, idleTimeout };
   if (tlsKey !== undefined) args.tlsKey = tlsKey;
   if (tlsCert !== undefined) args.tlsCert = tlsCert;
-  if (config !== undefined && section !== undefined) args.config = { file: config, section, broadcast, ...(amqp === undefined ? {} : { amqp }) };
+  if (config !== undefined && section !== undefined) args.config = { file: config, section, broadcast, ackOnReceipt, prefetch, ...(amqp === undefined ? {} : { amqp }) };
   return args;
 }
 
@@ -165,17 +178,17 @@ async function start(args: Args): Promise<{ server: SampleServer; broker: Broker
   if (args.tlsKey !== undefined && args.tlsCert !== undefined) options.tls = { key: readFile(args.tlsKey), cert: readFile(args.tlsCert) };
   let broker: Broker | undefined;
   if (args.config) {
-    const { file, section, amqp, broadcast } = args.config;
+    const { file, section, amqp, broadcast, ackOnReceipt, prefetch } = args.config;
     const { config, endpoints } = loadSection(file, section);
     const topic = endpoints.write.find((e) => e.address.type === 'topic');
     if (broadcast && !topic) throw new StartError(`--broadcast: section "${section}" of ${file} writes no topic endpoint`);
     const url = brokerUrl(amqp, config, endpoints);
     try {
-      broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn });
+      broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn, prefetch });
     } catch (error) {
       throw new StartError((error as Error).message);
     }
-    options.mq = { broker, endpoints, ...(broadcast && topic ? { broadcast: topic.name } : {}) };
+    options.mq = { broker, endpoints, ackOnReceipt, ...(broadcast && topic ? { broadcast: topic.name } : {}) };
   }
   try {
     return { server: await startSampleServer(options), broker };

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../../shared/project/index.js';
 import { Adapter, errorReturn } from '../../shared/rpc/adapter.js';
-import type { CloseReason, MessageConnection, MqWriter } from '../../shared/rpc/connection.js';
+import type { CloseReason, MessageConnection, MqWriter, OnConfirm } from '../../shared/rpc/connection.js';
 import { ErrorCode } from '../../shared/rpc/errors.js';
 import { SequenceGenerator } from '../../shared/rpc/pending.js';
 import { OperationTable, type CallerConnection } from '../../shared/rpc/servant.js';
@@ -97,6 +97,12 @@ type MessageSnapshot = Omit<GatewayMessageEvent, 'direction' | 'outcome'>;
 type Source = { kind: 'client'; session: ClientSession; plan: StreamEndpointPlan } | { kind: 'mq'; plan: MqEndpointPlan };
 
 const dropped = (reason: DropReason, detail: string): InOutcome => ({ kind: 'dropped', reason, detail });
+/** What an error RETURN to a remembered call needs: its sequence, call_id as forwarded, and user id. */
+const forwardedCallStub = (call: ForwardedCall<unknown>): Pick<RpcMessage, 'sequence' | 'callId' | 'extra'> => ({
+  sequence: call.sequence,
+  callId: CALL_ID_FORWARDED,
+  extra: { [ExtraKey.userId]: call.userId },
+});
 const isTwoWayCall = (m: RpcMessage): boolean => isCall(m) && !isOneway(m);
 
 export class GatewayCore {
@@ -389,7 +395,7 @@ export class GatewayCore {
   private answerForwarded(call: ForwardedCall<ClientSession>, code: number, why: string): void {
     const session = call.client;
     this.log(`${session.endpoint} ${session.description}: call sequence ${call.sequence} (user ${call.userId}) answered with error ${code}: ${why}`);
-    this.fail(session, { sequence: call.sequence, callId: CALL_ID_FORWARDED, extra: { [ExtraKey.userId]: call.userId } }, code);
+    this.fail(session, forwardedCallStub(call), code);
   }
 
   /** Answers a client's two-way CALL with an error RETURN of the gateway's own. */
@@ -425,25 +431,44 @@ export class GatewayCore {
     const replyTo = isCall(message) ? this.plan.loopbacks.get(name) : undefined;
     if (replyTo !== undefined) message.extra[ExtraKey.mqReturn] = replyTo;
     const writer = this.mq.writer(name);
+    const caller = source.kind === 'client' && isTwoWayCall(message) ? source.session : undefined;
+    // Remembered before it leaves, so that its confirm can find it.
+    const call = caller && replyTo !== undefined ? this.forwarded.remember(replyTo, message.sequence, caller.userId ?? '0', caller) : undefined;
     let sent = false;
     try {
-      sent = writer?.send(message) ?? false;
+      sent = writer?.send(message, call && this.unconfirmed(call)) ?? false;
     } catch (error) {
       this.log(`${name}: cannot publish: ${(error as Error).message}`);
     }
     if (!sent) {
+      if (call) this.forwarded.forget(call);
       // Told at once rather than after its timeout: the broker is down or reconnecting.
-      if (source.kind === 'client' && isTwoWayCall(message)) this.fail(source.session, message, ErrorCode.SENDFAILED);
+      if (caller) this.fail(caller, message, ErrorCode.SENDFAILED);
       return dropped('send-failed', `${name}: the broker is not connected${writer ? ' or refused the message' : ''}`);
     }
-    if (isCall(message)) {
-      this.monitor.counts.callsForwarded++;
-      if (replyTo !== undefined && source.kind === 'client' && isTwoWayCall(message)) this.forwarded.remember(replyTo, message.sequence, source.session.userId ?? '0', source.session);
-    } else {
-      this.monitor.counts.returnsDelivered++;
-    }
+    if (isCall(message)) this.monitor.counts.callsForwarded++;
+    else this.monitor.counts.returnsDelivered++;
     if (this.monitor.watched) this.emitOut(this.queueEvent(plan, message));
     return { kind: 'forwarded', to: name, toKind: 'mq', toPeer: this.queuePeer(plan) };
+  }
+
+  /** A forwarded CALL the broker did not take (refused, or its channel went first) will get no RETURN: its client is told now. */
+  private unconfirmed(call: ForwardedCall<ClientSession>): OnConfirm {
+    return (outcome) => {
+      if (!outcome.ok && this.forwarded.forget(call)) this.answerForwarded(call, ErrorCode.SENDFAILED, `the broker did not take the CALL (${outcome.reason})`);
+    };
+  }
+
+  /**
+   * The broker link is down: no RETURN can reach the gateway for the calls it remembers (and a
+   * CALL not yet confirmed may be lost), so every one is answered with error 1 at once; a RETURN
+   * arriving after the link is back reaches nobody. A call may have run all the same.
+   */
+  brokerLost(why: string): void {
+    const calls = this.forwarded.drain();
+    if (calls.length === 0) return;
+    this.log(`the broker link is down (${why}): ${calls.length} call(s) awaiting a RETURN answered with error ${ErrorCode.SENDFAILED}`);
+    for (const call of calls) this.fail(call.client, forwardedCallStub(call), ErrorCode.SENDFAILED);
   }
 
   private deliver(session: ClientSession, message: RpcMessage): InOutcome {

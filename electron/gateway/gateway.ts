@@ -94,7 +94,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     log,
     onMessage: (p, message, raw) => gatewayCore.fromQueue(p, message, raw),
     onBroker: (broker) => {
-      unfollowBroker = broker.onStateChange((state) => monitor.watched && monitor.emit({ type: 'broker', time: Date.now(), state }));
+      unfollowBroker = broker.onStateChange((state) => {
+        // No RETURN can come over a lost link: the calls awaiting one are answered now (docs/delivery.md).
+        if (state.state === 'reconnecting') gatewayCore.brokerLost(`reconnecting: ${state.lastError}`);
+        else if (state.state === 'closed') gatewayCore.brokerLost(`closed: ${state.reason}`);
+        if (monitor.watched) monitor.emit({ type: 'broker', time: Date.now(), state });
+      });
     },
   });
   const gatewayCore = new GatewayCore({ name, plan, mq, monitor, log, authenticate: options.authenticate, forwardedCalls: options.forwardedCalls, maxConnections: options.maxConnections });

@@ -35,6 +35,8 @@ export interface SampleMqOptions {
   endpoints: BackEndEndpoints;
   /** Name of a write endpoint (a topic) for the broadcast demonstration; see SampleServantOptions. */
   broadcast?: string;
+  /** Acknowledge CALLs on receipt, as the original (a back end that dies loses what it held); default: once answered. */
+  ackOnReceipt?: boolean;
 }
 
 export interface SampleServer {
@@ -58,13 +60,15 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
     const what = f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`;
     log(`${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`);
   };
-  // Undone in this order: stop consuming, answer sleeping timeout() calls, close connections.
+  // Undone in this order: stop consuming, answer sleeping timeout() calls (so their CALLs are
+  // acknowledged before the readers go, rather than served again elsewhere), close connections.
   const readers: { name: string; reader: MqReader }[] = [];
   let servant: SampleServant | undefined;
   let socketServer: RpcServer | undefined;
   const close = async (): Promise<void> => {
-    await Promise.all(readers.map(({ reader }) => reader.close()));
+    const closing = readers.map(({ reader }) => reader.close());
     servant?.wakeAll();
+    await Promise.all(closing);
     await socketServer?.close();
   };
   try {
@@ -85,7 +89,7 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
     }
     let mqAdapter: MqAdapter | undefined;
     if (writers) {
-      mqAdapter = new MqAdapter({ adapter, writers, log });
+      mqAdapter = new MqAdapter({ adapter, writers, log, ackOnReceipt: options.mq?.ackOnReceipt });
       for (const { name, reader } of readers) mqAdapter.serve(reader, name);
     }
     return { listening, serving: readers.map((r) => r.name), socketServer, mqAdapter, close };

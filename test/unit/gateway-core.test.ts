@@ -3,14 +3,14 @@
 // runs the same over real sockets and RabbitMQ.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GatewayCore, type Authenticate } from '../../electron/gateway/core.js';
+import { GatewayCore, type Authenticate, type MqSide } from '../../electron/gateway/core.js';
 import { GatewayMonitor, type GatewayEvent, type GatewayMessageEvent } from '../../electron/gateway/events.js';
 import type { ForwardedCallsOptions } from '../../electron/gateway/forwarded-calls.js';
 import { MqLink } from '../../electron/gateway/mq-link.js';
 import { planGateway, type GatewayPlan, type StreamEndpointPlan } from '../../electron/gateway/plan.js';
 import { createMemoryBroker, type MemoryBroker } from '../../electron/transports/memory.js';
 import { parseServicesXml } from '../../shared/project/index.js';
-import type { CloseReason, ConnectionEvents, MessageConnection, MqAddress, MqWriter } from '../../shared/rpc/connection.js';
+import type { CloseReason, ConnectionEvents, MessageConnection, MqAddress, MqWriter, OnConfirm } from '../../shared/rpc/connection.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { CallType, decodeMessage, encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { toHex } from '../support/hex.js';
@@ -183,6 +183,46 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     expect(client.received).toEqual([expect.objectContaining({ sequence: 8, calltype: CallType.RETURN, errcode: 1 })]);
     expect(r.monitor.drops['send-failed']).toBe(1);
     expect(r.core.awaitingReplies).toBe(0);
+  });
+
+  it('answers every call awaiting a RETURN with error 1 when the broker link drops; a RETURN after that reaches nobody', async () => {
+    const r = await rig();
+    const backEnd = await r.tap(queue('mq_server'));
+    const one = r.connect();
+    const two = r.connect();
+    one.write(echo(1));
+    two.write(echo(1));
+    two.write(echo(2));
+    await until(() => backEnd.length === 3);
+    r.core.brokerLost('reconnecting: ECONNRESET');
+    expect(one.received.map((m) => [m.sequence, m.errcode, m.extra['__user_id__']])).toEqual([[1, 1, '1']]);
+    expect(two.received.map((m) => [m.sequence, m.errcode, m.extra['__user_id__']])).toEqual([
+      [1, 1, '2'],
+      [2, 1, '2'],
+    ]);
+    expect(r.core.awaitingReplies).toBe(0);
+    expect(r.logs).toContain('the broker link is down (reconnecting: ECONNRESET): 3 call(s) awaiting a RETURN answered with error 1');
+    await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
+    await until(() => r.monitor.drops.expired === 1);
+    expect(one.received).toHaveLength(1);
+  });
+
+  it('answers a call the broker did not confirm with error 1, once', async () => {
+    const r = await rig();
+    let confirm: OnConfirm | undefined;
+    const nacking: MqSide = {
+      writer: () => ({ address: queue('mq_server'), send: (_m, confirmed) => ((confirm = confirmed), true) }),
+      replyWriter: async () => undefined,
+    };
+    const core = new GatewayCore({ name: 'gwserver', plan: r.plan, mq: nacking, monitor: new GatewayMonitor(), log: () => undefined });
+    const client = new TestConnection();
+    core.accept(r.plan.listeners[0]!, client);
+    client.write(echo(5));
+    expect(core.awaitingReplies).toBe(1);
+    confirm!({ ok: false, reason: 'channel closed' });
+    confirm!({ ok: false, reason: 'channel closed' });
+    expect(client.received.map((m) => [m.sequence, m.errcode])).toEqual([[5, 1]]);
+    expect(core.awaitingReplies).toBe(0);
   });
 
   it('answers a call it stops waiting for with error 2, and drops its late RETURN', async () => {

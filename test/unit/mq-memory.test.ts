@@ -23,24 +23,39 @@ describe('in-memory broker', () => {
     expect(broker.state).toEqual({ state: 'open' });
   });
 
-  it('bounds a queue nobody reads: the oldest messages go, counted and logged sparingly', async () => {
+  it('bounds a queue nobody reads: past its limit it refuses messages (send is false), counted and logged sparingly', async () => {
     const logs: string[] = [];
     const broker = createMemoryBroker({ maxQueueLength: 5, log: (m) => logs.push(m) });
     const writer = await broker.openWriter(queue('q'));
-    for (let i = 0; i < 120; i++) expect(writer.send(rpcMessage({ sequence: i }))).toBe(true);
+    const taken = Array.from({ length: 120 }, (_, i) => writer.send(rpcMessage({ sequence: i })));
+    expect(taken).toEqual([...Array<boolean>(5).fill(true), ...Array<boolean>(115).fill(false)]);
     expect(broker.stats()).toEqual([{ name: 'q', depth: 5, readers: 0, dropped: 115 }]);
     expect(logs).toEqual([
-      'queue "q" is full (5 messages): dropped the oldest, 1 so far',
-      'queue "q" is full (5 messages): dropped the oldest, 10 so far',
-      'queue "q" is full (5 messages): dropped the oldest, 100 so far',
+      'queue "q" is full (5 messages): refused a message, 1 so far',
+      'queue "q" is full (5 messages): refused a message, 10 so far',
+      'queue "q" is full (5 messages): refused a message, 100 so far',
     ]);
 
     const reader = await broker.openReader(queue('q'));
     const got: number[] = [];
     reader.listen((m) => got.push(m.sequence));
     await until(() => got.length === 5);
-    expect(got).toEqual([115, 116, 117, 118, 119]);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
     expect(broker.stats()).toEqual([{ name: 'q', depth: 0, readers: 1, dropped: 115 }]);
+  });
+
+  it('drops the newest copy for a full topic subscription (an unreliable link) and still takes the message', async () => {
+    const logs: string[] = [];
+    const broker = createMemoryBroker({ maxQueueLength: 2, log: (m) => logs.push(m) });
+    const reader = await broker.openReader(topic('t'));
+    const writer = await broker.openWriter(topic('t'));
+    expect([1, 2, 3].map((sequence) => writer.send(rpcMessage({ sequence })))).toEqual([true, true, true]);
+    expect(broker.stats()).toEqual([{ name: 'topic "t" subscription 1', depth: 2, readers: 0, dropped: 1 }]);
+    expect(logs).toEqual(['topic "t" subscription 1 is full (2 messages): dropped the newest, 1 so far']);
+    const got: number[] = [];
+    reader.listen((m) => got.push(m.sequence));
+    await until(() => got.length === 2);
+    expect(got).toEqual([1, 2]);
   });
 
   it('holds only its bound of messages when full and nobody reads, whatever went through', async () => {
