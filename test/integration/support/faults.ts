@@ -349,6 +349,8 @@ export async function backEndKill(options: KillOptions = {}): Promise<FaultCount
     const { ended } = await slowCalls(rig, calls, secs, timeout);
     const [a, b] = rig.backEnds as [Linked, Linked];
     await until(() => callLines(a, 'timeout') + callLines(b, 'timeout') >= calls, 30_000, () => `${callLines(a, 'timeout')} + ${callLines(b, 'timeout')} of ${calls} calls taken`);
+    // Well inside the calls' `secs`: every CALL is in a back end's hands, and an acknowledgement on receipt has left.
+    await sleep(500);
     const [victim, survivor] = callLines(a, 'timeout') >= callLines(b, 'timeout') ? [a, b] : [b, a];
     const held = callLines(victim, 'timeout');
     const survivorBefore = callLines(survivor, 'timeout');
@@ -372,6 +374,7 @@ export async function backEndKillRestart(options: KillOptions = {}): Promise<Fau
     const { ended } = await slowCalls(rig, calls, secs, timeout);
     const first = rig.backEnds[0]!;
     await until(() => callLines(first, 'timeout') >= calls, 30_000, () => `${callLines(first, 'timeout')} of ${calls} calls taken`);
+    await sleep(500);
     await first.process.stop('SIGKILL');
     await sleep(1_000);
     const restarted = await rig.startBackEnd();
