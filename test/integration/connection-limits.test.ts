@@ -6,7 +6,7 @@ import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { ByteWriter } from '../../shared/wire/bytes.js';
 import { encodeFrame } from '../../shared/wire/frame.js';
 import { rpcMessage } from '../../shared/wire/message.js';
-import { client, cluster, gateway, startBackEnd, urlOf, type Client, type Cluster } from './gateway-kit.js';
+import { TestScope, client, gateway, startBackEnd, urlOf, type Client } from './gateway-kit.js';
 import { RabbitAdmin, sleep, until } from './mq-kit.js';
 import { listeningUrls, requireBuilt, startSampleServerCli, type CliProcess } from './support/cli-kit.js';
 
@@ -19,17 +19,9 @@ afterAll(async () => {
   await admin.close();
 });
 
-const running: { close(): Promise<void> }[] = [];
-const clusters: Cluster[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.close().catch(() => undefined);
-  for (const c of clusters.splice(0)) await c.remove(admin);
-});
-function track<T extends { close(): Promise<void> }>(thing: T): T {
-  running.push(thing);
-  return thing;
-}
-const newClient = (url: string): Client => track(client(url));
+const scope = new TestScope();
+afterEach(() => scope.cleanup(admin));
+const newClient = (url: string): Client => scope.track(client(url));
 const codeOf = (error: unknown): number | undefined => (error instanceof RpcError ? error.code : undefined);
 
 /** Pings (echo) every 100 ms until stopped; resolves with how many were answered. */
@@ -60,11 +52,10 @@ async function refused(c: Client): Promise<void> {
 
 describe('the gateway', () => {
   async function rig(options: Parameters<typeof gateway>[2]) {
-    const c = cluster();
-    clusters.push(c);
-    track(await startBackEnd(c));
+    const c = scope.cluster();
+    scope.track(await startBackEnd(c));
     const logs: string[] = [];
-    const gw = track(await gateway(c, 'gwserver', { log: (line) => logs.push(line), ...options }));
+    const gw = scope.track(await gateway(c, 'gwserver', { log: (line) => logs.push(line), ...options }));
     return { gw, url: urlOf(gw), logs };
   }
 

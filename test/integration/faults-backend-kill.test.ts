@@ -12,11 +12,7 @@ describe('fault (c): one of two back ends is killed with 200 slow calls in fligh
     expect(counts.calls).toBe(200);
     expect(counts.facts['heldByKilled']).toBeGreaterThan(0);
     expect(counts.facts['servedBySurvivor']).toBeGreaterThanOrEqual(counts.facts['heldByKilled']!);
-    expect(counts.answered).toBe(200);
-    expect(counts.silent).toBe(0);
-    expect(counts.errorReturned).toBe(0);
-    expect(counts.duplicated).toBe(0);
-    expect(counts.wrongClient).toBe(0);
+    expect(counts).toMatchObject({ answered: 200, errorReturned: 0, silent: 0, duplicated: 0, wrongClient: 0 });
   }, 180_000);
 });
 
@@ -25,10 +21,6 @@ describe('fault (d): the only back end is killed with 50 slow calls in flight an
     const counts = await backEndKillRestart({ calls: 50, secs: 2 });
     console.log(JSON.stringify(counts));
     expect(counts.facts['servedAfterRestart']).toBeGreaterThanOrEqual(50);
-    expect(counts.answered).toBe(50);
-    expect(counts.silent).toBe(0);
-    expect(counts.errorReturned).toBe(0);
-    expect(counts.duplicated).toBe(0);
-    expect(counts.wrongClient).toBe(0);
+    expect(counts).toMatchObject({ answered: 50, errorReturned: 0, silent: 0, duplicated: 0, wrongClient: 0 });
   }, 180_000);
 });

@@ -269,56 +269,70 @@ export interface LinkCutOptions {
   cutMs?: number;
 }
 
-/**
- * (a) The gateway's broker link is cut for `cutMs` under `inFlight` calls kept in flight by a
- * closed loop, then restored. Every call must end answered or error-returned (errcode 1 at once
- * for those the gateway cannot vouch for), and the same gateway process must serve again.
- */
-export async function gatewayLinkCut(options: LinkCutOptions = {}): Promise<FaultCounts> {
-  const { clients = 4, inFlight = 100, cutMs = 5_000 } = options;
-  const rig = await FaultRig.start({ backEnds: 1 });
+/** Starts a rig, runs `body` on it, and stops it whatever happened. */
+async function withRig<T>(options: Parameters<typeof FaultRig.start>[0], body: (rig: FaultRig) => Promise<T>): Promise<T> {
+  const rig = await FaultRig.start(options);
   try {
-    const load = closedLoop(await rig.connectClients(clients, 20_000), inFlight);
-    await answeredMore(rig, 500, 'before the cut');
-    const atCut = rig.tally.pending;
-    const stillWaiting = rig.tally.mark();
-    rig.gateway.proxy.cut();
-    await sleep(cutMs);
-    // Before the link is back: a call awaiting a RETURN over a lost link must have been answered by now.
-    const waitingAtRestore = stillWaiting();
-    rig.gateway.proxy.restore();
-    const after = await answeredMore(rig, 500, 'after the link came back');
-    await load.stop();
-    await sleep(1_000); // late and duplicate RETURNs would arrive now
-    const gatewayRunning = rig.gateway.process.running ? 1 : 0;
-    return rig.counts(`(a) gateway broker link cut ${cutMs / 1000} s`, atCut, { waitingAtRestore, answeredAfterRecovery: after, gatewayRunning }, [
-      `${waitingAtRestore} of the ${atCut} calls in flight at the cut were still waiting when the link came back`,
-      `${after} calls answered after the link came back, by the same gateway process (${gatewayRunning ? 'still running' : 'EXITED'})`,
-      `the gateway's links to RabbitMQ: ${rig.gateway.proxy.stats.cut} cut, ${rig.gateway.proxy.stats.refused} reconnects refused during the cut`,
-    ]);
+    return await body(rig);
   } finally {
     await rig.stop();
   }
 }
 
-/** (b) The back end's broker link is cut for `cutMs` under load, then restored: no call may be lost. */
-export async function backEndLinkCut(options: LinkCutOptions = {}): Promise<FaultCounts> {
+interface LinkCut {
+  /** Calls in flight when the link was cut. */
+  atCut: number;
+  /** Of those, still waiting when it was restored. */
+  waitingAtRestore: number;
+  /** Calls answered after the restore (the wait for them ends the run). */
+  after: number;
+}
+
+/**
+ * Cuts one process's broker link for `cutMs` under `inFlight` calls kept in flight by a closed
+ * loop, restores it, waits until calls are answered again, and reports (while the rig still runs).
+ */
+function linkCut(whose: 'gateway' | 'back end', options: LinkCutOptions, timeout: number, report: (rig: FaultRig, cut: LinkCut) => FaultCounts): Promise<FaultCounts> {
   const { clients = 4, inFlight = 100, cutMs = 5_000 } = options;
-  const rig = await FaultRig.start({ backEnds: 1 });
-  try {
-    const load = closedLoop(await rig.connectClients(clients, 30_000), inFlight);
+  return withRig({ backEnds: 1 }, async (rig) => {
+    const proxy = whose === 'gateway' ? rig.gateway.proxy : rig.backEnds[0]!.proxy;
+    const load = closedLoop(await rig.connectClients(clients, timeout), inFlight);
     await answeredMore(rig, 500, 'before the cut');
     const atCut = rig.tally.pending;
-    rig.backEnds[0]!.proxy.cut();
+    const stillWaiting = rig.tally.mark();
+    proxy.cut();
     await sleep(cutMs);
-    rig.backEnds[0]!.proxy.restore();
+    const waitingAtRestore = stillWaiting();
+    proxy.restore();
     const after = await answeredMore(rig, 500, 'after the link came back');
     await load.stop();
-    await sleep(1_000);
-    return rig.counts(`(b) back end broker link cut ${cutMs / 1000} s`, atCut, { answeredAfterRecovery: after }, [`${after} calls answered after the back end's link came back`]);
-  } finally {
-    await rig.stop();
-  }
+    await sleep(1_000); // late and duplicate RETURNs would arrive now
+    return report(rig, { atCut, waitingAtRestore, after });
+  });
+}
+
+/**
+ * (a) The gateway's broker link is cut for `cutMs` under `inFlight` calls in flight, then
+ * restored. Every call must end answered or error-returned (errcode 1 at once for those the
+ * gateway cannot vouch for) before the link is back, and the same gateway process must serve again.
+ */
+export function gatewayLinkCut(options: LinkCutOptions = {}): Promise<FaultCounts> {
+  return linkCut('gateway', options, 20_000, (rig, { atCut, waitingAtRestore, after }) => {
+    const gatewayRunning = rig.gateway.process.running ? 1 : 0;
+    const { cut, refused } = rig.gateway.proxy.stats;
+    return rig.counts(`(a) gateway broker link cut ${(options.cutMs ?? 5_000) / 1000} s`, atCut, { waitingAtRestore, answeredAfterRecovery: after, gatewayRunning }, [
+      `${waitingAtRestore} of the ${atCut} calls in flight at the cut were still waiting when the link came back`,
+      `${after} calls answered after the link came back, by the same gateway process (${gatewayRunning ? 'still running' : 'EXITED'})`,
+      `the gateway's links to RabbitMQ: ${cut} cut, ${refused} reconnects refused during the cut`,
+    ]);
+  });
+}
+
+/** (b) The back end's broker link is cut for `cutMs` under load, then restored: no call may be lost. */
+export function backEndLinkCut(options: LinkCutOptions = {}): Promise<FaultCounts> {
+  return linkCut('back end', options, 30_000, (rig, { atCut, after }) =>
+    rig.counts(`(b) back end broker link cut ${(options.cutMs ?? 5_000) / 1000} s`, atCut, { answeredAfterRecovery: after }, [`${after} calls answered after the back end's link came back`]),
+  );
 }
 
 export interface KillOptions {
@@ -342,10 +356,9 @@ async function slowCalls(rig: FaultRig, calls: number, secs: number, timeout: nu
  * (c) Two back ends share the queue; `calls` slow calls are in their hands when one is killed
  * with SIGKILL. With acknowledgement after the RETURN, the killed one's calls go to the other.
  */
-export async function backEndKill(options: KillOptions = {}): Promise<FaultCounts> {
+export function backEndKill(options: KillOptions = {}): Promise<FaultCounts> {
   const { calls = 200, secs = 3, ackOnReceipt = false, timeout = 30_000 } = options;
-  const rig = await FaultRig.start({ backEnds: 2, backEndArgs: ackOnReceipt ? ['--ack-on-receipt'] : [] });
-  try {
+  return withRig({ backEnds: 2, backEndArgs: ackOnReceipt ? ['--ack-on-receipt'] : [] }, async (rig) => {
     const { ended } = await slowCalls(rig, calls, secs, timeout);
     const [a, b] = rig.backEnds as [Linked, Linked];
     await until(() => callLines(a, 'timeout') + callLines(b, 'timeout') >= calls, 30_000, () => `${callLines(a, 'timeout')} + ${callLines(b, 'timeout')} of ${calls} calls taken`);
@@ -361,16 +374,13 @@ export async function backEndKill(options: KillOptions = {}): Promise<FaultCount
     return rig.counts(`(c) back end SIGKILL, 2 back ends${ackOnReceipt ? ', --ack-on-receipt (original)' : ''}`, calls, { heldByKilled: held, servedBySurvivor }, [
       `the killed back end held ${held} calls; the other served ${servedBySurvivor} more after the kill`,
     ]);
-  } finally {
-    await rig.stop();
-  }
+  });
 }
 
 /** (d) One back end holds `calls` slow calls when it is killed; it is started again and serves them. */
-export async function backEndKillRestart(options: KillOptions = {}): Promise<FaultCounts> {
+export function backEndKillRestart(options: KillOptions = {}): Promise<FaultCounts> {
   const { calls = 50, secs = 2, timeout = 30_000 } = options;
-  const rig = await FaultRig.start({ backEnds: 1 });
-  try {
+  return withRig({ backEnds: 1 }, async (rig) => {
     const { ended } = await slowCalls(rig, calls, secs, timeout);
     const first = rig.backEnds[0]!;
     await until(() => callLines(first, 'timeout') >= calls, 30_000, () => `${callLines(first, 'timeout')} of ${calls} calls taken`);
@@ -382,9 +392,7 @@ export async function backEndKillRestart(options: KillOptions = {}): Promise<Fau
     await sleep(1_000);
     const servedAfterRestart = callLines(restarted, 'timeout');
     return rig.counts('(d) back end SIGKILL and restart, 1 back end', calls, { servedAfterRestart }, [`the restarted back end served ${servedAfterRestart} calls`]);
-  } finally {
-    await rig.stop();
-  }
+  });
 }
 
 /** One `--stats` line of tce-gateway: counters, per-call and per-connection structures, memory (heap after a GC). */
@@ -425,43 +433,40 @@ async function nextStats(gateway: CliProcess): Promise<GatewayStats> {
  * `--max-old-space-size=heapMb`, printing `--stats` with a GC before each) + RabbitMQ + a back
  * end, `inFlight` at a time, sampling the gateway's structures and memory every `sampleEvery` calls.
  */
-export async function gatewaySoak(options: { calls: number; sampleEvery: number; heapMb: number; inFlight?: number; clients?: number }): Promise<SoakResult> {
+export function gatewaySoak(options: { calls: number; sampleEvery: number; heapMb: number; inFlight?: number; clients?: number }): Promise<SoakResult> {
   const { calls, sampleEvery, heapMb, inFlight = 64, clients = 4 } = options;
-  const rig = await FaultRig.start({
-    backEnds: 1,
-    backEndArgs: ['--quiet'],
-    gatewayArgs: ['--stats', '500'],
-    gatewayNodeArgs: [`--max-old-space-size=${heapMb}`, '--expose-gc'],
+  const rigOptions = { backEnds: 1, backEndArgs: ['--quiet'], gatewayArgs: ['--stats', '500'], gatewayNodeArgs: [`--max-old-space-size=${heapMb}`, '--expose-gc'] };
+  return withRig(rigOptions, async (rig) => {
+    // Plain clients: a million calls are counted, not remembered one by one.
+    const connections = Array.from({ length: clients }, () => createClient(rig.gateway.url, { timeout: 30_000 }));
+    const proxies = connections.map((c) => new ServerProxy(c));
+    try {
+      const samples: SoakSample[] = [{ calls: 0, stats: await nextStats(rig.gateway.process) }];
+      let answered = 0;
+      let failed = 0;
+      let next = 0;
+      const started = performance.now();
+      const loops = Array.from({ length: inFlight }, async (_, i) => {
+        const server = proxies[i % proxies.length]!;
+        while (next < calls) {
+          next++;
+          if ((await server.echo('soak').catch(() => undefined)) === 'Yah! soak') answered++;
+          else failed++;
+        }
+      });
+      const sampling = (async () => {
+        for (let at = sampleEvery; at <= calls; at += sampleEvery) {
+          await until(() => answered + failed >= at || !rig.gateway.process.running, 3_600_000, () => `${answered + failed} of ${at} calls`);
+          if (!rig.gateway.process.running) return;
+          samples.push({ calls: answered + failed, stats: await nextStats(rig.gateway.process) });
+        }
+      })();
+      await Promise.all(loops);
+      const seconds = (performance.now() - started) / 1000;
+      await sampling;
+      return { samples, answered, failed, callsPerSecond: Math.round(answered / seconds), gatewayRunning: rig.gateway.process.running };
+    } finally {
+      await Promise.all(connections.map((c) => c.close()));
+    }
   });
-  const connections = Array.from({ length: clients }, () => createClient(rig.gateway.url, { timeout: 30_000 }));
-  const proxies = connections.map((c) => new ServerProxy(c));
-  try {
-    const samples: SoakSample[] = [{ calls: 0, stats: await nextStats(rig.gateway.process) }];
-    let answered = 0;
-    let failed = 0;
-    let next = 0;
-    const started = performance.now();
-    const loops = Array.from({ length: inFlight }, async (_, i) => {
-      const server = proxies[i % proxies.length]!;
-      while (next < calls) {
-        next++;
-        if ((await server.echo('soak').catch(() => undefined)) === 'Yah! soak') answered++;
-        else failed++;
-      }
-    });
-    const sampling = (async () => {
-      for (let at = sampleEvery; at <= calls; at += sampleEvery) {
-        await until(() => answered + failed >= at || !rig.gateway.process.running, 3_600_000, () => `${answered + failed} of ${at} calls`);
-        if (!rig.gateway.process.running) return;
-        samples.push({ calls: answered + failed, stats: await nextStats(rig.gateway.process) });
-      }
-    })();
-    await Promise.all(loops);
-    const seconds = (performance.now() - started) / 1000;
-    await sampling;
-    return { samples, answered, failed, callsPerSecond: Math.round(answered / seconds), gatewayRunning: rig.gateway.process.running };
-  } finally {
-    await Promise.all(connections.map((c) => c.close()));
-    await rig.stop();
-  }
 }
