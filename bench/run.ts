@@ -4,9 +4,11 @@ import { benchAmqpRaw } from './amqp.js';
 import { benchAmqpRpc } from './amqp-rpc.js';
 import { benchCodec } from './codec.js';
 import { benchCompiler } from './codegen.js';
+import { benchFaults } from './faults.js';
 import { benchFeed } from './feed.js';
 import { benchGateway } from './gateway.js';
 import { benchRpc } from './rpc.js';
+import { benchSoak } from './soak.js';
 import type { BenchRow } from './types.js';
 import { benchUiFeed } from './ui-feed.js';
 
@@ -31,6 +33,8 @@ const sections: Section[] = [
   { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
   { name: 'feed', title: 'live feed: 10 000 calls/s through the sandbox into a bridge subscriber', run: benchFeed },
   { name: 'ui-feed', title: 'the console in Chromium: feed at 10 000 entries/s with a filter', run: benchUiFeed },
+  { name: 'soak', title: 'gateway soak: 1 M calls, gateway under --max-old-space-size=64 (docs/delivery.md)', run: benchSoak },
+  { name: 'faults', title: 'fault injection: counts per call (docs/delivery.md)', run: benchFaults },
 ];
 
 const formatValue = (row: BenchRow): string => {

@@ -16,6 +16,14 @@ const USAGE = `usage: tce-gateway <services.xml> <serverName> [options]
   --user-events SPEC     user online/offline events on the extra_mqs outs: off, or
                          IFIDX:ONLINE_OPIDX:OFFLINE_OPIDX (default: <module>.IMessageServer, 0, 1)
   --drain MS             on SIGINT/SIGTERM, wait up to MS for replies to forwarded calls (default 2000)
+  --max-connections N    client connections open at once over all listen endpoints; more are
+                         refused and logged, open ones keep working (default 10000)
+  --idle-timeout MS      close a client connection after MS without traffic either way; clients that
+                         only wait for pushes should ping (default 300000, 0 = never)
+  --reply-timeout MS     how long a forwarded call's RETURN is waited for before the client is
+                         answered error 2 (default 60000)
+  --stats MS             print a line of counters, per-call/per-connection structure sizes and memory
+                         every MS (heap after a GC when node runs with --expose-gc)
   -v, --verbose          log every message and connection
   -h, --help             this text`;
 
@@ -26,6 +34,10 @@ interface Args {
   listen: Record<string, string>;
   userEvents?: UserEventsOption | false;
   drainMs?: number;
+  maxConnections?: number;
+  idleTimeoutMs?: number;
+  replyTimeoutMs?: number;
+  statsMs?: number;
   verbose: boolean;
 }
 
@@ -56,6 +68,18 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       }
       case '--drain':
         args.drainMs = wholeNumber('--drain', value(), 0, 600_000);
+        break;
+      case '--max-connections':
+        args.maxConnections = wholeNumber('--max-connections', value(), 1, 1_000_000);
+        break;
+      case '--idle-timeout':
+        args.idleTimeoutMs = wholeNumber('--idle-timeout', value(), 0, 86_400_000);
+        break;
+      case '--reply-timeout':
+        args.replyTimeoutMs = wholeNumber('--reply-timeout', value(), 1, 86_400_000);
+        break;
+      case '--stats':
+        args.statsMs = wholeNumber('--stats', value(), 100, 86_400_000);
         break;
       case '-v':
       case '--verbose':
@@ -108,6 +132,13 @@ function describeEvent(e: GatewayEvent): string {
   }
 }
 
+/** One JSON object: counters, structure sizes, memory in bytes (heap after a GC if node exposes one). */
+function statsLine(gateway: GatewayHandle): string {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return JSON.stringify({ ...gateway.counters(), footprint: gateway.footprint(), rss, heapUsed });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let args: Args | 'help';
   try {
@@ -141,13 +172,25 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let gateway: GatewayHandle;
   try {
-    gateway = await startGateway({ services, serverName: name, amqpUrl: brokerUrl?.url, listen: args.listen, log, userEvents: args.userEvents, drainMs: args.drainMs });
+    gateway = await startGateway({
+      services,
+      serverName: name,
+      amqpUrl: brokerUrl?.url,
+      listen: args.listen,
+      log,
+      userEvents: args.userEvents,
+      drainMs: args.drainMs,
+      maxConnections: args.maxConnections,
+      stream: args.idleTimeoutMs === undefined ? undefined : { idleTimeout: args.idleTimeoutMs },
+      forwardedCalls: args.replyTimeoutMs === undefined ? undefined : { ttlMs: args.replyTimeoutMs },
+    });
   } catch (e) {
     if (!(e instanceof GatewayError)) throw e;
     process.stderr.write(`tce-gateway: ${e.message}\n`);
     return 1;
   }
   if (args.verbose) gateway.events.subscribe((e) => log(describeEvent(e)));
+  const stats = args.statsMs === undefined ? undefined : setInterval(() => process.stdout.write(`tce-gateway ${name}: stats ${statsLine(gateway)}\n`), args.statsMs);
 
   const listening = gateway.listening.map((l) => l.url).join(', ') || 'nothing';
   const queues = [...gateway.reading, ...(gateway.broker ? [] : ['not connected yet'])].join(', ');
@@ -156,6 +199,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`tce-gateway ${name}: listening on ${listening}${mq}\n`);
 
   log(`${await stopped}: shutting down`);
+  clearInterval(stats);
   try {
     await gateway.close();
     return 0;

@@ -8,34 +8,44 @@ import type { Broker } from '../../shared/rpc/connection.js';
 import { backEndEndpoints, parseConfigYml, resolveBrokerUrl, type BackEndEndpoints, type ConfigModel, type ServicesModel } from '../../shared/project/index.js';
 import { startSampleServer, type SampleServer, type SampleServerOptions } from '../sample-server/sample-server.js';
 import { connectAmqp } from '../transports/amqp.js';
-import { scanArgs, UsageError } from './args.js';
+import { scanArgs, UsageError, wholeNumber } from './args.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
-       ${NAME} --config config.yml --name SECTION [--amqp URL] [--broadcast]
+       ${NAME} --config config.yml --name SECTION [--amqp URL] [--broadcast] [--ack-on-receipt] [--prefetch N]
 
 Serves test.idl's test.Server (echo, timeout, heartbeat, bidirection, datetime); both modes may
 be combined. Prints one line when ready; one line per call.
 
-  --listen URL      tcp://host:port, ws://host:port, tls://… or wss://… (repeatable; port 0 = any)
-  --tls-key FILE    PEM key for tls:// and wss:// listeners
-  --tls-cert FILE   PEM certificate for tls:// and wss:// listeners
-  --config FILE     config.yml with the back end's MQ endpoints (spec §7.2)
-  --name SECTION    its section to use: AF_READ endpoints are served, AF_WRITE ones carry
-                    RETURNs (to the endpoint named by each CALL's __mq_return__) and pushes
-  --amqp URL        RabbitMQ, amqp://user:password@host:5672; default: env TCE_AMQP_URL,
-                    else the host and port of the config's endpoints with guest:guest
-  --broadcast       bidirection() over MQ also pushes "server push message! (broadcast)" to the
-                    section's topic endpoint (e.g. mq_gateway_broadcast), which every gateway
-                    reads and delivers to the caller's user id wherever it is connected
-  --quiet           no line per call
-  -h, --help        this text`;
+  --listen URL         tcp://host:port, ws://host:port, tls://… or wss://… (repeatable; port 0 = any)
+  --tls-key FILE       PEM key for tls:// and wss:// listeners
+  --tls-cert FILE      PEM certificate for tls:// and wss:// listeners
+  --max-connections N  socket connections open at once; more are refused and logged (default 10000)
+  --idle-timeout MS    close a socket connection after MS without traffic either way
+                       (default 300000, 0 = never)
+  --config FILE        config.yml with the back end's MQ endpoints (spec §7.2)
+  --name SECTION       its section to use: AF_READ endpoints are served, AF_WRITE ones carry
+                       RETURNs (to the endpoint named by each CALL's __mq_return__) and pushes
+  --amqp URL           RabbitMQ, amqp://user:password@host:5672; default: env TCE_AMQP_URL,
+                       else the host and port of the config's endpoints with guest:guest
+  --broadcast          bidirection() over MQ also pushes "server push message! (broadcast)" to the
+                       section's topic endpoint (e.g. mq_gateway_broadcast), which every gateway
+                       reads and delivers to the caller's user id wherever it is connected
+  --ack-on-receipt     acknowledge each CALL as it is read, as the original: a back end that dies
+                       loses the calls it held (default: once its RETURN is confirmed by the
+                       broker, so RabbitMQ hands them to another back end; see docs/delivery.md)
+  --prefetch N         CALLs handed to this back end unacknowledged at once, i.e. served at once
+                       (default 4000)
+  --quiet              no line per call
+  -h, --help           this text`;
 
 interface Args {
   listen: string[];
   tlsKey?: string;
   tlsCert?: string;
-  config?: { file: string; section: string; amqp?: string; broadcast: boolean };
+  maxConnections?: number;
+  idleTimeout?: number;
+  config?: { file: string; section: string; amqp?: string; broadcast: boolean; ackOnReceipt: boolean; prefetch?: number };
   quiet: boolean;
 }
 
@@ -48,6 +58,10 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let amqp: string | undefined;
   let broadcast = false;
   let quiet = false;
+  let maxConnections: number | undefined;
+  let idleTimeout: number | undefined;
+  let ackOnReceipt = false;
+  let prefetch: number | undefined;
   const stop = scanArgs(argv, (arg, value) => {
     switch (arg) {
       case '-h':
@@ -62,6 +76,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--tls-cert':
         tlsCert = value();
         break;
+      case '--max-connections':
+        maxConnections = wholeNumber('--max-connections', value(), 1, 1_000_000);
+        break;
+      case '--idle-timeout':
+        idleTimeout = wholeNumber('--idle-timeout', value(), 0, 86_400_000);
+        break;
       case '--config':
         config = value();
         break;
@@ -74,6 +94,12 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--broadcast':
         broadcast = true;
         break;
+      case '--ack-on-receipt':
+        ackOnReceipt = true;
+        break;
+      case '--prefetch':
+        prefetch = wholeNumber('--prefetch', value(), 1, 65_535);
+        break;
       case '--quiet':
         quiet = true;
         break;
@@ -85,15 +111,18 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   if (stop === 'stop') return 'help';
   if (config !== undefined && section === undefined) throw new UsageError('--config needs --name SECTION (the config.yml section to serve)');
   if (section !== undefined && config === undefined) throw new UsageError('--name needs --config FILE');
-  for (const [option, given] of [['--amqp', amqp], ['--broadcast', broadcast || undefined]] as const) {
+  for (const [option, given] of [['--amqp', amqp], ['--broadcast', broadcast || undefined], ['--ack-on-receipt', ackOnReceipt || undefined], ['--prefetch', prefetch]] as const) {
     if (given !== undefined && config === undefined) throw new UsageError(`${option} applies to MQ mode (--config) only`);
   }
   if (listen.length === 0 && config === undefined) throw new UsageError('nothing to serve: give --listen URL, or --config FILE --name SECTION');
   if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new UsageError('--tls-key and --tls-cert go together');
-  const args: Args = { listen, quiet };
+  for (const [option, given] of [['--max-connections', maxConnections], ['--idle-timeout', idleTimeout]] as const) {
+    if (given !== undefined && listen.length === 0) throw new UsageError(`${option} applies to socket mode (--listen) only`);
+  }
+  const args: Args = { listen, quiet, maxConnections, idleTimeout };
   if (tlsKey !== undefined) args.tlsKey = tlsKey;
   if (tlsCert !== undefined) args.tlsCert = tlsCert;
-  if (config !== undefined && section !== undefined) args.config = { file: config, section, broadcast, ...(amqp === undefined ? {} : { amqp }) };
+  if (config !== undefined && section !== undefined) args.config = { file: config, section, broadcast, ackOnReceipt, prefetch, ...(amqp === undefined ? {} : { amqp }) };
   return args;
 }
 
@@ -145,21 +174,21 @@ function brokerUrl(cli: string | undefined, config: ConfigModel, section: BackEn
 async function start(args: Args): Promise<{ server: SampleServer; broker: Broker | undefined }> {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const warn = (line: string): void => void process.stderr.write(`${NAME}: ${line}\n`);
-  const options: SampleServerOptions = { listen: args.listen, log: args.quiet ? () => {} : log };
+  const options: SampleServerOptions = { listen: args.listen, log: args.quiet ? () => {} : log, maxConnections: args.maxConnections, idleTimeout: args.idleTimeout };
   if (args.tlsKey !== undefined && args.tlsCert !== undefined) options.tls = { key: readFile(args.tlsKey), cert: readFile(args.tlsCert) };
   let broker: Broker | undefined;
   if (args.config) {
-    const { file, section, amqp, broadcast } = args.config;
+    const { file, section, amqp, broadcast, ackOnReceipt, prefetch } = args.config;
     const { config, endpoints } = loadSection(file, section);
     const topic = endpoints.write.find((e) => e.address.type === 'topic');
     if (broadcast && !topic) throw new StartError(`--broadcast: section "${section}" of ${file} writes no topic endpoint`);
     const url = brokerUrl(amqp, config, endpoints);
     try {
-      broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn });
+      broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn, prefetch });
     } catch (error) {
       throw new StartError((error as Error).message);
     }
-    options.mq = { broker, endpoints, ...(broadcast && topic ? { broadcast: topic.name } : {}) };
+    options.mq = { broker, endpoints, ackOnReceipt, ...(broadcast && topic ? { broadcast: topic.name } : {}) };
   }
   try {
     return { server: await startSampleServer(options), broker };

@@ -1,13 +1,13 @@
 import type { Endpoint } from '../../shared/project/index.js';
 import { Adapter, errorReturn } from '../../shared/rpc/adapter.js';
-import type { CloseReason, MessageConnection, MqWriter } from '../../shared/rpc/connection.js';
+import type { CloseReason, MessageConnection, MqWriter, OnConfirm } from '../../shared/rpc/connection.js';
 import { ErrorCode } from '../../shared/rpc/errors.js';
 import { SequenceGenerator } from '../../shared/rpc/pending.js';
 import { OperationTable, type CallerConnection } from '../../shared/rpc/servant.js';
 import { ByteWriter } from '../../shared/wire/bytes.js';
 import { CALL_ID_FORWARDED, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, isCall, isOneway, isReturn, type RpcMessage } from '../../shared/wire/message.js';
 import { boundedCopy, headerOf, type DropReason, type GatewayEvent, type GatewayMessageEvent, type GatewayMonitor, type InOutcome, type OutOutcome } from './events.js';
-import { ForwardedCalls, type ForwardedCallsOptions } from './forwarded-calls.js';
+import { ForwardedCalls, type ForwardedCall, type ForwardedCallsOptions } from './forwarded-calls.js';
 import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
 
 /**
@@ -40,6 +40,21 @@ export interface GatewayCoreOptions {
   log: (line: string) => void;
   authenticate?: Authenticate;
   forwardedCalls?: ForwardedCallsOptions;
+  /** Client connections open at once, over all listen endpoints; more are refused (logged). Default 10 000. */
+  maxConnections?: number;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** What the gateway holds per call and per connection: flat under any load, or something leaks. */
+export interface GatewayFootprint {
+  /** Forwarded calls awaiting a RETURN. */
+  awaitingReplies: number;
+  /** Entries the forwarded-call memory holds, answered ones not yet dropped included. */
+  forwardedCallSlots: number;
+  connections: number;
+  /** User ids bound to connections, over all listen endpoints. */
+  userIds: number;
 }
 
 /** Messages a connection may send while its token is being checked. */
@@ -82,6 +97,12 @@ type MessageSnapshot = Omit<GatewayMessageEvent, 'direction' | 'outcome'>;
 type Source = { kind: 'client'; session: ClientSession; plan: StreamEndpointPlan } | { kind: 'mq'; plan: MqEndpointPlan };
 
 const dropped = (reason: DropReason, detail: string): InOutcome => ({ kind: 'dropped', reason, detail });
+/** What an error RETURN to a remembered call needs: its sequence, call_id as forwarded, and user id. */
+const forwardedCallStub = (call: ForwardedCall<unknown>): Pick<RpcMessage, 'sequence' | 'callId' | 'extra'> => ({
+  sequence: call.sequence,
+  callId: CALL_ID_FORWARDED,
+  extra: { [ExtraKey.userId]: call.userId },
+});
 const isTwoWayCall = (m: RpcMessage): boolean => isCall(m) && !isOneway(m);
 
 export class GatewayCore {
@@ -97,7 +118,10 @@ export class GatewayCore {
   /** listen endpoint name → user id → its connection (one per user id per endpoint, spec §7.4). */
   private readonly users = new Map<string, Map<string, ClientSession>>();
   private readonly queueCallers = new Map<string, CallerConnection>();
+  /** The loopbacks' reply endpoints: RETURNs arriving there answer remembered calls. */
+  private readonly replyEndpoints: ReadonlySet<string>;
   private readonly eventSequences = new SequenceGenerator();
+  private readonly maxConnections: number;
   private nextUserId = 1;
   private accepting = true;
   /** Out events wait here while the in event of the message that caused them is being built. */
@@ -110,7 +134,11 @@ export class GatewayCore {
     this.monitor = options.monitor;
     this.log = options.log;
     this.authenticate = options.authenticate ?? tokenIsUserId;
-    this.forwarded = new ForwardedCalls(options.forwardedCalls);
+    this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.forwarded = new ForwardedCalls<ClientSession>(options.forwardedCalls, (call, why) =>
+      this.answerForwarded(call, ErrorCode.TIMEOUT, why === 'expired' ? `no RETURN within ${this.forwarded.ttlMs} ms` : `more than ${this.forwarded.max} calls await a RETURN`),
+    );
+    this.replyEndpoints = new Set(this.plan.loopbacks.values());
     for (const l of this.plan.listeners) this.users.set(l.endpoint.name, new Map());
     if (this.plan.gatewayIfidx !== undefined) {
       const table = new OperationTable();
@@ -129,6 +157,12 @@ export class GatewayCore {
     return this.sessions.size;
   }
 
+  footprint(): GatewayFootprint {
+    let userIds = 0;
+    for (const users of this.users.values()) userIds += users.size;
+    return { awaitingReplies: this.forwarded.size, forwardedCallSlots: this.forwarded.footprint, connections: this.sessions.size, userIds };
+  }
+
   /** Drops expired forwarded-call entries (a timer calls it on an idle gateway). */
   sweep(): void {
     this.forwarded.sweep();
@@ -136,9 +170,13 @@ export class GatewayCore {
 
   /** A connection accepted on a socket or websocket listen endpoint. */
   accept(plan: StreamEndpointPlan, connection: MessageConnection): void {
-    if (!this.accepting) {
-      connection.close('the gateway is closing');
-      this.refused(plan, connection, 'the gateway is closing');
+    const full = this.sessions.size >= this.maxConnections;
+    if (!this.accepting || full) {
+      // Refused, not left to the kernel's backlog: existing clients are unaffected and the peer learns at once.
+      const why = full ? `the gateway is at its limit of ${this.maxConnections} connections` : 'the gateway is closing';
+      connection.close(why);
+      if (full) this.log(`${plan.endpoint.name} ${connection.remote}: refused: ${why}`);
+      this.refused(plan, connection, why);
       return;
     }
     const session = new ClientSession(connection, plan, !this.plan.useridCheck);
@@ -247,6 +285,8 @@ export class GatewayCore {
     } else if (reason.kind === 'overflow') {
       this.monitor.drops.overflow++;
       this.log(`${session.endpoint} ${session.description}: closed, too slow: ${reason.message}`);
+    } else if (reason.kind === 'idle') {
+      this.log(`${session.endpoint} ${session.description}: closed, idle: ${reason.message}`);
     }
     this.forwarded.forgetClient(session);
     const users = this.users.get(session.endpoint)!;
@@ -314,17 +354,21 @@ export class GatewayCore {
     return this.forward(source, call, target.out);
   }
 
-  /** Spec §7.3, RETURN, plus routing by remembered calls for RETURNs that carry no routing info. */
+  /**
+   * Spec §7.3, RETURN, but by the calls the gateway remembers where it remembers them: a RETURN
+   * arriving on a loopback's reply endpoint reaches the connection that made its call (routing
+   * info or not), once. A second RETURN for the same call (a back end redelivered a call it had
+   * answered), one for a call the gateway gave up on, or one from before a gateway restart
+   * (whose user id may now name another client) reaches nobody.
+   */
   private routeReturn(source: Source, reply: RpcMessage): InOutcome {
     const endpoint = source.plan.endpoint.name;
     const userId = reply.extra[ExtraKey.userId];
     const forwardedBit = (reply.callId & CALL_ID_FORWARDED) !== 0;
-    if (forwardedBit) {
-      const target = this.plan.routes.returns.get(reply.ifidx)?.get(endpoint);
-      if (target && (userId !== undefined || this.plan.endpoints.get(target.out.name)?.kind === 'mq')) {
-        this.forwarded.take(endpoint, reply.sequence, userId);
-        return this.forward(source, reply, target.out);
-      }
+    const target = forwardedBit ? this.plan.routes.returns.get(reply.ifidx)?.get(endpoint) : undefined;
+    if (target && this.plan.endpoints.get(target.out.name)?.kind === 'mq') {
+      this.forwarded.take(endpoint, reply.sequence, userId);
+      return this.forward(source, reply, target.out);
     }
     const found = this.forwarded.take(endpoint, reply.sequence, userId);
     if (found.kind === 'found') {
@@ -333,14 +377,36 @@ export class GatewayCore {
       return this.deliver(client, reply);
     }
     if (found.kind === 'ambiguous') return dropped('ambiguous', `${found.count} forwarded calls of different users have sequence ${reply.sequence} and the RETURN names no __user_id__`);
+    if (target && userId !== undefined) {
+      // Calls that came from queues are not remembered: their RETURNs go by user id, as the original.
+      if (!this.replyEndpoints.has(endpoint)) return this.forward(source, reply, target.out);
+      if (!this.users.get(target.out.name)?.has(userId)) return dropped('unknown-user', `no connection of user ${userId} on ${target.out.name}`);
+      return dropped('expired', `no call of user ${userId} with sequence ${reply.sequence} awaits a RETURN (answered already, given up on, or forwarded before a restart)`);
+    }
     return forwardedBit
       ? dropped('no-route', `interface ${reply.ifidx} has no return route from ${endpoint}`)
-      : dropped('expired', `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, expired or never forwarded here)`);
+      : dropped('expired', `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, given up on or never forwarded here)`);
+  }
+
+  /**
+   * Answers a forwarded call the gateway stops waiting for with an error RETURN, so its client
+   * learns at once instead of after its own timeout (or never, with none).
+   */
+  private answerForwarded(call: ForwardedCall<ClientSession>, code: number, why: string): void {
+    const session = call.client;
+    this.log(`${session.endpoint} ${session.description}: call sequence ${call.sequence} (user ${call.userId}) answered with error ${code}: ${why}`);
+    this.fail(session, forwardedCallStub(call), code);
+  }
+
+  /** Answers a client's two-way CALL with an error RETURN of the gateway's own. */
+  private fail(session: ClientSession, call: Pick<RpcMessage, 'sequence' | 'callId' | 'extra'>, code: number): void {
+    this.monitor.counts.callsFailed++;
+    this.send(session, errorReturn(call, code));
   }
 
   /** Drops a CALL nobody routes; a client's two-way call is answered with error 4 at once instead of timing out. */
   private unroutable(source: Source, call: RpcMessage, why: string): InOutcome {
-    if (source.kind === 'client' && isTwoWayCall(call)) this.send(source.session, errorReturn(call, ErrorCode.INTERFACE_NOTFOUND));
+    if (source.kind === 'client' && isTwoWayCall(call)) this.fail(source.session, call, ErrorCode.INTERFACE_NOTFOUND);
     return dropped('no-route', why);
   }
 
@@ -365,47 +431,72 @@ export class GatewayCore {
     const replyTo = isCall(message) ? this.plan.loopbacks.get(name) : undefined;
     if (replyTo !== undefined) message.extra[ExtraKey.mqReturn] = replyTo;
     const writer = this.mq.writer(name);
+    const caller = source.kind === 'client' && isTwoWayCall(message) ? source.session : undefined;
+    // Remembered before it leaves, so that its confirm can find it.
+    const call = caller && replyTo !== undefined ? this.forwarded.remember(replyTo, message.sequence, caller.userId ?? '0', caller) : undefined;
     let sent = false;
     try {
-      sent = writer?.send(message) ?? false;
+      sent = writer?.send(message, call && this.unconfirmed(call)) ?? false;
     } catch (error) {
       this.log(`${name}: cannot publish: ${(error as Error).message}`);
     }
     if (!sent) {
+      if (call) this.forwarded.forget(call);
       // Told at once rather than after its timeout: the broker is down or reconnecting.
-      if (source.kind === 'client' && isTwoWayCall(message)) this.send(source.session, errorReturn(message, ErrorCode.SENDFAILED));
+      if (caller) this.fail(caller, message, ErrorCode.SENDFAILED);
       return dropped('send-failed', `${name}: the broker is not connected${writer ? ' or refused the message' : ''}`);
     }
-    if (isCall(message)) {
-      this.monitor.counts.callsForwarded++;
-      if (replyTo !== undefined && source.kind === 'client' && isTwoWayCall(message)) this.forwarded.remember(replyTo, message.sequence, source.session.userId ?? '0', source.session);
-    } else {
-      this.monitor.counts.returnsDelivered++;
-    }
+    if (isCall(message)) this.monitor.counts.callsForwarded++;
+    else this.monitor.counts.returnsDelivered++;
     if (this.monitor.watched) this.emitOut(this.queueEvent(plan, message));
     return { kind: 'forwarded', to: name, toKind: 'mq', toPeer: this.queuePeer(plan) };
   }
 
+  /** A forwarded CALL the broker did not take (refused, or its channel went first) will get no RETURN: its client is told now. */
+  private unconfirmed(call: ForwardedCall<ClientSession>): OnConfirm {
+    return (outcome) => {
+      if (!outcome.ok && this.forwarded.forget(call)) this.answerForwarded(call, ErrorCode.SENDFAILED, `the broker did not take the CALL (${outcome.reason})`);
+    };
+  }
+
+  /**
+   * The broker link is down: no RETURN can reach the gateway for the calls it remembers (and a
+   * CALL not yet confirmed may be lost), so every one is answered with error 1 at once; a RETURN
+   * arriving after the link is back reaches nobody. A call may have run all the same.
+   */
+  brokerLost(why: string): void {
+    const calls = this.forwarded.drain();
+    if (calls.length === 0) return;
+    this.log(`the broker link is down (${why}): ${calls.length} call(s) awaiting a RETURN answered with error ${ErrorCode.SENDFAILED}`);
+    for (const call of calls) this.fail(call.client, forwardedCallStub(call), ErrorCode.SENDFAILED);
+  }
+
   private deliver(session: ClientSession, message: RpcMessage): InOutcome {
-    if (!this.send(session, message)) return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
+    const sent = this.send(session, message);
+    if (sent === 'unsendable') {
+      if (!isReturn(message) || message.errcode !== 0) return dropped('send-failed', `a ${isCall(message) ? 'CALL' : 'RETURN'} ${session.description} cannot take (larger than its frame limit)`);
+      // As a server answers a RETURN it cannot send (spec §2.4): the client learns at once.
+      this.fail(session, message, ErrorCode.REMOTEMETHOD_EXCEPTION);
+      return dropped('send-failed', `the RETURN for sequence ${message.sequence} cannot be sent to ${session.description} (larger than its frame limit): answered error 6`);
+    }
+    if (sent === 'closed') return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
     if (isCall(message)) this.monitor.counts.pushesDelivered++;
     else this.monitor.counts.returnsDelivered++;
     return { kind: 'forwarded', to: session.endpoint, toKind: session.plan.kind, toPeer: session.description };
   }
 
-  /** Writes to a client; false when it is closed or the message exceeds its frame limit. */
-  private send(session: ClientSession, message: RpcMessage): boolean {
-    let sent: boolean;
+  /** Writes to a client: 'closed' when it is, 'unsendable' (logged) when the message exceeds its frame limit. */
+  private send(session: ClientSession, message: RpcMessage): 'sent' | 'closed' | 'unsendable' {
     try {
-      sent = session.connection.send(message);
+      if (!session.connection.send(message)) return 'closed';
     } catch (error) {
       this.log(`${session.endpoint} ${session.description}: ${(error as Error).message}`);
-      return false;
+      return 'unsendable';
     }
-    if (sent && this.monitor.watched) {
+    if (this.monitor.watched) {
       this.emitOut(this.messageEvent(this.snapshot({ kind: 'client', session, plan: session.plan }, message, encodeMessage(message)), 'out', { kind: 'delivered' }));
     }
-    return sent;
+    return 'sent';
   }
 
   private serveLocally(source: Source, call: RpcMessage): void {

@@ -18,7 +18,10 @@ export type DropReason =
   | 'user-not-here'
   /** A queued message for a user id with no connection here. */
   | 'unknown-user'
-  /** A RETURN without routing info whose forwarded call is not (or no longer) remembered. */
+  /**
+   * A RETURN whose forwarded call is not (or no longer) remembered: answered already (a second
+   * RETURN after a redelivery), given up on (the client got an error), or never forwarded here.
+   */
   | 'expired'
   /** A RETURN without routing info matching forwarded calls of several users. */
   | 'ambiguous'
@@ -113,6 +116,11 @@ export interface GatewayCounters {
   pushesDelivered: number;
   /** CALLs answered by the gateway's own servant. */
   servedLocally: number;
+  /**
+   * Two-way CALLs the gateway answered with an error RETURN of its own: no route (4), broker
+   * trouble (1), no RETURN in time (2), a RETURN too large for the client (6). See docs/delivery.md.
+   */
+  callsFailed: number;
   /** Forwarded two-way calls whose reply has not come back yet. */
   callsAwaitingReply: number;
   drops: Record<DropReason, number>;
@@ -149,6 +157,7 @@ export class GatewayMonitor {
     returnsDelivered: 0,
     pushesDelivered: 0,
     servedLocally: 0,
+    callsFailed: 0,
   };
   readonly drops = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
 

@@ -6,7 +6,7 @@ import type { AmqpBrokerOptions } from '../transports/amqp.js';
 import { listen } from '../transports/serve.js';
 import type { StreamOptions } from '../transports/stream.js';
 import type { StreamListener, TlsServerOptions } from '../transports/tcp.js';
-import { GatewayCore, type Authenticate } from './core.js';
+import { GatewayCore, type Authenticate, type GatewayFootprint } from './core.js';
 import { GatewayMonitor, type GatewayCounters, type GatewayEvent } from './events.js';
 import type { ForwardedCallsOptions } from './forwarded-calls.js';
 import { MqLink } from './mq-link.js';
@@ -31,8 +31,11 @@ export interface GatewayOptions {
   authenticate?: Authenticate;
   /** User online/offline events on the extra_mqs outs; false = none. Default: `<module>.IMessageServer` opidx 0 / 1. */
   userEvents?: UserEventsOption | false;
+  /** Bounds of the forwarded-call memory: `max` calls (100 000), each waited for `ttlMs` (60 000) before error 2. */
   forwardedCalls?: ForwardedCallsOptions;
-  /** Frame limit and write backlog per client connection. */
+  /** Client connections open at once over all listen endpoints; more are refused and logged. Default 10 000. */
+  maxConnections?: number;
+  /** Frame limit, write backlog and idle timeout (default 300 000 ms, 0 = never) per client connection. */
   stream?: StreamOptions;
   /** How long close() waits for replies to forwarded calls. Default 2 000 ms. */
   drainMs?: number;
@@ -58,6 +61,8 @@ export interface GatewayHandle {
   /** Every message received and sent, connections, broker states. Free while nobody subscribes. */
   readonly events: { subscribe(listener: (event: GatewayEvent) => void): () => void };
   counters(): GatewayCounters;
+  /** What the gateway holds per call and per connection right now. */
+  footprint(): GatewayFootprint;
   /** Stops accepting, waits (bounded) for replies to forwarded calls, closes connections and queues. */
   close(): Promise<void>;
 }
@@ -89,10 +94,15 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     log,
     onMessage: (p, message, raw) => gatewayCore.fromQueue(p, message, raw),
     onBroker: (broker) => {
-      unfollowBroker = broker.onStateChange((state) => monitor.watched && monitor.emit({ type: 'broker', time: Date.now(), state }));
+      unfollowBroker = broker.onStateChange((state) => {
+        // No RETURN can come over a lost link: the calls awaiting one are answered now (docs/delivery.md).
+        if (state.state === 'reconnecting') gatewayCore.brokerLost(`reconnecting: ${state.lastError}`);
+        else if (state.state === 'closed') gatewayCore.brokerLost(`closed: ${state.reason}`);
+        if (monitor.watched) monitor.emit({ type: 'broker', time: Date.now(), state });
+      });
     },
   });
-  const gatewayCore = new GatewayCore({ name, plan, mq, monitor, log, authenticate: options.authenticate, forwardedCalls: options.forwardedCalls });
+  const gatewayCore = new GatewayCore({ name, plan, mq, monitor, log, authenticate: options.authenticate, forwardedCalls: options.forwardedCalls, maxConnections: options.maxConnections });
 
   const listeners: { plan: StreamEndpointPlan; listener: StreamListener }[] = [];
   try {
@@ -144,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     notes: plan.notes,
     events: { subscribe: (listener) => monitor.subscribe(listener) },
     counters: () => monitor.snapshot(gatewayCore.awaitingReplies),
+    footprint: () => gatewayCore.footprint(),
     close: () => (closing ??= shutdown()),
   };
 }

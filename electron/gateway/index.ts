@@ -1,6 +1,6 @@
 /** The services.xml gateway (spec §7): `startGateway` and what it reports. */
 export { startGateway, GatewayError, type GatewayHandle, type GatewayOptions, type ListeningEndpoint } from './gateway.js';
-export { tokenIsUserId, type Authenticate } from './core.js';
+export { DEFAULT_MAX_CONNECTIONS, tokenIsUserId, type Authenticate, type GatewayFootprint } from './core.js';
 export {
   DROP_REASONS,
   MAX_EVENT_BYTES,

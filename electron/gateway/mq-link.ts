@@ -1,4 +1,5 @@
 import type { Broker, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import type { RpcMessage } from '../../shared/wire/message.js';
 import { connectAmqp, errorReason, type AmqpBrokerOptions } from '../transports/amqp.js';
 import type { MqSide } from './core.js';
 import type { GatewayPlan, MqEndpointPlan } from './plan.js';
@@ -12,7 +13,8 @@ import type { GatewayPlan, MqEndpointPlan } from './plan.js';
 
 export interface MqLinkOptions {
   plan: GatewayPlan;
-  onMessage: (plan: MqEndpointPlan, ...message: Parameters<Parameters<MqReader['listen']>[0]>) => void;
+  /** What a reader delivers (acknowledged on receipt: RETURNs and pushes go on to clients at once). */
+  onMessage: (plan: MqEndpointPlan, message: RpcMessage, raw: Uint8Array) => void;
   log: (line: string) => void;
   /** Called once a broker is in hand (to follow its state). */
   onBroker?: (broker: Broker) => void;

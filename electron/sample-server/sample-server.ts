@@ -18,6 +18,10 @@ export interface SampleServerOptions {
   listen?: readonly string[];
   /** Key and certificate for tls:// and wss:// listeners. */
   tls?: TlsServerOptions;
+  /** Socket connections open at once; more are refused and logged. Default 10 000 (RpcServer's). */
+  maxConnections?: number;
+  /** Milliseconds a socket connection may go without traffic before it is closed. Default 300 000 (listen()'s), 0 = never. */
+  idleTimeout?: number;
   /** MQ mode: consume the read endpoints, answer and push through the write endpoints. */
   mq?: SampleMqOptions;
   /** One line per call, and warnings. Default: nowhere. */
@@ -31,6 +35,8 @@ export interface SampleMqOptions {
   endpoints: BackEndEndpoints;
   /** Name of a write endpoint (a topic) for the broadcast demonstration; see SampleServantOptions. */
   broadcast?: string;
+  /** Acknowledge CALLs on receipt, as the original (a back end that dies loses what it held); default: once answered. */
+  ackOnReceipt?: boolean;
 }
 
 export interface SampleServer {
@@ -54,13 +60,15 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
     const what = f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`;
     log(`${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`);
   };
-  // Undone in this order: stop consuming, answer sleeping timeout() calls, close connections.
+  // Undone in this order: stop consuming, answer sleeping timeout() calls (so their CALLs are
+  // acknowledged before the readers go, rather than served again elsewhere), close connections.
   let mqAdapter: MqAdapter | undefined;
   let servant: SampleServant | undefined;
   let socketServer: RpcServer | undefined;
   const close = async (): Promise<void> => {
-    await mqAdapter?.close();
+    const closing = mqAdapter?.close();
     servant?.wakeAll();
+    await closing;
     await socketServer?.close();
   };
   try {
@@ -72,14 +80,14 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
       if (broadcast !== undefined && !endpoints.write.some((e) => e.name === broadcast)) {
         throw new Error(`broadcast endpoint "${broadcast}" is not among the section's write endpoints (${endpoints.write.map((e) => e.name).join(', ') || 'none'})`);
       }
-      mqAdapter = await serveQueues({ broker, endpoints, adapter, log });
+      mqAdapter = await serveQueues({ broker, endpoints, adapter, log, ackOnReceipt: options.mq.ackOnReceipt });
     }
     const listening: string[] = [];
     if (listen.length > 0) {
-      socketServer = new RpcServer({ adapter, log });
+      socketServer = new RpcServer({ adapter, log, maxConnections: options.maxConnections });
       for (const url of listen) {
         try {
-          listening.push((await serve(socketServer, url, { tls: options.tls })).url);
+          listening.push((await serve(socketServer, url, { tls: options.tls, idleTimeout: options.idleTimeout })).url);
         } catch (error) {
           throw new Error(`cannot listen on ${url}: ${(error as Error).message}`, { cause: error });
         }

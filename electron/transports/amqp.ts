@@ -1,7 +1,21 @@
 import { Writable } from 'node:stream';
-import { connect, type Channel, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
-import type { Broker, BrokerState, MqAddress, MqDirectWriter, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import type {
+  Broker,
+  BrokerState,
+  MqAckMode,
+  MqAddress,
+  MqConfirm,
+  MqDelivery,
+  MqDirectWriter,
+  MqListener,
+  MqListenOptions,
+  MqReader,
+  MqWriter,
+  OnConfirm,
+} from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
+import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
@@ -12,7 +26,7 @@ import { BrokerStateEmitter, describeNode } from './broker-state.js';
  * - One connection; one channel per reader and per writer, so a channel error (publishing to an
  *   exchange someone deleted, a passive check failing) hits only that endpoint.
  * - After a reconnect every endpoint opens a new channel, declares its node again and, for
- *   readers, consumes again: the same MqReader/MqWriter objects keep working. A topic reader
+ *   readers, consumes again (writers first): the same MqReader/MqWriter objects keep working. A topic reader
  *   gets a new private queue, so topic messages published during the outage are lost (Qpid's
  *   unreliable link, as in the original).
  * - While the connection is down, `send` returns false (the caller fails the call with
@@ -20,9 +34,13 @@ import { BrokerStateEmitter, describeNode } from './broker-state.js';
  *   the state turns `reconnecting`, and replaying them afterwards would only produce orphans.
  * - `send` never waits: when amqplib says its channel buffer is full, messages wait in a
  *   bounded backlog until 'drain'; past `maxBufferedMessages` `send` returns false.
- * - Readers consume from the moment they are opened, ack each message on receipt before
- *   dispatching it (as Python does), and hold deliveries unacked until `listen()` (bounded
- *   by the prefetch). Undecodable bodies are logged and dropped.
+ * - Writers' channels are in confirm mode: `send(message, confirmed)` learns whether RabbitMQ
+ *   took each message. Messages to a durable queue are persistent (delivery mode 2), so a
+ *   confirmed one survives a broker restart; others are transient, as the original's.
+ * - Readers consume from the moment they are opened and hold deliveries unacked until
+ *   `listen()` (bounded by the prefetch). `on-receipt` listeners get each message acked before
+ *   dispatch (as Python does); `by-listener` ones ack or reject it themselves, and what they hold
+ *   unsettled returns to the queue when the channel goes. Undecodable bodies are logged and dropped.
  * - `close()` closes every channel before the connection, so the last acks are not overtaken
  *   and RabbitMQ redelivers nothing already taken; it is idempotent and ends recovery.
  */
@@ -32,7 +50,7 @@ export interface AmqpBrokerOptions {
   connectionName?: string;
   /** Heartbeat in seconds, 0 = none; `?heartbeat=N` in the URL wins. Default 10. */
   heartbeatSeconds?: number;
-  /** Deliveries in flight per reader (basic.qos). Default 4000, Python's receiver capacity. */
+  /** Unacknowledged deliveries per reader (basic.qos): with `by-listener` acks, the calls a back end serves at once. Default 4000, Python's receiver capacity. */
   prefetch?: number;
   /** Messages a writer holds while its channel is backed up; past this `send` returns false. Default 10 000. */
   maxBufferedMessages?: number;
@@ -138,7 +156,7 @@ class AmqpBroker implements Broker {
   readonly description: string;
   /** The live connection; null while reconnecting or closed. */
   model: ChannelModel | null = null;
-  private readonly endpoints = new Set<AmqpEndpoint>();
+  private readonly endpoints = new Set<AmqpEndpoint<Channel>>();
   private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (m) => this.settings.log(m));
   private closing: Promise<void> | null = null;
 
@@ -187,14 +205,22 @@ class AmqpBroker implements Broker {
   private onConnect(model: ChannelModel): void {
     this.model = model;
     batchWritesPerTick(model);
-    const reattached = [...this.endpoints].map((endpoint) =>
-      endpoint.attach(model).catch((err: unknown) => {
-        this.log(`${endpoint.label}: cannot re-open after reconnect: ${errorReason(err)}`);
-        endpoint.retryLater();
-      }),
-    );
-    if (reattached.length === 0) this.opened(model);
-    else void Promise.all(reattached).then(() => this.opened(model));
+    const reattach = (endpoints: AmqpEndpoint[]): Promise<unknown> =>
+      Promise.all(
+        endpoints.map((endpoint) =>
+          endpoint.attach(model).catch((err: unknown) => {
+            this.log(`${endpoint.label}: cannot re-open after reconnect: ${errorReason(err)}`);
+            endpoint.retryLater();
+          }),
+        ),
+      );
+    const all = [...this.endpoints];
+    if (all.length === 0) return this.opened(model);
+    // Writers first: a redelivered CALL served before its RETURN's writer is back would only go round again.
+    const readers = all.filter((e) => e instanceof AmqpReader);
+    void reattach(all.filter((e) => !(e instanceof AmqpReader)))
+      .then(() => reattach(readers))
+      .then(() => this.opened(model));
   }
 
   private opened(model: ChannelModel): void {
@@ -266,8 +292,8 @@ const RETRY_MAX_MS = 30_000;
  * sets it up; a channel lost while the connection lives (channel error, queue deleted) is
  * retried with backoff, a lost connection is handled by the broker re-attaching everything.
  */
-abstract class AmqpEndpoint {
-  protected channel: Channel | null = null;
+abstract class AmqpEndpoint<C extends Channel = Channel> {
+  protected channel: C | null = null;
   protected closed = false;
   private epoch = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -282,15 +308,17 @@ abstract class AmqpEndpoint {
     this.label = `${role} for ${describeNode(address)}`;
   }
 
+  /** A fresh channel: plain for readers, in confirm mode for writers. */
+  protected abstract openChannel(model: ChannelModel): Promise<C>;
   /** Declares the node (and subscribes, for readers) on a fresh channel. */
-  protected abstract setup(channel: Channel): Promise<void>;
+  protected abstract setup(channel: C): Promise<void>;
   /** A channel of this endpoint closed (the current one or a superseded one): forget its state. */
-  protected abstract channelClosed(channel: Channel): void;
+  protected abstract channelClosed(channel: C): void;
 
   async attach(model: ChannelModel): Promise<void> {
     const epoch = ++this.epoch;
     clearTimeout(this.retryTimer);
-    const channel = await model.createChannel();
+    const channel = await this.openChannel(model);
     let lost = false;
     channel.on('error', (err: Error) => {
       // Errors during setup reach the caller through the failed operation; later ones are logged here.
@@ -353,7 +381,7 @@ abstract class AmqpEndpoint {
   }
 
   /** Declares the node or checks it exists, depending on `create` and which side we are (spec §8). */
-  protected async declareNode(channel: Channel, side: 'sender' | 'receiver'): Promise<void> {
+  protected async declareNode(channel: C, side: 'sender' | 'receiver'): Promise<void> {
     const { name, type, durable, create } = this.address;
     const declare = create === 'always' || create === side;
     if (type === 'queue') {
@@ -379,120 +407,175 @@ async function closeChannel(channel: Channel, timeoutMs = 2_000): Promise<void> 
   clearTimeout(timer);
 }
 
-/** Non-persistent, no properties: the body is the RpcMessage, as Python's qpid sender does. */
-const PUBLISH_OPTIONS = { deliveryMode: 1 } as const;
+/** No properties but the delivery mode: the body is the RpcMessage, as Python's qpid sender does. */
+const TRANSIENT = { deliveryMode: 1 } as const;
+/** Written to disk by RabbitMQ before it confirms: what a durable queue is for. */
+const PERSISTENT = { deliveryMode: 2 } as const;
+const CONFIRMED: MqConfirm = Object.freeze({ ok: true });
 
-class AmqpWriter extends AmqpEndpoint implements MqWriter {
+/** Turns amqplib's confirm callback (null = ack, an Error = nack or channel lost) into an OnConfirm. */
+const confirmCallback =
+  (confirmed: OnConfirm) =>
+  (err: unknown): void =>
+    confirmed(err ? { ok: false, reason: errorReason(err) } : CONFIRMED);
+
+/**
+ * A writer's channel is in confirm mode (publisher confirms): every publish with a callback is
+ * told whether RabbitMQ took it — routed, and for a persistent message written to disk — or
+ * not, which includes the channel or connection going first (amqplib fails what is pending).
+ */
+abstract class ConfirmingWriter extends AmqpEndpoint<ConfirmChannel> {
+  protected blocked = false;
+
+  protected openChannel(model: ChannelModel): Promise<ConfirmChannel> {
+    return model.createConfirmChannel();
+  }
+
+  /** amqplib takes the message either way; false from it means "stop until 'drain'". False here: it threw (channel closing). */
+  protected publish(channel: ConfirmChannel, exchange: string, routingKey: string, body: Buffer, options: typeof TRANSIENT | typeof PERSISTENT, confirmed: OnConfirm | undefined): boolean {
+    try {
+      if (!channel.publish(exchange, routingKey, body, options, confirmed && confirmCallback(confirmed))) this.blocked = true;
+      return true;
+    } catch (err) {
+      this.broker.log(`${this.label}: publish${exchange === '' ? ` to queue "${routingKey}"` : ''} failed: ${errorReason(err)}`);
+      return false;
+    }
+  }
+}
+
+interface Unsent {
+  body: Buffer;
+  confirmed: OnConfirm | undefined;
+}
+
+class AmqpWriter extends ConfirmingWriter implements MqWriter {
   /** Messages waiting for the channel's 'drain' (bounded by maxBufferedMessages). */
-  private backlog: Buffer[] = [];
-  private backlogHead = 0;
-  private blocked = false;
+  private readonly backlog = new Fifo<Unsent>();
   private readonly exchange: string;
   private readonly routingKey: string;
+  /** Persistent to a durable queue; a topic's subscriptions are private queues, gone with their reader. */
+  private readonly options: typeof TRANSIENT | typeof PERSISTENT;
 
   constructor(broker: AmqpBroker, address: MqAddress) {
     super(broker, address, 'writer');
     // Queue: default exchange, routing key = queue name. Topic: the exchange, routing key = subject.
     this.exchange = address.type === 'queue' ? '' : address.name;
     this.routingKey = address.type === 'queue' ? address.name : address.subject;
+    this.options = address.type === 'queue' && address.durable ? PERSISTENT : TRANSIENT;
   }
 
-  protected async setup(channel: Channel): Promise<void> {
+  protected async setup(channel: ConfirmChannel): Promise<void> {
     await this.declareNode(channel, 'sender');
     channel.on('drain', () => {
       if (channel === this.channel) this.flush(channel);
     });
   }
 
-  protected channelClosed(channel: Channel): void {
+  protected channelClosed(channel: ConfirmChannel): void {
     if (channel !== this.channel) return;
-    const dropped = this.backlog.length - this.backlogHead;
-    if (dropped > 0) this.broker.log(`${this.label}: ${dropped} unsent message(s) dropped with the lost channel`);
-    this.backlog = [];
-    this.backlogHead = 0;
+    if (this.backlog.length > 0) this.broker.log(`${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
+    for (let unsent = this.backlog.shift(); unsent; unsent = this.backlog.shift()) unsent.confirmed?.({ ok: false, reason: 'the channel was lost before the message was sent' });
     this.blocked = false;
   }
 
-  send(message: RpcMessage): boolean {
+  send(message: RpcMessage, confirmed?: OnConfirm): boolean {
     const channel = this.channel;
     if (!channel) return false;
     const bytes = encodeMessage(message);
     const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.blocked) {
-      if (this.backlog.length - this.backlogHead >= this.broker.settings.maxBufferedMessages) return false;
-      this.backlog.push(body);
+      if (this.backlog.length >= this.broker.settings.maxBufferedMessages) return false;
+      this.backlog.push({ body, confirmed });
       return true;
     }
-    return this.publish(channel, body);
+    return this.publish(channel, this.exchange, this.routingKey, body, this.options, confirmed);
   }
 
-  /** amqplib has taken the message either way; false from it means "stop until 'drain'". */
-  private publish(channel: Channel, body: Buffer): boolean {
-    try {
-      if (!channel.publish(this.exchange, this.routingKey, body, PUBLISH_OPTIONS)) this.blocked = true;
-      return true;
-    } catch (err) {
-      this.broker.log(`${this.label}: publish failed: ${errorReason(err)}`);
-      return false;
-    }
-  }
-
-  private flush(channel: Channel): void {
+  private flush(channel: ConfirmChannel): void {
     this.blocked = false;
-    while (!this.blocked && this.backlogHead < this.backlog.length) {
-      const body = this.backlog[this.backlogHead]!;
-      this.backlogHead++;
-      if (!this.publish(channel, body)) break;
-    }
-    if (this.backlogHead === this.backlog.length) {
-      this.backlog = [];
-      this.backlogHead = 0;
+    // Under steady load a backed-up writer may never empty its backlog: the Fifo lets go of what was sent anyway.
+    while (!this.blocked) {
+      const unsent = this.backlog.shift();
+      if (!unsent) break;
+      if (!this.publish(channel, this.exchange, this.routingKey, unsent.body, this.options, unsent.confirmed)) {
+        unsent.confirmed?.({ ok: false, reason: 'the channel refused the message' });
+        break;
+      }
     }
   }
 }
 
 /**
  * Publishes to queues named at send time on the default exchange, declaring nothing: replies to
- * private reply queues, which other connections may not even check (they are exclusive).
+ * private reply queues, which other connections may not even check (they are exclusive), so
+ * transient: whether the queue is durable is not known here.
  */
-class AmqpDirectWriter extends AmqpEndpoint implements MqDirectWriter {
-  private blocked = false;
-
+class AmqpDirectWriter extends ConfirmingWriter implements MqDirectWriter {
   constructor(broker: AmqpBroker) {
     super(broker, { name: '(any, by name)', type: 'queue', durable: false, create: 'never', subject: '' }, 'writer');
   }
 
-  protected async setup(channel: Channel): Promise<void> {
+  protected async setup(channel: ConfirmChannel): Promise<void> {
     channel.on('drain', () => {
       if (channel === this.channel) this.blocked = false;
     });
   }
 
-  protected channelClosed(channel: Channel): void {
+  protected channelClosed(channel: ConfirmChannel): void {
     if (channel === this.channel) this.blocked = false;
   }
 
   /** No backlog: while amqplib's buffer is past its mark, sends are refused until 'drain'. */
-  send(queue: string, message: RpcMessage): boolean {
+  send(queue: string, message: RpcMessage, confirmed?: OnConfirm): boolean {
     const channel = this.channel;
     if (!channel || this.blocked) return false;
     const bytes = encodeMessage(message);
-    try {
-      if (!channel.publish('', queue, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), PUBLISH_OPTIONS)) this.blocked = true;
-      return true;
-    } catch (err) {
-      this.broker.log(`${this.label}: publish to queue "${queue}" failed: ${errorReason(err)}`);
-      return false;
-    }
+    return this.publish(channel, '', queue, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), TRANSIENT, confirmed);
   }
 }
 
-type OnMessage = (message: RpcMessage, raw: Uint8Array) => void;
+/** What an `on-receipt` listener gets: the delivery was acknowledged before it saw it. */
+const SETTLED: MqDelivery = Object.freeze({ ack: () => undefined, reject: () => undefined });
+
+/** A `by-listener` delivery: settled once, on the channel it came on, if that channel still lives. */
+class AmqpDelivery implements MqDelivery {
+  private settled = false;
+
+  constructor(
+    private readonly reader: AmqpReader,
+    readonly channel: Channel,
+    readonly message: ConsumeMessage,
+  ) {}
+
+  ack(): void {
+    this.settle((channel) => channel.ack(this.message));
+  }
+
+  reject(requeue: boolean): void {
+    this.settle((channel) => channel.nack(this.message, false, requeue));
+  }
+
+  private settle(op: (channel: Channel) => void): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reader.settled(this, op);
+  }
+}
+
+const DEFAULT_CLOSE_WAIT_MS = 2_000;
 
 class AmqpReader extends AmqpEndpoint implements MqReader {
-  private onMessage: OnMessage | null = null;
+  private onMessage: MqListener | null = null;
+  private ackMode: MqAckMode = 'on-receipt';
+  private closeWaitMs = DEFAULT_CLOSE_WAIT_MS;
   /** Deliveries before listen(): not acked yet, so bounded by the prefetch and requeued if the channel goes. */
   private held: { channel: Channel; delivery: ConsumeMessage }[] = [];
+  /** `by-listener` deliveries of the current channel not settled yet. */
+  private unsettled = 0;
+  private consumerTag: string | undefined;
+  /** close() is waiting for the listener to settle what it has. */
+  private draining: (() => void) | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     broker: AmqpBroker,
@@ -501,6 +584,10 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     private readonly privateQueue = false,
   ) {
     super(broker, address, 'reader');
+  }
+
+  protected openChannel(model: ChannelModel): Promise<Channel> {
+    return model.createChannel();
   }
 
   protected async setup(channel: Channel): Promise<void> {
@@ -518,19 +605,36 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     } else {
       await this.declareNode(channel, 'receiver');
     }
-    await channel.consume(queue, (delivery) => this.onDelivery(channel, delivery));
+    ({ consumerTag: this.consumerTag } = await channel.consume(queue, (delivery) => this.onDelivery(channel, delivery)));
   }
 
   protected channelClosed(channel: Channel): void {
-    // Unacked held deliveries return to the queue with the channel; dispatching them would duplicate.
+    // Unacked deliveries return to the queue with the channel; dispatching held ones would duplicate.
     this.held = this.held.filter((h) => h.channel !== channel);
+    if (channel === this.channel) {
+      this.unsettled = 0;
+      this.draining?.();
+    }
   }
 
-  listen(onMessage: OnMessage): void {
+  listen(onMessage: MqListener, options: MqListenOptions = {}): void {
     this.onMessage = onMessage;
+    this.ackMode = options.ack ?? 'on-receipt';
+    this.closeWaitMs = options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
     const held = this.held;
     this.held = [];
     for (const { channel, delivery } of held) this.deliver(channel, delivery, onMessage);
+  }
+
+  /** A `by-listener` delivery was settled: acked or rejected on its channel, unless that channel is gone (then RabbitMQ requeued it). */
+  settled(delivery: AmqpDelivery, op: (channel: Channel) => void): void {
+    if (delivery.channel !== this.channel) return;
+    try {
+      op(delivery.channel);
+    } catch (err) {
+      this.broker.log(`${this.label}: cannot settle a delivery: ${errorReason(err)}`);
+    }
+    if (--this.unsettled === 0) this.draining?.();
   }
 
   private onDelivery(channel: Channel, delivery: ConsumeMessage | null): void {
@@ -540,14 +644,15 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
       closeQuietly(channel);
       return;
     }
-    if (this.closed) return; // not acked: requeued when the channel closes
+    if (this.closed || this.closing) return; // not acked: requeued when the channel closes
     if (this.onMessage) this.deliver(channel, delivery, this.onMessage);
     else this.held.push({ channel, delivery });
   }
 
-  private deliver(channel: Channel, delivery: ConsumeMessage, onMessage: OnMessage): void {
-    // Acknowledged on receipt, like the original (Python acks before dispatching).
-    channel.ack(delivery);
+  private deliver(channel: Channel, delivery: ConsumeMessage, onMessage: MqListener): void {
+    const byListener = this.ackMode === 'by-listener';
+    // on-receipt: acknowledged before dispatching, like the original (Python acks first).
+    if (!byListener) channel.ack(delivery);
     // A plain Uint8Array view (no copy), so consumers see the same types as from any transport.
     const { buffer, byteOffset, byteLength } = delivery.content;
     const raw = new Uint8Array(buffer, byteOffset, byteLength);
@@ -555,19 +660,41 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     try {
       message = decodeMessage(raw);
     } catch (err) {
+      if (byListener) channel.ack(delivery); // nobody can ever use it
       this.broker.log(`${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`);
       return;
     }
+    let settlement = SETTLED;
+    if (byListener) {
+      settlement = new AmqpDelivery(this, channel, delivery);
+      this.unsettled++;
+    }
     try {
-      onMessage(message, raw);
+      onMessage(message, raw, settlement);
     } catch (err) {
       this.broker.log(`${this.label}: the message handler threw: ${errorReason(err)}`);
     }
   }
 
-  async close(): Promise<void> {
+  /** Stops consuming; `by-listener`: waits (closeWaitMs at most) for what the listener holds to be settled, the rest returns to the queue. */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
     if (this.closed) return;
     this.broker.forget(this);
+    const channel = this.channel;
+    if (channel && this.unsettled > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const drained = new Promise<void>((resolve) => {
+        this.draining = resolve;
+        timer = setTimeout(resolve, this.closeWaitMs);
+      });
+      if (this.consumerTag) channel.cancel(this.consumerTag).catch(() => undefined);
+      await drained;
+      clearTimeout(timer);
+    }
     await this.dispose();
   }
 }

@@ -1,19 +1,40 @@
-import type { Broker, BrokerState, MqAddress, MqDirectWriter, MqReader, MqWriter } from '../../shared/rpc/connection.js';
+import type {
+  Broker,
+  BrokerState,
+  MqAckMode,
+  MqAddress,
+  MqConfirm,
+  MqDelivery,
+  MqDirectWriter,
+  MqListener,
+  MqListenOptions,
+  MqReader,
+  MqWriter,
+  OnConfirm,
+} from '../../shared/rpc/connection.js';
+import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
 
 /**
  * The in-process broker of the sandbox: RabbitMQ's semantics for TCE's two node types (spec §8)
- * without RabbitMQ. Queues keep messages until a reader takes them (bounded, oldest dropped),
- * readers of one queue compete round-robin, a topic copies each message into every reader's
- * private queue. Messages travel as bytes and are delivered on a later event-loop turn, so a
- * receiver never shares the sender's objects or runs inside the sender's call stack.
+ * without RabbitMQ. Queues keep messages until a reader takes them, readers of one queue compete
+ * round-robin, a topic copies each message into every reader's private queue. Delivery is as
+ * RabbitMQ's: `by-listener` readers get at most `prefetch` unacknowledged messages, a rejected
+ * (requeue) message or one its reader held when it closed goes back to the front of the queue
+ * for any reader, and writers confirm what a queue took. A full queue refuses new messages (the
+ * writer's send returns false, as a RabbitMQ queue with `overflow: reject-publish` nacks them);
+ * a full topic subscription drops the copy, as an unreliable Qpid link would. Messages travel as
+ * bytes and are delivered on a later event-loop turn, so a receiver never shares the sender's
+ * objects or runs inside the sender's call stack.
  */
 
 export interface MemoryBrokerOptions {
-  /** Messages a queue holds before the oldest are dropped. Default 10 000. */
+  /** Messages a queue holds before it refuses more. Default 10 000. */
   maxQueueLength?: number;
-  /** Where warnings go (dropped messages). Default console.warn. */
+  /** Unacknowledged deliveries per `by-listener` reader. Default 4000, as the amqp transport's. */
+  prefetch?: number;
+  /** Where warnings go (refused messages). Default console.warn. */
   log?: (message: string) => void;
 }
 
@@ -22,7 +43,7 @@ export interface MemoryQueueStats {
   name: string;
   depth: number;
   readers: number;
-  /** Messages dropped because the queue was full. */
+  /** Messages the queue did not take because it was full (refused; for a topic subscription, its copy dropped). */
   dropped: number;
 }
 
@@ -34,17 +55,18 @@ export interface MemoryBroker extends Broker {
 }
 
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
-  return new InMemoryBroker(options.maxQueueLength ?? 10_000, options.log ?? ((message) => console.warn(`[memory-broker] ${message}`)));
+  return new InMemoryBroker(options.maxQueueLength ?? 10_000, options.prefetch ?? 4000, options.log ?? ((message) => console.warn(`[memory-broker] ${message}`)));
 }
 
 /** Messages handed to a queue's readers per event-loop turn, so a deep queue never starves I/O. */
 const DELIVERY_BATCH = 1000;
-
-type OnMessage = (message: RpcMessage, raw: Uint8Array) => void;
+const DEFAULT_CLOSE_WAIT_MS = 2_000;
+const CONFIRMED: MqConfirm = Object.freeze({ ok: true });
+/** What an `on-receipt` listener gets: the delivery was acknowledged before it saw it. */
+const SETTLED: MqDelivery = Object.freeze({ ack: () => undefined, reject: () => undefined });
 
 class MemQueue {
-  private messages: Uint8Array[] = [];
-  private head = 0;
+  private readonly messages = new Fifo<Uint8Array>();
   private readonly readers: MemReader[] = [];
   private nextReader = 0;
   private scheduled = false;
@@ -55,28 +77,37 @@ class MemQueue {
     readonly name: string,
     readonly durable: boolean,
     private readonly broker: InMemoryBroker,
-    /** For log lines. */
-    private readonly label = `queue "${name}"`,
+    /** Subscriptions of a topic drop what does not fit; queues refuse it. */
+    private readonly subscription = false,
   ) {}
 
   get depth(): number {
-    return this.messages.length - this.head;
+    return this.messages.length;
   }
 
   get readerCount(): number {
     return this.readers.length;
   }
 
-  push(body: Uint8Array): void {
+  /** Takes ownership of body; false when the queue is full and refuses it. */
+  push(body: Uint8Array): boolean {
     if (this.depth >= this.broker.maxQueueLength) {
-      this.head++;
       this.dropped++;
       // 1, 10, 100, … : visible without flooding the log.
       if (Number.isInteger(Math.log10(this.dropped))) {
-        this.broker.log(`${this.label} is full (${this.broker.maxQueueLength} messages): dropped the oldest, ${this.dropped} so far`);
+        const what = this.subscription ? `${this.name} is full (${this.broker.maxQueueLength} messages): dropped the newest` : `queue "${this.name}" is full (${this.broker.maxQueueLength} messages): refused a message`;
+        this.broker.log(`${what}, ${this.dropped} so far`);
       }
+      return this.subscription;
     }
     this.messages.push(body);
+    this.schedule();
+    return true;
+  }
+
+  /** A message rejected with requeue, or held by a reader that closed: first in line again. */
+  requeue(body: Uint8Array): void {
+    this.messages.unshift(body);
     this.schedule();
   }
 
@@ -90,7 +121,8 @@ class MemQueue {
     if (i >= 0) this.readers.splice(i, 1);
   }
 
-  private schedule(): void {
+  /** Delivers again once a reader has room (it settled a delivery). */
+  schedule(): void {
     if (this.scheduled || this.readers.length === 0 || this.depth === 0) return;
     this.scheduled = true;
     setImmediate(() => this.drain());
@@ -98,17 +130,21 @@ class MemQueue {
 
   private drain(): void {
     this.scheduled = false;
-    for (let n = 0; n < DELIVERY_BATCH && this.depth > 0 && this.readers.length > 0 && !this.broker.closed; n++) {
-      const reader = this.readers[this.nextReader++ % this.readers.length]!;
-      const body = this.messages[this.head]!;
-      this.head++;
-      reader.deliver(body);
-    }
-    if (this.head > 1024 && this.head * 2 > this.messages.length) {
-      this.messages = this.messages.slice(this.head);
-      this.head = 0;
+    for (let n = 0; n < DELIVERY_BATCH && this.depth > 0 && !this.broker.closed; n++) {
+      const reader = this.nextWithRoom();
+      if (!reader) return; // every reader is at its prefetch: settling one schedules again
+      reader.deliver(this.messages.shift()!);
     }
     if (!this.broker.closed) this.schedule();
+  }
+
+  /** Round-robin over the readers that may take one more. */
+  private nextWithRoom(): MemReader | undefined {
+    for (let tried = 0; tried < this.readers.length; tried++) {
+      const reader = this.readers[this.nextReader++ % this.readers.length]!;
+      if (reader.hasRoom) return reader;
+    }
+    return undefined;
   }
 }
 
@@ -132,6 +168,7 @@ class InMemoryBroker implements MemoryBroker {
 
   constructor(
     readonly maxQueueLength: number,
+    readonly prefetch: number,
     private readonly logger: (message: string) => void,
   ) {
     this.states = new BrokerStateEmitter({ state: 'open' }, logger);
@@ -151,7 +188,7 @@ class InMemoryBroker implements MemoryBroker {
 
   async openWriter(address: MqAddress): Promise<MqWriter> {
     this.declareNode(address, 'sender', 'writer');
-    return { address, send: (message) => this.route(address, encodeMessage(message)) };
+    return { address, send: (message, confirmed) => this.publish(address, encodeMessage(message), confirmed) };
   }
 
   async openReader(address: MqAddress): Promise<MqReader> {
@@ -161,7 +198,7 @@ class InMemoryBroker implements MemoryBroker {
       queue = this.queues.get(address.name)!;
     } else {
       const name = `topic "${address.name}" subscription ${++this.subscriptions}`;
-      queue = new MemQueue(name, false, this, name);
+      queue = new MemQueue(name, false, this, true);
       this.exchanges.get(address.name)!.bindings.set(queue, address.subject || '#');
     }
     const reader = new MemReader(this, address, queue);
@@ -182,23 +219,27 @@ class InMemoryBroker implements MemoryBroker {
   }
 
   async openDirectWriter(): Promise<MqDirectWriter> {
-    return { send: (queue, message) => this.route({ name: queue, type: 'queue', durable: false, create: 'never', subject: '' }, encodeMessage(message)) };
+    return { send: (queue, message, confirmed) => this.publish({ name: queue, type: 'queue', durable: false, create: 'never', subject: '' }, encodeMessage(message), confirmed) };
   }
 
   publishRaw(address: MqAddress, body: Uint8Array): boolean {
-    return this.route(address, body.slice());
+    return this.publish(address, body.slice(), undefined);
   }
 
-  /** Takes ownership of body. */
+  /** Takes ownership of body; a taken message is confirmed on a later turn, as RabbitMQ's confirm arrives later. */
+  private publish(address: MqAddress, body: Uint8Array, confirmed: OnConfirm | undefined): boolean {
+    if (this.closed || !this.route(address, body)) return false;
+    if (confirmed) queueMicrotask(() => confirmed(CONFIRMED));
+    return true;
+  }
+
   private route(address: MqAddress, body: Uint8Array): boolean {
-    if (this.closed) return false;
     if (address.type === 'queue') {
       // Like RabbitMQ's default exchange: a message for a queue that does not exist is dropped.
-      this.queues.get(address.name)?.push(body);
-    } else {
-      for (const [queue, key] of this.exchanges.get(address.name)?.bindings ?? []) {
-        if (topicMatches(key, address.subject)) queue.push(body.slice());
-      }
+      return this.queues.get(address.name)?.push(body) ?? true;
+    }
+    for (const [queue, key] of this.exchanges.get(address.name)?.bindings ?? []) {
+      if (topicMatches(key, address.subject)) queue.push(body.slice());
     }
     return true;
   }
@@ -243,9 +284,29 @@ class InMemoryBroker implements MemoryBroker {
   }
 }
 
+/** A `by-listener` delivery: settled once; after its reader closed it is already back in the queue. */
+class MemDelivery implements MqDelivery {
+  constructor(
+    private readonly reader: MemReader,
+    readonly body: Uint8Array,
+  ) {}
+
+  ack(): void {
+    this.reader.settle(this, false);
+  }
+
+  reject(requeue: boolean): void {
+    this.reader.settle(this, requeue);
+  }
+}
+
 class MemReader implements MqReader {
-  private onMessage: OnMessage | null = null;
-  private closed = false;
+  private onMessage: MqListener | null = null;
+  private ackMode: MqAckMode = 'on-receipt';
+  private closeWaitMs = DEFAULT_CLOSE_WAIT_MS;
+  private readonly unsettled = new Set<MemDelivery>();
+  private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly broker: InMemoryBroker,
@@ -253,10 +314,16 @@ class MemReader implements MqReader {
     readonly queue: MemQueue,
   ) {}
 
-  listen(onMessage: OnMessage): void {
-    if (this.closed) return;
+  get hasRoom(): boolean {
+    return this.ackMode === 'on-receipt' || this.unsettled.size < this.broker.prefetch;
+  }
+
+  listen(onMessage: MqListener, options: MqListenOptions = {}): void {
+    if (this.closing) return;
     const first = this.onMessage === null;
     this.onMessage = onMessage;
+    this.ackMode = options.ack ?? 'on-receipt';
+    this.closeWaitMs = options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
     // A reader competes for messages once it can take them; until then they wait in the queue.
     if (first) this.queue.addReader(this);
   }
@@ -269,21 +336,52 @@ class MemReader implements MqReader {
       this.broker.log(`reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${reason(err)}`);
       return;
     }
+    let delivery = SETTLED;
+    if (this.ackMode === 'by-listener') {
+      const d = new MemDelivery(this, raw);
+      this.unsettled.add(d);
+      delivery = d;
+    }
     try {
-      this.onMessage!(message, raw);
+      this.onMessage!(message, raw, delivery);
     } catch (err) {
       this.broker.log(`reader for ${describeNode(this.address)}: the message handler threw: ${reason(err)}`);
     }
   }
 
+  settle(delivery: MemDelivery, requeue: boolean): void {
+    if (!this.unsettled.delete(delivery)) return; // settled already, or returned to the queue at close
+    if (requeue) this.queue.requeue(delivery.body);
+    else this.queue.schedule(); // room for one more
+    if (this.unsettled.size === 0) this.drained?.();
+  }
+
+  /** Stops taking messages; `by-listener`: waits (closeWaitMs at most) for what the listener holds, the rest goes back to the queue. */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  /** The broker closed: nothing will be delivered or settled any more. */
   stop(): void {
-    this.closed = true;
+    this.closing ??= Promise.resolve();
     this.queue.removeReader(this);
     this.broker.unsubscribe(this);
   }
 
-  async close(): Promise<void> {
-    this.stop();
+  private async shutdown(): Promise<void> {
+    this.queue.removeReader(this);
+    if (this.unsettled.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        timer = setTimeout(resolve, this.closeWaitMs);
+      });
+      clearTimeout(timer);
+      // Back to the front, in the order they were delivered, for the next reader.
+      for (const d of [...this.unsettled].reverse()) this.queue.requeue(d.body);
+      this.unsettled.clear();
+    }
+    this.broker.unsubscribe(this);
   }
 }
 

@@ -15,10 +15,17 @@ export interface StreamOptions {
    * frames and never finishes them would otherwise hold a frame buffer forever. Default 60 000; 0 = no limit.
    */
   frameTimeout?: number;
+  /**
+   * Milliseconds without a byte either way after which the connection is closed ('idle').
+   * Default 0 = never; servers (listen()) default to DEFAULT_IDLE_TIMEOUT.
+   */
+  idleTimeout?: number;
 }
 
 export const DEFAULT_MAX_WRITE_BUFFER = 8 * 1024 * 1024;
 export const DEFAULT_FRAME_TIMEOUT = 60_000;
+/** What an accepted connection may sit idle by default: 5 minutes (clients that only wait for pushes ping, spec §3.8). */
+export const DEFAULT_IDLE_TIMEOUT = 300_000;
 /** Messages decoded before listen() is called; more means nobody is reading. */
 const MAX_HELD = 10_000;
 /** A batch buffer grown past this is replaced after its flush, so one burst doesn't pin memory. */
@@ -55,6 +62,10 @@ export class StreamConnection implements MessageConnection {
   /** When the incomplete frame now buffered began to arrive (0 = none buffered). */
   private partialSince = 0;
   private partialTimer: NodeJS.Timeout | undefined;
+  private readonly idleTimeout: number;
+  /** When a byte last crossed, either way (tracked only with an idle timeout). */
+  private lastActivity = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private batch = new ByteWriter(4096);
   private flushScheduled = false;
   private readonly flushNow = (): void => this.flush();
@@ -71,7 +82,12 @@ export class StreamConnection implements MessageConnection {
     this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
     this.maxWriteBuffer = options.maxWriteBuffer ?? DEFAULT_MAX_WRITE_BUFFER;
     this.frameTimeout = options.frameTimeout ?? DEFAULT_FRAME_TIMEOUT;
+    this.idleTimeout = options.idleTimeout ?? 0;
     this.parser = new FrameParser({ maxFrameSize: this.maxFrameSize, inflate });
+    if (this.idleTimeout > 0) {
+      this.lastActivity = Date.now();
+      this.checkIdleIn(this.idleTimeout);
+    }
   }
 
   get isOpen(): boolean {
@@ -121,15 +137,21 @@ export class StreamConnection implements MessageConnection {
   }
 
   close(reason = 'closed by this side'): void {
+    this.closeGently({ kind: 'local', message: reason });
+  }
+
+  /** Sends what is queued, then closes. */
+  private closeGently(reason: CloseReason): void {
     if (this.closeReason) return;
     this.flush();
     this.sink.end();
-    this.finish({ kind: 'local', message: reason });
+    this.finish(reason);
   }
 
   /** Bytes from the transport, in whatever pieces they arrived. */
   receive(chunk: Uint8Array): void {
     if (this.closeReason) return;
+    if (this.idleTimeout > 0) this.lastActivity = Date.now();
     let payloads: Uint8Array[];
     try {
       payloads = this.parser.push(chunk);
@@ -174,6 +196,17 @@ export class StreamConnection implements MessageConnection {
     }
   }
 
+  /** Like the frame clock: one timer, re-armed for the time left rather than reset on every chunk. */
+  private checkIdleIn(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.closeReason) return;
+      const idle = Date.now() - this.lastActivity;
+      if (idle < this.idleTimeout) return this.checkIdleIn(this.idleTimeout - idle);
+      this.closeGently({ kind: 'idle', message: `nothing sent or received for ${idle} ms (idle timeout ${this.idleTimeout} ms)` });
+    }, ms).unref();
+  }
+
   /** One timer per connection at most, re-armed rather than reset on every chunk. */
   private checkPartialFrameIn(ms: number): void {
     this.partialTimer = setTimeout(() => {
@@ -193,6 +226,7 @@ export class StreamConnection implements MessageConnection {
     this.flushScheduled = false;
     if (this.closeReason || this.batch.length === 0) return;
     const bytes = this.batch.finish();
+    if (this.idleTimeout > 0) this.lastActivity = Date.now();
     if (bytes.length > KEEP_BATCH_CAPACITY) this.batch = new ByteWriter(4096);
     else this.batch.reset();
     this.sink.write(bytes);
@@ -204,6 +238,7 @@ export class StreamConnection implements MessageConnection {
   private finish(reason: CloseReason): void {
     this.closeReason = reason;
     clearTimeout(this.partialTimer);
+    clearTimeout(this.idleTimer);
     this.held = [];
     this.events?.close(reason);
   }

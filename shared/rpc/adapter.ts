@@ -159,7 +159,7 @@ function valueReturn(call: RpcMessage, replyExtra: Extra, result: ByteWriter, re
  * An error RETURN as spec §1.5 (ifidx = opidx = 0, no params), but keeping call_id and
  * `__user_id__` so a gateway can route it back to its client (§9.4; wire-compatible).
  */
-export function errorReturn(call: RpcMessage, code: number): RpcMessage {
+export function errorReturn(call: Pick<RpcMessage, 'sequence' | 'callId' | 'extra'>, code: number): RpcMessage {
   const userId = call.extra[ExtraKey.userId];
   return {
     type: MSGTYPE_RPC,

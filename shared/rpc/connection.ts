@@ -15,7 +15,9 @@ export type CloseReason =
   /** The peer sent bytes that are not TCE (bad magic, oversized frame, undecodable message). */
   | { kind: 'protocol'; message: string }
   /** Writes backed up past the connection's limit: the peer is too slow or dead. */
-  | { kind: 'overflow'; message: string };
+  | { kind: 'overflow'; message: string }
+  /** Nothing crossed the connection, either way, for its idle timeout: this side closed it. */
+  | { kind: 'idle'; message: string };
 
 export interface ConnectionEvents {
   /** One decoded message, with the RpcMessage bytes it was decoded from (after inflate). */
@@ -58,18 +60,55 @@ export type BrokerState =
   | { state: 'reconnecting'; attempt: number; lastError: string }
   | { state: 'closed'; reason: string };
 
+/** What the broker said about one published message (publisher confirms). */
+export type MqConfirm = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Told exactly once per message a writer accepted: ok once the broker has taken responsibility
+ * for it (RabbitMQ's publisher confirm: routed, and persisted first when it is persistent), not
+ * ok when the broker refused it or the channel or connection went before it said so (the
+ * message may or may not have arrived).
+ */
+export type OnConfirm = (outcome: MqConfirm) => void;
+
 /** Sends to one queue or topic. */
 export interface MqWriter {
   readonly address: MqAddress;
-  /** Publishes one RpcMessage as the body; false when the broker is unreachable right now. */
-  send(message: RpcMessage): boolean;
+  /** Publishes one RpcMessage as the body; false when the broker is unreachable right now (`confirmed` is then never called). */
+  send(message: RpcMessage, confirmed?: OnConfirm): boolean;
 }
+
+/** One message handed to a reader's listener. */
+export interface MqDelivery {
+  /** Done with it: the broker forgets it. */
+  ack(): void;
+  /** Not done: back to the queue for any reader (requeue), or dropped. */
+  reject(requeue: boolean): void;
+}
+
+export type MqAckMode =
+  /** Acknowledged before the listener sees it (the original's way): a reader that dies loses what it held. */
+  | 'on-receipt'
+  /**
+   * The listener acks or rejects each delivery; the broker hands a reader at most its prefetch
+   * of unsettled ones, and returns them to the queue when the reader or its connection goes.
+   */
+  | 'by-listener';
+
+export interface MqListenOptions {
+  /** Default `on-receipt`. */
+  ack?: MqAckMode;
+  /** `by-listener`: how long close() waits for deliveries to be settled before returning the rest to the queue. Default 2 000 ms. */
+  closeWaitMs?: number;
+}
+
+export type MqListener = (message: RpcMessage, raw: Uint8Array, delivery: MqDelivery) => void;
 
 /** Consumes one queue (competing with other readers) or a private subscription to a topic. */
 export interface MqReader {
   readonly address: MqAddress;
-  /** Sets the consumer; every delivered, decodable message reaches it once. */
-  listen(onMessage: (message: RpcMessage, raw: Uint8Array) => void): void;
+  /** Sets the consumer; every delivered, decodable message reaches it once (again only if it was returned to the queue). */
+  listen(onMessage: MqListener, options?: MqListenOptions): void;
   close(): Promise<void>;
 }
 
@@ -79,8 +118,8 @@ export interface MqReader {
  * for a queue that does not exist is dropped, as RabbitMQ's default exchange does.
  */
 export interface MqDirectWriter {
-  /** false when the broker is unreachable right now. */
-  send(queue: string, message: RpcMessage): boolean;
+  /** false when the broker is unreachable right now; see MqWriter.send for `confirmed`. */
+  send(queue: string, message: RpcMessage, confirmed?: OnConfirm): boolean;
 }
 
 /** A message broker: RabbitMQ via amqplib, or the in-memory one used by the sandbox. */

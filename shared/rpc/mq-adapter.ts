@@ -1,7 +1,7 @@
 import { CallType, ExtraKey, isCall, type RpcMessage } from '../wire/message.js';
 import { errorReturn, type Adapter } from './adapter.js';
 import type { CallTarget } from './call.js';
-import type { MqReader } from './connection.js';
+import type { MqDelivery, MqReader, OnConfirm } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
@@ -22,6 +22,14 @@ export interface MqAdapterOptions {
   onOther?: (message: RpcMessage, raw: Uint8Array, endpoint: string) => void;
   /** Dropped messages and undeliverable RETURNs. Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * Acknowledge each CALL as it is read, before serving it: the original's way, where a back
+   * end that dies loses the calls it held. Default false: a CALL is acknowledged once its RETURN
+   * is confirmed by the broker (a one-way CALL once its handler is done), so the calls of a back
+   * end that dies, or whose RETURN the broker did not take, go to another (at least once; a
+   * call served twice answers twice, and a gateway passes only the first on). See docs/delivery.md.
+   */
+  ackOnReceipt?: boolean;
 }
 
 let nextCallerId = 1;
@@ -48,7 +56,8 @@ export class MqCaller implements CallerConnection {
  * Serves an Adapter's servants to CALLs read from message queues (spec §3.4; Python
  * `RpcAdapterMQ`): ctx.userId is the CALL's `__user_id__`, and each RETURN — value or error
  * (4, 6), which the original Python crashes on — goes to the writer whose endpoint name is the
- * CALL's `__mq_return__`, copying call_id and `__user_id__` so a gateway can route it.
+ * CALL's `__mq_return__`, copying call_id and `__user_id__` so a gateway can route it. A CALL
+ * is acknowledged once its RETURN is confirmed by the broker (see `ackOnReceipt`).
  */
 export class MqAdapter {
   readonly adapter: Adapter;
@@ -61,6 +70,7 @@ export class MqAdapter {
   private readonly served: string[] = [];
   private readonly traffic = new Listeners<MqTrafficEvent>();
   private readonly told = new Set<string>();
+  private readonly ackOnReceipt: boolean;
   private running = 0;
 
   constructor(options: MqAdapterOptions) {
@@ -69,6 +79,7 @@ export class MqAdapter {
     this.maxDispatching = options.maxDispatching ?? DEFAULT_MQ_MAX_DISPATCHING;
     this.onOther = options.onOther;
     this.log = options.log ?? (() => {});
+    this.ackOnReceipt = options.ackOnReceipt ?? false;
   }
 
   /** The endpoints consumed. */
@@ -85,32 +96,40 @@ export class MqAdapter {
   serve(reader: MqReader, endpoint: string): void {
     this.readers.push(reader);
     this.served.push(endpoint);
-    reader.listen((message, raw) => this.receive(message, raw, endpoint));
+    reader.listen((message, raw, delivery) => this.receive(message, raw, endpoint, delivery), { ack: this.ackOnReceipt ? 'on-receipt' : 'by-listener' });
   }
 
-  /** Serves one message read elsewhere (a gateway reads its queues itself and passes CALLs for its own servants). */
-  receive(message: RpcMessage, raw: Uint8Array, endpoint: string): void {
+  /** One message read from a served queue; `delivery` is settled once it is dealt with. */
+  private receive(message: RpcMessage, raw: Uint8Array, endpoint: string, delivery: MqDelivery): void {
     if (this.traffic.size > 0) this.traffic.emit({ direction: 'in', message, raw, endpoint });
     if (!isCall(message)) {
+      delivery.ack();
       if (this.onOther) this.onOther(message, raw, endpoint);
       else this.tellOnce(`other:${endpoint}`, `${endpoint}: dropped a message that is not a CALL (calltype 0x${message.calltype.toString(16)}); later ones are not logged`);
       return;
     }
     if (lingeredOut(message)) {
+      delivery.ack();
       this.log(`${endpoint}: dropped CALL sequence ${message.sequence}: its ${ExtraKey.lingerTime} ${message.extra[ExtraKey.lingerTime]} has passed`);
       return;
     }
-    const respond = (reply: RpcMessage): void => this.respond(message, reply, endpoint);
+    const oneway = (message.calltype & CallType.ONEWAY) !== 0;
+    const respond = (reply: RpcMessage): void => this.respond(message, reply, endpoint, delivery);
     if (this.running >= this.maxDispatching) {
       this.log(`${endpoint}: refused CALL sequence ${message.sequence}: ${this.maxDispatching} calls are running`);
-      if ((message.calltype & CallType.ONEWAY) === 0) respond(errorReturn(message, ErrorCode.REMOTEMETHOD_EXCEPTION));
+      if (oneway) delivery.ack();
+      else respond(errorReturn(message, ErrorCode.REMOTEMETHOD_EXCEPTION));
       return;
     }
     const pending = this.adapter.dispatch(message, this.caller(endpoint), message.extra[ExtraKey.userId], respond);
-    if (!pending) return;
+    if (!pending) {
+      if (oneway) delivery.ack();
+      return;
+    }
     this.running++;
     void pending.then(() => {
       this.running--;
+      if (oneway) delivery.ack();
     });
   }
 
@@ -137,21 +156,38 @@ export class MqAdapter {
     return caller;
   }
 
-  private respond(call: RpcMessage, reply: RpcMessage, endpoint: string): void {
+  /** Sends a RETURN to the endpoint named by `__mq_return__`; the CALL is acked once the broker took it, else it goes back to the queue. */
+  private respond(call: RpcMessage, reply: RpcMessage, endpoint: string, delivery: MqDelivery): void {
     const target = call.extra[ExtraKey.mqReturn];
     if (target === undefined) {
+      delivery.ack();
       this.tellOnce(`no-return:${endpoint}`, `${endpoint}: a CALL without ${ExtraKey.mqReturn} got no RETURN (ifidx ${call.ifidx} opidx ${call.opidx}, sequence ${call.sequence}); later ones are not logged`);
       return;
     }
+    const what = `RETURN for sequence ${call.sequence} (ifidx ${call.ifidx} opidx ${call.opidx})`;
+    const retry = this.ackOnReceipt ? 'lost (the CALL was acknowledged on receipt)' : 'the CALL goes back to the queue';
+    const confirmed: OnConfirm = (outcome) => {
+      if (outcome.ok) return delivery.ack();
+      this.log(`${endpoint}: ${what} not taken by the broker (${outcome.reason}): ${retry}`);
+      delivery.reject(true);
+    };
     let outcome: MqSendOutcome;
     try {
-      outcome = this.writers.send(target, reply);
+      outcome = this.writers.send(target, reply, confirmed);
     } catch (error) {
       // A RETURN that cannot be encoded (a servant put a non-string into replyExtra): the caller gets 6.
-      this.log(`${endpoint}: RETURN for sequence ${call.sequence} could not be sent (${(error as Error).message}); answering error 6`);
-      outcome = this.writers.send(target, errorReturn(reply, ErrorCode.REMOTEMETHOD_EXCEPTION));
+      this.log(`${endpoint}: ${what} could not be sent (${(error as Error).message}); answering error 6`);
+      outcome = this.writers.send(target, errorReturn(reply, ErrorCode.REMOTEMETHOD_EXCEPTION), confirmed);
     }
-    if (!outcome.sent) this.log(`${endpoint}: RETURN for sequence ${call.sequence} (ifidx ${call.ifidx} opidx ${call.opidx}) dropped: ${describeSendFailure(outcome)}`);
+    if (outcome.sent) return;
+    if (outcome.reason === 'no-endpoint') {
+      // No broker state will ever make this RETURN deliverable here.
+      delivery.ack();
+      this.log(`${endpoint}: ${what} dropped: ${describeSendFailure(outcome)}`);
+    } else {
+      this.log(`${endpoint}: ${what} not sent (${describeSendFailure(outcome)}): ${retry}`);
+      delivery.reject(true);
+    }
   }
 
   private tellOnce(key: string, line: string): void {

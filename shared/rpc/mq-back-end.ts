@@ -15,6 +15,8 @@ export interface ServeQueuesOptions {
   endpoints: MqBackEndEndpoints;
   adapter: Adapter;
   log?: (line: string) => void;
+  /** Acknowledge CALLs on receipt, as the original; default: once answered (see MqAdapterOptions). */
+  ackOnReceipt?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function serveQueues(options: ServeQueuesOptions): Promise<MqAdapte
     await Promise.all(readers.map((r) => r.reader.close()));
     throw error;
   }
-  const mq = new MqAdapter({ adapter: options.adapter, writers: new MqWriters(writers, { log, direct: await broker.openDirectWriter() }), log });
+  const mq = new MqAdapter({ adapter: options.adapter, writers: new MqWriters(writers, { log, direct: await broker.openDirectWriter() }), log, ackOnReceipt: options.ackOnReceipt });
   // Consumed only once every endpoint is open: a CALL never arrives before its reply writer exists.
   for (const { name, reader } of readers) mq.serve(reader, name);
   return mq;

@@ -1,6 +1,6 @@
 import { ExtraKey, SendCallType, encodeMessage, type RpcMessage } from '../wire/message.js';
 import { callMessage, type CallTarget, type OutgoingCall } from './call.js';
-import type { MqWriter } from './connection.js';
+import type { MqWriter, OnConfirm } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MqReplies } from './mq-replies.js';
@@ -40,7 +40,11 @@ export class MqCallTarget implements CallTarget {
     } catch (error) {
       return Promise.reject(error);
     }
-    const failure = this.write(call, sequence, call.mode === 'async' ? SendCallType.async : SendCallType.twoway);
+    // Not confirmed by the broker: the CALL may never reach a back end, so the caller hears it now.
+    const unconfirmed: OnConfirm = (outcome) => {
+      if (!outcome.ok) this.replies.fail(sequence, new RpcError(ErrorCode.SENDFAILED, `${this.endpoint}: the broker did not take the CALL (${outcome.reason})`));
+    };
+    const failure = this.write(call, sequence, call.mode === 'async' ? SendCallType.async : SendCallType.twoway, unconfirmed);
     if (failure) this.replies.fail(sequence, failure);
     return reply;
   }
@@ -56,10 +60,10 @@ export class MqCallTarget implements CallTarget {
   }
 
   /** Writes the CALL; returns the error when it could not be handed to the broker. */
-  private write(call: OutgoingCall, sequence: number, calltype: number): RpcError | undefined {
+  private write(call: OutgoingCall, sequence: number, calltype: number, confirmed?: OnConfirm): RpcError | undefined {
     const message = callMessage(call, sequence, calltype, { ...call.extra, [ExtraKey.mqReturn]: this.replies.endpoint });
     try {
-      if (!this.writer.send(message)) {
+      if (!this.writer.send(message, confirmed)) {
         const state = this.replies.broker.state;
         const why =
           state.state === 'reconnecting'

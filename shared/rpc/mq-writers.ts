@@ -1,6 +1,6 @@
 import { ExtraKey, SendCallType, encodeMessage, type RpcMessage } from '../wire/message.js';
 import { callMessage, type CallTarget, type OutgoingCall } from './call.js';
-import type { MqDirectWriter, MqWriter } from './connection.js';
+import type { MqDirectWriter, MqWriter, OnConfirm } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
@@ -52,18 +52,21 @@ export class MqWriters {
     return this.byName.get(endpoint);
   }
 
-  /** Sends to the endpoint of that name, or else (with a direct writer) to the queue of that name. */
-  send(endpoint: string, message: RpcMessage): MqSendOutcome {
+  /**
+   * Sends to the endpoint of that name, or else (with a direct writer) to the queue of that name.
+   * When sent, `confirmed` (if given) learns whether the broker took it (MqWriter.send).
+   */
+  send(endpoint: string, message: RpcMessage, confirmed?: OnConfirm): MqSendOutcome {
     const writer = this.byName.get(endpoint);
     let sent: boolean;
     if (writer) {
-      sent = writer.send(message);
+      sent = writer.send(message, confirmed);
     } else if (this.direct) {
       if (!this.toldDirect) {
         this.toldDirect = true;
         this.log?.(`no writer endpoint "${endpoint}" is configured: sending to the queue of that name (endpoint names equal queue names); later such sends are not logged`);
       }
-      sent = this.direct.send(endpoint, message);
+      sent = this.direct.send(endpoint, message, confirmed);
     } else {
       return { sent: false, reason: 'no-endpoint', endpoint };
     }

@@ -100,6 +100,32 @@ describe('AMQP writer backpressure', () => {
   });
 });
 
+describe('AMQP persistence', () => {
+  it('publishes persistent messages to a durable queue, transient ones elsewhere, each confirmed', async () => {
+    const admin = await RabbitAdmin.open();
+    const broker = await connectAmqp(RABBIT_URL, { connectionName: 'tce-test-persistence' });
+    const durable = queueAddress(`tce-test-durable-${suffix()}`);
+    const transient = { ...queueAddress(`tce-test-transient-${suffix()}`), durable: false };
+    try {
+      const confirmed: boolean[] = [];
+      const note = (outcome: { ok: boolean }): void => void confirmed.push(outcome.ok);
+      expect((await broker.openWriter(durable)).send(numbered(1), note)).toBe(true);
+      expect((await broker.openWriter(transient)).send(numbered(2), note)).toBe(true);
+      expect((await broker.openDirectWriter()).send(durable.name, numbered(3), note)).toBe(true);
+      await until(() => confirmed.length === 3, 10_000, () => `${confirmed.length} confirms`);
+      expect(confirmed).toEqual([true, true, true]);
+      expect(await admin.take(durable.name)).toEqual({ deliveryMode: 2 });
+      expect(await admin.take(transient.name)).toEqual({ deliveryMode: 1 });
+      // The direct writer cannot know whether the queue it is told is durable (replies to private queues).
+      expect(await admin.take(durable.name)).toEqual({ deliveryMode: 1 });
+    } finally {
+      await broker.close();
+      await admin.remove([durable.name, transient.name], []);
+      await admin.close();
+    }
+  });
+});
+
 describe('AMQP close', () => {
   it('acknowledges everything a reader took before the connection goes: nothing is redelivered', async () => {
     const admin = await RabbitAdmin.open();

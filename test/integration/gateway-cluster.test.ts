@@ -9,7 +9,7 @@ import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { FrameParser, encodeFrame } from '../../shared/wire/frame.js';
 import { CallType, decodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
-import { client, cluster, gateway, startBackEnd, urlOf, type BackEnd, type Client, type Cluster } from './gateway-kit.js';
+import { TestScope, client, gateway, startBackEnd, urlOf, type BackEnd, type Client, type Cluster } from './gateway-kit.js';
 import { RabbitAdmin, sleep, until } from './mq-kit.js';
 
 let admin: RabbitAdmin;
@@ -21,21 +21,11 @@ afterAll(async () => {
 });
 
 /** Everything a test starts, stopped after it whatever happened. */
-const running: { close(): Promise<void> }[] = [];
-const clusters: Cluster[] = [];
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.close().catch(() => undefined);
-  for (const c of clusters.splice(0)) await c.remove(admin);
-});
-function track<T extends { close(): Promise<void> }>(thing: T): T {
-  running.push(thing);
-  return thing;
-}
-function newCluster(edit?: Parameters<typeof cluster>[0]): Cluster {
-  const c = cluster(edit);
-  clusters.push(c);
-  return c;
-}
+const scope = new TestScope();
+afterEach(() => scope.cleanup(admin));
+const { running } = scope;
+const track = <T extends { close(): Promise<void> }>(thing: T): T => scope.track(thing);
+const newCluster = (edit?: Parameters<typeof scope.cluster>[0]): Cluster => scope.cluster(edit);
 
 async function rig(serverName: 'gwserver' | 'gwserver_ws', options: { backEnd?: boolean; broadcast?: boolean; useridCheck?: boolean } = {}) {
   const c = newCluster({ useridCheck: options.useridCheck });

@@ -37,6 +37,29 @@ export function cluster(options: { useridCheck?: boolean } = {}): Cluster {
   };
 }
 
+/** Everything a test starts, stopped after it (last first) whatever happened, and its clusters removed. */
+export class TestScope {
+  readonly running: { close(): Promise<void> }[] = [];
+  private readonly clusters: Cluster[] = [];
+
+  track<T extends { close(): Promise<void> }>(thing: T): T {
+    this.running.push(thing);
+    return thing;
+  }
+
+  cluster(options?: Parameters<typeof cluster>[0]): Cluster {
+    const c = cluster(options);
+    this.clusters.push(c);
+    return c;
+  }
+
+  /** For afterEach. */
+  async cleanup(admin: RabbitAdmin): Promise<void> {
+    for (const r of this.running.splice(0).reverse()) await r.close().catch(() => undefined);
+    for (const c of this.clusters.splice(0)) await c.remove(admin);
+  }
+}
+
 export interface BackEnd {
   server: SampleServer;
   broker: Broker;

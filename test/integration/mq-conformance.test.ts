@@ -3,14 +3,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAmqp } from '../../electron/transports/amqp.js';
 import { createMemoryBroker, type MemoryBroker } from '../../electron/transports/memory.js';
-import type { Broker, BrokerState, MqAddress } from '../../shared/rpc/connection.js';
+import type { Broker, BrokerState, MqAddress, MqConfirm, MqDelivery } from '../../shared/rpc/connection.js';
 import { parseMqAddress } from '../../shared/rpc/mq-address.js';
 import { encodeMessage } from '../../shared/wire/message.js';
 import { RABBIT_URL, RabbitAdmin, collect, numbered, queueAddress, sleep, suffix, topicAddress, until } from './mq-kit.js';
 
 interface Subject {
   name: string;
-  open(log: (message: string) => void): Promise<Broker>;
+  open(log: (message: string) => void, options?: { prefetch?: number }): Promise<Broker>;
   /** Publishes bytes that are not an RpcMessage, as a foreign or broken publisher would. */
   publishRaw(broker: Broker, address: MqAddress, body: Uint8Array): Promise<void>;
   remove(queues: string[], exchanges: string[]): Promise<void>;
@@ -21,13 +21,13 @@ let admin: RabbitAdmin;
 const subjects: Subject[] = [
   {
     name: 'memory',
-    open: async (log) => createMemoryBroker({ log }),
+    open: async (log, options) => createMemoryBroker({ log, ...options }),
     publishRaw: async (broker, address, body) => void (broker as MemoryBroker).publishRaw(address, body),
     remove: async () => undefined,
   },
   {
     name: 'amqp',
-    open: (log) => connectAmqp(RABBIT_URL, { connectionName: 'tce-test-conformance', log }),
+    open: (log, options) => connectAmqp(RABBIT_URL, { connectionName: 'tce-test-conformance', log, ...options }),
     publishRaw: (_broker, address, body) => admin.publishRaw(address, body),
     remove: (queues, exchanges) => admin.remove(queues, exchanges),
   },
@@ -46,9 +46,9 @@ describe.each(subjects)('$name broker', (subject) => {
   let queues: string[];
   let exchanges: string[];
 
-  const openBroker = async (): Promise<Broker> => {
+  const openBroker = async (options?: { prefetch?: number }): Promise<Broker> => {
     logs = [];
-    broker = await subject.open((message) => logs.push(message));
+    broker = await subject.open((message) => logs.push(message), options);
     return broker;
   };
   /** A fresh name, deleted after the test. */
@@ -256,6 +256,78 @@ describe.each(subjects)('$name broker', (subject) => {
     await sleep(100);
     expect(a.messages).toEqual([]);
     expect(b.sequences()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('confirms each message a writer published once the broker has it', async () => {
+    await openBroker();
+    const address = queue();
+    const writer = await broker.openWriter(address);
+    const outcomes: MqConfirm[] = [];
+    for (let i = 0; i < 50; i++) expect(writer.send(numbered(i), (outcome) => outcomes.push(outcome))).toBe(true);
+    await until(() => outcomes.length === 50, 10_000, () => `${outcomes.length} confirms`);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const got = collect(await broker.openReader(address));
+    await got.waitFor(50);
+  });
+
+  it('by-listener acks: what a reader held unsettled when it closed goes to another reader, in order; what it acked does not', async () => {
+    await openBroker();
+    const address = queue();
+    const writer = await broker.openWriter(address);
+    const first = await broker.openReader(address);
+    const held: { sequence: number; delivery: MqDelivery }[] = [];
+    first.listen((m, _raw, delivery) => held.push({ sequence: m.sequence, delivery }), { ack: 'by-listener', closeWaitMs: 0 });
+    for (let i = 1; i <= 4; i++) writer.send(numbered(i));
+    await until(() => held.length === 4, 10_000, () => `held ${held.length}`);
+    held[0]!.delivery.ack();
+    held[2]!.delivery.ack();
+    await first.close(); // as if its back end died with calls 2 and 4 in hand
+    const second = collect(await broker.openReader(address));
+    await second.waitFor(2);
+    await sleep(200);
+    expect(second.sequences()).toEqual([2, 4]);
+  });
+
+  it('by-listener acks: a rejected message comes back when requeued and is gone when not', async () => {
+    await openBroker();
+    const address = queue();
+    const writer = await broker.openWriter(address);
+    const reader = await broker.openReader(address);
+    const seen: number[] = [];
+    reader.listen(
+      (m, _raw, delivery) => {
+        seen.push(m.sequence);
+        const times = seen.filter((n) => n === m.sequence).length;
+        if (m.sequence === 1 && times === 1) delivery.reject(true);
+        else if (m.sequence === 2) delivery.reject(false);
+        else delivery.ack();
+      },
+      { ack: 'by-listener' },
+    );
+    writer.send(numbered(1));
+    writer.send(numbered(2));
+    writer.send(numbered(3));
+    await until(() => seen.length === 4, 10_000, () => `seen ${seen.join()}`);
+    await sleep(200);
+    expect([...seen].sort()).toEqual([1, 1, 2, 3]);
+  });
+
+  it('by-listener acks: a reader gets at most its prefetch of unsettled messages, one more per settled one', async () => {
+    await openBroker({ prefetch: 3 });
+    const address = queue();
+    const writer = await broker.openWriter(address);
+    for (let i = 1; i <= 10; i++) writer.send(numbered(i));
+    const reader = await broker.openReader(address);
+    const held: MqDelivery[] = [];
+    reader.listen((_m, _raw, delivery) => held.push(delivery), { ack: 'by-listener' });
+    await until(() => held.length === 3, 10_000, () => `held ${held.length}`);
+    await sleep(200);
+    expect(held).toHaveLength(3);
+    held[0]!.ack();
+    held[1]!.ack();
+    await until(() => held.length === 5, 10_000, () => `held ${held.length}`);
+    await sleep(200);
+    expect(held).toHaveLength(5);
   });
 
   it('closes cleanly: state closed once, writers refuse, opening fails, close is idempotent', async () => {

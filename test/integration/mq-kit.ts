@@ -91,6 +91,12 @@ export class RabbitAdmin {
     else channel.publish(address.name, address.subject, content);
   }
 
+  /** Takes one message off a queue (acknowledged), with its AMQP delivery mode: 2 = persistent. */
+  async take(name: string): Promise<{ deliveryMode: number | undefined } | undefined> {
+    const message = await (await this.live()).channel.get(name, { noAck: true });
+    return message ? { deliveryMode: message.properties.deliveryMode as number | undefined } : undefined;
+  }
+
   async queueDepth(name: string): Promise<number> {
     return (await (await this.live()).channel.checkQueue(name)).messageCount;
   }

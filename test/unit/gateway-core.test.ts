@@ -3,13 +3,14 @@
 // runs the same over real sockets and RabbitMQ.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GatewayCore, type Authenticate } from '../../electron/gateway/core.js';
+import { GatewayCore, type Authenticate, type MqSide } from '../../electron/gateway/core.js';
 import { GatewayMonitor, type GatewayEvent, type GatewayMessageEvent } from '../../electron/gateway/events.js';
+import type { ForwardedCallsOptions } from '../../electron/gateway/forwarded-calls.js';
 import { MqLink } from '../../electron/gateway/mq-link.js';
 import { planGateway, type GatewayPlan, type StreamEndpointPlan } from '../../electron/gateway/plan.js';
 import { createMemoryBroker, type MemoryBroker } from '../../electron/transports/memory.js';
 import { parseServicesXml } from '../../shared/project/index.js';
-import type { CloseReason, ConnectionEvents, MessageConnection, MqAddress, MqWriter } from '../../shared/rpc/connection.js';
+import type { CloseReason, ConnectionEvents, MessageConnection, MqAddress, MqWriter, OnConfirm } from '../../shared/rpc/connection.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { CallType, decodeMessage, encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { toHex } from '../support/hex.js';
@@ -83,7 +84,7 @@ interface Rig {
   publish(address: MqAddress, message: RpcMessage): Promise<void>;
 }
 
-async function rig(options: { server?: string; xml?: (x: string) => string; authenticate?: Authenticate; brokerDown?: boolean } = {}): Promise<Rig> {
+async function rig(options: { server?: string; xml?: (x: string) => string; authenticate?: Authenticate; brokerDown?: boolean; forwardedCalls?: ForwardedCallsOptions } = {}): Promise<Rig> {
   const planned = planGateway(services(options.xml), options.server ?? 'gwserver');
   if (!planned.ok) throw new Error(planned.message);
   const plan = planned.plan;
@@ -93,7 +94,7 @@ async function rig(options: { server?: string; xml?: (x: string) => string; auth
   const log = (line: string): void => void logs.push(line);
   const link = new MqLink({ plan, log, onMessage: (p, m, raw) => core.fromQueue(p, m, raw) });
   const mq = options.brokerDown ? { writer: (): MqWriter | undefined => undefined, replyWriter: async () => undefined } : link;
-  const core = new GatewayCore({ name: options.server ?? 'gwserver', plan, mq, monitor, log, authenticate: options.authenticate });
+  const core = new GatewayCore({ name: options.server ?? 'gwserver', plan, mq, monitor, log, authenticate: options.authenticate, forwardedCalls: options.forwardedCalls });
   if (!options.brokerDown) await link.use(broker);
   return {
     plan,
@@ -183,6 +184,68 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     expect(r.monitor.drops['send-failed']).toBe(1);
     expect(r.core.awaitingReplies).toBe(0);
   });
+
+  it('answers every call awaiting a RETURN with error 1 when the broker link drops; a RETURN after that reaches nobody', async () => {
+    const r = await rig();
+    const backEnd = await r.tap(queue('mq_server'));
+    const one = r.connect();
+    const two = r.connect();
+    one.write(echo(1));
+    two.write(echo(1));
+    two.write(echo(2));
+    await until(() => backEnd.length === 3);
+    r.core.brokerLost('reconnecting: ECONNRESET');
+    expect(one.received.map((m) => [m.sequence, m.errcode, m.extra['__user_id__']])).toEqual([[1, 1, '1']]);
+    expect(two.received.map((m) => [m.sequence, m.errcode, m.extra['__user_id__']])).toEqual([
+      [1, 1, '2'],
+      [2, 1, '2'],
+    ]);
+    expect(r.core.awaitingReplies).toBe(0);
+    expect(r.logs).toContain('the broker link is down (reconnecting: ECONNRESET): 3 call(s) awaiting a RETURN answered with error 1');
+    await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
+    await until(() => r.monitor.drops.expired === 1);
+    expect(one.received).toHaveLength(1);
+  });
+
+  it('answers a call the broker did not confirm with error 1, once', async () => {
+    const r = await rig();
+    let confirm: OnConfirm | undefined;
+    const nacking: MqSide = {
+      writer: () => ({ address: queue('mq_server'), send: (_m, confirmed) => ((confirm = confirmed), true) }),
+      replyWriter: async () => undefined,
+    };
+    const core = new GatewayCore({ name: 'gwserver', plan: r.plan, mq: nacking, monitor: new GatewayMonitor(), log: () => undefined });
+    const client = new TestConnection();
+    core.accept(r.plan.listeners[0]!, client);
+    client.write(echo(5));
+    expect(core.awaitingReplies).toBe(1);
+    confirm!({ ok: false, reason: 'channel closed' });
+    confirm!({ ok: false, reason: 'channel closed' });
+    expect(client.received.map((m) => [m.sequence, m.errcode])).toEqual([[5, 1]]);
+    expect(core.awaitingReplies).toBe(0);
+  });
+
+  it('answers a call it stops waiting for with error 2, and drops its late RETURN', async () => {
+    let t = 0;
+    const r = await rig({ forwardedCalls: { ttlMs: 1_000, max: 2, now: () => t } });
+    const backEnd = await r.tap(queue('mq_server'));
+    const client = r.connect();
+    for (const sequence of [1, 2, 3]) client.write(echo(sequence));
+    await until(() => backEnd.length === 3);
+    // The table holds two: call 1 was given up on to make room for call 3.
+    expect(client.received.map((m) => [m.sequence, m.calltype, m.errcode, m.extra['__user_id__']])).toEqual([[1, CallType.RETURN, 2, '1']]);
+    t = 1_500;
+    r.core.sweep();
+    expect(client.received.map((m) => [m.sequence, m.errcode])).toEqual([
+      [1, 2],
+      [2, 2],
+      [3, 2],
+    ]);
+    expect(r.monitor.counts.callsFailed).toBe(3);
+    await r.publish(queue('mq_gateway'), reply(backEnd[1]!));
+    await until(() => r.monitor.drops.expired === 1);
+    expect(client.received).toHaveLength(3);
+  });
 });
 
 describe('gateway core: RETURNs and pushes from queues', () => {
@@ -202,6 +265,27 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     expect(text(two.received[0]!)).toBe('Yah! hello');
     expect(r.core.awaitingReplies).toBe(1);
     expect(r.monitor.counts.returnsDelivered).toBe(1);
+  });
+
+  it('delivers one RETURN per call: a second one (a back end served a redelivered call again) reaches nobody', async () => {
+    const r = await rig();
+    const backEnd = await r.tap(queue('mq_server'));
+    const client = r.connect();
+    client.write(echo(1));
+    await until(() => backEnd.length === 1);
+    await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
+    await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
+    await until(() => r.monitor.drops.expired === 1);
+    expect(client.received.map((m) => [m.sequence, m.errcode])).toEqual([[1, 0]]);
+  });
+
+  it('does not hand a RETURN of a call it never forwarded to whoever has that user id now (a RETURN from before a restart)', async () => {
+    const r = await rig();
+    const client = r.connect(); // user "1", as the client of the previous gateway process was
+    const forwardedBefore = { ...echo(1, { __user_id__: '1' }), callId: 0x8000 };
+    await r.publish(queue('mq_gateway'), reply(forwardedBefore));
+    await until(() => r.monitor.drops.expired === 1);
+    expect(client.received).toEqual([]);
   });
 
   it('delivers an error RETURN without call_id and __user_id__ (spec V4) to the client whose call it answers', async () => {

@@ -1,6 +1,7 @@
 // The gateway's memory of forwarded two-way calls: how RETURNs without routing info find their client.
 import { describe, expect, it } from 'vitest';
 import { ForwardedCalls } from '../../electron/gateway/forwarded-calls.js';
+import { exposeGc } from '../support/gc.js';
 
 function table(options: { max?: number; ttlMs?: number } = {}) {
   let t = 1_000;
@@ -72,6 +73,16 @@ describe('forwarded calls', () => {
     expect(calls.size).toBe(1);
   });
 
+  it('keeps memory proportional to the calls awaiting a reply, however many were answered', () => {
+    const { calls } = table();
+    for (let seq = 1; seq <= 200_000; seq++) {
+      calls.remember('mq_gateway', seq, '1', 'b');
+      expect(calls.take('mq_gateway', seq, '1').kind).toBe('found');
+    }
+    expect(calls.size).toBe(0);
+    expect(calls.footprint).toBeLessThanOrEqual(3 * 1024);
+  });
+
   it('stays small behind a call that is never answered while many others are', () => {
     const { calls } = table();
     calls.remember('mq_gateway', 0, 'stuck', 'a');
@@ -80,8 +91,59 @@ describe('forwarded calls', () => {
       calls.take('mq_gateway', seq, '1');
     }
     expect(calls.size).toBe(1);
-    // The bookkeeping list is compacted, not grown by every answered call.
-    expect((calls as unknown as { order: unknown[] }).order.length).toBeLessThan(3_000);
+    expect(calls.footprint).toBeLessThanOrEqual(4 + 3 * 1024);
+  });
+
+  it('lets an answered call\'s client be collected (the leak kept every client session alive)', async () => {
+    const gc = exposeGc();
+    const calls = new ForwardedCalls<object>();
+    let client: object | undefined = { name: 'a client that made one call and left' };
+    const collected = new WeakRef(client);
+    calls.remember('mq_gateway', 1, '1', client);
+    expect(calls.take('mq_gateway', 1, '1').kind).toBe('found');
+    client = undefined;
+    // A WeakRef's target survives the job that made it; collect on a later turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(collected.deref()).toBeUndefined();
+  });
+
+  it('forgets one call by its handle (its publish failed), once', () => {
+    const { calls } = table();
+    const call = calls.remember('mq_gateway', 1, '1', 'a');
+    calls.remember('mq_gateway', 2, '1', 'a');
+    expect(calls.forget(call)).toBe(true);
+    expect(calls.forget(call)).toBe(false);
+    expect(calls.take('mq_gateway', 1, '1')).toEqual({ kind: 'none' });
+    expect(calls.size).toBe(1);
+  });
+
+  it('drains every call, oldest first, when no RETURN can come any more', () => {
+    const { calls } = table();
+    calls.remember('mq_gateway', 1, '1', 'a');
+    const answered = calls.remember('mq_gateway', 2, '2', 'b');
+    calls.remember('mq_gateway_ws', 3, '1', 'c');
+    calls.forget(answered);
+    expect(calls.drain().map((c) => [c.sequence, c.client])).toEqual([
+      [1, 'a'],
+      [3, 'c'],
+    ]);
+    expect(calls.size).toBe(0);
+    expect(calls.drain()).toEqual([]);
+    expect(calls.take('mq_gateway', 1, '1')).toEqual({ kind: 'none' });
+  });
+
+  it('tells which calls it gives up on: expired, or evicted to make room', () => {
+    let t = 0;
+    const given: string[] = [];
+    const calls = new ForwardedCalls<string>({ max: 2, ttlMs: 100, now: () => t }, (call, why) => given.push(`${call.sequence} ${why}`));
+    calls.remember('mq_gateway', 1, '1', 'a');
+    calls.remember('mq_gateway', 2, '1', 'a');
+    calls.remember('mq_gateway', 3, '1', 'a');
+    t = 150;
+    calls.sweep();
+    expect(given).toEqual(['1 evicted', '2 expired', '3 expired']);
+    expect(calls.size).toBe(0);
   });
 
   it('rejects nonsensical bounds', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBroker, topicMatches } from '../../electron/transports/memory.js';
 import type { MqAddress } from '../../shared/rpc/connection.js';
 import { rpcMessage } from '../../shared/wire/message.js';
+import { exposeGc } from '../support/gc.js';
 
 const queue = (name: string): MqAddress => ({ name, type: 'queue', durable: true, create: 'always', subject: '' });
 const topic = (name: string, subject = ''): MqAddress => ({ name, type: 'topic', durable: true, create: 'always', subject });
@@ -22,24 +23,55 @@ describe('in-memory broker', () => {
     expect(broker.state).toEqual({ state: 'open' });
   });
 
-  it('bounds a queue nobody reads: the oldest messages go, counted and logged sparingly', async () => {
+  it('bounds a queue nobody reads: past its limit it refuses messages (send is false), counted and logged sparingly', async () => {
     const logs: string[] = [];
     const broker = createMemoryBroker({ maxQueueLength: 5, log: (m) => logs.push(m) });
     const writer = await broker.openWriter(queue('q'));
-    for (let i = 0; i < 120; i++) expect(writer.send(rpcMessage({ sequence: i }))).toBe(true);
+    const taken = Array.from({ length: 120 }, (_, i) => writer.send(rpcMessage({ sequence: i })));
+    expect(taken).toEqual([...Array<boolean>(5).fill(true), ...Array<boolean>(115).fill(false)]);
     expect(broker.stats()).toEqual([{ name: 'q', depth: 5, readers: 0, dropped: 115 }]);
     expect(logs).toEqual([
-      'queue "q" is full (5 messages): dropped the oldest, 1 so far',
-      'queue "q" is full (5 messages): dropped the oldest, 10 so far',
-      'queue "q" is full (5 messages): dropped the oldest, 100 so far',
+      'queue "q" is full (5 messages): refused a message, 1 so far',
+      'queue "q" is full (5 messages): refused a message, 10 so far',
+      'queue "q" is full (5 messages): refused a message, 100 so far',
     ]);
 
     const reader = await broker.openReader(queue('q'));
     const got: number[] = [];
     reader.listen((m) => got.push(m.sequence));
     await until(() => got.length === 5);
-    expect(got).toEqual([115, 116, 117, 118, 119]);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
     expect(broker.stats()).toEqual([{ name: 'q', depth: 0, readers: 1, dropped: 115 }]);
+  });
+
+  it('drops the newest copy for a full topic subscription (an unreliable link) and still takes the message', async () => {
+    const logs: string[] = [];
+    const broker = createMemoryBroker({ maxQueueLength: 2, log: (m) => logs.push(m) });
+    const reader = await broker.openReader(topic('t'));
+    const writer = await broker.openWriter(topic('t'));
+    expect([1, 2, 3].map((sequence) => writer.send(rpcMessage({ sequence })))).toEqual([true, true, true]);
+    expect(broker.stats()).toEqual([{ name: 'topic "t" subscription 1', depth: 2, readers: 0, dropped: 1 }]);
+    expect(logs).toEqual(['topic "t" subscription 1 is full (2 messages): dropped the newest, 1 so far']);
+    const got: number[] = [];
+    reader.listen((m) => got.push(m.sequence));
+    await until(() => got.length === 2);
+    expect(got).toEqual([1, 2]);
+  });
+
+  it('holds only its bound of messages when full and nobody reads, whatever went through', async () => {
+    const gc = exposeGc();
+    const broker = createMemoryBroker({ maxQueueLength: 5, log: () => undefined });
+    await broker.openWriter(queue('full'));
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const body = new Uint8Array(64 * 1024);
+    for (let i = 0; i < 2000; i++) broker.publishRaw(queue('full'), body); // 125 MiB through a queue of 5
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // array buffers are freed off the main thread
+    gc();
+    // Kept, they would be 125 MiB; half of that leaves room for a collector that is not done yet.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+    expect(broker.stats()).toEqual([{ name: 'full', depth: 5, readers: 0, dropped: 1995 }]);
   });
 
   it('delivers a deep queue in batches, letting other work run in between', async () => {

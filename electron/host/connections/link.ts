@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ConnectionState, FeedEntry, TargetSpec } from '../../../shared/console-api/types.js';
 import type { CallTarget } from '../../../shared/rpc/call.js';
+import { Fifo } from '../../../shared/rpc/fifo.js';
 import type { Feed } from '../feed/feed.js';
 
 /** One console connection, as the invoker and the manager see it. */
@@ -25,13 +26,14 @@ export interface LinkContext {
 
 /** Entries recorded before the console knew who it is at the gateway, re-keyed once it does. */
 export class ProvisionalEntries {
-  private entries: FeedEntry[] = [];
+  private readonly entries = new Fifo<FeedEntry>();
 
   constructor(private readonly max = 1000) {}
 
+  /** The newest `max` are kept, at O(1) each (splicing the oldest off cost O(max) per entry). */
   add(entry: FeedEntry): void {
     this.entries.push(entry);
-    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+    if (this.entries.length > this.max) this.entries.shift();
   }
 
   /** Replaces the provisional caller in these entries' correlation keys, and fills in the user id. */
@@ -40,10 +42,10 @@ export class ProvisionalEntries {
       if (e.correlation.endsWith(`:${provisional}`)) e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
       e.userId ??= userId;
     }
-    this.entries = [];
+    this.entries.clear();
   }
 
   clear(): void {
-    this.entries = [];
+    this.entries.clear();
   }
 }

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
+/** The repository: three folders up from here, four when running built (dist/test/…, as the benchmarks do). */
+export const ROOT = [3, 4].map((up) => join(import.meta.dirname, ...Array<string>(up).fill('..'))).find((dir) => existsSync(join(dir, 'package.json')))!;
 export const cliPath = (name: string): string => join(ROOT, 'dist', 'electron', 'cli', `${name}.js`);
 
 /** Fails early, and says why, when the CLIs have not been built. */
@@ -43,8 +44,9 @@ export class CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(name: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(process.execPath, [cliPath(name), ...args], { cwd: ROOT, env });
+  /** `nodeArgs` go to node before the script, e.g. `--max-old-space-size=64`. */
+  constructor(name: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, cliPath(name), ...args], { cwd: ROOT, env });
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.lines.push(line));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -63,6 +65,14 @@ export class CliProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
