@@ -1,7 +1,7 @@
 // `npm run bench -- faults`: the fault-injection scenarios of docs/delivery.md (the same code as
 // test/integration/faults-*.test.ts), counted per call and printed as one table; case (c) also
 // with --ack-on-receipt, the original's acknowledgement, for comparison.
-import { backEndKill, backEndKillRestart, backEndLinkCut, gatewayLinkCut, type FaultCounts } from '../test/integration/support/faults.js';
+import { backEndKill, backEndKillRestart, backEndLinkCut, gatewayLinkCut, type FaultCounts } from '../support/faults.js';
 import type { BenchRow } from './types.js';
 
 const COLUMNS = ['in flight', 'calls', 'answered', 'error-returned', 'silent', 'duplicated', 'wrong client'] as const;

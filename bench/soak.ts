@@ -2,7 +2,7 @@
 // --max-old-space-size=64) + RabbitMQ + the sample back end; the gateway's RSS and heap after a
 // GC at 0, 250 k, 500 k, 750 k and 1 M calls, and what it holds per call and per connection.
 // Goal: flat within 10 MB. The same code, shorter, is test/integration/faults-gateway-memory.test.ts.
-import { gatewaySoak } from '../test/integration/support/faults.js';
+import { gatewaySoak } from '../support/faults.js';
 import type { BenchRow } from './types.js';
 
 const CALLS = Number(process.env['TCE_SOAK_CALLS'] ?? 1_000_000);

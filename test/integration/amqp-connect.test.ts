@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connectAmqp } from '../../electron/transports/amqp.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
-import { RABBIT_URL, RabbitAdmin, numbered, queueAddress, sleep, suffix, until } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, numbered, queueAddress, sleep, suffix, until } from '../../support/mq-kit.js';
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {

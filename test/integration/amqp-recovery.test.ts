@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAmqp } from '../../electron/transports/amqp.js';
 import type { Broker, BrokerState, MqAddress, MqWriter } from '../../shared/rpc/connection.js';
-import { RABBIT_URL, RabbitAdmin, closeConnectionsNamed, collect, numbered, queueAddress, rabbitmqctl, suffix, topicAddress, until, type Collector } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, closeConnectionsNamed, collect, numbered, queueAddress, rabbitmqctl, suffix, topicAddress, until, type Collector } from '../../support/mq-kit.js';
 
 let admin: RabbitAdmin;
 /** Vitest reports these too; collected here so each test states it had none. */

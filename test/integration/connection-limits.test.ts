@@ -7,8 +7,8 @@ import { ByteWriter } from '../../shared/wire/bytes.js';
 import { encodeFrame } from '../../shared/wire/frame.js';
 import { rpcMessage } from '../../shared/wire/message.js';
 import { TestScope, client, gateway, startBackEnd, urlOf, type Client } from './gateway-kit.js';
-import { RabbitAdmin, sleep, until } from './mq-kit.js';
-import { listeningUrls, requireBuilt, startSampleServerCli, type CliProcess } from './support/cli-kit.js';
+import { RabbitAdmin, sleep, until } from '../../support/mq-kit.js';
+import { listeningUrls, requireBuilt, startSampleServerCli, type CliProcess } from '../../support/cli-kit.js';
 
 let admin: RabbitAdmin;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // confirmed, so RabbitMQ hands the killed one's calls to the other back end, or to the same one
 // started again.
 import { describe, expect, it } from 'vitest';
-import { backEndKill, backEndKillRestart } from './support/faults.js';
+import { backEndKill, backEndKillRestart } from '../../support/faults.js';
 
 describe('fault (c): one of two back ends is killed with 200 slow calls in flight', () => {
   it('loses none: the other back end serves what the killed one held', async () => {

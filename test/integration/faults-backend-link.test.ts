@@ -2,7 +2,7 @@
 // cut for 5 s under 100 calls in flight, then restored. Its unacknowledged calls go back to the
 // queue and are served once it is back.
 import { describe, expect, it } from 'vitest';
-import { backEndLinkCut } from './support/faults.js';
+import { backEndLinkCut } from '../../support/faults.js';
 
 describe('fault (b): the back end loses its broker link for 5 s under 100 calls in flight', () => {
   it('loses no call: every one is answered, once, to the client that made it', async () => {

@@ -2,7 +2,7 @@
 // cut for 5 s under 100 calls in flight (a TCP proxy of the test's own resets it), then restored.
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/rpc/errors.js';
-import { gatewayLinkCut } from './support/faults.js';
+import { gatewayLinkCut } from '../../support/faults.js';
 
 describe('fault (a): the gateway loses its broker link for 5 s under 100 calls in flight', () => {
   it('answers or error-returns every call (errcode 1 at once), none silent, none twice, none to another client; the same process recovers', async () => {

@@ -2,7 +2,7 @@
 // steady stream of calls through RabbitMQ and a back end, and what it holds per call and per
 // connection stays flat. `npm run bench -- soak` runs 1 M calls under 64 MB.
 import { describe, expect, it } from 'vitest';
-import { gatewaySoak } from './support/faults.js';
+import { gatewaySoak } from '../../support/faults.js';
 
 const IN_FLIGHT = 64;
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cluster, type Cluster } from './gateway-kit.js';
-import { RABBIT_URL, RabbitAdmin } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin } from '../../support/mq-kit.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const cli = (name: string): string => join(ROOT, 'dist', 'electron', 'cli', `${name}.js`);

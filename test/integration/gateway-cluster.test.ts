@@ -10,7 +10,7 @@ import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { FrameParser, encodeFrame } from '../../shared/wire/frame.js';
 import { CallType, decodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { TestScope, client, gateway, startBackEnd, urlOf, type BackEnd, type Client, type Cluster } from './gateway-kit.js';
-import { RabbitAdmin, sleep, until } from './mq-kit.js';
+import { RabbitAdmin, sleep, until } from '../../support/mq-kit.js';
 
 let admin: RabbitAdmin;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { Adapter } from '../../shared/rpc/adapter.js';
 import type { RpcClient, RpcClientOptions } from '../../shared/rpc/client.js';
 import type { Broker } from '../../shared/rpc/connection.js';
 import type { MqTrafficEvent } from '../../shared/rpc/mq-traffic.js';
-import { RABBIT_URL, RabbitAdmin, suffix } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
 
 /** The cluster example under a temporary directory: queue names made unique, listen ports 0. */
 export interface Cluster extends ClusterCopy {

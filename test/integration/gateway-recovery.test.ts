@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { client, cluster, gateway, startBackEnd, urlOf } from './gateway-kit.js';
-import { RabbitAdmin, rabbitmqctl, sleep, until } from './mq-kit.js';
+import { RabbitAdmin, rabbitmqctl, sleep, until } from '../../support/mq-kit.js';
 
 let admin: RabbitAdmin;
 beforeAll(async () => {

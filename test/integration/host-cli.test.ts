@@ -8,7 +8,7 @@ import type { ClusterCopy } from '../../support/cluster-copy.js';
 import { electronBinary, NO_ELECTRON_MESSAGE } from '../../electron/shell/electron-binary.js';
 import { connectWebBridge } from '../../electron/web/client.js';
 import { clusterProject } from './host-kit.js';
-import { CliProcess, ROOT, requireBuilt, runCli } from './support/cli-kit.js';
+import { CliProcess, ROOT, requireBuilt, runCli } from '../../support/cli-kit.js';
 
 const configHome = mkdtempSync(join(tmpdir(), 'tce-console-cli-config-'));
 const env = { ...process.env, TCE_AMQP_URL: '', XDG_CONFIG_HOME: configHome };

@@ -9,7 +9,7 @@ import { ConsoleHost, type ConsoleHostOptions } from '../../electron/host/host.j
 import { connectWebBridge, type WebBridgeClient } from '../../electron/web/client.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';
 import type { FeedEntry, FeedFilter, InvokeResult } from '../../shared/console-api/types.js';
-import { RABBIT_URL, RabbitAdmin, suffix } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
 
 const TEST_IDL = fileURLToPath(new URL('../../idl-samples/cluster/test.idl', import.meta.url));
 

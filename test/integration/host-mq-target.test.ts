@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterCopy } from '../../support/cluster-copy.js';
 import type { TargetSpec } from '../../shared/console-api/types.js';
 import { path, startSandboxConsole, succeeded, waitForEntries, type SandboxConsole } from './host-kit.js';
-import { RABBIT_URL } from './mq-kit.js';
+import { RABBIT_URL } from '../../support/mq-kit.js';
 
 const ok = succeeded;
 

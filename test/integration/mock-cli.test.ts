@@ -2,9 +2,9 @@
 // RabbitMQ: clients call through its gateways over TCP and WebSocket and get the examples, the
 // script's values, overrides' error codes and the script's pushes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './mq-kit.js';
-import { RABBIT_URL, RabbitAdmin, suffix } from './mq-kit.js';
-import { CliProcess, requireBuilt, runCli } from './support/cli-kit.js';
+import { until } from '../../support/mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
+import { CliProcess, requireBuilt, runCli } from '../../support/cli-kit.js';
 import { shopClient, type ShopClient } from '../support/shop-client.js';
 import { SHOP_IDL, shopProject, type ShopProject } from '../support/shop-project.js';
 

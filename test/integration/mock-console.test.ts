@@ -6,7 +6,7 @@ import type { MocksState } from '../../shared/console-api/types.js';
 import { shopClient, type ShopClient } from '../support/shop-client.js';
 import { shopProject, type ShopProject } from '../support/shop-project.js';
 import { startConsole, succeeded, waitForEntries, type Console } from './host-kit.js';
-import { RABBIT_URL, RabbitAdmin, suffix, until } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, suffix, until } from '../../support/mq-kit.js';
 
 describe.each(['memory', 'amqp'] as const)('the console on a project of its own, sandbox on %s', (broker) => {
   let project: ShopProject;

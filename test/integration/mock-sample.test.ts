@@ -9,7 +9,7 @@ import { PUSH_MESSAGE } from '../../electron/sample-server/servant.js';
 import { connectAmqp } from '../../electron/transports/amqp.js';
 import { openMockEngine } from '../support/mock-kit.js';
 import { client, cluster, gateway, startBackEnd, urlOf, type Cluster } from './gateway-kit.js';
-import { RABBIT_URL, RabbitAdmin, until } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, until } from '../../support/mq-kit.js';
 
 const TEST_IDL = join(import.meta.dirname, '../../idl-samples/cluster/test.idl');
 

@@ -6,7 +6,7 @@ import { createMemoryBroker, type MemoryBroker } from '../../electron/transports
 import type { Broker, BrokerState, MqAddress, MqConfirm, MqDelivery } from '../../shared/rpc/connection.js';
 import { parseMqAddress } from '../../shared/rpc/mq-address.js';
 import { encodeMessage } from '../../shared/wire/message.js';
-import { RABBIT_URL, RabbitAdmin, collect, numbered, queueAddress, sleep, suffix, topicAddress, until } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, collect, numbered, queueAddress, sleep, suffix, topicAddress, until } from '../../support/mq-kit.js';
 
 interface Subject {
   name: string;

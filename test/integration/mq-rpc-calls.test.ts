@@ -18,7 +18,7 @@ import type { CallContext } from '../../shared/rpc/servant.js';
 import { ByteReader } from '../../shared/wire/bytes.js';
 import { CALL_ID_FORWARDED, CallType, ExtraKey, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { PROBE_IFIDX, probeTable } from './support/rpc-fixtures.js';
-import { RABBIT_URL, RabbitAdmin, collect, queueAddress, rabbitmqctl, sleep, suffix, topicAddress, until } from './mq-kit.js';
+import { RABBIT_URL, RabbitAdmin, collect, queueAddress, rabbitmqctl, sleep, suffix, topicAddress, until } from '../../support/mq-kit.js';
 
 /** The cluster example's back end, recording what it saw; bidirection pushes back through the gateway. */
 class RecordingServer extends ServerServant {

@@ -10,8 +10,8 @@ import { MqCallTarget } from '../../shared/rpc/mq-call-target.js';
 import { MqReplies } from '../../shared/rpc/mq-replies.js';
 import { ByteReader } from '../../shared/wire/bytes.js';
 import { CallType, ExtraKey, type RpcMessage } from '../../shared/wire/message.js';
-import { RABBIT_URL, RabbitAdmin, collect, queueAddress, suffix, topicAddress, until } from './mq-kit.js';
-import { CliProcess, ROOT, listeningUrls, requireBuilt, runCli, startSampleServerCli, suffixedClusterConfig } from './support/cli-kit.js';
+import { RABBIT_URL, RabbitAdmin, collect, queueAddress, suffix, topicAddress, until } from '../../support/mq-kit.js';
+import { CliProcess, ROOT, listeningUrls, requireBuilt, runCli, startSampleServerCli, suffixedClusterConfig } from '../../support/cli-kit.js';
 import { openRaw } from './support/rpc-fixtures.js';
 
 /** Spec §10 V1: CALL test.Server.echo("hello"), extra {name: scott.bo}, sequence 1 — the whole TCP/WebSocket frame. */

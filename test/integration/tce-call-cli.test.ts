@@ -4,8 +4,8 @@
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RABBIT_URL, RabbitAdmin, suffix } from './mq-kit.js';
-import { CliProcess, ROOT, listeningUrls, requireBuilt, runCli, startSampleServerCli, suffixedClusterConfig } from './support/cli-kit.js';
+import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
+import { CliProcess, ROOT, listeningUrls, requireBuilt, runCli, startSampleServerCli, suffixedClusterConfig } from '../../support/cli-kit.js';
 
 const IDL = 'idl-samples/test.idl';
 const TMP = join(ROOT, 'out', `tmp-tce-call-${process.pid}-${Date.now().toString(36)}`);

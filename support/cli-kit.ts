@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** The repository: three folders up from here, four when running built (dist/test/…, as the benchmarks do). */
-export const ROOT = [3, 4].map((up) => join(import.meta.dirname, ...Array<string>(up).fill('..'))).find((dir) => existsSync(join(dir, 'package.json')))!;
+/** The repository: one folder up from here, two when running built (dist/support/…, as the benchmarks do). */
+export const ROOT = [1, 2].map((up) => join(import.meta.dirname, ...Array<string>(up).fill('..'))).find((dir) => existsSync(join(dir, 'package.json')))!;
 export const cliPath = (name: string): string => join(ROOT, 'dist', 'electron', 'cli', `${name}.js`);
 
 /** Fails early, and says why, when the CLIs have not been built. */

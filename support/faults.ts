@@ -2,14 +2,14 @@
 // (which assert on the counts) and `npm run bench -- faults` (which prints them as a table).
 // Everything is real: the built tce-gateway and tce-sample-server CLIs as child processes, each
 // talking to the shared RabbitMQ through a TcpProxy of its own, and TCP clients in this process.
-import { copyCluster, type ClusterCopy } from '../../../support/cluster-copy.js';
-import type { GatewayCounters, GatewayFootprint } from '../../../electron/gateway/index.js';
-import { ServerProxy } from '../../../electron/sample-server/generated/test.js';
-import { createClient } from '../../../electron/transports/dial.js';
-import type { RpcClient } from '../../../shared/rpc/client.js';
-import { ErrorCode, RpcError } from '../../../shared/rpc/errors.js';
-import { isReturn } from '../../../shared/wire/message.js';
-import { RABBIT_URL, RabbitAdmin, sleep, suffix, until } from '../mq-kit.js';
+import { copyCluster, type ClusterCopy } from './cluster-copy.js';
+import type { GatewayCounters, GatewayFootprint } from '../electron/gateway/index.js';
+import { ServerProxy } from '../electron/sample-server/generated/test.js';
+import { createClient } from '../electron/transports/dial.js';
+import type { RpcClient } from '../shared/rpc/client.js';
+import { ErrorCode, RpcError } from '../shared/rpc/errors.js';
+import { isReturn } from '../shared/wire/message.js';
+import { RABBIT_URL, RabbitAdmin, sleep, suffix, until } from './mq-kit.js';
 import { CliProcess, listeningUrls, requireBuilt, startSampleServerCli } from './cli-kit.js';
 import { TcpProxy } from './tcp-proxy.js';
 

@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import type { MqAddress, MqReader } from '../../shared/rpc/connection.js';
-import { rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
+import type { MqAddress, MqReader } from '../shared/rpc/connection.js';
+import { rpcMessage, type RpcMessage } from '../shared/wire/message.js';
 
 export const RABBIT_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
