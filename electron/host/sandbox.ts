@@ -69,7 +69,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
   try {
     for (const server of servers) {
-      const gateway = await startGateway({ services, serverName: server.name, broker: broker.broker, listen: listen.urls, log: (line) => log('info', `gateway ${server.name}: ${line}`) }).catch((error: unknown) => {
+      // No idle timeout: a console connection that only waits for pushes must keep its user id.
+      const gateway = await startGateway({ services, serverName: server.name, broker: broker.broker, listen: listen.urls, stream: { idleTimeout: 0 }, log: (line) => log('info', `gateway ${server.name}: ${line}`) }).catch((error: unknown) => {
         throw new ConsoleError('io', `cannot start gateway ${server.name}: ${explainListenError(messageOf(error))}`);
       });
       gateways.push(gateway);
