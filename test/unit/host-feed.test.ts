@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { FeedBatch } from '../../shared/console-api/types.js';
 import { rpcMessage, encodeMessage, CallType } from '../../shared/wire/message.js';
 import { Feed } from '../../electron/host/feed/feed.js';
-import { fromNdjson, toNdjson } from '../../electron/host/feed/ndjson.js';
+import { rawBytes } from '../../electron/host/feed/entry.js';
+import { FeedPayloads } from '../../shared/console-api/feed-decode.js';
+import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSink } from '../../electron/host/feed/subscriber.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,7 +100,7 @@ describe('feed', () => {
     expect(sink.dropped()).toBe(0);
   });
 
-  it('keeps the bytes of the newest entries only once the raw budget is spent, and says so on decode', async () => {
+  it('keeps the bytes of the newest entries only once the raw budget is spent, and says so on decode', () => {
     const feed = new Feed({ rawBudget: 1000 });
     for (let i = 1; i <= 100; i++) record(feed, i, { pad: 'x'.repeat(20) });
     const entries = feed.query(0, 1000);
@@ -107,8 +109,7 @@ describe('feed', () => {
     expect(kept.reduce((n, e) => n + e.raw.length, 0)).toBeLessThanOrEqual(1000);
     expect(entries.slice(0, entries.length - kept.length).every((e) => e.raw === '' && e.rawTruncated)).toBe(true);
     expect(entries.at(-1)!.raw).not.toBe('');
-    const { decodeEntry } = await import('../../electron/host/feed/decode.js');
-    expect(decodeEntry(entries[0]!, undefined, undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
+    expect(new FeedPayloads(undefined, rawBytes).decode(entries[0]!)).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
   });
 
   it('caps a batch by its raw bytes as well as by entries', async () => {

@@ -34,13 +34,18 @@ export class ProvisionalEntries {
     if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
   }
 
-  /** Replaces the provisional caller in these entries' correlation keys, and fills in the user id. */
-  settle(provisional: string, actual: string, userId: string): void {
-    for (const e of this.entries) {
+  /** Replaces the provisional caller in these entries' correlation keys, fills in the user and gateway; returns them. */
+  settle(provisional: string, actual: string, userId: string, gateway: string): FeedEntry[] {
+    const settled = this.entries;
+    for (const e of settled) {
       if (e.correlation.endsWith(`:${provisional}`)) e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
-      e.userId ??= userId;
+      if (e.userId === undefined) {
+        e.userId = userId;
+        e.gateway = gateway;
+      }
     }
     this.entries = [];
+    return settled;
   }
 
   clear(): void {

@@ -43,6 +43,7 @@ export class StreamLink implements ConsoleLink {
   /** Who the console is at the gateway, for correlation keys; provisional until a gateway says. */
   private who: string;
   private userId: string | undefined;
+  private gateway: string | undefined;
   private readonly provisional = new ProvisionalEntries();
   private readonly scope: string;
 
@@ -98,9 +99,11 @@ export class StreamLink implements ConsoleLink {
   learn(userId: string, gateway: string): void {
     const actual = identity(userId, gateway);
     if (this.who === actual) return;
-    this.provisional.settle(this.who, actual, userId);
+    // Subscribers may have these entries already: they get them again, settled.
+    this.ctx.feed.revise(this.provisional.settle(this.who, actual, userId, gateway));
     this.who = actual;
     this.userId = userId;
+    this.gateway = gateway;
   }
 
   close(): Promise<void> {
@@ -118,7 +121,7 @@ export class StreamLink implements ConsoleLink {
     const push = isCall(message) === (direction === 'in');
     const who = push ? identity(message.extra[ExtraKey.userId] ?? this.userId, undefined) : this.who;
     const entry = this.ctx.feed.record(
-      { hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, userId: this.userId, message, raw },
+      { hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, userId: this.userId, gateway: this.gateway, message, raw },
       { scope: this.scope, user: '', who, push },
     );
     if (!push && this.userId === undefined) this.provisional.add(entry);
@@ -128,7 +131,7 @@ export class StreamLink implements ConsoleLink {
     if (state.state === 'connecting') {
       // A new connection gets a new user id at the gateway.
       this.who = this.provisionalWho;
-      this.userId = undefined;
+      this.userId = this.gateway = undefined;
       this.provisional.clear();
     }
     this.current = connectionState(state);

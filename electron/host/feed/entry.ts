@@ -10,6 +10,8 @@ export interface Sighting {
   peer?: string | undefined;
   /** The user the message belongs to, when the hop knows it better than the message's extra. */
   userId?: string | undefined;
+  /** The gateway that numbered `userId`, where the hop knows it. */
+  gateway?: string | undefined;
   note?: string | undefined;
   message: RpcMessage;
   /** The RpcMessage bytes (or their first part, see `truncated`). */
