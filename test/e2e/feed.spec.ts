@@ -50,7 +50,7 @@ test.describe('live feed', () => {
     await echoes(bridge, run, 2);
     await expect(app.feedRows).toHaveCount(7);
     await app.filterFeed('dir:sideways');
-    await expect(app.region('Live feed')).toContainText("dir: is in or out, not 'sideways'");
+    await expect(app.region('Live feed').getByRole('alert')).toContainText('column 1: dir: is in or out, not "sideways"');
     await app.filterFeed(`extra.run=${run} hop:console`);
     await app.screenshot('feed-filtered');
   });
