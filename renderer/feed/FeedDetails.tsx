@@ -182,7 +182,7 @@ function HopList({ viewId, hops, current }: { viewId: string; hops: readonly Fee
         <li key={r.id}>
           <button type="button" className={`hop ${r.id === current ? 'current' : ''}`} onClick={() => selectEntry(r.id, viewId)} aria-current={r.id === current ? 'true' : undefined}>
             <span className="mono small hop-offset" title={clock(r.time)}>
-              +{duration(r.time - t0)}
+              {r.time === t0 ? '0' : `+${duration(r.time - t0)}`}
             </span>
             <span className="tag">{r.hop}</span>
             <span>{r.direction === 'in' ? '→' : '←'}</span>
@@ -254,7 +254,9 @@ function FollowCallBody({ viewId, entry }: { viewId: string; entry: FeedEntry })
         <OpenInInvoke viewId={viewId} entry={call.request ?? entry} />
       </div>
       <section aria-label="Call hops">
-        <h4>Hops ({call.correlation})</h4>
+        <h4>
+          Hops <span className="mono correlation-key">{call.correlation}</span>
+        </h4>
         <HopList viewId={viewId} hops={call.entries} current={entry.id} />
       </section>
       <section aria-label="Request">

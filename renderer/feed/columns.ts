@@ -40,15 +40,16 @@ export function callName(e: FeedEntry): string {
 export const bytes = (n: number): string => `${n.toLocaleString('en-US')} B`;
 
 export const COLUMNS: Column[] = [
-  { id: 'time', title: 'Time', width: '124px', narrow: '118px', cell: (e) => clock(e.time), className: 'mono' },
-  { id: 'hop', title: 'Hop', width: '64px', narrow: '58px', cell: (e) => e.hop },
-  { id: 'dir', title: 'Dir', width: '54px', narrow: '46px', cell: (e) => (e.direction === 'in' ? '→ in' : '← out') },
-  { id: 'endpoint', title: 'Endpoint', width: 'minmax(90px, 1fr)', narrow: 'minmax(60px, 1fr)', cell: (e) => e.endpoint },
-  { id: 'user', title: 'User', width: 'minmax(64px, 0.6fr)', narrow: 'minmax(52px, 0.6fr)', cell: userLabel },
+  { id: 'time', title: 'Time', width: '126px', narrow: '122px', cell: (e) => clock(e.time), className: 'mono' },
+  // A narrow grid drops Dir: the hop cell shows the direction as an arrow then (app.css).
+  { id: 'hop', title: 'Hop', width: '64px', narrow: '80px', cell: (e) => e.hop, className: 'col-hop' },
+  { id: 'dir', title: 'Dir', width: '54px', narrow: null, cell: (e) => (e.direction === 'in' ? '→ in' : '← out') },
+  { id: 'endpoint', title: 'Endpoint', width: 'minmax(90px, 1fr)', narrow: 'minmax(64px, 1fr)', cell: (e) => e.endpoint },
+  { id: 'user', title: 'User', width: 'minmax(70px, 0.7fr)', narrow: 'minmax(70px, 0.8fr)', cell: userLabel },
   { id: 'seq', title: 'Seq', width: '56px', narrow: null, cell: (e) => String(e.sequence), className: 'num mono' },
-  { id: 'call', title: 'Interface.method', width: 'minmax(150px, 2fr)', narrow: 'minmax(110px, 2fr)', cell: callName },
-  { id: 'size', title: 'Size', width: '90px', narrow: '82px', cell: (e) => bytes(e.size), className: 'num' },
-  { id: 'latency', title: 'Latency', width: '80px', narrow: '76px', cell: (e) => (e.latencyMs === undefined ? '' : duration(e.latencyMs)), className: 'num' },
+  { id: 'call', title: 'Interface.method', width: 'minmax(150px, 2fr)', narrow: 'minmax(120px, 2fr)', cell: callName },
+  { id: 'size', title: 'Size', width: '90px', narrow: '80px', cell: (e) => bytes(e.size), className: 'num' },
+  { id: 'latency', title: 'Latency', width: '80px', narrow: '74px', cell: (e) => (e.latencyMs === undefined ? '' : duration(e.latencyMs)), className: 'num' },
 ];
 
 /** Both layouts as CSS variables on the grid; a container query picks one (app.css, `.feed-grid`). */

@@ -40,7 +40,7 @@ export function FeedPanel() {
             {order.map((id) => (
               <span key={id} className={`feed-tab ${id === view.id ? 'active' : ''}`}>
                 <button type="button" role="tab" aria-selected={id === view.id} onClick={() => activateView(id)} title={views[id]!.capture ? `capture (read-only): ${views[id]!.title}` : 'the live feed'}>
-                  {views[id]!.capture ? `⧉ ${views[id]!.title}` : 'Live'}
+                  {views[id]!.capture ? views[id]!.title : 'Live'}
                 </button>
                 {views[id]!.capture && (
                   <button type="button" className="tab-close" aria-label={`Close capture ${views[id]!.title}`} onClick={() => closeCapture(id)}>
@@ -86,7 +86,7 @@ export function FeedPanel() {
         {view.selectedId !== null && (
           <>
             <Splitter orientation="vertical" label="Resize entry details" value={detailsWidth} min={300} max={900} direction={-1} onChange={(v) => setLayout({ detailsWidth: v })} />
-            <div className="details-wrap" style={{ width: `min(${detailsWidth}px, 45%)` }}>
+            <div className="details-wrap" style={{ width: `min(${detailsWidth}px, 42%)` }}>
               <FeedDetails viewId={view.id} />
             </div>
           </>

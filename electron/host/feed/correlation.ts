@@ -69,6 +69,8 @@ export class Correlator {
       entry.correlation = call.entry.correlation;
       entry.push = call.entry.push;
       entry.latencyMs = Math.max(0, entry.time - call.entry.time);
+      // A RETURN's user is its CALL's user, numbered by the same gateway (a back end's reply does not say which).
+      if (entry.userId === call.entry.userId) entry.gateway ??= call.entry.gateway;
       // An error RETURN names no operation on the wire (ifidx = opidx = 0): it answers this CALL's.
       if (entry.kind === 'error') {
         entry.interface = call.entry.interface;
