@@ -210,7 +210,7 @@ export class ConsoleHost {
         return this.feed.stats(session.subscriber);
       },
       'feed.query': ({ afterId, limit, filter }, session) => ({
-        entries: withQuery(() => this.feed.query(afterId ?? 0, limit, filter, this.payloadText)),
+        entries: withQuery(() => this.feed.query(afterId ?? 0, limit, filter, this.searchText)),
         stats: this.feed.stats(session.subscriber),
       }),
       'feed.decode': ({ id }) => this.payloads.decode(this.entry(id)),
@@ -220,7 +220,7 @@ export class ConsoleHost {
         return this.feed.stats(session.subscriber);
       },
       'feed.export': ({ ids, filter }) => {
-        const entries = withQuery(() => this.feed.select(ids, filter, this.payloadText));
+        const entries = withQuery(() => this.feed.select(ids, filter, this.searchText));
         return { ndjson: toNdjson(entries, (e) => this.payloads.decode(e)), count: entries.length };
       },
       'feed.import': ({ ndjson }) => {
@@ -286,7 +286,7 @@ export class ConsoleHost {
     this.broadcast('project.closed', { root: project.root });
   }
 
-  private readonly payloadText = (entry: FeedEntry): string => this.payloads.searchText(entry);
+  private readonly searchText = (entry: FeedEntry): string => this.payloads.searchText(entry);
 
   private modelChanged(): void {
     const project = this.project;

@@ -27,21 +27,30 @@ export function FeedGrid({ viewId, label }: { viewId: string; label: string }) {
   const appendedAtUnfollow = useRef(0);
   const shiftSeen = useRef(feedWindow.rowsEvicted - feedWindow.rowsPrepended);
   const scrollFrame = useRef(0);
+  /** The scrollTop this component last wrote: comparing with it needs no layout. */
+  const written = useRef(-1);
 
   const rowCount = feedWindow.rowCount;
+  // Following, the newest rows are on screen: their place is known without asking the layout.
+  const top = follow.current ? Math.max(0, rowCount * ROW_HEIGHT - view.height) : view.top;
 
   // Keep the view: follow the newest row, or stay on the same rows while old ones leave the
-  // window (or older ones join in front, as a new filter fills in).
+  // window (or older ones join in front, as a new filter fills in). One render per frame: the
+  // rows drawn are already those at `top`; only the scroll position follows.
   useLayoutEffect(() => {
     const el = viewport.current;
     if (!el) return;
     const shift = feedWindow.rowsEvicted - feedWindow.rowsPrepended;
     const moved = shift - shiftSeen.current;
     shiftSeen.current = shift;
-    if (follow.current) el.scrollTop = el.scrollHeight;
-    else if (moved !== 0) el.scrollTop = Math.max(0, el.scrollTop - moved * ROW_HEIGHT);
-    if (el.scrollTop !== view.top || el.clientHeight !== view.height) setView({ top: el.scrollTop, height: el.clientHeight });
-  }, [version, rowCount, view.top, view.height]);
+    if (follow.current) {
+      if (written.current !== top) el.scrollTop = written.current = top;
+    } else if (moved !== 0) {
+      const kept = Math.max(0, view.top - moved * ROW_HEIGHT);
+      el.scrollTop = written.current = kept;
+      setView((v) => ({ ...v, top: kept }));
+    }
+  }, [version, rowCount, top, view.top]);
 
   useEffect(() => {
     const el = viewport.current!;
@@ -59,18 +68,25 @@ export function FeedGrid({ viewId, label }: { viewId: string; label: string }) {
 
   const onScroll = (e: UIEvent<HTMLDivElement>): void => {
     const el = e.currentTarget;
-    setFollow(el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT);
+    // The component's own scrolling (following) is no reason to stop following.
+    if (el.scrollTop === written.current) return;
+    const atEnd = el.scrollTop + el.clientHeight >= feedWindow.rowCount * ROW_HEIGHT - ROW_HEIGHT;
+    if (atEnd !== follow.current) {
+      // Leaving (or reaching) the end: draw the rows where the user is, now.
+      setView({ top: el.scrollTop, height: el.clientHeight });
+      setFollow(atEnd);
+      return;
+    }
     if (scrollFrame.current) return;
     scrollFrame.current = requestAnimationFrame(() => {
       scrollFrame.current = 0;
-      setView({ top: el.scrollTop, height: el.clientHeight });
+      setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
     });
   };
 
   const jumpToNewest = (): void => {
+    written.current = -1;
     setFollow(true);
-    const el = viewport.current!;
-    el.scrollTop = el.scrollHeight;
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -104,8 +120,8 @@ export function FeedGrid({ viewId, label }: { viewId: string; label: string }) {
     setFollow(next === rowCount - 1);
   };
 
-  const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rowCount, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rowCount, Math.ceil((top + view.height) / ROW_HEIGHT) + OVERSCAN);
   const rows: FeedEntry[] = [];
   for (let i = first; i < last; i++) rows.push(feedWindow.rowAt(i)!);
   const newCount = following ? 0 : feedWindow.rowsAppended - appendedAtUnfollow.current;

@@ -35,7 +35,6 @@ const COMBINE: [string, string][] = [
 /** Filter input, its help, the whole-calls switch, and what is wrong with the query (with where). */
 export function FilterBox({ viewId }: { viewId: string }) {
   const view = useFeed((s) => s.views[viewId]!);
-  useFeed((s) => s.version);
   const [help, setHelp] = useState(false);
   const error = view.error;
   return (
@@ -87,6 +86,7 @@ export function FilterBox({ viewId }: { viewId: string }) {
 /** Notes on a valid query, and a filter's progress through the window. */
 function FilterStatus({ viewId }: { viewId: string }) {
   const view = useFeed((s) => s.views[viewId]!);
+  useFeed((s) => s.version);
   const restarts = useFeed((s) => (viewId === LIVE ? s.restarts : NO_RESTARTS));
   const window = windowOf(viewId);
   const progress = window.progress;

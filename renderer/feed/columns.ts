@@ -37,7 +37,10 @@ export function callName(e: FeedEntry): string {
   return e.interface ? `${e.interface} #${e.opidx}` : `if ${e.ifidx} op ${e.opidx}`;
 }
 
-export const bytes = (n: number): string => `${n.toLocaleString('en-US')} B`;
+/** `70,077`: thousands separated, as toLocaleString('en-US') does, at a fraction of its cost (it runs for every cell drawn). */
+export const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+export const bytes = (n: number): string => `${count(n)} B`;
 
 export const COLUMNS: Column[] = [
   { id: 'time', title: 'Time', width: '126px', narrow: '122px', cell: (e) => clock(e.time), className: 'mono' },

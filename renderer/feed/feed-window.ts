@@ -1,5 +1,5 @@
 import type { FeedEntry } from '../../shared/console-api/index.js';
-import { compileFilter, type EntryPredicate, type PayloadText } from '../../shared/console-api/feed-filter.js';
+import { compileFilter, type EntryPredicate, type SearchText } from '../../shared/console-api/feed-filter.js';
 import type { FilterNode } from '../../shared/console-api/feed-query.js';
 import { RowList } from './row-list.js';
 
@@ -8,8 +8,8 @@ export interface WindowFilter {
   node: FilterNode | undefined;
   /** Widen to whole calls: every entry of a call one of whose entries matches. */
   wholeCalls: boolean;
-  /** Lower-cased decoded payload text, for free-text terms. */
-  payloadText?: PayloadText;
+  /** An entry's header and decoded payload as lower-cased text, for free-text terms. */
+  searchText?: SearchText;
 }
 
 /** How far a new filter got through the window. */
@@ -23,10 +23,11 @@ export interface FilterProgress {
  * id order, an index of them by call (correlation key), and the rows the current filter keeps.
  * Plain arrays outside React (no per-row state); the grid reads rows by index.
  *
- * Filtering is incremental both ways: new entries are tested as they arrive, and a new filter
- * goes through the window newest-first in slices (`work`, a few milliseconds per frame), so a
- * filter that decodes every payload never blocks a frame; the rows fill in from the bottom up.
- * Counters let the view keep its place when rows leave the front or join it.
+ * Filtering is incremental and sliced (`work`, a few milliseconds per frame): new entries join
+ * the window at once and are tested oldest-first, and a new filter goes through the window
+ * newest-first, so a filter that decodes every payload never blocks a frame, however many entries
+ * arrive at once (a resumed feed delivers its backlog in a few large batches); the rows fill in
+ * from the bottom up. Counters let the view keep its place when rows leave the front or join it.
  */
 export class FeedWindow {
   private all: FeedEntry[] = [];
@@ -40,6 +41,8 @@ export class FeedWindow {
   private readonly matchedCalls = new Set<string>();
   /** A filter still going through the window: the index of the next entry to test, going down. */
   private job: { cursor: number; total: number; done: number } | undefined;
+  /** Index of the first new entry the filter has not tested yet (they wait for `work`). */
+  private untested = 0;
   filtered = false;
   /** Rows that ever left the front of the rows (the grid scrolls up by as many when not following). */
   rowsEvicted = 0;
@@ -77,19 +80,21 @@ export class FeedWindow {
     return this.job && { done: this.job.done, total: this.job.total };
   }
 
+  /** New entries join the window; a filter tests them in `work`. */
   append(entries: readonly FeedEntry[]): void {
     for (const e of entries) {
       this.all.push(e);
       this.index(e);
       if (!this.filtered) this.addRow(e);
-      else if (this.whole) this.appendWhole(e);
-      else if (this.match(e)) this.addRow(e);
     }
+    if (!this.filtered) this.untested = this.all.length;
     const over = this.size - this.capacity;
     if (over > 0) {
       for (let i = this.start; i < this.start + over; i++) this.unindex(this.all[i]!);
       this.start += over;
       this.evicted += over;
+      // Entries that leave before the filter tested them are no row's loss.
+      this.untested = Math.max(this.untested, this.start);
       this.rowsEvicted += this.rows.dropBefore(this.all[this.start]!.id);
     }
     this.compact();
@@ -99,8 +104,9 @@ export class FeedWindow {
   setFilter(filter: WindowFilter): void {
     this.filtered = filter.node !== undefined;
     this.whole = this.filtered && filter.wholeCalls;
-    this.match = filter.node ? compileFilter(filter.node, filter.payloadText) : () => true;
+    this.match = filter.node ? compileFilter(filter.node, filter.searchText) : () => true;
     this.matchedCalls.clear();
+    this.untested = this.all.length;
     if (!this.filtered) {
       this.job = undefined;
       this.rows.reset(this.all.slice(this.start));
@@ -111,14 +117,21 @@ export class FeedWindow {
   }
 
   /**
-   * Tests entries of the window against a new filter for about `budgetMs`; true once the whole
-   * window is done. A whole-calls filter first finds its calls, then shows their entries at once.
+   * Tests entries against the filter for about `budgetMs`: new entries first (oldest first), then
+   * the rest of the window for a new filter (newest first); true once nothing is left. A
+   * whole-calls filter first finds its calls in the window, then shows their entries at once.
    */
   work(budgetMs: number, now: () => number = () => performance.now()): boolean {
-    const job = this.job;
-    if (!job) return true;
     const deadline = now() + budgetMs;
     let n = 0;
+    while (this.untested < this.all.length) {
+      const e = this.all[this.untested++]!;
+      if (this.whole) this.appendWhole(e);
+      else if (this.match(e)) this.addRow(e);
+      if ((++n & 127) === 0 && now() >= deadline) return false;
+    }
+    const job = this.job;
+    if (!job) return true;
     while (job.cursor >= this.start) {
       const e = this.all[job.cursor--]!;
       job.done++;
@@ -147,6 +160,7 @@ export class FeedWindow {
     if (older.length === 0) return 0;
     const shift = older.length - this.start;
     this.all = [...older, ...this.all.slice(this.start)];
+    this.untested += shift;
     this.start = 0;
     for (let i = older.length - 1; i >= 0; i--) this.index(older[i]!, true);
     if (this.job) {
@@ -188,7 +202,7 @@ export class FeedWindow {
       this.index(e, true);
       const row = this.rows.indexOfId(e.id);
       if (row >= 0) this.rows.replaceAt(row, e);
-      else if (this.filtered && !this.job && this.match(e)) {
+      else if (this.filtered && !this.job && at < this.untested && this.match(e)) {
         if (this.whole) this.matchedCalls.add(e.correlation);
         this.rows.insert(e);
       }
@@ -227,6 +241,7 @@ export class FeedWindow {
     this.matchedCalls.clear();
     this.rows.reset([]);
     this.job = undefined;
+    this.untested = 0;
   }
 
   private addRow(e: FeedEntry): void {
@@ -288,6 +303,7 @@ export class FeedWindow {
     if (this.start < this.capacity) return;
     this.all = this.all.slice(this.start);
     if (this.job) this.job.cursor -= this.start;
+    this.untested -= this.start;
     this.start = 0;
   }
 }

@@ -1,9 +1,10 @@
 import type { DecodedPayload, FeedEntry } from '../../shared/console-api/index.js';
 import { FeedPayloads, payloadText } from '../../shared/console-api/feed-decode.js';
+import { headerText } from '../../shared/console-api/feed-filter.js';
 import type { IdlModel } from '../../shared/idl/model.js';
 import { base64ToBytes } from '../../shared/wire/base64.js';
 
-/** Decoded payloads for a feed view: the details show `decode`, free-text filters search `searchText`. */
+/** Decoded payloads for a feed view: the details show `decode`, free-text filters search `searchText` (header and payload). */
 export interface PayloadSource {
   decode(entry: FeedEntry): DecodedPayload;
   searchText(entry: FeedEntry): string;
@@ -24,7 +25,7 @@ export function projectPayloads(model: IdlModel | undefined): FeedPayloads {
  * with the exporter's IDL), else with the open project's.
  */
 export class CapturePayloads implements PayloadSource {
-  private readonly texts = new WeakMap<FeedEntry, string>();
+  private readonly text = Symbol('decoded payload text');
 
   constructor(
     private readonly inFile: WeakMap<FeedEntry, DecodedPayload>,
@@ -38,8 +39,7 @@ export class CapturePayloads implements PayloadSource {
   searchText(entry: FeedEntry): string {
     const decoded = this.inFile.get(entry);
     if (!decoded) return this.project().searchText(entry);
-    let text = this.texts.get(entry);
-    if (text === undefined) this.texts.set(entry, (text = payloadText(decoded)));
-    return text;
+    const cached = entry as FeedEntry & Record<symbol, string | undefined>;
+    return (cached[this.text] ??= `${headerText(entry)}\n${payloadText(decoded)}`);
   }
 }

@@ -3,6 +3,7 @@ import { runCommand } from '../commands.js';
 import { Dialog } from '../components/Dialog.js';
 import { Splitter } from '../components/Splitter.js';
 import { FeedDetails } from '../feed/FeedDetails.js';
+import { count } from '../feed/columns.js';
 import { FeedGrid } from '../feed/FeedGrid.js';
 import { FilterBox } from '../feed/FilterBox.js';
 import { activeView, FEED_WINDOW, LIVE, useFeed, windowOf } from '../stores/feed.js';
@@ -24,7 +25,6 @@ export function FeedPanel() {
   const view = useFeed((s) => activeView(s));
   const order = useFeed((s) => s.order);
   const views = useFeed((s) => s.views);
-  useFeed((s) => s.version);
   const detailsWidth = useUi((s) => s.layout.detailsWidth);
   const confirmClear = useFeed((s) => s.confirmingClear);
   const setConfirmClear = (on: boolean): void => useFeed.setState({ confirmingClear: on });
@@ -132,6 +132,7 @@ function PauseButton() {
 }
 
 function Counters({ viewId }: { viewId: string }) {
+  useFeed((s) => s.version);
   const paused = useFeed((s) => s.paused && viewId === LIVE);
   const waiting = useFeed((s) => s.waiting);
   const dropped = useFeed((s) => s.dropped);
@@ -140,8 +141,8 @@ function Counters({ viewId }: { viewId: string }) {
   const rows = window.rowCount;
   return (
     <span className="feed-counters small" aria-live="polite">
-      {paused && <span className="warn-text">paused{waiting > 0 ? `: ${waiting.toLocaleString('en-US')} waiting` : ''} · </span>}
-      <span>{window.filtered ? `${rows.toLocaleString('en-US')} of ${window.size.toLocaleString('en-US')}` : rows.toLocaleString('en-US')} rows</span>
+      {paused && <span className="warn-text">paused{waiting > 0 ? `: ${count(waiting)} waiting` : ''} · </span>}
+      <span>{window.filtered ? `${count(rows)} of ${count(window.size)}` : count(rows)} rows</span>
       {viewId === LIVE && window.evicted > 0 && (
         <span className="muted" title={`the renderer keeps the newest ${FEED_WINDOW.toLocaleString('en-US')} entries`}>
           {' '}
@@ -152,7 +153,7 @@ function Counters({ viewId }: { viewId: string }) {
       {viewId === LIVE && (
         <span className={dropped > 0 ? 'error-text' : 'muted'} title="entries the host could not deliver to this window in time">
           {' '}
-          · dropped {dropped.toLocaleString('en-US')}
+          · dropped {count(dropped)}
         </span>
       )}
     </span>

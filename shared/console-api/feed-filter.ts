@@ -6,12 +6,13 @@ import type { FeedEntry, FeedFilter } from './types.js';
 /**
  * What a filter means, for every side that applies one (the host's queries and exports, the
  * renderer's live window and its captures): a FilterNode (feed-query.ts) made into a predicate.
- * Free text looks at the header fields and extra, then at the decoded payload, which only the
- * caller can provide (it needs the project's IDL): `payloadText` returns it lower-cased, and
- * should cache it, since filters are re-applied on every key press.
+ * Free text looks at the header fields and extra and at the decoded payload, which only the
+ * caller can provide (it needs the project's IDL): `searchText` returns all of it lower-cased
+ * (see FeedPayloads), and should cache it, since filters are re-applied on every key press.
+ * Without it, free text sees the header fields and extra only.
  */
 
-export type PayloadText = (entry: FeedEntry) => string;
+export type SearchText = (entry: FeedEntry) => string;
 export type EntryPredicate = (entry: FeedEntry) => boolean;
 
 /** `gwserver/2` where the gateway that numbered the user is known, else `2`; '' without a user. */
@@ -50,38 +51,39 @@ export function readsPayload(node: FilterNode | undefined): boolean {
 }
 
 /** A predicate for a filter (undefined: everything); throws FeedQueryError for a bad query. */
-export function feedPredicate(filter: FeedFilter | undefined, payloadText?: PayloadText): EntryPredicate {
+export function feedPredicate(filter: FeedFilter | undefined, searchText?: SearchText): EntryPredicate {
   const node = feedFilterNode(filter);
-  return node ? compileFilter(node, payloadText) : () => true;
+  return node ? compileFilter(node, searchText) : () => true;
 }
 
 /** Cheap conditions first: AND and OR stop early, so a payload is decoded only where it decides. */
 const cost = (n: FilterNode): number =>
   n.kind === 'text' ? 10 : n.kind === 'not' ? cost(n.item) : n.kind === 'and' || n.kind === 'or' ? Math.max(...n.items.map(cost)) : n.kind === 'extra' ? 2 : 1;
 
-export function compileFilter(node: FilterNode, payloadText?: PayloadText): EntryPredicate {
+export function compileFilter(node: FilterNode, searchText?: SearchText): EntryPredicate {
   switch (node.kind) {
     case 'and': {
-      const parts = [...node.items].sort((a, b) => cost(a) - cost(b)).map((n) => compileFilter(n, payloadText));
+      const parts = [...node.items].sort((a, b) => cost(a) - cost(b)).map((n) => compileFilter(n, searchText));
       return (e) => {
         for (const p of parts) if (!p(e)) return false;
         return true;
       };
     }
     case 'or': {
-      const parts = [...node.items].sort((a, b) => cost(a) - cost(b)).map((n) => compileFilter(n, payloadText));
+      const parts = [...node.items].sort((a, b) => cost(a) - cost(b)).map((n) => compileFilter(n, searchText));
       return (e) => {
         for (const p of parts) if (p(e)) return true;
         return false;
       };
     }
     case 'not': {
-      const inner = compileFilter(node.item, payloadText);
+      const inner = compileFilter(node.item, searchText);
       return (e) => !inner(e);
     }
     case 'text': {
       const t = node.text;
-      return payloadText ? (e) => headerText(e).includes(t) || payloadText(e).includes(t) : (e) => headerText(e).includes(t);
+      const text = searchText ?? headerText;
+      return (e) => text(e).includes(t);
     }
     case 'method': {
       const method = globMatcher(node.method);
@@ -168,12 +170,23 @@ function interfaceMatcher(pattern: string): (name: string | undefined) => boolea
   };
 }
 
-/** Each entry's header text, made once: entries never change, and filters are retyped often. */
-const headerTexts = new WeakMap<FeedEntry, string>();
+/**
+ * Each entry's header text is made once and kept on the entry itself, under a symbol (invisible
+ * to JSON and to structured clone): filters are retyped often, and a WeakMap over every entry of
+ * the feed costs each major garbage collection a pass over all of them.
+ */
+const HEADER_TEXT = Symbol('feed entry header text');
+type WithHeaderText = FeedEntry & { [HEADER_TEXT]?: string };
+
+/** An entry's fields changed after it was recorded (a user id learned later): its search texts are made again. */
+export function forgetSearchText(e: FeedEntry): void {
+  const cached = e as FeedEntry & Record<symbol, unknown>;
+  for (const key of Object.getOwnPropertySymbols(cached)) delete cached[key];
+}
 
 /** The searchable header fields and extra of an entry, lower-cased. */
 export function headerText(e: FeedEntry): string {
-  let s = headerTexts.get(e);
+  let s = (e as WithHeaderText)[HEADER_TEXT];
   if (s === undefined) {
     const parts = [e.hop, e.direction, e.kind, e.endpoint, e.peer ?? '', userLabel(e), String(e.sequence), e.interface ?? '', e.method ?? '', e.note ?? '', e.correlation];
     if (e.interface && e.method) parts.push(`${e.interface}.${e.method}`);
@@ -182,7 +195,7 @@ export function headerText(e: FeedEntry): string {
     if (e.errcode !== 0) parts.push(errorCodeName(e.errcode));
     for (const key in e.extra) parts.push(`${key}=${e.extra[key]}`);
     s = parts.join('\n').toLowerCase();
-    headerTexts.set(e, s);
+    (e as WithHeaderText)[HEADER_TEXT] = s;
   }
   return s;
 }

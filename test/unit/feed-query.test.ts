@@ -1,7 +1,7 @@
 // The feed's filter language (shared/console-api/feed-query.ts) and what a filter means
 // (feed-filter.ts): one meaning for the host and the renderer.
 import { describe, expect, it } from 'vitest';
-import { FeedPayloads, MAX_PAYLOAD_TEXT } from '../../shared/console-api/feed-decode.js';
+import { FeedPayloads, MAX_PAYLOAD_TEXT, payloadText, valueText } from '../../shared/console-api/feed-decode.js';
 import { feedPredicate, headerText, isEmptyFilter, readsPayload, userLabel, wholeCalls } from '../../shared/console-api/feed-filter.js';
 import { describeQueryError, globMatcher, parseFeedQuery, type FilterNode } from '../../shared/console-api/feed-query.js';
 import type { FeedEntry, FeedFilter } from '../../shared/console-api/types.js';
@@ -56,7 +56,7 @@ const at = (query: string): string => {
   return query.slice(e.start, e.end);
 };
 
-const matches = (query: string, e: FeedEntry, payloadText?: (e: FeedEntry) => string): boolean => feedPredicate({ query }, payloadText)(e);
+const matches = (query: string, e: FeedEntry, searchText?: (e: FeedEntry) => string): boolean => feedPredicate({ query }, searchText)(e);
 
 describe('filter grammar', () => {
   it('reads free text, quoted phrases and field terms, lower-cased', () => {
@@ -304,11 +304,22 @@ describe('payload search', () => {
     expect(payloads.decode(callEntry(1))).toEqual({ ok: true, interface: 'shop.Orders', method: 'place', kind: 'params', value: { items: [{ sku: 'AB-12', qty: 3 }], tags: { Colour: 'Teal' } } });
   });
 
+  it('searches a payload the same whether decoded now or read back from an export', () => {
+    const payloads = new FeedPayloads(model, (x) => base64ToBytes(x.raw));
+    const call = callEntry(1, place, { items: [{ sku: 'AB-12', qty: -0 }], tags: { Colour: 'Teal', Size: 'XL' } });
+    const decoded = payloads.decode(call);
+    expect(payloads.searchText(call)).toBe(`${headerText(call)}\n${payloadText(decoded)}`);
+    expect(payloadText(decoded)).toBe(['items', 'sku', 'ab-12', 'qty', '0', 'tags', 'colour', 'teal', 'size', 'xl'].join('\n'));
+    expect(valueText(new Map([[1n, new Uint8Array([7, 8])]]))).toBe(payloadText({ ok: true, interface: 'a.B', method: 'm', kind: 'result', value: { '1': [7, 8] } }));
+  });
+
   it('keeps at most MAX_PAYLOAD_TEXT characters of one payload for searching', () => {
     const payloads = new FeedPayloads(model, (x) => base64ToBytes(x.raw));
     const big = callEntry(1, place, { items: Array.from({ length: 3000 }, (_, i) => ({ sku: `SKU-${i}`, qty: i })), tags: {} });
-    const text = payloads.searchText(big);
-    expect(text.length).toBeLessThanOrEqual(MAX_PAYLOAD_TEXT);
+    const text = payloadText(payloads.decode(big));
+    expect(text.length).toBe(MAX_PAYLOAD_TEXT);
     expect(text).toContain('sku-0');
+    // What free text searches: the header, then that.
+    expect(payloads.searchText(big)).toBe(`${headerText(big)}\n${text}`);
   });
 });

@@ -123,6 +123,26 @@ describe('feed', () => {
     expect(Math.max(...sink.batches.map((b) => b.entries.length))).toBe(Math.ceil(200 / per));
   });
 
+  it('sends entries revised after delivery again (only to subscribers that had them), with the next batch', async () => {
+    const feed = new Feed();
+    const early = new Collect();
+    feed.subscribe(early);
+    const first = record(feed, 1);
+    await sleep(60);
+    expect(early.ids()).toEqual([1]);
+    const late = new Collect();
+    late.slow = true;
+    feed.subscribe(late);
+    first.userId = '7';
+    feed.revise([first]);
+    await sleep(60);
+    expect(early.batches.at(-1)).toEqual({ entries: [], dropped: 0, revised: [first] });
+    late.slow = false;
+    await sleep(100);
+    // The late subscriber gets the entry itself, already revised, and no revision.
+    expect(late.batches).toEqual([{ entries: [first], dropped: 0 }]);
+  });
+
   it('filters by text, direction and extra', () => {
     const feed = new Feed();
     record(feed, 1, { name: 'scott.bo' }, 'out');

@@ -6,10 +6,10 @@ import { RowList } from '../../renderer/feed/row-list.js';
 import { feedEntry } from './support/feed-entries.js';
 
 /** A window filter from a query (the grammar's own tests are in feed-query.test.ts). */
-function filter(query: string, wholeCalls = false, payloadText?: (e: FeedEntry) => string): WindowFilter {
+function filter(query: string, wholeCalls = false, searchText?: (e: FeedEntry) => string): WindowFilter {
   const parsed = parseFeedQuery(query);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  return { node: parsed.node, wholeCalls, ...(payloadText ? { payloadText } : {}) };
+  return { node: parsed.node, wholeCalls, ...(searchText ? { searchText } : {}) };
 }
 
 /** Applies a filter and lets it go through the whole window. */
@@ -19,6 +19,12 @@ function setFilter(w: FeedWindow, f: WindowFilter): void {
 }
 
 const ids = (w: FeedWindow): number[] => w.visibleRows().map((e) => e.id);
+
+/** New entries join the window; the filter tests them in the next slice of work. */
+function feed(w: FeedWindow, entries: FeedEntry[]): void {
+  w.append(entries);
+  expect(w.work(Infinity)).toBe(true);
+}
 
 const entry = feedEntry;
 
@@ -50,6 +56,9 @@ describe('feed window', () => {
     setFilter(w, filter('hop:server'));
     expect(w.visibleRows().map((e) => e.id)).toEqual([2, 4]);
     w.append([entry(5, { hop: 'server' }), entry(6)]);
+    // Tested in the next slice of work, not while appending.
+    expect(w.visibleRows().map((e) => e.id)).toEqual([2, 4]);
+    w.work(Infinity);
     expect(w.visibleRows().map((e) => e.id)).toEqual([2, 4, 5]);
     expect(w.indexOfId(4)).toBe(1);
     expect(w.indexOfId(3)).toBe(-1);
@@ -60,14 +69,26 @@ describe('feed window', () => {
   it('drops filtered rows that leave the window and takes older matches from the host in front', () => {
     const w = new FeedWindow(3);
     setFilter(w, filter('hop:server'));
-    w.append([entry(10, { hop: 'server' }), entry(11), entry(12, { hop: 'server' }), entry(13)]);
+    feed(w, [entry(10, { hop: 'server' }), entry(11), entry(12, { hop: 'server' })]);
+    feed(w, [entry(13)]);
     expect(w.visibleRows().map((e) => e.id)).toEqual([12]);
     expect(w.rowsEvicted).toBe(1);
     expect(w.prependOlder([entry(3, { hop: 'server' }), entry(4), entry(9, { hop: 'server' })])).toBe(2);
     expect(w.visibleRows().map((e) => e.id)).toEqual([3, 9, 12]);
     // They joined the window: the next entries push them out first.
-    w.append([entry(14)]);
+    feed(w, [entry(14)]);
     expect(w.visibleRows().map((e) => e.id)).toEqual([12]);
+  });
+
+  it('tests a backlog of new entries a slice at a time', () => {
+    const w = new FeedWindow(10_000);
+    setFilter(w, filter('hop:server'));
+    w.append(Array.from({ length: 5000 }, (_, i) => entry(i + 1, { hop: i % 2 ? 'server' : 'gateway' })));
+    let clock = 0;
+    expect(w.work(200, () => (clock += 50))).toBe(false);
+    expect(ids(w)).toEqual([2, 4, 6, 8, 10, 12].concat(Array.from({ length: 250 }, (_, i) => 14 + 2 * i)).slice(0, 256));
+    while (!w.work(200, () => (clock += 50)));
+    expect(w.rowCount).toBe(2500);
   });
 
   it('filters a new filter newest first, a slice at a time, while new entries keep arriving', () => {
@@ -84,7 +105,10 @@ describe('feed window', () => {
     expect(partial[0]).toBeGreaterThan(2);
     expect(w.progress).toMatchObject({ total: 1000 });
     w.append([entry(1001, { hop: 'server' }), entry(1002)]);
+    // New entries come first in the next slice: a following view sees them at once.
+    w.work(50, tick);
     expect(ids(w).at(-1)).toBe(1001);
+    expect(w.progress).toBeDefined();
     while (!w.work(200, tick));
     expect(w.progress).toBeUndefined();
     expect(ids(w)).toEqual([...Array.from({ length: 500 }, (_, i) => 2 * i + 2), 1001]);
@@ -114,7 +138,7 @@ describe('feed window', () => {
     w.append([hop(1, 'a', 'console'), hop(2, 'b', 'console'), hop(3, 'a', 'server')]);
     setFilter(w, filter('hop:server', true));
     expect(ids(w)).toEqual([1, 3]);
-    w.append([hop(4, 'a', 'console'), hop(5, 'b', 'gateway'), hop(6, 'b', 'server'), hop(7, 'c', 'console')]);
+    feed(w, [hop(4, 'a', 'console'), hop(5, 'b', 'gateway'), hop(6, 'b', 'server'), hop(7, 'c', 'console')]);
     expect(ids(w)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(w.callEntries('b').map((e) => e.id)).toEqual([2, 5, 6]);
   });

@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ConnectionState, FeedEntry, TargetSpec } from '../../../shared/console-api/types.js';
 import type { CallTarget } from '../../../shared/rpc/call.js';
+import { forgetSearchText } from '../../../shared/console-api/feed-filter.js';
 import type { Feed } from '../feed/feed.js';
 
 /** One console connection, as the invoker and the manager see it. */
@@ -38,6 +39,7 @@ export class ProvisionalEntries {
   settle(provisional: string, actual: string, userId: string, gateway: string): FeedEntry[] {
     const settled = this.entries;
     for (const e of settled) {
+      forgetSearchText(e);
       if (e.correlation.endsWith(`:${provisional}`)) e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
       if (e.userId === undefined) {
         e.userId = userId;

@@ -1,7 +1,7 @@
 import type { FeedEntry, FeedFilter, FeedStats } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
-import { feedPredicate, wholeCalls, type PayloadText } from '../../../shared/console-api/feed-filter.js';
+import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from '../../../shared/idl/operation-names.js';
 import { epochNow } from '../../../shared/rpc/clock.js';
 import { Ring } from './ring.js';
@@ -113,11 +113,11 @@ export class Feed {
   }
 
   /**
-   * Up to `limit` matching entries after `afterId`, oldest first. `payloadText` lets free text
+   * Up to `limit` matching entries after `afterId`, oldest first. `searchText` lets free text
    * search decoded payloads. Throws FeedQueryError for a bad query.
    */
-  query(afterId: number, limit: number, filter?: FeedFilter, payloadText?: PayloadText): FeedEntry[] {
-    const matches = feedPredicate(filter, payloadText);
+  query(afterId: number, limit: number, filter?: FeedFilter, searchText?: SearchText): FeedEntry[] {
+    const matches = feedPredicate(filter, searchText);
     if (filter?.wholeCalls) return wholeCalls({ [Symbol.iterator]: () => this.ring.after(afterId) }, matches).slice(0, limit);
     const out: FeedEntry[] = [];
     for (const e of this.ring.after(afterId)) {
@@ -137,9 +137,9 @@ export class Feed {
     return out;
   }
 
-  select(ids: number[] | undefined, filter: FeedFilter | undefined, payloadText?: PayloadText): FeedEntry[] {
-    const matches = feedPredicate(filter, payloadText);
-    if (!ids) return this.query(0, Number.MAX_SAFE_INTEGER, filter, payloadText);
+  select(ids: number[] | undefined, filter: FeedFilter | undefined, searchText?: SearchText): FeedEntry[] {
+    const matches = feedPredicate(filter, searchText);
+    if (!ids) return this.query(0, Number.MAX_SAFE_INTEGER, filter, searchText);
     return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => {
       const e = this.ring.get(id);
       return e && matches(e) ? [e] : [];
