@@ -86,7 +86,7 @@ export function FeedPanel() {
         {view.selectedId !== null && (
           <>
             <Splitter orientation="vertical" label="Resize entry details" value={detailsWidth} min={300} max={900} direction={-1} onChange={(v) => setLayout({ detailsWidth: v })} />
-            <div className="details-wrap" style={{ width: `min(${detailsWidth}px, 42%)` }}>
+            <div className="details-wrap" style={{ width: `min(${detailsWidth}px, 40%)` }}>
               <FeedDetails viewId={view.id} />
             </div>
           </>

@@ -216,6 +216,12 @@ for (const size of [
       await echo(bridge, `replay ${run}`, run, 'async');
       await app.filterFeed(`extra.run=${run} hop:gateway`);
       await app.feedRows.first().click();
+      // Copy JSON gives the arguments, Copy hex the RpcMessage bytes.
+      await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await details(app).getByRole('button', { name: 'Copy JSON' }).click();
+      await expect.poll(() => app.page.evaluate(() => navigator.clipboard.readText())).toBe(JSON.stringify({ text: `replay ${run}` }, null, 2));
+      await details(app).getByRole('button', { name: 'Copy hex' }).click();
+      await expect.poll(() => app.page.evaluate(() => navigator.clipboard.readText())).toMatch(/^01( [0-9a-f]{2})+$/);
       await details(app).getByRole('button', { name: 'Open in Invoke' }).click();
       const invoke = app.region('Invoke');
       await expect(invoke.getByRole('radio', { name: 'async' })).toBeChecked();
