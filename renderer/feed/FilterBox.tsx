@@ -93,7 +93,7 @@ function FilterStatus({ viewId }: { viewId: string }) {
   const notes = [...view.notes];
   const oldest = window.oldestId;
   if (/(^|[\s(-])(user|gw|gateway):/i.test(view.appliedQuery) && oldest !== undefined && restarts.some((r) => r.afterId >= oldest)) {
-    notes.push('the sandbox restarted within these entries: its gateways numbered their users from 1 again, so the same user id before and after is another connection (rows after the restart are marked)');
+    notes.push('the sandbox restarted within these entries: its gateways numbered their users from 1 again, so the same user id before and after is another connection (an orange line marks the first row after the restart)');
   }
   if (!progress && notes.length === 0) return null;
   return (
