@@ -4,14 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from '@playwright/test';
-import { connectWebBridge, type WebBridgeClient } from '../../electron/web/client.js';
+import type { WebBridgeClient } from '../../electron/web/client.js';
 import { expect, runId, test, type ConsolePage } from './console-fixture.js';
-
-/** A second client of the same host: makes calls through the sandbox like another tool would. */
-async function traffic(): Promise<WebBridgeClient> {
-  const page = new URL(process.env['TCE_E2E_URL']!);
-  return connectWebBridge(`ws://${page.host}/api?token=${page.searchParams.get('token')}`);
-}
+import { rowCount, trafficBridge } from './feed-kit.js';
 
 const GATEWAY = { kind: 'endpoint', endpoint: 'socket_gateway' } as const;
 
@@ -20,11 +15,6 @@ async function echo(bridge: WebBridgeClient, text: string, run: string, mode: 't
   expect(result.ok).toBe(true);
 }
 
-/** Rows the grid holds for the current filter, as its counter says. */
-async function rowCount(app: ConsolePage): Promise<number> {
-  const text = await app.region('Live feed').locator('.feed-counters').innerText();
-  return Number(/([\d,]+)(?: of [\d,]+)? rows/.exec(text)![1]!.replace(/,/g, ''));
-}
 
 const details = (app: ConsolePage): Locator => app.page.getByRole('complementary', { name: 'Entry details' });
 
@@ -44,20 +34,14 @@ for (const size of [
 
   test.describe(`feed as a trace viewer at ${at}`, () => {
     test.use({ viewport: size });
-    let bridge: WebBridgeClient;
-    test.beforeEach(async () => {
-      bridge = await traffic();
-    });
-    test.afterEach(async () => {
-      await bridge.close();
-    });
+    const bridge = trafficBridge();
 
     test('filter language: payload search, fields, OR / NOT / parentheses, and bad syntax shown at the box', async ({ app }) => {
       const run = runId();
       // The argument text is only in the payload: no header field or extra holds it.
       const needle = `needle${runId()}`;
-      await echo(bridge, `a ${needle} in the payload`, run);
-      await echo(bridge, 'hay', run, 'async');
+      await echo(bridge(), `a ${needle} in the payload`, run);
+      await echo(bridge(), 'hay', run, 'async');
       const filter = app.page.getByRole('searchbox', { name: 'Filter' });
 
       // Free text finds the argument at every hop of the CALL, and the result ("Yah! a needle…") at every hop of the RETURN.
@@ -120,7 +104,7 @@ for (const size of [
 
     test('follow call: every hop, the request, the reply and the pushes it caused; widened to whole calls', async ({ app }) => {
       const run = runId();
-      const result = await bridge.call('invoke', { target: GATEWAY, interface: 'test.Server', method: 'bidirection', args: [], mode: 'twoway', extra: { run } });
+      const result = await bridge().call('invoke', { target: GATEWAY, interface: 'test.Server', method: 'bidirection', args: [], mode: 'twoway', extra: { run } });
       expect(result.ok).toBe(true);
       // Only the CALL carries the run's extra: the server's row.
       await app.filterFeed(`extra.run=${run} hop:server`);
@@ -155,7 +139,7 @@ for (const size of [
     test('error RETURNs are named after the call they answer, and show their code and reason', async ({ app }) => {
       const run = runId();
       // The gateway routes no test.ITerminal call from a client: it answers error 4 at once.
-      const result = await bridge.call('invoke', { target: GATEWAY, interface: 'test.ITerminal', method: 'onMessage', args: [run], mode: 'twoway', extra: { run } });
+      const result = await bridge().call('invoke', { target: GATEWAY, interface: 'test.ITerminal', method: 'onMessage', args: [run], mode: 'twoway', extra: { run } });
       expect(result).toMatchObject({ ok: false, error: { code: 4 } });
       await app.filterFeed(`method:test.ITerminal.onMessage kind:error`);
       const errorRows = app.feedRows.filter({ hasText: 'error' });
@@ -174,8 +158,8 @@ for (const size of [
 
     test('import opens a read-only capture tab; filters, details and follow call work there; the live feed is untouched', async ({ app }) => {
       const run = runId();
-      await echo(bridge, `captured ${run}`, run);
-      const exported = await bridge.call('feed.export', { filter: { query: `extra.run=${run}`, wholeCalls: true } });
+      await echo(bridge(), `captured ${run}`, run);
+      const exported = await bridge().call('feed.export', { filter: { query: `extra.run=${run}`, wholeCalls: true } });
       expect(exported.count).toBe(8);
       const dir = mkdtempSync(join(tmpdir(), 'tce-e2e-capture-'));
       const file = join(dir, `capture-${run}.ndjson`);
@@ -213,15 +197,15 @@ for (const size of [
 
     test('open in Invoke replays a call from its details: same target, arguments, mode and extra', async ({ app }) => {
       const run = runId();
-      await echo(bridge, `replay ${run}`, run, 'async');
+      await echo(bridge(), `replay ${run}`, run, 'async');
       await app.filterFeed(`extra.run=${run} hop:gateway`);
       await app.feedRows.first().click();
       // Copy JSON gives the arguments, Copy hex the RpcMessage bytes.
       await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
       await details(app).getByRole('button', { name: 'Copy JSON' }).click();
-      await expect.poll(() => app.page.evaluate(() => navigator.clipboard.readText())).toBe(JSON.stringify({ text: `replay ${run}` }, null, 2));
+      await expect.poll(() => app.page.evaluate('navigator.clipboard.readText()')).toBe(JSON.stringify({ text: `replay ${run}` }, null, 2));
       await details(app).getByRole('button', { name: 'Copy hex' }).click();
-      await expect.poll(() => app.page.evaluate(() => navigator.clipboard.readText())).toMatch(/^01( [0-9a-f]{2})+$/);
+      await expect.poll(() => app.page.evaluate('navigator.clipboard.readText()')).toMatch(/^01( [0-9a-f]{2})+$/);
       await details(app).getByRole('button', { name: 'Open in Invoke' }).click();
       const invoke = app.region('Invoke');
       await expect(invoke.getByRole('radio', { name: 'async' })).toBeChecked();
@@ -238,9 +222,9 @@ for (const size of [
     test('rows show gateway/user from the first console row on, sub-millisecond times, full sizes; Clear asks first', async ({ app }) => {
       const run = runId();
       // A new connection: its first CALL is recorded before the gateway has named its user.
-      const connection = await bridge.call('connection.open', { target: GATEWAY, deviceId: `e2e-${run}` });
+      const connection = await bridge().call('connection.open', { target: GATEWAY, deviceId: `e2e-${run}` });
       const big = 'x'.repeat(70_000);
-      const result = await bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [big], mode: 'twoway', extra: { run } });
+      const result = await bridge().call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [big], mode: 'twoway', extra: { run } });
       expect(result.ok).toBe(true);
       await app.filterFeed(`extra.run=${run} hop:console`);
       await expect(app.feedRows).toHaveCount(1);
@@ -253,7 +237,7 @@ for (const size of [
       await expect(app.feedRows).toHaveCount(8);
       await expect(app.feedRows.filter({ hasText: 'console' }).filter({ hasText: 'return' })).toContainText(/\d\.\d+ ms/);
       await app.region('Live feed').getByRole('checkbox', { name: 'Whole calls' }).uncheck();
-      await bridge.call('connection.close', { id: connection.id });
+      await bridge().call('connection.close', { id: connection.id });
 
       // Feed headers and the details pane share the width without overlapping.
       await app.feedRows.first().click();
@@ -271,7 +255,7 @@ for (const size of [
       await app.region('Live feed').getByRole('button', { name: 'Clear', exact: true }).click();
       await dialog.getByRole('button', { name: 'Clear this window' }).click();
       await expect(app.feedRows).toHaveCount(0);
-      const held = await bridge.call('feed.query', { limit: 10, filter: { query: `extra.run=${run}` } });
+      const held = await bridge().call('feed.query', { limit: 10, filter: { query: `extra.run=${run}` } });
       expect(held.entries.length).toBeGreaterThan(0);
     });
   });
