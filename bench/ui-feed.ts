@@ -175,7 +175,7 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
     const matching = await page.getByRole('region', { name: 'Live feed', exact: true }).locator('.feed-counters').innerText();
     const shown = /([\d,]+) of ([\d,]+) rows/.exec(matching);
     return [
-      { name: 'feed entries received by the renderer', value: received / driven.seconds, unit: 'entries/s', goal: `${rate.toLocaleString('en-US')} entries/s for ${seconds} s, filter "${FILTER}"` },
+      { name: 'feed entries received by the renderer', value: received / driven.seconds, unit: 'entries/s', goal: `${rate.toLocaleString('en-US')} entries/s for ${seconds} s, filter ${FILTER}` },
       { name: 'entries lost (pause included)', value: recorded - received, unit: 'entries', goal: '0' },
       { name: 'entries dropped by the host for the renderer', value: dropped, unit: 'entries', goal: '0' },
       { name: 'filter key press → next frame p50', value: percentile(probe.inputs, 50), unit: 'ms' },
