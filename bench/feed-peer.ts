@@ -30,7 +30,8 @@ async function drive(url: string, rate: number, seconds: number): Promise<void> 
     const tick = setInterval(() => {
       const elapsed = (performance.now() - started) / 1000;
       const due = Math.min(rate * seconds, Math.floor(elapsed * rate));
-      for (; sent < due; sent++) server.heartbeatOneway('feed bench');
+      // Three payloads in turn: a filter on one of them matches a third of the calls.
+      for (; sent < due; sent++) server.heartbeatOneway(`feed bench ${sent % 3}`);
       if (elapsed >= seconds) {
         clearInterval(tick);
         done();

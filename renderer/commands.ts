@@ -1,9 +1,9 @@
-import { clearFeed, exportVisibleRows, toggleFeedPause } from './actions/feed.js';
+import { exportVisibleRows, openCapture, selectEntry, toggleFeedPause } from './actions/feed.js';
 import { connectTarget, copyCommandLine, generateExample, invoke, saveCurrentCall } from './actions/invoke.js';
 import { openProject, saveAll, saveFile } from './actions/project.js';
 import { startSandbox, stopSandbox } from './actions/sandbox.js';
-import { host, useHost } from './stores/host.js';
-import { useFeed } from './stores/feed.js';
+import { useHost } from './stores/host.js';
+import { activeView, useFeed } from './stores/feed.js';
 import { useInvoke } from './stores/invoke.js';
 import { useProject } from './stores/project.js';
 import { openDialog, resetLayout, toast, useUi } from './stores/ui.js';
@@ -24,6 +24,7 @@ export const modKey = isMac ? '⌘' : 'Ctrl+';
 const hasProject = (): boolean => useProject.getState().snapshot !== null;
 const focus = (id: string): void => document.getElementById(id)?.focus();
 
+/** Opens an export as a capture tab of its own (never merged into the live feed). */
 async function importFeed(): Promise<void> {
   const input = document.createElement('input');
   input.type = 'file';
@@ -31,8 +32,11 @@ async function importFeed(): Promise<void> {
   input.onchange = async () => {
     const file = input.files?.[0];
     if (!file) return;
-    const { count } = await host.call('feed.import', { ndjson: await file.text() });
-    toast(`imported ${count} feed entries`);
+    try {
+      toast(`opened ${openCapture(file.name, await file.text()).toLocaleString('en-US')} entries of ${file.name} as a capture`);
+    } catch (e) {
+      toast(`${file.name}: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    }
   };
   input.click();
 }
@@ -75,11 +79,11 @@ export const COMMANDS: Command[] = [
   },
   { id: 'invoke.focusMethods', title: 'Go to Methods', run: () => focus('methods-tree') },
   { id: 'feed.pause', title: 'Pause / resume the live feed', keys: `${modKey}Shift+Space`, run: toggleFeedPause },
-  { id: 'feed.clear', title: 'Clear the live feed', run: clearFeed },
+  { id: 'feed.clear', title: 'Clear the live feed…', run: () => useFeed.setState({ confirmingClear: true }) },
   { id: 'feed.filter', title: 'Filter the live feed', keys: `${modKey}Shift+F`, run: () => focus('feed-filter') },
   { id: 'feed.export', title: 'Export visible feed rows (NDJSON)', run: async () => toast(`exported ${await exportVisibleRows()} rows`) },
   { id: 'feed.import', title: 'Import feed entries (NDJSON)…', run: importFeed },
-  { id: 'feed.unselect', title: 'Close feed entry details', enabled: () => useFeed.getState().selectedId !== null, run: () => useFeed.setState({ selectedId: null, selectedCorrelation: null }) },
+  { id: 'feed.unselect', title: 'Close feed entry details', enabled: () => activeView().selectedId !== null, run: () => selectEntry(null) },
   { id: 'editor.focus', title: 'Go to IDL editor', run: () => (document.querySelector('#idl-editor textarea') as HTMLElement | null)?.focus() },
   { id: 'view.resetLayout', title: 'Reset panel layout', run: resetLayout },
   { id: 'view.palette', title: 'Show all commands', keys: `${modKey}Shift+P`, run: () => useUi.setState({ paletteOpen: true }) },

@@ -1,16 +1,18 @@
 import { dirname, resolve } from 'node:path';
 import { ConsoleError, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult } from '../../shared/console-api/api.js';
 import type { IpcReply } from '../../shared/console-api/channels.js';
-import type { FeedBatch, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
+import type { FeedBatch, FeedEntry, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
 import { checkCall } from '../../shared/console-api/validate.js';
 import { MockEngine } from '../mock/engine.js';
 import { ConnectionManager } from './connections/manager.js';
 import { ConsolePusher } from './console-push.js';
 import { messageOf } from './errors.js';
 import { LogLimiter, type LogLevel } from './log-limiter.js';
+import { FeedPayloads } from '../../shared/console-api/feed-decode.js';
+import { FeedQueryError } from '../../shared/console-api/feed-query.js';
+import { rawBytes } from './feed/entry.js';
 import { Feed, type FeedOptions } from './feed/feed.js';
-import { decodeEntry } from './feed/decode.js';
-import { fromNdjson, toNdjson } from './feed/ndjson.js';
+import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSubscriber } from './feed/subscriber.js';
 import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
 import { invoke } from './invoker.js';
@@ -72,6 +74,10 @@ export class ConsoleHost {
   private pusher: ConsolePusher | undefined;
   private mocks: MockEngine | undefined;
   private sandboxState: SandboxState = { state: 'stopped' };
+  /** Sandbox starts so far: each start numbers the gateways' users from 1 again. */
+  private sandboxRuns = 0;
+  /** Decodes feed payloads against the open project's model (details, exports, free-text filters). */
+  private payloads = new FeedPayloads(undefined, rawBytes);
   /** Project and sandbox changes run one at a time. */
   private serial: Promise<unknown> = Promise.resolve();
   private readonly handlers: Handlers;
@@ -210,16 +216,19 @@ export class ConsoleHost {
         this.subscriberOf(session).resume();
         return this.feed.stats(session.subscriber);
       },
-      'feed.query': ({ afterId, limit, filter }, session) => ({ entries: this.feed.query(afterId ?? 0, limit, filter), stats: this.feed.stats(session.subscriber) }),
-      'feed.decode': ({ id }) => decodeEntry(this.entry(id), this.project?.names, this.project?.codec),
+      'feed.query': ({ afterId, limit, filter }, session) => ({
+        entries: withQuery(() => this.feed.query(afterId ?? 0, limit, filter, this.searchText)),
+        stats: this.feed.stats(session.subscriber),
+      }),
+      'feed.decode': ({ id }) => this.payloads.decode(this.entry(id)),
       'feed.related': ({ id }) => this.feed.related(this.entry(id).id),
       'feed.clear': (_, session) => {
         this.feed.clear();
         return this.feed.stats(session.subscriber);
       },
       'feed.export': ({ ids, filter }) => {
-        const entries = this.feed.select(ids, filter);
-        return { ndjson: toNdjson(entries), count: entries.length };
+        const entries = withQuery(() => this.feed.select(ids, filter, this.searchText));
+        return { ndjson: toNdjson(entries, (e) => this.payloads.decode(e)), count: entries.length };
       },
       'feed.import': ({ ndjson }) => {
         let entries;
@@ -228,7 +237,8 @@ export class ConsoleHost {
         } catch (error) {
           throw new ConsoleError('invalid-params', `feed.import: ${messageOf(error)}`);
         }
-        return { count: this.feed.restore(entries) };
+        // The file's decoded payloads are the exporter's view; this host decodes with its own IDL.
+        return { count: this.feed.restore(entries.map(({ decoded: _decoded, ...entry }) => entry)) };
       },
       'feed.stats': (_, session) => this.feed.stats(session.subscriber),
 
@@ -321,8 +331,12 @@ export class ConsoleHost {
     this.broadcast('project.closed', { root: project.root });
   }
 
+  private readonly searchText = (entry: FeedEntry): string => this.payloads.searchText(entry);
+
   private modelChanged(): void {
-    this.feed.setNames(this.project?.names);
+    const project = this.project;
+    this.feed.setNames(project?.names);
+    if (this.payloads.model !== project?.model) this.payloads = new FeedPayloads(project?.model, rawBytes, project && { names: project.names, codec: project.codec });
     this.connections.modelChanged();
   }
 
@@ -335,6 +349,7 @@ export class ConsoleHost {
     const tlsFiles = services.endpoints.flatMap((e) => (e.tls ? [e.keyfile, e.certfile].filter((f) => f !== '') : []));
     for (const file of tlsFiles) project.resolve(resolve(dirname(services.file), file));
     this.setSandboxState({ state: 'starting' });
+    const feedAfterId = this.feed.stats().lastId;
     try {
       this.sandbox = await startSandbox({
         services,
@@ -346,7 +361,7 @@ export class ConsoleHost {
         onDevice: (device, user, gateway) => this.connections.learnDevice(device, user, gateway),
       });
       this.pusher = new ConsolePusher(this.sandbox.view.broker, this.feed, (level, message) => this.log(level, message));
-      this.setSandboxState(this.sandbox.state);
+      this.setSandboxState({ ...this.sandbox.state, run: ++this.sandboxRuns, feedAfterId: feedAfterId ?? 0 });
       this.log('info', `sandbox running on ${this.sandbox.state.broker.description}: ${this.sandbox.state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`);
     } catch (error) {
       this.setSandboxState({ state: 'failed', reason: messageOf(error) });
@@ -436,5 +451,15 @@ export class ConsoleHost {
 
   private log(level: LogLevel, message: string): void {
     this.logLimiter.log(level, message);
+  }
+}
+
+/** A bad filter query is the caller's mistake: invalid-params, with the column. */
+function withQuery<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FeedQueryError) throw new ConsoleError('invalid-params', `filter query, ${error.message}`);
+    throw error;
   }
 }

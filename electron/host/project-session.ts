@@ -13,7 +13,7 @@ import { clientInterfaces } from '../../shared/project/routing.js';
 import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import { ioError, messageOf } from './errors.js';
 import { versionOf } from './file-version.js';
-import { OperationNames } from './feed/names.js';
+import { OperationNames } from '../../shared/idl/operation-names.js';
 import { findProject, type ProjectLayout } from './project-files.js';
 import type { ProjectFolder, ProjectPath } from './project-folder.js';
 import { FolderWatcher } from './watch.js';

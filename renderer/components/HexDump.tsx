@@ -1,6 +1,8 @@
+import { base64ToBytes } from '../../shared/wire/base64.js';
+
 /** Bytes as a classic hex dump: offset, 16 bytes in hex, the printable ASCII. */
 export function HexDump({ base64, truncated }: { base64: string; truncated?: boolean }) {
-  const bytes = decodeBase64(base64);
+  const bytes = base64ToBytes(base64);
   const lines: string[] = [];
   for (let off = 0; off < bytes.length; off += 16) {
     const row = bytes.subarray(off, off + 16);
@@ -20,11 +22,4 @@ export function HexDump({ base64, truncated }: { base64: string; truncated?: boo
       {truncated && <p className="muted">The host keeps only the first {bytes.length} bytes of large messages.</p>}
     </div>
   );
-}
-
-export function decodeBase64(base64: string): Uint8Array {
-  const bin = atob(base64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }

@@ -1,41 +1,56 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type UIEvent } from 'react';
 import type { FeedEntry } from '../../shared/console-api/index.js';
-import { selectEntry } from '../actions/feed.js';
-import { feedWindow, useFeed } from '../stores/feed.js';
-import { COLUMNS, GRID_TEMPLATE } from './columns.js';
+import { isAsyncCall } from '../../shared/console-api/feed-filter.js';
+import { followCall, selectEntry } from '../actions/feed.js';
+import { LIVE, useFeed, windowOf, type Restart } from '../stores/feed.js';
+import { cellClass, COLUMNS, GRID_COLUMNS } from './columns.js';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
 
 /**
- * The live feed as a virtualized ARIA grid: only the rows on screen exist in the DOM, rows have
- * no React state, and the grid re-renders at most once per animation frame (the store's
- * `version`). Following the newest row locks when the user scrolls up; "N new ↓" brings it back.
+ * A feed view (the live feed or a capture) as a virtualized ARIA grid: only the rows on screen
+ * exist in the DOM, rows have no React state, and the grid re-renders at most once per animation
+ * frame (the store's `version`). Following the newest row locks when the user scrolls up;
+ * "N new ↓" brings it back. Double-click or F follows a row's call.
  */
-export function FeedGrid() {
+export function FeedGrid({ viewId, label }: { viewId: string; label: string }) {
+  const feedWindow = windowOf(viewId);
   const version = useFeed((s) => s.version);
-  const selectedId = useFeed((s) => s.selectedId);
-  const correlation = useFeed((s) => s.selectedCorrelation);
+  const selectedId = useFeed((s) => s.views[viewId]?.selectedId ?? null);
+  const correlation = useFeed((s) => s.views[viewId]?.selectedCorrelation ?? null);
+  const restarts = useFeed((s) => (viewId === LIVE ? s.restarts : NO_RESTARTS));
   const viewport = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 300 });
   const follow = useRef(true);
   const [following, setFollowing] = useState(true);
   const appendedAtUnfollow = useRef(0);
-  const evictedSeen = useRef(feedWindow.rowsEvicted);
+  const shiftSeen = useRef(feedWindow.rowsEvicted - feedWindow.rowsPrepended);
   const scrollFrame = useRef(0);
+  /** The scrollTop this component last wrote: comparing with it needs no layout. */
+  const written = useRef(-1);
 
   const rowCount = feedWindow.rowCount;
+  // Following, the newest rows are on screen: their place is known without asking the layout.
+  const top = follow.current ? Math.max(0, rowCount * ROW_HEIGHT - view.height) : view.top;
 
-  // Keep the view: follow the newest row, or stay on the same rows while old ones leave the window.
+  // Keep the view: follow the newest row, or stay on the same rows while old ones leave the
+  // window (or older ones join in front, as a new filter fills in). One render per frame: the
+  // rows drawn are already those at `top`; only the scroll position follows.
   useLayoutEffect(() => {
     const el = viewport.current;
     if (!el) return;
-    const evicted = feedWindow.rowsEvicted - evictedSeen.current;
-    evictedSeen.current = feedWindow.rowsEvicted;
-    if (follow.current) el.scrollTop = el.scrollHeight;
-    else if (evicted > 0) el.scrollTop = Math.max(0, el.scrollTop - evicted * ROW_HEIGHT);
-    if (el.scrollTop !== view.top || el.clientHeight !== view.height) setView({ top: el.scrollTop, height: el.clientHeight });
-  }, [version, rowCount, view.top, view.height]);
+    const shift = feedWindow.rowsEvicted - feedWindow.rowsPrepended;
+    const moved = shift - shiftSeen.current;
+    shiftSeen.current = shift;
+    if (follow.current) {
+      if (written.current !== top) el.scrollTop = written.current = top;
+    } else if (moved !== 0) {
+      const kept = Math.max(0, view.top - moved * ROW_HEIGHT);
+      el.scrollTop = written.current = kept;
+      setView((v) => ({ ...v, top: kept }));
+    }
+  }, [version, rowCount, top, view.top]);
 
   useEffect(() => {
     const el = viewport.current!;
@@ -53,18 +68,25 @@ export function FeedGrid() {
 
   const onScroll = (e: UIEvent<HTMLDivElement>): void => {
     const el = e.currentTarget;
-    setFollow(el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT);
+    // The component's own scrolling (following) is no reason to stop following.
+    if (el.scrollTop === written.current) return;
+    const atEnd = el.scrollTop + el.clientHeight >= feedWindow.rowCount * ROW_HEIGHT - ROW_HEIGHT;
+    if (atEnd !== follow.current) {
+      // Leaving (or reaching) the end: draw the rows where the user is, now.
+      setView({ top: el.scrollTop, height: el.clientHeight });
+      setFollow(atEnd);
+      return;
+    }
     if (scrollFrame.current) return;
     scrollFrame.current = requestAnimationFrame(() => {
       scrollFrame.current = 0;
-      setView({ top: el.scrollTop, height: el.clientHeight });
+      setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
     });
   };
 
   const jumpToNewest = (): void => {
+    written.current = -1;
     setFollow(true);
-    const el = viewport.current!;
-    el.scrollTop = el.scrollHeight;
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -79,7 +101,10 @@ export function FeedGrid() {
       jumpToNewest();
       return;
     } else if (e.key === 'Escape') {
-      selectEntry(null);
+      selectEntry(null, viewId);
+      return;
+    } else if ((e.key === 'f' || e.key === 'F') && selectedId !== null) {
+      followCall(selectedId, viewId);
       return;
     }
     if (next === undefined || rowCount === 0) return;
@@ -87,7 +112,7 @@ export function FeedGrid() {
     next = Math.max(0, Math.min(rowCount - 1, next));
     const entry = feedWindow.rowAt(next);
     if (!entry) return;
-    selectEntry(entry.id);
+    selectEntry(entry.id, viewId);
     const el = viewport.current!;
     const top = next * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
@@ -95,8 +120,8 @@ export function FeedGrid() {
     setFollow(next === rowCount - 1);
   };
 
-  const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rowCount, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rowCount, Math.ceil((top + view.height) / ROW_HEIGHT) + OVERSCAN);
   const rows: FeedEntry[] = [];
   for (let i = first; i < last; i++) rows.push(feedWindow.rowAt(i)!);
   const newCount = following ? 0 : feedWindow.rowsAppended - appendedAtUnfollow.current;
@@ -106,17 +131,18 @@ export function FeedGrid() {
       <div
         className="feed-grid"
         role="grid"
-        aria-label="Live feed"
+        aria-label={label}
         aria-rowcount={rowCount + 1}
         aria-colcount={COLUMNS.length}
         aria-multiselectable={false}
         tabIndex={0}
         onKeyDown={onKeyDown}
-        aria-activedescendant={selectedId !== null ? `feed-row-${selectedId}` : undefined}
+        aria-activedescendant={selectedId !== null ? `${viewId}-row-${selectedId}` : undefined}
+        style={GRID_COLUMNS}
       >
-        <div className="feed-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID_TEMPLATE }}>
+        <div className="feed-head" role="row" aria-rowindex={1}>
           {COLUMNS.map((c) => (
-            <div key={c.id} role="columnheader" className={`feed-cell ${c.className ?? ''}`}>
+            <div key={c.id} role="columnheader" className={cellClass(c)}>
               {c.title}
             </div>
           ))}
@@ -124,30 +150,34 @@ export function FeedGrid() {
         <div className="feed-viewport" ref={viewport} onScroll={onScroll}>
           <div className="feed-spacer" style={{ height: rowCount * ROW_HEIGHT }}>
             <div role="rowgroup" className="feed-rows" style={{ transform: `translateY(${first * ROW_HEIGHT}px)` }}>
-              {rows.map((e, i) => (
-                <div
-                  key={e.id}
-                  id={`feed-row-${e.id}`}
-                  role="row"
-                  aria-rowindex={first + i + 2}
-                  aria-selected={e.id === selectedId}
-                  className={rowClass(e, selectedId, correlation)}
-                  style={{ gridTemplateColumns: GRID_TEMPLATE }}
-                  onClick={() => selectEntry(e.id)}
-                >
-                  {COLUMNS.map((c) => (
-                    <div key={c.id} role="gridcell" className={`feed-cell ${c.className ?? ''}`}>
-                      {c.id === 'call' && e.push ? <span className="push-badge">PUSH</span> : null}
-                      {c.id === 'call' && e.mock ? <span className="mock-badge" title={`answered by the mock: ${e.mock}`}>MOCK {e.mock}</span> : null}
-                      {c.id === 'call' && e.kind !== 'call' ? <span className={`kind-badge kind-${e.kind}`}>{e.kind}</span> : null}
-                      {c.cell(e)}
-                    </div>
-                  ))}
-                </div>
-              ))}
+              {rows.map((e, i) => {
+                // The first row after a sandbox restart (with rows before it) is marked.
+                const prevId = i > 0 ? rows[i - 1]!.id : first > 0 ? feedWindow.rowAt(first - 1)!.id : undefined;
+                const restart = prevId !== undefined && restarts.some((r) => prevId <= r.afterId && r.afterId < e.id);
+                return (
+                  <div
+                    key={e.id}
+                    id={`${viewId}-row-${e.id}`}
+                    role="row"
+                    aria-rowindex={first + i + 2}
+                    aria-selected={e.id === selectedId}
+                    className={rowClass(e, selectedId, correlation) + (restart ? ' restart-boundary' : '')}
+                    title={restart ? 'The sandbox restarted before this entry: its gateways number their users from 1 again' : undefined}
+                    onClick={() => selectEntry(e.id, viewId)}
+                    onDoubleClick={() => followCall(e.id, viewId)}
+                  >
+                    {COLUMNS.map((c) => (
+                      <div key={c.id} role="gridcell" className={cellClass(c)} title={c.id === 'user' || c.id === 'endpoint' || c.id === 'call' ? c.cell(e) : undefined}>
+                        {c.id === 'call' && <KindBadges entry={e} />}
+                        {c.cell(e)}
+                      </div>
+                    ))}
+                  </div>
+                );
+              })}
             </div>
           </div>
-          {rowCount === 0 && <FeedEmpty />}
+          {rowCount === 0 && <FeedEmpty viewId={viewId} />}
         </div>
       </div>
       {newCount > 0 && (
@@ -156,6 +186,24 @@ export function FeedGrid() {
         </button>
       )}
     </div>
+  );
+}
+
+const NO_RESTARTS: readonly Restart[] = [];
+
+/** PUSH, and the kind of anything but a plain two-way CALL: async and one-way calls alike. */
+export function KindBadges({ entry: e }: { entry: FeedEntry }) {
+  const kind = isAsyncCall(e) ? 'async' : e.kind === 'call' ? undefined : e.kind;
+  return (
+    <>
+      {e.push && <span className="push-badge">PUSH</span>}
+      {e.mock && (
+        <span className="mock-badge" title={`answered by the mock: ${e.mock}`}>
+          MOCK {e.mock}
+        </span>
+      )}
+      {kind && <span className={`kind-badge kind-${kind}`}>{kind}</span>}
+    </>
   );
 }
 
@@ -168,14 +216,17 @@ function rowClass(e: FeedEntry, selectedId: number | null, correlation: string |
   return c;
 }
 
-function FeedEmpty() {
+function FeedEmpty({ viewId }: { viewId: string }) {
+  const feedWindow = windowOf(viewId);
   const filtered = feedWindow.filtered;
   const size = feedWindow.size;
-  const paused = useFeed((s) => s.paused);
+  const paused = useFeed((s) => s.paused && viewId === LIVE);
   const waiting = useFeed((s) => s.waiting);
   return (
     <div className="feed-empty">
-      {paused ? (
+      {feedWindow.progress ? (
+        <p>Filtering… {feedWindow.progress.done.toLocaleString('en-US')} of {feedWindow.progress.total.toLocaleString('en-US')} entries</p>
+      ) : paused ? (
         <p>Paused{waiting > 0 ? `: ${waiting.toLocaleString()} entries wait in the host` : ''}. Resume to see them — none are lost while they stay in its buffer.</p>
       ) : filtered && size > 0 ? (
         <p>No entry of the {size.toLocaleString()} in the window matches the filter.</p>

@@ -146,7 +146,7 @@ export type FeedKind = 'call' | 'oneway' | 'return' | 'error';
 export interface FeedEntry {
   /** Increases by one per entry; ids survive pause/resume and identify entries in queries. */
   id: number;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds; with a fraction (sub-millisecond) where the hop measured it so. */
   time: number;
   hop: FeedHop;
   direction: 'in' | 'out';
@@ -155,6 +155,8 @@ export interface FeedEntry {
   /** Remote address, queue name or connection id. */
   peer?: string;
   userId?: string;
+  /** The gateway whose numbering `userId` belongs to (user ids are per gateway), where known. */
+  gateway?: string;
   kind: FeedKind;
   /** A server → client call (e.g. `ITerminal.onMessage`). */
   push: boolean;
@@ -164,13 +166,16 @@ export interface FeedEntry {
   opidx: number;
   errcode: number;
   callId: number;
-  /** Resolved through the project: `test.Server`. */
+  /**
+   * Resolved through the project: `test.Server`. An error RETURN (whose ifidx and opidx are 0 on
+   * the wire) takes its CALL's, found at the same hop.
+   */
   interface?: QualifiedName;
   method?: string;
   extra: Extra;
   /** RpcMessage size in bytes. */
   size: number;
-  /** On a RETURN: time since its CALL at the same hop. */
+  /** On a RETURN: time since its CALL at the same hop (sub-millisecond where both times are). */
   latencyMs?: number;
   /** Shared by every hop of one call (sequence + user id + call path), to follow it end to end. */
   correlation: string;
@@ -186,6 +191,8 @@ export interface FeedEntry {
 /** A feed entry's payload decoded against the IDL, on demand. */
 export type DecodedPayload =
   | { ok: true; interface: QualifiedName; method: string; kind: 'params' | 'result'; value: JsonValue }
+  /** An error RETURN: no payload on the wire, its meaning is the code. */
+  | { ok: true; kind: 'error'; code: number; codeName: string; reason: string }
   | { ok: false; reason: string; hex: string };
 
 /** What a subscriber receives, at most 30 times per second. */
@@ -193,6 +200,11 @@ export interface FeedBatch {
   entries: FeedEntry[];
   /** Entries this subscriber missed since the previous batch (it was too slow). */
   dropped: number;
+  /**
+   * Entries delivered before that changed since (a connection learned its user id at the
+   * gateway: correlation key, user and gateway filled in), whole, to replace the old ones.
+   */
+  revised?: FeedEntry[];
 }
 
 export interface FeedStats {
@@ -207,8 +219,16 @@ export interface FeedStats {
   lastId: number | undefined;
 }
 
-/** Filters the feed; every field narrows. Applied by the host for queries and exports. */
+/**
+ * Filters the feed; every field narrows. Applied by the host for queries and exports, and by the
+ * renderer (shared/console-api/feed-filter.ts gives both the same meaning).
+ */
 export interface FeedFilter {
+  /** The filter language (shared/console-api/feed-query.ts): `method:echo "hello" -hop:queue`. */
+  query?: string;
+  /** Widen to whole calls: every entry of a call of which one entry matches. */
+  wholeCalls?: boolean;
+  /** Free text: header fields, extra and the decoded payload. */
   text?: string;
   interface?: string;
   method?: string;
@@ -230,6 +250,12 @@ export type SandboxState =
   | {
       state: 'running';
       mode: SandboxMode;
+      /**
+       * Counts the host's sandbox starts; from the second on, gateways number their users from 1
+       * again, so `gwserver/2` after entry `feedAfterId` is not the `gwserver/2` before it.
+       */
+      run?: number;
+      feedAfterId?: number;
       broker: { kind: 'amqp' | 'memory'; description: string };
       gateways: { server: string; listen: string[] }[];
       /** Mock back ends: the config.yml section, the endpoints it reads, the interfaces it serves. */

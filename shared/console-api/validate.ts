@@ -37,6 +37,8 @@ const oneOf =
   (v, path) =>
     typeof v === 'string' && (values as string[]).includes(v) ? undefined : `${path}: expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`;
 
+const boolean: Check = (v, path) => (typeof v === 'boolean' ? undefined : `${path}: expected true or false, got ${describe(v)}`);
+
 const nullable =
   (check: Check): Check =>
   (v, path) =>
@@ -136,6 +138,8 @@ const timeoutMs = int(0, 0x7fffffff);
 const filter = object(
   {},
   {
+    query: str({ max: 4096 }),
+    wholeCalls: boolean,
     text: str({ max: 4096 }),
     interface: str({ max: 1024 }),
     method: str({ max: 1024 }),

@@ -1,11 +1,6 @@
-import { connectWebBridge, type WebBridgeClient } from '../../electron/web/client.js';
-import { expect, runId, test, type ConsolePage } from './console-fixture.js';
-
-/** A second client of the same host: drives echo calls through the sandbox, like another tool would. */
-async function traffic(): Promise<WebBridgeClient> {
-  const page = new URL(process.env['TCE_E2E_URL']!);
-  return connectWebBridge(`ws://${page.host}/api?token=${page.searchParams.get('token')}`);
-}
+import type { WebBridgeClient } from '../../electron/web/client.js';
+import { expect, runId, test } from './console-fixture.js';
+import { rowCount, trafficBridge } from './feed-kit.js';
 
 async function echoes(bridge: WebBridgeClient, run: string, count: number, user = 'scott.bo'): Promise<void> {
   await Promise.all(
@@ -15,26 +10,14 @@ async function echoes(bridge: WebBridgeClient, run: string, count: number, user 
   );
 }
 
-/** Rows the grid holds for the current filter, as its counter says. */
-async function rowCount(app: ConsolePage): Promise<number> {
-  const text = await app.region('Live feed').locator('.feed-counters').innerText();
-  return Number(/([\d,]+)(?: of [\d,]+)? rows/.exec(text)![1]!.replace(/,/g, ''));
-}
-
 test.describe('live feed', () => {
-  let bridge: WebBridgeClient;
-  test.beforeEach(async () => {
-    bridge = await traffic();
-  });
-  test.afterEach(async () => {
-    await bridge.close();
-  });
+  const bridge = trafficBridge();
 
   test('filters live and retroactively: text, method, direction, hop, user and extra', async ({ app }) => {
     const run = runId();
     const other = runId();
-    await echoes(bridge, run, 5);
-    await echoes(bridge, other, 3, 'alice');
+    await echoes(bridge(), run, 5);
+    await echoes(bridge(), other, 3, 'alice');
     // Console hop: CALL out and RETURN in; every hop of 8 calls is in the window already.
     await app.filterFeed(`extra.run=${run}`);
     await expect.poll(() => rowCount(app)).toBe(5 * 4);
@@ -47,10 +30,10 @@ test.describe('live feed', () => {
     await app.filterFeed(`mq_server extra.run=${run} hop:server`);
     await expect(app.feedRows).toHaveCount(5);
     // New entries join a filter that is already set.
-    await echoes(bridge, run, 2);
+    await echoes(bridge(), run, 2);
     await expect(app.feedRows).toHaveCount(7);
     await app.filterFeed('dir:sideways');
-    await expect(app.region('Live feed')).toContainText("dir: is in or out, not 'sideways'");
+    await expect(app.region('Live feed').getByRole('alert')).toContainText('column 1: dir: is in or out, not "sideways"');
     await app.filterFeed(`extra.run=${run} hop:console`);
     await app.screenshot('feed-filtered');
   });
@@ -61,7 +44,7 @@ test.describe('live feed', () => {
     const feed = app.region('Live feed');
     await feed.getByRole('button', { name: 'Pause' }).click();
     await expect(feed.getByRole('button', { name: 'Resume' })).toHaveAttribute('aria-pressed', 'true');
-    await echoes(bridge, run, 200);
+    await echoes(bridge(), run, 200);
     await expect(feed.locator('.feed-counters')).toContainText('waiting');
     expect(await rowCount(app)).toBe(0);
     await app.screenshot('feed-paused');
@@ -73,12 +56,12 @@ test.describe('live feed', () => {
   test('autoscroll locks when the user scrolls up and shows how many rows are new', async ({ app }) => {
     const run = runId();
     await app.filterFeed(`extra.run=${run}`);
-    await echoes(bridge, run, 60);
+    await echoes(bridge(), run, 60);
     await expect.poll(() => rowCount(app)).toBe(240);
     const viewport = app.region('Live feed').locator('.feed-viewport');
     await viewport.hover();
     await app.page.mouse.wheel(0, -2000);
-    await echoes(bridge, run, 10);
+    await echoes(bridge(), run, 10);
     const newRows = app.region('Live feed').getByRole('button', { name: /^40 new ↓$/ });
     await expect(newRows).toBeVisible();
     await app.screenshot('feed-scrolled-up');
@@ -89,7 +72,7 @@ test.describe('live feed', () => {
 
   test('selecting a row shows the decoded payload, extra, header, raw bytes and the other hops', async ({ app }) => {
     const run = runId();
-    await echoes(bridge, run, 1);
+    await echoes(bridge(), run, 1);
     await app.filterFeed(`extra.run=${run}`);
     await expect(app.feedRows).toHaveCount(4);
     await app.feedRows.filter({ hasText: 'gateway' }).first().click();
@@ -107,7 +90,7 @@ test.describe('live feed', () => {
 
   test('exports the visible rows as NDJSON', async ({ app }) => {
     const run = runId();
-    await echoes(bridge, run, 3);
+    await echoes(bridge(), run, 3);
     await app.filterFeed(`extra.run=${run} hop:console`);
     await expect(app.feedRows).toHaveCount(3);
     const download = app.page.waitForEvent('download');

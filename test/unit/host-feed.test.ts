@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { FeedBatch } from '../../shared/console-api/types.js';
 import { rpcMessage, encodeMessage, CallType } from '../../shared/wire/message.js';
 import { Feed } from '../../electron/host/feed/feed.js';
-import { fromNdjson, toNdjson } from '../../electron/host/feed/ndjson.js';
+import { rawBytes } from '../../electron/host/feed/entry.js';
+import { FeedPayloads } from '../../shared/console-api/feed-decode.js';
+import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSink } from '../../electron/host/feed/subscriber.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,7 +100,7 @@ describe('feed', () => {
     expect(sink.dropped()).toBe(0);
   });
 
-  it('keeps the bytes of the newest entries only once the raw budget is spent, and says so on decode', async () => {
+  it('keeps the bytes of the newest entries only once the raw budget is spent, and says so on decode', () => {
     const feed = new Feed({ rawBudget: 1000 });
     for (let i = 1; i <= 100; i++) record(feed, i, { pad: 'x'.repeat(20) });
     const entries = feed.query(0, 1000);
@@ -107,8 +109,7 @@ describe('feed', () => {
     expect(kept.reduce((n, e) => n + e.raw.length, 0)).toBeLessThanOrEqual(1000);
     expect(entries.slice(0, entries.length - kept.length).every((e) => e.raw === '' && e.rawTruncated)).toBe(true);
     expect(entries.at(-1)!.raw).not.toBe('');
-    const { decodeEntry } = await import('../../electron/host/feed/decode.js');
-    expect(decodeEntry(entries[0]!, undefined, undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
+    expect(new FeedPayloads(undefined, rawBytes).decode(entries[0]!)).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
   });
 
   it('caps a batch by its raw bytes as well as by entries', async () => {
@@ -120,6 +121,26 @@ describe('feed', () => {
     await sleep(400);
     expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(Math.max(...sink.batches.map((b) => b.entries.length))).toBe(Math.ceil(200 / per));
+  });
+
+  it('sends entries revised after delivery again (only to subscribers that had them), with the next batch', async () => {
+    const feed = new Feed();
+    const early = new Collect();
+    feed.subscribe(early);
+    const first = record(feed, 1);
+    await sleep(60);
+    expect(early.ids()).toEqual([1]);
+    const late = new Collect();
+    late.slow = true;
+    feed.subscribe(late);
+    first.userId = '7';
+    feed.revise([first]);
+    await sleep(60);
+    expect(early.batches.at(-1)).toEqual({ entries: [], dropped: 0, revised: [first] });
+    late.slow = false;
+    await sleep(100);
+    // The late subscriber gets the entry itself, already revised, and no revision.
+    expect(late.batches).toEqual([{ entries: [first], dropped: 0 }]);
   });
 
   it('filters by text, direction and extra', () => {

@@ -1,62 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { feedPredicate } from '../../shared/console-api/feed-filter.js';
+import { parseFeedQuery } from '../../shared/console-api/feed-query.js';
 import type { FeedEntry } from '../../shared/console-api/types.js';
-import { FeedWindow } from '../../renderer/feed/feed-window.js';
-import { parseFilterQuery } from '../../renderer/feed/filter.js';
+import { FeedWindow, type WindowFilter } from '../../renderer/feed/feed-window.js';
+import { RowList } from '../../renderer/feed/row-list.js';
+import { feedEntry } from './support/feed-entries.js';
 
-function entry(id: number, over: Partial<FeedEntry> = {}): FeedEntry {
-  return {
-    id,
-    time: 1_700_000_000_000 + id,
-    hop: 'gateway',
-    direction: 'in',
-    endpoint: 'socket_gateway',
-    userId: '7',
-    kind: 'call',
-    push: false,
-    sequence: id,
-    calltype: 1,
-    ifidx: 2,
-    opidx: 0,
-    errcode: 0,
-    callId: 0,
-    interface: 'test.Server',
-    method: 'echo',
-    extra: { name: 'scott.bo' },
-    size: 40,
-    correlation: `c${id}`,
-    raw: '',
-    rawTruncated: false,
-    ...over,
-  };
+/** A window filter from a query (the grammar's own tests are in feed-query.test.ts). */
+function filter(query: string, wholeCalls = false, searchText?: (e: FeedEntry) => string): WindowFilter {
+  const parsed = parseFeedQuery(query);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return { node: parsed.node, wholeCalls, ...(searchText ? { searchText } : {}) };
 }
 
-describe('feed filter bar', () => {
-  it('parses fields, extra conditions and free text into a FeedFilter', () => {
-    expect(parseFilterQuery('method:test.Server.echo dir:out user:42 hop:queue extra.name=scott.bo "two words" tail')).toEqual({
-      filter: { interface: 'test.Server', method: 'echo', direction: 'out', userId: '42', hop: 'queue', extra: { name: 'scott.bo' }, text: 'two words tail' },
-      problems: [],
-    });
-    expect(parseFilterQuery('if:Server method:echo').filter).toEqual({ interface: 'Server', method: 'echo' });
-  });
+/** Applies a filter and lets it go through the whole window. */
+function setFilter(w: FeedWindow, f: WindowFilter): void {
+  w.setFilter(f);
+  expect(w.work(Infinity)).toBe(true);
+}
 
-  it('names the tokens it cannot use instead of ignoring them', () => {
-    expect(parseFilterQuery('dir:up hop:moon user:').problems).toEqual(["dir: is in or out, not 'up'", "hop: is one of console, gateway, queue, server, not 'moon'", 'user: needs a value']);
-  });
+const ids = (w: FeedWindow): number[] => w.visibleRows().map((e) => e.id);
 
-  it('matches like the host: every field narrows, interface by full or short name, text anywhere', () => {
-    const e = entry(1, { note: 'forwarded to mq_server' });
-    const match = (q: string): boolean => feedPredicate(parseFilterQuery(q).filter)(e);
-    expect(match('if:Server method:ECHO extra.name=scott.bo')).toBe(true);
-    expect(match('if:test.Server dir:in hop:gateway user:7')).toBe(true);
-    expect(match('FORWARDED')).toBe(true);
-    expect(match('name=scott')).toBe(true);
-    expect(match('if:erver')).toBe(false);
-    expect(match('extra.name=alice')).toBe(false);
-    expect(match('dir:out')).toBe(false);
-    expect(match('user:8')).toBe(false);
-  });
-});
+/** New entries join the window; the filter tests them in the next slice of work. */
+function feed(w: FeedWindow, entries: FeedEntry[]): void {
+  w.append(entries);
+  expect(w.work(Infinity)).toBe(true);
+}
+
+const entry = feedEntry;
 
 describe('feed window', () => {
   it('keeps the newest entries up to its capacity and counts what leaves', () => {
@@ -83,23 +53,130 @@ describe('feed window', () => {
   it('filters retroactively, and new entries join the filter', () => {
     const w = new FeedWindow(100);
     w.append([1, 2, 3, 4].map((i) => entry(i, { hop: i % 2 ? 'gateway' : 'server' })));
-    w.setFilter({ hop: 'server' });
+    setFilter(w, filter('hop:server'));
     expect(w.visibleRows().map((e) => e.id)).toEqual([2, 4]);
     w.append([entry(5, { hop: 'server' }), entry(6)]);
+    // Tested in the next slice of work, not while appending.
+    expect(w.visibleRows().map((e) => e.id)).toEqual([2, 4]);
+    w.work(Infinity);
     expect(w.visibleRows().map((e) => e.id)).toEqual([2, 4, 5]);
     expect(w.indexOfId(4)).toBe(1);
     expect(w.indexOfId(3)).toBe(-1);
-    w.setFilter({});
+    setFilter(w, filter(''));
     expect(w.rowCount).toBe(6);
   });
 
   it('drops filtered rows that leave the window and takes older matches from the host in front', () => {
     const w = new FeedWindow(3);
-    w.setFilter({ hop: 'server' });
-    w.append([entry(10, { hop: 'server' }), entry(11), entry(12, { hop: 'server' }), entry(13)]);
+    setFilter(w, filter('hop:server'));
+    feed(w, [entry(10, { hop: 'server' }), entry(11), entry(12, { hop: 'server' })]);
+    feed(w, [entry(13)]);
     expect(w.visibleRows().map((e) => e.id)).toEqual([12]);
     expect(w.rowsEvicted).toBe(1);
-    expect(w.prependOlder([entry(3, { hop: 'server' }), entry(4), entry(10, { hop: 'server' }), entry(12, { hop: 'server' })])).toBe(2);
-    expect(w.visibleRows().map((e) => e.id)).toEqual([3, 10, 12]);
+    expect(w.prependOlder([entry(3, { hop: 'server' }), entry(4), entry(9, { hop: 'server' })])).toBe(2);
+    expect(w.visibleRows().map((e) => e.id)).toEqual([3, 9, 12]);
+    // They joined the window: the next entries push them out first.
+    feed(w, [entry(14)]);
+    expect(w.visibleRows().map((e) => e.id)).toEqual([12]);
+  });
+
+  it('tests a backlog of new entries a slice at a time', () => {
+    const w = new FeedWindow(10_000);
+    setFilter(w, filter('hop:server'));
+    w.append(Array.from({ length: 5000 }, (_, i) => entry(i + 1, { hop: i % 2 ? 'server' : 'gateway' })));
+    let clock = 0;
+    expect(w.work(200, () => (clock += 50))).toBe(false);
+    expect(ids(w)).toEqual([2, 4, 6, 8, 10, 12].concat(Array.from({ length: 250 }, (_, i) => 14 + 2 * i)).slice(0, 256));
+    while (!w.work(200, () => (clock += 50)));
+    expect(w.rowCount).toBe(2500);
+  });
+
+  it('filters a new filter newest first, a slice at a time, while new entries keep arriving', () => {
+    const w = new FeedWindow(2000);
+    w.append(Array.from({ length: 1000 }, (_, i) => entry(i + 1, { hop: i % 2 ? 'server' : 'gateway' })));
+    w.setFilter(filter('hop:server'));
+    let clock = 0;
+    // The window looks at the clock every 128 entries: with 50 ms per look, a 200 ms budget takes 512 of them.
+    const tick = (): number => (clock += 50);
+    expect(w.work(200, tick)).toBe(false);
+    const partial = ids(w);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.at(-1)).toBe(1000);
+    expect(partial[0]).toBeGreaterThan(2);
+    expect(w.progress).toMatchObject({ total: 1000 });
+    w.append([entry(1001, { hop: 'server' }), entry(1002)]);
+    // New entries come first in the next slice: a following view sees them at once.
+    w.work(50, tick);
+    expect(ids(w).at(-1)).toBe(1001);
+    expect(w.progress).toBeDefined();
+    while (!w.work(200, tick));
+    expect(w.progress).toBeUndefined();
+    expect(ids(w)).toEqual([...Array.from({ length: 500 }, (_, i) => 2 * i + 2), 1001]);
+    expect(w.rowsPrepended).toBe(500);
+  });
+
+  it('searches payloads through the caller\'s decoder, once per entry', () => {
+    const w = new FeedWindow(100);
+    w.append([entry(1), entry(2), entry(3)]);
+    const seen: number[] = [];
+    const payload = (e: FeedEntry): string => {
+      seen.push(e.id);
+      return e.id === 2 ? 'hello world' : '';
+    };
+    const cached = new Map<FeedEntry, string>();
+    const text = (e: FeedEntry): string => cached.get(e) ?? (cached.set(e, payload(e)), cached.get(e)!);
+    setFilter(w, filter('"hello world"', false, text));
+    expect(ids(w)).toEqual([2]);
+    setFilter(w, filter('hello', false, text));
+    expect(ids(w)).toEqual([2]);
+    expect(seen.sort()).toEqual([1, 2, 3]);
+  });
+
+  it('widens to whole calls: earlier hops of a call join when a later hop matches, later hops follow', () => {
+    const w = new FeedWindow(100);
+    const hop = (id: number, call: string, h: FeedEntry['hop']): FeedEntry => entry(id, { correlation: call, hop: h });
+    w.append([hop(1, 'a', 'console'), hop(2, 'b', 'console'), hop(3, 'a', 'server')]);
+    setFilter(w, filter('hop:server', true));
+    expect(ids(w)).toEqual([1, 3]);
+    feed(w, [hop(4, 'a', 'console'), hop(5, 'b', 'gateway'), hop(6, 'b', 'server'), hop(7, 'c', 'console')]);
+    expect(ids(w)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(w.callEntries('b').map((e) => e.id)).toEqual([2, 5, 6]);
+  });
+
+  it('replaces entries the host revised, keeping their place', () => {
+    const w = new FeedWindow(100);
+    w.append([entry(1, { userId: undefined, gateway: undefined, correlation: 'call:1:@console-c1' }), entry(2)]);
+    setFilter(w, filter('user:gwserver/7'));
+    expect(ids(w)).toEqual([2]);
+    w.revise([entry(1, { correlation: 'call:1:7@gwserver' })]);
+    expect(ids(w)).toEqual([1, 2]);
+    expect(w.byId(1)?.correlation).toBe('call:1:7@gwserver');
+    expect(w.callEntries('call:1:@console-c1')).toEqual([]);
+    expect(w.callEntries('call:1:7@gwserver').map((e) => e.id)).toEqual([1]);
+  });
+
+  it('keeps its call index bounded with the window', () => {
+    const w = new FeedWindow(50);
+    for (let i = 1; i <= 5000; i++) w.append([entry(i, { correlation: `c${Math.ceil(i / 3)}` })]);
+    expect(w.size).toBe(50);
+    expect(w.callEntries('c1')).toEqual([]);
+    expect(w.callEntries('c1667').map((e) => e.id)).toEqual([4999, 5000]);
+  });
+});
+
+describe('row list', () => {
+  it('keeps rows in id order whichever end they join, and finds them by id', () => {
+    const rows = new RowList();
+    for (const id of [5, 6, 7]) rows.append(entry(id));
+    for (const id of [4, 3]) rows.prepend(entry(id));
+    rows.insert(entry(8));
+    rows.insert(entry(1));
+    expect(rows.toArray().map((e) => e.id)).toEqual([1, 3, 4, 5, 6, 7, 8]);
+    rows.insert(entry(2));
+    expect(rows.toArray().map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([1, 2, 5, 8, 9].map((id) => rows.indexOfId(id))).toEqual([0, 1, 4, 7, -1]);
+    expect(rows.dropBefore(6)).toBe(5);
+    expect(rows.toArray().map((e) => e.id)).toEqual([6, 7, 8]);
+    expect(rows.at(0)?.id).toBe(6);
   });
 });

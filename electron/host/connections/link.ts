@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ConnectionState, FeedEntry, TargetSpec } from '../../../shared/console-api/types.js';
 import type { CallTarget } from '../../../shared/rpc/call.js';
+import { forgetSearchText } from '../../../shared/console-api/feed-filter.js';
 import { Fifo } from '../../../shared/rpc/fifo.js';
 import type { Feed } from '../feed/feed.js';
 
@@ -36,13 +37,19 @@ export class ProvisionalEntries {
     if (this.entries.length > this.max) this.entries.shift();
   }
 
-  /** Replaces the provisional caller in these entries' correlation keys, and fills in the user id. */
-  settle(provisional: string, actual: string, userId: string): void {
-    for (const e of this.entries) {
+  /** Replaces the provisional caller in these entries' correlation keys, fills in the user and gateway; returns them. */
+  settle(provisional: string, actual: string, userId: string, gateway: string): FeedEntry[] {
+    const settled = [...this.entries];
+    for (const e of settled) {
+      forgetSearchText(e);
       if (e.correlation.endsWith(`:${provisional}`)) e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
-      e.userId ??= userId;
+      if (e.userId === undefined) {
+        e.userId = userId;
+        e.gateway = gateway;
+      }
     }
     this.entries.clear();
+    return settled;
   }
 
   clear(): void {

@@ -99,7 +99,8 @@ export class StreamLink implements ConsoleLink {
   learn(userId: string, gateway: string): void {
     const actual = identity(userId, gateway);
     if (this.who === actual) return;
-    this.provisional.settle(this.who, actual, userId);
+    // Subscribers may have these entries already: they get them again, settled.
+    this.ctx.feed.revise(this.provisional.settle(this.who, actual, userId, gateway));
     this.who = actual;
     this.userId = userId;
     this.gateway = gateway;
@@ -125,7 +126,7 @@ export class StreamLink implements ConsoleLink {
     const push = isCall(message) === (direction === 'in');
     const who = push ? identity(message.extra[ExtraKey.userId] ?? this.userId, undefined) : this.who;
     const entry = this.ctx.feed.record(
-      { hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, userId: this.userId, message, raw },
+      { hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, userId: this.userId, gateway: this.gateway, message, raw },
       { scope: this.scope, user: '', who, push },
     );
     if (!push && this.userId === undefined) this.provisional.add(entry);

@@ -10,7 +10,8 @@ import type { FeedEntry } from '../../../shared/console-api/types.js';
  * `__user_id__` and the gateway named by `__mq_return__`.
  *
  * A RETURN takes the key of the CALL it answers at the same hop, so a reply is linked even
- * where its own fields would not say enough (error replies carry no ids).
+ * where its own fields would not say enough (error replies carry no ids), and an error RETURN
+ * takes the CALL's interface and method as its name.
  */
 
 export const identity = (userId: string | undefined, via: string | undefined): string => `${userId ?? ''}@${via ?? ''}`;
@@ -68,6 +69,13 @@ export class Correlator {
       entry.correlation = call.entry.correlation;
       entry.push = call.entry.push;
       entry.latencyMs = Math.max(0, entry.time - call.entry.time);
+      // A RETURN's user is its CALL's user, numbered by the same gateway (a back end's reply does not say which).
+      if (entry.userId === call.entry.userId) entry.gateway ??= call.entry.gateway;
+      // An error RETURN names no operation on the wire (ifidx = opidx = 0): it answers this CALL's.
+      if (entry.kind === 'error') {
+        entry.interface = call.entry.interface;
+        entry.method = call.entry.method;
+      }
     } else {
       entry.correlation = callKey(entry.sequence, p.who, p.push);
       entry.push = p.push;

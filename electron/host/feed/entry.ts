@@ -10,6 +10,8 @@ export interface Sighting {
   peer?: string | undefined;
   /** The user the message belongs to, when the hop knows it better than the message's extra. */
   userId?: string | undefined;
+  /** The gateway that numbered `userId`, where the hop knows it. */
+  gateway?: string | undefined;
   note?: string | undefined;
   /** A mock back end's RETURN: what produced the answer. */
   mock?: MockSource | undefined;

@@ -1,8 +1,9 @@
 import type { FeedEntry, FeedFilter, FeedStats } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
-import { feedPredicate } from '../../../shared/console-api/feed-filter.js';
-import type { OperationNames } from './names.js';
+import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
+import type { OperationNames } from '../../../shared/idl/operation-names.js';
+import { epochNow } from '../../../shared/rpc/clock.js';
 import { Ring } from './ring.js';
 import { FeedSubscriber, type FeedSink, type SubscriberOptions } from './subscriber.js';
 
@@ -61,12 +62,13 @@ export class Feed {
     const { item } = this.append((id) => {
       const entry: FeedEntry = {
         id,
-        time: s.time ?? Date.now(),
+        time: s.time ?? epochNow(),
         hop: s.hop,
         direction: s.direction,
         endpoint: s.endpoint,
         peer: s.peer,
         userId: s.userId ?? m.extra['__user_id__'],
+        gateway: s.gateway,
         kind: feedKind(m),
         push: false,
         sequence: m.sequence,
@@ -86,12 +88,19 @@ export class Feed {
       };
       if (s.truncated) entry.rawTruncated = true;
       if (s.mock) entry.mock = s.mock;
-      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not theirs.
+      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
+      // theirs; the correlator names them after the CALL they answer.
       if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);
       return entry;
     });
     return item;
+  }
+
+  /** Entries changed after they were recorded (see FeedBatch.revised): subscribers that had them get them again. */
+  revise(entries: readonly FeedEntry[]): void {
+    if (entries.length === 0) return;
+    for (const s of this.subscribers) s.revise(entries);
   }
 
   /** Adds entries read back from an export, with new ids. */
@@ -104,9 +113,13 @@ export class Feed {
     return this.ring.get(id);
   }
 
-  /** Up to `limit` matching entries after `afterId`, oldest first. */
-  query(afterId: number, limit: number, filter?: FeedFilter): FeedEntry[] {
-    const matches = feedPredicate(filter);
+  /**
+   * Up to `limit` matching entries after `afterId`, oldest first. `searchText` lets free text
+   * search decoded payloads. Throws FeedQueryError for a bad query.
+   */
+  query(afterId: number, limit: number, filter?: FeedFilter, searchText?: SearchText): FeedEntry[] {
+    const matches = feedPredicate(filter, searchText);
+    if (filter?.wholeCalls) return wholeCalls({ [Symbol.iterator]: () => this.ring.after(afterId) }, matches).slice(0, limit);
     const out: FeedEntry[] = [];
     for (const e of this.ring.after(afterId)) {
       if (!matches(e)) continue;
@@ -125,9 +138,9 @@ export class Feed {
     return out;
   }
 
-  select(ids: number[] | undefined, filter: FeedFilter | undefined): FeedEntry[] {
-    const matches = feedPredicate(filter);
-    if (!ids) return this.query(0, Number.MAX_SAFE_INTEGER, filter);
+  select(ids: number[] | undefined, filter: FeedFilter | undefined, searchText?: SearchText): FeedEntry[] {
+    const matches = feedPredicate(filter, searchText);
+    if (!ids) return this.query(0, Number.MAX_SAFE_INTEGER, filter, searchText);
     return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => {
       const e = this.ring.get(id);
       return e && matches(e) ? [e] : [];

@@ -17,6 +17,8 @@ export interface SubscriberOptions {
   maxBatchRaw?: number;
 }
 
+const MAX_REVISED = 1000;
+
 /**
  * One subscriber's cursor over the ring. Batches go out at most `maxRate` times per second and
  * never wait for the sink: while it is backed up (or paused) entries simply stay in the ring,
@@ -30,6 +32,8 @@ export class FeedSubscriber {
   private lastFlush = 0;
   private droppedTotal = 0;
   private closed = false;
+  /** Delivered entries that changed since (FeedBatch.revised), sent with the next batch. */
+  private revised: FeedEntry[] = [];
   private readonly interval: number;
   private readonly maxBatch: number;
   private readonly maxBatchRaw: number;
@@ -59,10 +63,16 @@ export class FeedSubscriber {
 
   /** New entries are in the ring. */
   notify(): void {
-    if (this.paused || this.closed || this.timer || this.ring.nextId - 1 <= this.cursor) return;
+    if (this.paused || this.closed || this.timer || (this.ring.nextId - 1 <= this.cursor && this.revised.length === 0)) return;
     const wait = Math.max(0, this.lastFlush + this.interval - performance.now());
     this.timer = setTimeout(() => this.flush(), wait);
     this.timer.unref();
+  }
+
+  /** These entries changed: those this subscriber already got go out again with the next batch (at most MAX_REVISED). */
+  revise(entries: readonly FeedEntry[]): void {
+    for (const e of entries) if (e.id <= this.cursor && this.revised.length < MAX_REVISED) this.revised.push(e);
+    this.notify();
   }
 
   pause(): void {
@@ -114,7 +124,9 @@ export class FeedSubscriber {
     }
     if (entries.length > 0) this.cursor = entries[entries.length - 1]!.id;
     this.droppedTotal += dropped;
-    if (entries.length > 0 || dropped > 0) this.sink.deliver({ entries, dropped });
+    const revised = this.revised;
+    this.revised = [];
+    if (entries.length > 0 || dropped > 0 || revised.length > 0) this.sink.deliver(revised.length > 0 ? { entries, dropped, revised } : { entries, dropped });
     this.notify();
   }
 

@@ -52,12 +52,12 @@ export function gatewayTap(feed: Feed, gateway: string, options: GatewayTapOptio
         endpoint: e.endpoint,
         peer: clientSide ? e.peer : gateway,
         userId,
+        gateway: userId === undefined ? undefined : gateway,
         note: gatewayNote(e),
         message: headerMessage(e),
         raw: e.raw,
         size: e.size,
         truncated: e.truncated,
-        time: e.time,
       },
       { scope, user: userId ?? '', who: identity(userId, push ? undefined : gateway), push },
     );
@@ -79,6 +79,8 @@ export function serverTap(feed: Feed, backEnd: string, gatewayOf: (replyEndpoint
     const replyTo = message.extra[ExtraKey.mqReturn];
     const via = push ? undefined : replyTo === undefined ? undefined : (gatewayOf(replyTo) ?? replyTo);
     const note = mock && `answered by the mock: ${mock}`;
-    feed.record({ hop: 'server', direction, endpoint, peer: backEnd, userId, note, mock, message, raw }, { scope, user: userId ?? '', who: identity(userId, via), push });
+    // A push written to a gateway's queue goes to that gateway's user (a topic's could be anyone's).
+    const gateway = userId === undefined ? undefined : push ? (inbound ? undefined : gatewayOf(endpoint)) : via;
+    feed.record({ hop: 'server', direction, endpoint, peer: backEnd, userId, gateway, note, mock, message, raw }, { scope, user: userId ?? '', who: identity(userId, via), push });
   };
 }

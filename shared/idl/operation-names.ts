@@ -1,4 +1,4 @@
-import type { IdlModel, InterfaceDecl, Operation, QualifiedName } from '../../../shared/idl/model.js';
+import type { IdlModel, InterfaceDecl, Operation, QualifiedName } from './model.js';
 
 /** (ifidx, opidx) → interface and operation of the open project's model, for naming feed entries and decoding them. */
 export class OperationNames {

@@ -1,25 +1,32 @@
-import type { FeedEntry } from '../../../shared/console-api/types.js';
+import type { DecodedPayload, FeedEntry } from './types.js';
 
 /**
- * Feed exports: one FeedEntry as JSON per line, so a selection can be saved, diffed, grepped
- * and opened again. Imported entries get new ids; everything else is kept as exported.
+ * Feed exports: one FeedEntry as JSON per line, with its payload decoded beside `raw`
+ * (`decoded`), so a selection can be saved, diffed, grepped and opened again — as a capture in
+ * the console, even where the IDL is not at hand. Read back, entries get new ids; everything
+ * else is kept as exported.
  */
 
-export function toNdjson(entries: readonly FeedEntry[]): string {
+/** What one line of an export holds. */
+export interface ExportedEntry extends FeedEntry {
+  decoded?: DecodedPayload;
+}
+
+export function toNdjson(entries: readonly FeedEntry[], decode?: (entry: FeedEntry) => DecodedPayload): string {
   let out = '';
-  for (const e of entries) out += `${JSON.stringify(e)}\n`;
+  for (const e of entries) out += `${JSON.stringify(decode ? { ...e, decoded: decode(e) } : e)}\n`;
   return out;
 }
 
 const HOPS = new Set(['console', 'gateway', 'queue', 'server']);
 const KINDS = new Set(['call', 'oneway', 'return', 'error']);
-const INTEGER_FIELDS = ['time', 'sequence', 'calltype', 'ifidx', 'opidx', 'errcode', 'callId', 'size'] as const;
+const INTEGER_FIELDS = ['sequence', 'calltype', 'ifidx', 'opidx', 'errcode', 'callId', 'size'] as const;
 const MOCK_SOURCES = new Set(['example', 'script', 'override']);
-const OPTIONAL_STRINGS = ['peer', 'userId', 'interface', 'method', 'note'] as const;
+const OPTIONAL_STRINGS = ['peer', 'userId', 'gateway', 'interface', 'method', 'note'] as const;
 
 /** Parses an export; throws an Error naming the line and the field for anything that is not a feed entry. */
-export function fromNdjson(text: string): Omit<FeedEntry, 'id'>[] {
-  const entries: Omit<FeedEntry, 'id'>[] = [];
+export function fromNdjson(text: string): Omit<ExportedEntry, 'id'>[] {
+  const entries: Omit<ExportedEntry, 'id'>[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -32,7 +39,7 @@ export function fromNdjson(text: string): Omit<FeedEntry, 'id'>[] {
     }
     const problem = entryProblem(value);
     if (problem) throw new Error(`line ${i + 1}: not a feed entry: ${problem}`);
-    const { id: _id, ...entry } = value as FeedEntry;
+    const { id: _id, ...entry } = value as ExportedEntry;
     entries.push(entry);
   }
   return entries;
@@ -44,6 +51,7 @@ function entryProblem(v: unknown): string | undefined {
   if (!HOPS.has(e['hop'] as string)) return 'hop must be console, gateway, queue or server';
   if (e['direction'] !== 'in' && e['direction'] !== 'out') return 'direction must be in or out';
   if (!KINDS.has(e['kind'] as string)) return 'kind must be call, oneway, return or error';
+  if (typeof e['time'] !== 'number' || !Number.isFinite(e['time'])) return 'time must be a number (epoch milliseconds)';
   for (const key of INTEGER_FIELDS) if (!Number.isInteger(e[key])) return `${key} must be an integer`;
   for (const key of ['endpoint', 'correlation', 'raw'] as const) if (typeof e[key] !== 'string') return `${key} must be a string`;
   for (const key of OPTIONAL_STRINGS) if (e[key] !== undefined && typeof e[key] !== 'string') return `${key} must be a string`;
@@ -52,5 +60,7 @@ function entryProblem(v: unknown): string | undefined {
   if (e['mock'] !== undefined && !MOCK_SOURCES.has(e['mock'] as string)) return 'mock must be example, script or override';
   const extra = e['extra'];
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra) || Object.values(extra).some((x) => typeof x !== 'string')) return 'extra must map strings to strings';
+  const decoded = e['decoded'];
+  if (decoded !== undefined && (typeof decoded !== 'object' || decoded === null || typeof (decoded as Record<string, unknown>)['ok'] !== 'boolean')) return 'decoded must be a decoded payload ({"ok": …})';
   return undefined;
 }
