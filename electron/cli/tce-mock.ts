@@ -10,7 +10,8 @@ import { messageOf } from '../host/errors.js';
 import { ProjectSession } from '../host/project-session.js';
 import { startSandbox, type RunningSandbox } from '../host/sandbox.js';
 import { Workspace } from '../host/workspace.js';
-import { MockEngine } from '../mock/engine.js';
+import type { MockEngine } from '../mock/engine.js';
+import { openProjectMocks } from '../host/project-mocks.js';
 import { choice, scanArgs, UsageError } from './args.js';
 
 const NAME = 'tce-mock';
@@ -111,12 +112,7 @@ async function start(args: Args): Promise<Running> {
     throw new StartError(`${snapshot.root} has no services.xml: it describes the gateways and routes to run`);
   }
   const workspace = new Workspace(project.folder, (message) => log('warn', message));
-  engine = await MockEngine.open({
-    root: project.root,
-    model: project.model,
-    services: project.services,
-    config: project.config,
-    overrides: { file: workspace.mocksFile, load: () => workspace.mockOverrides(), save: (all) => workspace.setMockOverrides(all) },
+  engine = await openProjectMocks(project, workspace, {
     log: (level, message) => {
       if (level === 'info') {
         if (!args.quiet) out(message);

@@ -3,7 +3,7 @@ import { ConsoleError, type ConsoleEvents, type EventName, type MethodName, type
 import type { IpcReply } from '../../shared/console-api/channels.js';
 import type { FeedBatch, FeedEntry, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
 import { checkCall } from '../../shared/console-api/validate.js';
-import { MockEngine } from '../mock/engine.js';
+import type { MockEngine } from '../mock/engine.js';
 import { ConnectionManager } from './connections/manager.js';
 import { ConsolePusher } from './console-push.js';
 import { messageOf } from './errors.js';
@@ -17,6 +17,7 @@ import type { FeedSubscriber } from './feed/subscriber.js';
 import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
 import { invoke } from './invoker.js';
 import { packageVersion } from './package-info.js';
+import { openProjectMocks } from './project-mocks.js';
 import { ProjectSession } from './project-session.js';
 import { startSandbox, type RunningSandbox } from './sandbox.js';
 import { defaultConfigDir, UserConfig } from './user-config.js';
@@ -289,14 +290,7 @@ export class ConsoleHost {
     const workspace = new Workspace(project.folder, (message) => this.log('warn', message));
     let mocks: MockEngine | undefined;
     try {
-      mocks = await MockEngine.open({
-        root: project.root,
-        model: project.model,
-        services: project.services,
-        config: project.config,
-        overrides: { file: workspace.mocksFile, load: () => workspace.mockOverrides(), save: (all) => workspace.setMockOverrides(all) },
-        log: (level, message) => this.log(level, message),
-      });
+      mocks = await openProjectMocks(project, workspace, { log: (level, message) => this.log(level, message) });
       await this.closeProject();
     } catch (error) {
       await mocks?.close();

@@ -3,7 +3,8 @@
 import { ProjectSession } from '../../electron/host/project-session.js';
 import { Workspace } from '../../electron/host/workspace.js';
 import { startMockBackEnd, type MockBackEnd } from '../../electron/mock/back-end.js';
-import { MockEngine } from '../../electron/mock/engine.js';
+import type { MockEngine } from '../../electron/mock/engine.js';
+import { openProjectMocks } from '../../electron/host/project-mocks.js';
 import { createMemoryBroker } from '../../electron/transports/memory.js';
 import { findOperation } from '../../shared/idl/model.js';
 import { MqCallTarget } from '../../shared/rpc/mq-call-target.js';
@@ -46,15 +47,7 @@ export async function openMockEngine(dir: string, options: { handlerTimeoutMs?: 
   const errors = project.snapshot().diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`the test project has errors: ${errors.map((d) => d.message).join('; ')}`);
   const workspace = new Workspace(project.folder, (m) => log('warn', m));
-  const engine = await MockEngine.open({
-    root: dir,
-    model: project.model,
-    services: project.services,
-    config: project.config,
-    overrides: { file: workspace.mocksFile, load: () => workspace.mockOverrides(), save: (all) => workspace.setMockOverrides(all) },
-    log,
-    handlerTimeoutMs: options.handlerTimeoutMs,
-  });
+  const engine = await openProjectMocks(project, workspace, { log, handlerTimeoutMs: options.handlerTimeoutMs });
   return {
     project,
     engine,
