@@ -8,6 +8,7 @@ import type { ClusterCopy } from '../../support/cluster-copy.js';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { ConnectionInfo, FeedBatch } from '../../shared/console-api/types.js';
 import { clusterProject, path, sleep, startConsole, startSandboxConsole, succeeded, waitForEntries, type Console, type SandboxConsole } from './host-kit.js';
+import { RABBIT_URL } from '../../support/mq-kit.js';
 
 const ok = succeeded;
 
@@ -167,6 +168,17 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     const [first] = (await c.bridge.call('feed.query', { limit: 1 })).entries;
     expect(await c.bridge.call('feed.decode', { id: first!.id })).toMatchObject({ ok: true, method: 'echo' });
     await expect(c.bridge.call('feed.import', { ndjson: '{"hop":"moon"}\n' })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/line 1/) });
+  });
+
+  // Last: it restarts the sandbox, whose gateways then listen on new ports.
+  it('after a sandbox restart, a call to a gateway endpoint reaches the new gateway (the old connection closed with the old sandbox)', async () => {
+    const target = { kind: 'endpoint', endpoint: 'socket_gateway' } as const;
+    expect(ok(await c.bridge.call('invoke', { target, interface: 'test.Server', method: 'echo', args: ['before'], mode: 'twoway' })).value).toBe('Yah! before');
+    await c.bridge.call('sandbox.stop', {});
+    expect((await c.bridge.call('connection.list', {})).map((l) => l.id)).not.toContain(connection.id);
+    const state = await c.bridge.call('sandbox.start', broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' });
+    expect(state.state).toBe('running');
+    expect(ok(await c.bridge.call('invoke', { target, interface: 'test.Server', method: 'echo', args: ['after'], mode: 'twoway', timeoutMs: 5_000 })).value).toBe('Yah! after');
   });
 });
 

@@ -14,6 +14,8 @@ export interface ConsoleLink {
   ready(): Promise<CallTarget>;
   /** What the last message sent on this link was; set while sending, so read it right after a call is made. */
   readonly lastSent: { sequence: number; size: number } | undefined;
+  /** Whether it goes to the sandbox (a gateway's listener or its broker) and must close with it. */
+  readonly usesSandbox: boolean;
   close(): Promise<void>;
 }
 

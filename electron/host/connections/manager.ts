@@ -74,9 +74,9 @@ export class ConnectionManager {
     await Promise.all(links.map((l) => l.close().catch(() => undefined)));
   }
 
-  /** Closes the links that go through the sandbox's broker, which is about to stop. */
+  /** Closes the links to the sandbox's gateways and through its broker, which are about to stop. */
   async closeSandboxLinks(): Promise<void> {
-    const inSandbox = [...this.links.values()].filter((l) => l instanceof MqLink && l.usesSandbox);
+    const inSandbox = [...this.links.values()].filter((l) => l.usesSandbox);
     for (const l of inSandbox) this.links.delete(l.id);
     await Promise.all(inSandbox.map((l) => l.close().catch(() => undefined)));
   }
@@ -108,7 +108,7 @@ export class ConnectionManager {
     let link: ConsoleLink;
     if (resolved.kind === 'stream') {
       const stream = new StreamLink(
-        { id, spec: params.target, url: resolved.url, transport: resolved.transport, endpoint, token: params.token, deviceId: params.deviceId ?? `${this.devicePrefix}-${id}` },
+        { id, spec: params.target, url: resolved.url, transport: resolved.transport, endpoint, token: params.token, deviceId: params.deviceId ?? `${this.devicePrefix}-${id}`, viaSandbox: resolved.gateway !== undefined },
         this.ctx,
       );
       const current = this.ctx.model();

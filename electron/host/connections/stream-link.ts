@@ -23,6 +23,8 @@ export interface StreamLinkOptions {
   token?: string;
   /** Sent as `__device_id__`; the sandbox's gateway reports it, which tells the console its user id there. */
   deviceId: string;
+  /** Dialled at a sandbox gateway's listener: it closes with the sandbox (a restarted one listens elsewhere). */
+  viaSandbox: boolean;
 }
 
 /**
@@ -104,6 +106,10 @@ export class StreamLink implements ConsoleLink {
     this.who = actual;
     this.userId = userId;
     this.gateway = gateway;
+  }
+
+  get usesSandbox(): boolean {
+    return this.options.viaSandbox;
   }
 
   /** Who this connection is at a sandbox gateway, once the gateway said. */
