@@ -14,6 +14,7 @@ import { packageRoot } from '../electron/host/package-info.js';
 import { startWebServer } from '../electron/web/server.js';
 import { copyCluster } from './cluster-copy.js';
 import type { DriveReport } from './feed-peer.js';
+import { goals } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const PEER = fileURLToPath(new URL('./feed-peer.js', import.meta.url));
@@ -140,10 +141,10 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
     const longFrames = probe.gaps.filter((g) => g > 50);
     return [
       { name: 'feed entries received by the renderer', value: received / driven.seconds, unit: 'entries/s', goal: `${rate.toLocaleString('en-US')} entries/s for ${seconds} s, filter "${FILTER}"` },
-      { name: 'entries lost (pause included)', value: recorded - received, unit: 'entries', goal: '0' },
-      { name: 'entries dropped by the host for the renderer', value: dropped, unit: 'entries', goal: '0' },
+      { name: 'entries lost (pause included)', value: recorded - received, unit: 'entries', ...goals.atMost(0, 'entries') },
+      { name: 'entries dropped by the host for the renderer', value: dropped, unit: 'entries', ...goals.atMost(0, 'entries') },
       { name: 'filter key press → next frame p50', value: percentile(probe.inputs, 50), unit: 'ms' },
-      { name: 'filter key press → next frame p95', value: percentile(probe.inputs, 95), unit: 'ms', goal: '< 100 ms' },
+      { name: 'filter key press → next frame p95', value: percentile(probe.inputs, 95), unit: 'ms', ...goals.atMost(100, 'ms') },
       { name: 'frames', value: probe.gaps.length, unit: 'frames' },
       { name: 'long frames (> 50 ms between frames)', value: longFrames.length, unit: 'frames', ratio: longFrames.length / Math.max(1, probe.gaps.length) },
       { name: 'longest frame gap', value: Math.max(0, ...probe.gaps), unit: 'ms' },
