@@ -6,11 +6,13 @@ import { ByteReader, ByteWriter } from '../shared/wire/bytes.js';
 import { createCodec } from '../shared/wire/codec.js';
 import * as sns from '../support/generated/sns/sns.js';
 import { SNS_MESSAGE } from './codegen.js';
+import { alternateRates, goals, ratios, row, type Goal } from './measure.js';
 import type { BenchRow } from './types.js';
 
 /**
  * Encode+decode throughput of an sns.Message_t-sized value: the model-driven codec against
- * protobufjs (reflection, which compiles its own codec at first use) on the equivalent message.
+ * protobufjs (reflection, which compiles its own codec at first use) on the equivalent message,
+ * in alternating rounds.
  */
 
 /** The structs of idl-samples/sns.idl. */
@@ -25,35 +27,8 @@ message Tick { int32 tick1 = 1; }
 message Message { Tick tick = 1; string sender_id = 2; string issue_time = 3; string content = 4; }
 `;
 
-/** Calls per second of fn, run in batches for about `ms` after a warm-up of half that. */
-function opsPerSecond(fn: () => unknown, ms: number): number {
-  const batch = 1000;
-  const run = (until: number): number => {
-    let n = 0;
-    while (performance.now() < until) {
-      for (let i = 0; i < batch; i++) fn();
-      n += batch;
-    }
-    return n;
-  };
-  run(performance.now() + ms / 2);
-  const start = performance.now();
-  const n = run(start + ms);
-  return (n * 1000) / (performance.now() - start);
-}
-
-/** Best of several interleaved rounds, so a busy moment on the machine hurts no contender alone. */
-function bestOf(contenders: Record<string, () => unknown>, rounds = 3, ms = 400): Record<string, number> {
-  const best: Record<string, number> = {};
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of Object.entries(contenders)) {
-      // One contender's garbage should not be collected on the next one's time (`npm run bench` exposes gc).
-      (globalThis as { gc?: () => void }).gc?.();
-      best[name] = Math.max(best[name] ?? 0, opsPerSecond(fn, ms));
-    }
-  }
-  return best;
-}
+/** Per contender and round. */
+const ROUND_MS = 400;
 
 /**
  * Encode+decode of SNS_MESSAGE through the generated code, the model codec and protobufjs,
@@ -72,37 +47,38 @@ export async function benchCodec(): Promise<BenchRow[]> {
     sink += back.content.length;
   };
 
-  const ops = bestOf({
-    generated: () => {
-      sns.Message_t.encode(w.reset(), SNS_MESSAGE);
-      use(sns.Message_t.decode(new ByteReader(w.written())));
+  const ops = await alternateRates(
+    {
+      generated: () => {
+        sns.Message_t.encode(w.reset(), SNS_MESSAGE);
+        use(sns.Message_t.decode(new ByteReader(w.written())));
+      },
+      model: () => {
+        codec.encode(SNS_MESSAGE, w.reset());
+        use(codec.decode(new ByteReader(w.written())) as typeof SNS_MESSAGE);
+      },
+      generatedCopied: () => {
+        sns.Message_t.encode(w.reset(), SNS_MESSAGE);
+        use(sns.Message_t.decode(new ByteReader(w.finish())));
+      },
+      modelCopied: () => {
+        codec.encode(SNS_MESSAGE, w.reset());
+        use(codec.decode(new ByteReader(w.finish())) as typeof SNS_MESSAGE);
+      },
+      // protobufjs writes into pooled memory (Node's Buffer pool) at finish().
+      protobufjs: () => use(Message.decode(Message.encode(SNS_MESSAGE).finish()) as unknown as typeof SNS_MESSAGE),
     },
-    model: () => {
-      codec.encode(SNS_MESSAGE, w.reset());
-      use(codec.decode(new ByteReader(w.written())) as typeof SNS_MESSAGE);
-    },
-    generatedCopied: () => {
-      sns.Message_t.encode(w.reset(), SNS_MESSAGE);
-      use(sns.Message_t.decode(new ByteReader(w.finish())));
-    },
-    modelCopied: () => {
-      codec.encode(SNS_MESSAGE, w.reset());
-      use(codec.decode(new ByteReader(w.finish())) as typeof SNS_MESSAGE);
-    },
-    // protobufjs writes into pooled memory (Node's Buffer pool) at finish().
-    protobufjs: () => use(Message.decode(Message.encode(SNS_MESSAGE).finish()) as unknown as typeof SNS_MESSAGE),
-  });
+    ROUND_MS,
+  );
   if (sink === 0) throw new Error('benchmark produced nothing');
-  const theirs = ops['protobufjs'] ?? 1;
-  const row = (name: string, key: string, goal?: string): BenchRow => {
-    const value = ops[key] ?? 0;
-    return { name: `sns.Message_t encode+decode, ${name}`, value: Math.round(value), unit: 'ops/s', ratio: value / theirs, ...(goal ? { goal } : {}) };
-  };
+  const theirs = ops.protobufjs;
+  const codecRow = (name: string, key: keyof typeof ops, goal: Goal = {}): BenchRow =>
+    row(`sns.Message_t encode+decode, ${name}`, 'ops/s', ops[key], { ratios: ratios(ops[key], theirs), ...goal });
   return [
-    row('generated code', 'generated', '≥ 1.5× protobufjs'),
-    row('model codec', 'model', '≥ 1.0× protobufjs'),
-    row('generated code, bytes copied out', 'generatedCopied'),
-    row('model codec, bytes copied out', 'modelCopied'),
-    { name: 'sns.Message_t encode+decode, protobufjs', value: Math.round(theirs), unit: 'ops/s' },
+    codecRow('generated code', 'generated', goals.ratioAtLeast(1.5, 'protobufjs')),
+    codecRow('model codec', 'model', goals.ratioAtLeast(1.0, 'protobufjs')),
+    codecRow('generated code, bytes copied out', 'generatedCopied'),
+    codecRow('model codec, bytes copied out', 'modelCopied'),
+    row('sns.Message_t encode+decode, protobufjs', 'ops/s', theirs),
   ];
 }

@@ -4,6 +4,7 @@ import { generateAll } from '../shared/codegen/index.js';
 import { hasErrors } from '../shared/idl/diagnostics.js';
 import { compile } from '../shared/idl/compile.js';
 import * as sns from '../support/generated/sns/sns.js';
+import { alternateRates, goals, ratios, row } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const SOURCE_LINES = 10_000;
@@ -62,24 +63,8 @@ export function benchSources(lines = SOURCE_LINES): { idl: string; proto: string
   return { idl: `${idl.join('\n')}\n`, proto: `${proto.join('\n')}\n` };
 }
 
-/**
- * Median wall time of each function over `runs` rounds, after `warmup` unmeasured ones. The
- * functions take turns within a round, so a busy machine slows them alike.
- */
-function medianMs<K extends string>(fns: Record<K, () => void>, runs = 9, warmup = 3): Record<K, number> {
-  const entries = Object.entries(fns) as [K, () => void][];
-  const times = new Map<K, number[]>(entries.map(([k]) => [k, []]));
-  for (let round = 0; round < warmup + runs; round++) {
-    for (const [k, fn] of entries) {
-      const t0 = performance.now();
-      fn();
-      if (round >= warmup) times.get(k)!.push(performance.now() - t0);
-    }
-  }
-  const out = {} as Record<K, number>;
-  for (const [k, t] of times) out[k] = t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
-  return out;
-}
+/** Per contender and round: several runs, so each round's time includes the GC its garbage costs. */
+const ROUND_MS = 500;
 
 /** parse + check + generate of a 10,000-line IDL against protobufjs parsing the same schema as proto3. */
 export async function benchCompiler(): Promise<BenchRow[]> {
@@ -89,18 +74,24 @@ export async function benchCompiler(): Promise<BenchRow[]> {
   if (hasErrors(probe.diagnostics)) throw new Error(`bench IDL does not compile: ${probe.diagnostics[0]!.message}`);
   const generated = generateAll(probe.model).reduce((n, f) => n + f.text.split('\n').length - 1, 0);
 
-  const t = medianMs({
-    ours: () => generateAll(compile([file]).model),
-    compile: () => compile([file]),
-    pbParse: () => protobuf.parse(proto, { keepCase: true }),
-    pbResolve: () => protobuf.parse(proto, { keepCase: true }).root.resolveAll(),
-  });
+  const perSecond = await alternateRates(
+    {
+      ours: () => generateAll(compile([file]).model),
+      pbParse: () => protobuf.parse(proto, { keepCase: true }),
+      compile: () => compile([file]),
+      pbResolve: () => protobuf.parse(proto, { keepCase: true }).root.resolveAll(),
+    },
+    ROUND_MS,
+    1,
+  );
+  const ms = (rates: number[]): number[] => rates.map((r) => 1000 / r);
   const size = (text: string): string => `${text.split('\n').length - 1} lines, ${Math.round(text.length / 1024)} KiB`;
+  const parseSpeed = goals.ratioAtLeast(1, 'protobufjs parse speed');
   return [
-    { name: `tce2ts compile + generate (IDL ${size(idl)} → ${generated} lines of TS)`, value: t.ours, unit: 'ms', ratio: t.pbParse / t.ours, goal: '≥ 1× protobufjs parse speed' },
-    { name: 'tce2ts compile only (parse + check + number)', value: t.compile, unit: 'ms', ratio: t.pbParse / t.compile, goal: '≥ 1× protobufjs parse speed' },
-    { name: `protobufjs parse (same schema as proto3, ${size(proto)})`, value: t.pbParse, unit: 'ms' },
-    { name: 'protobufjs parse + resolveAll', value: t.pbResolve, unit: 'ms' },
+    row(`tce2ts compile + generate (IDL ${size(idl)} → ${generated} lines of TS)`, 'ms', ms(perSecond.ours), { ratios: ratios(perSecond.ours, perSecond.pbParse), ...parseSpeed }),
+    row('tce2ts compile only (parse + check + number)', 'ms', ms(perSecond.compile), { ratios: ratios(perSecond.compile, perSecond.pbParse), ...parseSpeed }),
+    row(`protobufjs parse (same schema as proto3, ${size(proto)})`, 'ms', ms(perSecond.pbParse)),
+    row('protobufjs parse + resolveAll', 'ms', ms(perSecond.pbResolve)),
   ];
 }
 

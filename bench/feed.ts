@@ -11,6 +11,7 @@ import { ConsoleHost } from '../electron/host/host.js';
 import { startWebServer } from '../electron/web/server.js';
 import { copyCluster } from '../support/cluster-copy.js';
 import type { DriveReport, SubscribeReport } from './feed-peer.js';
+import { goals, row } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const PEER = fileURLToPath(new URL('./feed-peer.js', import.meta.url));
@@ -78,16 +79,16 @@ export async function benchFeed(): Promise<BenchRow[]> {
     const heapAfter = heapMb();
     const recorded = (stats.lastId ?? 0) - firstId + 1;
     return [
-      { name: 'calls driven into the sandbox', value: driven.sent / driven.seconds, unit: 'msg/s', goal: `${rate.toLocaleString('en-US')} msg/s for ${seconds} s` },
-      { name: 'feed entries recorded (3 hops per call)', value: recorded / driven.seconds, unit: 'entries/s' },
-      { name: 'entries delivered to the subscriber', value: received.delivered, unit: 'entries', ratio: received.delivered / recorded, goal: 'all recorded' },
-      { name: 'entries dropped for the subscriber', value: received.dropped, unit: 'entries', goal: '0' },
-      { name: 'batches per second', value: received.batches / driven.seconds, unit: 'batch/s', goal: '≤ 30' },
-      { name: 'batch latency p50', value: percentile(received.batchLatencies, 50), unit: 'ms' },
-      { name: 'batch latency p95', value: percentile(received.batchLatencies, 95), unit: 'ms', goal: '< 100 ms' },
-      { name: 'host heap growth (after gc)', value: heapAfter - heapBefore, unit: 'MB', goal: `bounded by the ring (${(stats.capacity).toLocaleString('en-US')} entries)` },
-      { name: 'host heap peak growth', value: heapPeak - heapBefore, unit: 'MB' },
-      { name: 'heap per held entry', value: ((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, stats.size), unit: 'B' },
+      row('calls driven into the sandbox', 'msg/s', [driven.sent / driven.seconds], { goal: `the load: ${rate.toLocaleString('en-US')} msg/s for ${seconds} s` }),
+      row('feed entries recorded (3 hops per call)', 'entries/s', [recorded / driven.seconds]),
+      row('entries delivered to the subscriber', 'entries', [received.delivered], { ratios: [received.delivered / recorded], ...goals.ratioAtLeast(1, 'entries recorded') }),
+      row('entries dropped for the subscriber', 'entries', [received.dropped], goals.atMost(0, 'entries')),
+      row('batches per second', 'batch/s', [received.batches / driven.seconds], goals.atMost(30, 'batch/s')),
+      row('batch latency p50', 'ms', [percentile(received.batchLatencies, 50)]),
+      row('batch latency p95', 'ms', [percentile(received.batchLatencies, 95)], goals.atMost(100, 'ms')),
+      row('host heap growth (after gc)', 'MB', [heapAfter - heapBefore], { goal: `bounded by the ring (${stats.capacity.toLocaleString('en-US')} entries)` }),
+      row('host heap peak growth', 'MB', [heapPeak - heapBefore], goals.atMost(150, 'MB')),
+      row('heap per held entry', 'B', [((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, stats.size)]),
     ];
   } finally {
     subscriber.child.kill();

@@ -11,13 +11,22 @@ import { createClient } from '../electron/transports/dial.js';
 import { Proxy } from '../shared/rpc/proxy.js';
 import type { CallTarget } from '../shared/rpc/call.js';
 import { grpcEchoService, type BenchPeerAddresses } from './rpc-peer.js';
-import { FifoReplies, IN_FLIGHT, measurePair, pairRows, ratio, type Pair } from './measure.js';
+import { FifoReplies, alternate, goals, measurePair, pairRows, versusRow, type Pair } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const TEXT = 'hello';
 /** The size of a TCE echo("hello") frame, so raw references move the same bytes. */
 const RAW_PAYLOAD = 40;
-const MEASURE_MS = 2_000;
+/** Per mode and round; the median of ROUNDS rounds evens out the rest. */
+const MEASURE_MS = 1_000;
+/** The in-flight p99 goal of TCE over TCP and WebSocket, µs (issue 14). */
+const P99_GOAL_US = 1_000;
+
+/** A client under test: TCE's or a reference's. */
+interface Contender {
+  call: () => Promise<unknown>;
+  close: () => unknown;
+}
 
 class EchoProxy extends Proxy {
   echo(text: string): Promise<string> {
@@ -26,7 +35,7 @@ class EchoProxy extends Proxy {
 }
 
 /** Raw length-prefixed TCP echo, batching writes per event-loop turn like the TCE client does. */
-async function rawTcpClient(port: number): Promise<{ call: () => Promise<void>; close: () => void }> {
+async function rawTcpClient(port: number): Promise<Contender> {
   const socket = net.connect(port, '127.0.0.1');
   await once(socket, 'connect');
   socket.setNoDelay(true);
@@ -59,7 +68,7 @@ async function rawTcpClient(port: number): Promise<{ call: () => Promise<void>; 
   };
 }
 
-async function rawWsClient(url: string): Promise<{ call: () => Promise<void>; close: () => void }> {
+async function rawWsClient(url: string): Promise<Contender> {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   await once(ws, 'open');
   const replies = new FifoReplies();
@@ -74,7 +83,7 @@ async function rawWsClient(url: string): Promise<{ call: () => Promise<void>; cl
   };
 }
 
-function grpcClient(address: string): { call: () => Promise<void>; close: () => void } {
+function grpcClient(address: string): Contender {
   const Client = grpc.makeGenericClientConstructor(grpcEchoService, 'Echo');
   const client = new Client(address, grpc.credentials.createInsecure());
   const message = Buffer.alloc(RAW_PAYLOAD);
@@ -99,66 +108,56 @@ async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () =
   return { addresses, stop: () => child.kill() };
 }
 
-async function tceMeasurements(url: string): Promise<Pair> {
+function tceClient(url: string): Contender {
   const client = createClient(url);
   const proxy = new EchoProxy(client as CallTarget);
-  const pair = await measurePair(() => proxy.echo(TEXT), { measureMs: MEASURE_MS });
-  await client.close();
-  return pair;
+  return { call: () => proxy.echo(TEXT), close: () => client.close() };
 }
 
-async function referenceMeasurements(client: { call: () => Promise<void>; close: () => void }): Promise<Pair> {
-  const pair = await measurePair(client.call, { measureMs: MEASURE_MS });
-  client.close();
-  return pair;
-}
-
+const pairOf = (contender: Contender): Promise<Pair> => measurePair(contender.call, { measureMs: MEASURE_MS });
 
 export async function benchRpc(): Promise<BenchRow[]> {
   const peers = await startPeers();
+  const { addresses } = peers;
+  const open: Contender[] = [];
+  const opened = <C extends Contender>(c: C): C => (open.push(c), c);
   try {
-    const { addresses } = peers;
-    // grpc-js last: its server keeps timers and buffers that would disturb what follows.
-    const tceTcp = await tceMeasurements(addresses.tceTcp);
-    const rawTcp = await referenceMeasurements(await rawTcpClient(addresses.rawTcpPort));
-    const tceWs = await tceMeasurements(addresses.tceWs);
-    const rawWs = await referenceMeasurements(await rawWsClient(addresses.rawWsUrl));
-    const grpcJs = await referenceMeasurements(grpcClient(addresses.grpcAddress));
+    const tceTcp = opened(tceClient(addresses.tceTcp));
+    const rawTcp = opened(await rawTcpClient(addresses.rawTcpPort));
+    const tceWs = opened(tceClient(addresses.tceWs));
+    const rawWs = opened(await rawWsClient(addresses.rawWsUrl));
+    const r = await alternate({
+      tceTcp: () => pairOf(tceTcp),
+      rawTcp: () => pairOf(rawTcp),
+      tceWs: () => pairOf(tceWs),
+      rawWs: () => pairOf(rawWs),
+      // A client per round, closed after it: grpc-js keeps timers and buffers that would disturb what follows.
+      grpcJs: async () => {
+        const grpcJs = grpcClient(addresses.grpcAddress);
+        try {
+          return await pairOf(grpcJs);
+        } finally {
+          grpcJs.close();
+        }
+      },
+    });
+    const rawTcpRef = { name: 'raw length-prefixed TCP echo', pairs: r.rawTcp };
+    const grpcRef = { name: '@grpc/grpc-js unary echo', pairs: r.grpcJs };
+    const p99 = goals.atMost(P99_GOAL_US, 'µs');
     return [
-      {
-        name: `rpc echo over TCP, ${IN_FLIGHT} in flight, vs raw TCP echo`,
-        value: tceTcp[1].callsPerSecond,
-        unit: 'calls/s',
-        ratio: ratio(tceTcp[1].callsPerSecond, rawTcp[1].callsPerSecond),
-        goal: '≥ 0.5× raw length-prefixed TCP echo',
-      },
-      {
-        name: `rpc echo over TCP, ${IN_FLIGHT} in flight, vs grpc-js`,
-        value: tceTcp[1].callsPerSecond,
-        unit: 'calls/s',
-        ratio: ratio(tceTcp[1].callsPerSecond, grpcJs[1].callsPerSecond),
-        goal: '≥ 20× @grpc/grpc-js unary echo',
-      },
-      {
-        name: 'rpc echo over TCP, sequential, vs grpc-js',
-        value: tceTcp[0].callsPerSecond,
-        unit: 'calls/s',
-        ratio: ratio(tceTcp[0].callsPerSecond, grpcJs[0].callsPerSecond),
-      },
-      {
-        name: `rpc echo over WebSocket, ${IN_FLIGHT} in flight, vs raw ws echo`,
-        value: tceWs[1].callsPerSecond,
-        unit: 'calls/s',
-        ratio: ratio(tceWs[1].callsPerSecond, rawWs[1].callsPerSecond),
-        goal: '≥ 0.6× raw ws echo',
-      },
-      ...pairRows('rpc echo over TCP', tceTcp),
-      ...pairRows('raw TCP echo', rawTcp),
-      ...pairRows('grpc-js unary echo', grpcJs),
-      ...pairRows('rpc echo over WebSocket', tceWs),
-      ...pairRows('raw ws echo', rawWs),
+      versusRow('rpc echo over TCP', 'inFlight', r.tceTcp, rawTcpRef, 0.5),
+      versusRow('rpc echo over TCP', 'sequential', r.tceTcp, rawTcpRef),
+      versusRow('rpc echo over TCP', 'inFlight', r.tceTcp, grpcRef, 20),
+      versusRow('rpc echo over TCP', 'sequential', r.tceTcp, grpcRef),
+      versusRow('rpc echo over WebSocket', 'inFlight', r.tceWs, { name: 'raw ws echo', pairs: r.rawWs }, 0.6),
+      ...pairRows('rpc echo over TCP', r.tceTcp, p99),
+      ...pairRows('raw TCP echo', r.rawTcp),
+      ...pairRows('grpc-js unary echo', r.grpcJs),
+      ...pairRows('rpc echo over WebSocket', r.tceWs, p99),
+      ...pairRows('raw ws echo', r.rawWs),
     ];
   } finally {
+    for (const c of open) await c.close();
     peers.stop();
   }
 }

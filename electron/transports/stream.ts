@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { ByteWriter } from '../../shared/wire/bytes.js';
-import { DEFAULT_MAX_FRAME, FrameParser, writeFrame } from '../../shared/wire/frame.js';
-import { decodeMessage, type RpcMessage } from '../../shared/wire/message.js';
+import { DEFAULT_MAX_FRAME, FrameParser, writeCallFrame, writeFrame } from '../../shared/wire/frame.js';
+import { decodeMessage, plainReturnAt, sequenceAt, type Extra, type RpcMessage } from '../../shared/wire/message.js';
 import type { CloseReason, ConnectionEvents, MessageConnection, StreamTransportKind } from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 
@@ -68,6 +68,8 @@ export class StreamConnection implements MessageConnection {
   private idleTimer: NodeJS.Timeout | undefined;
   private batch = new ByteWriter(4096);
   private flushScheduled = false;
+  /** Frames completed by the chunk being received. */
+  private framesInChunk = 0;
   private readonly flushNow = (): void => this.flush();
   private events: ConnectionEvents | undefined;
   private held: { message: RpcMessage; raw: Uint8Array }[] = [];
@@ -120,11 +122,29 @@ export class StreamConnection implements MessageConnection {
     if (message.params.length > this.maxFrameSize) throw this.tooLarge(`a message with ${message.params.length} bytes of parameters`);
     const start = this.batch.length;
     writeFrame(this.batch, message);
+    return this.queued(start, message.params.length);
+  }
+
+  /** As send, with the parameters written in place by `writeParams` (see MessageConnection.sendCall). */
+  sendCall(sequence: number, calltype: number, ifidx: number, opidx: number, paramsize: number, extra: Extra, writeParams: (w: ByteWriter) => void): boolean {
+    if (this.closeReason) return false;
+    const start = this.batch.length;
+    let paramsAt: number;
+    try {
+      paramsAt = writeCallFrame(this.batch, sequence, calltype, ifidx, opidx, paramsize, extra, writeParams);
+    } catch (error) {
+      this.dropFrom(start);
+      throw error;
+    }
+    return this.queued(start, this.batch.length - paramsAt);
+  }
+
+  /** Checks the frame written since `start` and schedules the write; a frame over the limit is taken back. */
+  private queued(start: number, paramsLength: number): true {
     const size = this.batch.length - start - 4;
     if (size > this.maxFrameSize) {
-      const before = this.batch.written().slice(0, start);
-      this.batch.reset().raw(before);
-      throw this.tooLarge(`a ${size}-byte frame`);
+      this.dropFrom(start);
+      throw this.tooLarge(paramsLength > this.maxFrameSize ? `a message with ${paramsLength} bytes of parameters` : `a ${size}-byte frame`);
     }
     if (this.batch.length >= this.maxWriteBuffer) this.flush();
     else if (!this.flushScheduled) {
@@ -134,6 +154,15 @@ export class StreamConnection implements MessageConnection {
       process.nextTick(this.flushNow);
     }
     return true;
+  }
+
+  /** Takes back what was written to the batch since `start`, and the memory an oversized frame grew. */
+  private dropFrom(start: number): void {
+    this.batch.truncate(start);
+    if (this.batch.capacity > KEEP_BATCH_CAPACITY) {
+      const kept = this.batch.written().slice();
+      this.batch = new ByteWriter(Math.max(4096, kept.length)).raw(kept);
+    }
   }
 
   close(reason = 'closed by this side'): void {
@@ -152,27 +181,36 @@ export class StreamConnection implements MessageConnection {
   receive(chunk: Uint8Array): void {
     if (this.closeReason) return;
     if (this.idleTimeout > 0) this.lastActivity = Date.now();
-    let payloads: Uint8Array[];
+    this.framesInChunk = 0;
     try {
-      payloads = this.parser.push(chunk);
+      this.parser.pushEach(chunk, this.onFrame);
     } catch (error) {
       this.abort('protocol', (error as Error).message);
       return;
     }
-    if (this.frameTimeout > 0) this.trackPartialFrame(payloads.length > 0);
-    for (const raw of payloads) {
-      if (this.closeReason) return;
-      let message: RpcMessage;
-      try {
-        message = decodeMessage(raw);
-      } catch (error) {
-        this.abort('protocol', `undecodable RpcMessage: ${(error as Error).message}`);
-        return;
-      }
-      if (this.events) this.events.message(message, raw);
-      else if (this.held.push({ message, raw }) > MAX_HELD) this.abort('overflow', `${MAX_HELD} messages arrived before anyone listened`);
-    }
+    if (this.frameTimeout > 0) this.trackPartialFrame(this.framesInChunk > 0);
   }
+
+  /** One frame's RpcMessage, `bytes[start, end)`: a plain RETURN is offered undecoded first. */
+  private readonly onFrame = (bytes: Uint8Array, start: number, end: number): void => {
+    this.framesInChunk++;
+    if (this.closeReason) return;
+    const events = this.events;
+    if (events?.reply) {
+      const resultAt = plainReturnAt(bytes, start, end);
+      if (resultAt >= 0 && events.reply(sequenceAt(bytes, start), bytes, resultAt, end)) return;
+    }
+    const raw = bytes.subarray(start, end);
+    let message: RpcMessage;
+    try {
+      message = decodeMessage(raw);
+    } catch (error) {
+      this.abort('protocol', `undecodable RpcMessage: ${(error as Error).message}`);
+      return;
+    }
+    if (events) events.message(message, raw);
+    else if (this.held.push({ message, raw }) > MAX_HELD) this.abort('overflow', `${MAX_HELD} messages arrived before anyone listened`);
+  };
 
   /** The transport closed underneath (peer closed, network error). */
   ended(reason: CloseReason): void {

@@ -76,8 +76,11 @@ export class Adapter {
    * Runs the servant for one CALL and hands `respond` the RETURN to send, if one is due.
    * `userId` becomes ctx.userId. Synchronous handlers respond before this returns; for
    * asynchronous ones the returned promise settles (never rejects) once they are done.
+   * `respondCopies`: respond is done with the reply when it returns (it writes or copies the
+   * bytes at once), so the RETURN's params may be a view into a result writer reused afterwards
+   * instead of a copy of their own.
    */
-  dispatch(call: RpcMessage, caller: CallerConnection, userId: string | undefined, respond: (reply: RpcMessage) => void): Promise<void> | undefined {
+  dispatch(call: RpcMessage, caller: CallerConnection, userId: string | undefined, respond: (reply: RpcMessage) => void, respondCopies = false): Promise<void> | undefined {
     const oneway = (call.calltype & CallType.ONEWAY) !== 0;
     const op = this.operations.get(key(call.ifidx, call.opidx));
     if (!op) {
@@ -95,19 +98,23 @@ export class Adapter {
     }
     // The synchronous path allocates no closures: most servant methods are synchronous.
     if (!pending) {
-      this.answer(call, ctx, result, op, oneway, respond);
+      this.answer(call, ctx, result, op, oneway, respond, respondCopies);
       return undefined;
     }
     return pending.then(
-      () => this.answer(call, ctx, result, op, oneway, respond),
+      () => this.answer(call, ctx, result, op, oneway, respond, respondCopies),
       (error: unknown) => this.failed(call, caller, op, result, error, oneway, respond),
     );
   }
 
-  private answer(call: RpcMessage, ctx: CallContext, result: ByteWriter, op: ServantOperation, oneway: boolean, respond: (reply: RpcMessage) => void): void {
-    const reply = oneway ? undefined : valueReturn(call, ctx.replyExtra, result, op.returnsValue);
-    releaseWriter(result);
-    if (reply) respond(reply);
+  private answer(call: RpcMessage, ctx: CallContext, result: ByteWriter, op: ServantOperation, oneway: boolean, respond: (reply: RpcMessage) => void, respondCopies: boolean): void {
+    if (oneway) return releaseWriter(result);
+    const reply = valueReturn(call, ctx.replyExtra, respondCopies ? result.written() : result.finish(), op.returnsValue);
+    try {
+      respond(reply);
+    } finally {
+      releaseWriter(result);
+    }
   }
 
   private failed(
@@ -138,7 +145,7 @@ export class Adapter {
 }
 
 /** The RETURN of a served call: copies sequence, ifidx, opidx, call_id and `__user_id__` (spec §2.3). */
-function valueReturn(call: RpcMessage, replyExtra: Extra, result: ByteWriter, returnsValue: boolean | undefined): RpcMessage {
+function valueReturn(call: RpcMessage, replyExtra: Extra, result: Uint8Array, returnsValue: boolean | undefined): RpcMessage {
   const userId = call.extra[ExtraKey.userId];
   if (userId !== undefined) replyExtra[ExtraKey.userId] = userId;
   return {
@@ -151,7 +158,7 @@ function valueReturn(call: RpcMessage, replyExtra: Extra, result: ByteWriter, re
     paramsize: (returnsValue ?? result.length > 0) ? 1 : 0,
     callId: call.callId,
     extra: replyExtra,
-    params: result.finish(),
+    params: result,
   };
 }
 

@@ -1,4 +1,6 @@
+import { ByteReader, type ByteWriter } from '../wire/bytes.js';
 import { MSGTYPE_RPC, type Extra, type RpcMessage } from '../wire/message.js';
+import { ErrorCode, RpcError } from './errors.js';
 
 /**
  * How a call travels. Every proxy method returns a Promise whatever the mode: `twoway` and
@@ -33,16 +35,40 @@ export interface OutgoingCall {
   timeout?: number;
 }
 
+/** Writes a call's parameters (generated proxies pass one per call). */
+export type ParamEncoder = (w: ByteWriter) => void;
+/** Reads a RETURN's value. */
+export type ResultDecoder<R> = (r: ByteReader) => R;
+
 /** Something a proxy can call through: a client connection, an MQ writer with a reply queue, … */
 export interface CallTarget {
   /** Sends a two-way or async CALL; resolves with the RETURN (errcode 0) or rejects with RpcError. */
   call(call: OutgoingCall): Promise<RpcMessage>;
   /** Sends a one-way CALL; throws RpcError(SENDFAILED) if it cannot be handed to the transport. */
   send(call: OutgoingCall): void;
+  /**
+   * Optional, with invokeOneway: takes a proxy's call whole, so the parameters go straight into
+   * the transport's write buffer and the result is decoded from the frame it arrived in before
+   * the promise settles (no parameter bytes, message objects or extra promise per call). Must
+   * behave as `call` followed by decoding: the encoder's own errors reject the promise as they are;
+   * an undecodable result rejects with 5 UNSERIALIZE_FAILED; `decode` null resolves undefined.
+   */
+  invoke?<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R>;
+  /** Optional, with invoke: a one-way call taken whole, as `send`; the encoder's errors are thrown as they are. */
+  invokeOneway?(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void;
 }
 
 /** Shared by every call sent without extra: encoders only read it. */
-const NO_EXTRA: Extra = Object.freeze({}) as Extra;
+export const NO_EXTRA: Extra = Object.freeze({}) as Extra;
+
+/** A result's value from `bytes[start, end)`; a decoder that fails becomes 5 UNSERIALIZE_FAILED. */
+export function decodeResult<R>(decode: ResultDecoder<R>, bytes: Uint8Array, start: number, end: number): R {
+  try {
+    return decode(new ByteReader(bytes, start, end));
+  } catch (e) {
+    throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `reply could not be decoded: ${(e as Error).message}`, { cause: e });
+  }
+}
 
 /** The CALL message of an outgoing call, once its sender has chosen the sequence and calltype. */
 export function callMessage(call: OutgoingCall, sequence: number, calltype: number, extra: Extra = call.extra ?? NO_EXTRA): RpcMessage {

@@ -1,9 +1,10 @@
 import { ExtraKey, type Extra, type RpcMessage } from '../wire/message.js';
-import type { CallTarget, OutgoingCall } from './call.js';
+import type { CallOptions, CallTarget, OnewayOptions, OutgoingCall, ParamEncoder, ResultDecoder } from './call.js';
 import type { CloseReason, MessageConnection } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { RpcPeer, type RpcPeerOptions, type TrafficListener } from './peer.js';
+import { callThrough, sendThrough } from './proxy.js';
 
 /** Opens a new connection; rejects with RpcError (102 CONNECT_FAILED and the like). */
 export type Dialer = () => Promise<MessageConnection>;
@@ -114,6 +115,19 @@ export class RpcClient implements CallTarget {
     const peer = this.peer;
     if (peer) return peer.call(call);
     return this.connect().then((p) => p.call(call));
+  }
+
+  /** A proxy's call taken whole by the open connection (CallTarget.invoke); otherwise as call(). */
+  invoke<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+    const peer = this.peer;
+    return peer ? peer.invoke(ifidx, opidx, paramsize, encode, decode, options) : callThrough(this, ifidx, opidx, paramsize, encode, decode, options);
+  }
+
+  /** A proxy's one-way call taken whole by the open connection; otherwise as send(). */
+  invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
+    const peer = this.peer;
+    if (peer) peer.invokeOneway(ifidx, opidx, paramsize, encode, options);
+    else sendThrough(this, ifidx, opidx, paramsize, encode, options);
   }
 
   /** Sends a one-way call, holding it while a connection is being made. */

@@ -1,4 +1,5 @@
-import type { RpcMessage } from '../wire/message.js';
+import type { ByteWriter } from '../wire/bytes.js';
+import type { Extra, RpcMessage } from '../wire/message.js';
 
 /**
  * What the RPC core needs from a transport. Transports (electron/transports/) implement these;
@@ -24,6 +25,12 @@ export interface ConnectionEvents {
   message(message: RpcMessage, raw: Uint8Array): void;
   /** Called exactly once. */
   close(reason: CloseReason): void;
+  /**
+   * Optional: offered every plain RETURN (errcode 0, no extra) before it is decoded, with its
+   * sequence and result `bytes[start, end)` (valid only during the call). True = taken; false =
+   * decode it and deliver it through `message` as usual.
+   */
+  reply?(sequence: number, bytes: Uint8Array, start: number, end: number): boolean;
 }
 
 /** A duplex path to one peer: an accepted or dialled TCP, TLS or WebSocket connection. */
@@ -35,6 +42,12 @@ export interface MessageConnection {
   readonly isOpen: boolean;
   /** Queues the message for writing (writes are batched per event-loop turn); false if closed. */
   send(message: RpcMessage): boolean;
+  /**
+   * Optional: as send, for a CALL (type 1, errcode 0, call_id 0) whose parameters `writeParams`
+   * writes straight into the write buffer. What writeParams throws is thrown as it is, with
+   * nothing queued.
+   */
+  sendCall?(sequence: number, calltype: number, ifidx: number, opidx: number, paramsize: number, extra: Extra, writeParams: (w: ByteWriter) => void): boolean;
   close(reason?: string): void;
   /** Sets the one consumer of this connection's events; messages arriving before are held. */
   listen(events: ConnectionEvents): void;

@@ -1,10 +1,11 @@
 import { CallType, ExtraKey, SendCallType, encodeMessage, type Extra, type RpcMessage } from '../wire/message.js';
 import { errorReturn, type Adapter } from './adapter.js';
-import { callMessage, type CallTarget, type OutgoingCall } from './call.js';
+import { NO_EXTRA, callMessage, type CallOptions, type CallTarget, type OnewayOptions, type OutgoingCall, type ParamEncoder, type ResultDecoder } from './call.js';
 import type { CloseReason, MessageConnection } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { PendingCalls, type PendingCallsOptions } from './pending.js';
+import { callThrough, sendThrough } from './proxy.js';
 import type { CallContext, CallerConnection } from './servant.js';
 
 /** One message crossing a peer, for the console's live feed and the gateway. */
@@ -65,6 +66,8 @@ export class RpcPeer implements CallTarget, CallerConnection {
     this.closed = new Promise((resolve) => (markClosed = resolve));
     connection.listen({
       message: (message, raw) => this.receive(message, raw),
+      // Listeners see every message decoded, so they take the decoding path.
+      reply: (sequence, bytes, start, end) => this.traffic.size === 0 && this.pending.settleInPlace(sequence, bytes, start, end),
       close: (reason) => {
         this.closeReason = reason;
         this.pending.failAll(ErrorCode.CONNECTION_LOST, `connection closed (${reason.kind}): ${reason.message}`);
@@ -131,12 +134,50 @@ export class RpcPeer implements CallTarget, CallerConnection {
     if (!this.sendMessage(callMessage(call, this.pending.nextSequence(), SendCallType.oneway))) throw this.notOpen();
   }
 
+  /**
+   * A proxy's call taken whole (CallTarget.invoke): parameters encoded into the connection's
+   * write buffer, the result decoded before the promise settles. The first message (it carries
+   * `hello`) and calls seen by traffic listeners take the `call` path.
+   */
+  invoke<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+    const connection = this.connection;
+    if (!connection.sendCall || this.hello || this.traffic.size > 0) return callThrough(this, ifidx, opidx, paramsize, encode, decode, options);
+    if (!connection.isOpen) return Promise.reject(this.notOpen());
+    let sequence: number;
+    let reply: Promise<R>;
+    try {
+      ({ sequence, reply } = this.pending.openDecoding(options?.timeout, ifidx, opidx, decode));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const calltype = options?.mode === 'async' ? SendCallType.async : SendCallType.twoway;
+    try {
+      if (!connection.sendCall(sequence, calltype, ifidx, opidx, paramsize, options?.extra ?? NO_EXTRA, encode)) this.pending.fail(sequence, this.notOpen());
+    } catch (error) {
+      // The encoder's own error, or SENDFAILED for a frame over the limit: nothing was sent.
+      this.pending.discard(sequence);
+      return Promise.reject(error);
+    }
+    return reply;
+  }
+
+  /** A proxy's one-way call taken whole (CallTarget.invokeOneway). */
+  invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
+    const connection = this.connection;
+    if (!connection.sendCall || this.hello || this.traffic.size > 0) return sendThrough(this, ifidx, opidx, paramsize, encode, options);
+    if (!connection.sendCall(this.pending.nextSequence(), SendCallType.oneway, ifidx, opidx, paramsize, options?.extra ?? NO_EXTRA, encode)) throw this.notOpen();
+  }
+
   /** Sends any message as it is (gateways, raw tools); false when the connection is closed. */
   sendMessage(message: RpcMessage): boolean {
     const out = this.hello ? { ...message, extra: { ...this.hello, ...message.extra } } : message;
     if (!this.connection.send(out)) return false;
     this.hello = undefined;
-    if (this.traffic.size > 0) this.traffic.emit({ direction: 'out', message: out, raw: encodeMessage(out), peer: this });
+    if (this.traffic.size > 0) {
+      const raw = encodeMessage(out);
+      // The event owns its params: the sent ones may be a view into a writer reused next (Adapter.dispatch).
+      this.traffic.emit({ direction: 'out', message: { ...out, params: raw.subarray(raw.length - out.params.length) }, raw, peer: this });
+    }
     return true;
   }
 
@@ -160,7 +201,7 @@ export class RpcPeer implements CallTarget, CallerConnection {
     else if ((message.calltype & CallType.RETURN) !== 0) this.pending.settle(message);
   }
 
-  /** Sends a servant's RETURN; one that cannot be sent (larger than a frame) becomes error 6. */
+  /** Sends a servant's RETURN at once (its params may be borrowed); one that cannot be sent (larger than a frame) becomes error 6. */
   private readonly respond = (reply: RpcMessage): void => {
     try {
       this.sendMessage(reply);
@@ -181,7 +222,7 @@ export class RpcPeer implements CallTarget, CallerConnection {
     }
     // On a connection with its own user id that id wins: a client must not pick its identity.
     const userId = this.currentUserId ?? call.extra[ExtraKey.userId];
-    const running = this.adapter.dispatch(call, this, userId, this.respond);
+    const running = this.adapter.dispatch(call, this, userId, this.respond, true);
     if (!running) return;
     if (++this.dispatching > this.maxDispatching) {
       this.close(`the peer exceeded ${this.maxDispatching} concurrent calls`);

@@ -1,4 +1,5 @@
 import type { RpcMessage } from '../wire/message.js';
+import { decodeResult, type ResultDecoder } from './call.js';
 import { ErrorCode, RpcError, errorCodeName, errorDescription } from './errors.js';
 
 /** Default wait for a reply (spec §6.3: Python 30 s, Java 30 000 ms). */
@@ -30,23 +31,126 @@ export interface PendingCallsOptions {
 }
 
 /** What a call registered in the table gets back. */
-export interface PendingCall {
+export interface PendingCall<T = RpcMessage> {
   readonly sequence: number;
-  /** Resolves with the RETURN (errcode 0); rejects with RpcError (timeout, error RETURN, loss). */
-  readonly reply: Promise<RpcMessage>;
+  /** Resolves with the RETURN (errcode 0), or its decoded value; rejects with RpcError (timeout, error RETURN, loss). */
+  readonly reply: Promise<T>;
 }
 
-interface Entry {
-  resolve(reply: RpcMessage): void;
-  reject(error: RpcError): void;
-  sequence: number;
-  ifidx: number;
-  opidx: number;
+/**
+ * How an entry settles on its RETURN: undefined resolves with the message itself (`open`),
+ * a decoder with the value it reads, null with undefined (a void result).
+ */
+type Settlement = ResultDecoder<unknown> | null | undefined;
+
+/** The entry the Promise executor below fills in: one shared executor, no closure per call. */
+let filling: Entry;
+function fill(resolve: (value: unknown) => void, reject: (error: RpcError) => void): void {
+  filling.resolve = resolve;
+  filling.reject = reject;
+}
+
+class Entry implements PendingCall<unknown> {
+  resolve!: (value: unknown) => void;
+  reject!: (error: RpcError) => void;
+  readonly reply: Promise<unknown>;
   /** When the call times out (clock ms); its place in the list of calls with the same timeout. */
-  deadline: number;
-  list: DeadlineList | undefined;
-  prev: Entry | undefined;
-  next: Entry | undefined;
+  deadline = 0;
+  list: DeadlineList | undefined = undefined;
+  prev: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+  /** The next entry in the same bucket of the EntryTable. */
+  chain: Entry | undefined = undefined;
+
+  constructor(
+    readonly sequence: number,
+    readonly ifidx: number,
+    readonly opidx: number,
+    readonly settlement: Settlement,
+  ) {
+    filling = this;
+    this.reply = new Promise(fill);
+  }
+
+  /** Settles with a RETURN of errcode 0 whose result is `bytes[start, end)`; `reply` may be undefined for decoding entries. */
+  succeed(reply: RpcMessage | undefined, bytes: Uint8Array, start: number, end: number): void {
+    const decode = this.settlement;
+    if (decode === undefined) return this.resolve(reply);
+    if (decode === null) return this.resolve(undefined);
+    let value: unknown;
+    try {
+      value = decodeResult(decode, bytes, start, end);
+    } catch (error) {
+      return this.reject(error as RpcError);
+    }
+    this.resolve(value);
+  }
+}
+
+const MIN_BUCKETS = 64;
+
+/**
+ * Entries by sequence in a power-of-two array of chained buckets. Sequences are consecutive, so
+ * the buckets fill evenly; unlike a Map under constant insert/delete churn it allocates nothing
+ * per call.
+ */
+class EntryTable {
+  private buckets: (Entry | undefined)[] = new Array<Entry | undefined>(MIN_BUCKETS).fill(undefined);
+  size = 0;
+
+  get(sequence: number): Entry | undefined {
+    let entry = this.buckets[sequence & (this.buckets.length - 1)];
+    while (entry !== undefined && entry.sequence !== sequence) entry = entry.chain;
+    return entry;
+  }
+
+  add(entry: Entry): void {
+    if (this.size >= this.buckets.length) this.resize(this.buckets.length * 2);
+    const i = entry.sequence & (this.buckets.length - 1);
+    entry.chain = this.buckets[i];
+    this.buckets[i] = entry;
+    this.size++;
+  }
+
+  remove(sequence: number): Entry | undefined {
+    const i = sequence & (this.buckets.length - 1);
+    let prev: Entry | undefined;
+    let entry = this.buckets[i];
+    while (entry !== undefined && entry.sequence !== sequence) {
+      prev = entry;
+      entry = entry.chain;
+    }
+    if (entry === undefined) return undefined;
+    if (prev) prev.chain = entry.chain;
+    else this.buckets[i] = entry.chain;
+    entry.chain = undefined;
+    // A burst's buckets are given back once it is over.
+    if (--this.size < this.buckets.length / 8 && this.buckets.length > MIN_BUCKETS) this.resize(this.buckets.length / 2);
+    return entry;
+  }
+
+  /** Empties the table and returns what it held. */
+  drain(): Entry[] {
+    const all: Entry[] = [];
+    for (let entry of this.buckets) for (; entry !== undefined; entry = entry.chain) all.push(entry);
+    this.buckets = new Array<Entry | undefined>(MIN_BUCKETS).fill(undefined);
+    this.size = 0;
+    return all;
+  }
+
+  private resize(length: number): void {
+    const old = this.buckets;
+    this.buckets = new Array<Entry | undefined>(length).fill(undefined);
+    for (let entry of old) {
+      while (entry !== undefined) {
+        const next = entry.chain;
+        const i = entry.sequence & (length - 1);
+        entry.chain = this.buckets[i];
+        this.buckets[i] = entry;
+        entry = next;
+      }
+    }
+  }
 }
 
 /** Calls sharing one timeout value, oldest first: their deadlines are in order. */
@@ -71,7 +175,7 @@ export class PendingCalls {
   readonly defaultTimeout: number;
   readonly maxInFlight: number;
   readonly description: string;
-  private readonly entries = new Map<number, Entry>();
+  private readonly entries = new EntryTable();
   private readonly lists = new Map<number, DeadlineList>();
   private readonly sequences = new SequenceGenerator();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -92,7 +196,7 @@ export class PendingCalls {
   nextSequence(): number {
     let sequence = this.sequences.next();
     // A call waiting forever may still hold a sequence after a wrap-around; skip it.
-    while (this.entries.has(sequence)) sequence = this.sequences.next();
+    while (this.entries.get(sequence) !== undefined) sequence = this.sequences.next();
     return sequence;
   }
 
@@ -101,18 +205,12 @@ export class PendingCalls {
    * full and RangeError for a bad timeout; `timeout` undefined = the table's default.
    */
   open(timeout: number | undefined, ifidx: number, opidx: number): PendingCall {
-    const ms = timeout === undefined ? this.defaultTimeout : checkTimeout(timeout);
-    if (this.entries.size >= this.maxInFlight) {
-      throw new RpcError(ErrorCode.SENDFAILED, `${this.description}: too many calls in flight (limit ${this.maxInFlight}); call ifidx ${ifidx} opidx ${opidx} was not sent`);
-    }
-    const sequence = this.nextSequence();
-    let entry!: Entry;
-    const reply = new Promise<RpcMessage>((resolve, reject) => {
-      entry = { resolve, reject, sequence, ifidx, opidx, deadline: 0, list: undefined, prev: undefined, next: undefined };
-    });
-    this.entries.set(sequence, entry);
-    if (ms > 0) this.watch(entry, ms);
-    return { sequence, reply };
+    return this.register(timeout, ifidx, opidx, undefined) as PendingCall;
+  }
+
+  /** As open, for a call whose promise resolves with its decoded result (`decode` null: a void result). */
+  openDecoding<R>(timeout: number | undefined, ifidx: number, opidx: number, decode: ResultDecoder<R> | null): PendingCall<R> {
+    return this.register(timeout, ifidx, opidx, decode) as PendingCall<R>;
   }
 
   /**
@@ -122,8 +220,21 @@ export class PendingCalls {
   settle(reply: RpcMessage): boolean {
     const entry = this.take(reply.sequence);
     if (!entry) return false;
-    if (reply.errcode === 0) entry.resolve(reply);
+    if (reply.errcode === 0) entry.succeed(reply, reply.params, 0, reply.params.length);
     else entry.reject(new RpcError(reply.errcode, `${this.label(entry)}: the peer answered ${describeCode(reply.errcode)}`));
+    return true;
+  }
+
+  /**
+   * Settles a decoding call from a RETURN of errcode 0 whose result is `bytes[start, end)`,
+   * without a decoded message. False, leaving the table as it was, when no decoding call waits
+   * for this sequence: the caller then decodes the message and uses settle().
+   */
+  settleInPlace(sequence: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const entry = this.entries.get(sequence);
+    if (entry === undefined || entry.settlement === undefined) return false;
+    this.take(sequence);
+    entry.succeed(undefined, bytes, start, end);
     return true;
   }
 
@@ -135,20 +246,34 @@ export class PendingCalls {
     return true;
   }
 
+  /** Forgets a call whose CALL was never written; its promise is dropped unsettled. */
+  discard(sequence: number): void {
+    this.take(sequence);
+  }
+
   /** Rejects every waiting call with `code` (104 CONNECTION_LOST when a connection drops). */
   failAll(code: number, reason: string): number {
-    const all = [...this.entries.values()];
-    this.entries.clear();
+    const all = this.entries.drain();
     this.lists.clear();
     this.disarm();
     for (const entry of all) entry.reject(new RpcError(code, `${this.label(entry)}: ${reason}`));
     return all.length;
   }
 
+  private register(timeout: number | undefined, ifidx: number, opidx: number, settlement: Settlement): Entry {
+    const ms = timeout === undefined ? this.defaultTimeout : checkTimeout(timeout);
+    if (this.entries.size >= this.maxInFlight) {
+      throw new RpcError(ErrorCode.SENDFAILED, `${this.description}: too many calls in flight (limit ${this.maxInFlight}); call ifidx ${ifidx} opidx ${opidx} was not sent`);
+    }
+    const entry = new Entry(this.nextSequence(), ifidx, opidx, settlement);
+    this.entries.add(entry);
+    if (ms > 0) this.watch(entry, ms);
+    return entry;
+  }
+
   private take(sequence: number): Entry | undefined {
-    const entry = this.entries.get(sequence);
+    const entry = this.entries.remove(sequence);
     if (!entry) return undefined;
-    this.entries.delete(sequence);
     // The table's timer stays armed: re-arming per call would cost what one timer per call did.
     if (entry.list) this.unlink(entry, entry.list);
     return entry;
@@ -201,7 +326,7 @@ export class PendingCalls {
     for (const list of [...this.lists.values()]) {
       while (list.head && list.head.deadline <= t) {
         const entry = list.head;
-        this.entries.delete(entry.sequence);
+        this.entries.remove(entry.sequence);
         this.unlink(entry, list);
         entry.reject(new RpcError(ErrorCode.TIMEOUT, `${this.label(entry)}: no reply within ${list.ms} ms`));
       }

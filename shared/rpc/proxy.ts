@@ -1,10 +1,8 @@
-import { ByteReader, ByteWriter } from '../wire/bytes.js';
+import { ByteWriter } from '../wire/bytes.js';
 import type { RpcMessage } from '../wire/message.js';
-import type { CallOptions, CallTarget, OnewayOptions } from './call.js';
-import { ErrorCode, RpcError } from './errors.js';
+import { decodeResult, type CallOptions, type CallTarget, type OnewayOptions, type ParamEncoder, type ResultDecoder } from './call.js';
 
-export type ParamEncoder = (w: ByteWriter) => void;
-export type ResultDecoder<R> = (r: ByteReader) => R;
+export type { ParamEncoder, ResultDecoder } from './call.js';
 
 export const NO_PARAMS: ParamEncoder = () => {};
 
@@ -23,48 +21,50 @@ function encodeParams(encode: ParamEncoder): Uint8Array {
 
 const ignoreResult = (): undefined => undefined;
 
-function decodeResult<R>(reply: RpcMessage, decode: ResultDecoder<R>): R {
+/**
+ * A two-way or async call through any CallTarget's `call`: parameters encoded into owned bytes,
+ * the RETURN decoded once it is there. A `.then` chain, not async/await: it saves a promise per call.
+ */
+export function callThrough<R>(target: CallTarget, ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+  let reply: Promise<RpcMessage>;
   try {
-    return decode(new ByteReader(reply.params));
+    reply = target.call({
+      ifidx,
+      opidx,
+      paramsize,
+      params: encodeParams(encode),
+      mode: options?.mode ?? 'twoway',
+      extra: options?.extra,
+      timeout: options?.timeout,
+    });
   } catch (e) {
-    throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `reply could not be decoded: ${(e as Error).message}`, { cause: e });
+    return Promise.reject(e);
   }
+  return reply.then(decode ? (m) => decodeResult(decode, m.params, 0, m.params.length) : ignoreResult) as Promise<R>;
+}
+
+/** A one-way call through any CallTarget's `send`. */
+export function sendThrough(target: CallTarget, ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
+  target.send({ ifidx, opidx, paramsize, params: encodeParams(encode), mode: 'oneway', extra: options?.extra });
 }
 
 /**
  * Base of every generated proxy. A proxy is a typed face over a CallTarget; several proxies
  * of different interfaces may share one (the original's `createWithProxy`): `new BProxy(a.target)`.
+ * Targets that take calls whole (CallTarget.invoke: connections) get them that way.
  */
 export abstract class Proxy {
   constructor(readonly target: CallTarget) {}
 
-  /** Sends a two-way or async call. A `.then` chain, not async/await: it saves a promise per call. */
-  protected invoke<R>(
-    ifidx: number,
-    opidx: number,
-    paramsize: number,
-    encode: ParamEncoder,
-    decode: ResultDecoder<R> | null,
-    options?: CallOptions,
-  ): Promise<R> {
-    let reply: Promise<RpcMessage>;
-    try {
-      reply = this.target.call({
-        ifidx,
-        opidx,
-        paramsize,
-        params: encodeParams(encode),
-        mode: options?.mode ?? 'twoway',
-        extra: options?.extra,
-        timeout: options?.timeout,
-      });
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return reply.then(decode ? (m) => decodeResult(m, decode) : ignoreResult) as Promise<R>;
+  /** Sends a two-way or async call. */
+  protected invoke<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+    const target = this.target;
+    return target.invoke ? target.invoke(ifidx, opidx, paramsize, encode, decode, options) : callThrough(target, ifidx, opidx, paramsize, encode, decode, options);
   }
 
   protected invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
-    this.target.send({ ifidx, opidx, paramsize, params: encodeParams(encode), mode: 'oneway', extra: options?.extra });
+    const target = this.target;
+    if (target.invokeOneway) target.invokeOneway(ifidx, opidx, paramsize, encode, options);
+    else sendThrough(target, ifidx, opidx, paramsize, encode, options);
   }
 }

@@ -29,6 +29,17 @@ export class ByteWriter {
     return this;
   }
 
+  /** Drops everything written after the first `length` bytes. */
+  truncate(length: number): this {
+    if (length < this.pos) this.pos = length;
+    return this;
+  }
+
+  /** Bytes the writer holds room for (it grows on demand). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   private ensure(extra: number): void {
     const needed = this.pos + extra;
     if (needed <= this.buf.length) return;
@@ -317,6 +328,29 @@ function writeUtf8(s: string, buf: Uint8Array, at: number): number {
   return p - at;
 }
 
+/** The 1–7 octets `b[at, end)` as one string if all are ASCII, else null: one string, not one per character. */
+function asciiTail(b: Uint8Array, at: number, end: number): string | null {
+  let bits = 0;
+  for (let i = at; i < end; i++) bits |= b[i]!;
+  if (bits & 0x80) return null;
+  switch (end - at) {
+    case 1:
+      return fromCharCode(b[at]!);
+    case 2:
+      return fromCharCode(b[at]!, b[at + 1]!);
+    case 3:
+      return fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!);
+    case 4:
+      return fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!);
+    case 5:
+      return fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!);
+    case 6:
+      return fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!);
+    default:
+      return fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!, b[at + 6]!);
+  }
+}
+
 /**
  * Decodes well-formed UTF-8 by hand: ASCII runs eight octets per fromCharCode call, other
  * characters one by one. Returns null for anything ill-formed, which the
@@ -337,6 +371,8 @@ function readUtf8(b: Uint8Array, at: number, n: number): string | null {
     }
     const c = b[i]!;
     if (c < 0x80) {
+      const ascii = end - i < 8 ? asciiTail(b, i, end) : null;
+      if (ascii !== null) return s + ascii;
       s += fromCharCode(c);
       i++;
       continue;

@@ -1,6 +1,6 @@
 import { ByteWriter } from './bytes.js';
 import { WireError } from './errors.js';
-import { type RpcMessage, writeMessage } from './message.js';
+import { MSGTYPE_RPC, type Extra, type RpcMessage, writeHead, writeMessage } from './message.js';
 
 /** Meta packet header of stream transports (spec §1.2). */
 export const MAGIC = 0xefd2bb99;
@@ -32,9 +32,33 @@ export function encodeFrame(m: RpcMessage, w: ByteWriter = new ByteWriter(80 + m
 
 /** Appends one uncompressed frame to w: lets a sender batch many frames into one write. */
 export function writeFrame(w: ByteWriter, m: RpcMessage): void {
+  const start = beginFrame(w);
+  writeMessage(w, m);
+  endFrame(w, start);
+}
+
+/**
+ * Appends one uncompressed frame of a CALL (type 1, errcode 0, call_id 0) whose parameters
+ * `writeParams` writes in place: no parameter bytes of their own. Returns where the parameters
+ * start. If writeParams throws, w holds a partial frame: the caller truncates it.
+ */
+export function writeCallFrame(w: ByteWriter, sequence: number, calltype: number, ifidx: number, opidx: number, paramsize: number, extra: Extra, writeParams: (w: ByteWriter) => void): number {
+  const start = beginFrame(w);
+  writeHead(w, MSGTYPE_RPC, sequence, calltype, ifidx, opidx, 0, paramsize, 0, extra);
+  const paramsAt = w.length;
+  writeParams(w);
+  endFrame(w, start);
+  return paramsAt;
+}
+
+/** Writes a meta header with a size to be filled in by endFrame; returns the frame's start. */
+function beginFrame(w: ByteWriter): number {
   const start = w.length;
   w.u32(MAGIC).u32(0).u8(Compression.none).u8(0).u32(FRAME_VERSION);
-  writeMessage(w, m);
+  return start;
+}
+
+function endFrame(w: ByteWriter, start: number): void {
   w.patchU32(start + 4, w.length - start - 4);
 }
 
@@ -44,6 +68,9 @@ export function frameBytes(payload: Uint8Array, compress: number = Compression.n
   w.u32(MAGIC).u32(SIZE_OVERHEAD + payload.length).u8(compress).u8(0).u32(FRAME_VERSION).raw(payload);
   return w.finish();
 }
+
+/** Receives one frame's RpcMessage payload: `bytes[start, end)`. */
+export type OnFrame = (bytes: Uint8Array, start: number, end: number) => void;
 
 export interface FrameParserOptions {
   /** Largest accepted size field; larger frames are a protocol error. */
@@ -79,16 +106,28 @@ export class FrameParser {
     return this.chunkBytes;
   }
 
+  /** The RpcMessage payloads of every frame `chunk` completes. */
   push(chunk: Uint8Array): Uint8Array[] {
-    if (this.chunkBytes === 0) return this.parse(chunk);
+    const payloads: Uint8Array[] = [];
+    this.pushEach(chunk, (bytes, start, end) => payloads.push(bytes.subarray(start, end)));
+    return payloads;
+  }
+
+  /**
+   * Hands every frame `chunk` completes to `onFrame` as it is found: its RpcMessage payload is
+   * `bytes[start, end)`, valid only during the call (no view, no array per frame). Frames
+   * before a corrupt one have been handed over when the WireError is thrown.
+   */
+  pushEach(chunk: Uint8Array, onFrame: OnFrame): void {
+    if (this.chunkBytes === 0) return this.parse(chunk, onFrame);
     this.chunks.push(chunk);
     this.chunkBytes += chunk.length;
     if (this.frameLength === 0) {
-      if (this.chunkBytes < 8) return [];
+      if (this.chunkBytes < 8) return;
       this.frameLength = this.checkHeader(new DataView(this.join().buffer), 0);
     }
-    if (this.chunkBytes < this.frameLength) return [];
-    return this.parse(this.join());
+    if (this.chunkBytes < this.frameLength) return;
+    this.parse(this.join(), onFrame);
   }
 
   /** Concatenates the held chunks into one (and keeps it as the only chunk). */
@@ -119,12 +158,11 @@ export class FrameParser {
     return size + 4;
   }
 
-  /** Extracts every complete frame of `data` and holds what is left. */
-  private parse(data: Uint8Array): Uint8Array[] {
+  /** Hands over every complete frame of `data` and holds what is left. */
+  private parse(data: Uint8Array, onFrame: OnFrame): void {
     this.chunks = [];
     this.chunkBytes = 0;
     this.frameLength = 0;
-    const payloads: Uint8Array[] = [];
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let at = 0;
     while (data.length - at >= 8) {
@@ -134,8 +172,11 @@ export class FrameParser {
         break;
       }
       const compress = data[at + 8]!;
-      const body = data.subarray(at + META_HEADER_SIZE, at + length);
-      payloads.push(compress === Compression.none ? body : this.decompress(compress, body));
+      if (compress === Compression.none) onFrame(data, at + META_HEADER_SIZE, at + length);
+      else {
+        const inflated = this.decompress(compress, data.subarray(at + META_HEADER_SIZE, at + length));
+        onFrame(inflated, 0, inflated.length);
+      }
       at += length;
     }
     this.consumed += at;
@@ -144,7 +185,6 @@ export class FrameParser {
       this.chunks = [data.slice(at)];
       this.chunkBytes = data.length - at;
     }
-    return payloads;
   }
 
   private decompress(compress: number, body: Uint8Array): Uint8Array {

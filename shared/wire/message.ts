@@ -97,10 +97,31 @@ export function readExtra(r: ByteReader): Extra {
 
 /** Writes a whole RpcMessage into w (no meta header). */
 export function writeMessage(w: ByteWriter, m: RpcMessage): void {
-  w.u8(m.type).u32(m.sequence >>> 0).u8(m.calltype).u16(m.ifidx).u16(m.opidx).u32(m.errcode >>> 0).u8(m.paramsize).u16(m.callId);
-  writeExtra(w, m.extra);
+  writeHead(w, m.type, m.sequence, m.calltype, m.ifidx, m.opidx, m.errcode, m.paramsize, m.callId, m.extra);
   w.raw(m.params);
 }
+
+/** Writes an RpcMessage up to its params (header and extra): the caller writes the params next. */
+export function writeHead(w: ByteWriter, type: number, sequence: number, calltype: number, ifidx: number, opidx: number, errcode: number, paramsize: number, callId: number, extra: Extra): void {
+  w.u8(type).u32(sequence >>> 0).u8(calltype).u16(ifidx).u16(opidx).u32(errcode >>> 0).u8(paramsize).u16(callId);
+  writeExtra(w, extra);
+}
+
+/**
+ * Where the result starts if `bytes[start, end)` is a plain RETURN — the usual reply: a RETURN
+ * (and not a CALL), errcode 0, no extra — else -1. Lets a receiver settle a call without
+ * decoding the message.
+ */
+export function plainReturnAt(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start < MIN_MESSAGE_SIZE || (bytes[start + 5]! & (CallType.CALL | CallType.RETURN)) !== CallType.RETURN) return -1;
+  const errcode = bytes[start + 10]! | bytes[start + 11]! | bytes[start + 12]! | bytes[start + 13]!;
+  const extraCount = bytes[start + 17]! | bytes[start + 18]! | bytes[start + 19]! | bytes[start + 20]!;
+  return errcode === 0 && extraCount === 0 ? start + MIN_MESSAGE_SIZE : -1;
+}
+
+/** The sequence field of the message at `bytes[start]`. */
+export const sequenceAt = (bytes: Uint8Array, start: number): number =>
+  bytes[start + 1]! * 0x1000000 + ((bytes[start + 2]! << 16) | (bytes[start + 3]! << 8) | bytes[start + 4]!);
 
 export function encodeMessage(m: RpcMessage): Uint8Array {
   const w = new ByteWriter(64 + m.params.length);

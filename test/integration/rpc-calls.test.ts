@@ -154,6 +154,54 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
     expect((await rejection(stray.string(2, 0))).code).toBe(ErrorCode.REMOTEMETHOD_EXCEPTION);
   });
 
+  it('fails a call whose result cannot be decoded with UNSERIALIZE_FAILED (5), and keeps the connection', async () => {
+    const stray = new StrayProxy(client);
+    // bidirection() returns nothing: there is no string to read.
+    const error = await rejection(stray.string(2, 3));
+    expect(error.code).toBe(ErrorCode.UNSERIALIZE_FAILED);
+    expect(error.message).toMatch(/reply could not be decoded/);
+    expect(await proxy.echo('still here')).toBe('Yah! still here');
+  });
+
+  it("rejects a call whose parameters cannot be encoded with the encoder's own error, and sends nothing", async () => {
+    await proxy.echo('first');
+    const broken = new Error('not encodable');
+    const bad = new (class extends Proxy {
+      twoway(): Promise<string> {
+        return this.invoke(
+          2,
+          0,
+          1,
+          (w) => {
+            w.string('half a frame');
+            throw broken;
+          },
+          (r) => r.string(),
+        );
+      }
+      oneway(): void {
+        this.invokeOneway(2, 2, 1, () => {
+          throw broken;
+        });
+      }
+    })(client);
+    await expect(bad.twoway()).rejects.toBe(broken);
+    expect(() => bad.oneway()).toThrow(broken);
+    // The partial frame was taken back: the next call is the next thing the server reads.
+    expect(await proxy.echo('next')).toBe('Yah! next');
+    expect(client.peer!.inFlight).toBe(0);
+    expect(serverTraffic.filter((e) => e.direction === 'in').map((e) => e.message.opidx)).toEqual([0, 0]);
+  });
+
+  it("gives the server's traffic listeners RETURN bytes of their own", async () => {
+    await proxy.echo('one');
+    await proxy.echo('two');
+    const sent = serverTraffic.filter((e) => e.direction === 'out');
+    // Results are written through a reused writer; what a listener holds must not change after.
+    expect(sent.map((e) => Buffer.from(e.message.params).subarray(4).toString())).toEqual(['Yah! one', 'Yah! two']);
+    for (const e of sent) expect(Buffer.from(e.raw).equals(Buffer.from(encodeMessage(e.message)))).toBe(true);
+  });
+
   it('answers void two-way calls (paramsize 0) and falsy results', async () => {
     await expect(proxy.heartbeat('hi')).resolves.toBeUndefined();
     expect(serverTraffic.find((e) => e.direction === 'out')!.message).toMatchObject({ paramsize: 0, params: new Uint8Array(0) });

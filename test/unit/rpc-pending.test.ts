@@ -44,6 +44,41 @@ describe('PendingCalls', () => {
     expect(table.settle(reply(99))).toBe(false);
   });
 
+  it('matches thousands of calls answered in any order, and grows and shrinks its table to fit', async () => {
+    const table = new PendingCalls({ timeout: 0 });
+    const calls = Array.from({ length: 3000 }, () => table.open(undefined, 2, 0));
+    // A fixed shuffle: every 7th first, then the rest backwards.
+    const order = [...calls.filter((_, i) => i % 7 === 0), ...calls.filter((_, i) => i % 7 !== 0).reverse()];
+    for (const call of order.slice(0, 2990)) expect(table.settle(reply(call.sequence))).toBe(true);
+    expect(table.size).toBe(10);
+    for (const call of order.slice(0, 2990)) expect((await call.reply).sequence).toBe(call.sequence);
+    expect(table.failAll(ErrorCode.CONNECTION_LOST, 'gone')).toBe(10);
+    for (const call of order.slice(2990)) expect((await rejectionOf(call.reply)).code).toBe(ErrorCode.CONNECTION_LOST);
+    const again = table.open(undefined, 2, 0);
+    expect(table.settle(reply(again.sequence))).toBe(true);
+    expect(table.size).toBe(0);
+  });
+
+  it('decodes the result in place for decoding calls; 5 when it cannot, undefined for void', async () => {
+    const table = new PendingCalls();
+    const text = table.openDecoding(undefined, 2, 0, (r) => r.string());
+    const none = table.openDecoding(undefined, 2, 3, null);
+    const bad = table.openDecoding(undefined, 2, 0, (r) => r.string());
+    const plain = table.open(undefined, 2, 0);
+    const bytes = Uint8Array.of(9, 9, 0, 0, 0, 2, 104, 105, 9);
+    expect(table.settleInPlace(text.sequence, bytes, 2, 8)).toBe(true);
+    expect(table.settleInPlace(none.sequence, bytes, 8, 8)).toBe(true);
+    expect(table.settleInPlace(bad.sequence, bytes, 2, 5)).toBe(true);
+    // A call that wants the RETURN message itself is left for settle().
+    expect(table.settleInPlace(plain.sequence, bytes, 2, 8)).toBe(false);
+    expect(table.size).toBe(1);
+    expect(await text.reply).toBe('hi');
+    expect(await none.reply).toBeUndefined();
+    expect((await rejectionOf(bad.reply)).code).toBe(ErrorCode.UNSERIALIZE_FAILED);
+    expect(table.settle(reply(plain.sequence))).toBe(true);
+    expect((await plain.reply).sequence).toBe(plain.sequence);
+  });
+
   it('rejects on an error RETURN with the code, its name and the call', async () => {
     const table = new PendingCalls({ description: 'tcp://h:1' });
     const call = table.open(undefined, 7, 3);

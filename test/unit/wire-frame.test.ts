@@ -56,6 +56,15 @@ describe('FrameParser (spec §10 V9)', () => {
     expect(decodeMessage(out[0]!)).toMatchObject({ sequence: 1, ifidx: 2, extra: { name: 'scott.bo' } });
   });
 
+  it('pushEach hands over each frame as offsets, those before a corrupt one included', () => {
+    const seen: string[] = [];
+    const parser = new FrameParser();
+    const bad = concat(V1, V3, fromHex('ef d2 bb 00 00 00 00 0a'));
+    const e = wireError(() => parser.pushEach(bad, (bytes, start, end) => seen.push(Buffer.from(bytes.subarray(start, end)).toString('hex'))));
+    expect(e.reason).toBe('bad-magic');
+    expect(seen).toEqual(bytesOf([V1_MESSAGE, V3.subarray(14)]));
+  });
+
   it('V1 + V3 in one read: two messages, in order', () => {
     const out = new FrameParser().push(concat(V1, V3));
     expect(out.map((p) => decodeMessage(p).sequence)).toEqual([1, 2]);
