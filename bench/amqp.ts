@@ -12,6 +12,7 @@ import { connectAmqp } from '../electron/transports/amqp.js';
 import type { MqAddress } from '../shared/rpc/connection.js';
 import { encodeMessage, rpcMessage } from '../shared/wire/message.js';
 import { FifoReplies, measurePair, type Pair } from './measure.js';
+import { rawTcpClient } from './raw-tcp.js';
 
 export const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
@@ -39,19 +40,35 @@ export interface AmqpEcho {
   rawRequester(): Promise<Requester>;
   /** The project's transport: MqWriter.send / MqReader.listen over connectAmqp. */
   transportRequester(): Promise<Requester>;
+  /** A raw TCP client through a raw TCP → amqplib relay process (bench/amqp-relay.ts): the floor of a gateway. */
+  relayRequester(): Promise<Requester>;
   stop(): Promise<void>;
 }
 
-async function startResponder(requests: string, replies: string): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('./amqp-responder.js', import.meta.url));
+/** Runs a bench process against two queues and waits for its first line (its readiness, or what it has to say). */
+async function startChild(name: string, requests: string, replies: string): Promise<{ child: ChildProcess; line: string }> {
+  const script = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
   const child = spawn(process.execPath, [script, AMQP_URL, requests, replies], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
-  const ready = once(lines, 'line');
+  const ready = once(lines, 'line') as Promise<[string]>;
   const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`the AMQP bench responder exited with code ${String(code)}`);
+    throw new Error(`the bench's ${name} exited with code ${String(code)}`);
   });
-  await Promise.race([ready, exited]);
-  return child;
+  const [line] = await Promise.race([ready, exited]);
+  return { child, line };
+}
+
+async function relayRequester(requests: string, replies: string): Promise<Requester> {
+  const { child, line } = await startChild('amqp-relay', requests, replies);
+  const client = await rawTcpClient(Number(line));
+  return {
+    call: client.call as () => Promise<void>,
+    stop: async () => {
+      client.close();
+      child.kill();
+      await once(child, 'exit');
+    },
+  };
 }
 
 async function rawRequester(model: ChannelModel, requests: string, replies: string): Promise<Requester> {
@@ -108,7 +125,7 @@ export async function startAmqpEcho(): Promise<AmqpEcho> {
   };
   try {
     for (const name of [requests, replies]) await channel.assertQueue(name, { durable: false, exclusive: false, autoDelete: false });
-    responder = await startResponder(requests, replies);
+    responder = (await startChild('amqp-responder', requests, replies)).child;
   } catch (error) {
     await stop();
     throw error;
@@ -116,6 +133,7 @@ export async function startAmqpEcho(): Promise<AmqpEcho> {
   return {
     rawRequester: () => rawRequester(model, requests, replies),
     transportRequester: () => transportRequester(requests, replies),
+    relayRequester: () => relayRequester(requests, replies),
     stop,
   };
 }

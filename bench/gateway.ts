@@ -83,17 +83,22 @@ export async function benchGateway(): Promise<BenchRow[]> {
     const r = await alternate({
       gateway: () => gatewayRound(gateway, echo, counter),
       raw: () => measureRequester(echoRef.rawRequester, MEASURE_MS),
+      relay: () => measureRequester(echoRef.relayRequester, MEASURE_MS),
     });
     const pairs = r.gateway.map((g) => g.pair);
     const reference = { name: 'raw amqplib request/reply', pairs: r.raw };
     const label = 'gateway echo (TCP → gateway → RabbitMQ → back end)';
+    const relayLabel = 'raw TCP → amqplib relay (the floor of a gateway)';
     return [
       versusRow(label, 'inFlight', pairs, reference, 0.7),
       versusRow(label, 'sequential', pairs, reference, 0.9),
+      versusRow(relayLabel, 'sequential', r.relay, reference),
+      versusRow(label, 'sequential', pairs, { name: relayLabel, pairs: r.relay }),
       ...pairRows(label, pairs),
       row('gateway CPU per call, sequential', 'µs', r.gateway.map((g) => g.cpuPerCall[0])),
       row(`gateway CPU per call, ${IN_FLIGHT} in flight`, 'µs', r.gateway.map((g) => g.cpuPerCall[1])),
       ...pairRows('raw amqplib request/reply (reference)', r.raw),
+      ...pairRows(relayLabel, r.relay),
     ];
   } finally {
     for (const close of closing.reverse()) await close();

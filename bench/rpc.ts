@@ -2,7 +2,6 @@
 // limits (raw length-prefixed TCP echo, raw ws echo) and against @grpc/grpc-js unary calls.
 // Servers run in a child process (bench/rpc-peer.ts), clients here: one core each.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -12,60 +11,19 @@ import { Proxy } from '../shared/rpc/proxy.js';
 import type { CallTarget } from '../shared/rpc/call.js';
 import { grpcEchoService, type BenchPeerAddresses } from './rpc-peer.js';
 import { FifoReplies, alternate, goals, measurePair, pairRows, versusRow, type Pair } from './measure.js';
+import { RAW_PAYLOAD, rawTcpClient, type Contender } from './raw-tcp.js';
 import type { BenchRow } from './types.js';
 
 const TEXT = 'hello';
-/** The size of a TCE echo("hello") frame, so raw references move the same bytes. */
-const RAW_PAYLOAD = 40;
 /** Per mode and round; the median of ROUNDS rounds evens out the rest. */
 const MEASURE_MS = 1_000;
 /** The in-flight p99 goal of TCE over TCP and WebSocket, µs (issue 14). */
 const P99_GOAL_US = 1_000;
 
-/** A client under test: TCE's or a reference's. */
-interface Contender {
-  call: () => Promise<unknown>;
-  close: () => unknown;
-}
-
 class EchoProxy extends Proxy {
   echo(text: string): Promise<string> {
     return this.invoke(2, 0, 1, (w) => w.string(text), (r) => r.string());
   }
-}
-
-/** Raw length-prefixed TCP echo, batching writes per event-loop turn like the TCE client does. */
-async function rawTcpClient(port: number): Promise<Contender> {
-  const socket = net.connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.setNoDelay(true);
-  const message = Buffer.alloc(4 + RAW_PAYLOAD);
-  message.writeUInt32BE(RAW_PAYLOAD);
-  const replies = new FifoReplies();
-  let buffered: Buffer = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    let at = 0;
-    while (buffered.length - at >= 4) {
-      const size = 4 + buffered.readUInt32BE(at);
-      if (buffered.length - at < size) break;
-      at += size;
-      replies.settle();
-    }
-    buffered = buffered.subarray(at);
-  });
-  let batch: Buffer[] = [];
-  const flush = (): void => {
-    socket.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
-    batch = [];
-  };
-  return {
-    call: () => {
-      if (batch.push(message) === 1) setImmediate(flush);
-      return replies.next();
-    },
-    close: () => socket.destroy(),
-  };
 }
 
 async function rawWsClient(url: string): Promise<Contender> {
