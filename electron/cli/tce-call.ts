@@ -13,6 +13,7 @@ import { choice, scanArgs, UsageError, wholeNumber } from './args.js';
 import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, readSource, type IdlInputs } from './idl-input.js';
 import { acceptEveryOperation, pushLine } from './pushes.js';
 import { openAmqpTarget, openStreamTarget, targetKind, type OpenTarget, type TargetOptions } from './targets.js';
+import { err, out } from './output.js';
 
 const NAME = 'tce-call';
 const MODES: readonly CallMode[] = ['twoway', 'oneway', 'async'];
@@ -177,8 +178,6 @@ function encodeArgs(codec: ModelCodec, resolved: Resolved, json: string): Uint8A
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** What the user asked for, checked and encoded: nothing has been sent yet. */
 interface Prepared {

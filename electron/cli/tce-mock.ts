@@ -13,6 +13,7 @@ import { Workspace } from '../host/workspace.js';
 import type { MockEngine } from '../mock/engine.js';
 import { openProjectMocks } from '../host/project-mocks.js';
 import { choice, scanArgs, UsageError } from './args.js';
+import { err, out } from './output.js';
 
 const NAME = 'tce-mock';
 const USAGE = `usage: ${NAME} <project dir | services.xml> [--amqp URL] [--only gateways|backends] [--quiet]
@@ -70,8 +71,6 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args | 'hel
 /** A problem to report as `tce-mock: error: …`, exit 1. */
 class StartError extends Error {}
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 interface Running {
   project: ProjectSession;

@@ -1,16 +1,12 @@
 // The browser mode's token, as a person meets it in Chromium: it leaves the address bar and the
 // history once the page has read it, a reload still connects, and a token the console refuses
 // (a wrong one, or one from before the console restarted) says so once and stops retrying.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, test } from './console-fixture.js';
+import { startWebConsole } from './global-setup.js';
 
 const REFUSED = 'this console URL is no longer valid: open the URL printed at start';
-const CLI = fileURLToPath(new URL('../../dist/electron/cli/tce-console.js', import.meta.url));
 
 const consoleUrl = (): string => {
   const url = process.env['TCE_E2E_URL'];
@@ -73,14 +69,14 @@ test.describe('browser mode: the per-launch token', () => {
   test('a console restarted on the same port: the old page says so and stops retrying', async ({ page }) => {
     const { attempts, errors } = watch(page);
     const port = await freePort();
-    const first = await startConsole(port);
+    const first = await startWebConsole(['--port', String(port)]);
     try {
       await page.goto(first.url);
       const status = page.getByRole('contentinfo', { name: 'Status' });
       await expect(status).toContainText('host (web)');
       await first.stop();
       await expect(page.getByRole('alert').filter({ hasText: 'Lost the console host' })).toContainText('Reconnecting');
-      const second = await startConsole(port);
+      const second = await startWebConsole(['--port', String(port)]);
       try {
         expect(second.url).not.toBe(first.url);
         await expect(page.getByRole('alert').filter({ hasText: REFUSED })).toBeVisible({ timeout: 15_000 });
@@ -102,34 +98,4 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** `tce-console --web --port PORT` with no project: its URL, and stop(). */
-async function startConsole(port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, '--web', '--port', String(port)], {
-    cwd: join(fileURLToPath(new URL('../..', import.meta.url))),
-    env: { ...process.env, TCE_AMQP_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tce-console did not start in 20 s:\n${stderr.join('')}`)), 20_000);
-    void exited.then(() => reject(new Error(`tce-console exited:\n${stderr.join('')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const found = /browser mode\): (http:\/\/\S+)/.exec(line);
-      if (!found) return;
-      clearTimeout(timer);
-      resolve(found[1]!);
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }

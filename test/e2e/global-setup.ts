@@ -25,11 +25,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 }
 
 /** `tce-console --web --sandbox` on a project (in-memory broker): its page URL, and a clean stop. */
-export async function startConsoleProcess(projectDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+export function startConsoleProcess(projectDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  return startWebConsole(['--project', projectDir, '--sandbox']);
+}
+
+/** `tce-console --web` with these arguments (in-memory broker): its page URL, and a clean stop. */
+export async function startWebConsole(args: readonly string[]): Promise<{ url: string; stop(): Promise<void> }> {
   const cli = join(root, 'dist/electron/cli/tce-console.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
   if (!existsSync(join(root, 'dist/renderer/index.html'))) throw new Error('dist/renderer is missing: run npm run build:renderer first');
-  const child = spawn(process.execPath, [cli, '--web', '--project', projectDir, '--sandbox'], {
+  const child = spawn(process.execPath, [cli, '--web', ...args], {
     cwd: root,
     env: { ...process.env, TCE_AMQP_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +54,7 @@ export async function startConsoleProcess(projectDir: string): Promise<{ url: st
   return {
     url,
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
