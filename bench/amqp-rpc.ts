@@ -21,9 +21,15 @@ const SAMPLE_SERVER = fileURLToPath(new URL('../electron/cli/tce-sample-server.j
 const MEASURE_MS = 1_000;
 
 async function startBackEnd(config: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SAMPLE_SERVER, '--config', config, '--name', 'server', '--amqp', AMQP_URL, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [SAMPLE_SERVER, '--config', config, '--name', 'server', '--amqp', AMQP_URL, '--quiet'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
-  const ready = new Promise<void>((resolve) => lines.on('line', (line) => /^tce-sample-server: serving/.test(line) && resolve()));
+  const ready = new Promise<void>((resolve) =>
+    lines.on('line', (line) => /^tce-sample-server: serving/.test(line) && resolve()),
+  );
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`tce-sample-server (bench back end) exited with code ${String(code)}`);
   });
@@ -35,7 +41,9 @@ async function startBackEnd(config: string): Promise<ChildProcess> {
 async function tceRequester(cluster: ClusterCopy): Promise<Requester> {
   const broker = await connectAmqp(AMQP_URL, { connectionName: 'tce-bench-rpc-client' });
   const queue = (name: string): MqAddress => ({ name, type: 'queue', durable: true, create: 'always', subject: '' });
-  const replies = new MqReplies(broker, await broker.openReader(queue(cluster.node('mq_gateway'))), { endpoint: 'mq_gateway' });
+  const replies = new MqReplies(broker, await broker.openReader(queue(cluster.node('mq_gateway'))), {
+    endpoint: 'mq_gateway',
+  });
   const server = new ServerProxy(new MqCallTarget(await broker.openWriter(queue(cluster.node('mq_server'))), replies));
   return {
     call: async () => {

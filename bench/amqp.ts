@@ -16,7 +16,13 @@ import { rawTcpClient } from './raw-tcp.js';
 
 export const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
-const REQUEST = rpcMessage({ ifidx: 2, opidx: 0, sequence: 1, paramsize: 1, params: new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]) });
+const REQUEST = rpcMessage({
+  ifidx: 2,
+  opidx: 0,
+  sequence: 1,
+  paramsize: 1,
+  params: new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]),
+});
 
 /** A client whose call() is one round trip. */
 export interface Requester {
@@ -46,7 +52,11 @@ export interface AmqpEcho {
 }
 
 /** Runs a bench process against two queues and waits for its first line (its readiness, or what it has to say). */
-async function startChild(name: string, requests: string, replies: string): Promise<{ child: ChildProcess; line: string }> {
+async function startChild(
+  name: string,
+  requests: string,
+  replies: string,
+): Promise<{ child: ChildProcess; line: string }> {
   const script = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
   const child = spawn(process.execPath, [script, AMQP_URL, requests, replies], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
@@ -124,7 +134,8 @@ export async function startAmqpEcho(): Promise<AmqpEcho> {
     await model.close().catch(() => undefined);
   };
   try {
-    for (const name of [requests, replies]) await channel.assertQueue(name, { durable: false, exclusive: false, autoDelete: false });
+    for (const name of [requests, replies])
+      await channel.assertQueue(name, { durable: false, exclusive: false, autoDelete: false });
     responder = (await startChild('amqp-responder', requests, replies)).child;
   } catch (error) {
     await stop();
@@ -142,7 +153,10 @@ export async function startAmqpEcho(): Promise<AmqpEcho> {
 export async function removeNodes(queues: string[], exchanges: string[]): Promise<void> {
   const model = await connect(AMQP_URL, { noDelay: true, clientProperties: { connection_name: 'tce-bench-admin' } });
   try {
-    for (const [kind, name] of [...queues.map((q) => ['queue', q] as const), ...exchanges.map((e) => ['exchange', e] as const)]) {
+    for (const [kind, name] of [
+      ...queues.map((q) => ['queue', q] as const),
+      ...exchanges.map((e) => ['exchange', e] as const),
+    ]) {
       // A failed delete closes its channel: one channel each.
       const channel = await model.createChannel();
       channel.on('error', () => undefined);

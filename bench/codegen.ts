@@ -88,8 +88,14 @@ export async function benchCompiler(): Promise<BenchRow[]> {
   const size = (text: string): string => `${text.split('\n').length - 1} lines, ${Math.round(text.length / 1024)} KiB`;
   const parseSpeed = goals.ratioAtLeast(1, 'protobufjs parse speed');
   return [
-    row(`tce2ts compile + generate (IDL ${size(idl)} → ${generated} lines of TS)`, 'ms', ms(perSecond.ours), { ratios: ratios(perSecond.ours, perSecond.pbParse), ...parseSpeed }),
-    row('tce2ts compile only (parse + check + number)', 'ms', ms(perSecond.compile), { ratios: ratios(perSecond.compile, perSecond.pbParse), ...parseSpeed }),
+    row(`tce2ts compile + generate (IDL ${size(idl)} → ${generated} lines of TS)`, 'ms', ms(perSecond.ours), {
+      ratios: ratios(perSecond.ours, perSecond.pbParse),
+      ...parseSpeed,
+    }),
+    row('tce2ts compile only (parse + check + number)', 'ms', ms(perSecond.compile), {
+      ratios: ratios(perSecond.compile, perSecond.pbParse),
+      ...parseSpeed,
+    }),
     row(`protobufjs parse (same schema as proto3, ${size(proto)})`, 'ms', ms(perSecond.pbParse)),
     row('protobufjs parse + resolveAll', 'ms', ms(perSecond.pbResolve)),
   ];

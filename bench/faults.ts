@@ -1,19 +1,30 @@
 // `npm run bench -- faults`: the fault-injection scenarios of docs/delivery.md (the same code as
 // test/integration/faults-*.test.ts), counted per call and printed as one table; case (c) also
 // with --ack-on-receipt, the original's acknowledgement, for comparison.
-import { backEndKill, backEndKillRestart, backEndLinkCut, gatewayLinkCut, type FaultCounts } from '../support/faults.js';
+import {
+  backEndKill,
+  backEndKillRestart,
+  backEndLinkCut,
+  gatewayLinkCut,
+  type FaultCounts,
+} from '../support/faults.js';
 import type { BenchRow } from './types.js';
 
 const COLUMNS = ['in flight', 'calls', 'answered', 'error-returned', 'silent', 'duplicated', 'wrong client'] as const;
 
 function printFaultTable(results: FaultCounts[]): void {
-  const cells = results.map((r) => [r.scenario, ...[r.inFlight, r.calls, r.answered, r.errorReturned, r.silent, r.duplicated, r.wrongClient].map(String)]);
+  const cells = results.map((r) => [
+    r.scenario,
+    ...[r.inFlight, r.calls, r.answered, r.errorReturned, r.silent, r.duplicated, r.wrongClient].map(String),
+  ]);
   const header = ['scenario', ...COLUMNS];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' │ ');
+  const line = (c: string[]): string =>
+    c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' │ ');
   console.log(`\nfault table (counts per call)\n${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('─┼─')}`);
   for (const c of cells) console.log(line(c));
-  for (const r of results) console.log(`  ${r.scenario}: ${[...r.notes, `error codes ${JSON.stringify(r.errorCodes)}`].join('; ')}`);
+  for (const r of results)
+    console.log(`  ${r.scenario}: ${[...r.notes, `error codes ${JSON.stringify(r.errorCodes)}`].join('; ')}`);
 }
 
 export async function benchFaults(): Promise<BenchRow[]> {

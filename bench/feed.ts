@@ -15,7 +15,9 @@ import { goals, row } from './measure.js';
 import type { BenchRow } from './types.js';
 
 const PEER = fileURLToPath(new URL('./feed-peer.js', import.meta.url));
-const TEST_IDL = ['../idl-samples/cluster/test.idl', '../../idl-samples/cluster/test.idl'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+const TEST_IDL = ['../idl-samples/cluster/test.idl', '../../idl-samples/cluster/test.idl'].map((p) =>
+  fileURLToPath(new URL(p, import.meta.url)),
+);
 
 function peer(args: string[]): { child: ChildProcess; next<T>(): Promise<T> } {
   const child = fork(PEER, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -48,7 +50,10 @@ export async function benchFeed(): Promise<BenchRow[]> {
   const seconds = Number(process.env['BENCH_FEED_SECONDS'] ?? 60);
   const rate = Number(process.env['BENCH_FEED_RATE'] ?? 10_000);
   const project = copyCluster(`tce-bench-feed-${process.pid}`);
-  copyFileSync(TEST_IDL.find((p) => existsSync(p))!, join(project.dir, 'test.idl'));
+  copyFileSync(
+    TEST_IDL.find((p) => existsSync(p))!,
+    join(project.dir, 'test.idl'),
+  );
   const configDir = mkdtempSync(join(tmpdir(), 'tce-bench-config-'));
   const host = new ConsoleHost({ mode: 'web', configDir, env: {} });
   const web = await startWebServer({ host });
@@ -62,7 +67,10 @@ export async function benchFeed(): Promise<BenchRow[]> {
     const heapBefore = heapMb();
     const firstId = ((await host.run('feed.stats', {})).lastId ?? 0) + 1;
     let heapPeak = heapBefore;
-    const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed / 1024 / 1024)), 250);
+    const sampler = setInterval(
+      () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed / 1024 / 1024)),
+      250,
+    );
     const driver = peer(['drive', gateway, String(rate), String(seconds)]);
     const driven = await driver.next<DriveReport>();
     // Let the last entries through every hop and out to the subscriber.
@@ -79,14 +87,21 @@ export async function benchFeed(): Promise<BenchRow[]> {
     const heapAfter = heapMb();
     const recorded = (stats.lastId ?? 0) - firstId + 1;
     return [
-      row('calls driven into the sandbox', 'msg/s', [driven.sent / driven.seconds], { goal: `the load: ${rate.toLocaleString('en-US')} msg/s for ${seconds} s` }),
+      row('calls driven into the sandbox', 'msg/s', [driven.sent / driven.seconds], {
+        goal: `the load: ${rate.toLocaleString('en-US')} msg/s for ${seconds} s`,
+      }),
       row('feed entries recorded (3 hops per call)', 'entries/s', [recorded / driven.seconds]),
-      row('entries delivered to the subscriber', 'entries', [received.delivered], { ratios: [received.delivered / recorded], ...goals.ratioAtLeast(1, 'entries recorded') }),
+      row('entries delivered to the subscriber', 'entries', [received.delivered], {
+        ratios: [received.delivered / recorded],
+        ...goals.ratioAtLeast(1, 'entries recorded'),
+      }),
       row('entries dropped for the subscriber', 'entries', [received.dropped], goals.atMost(0, 'entries')),
       row('batches per second', 'batch/s', [received.batches / driven.seconds], goals.atMost(30, 'batch/s')),
       row('batch latency p50', 'ms', [percentile(received.batchLatencies, 50)]),
       row('batch latency p95', 'ms', [percentile(received.batchLatencies, 95)], goals.atMost(100, 'ms')),
-      row('host heap growth (after gc)', 'MB', [heapAfter - heapBefore], { goal: `bounded by the ring (${stats.capacity.toLocaleString('en-US')} entries)` }),
+      row('host heap growth (after gc)', 'MB', [heapAfter - heapBefore], {
+        goal: `bounded by the ring (${stats.capacity.toLocaleString('en-US')} entries)`,
+      }),
       row('host heap peak growth', 'MB', [heapPeak - heapBefore], goals.atMost(150, 'MB')),
       row('heap per held entry', 'B', [((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, stats.size)]),
     ];

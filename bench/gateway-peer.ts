@@ -18,7 +18,12 @@ async function main(role: string, file: string, amqpUrl: string): Promise<void> 
   let close: () => Promise<void>;
   if (role === 'gateway') {
     const { services } = parseServicesXml({ path: file, text });
-    const gateway = await startGateway({ services, serverName: 'gwserver', amqpUrl, amqp: { connectionName: 'tce-bench-gateway' } });
+    const gateway = await startGateway({
+      services,
+      serverName: 'gwserver',
+      amqpUrl,
+      amqp: { connectionName: 'tce-bench-gateway' },
+    });
     send({ ready: true, url: gateway.listening[0]!.url });
     close = () => gateway.close();
   } else {
@@ -41,7 +46,9 @@ async function main(role: string, file: string, amqpUrl: string): Promise<void> 
 
 const [role, file, url] = process.argv.slice(2);
 if ((role !== 'gateway' && role !== 'backend') || !file || !url || !process.send) {
-  process.stderr.write('usage (with an IPC channel): gateway-peer gateway SERVICES_XML AMQP_URL | backend CONFIG_YML AMQP_URL\n');
+  process.stderr.write(
+    'usage (with an IPC channel): gateway-peer gateway SERVICES_XML AMQP_URL | backend CONFIG_YML AMQP_URL\n',
+  );
   process.exit(2);
 }
 await main(role, file, url);

@@ -50,7 +50,11 @@ interface GatewayRound {
   cpuPerCall: [number, number];
 }
 
-async function gatewayRound(gateway: Peer, echo: () => Promise<void>, counter: { calls: number }): Promise<GatewayRound> {
+async function gatewayRound(
+  gateway: Peer,
+  echo: () => Promise<void>,
+  counter: { calls: number },
+): Promise<GatewayRound> {
   const cpuPerCall = async (concurrency: number): Promise<[Measurement, number]> => {
     const cpu0 = await gateway.cpu();
     const calls0 = counter.calls;
@@ -95,8 +99,16 @@ export async function benchGateway(): Promise<BenchRow[]> {
       versusRow(relayLabel, 'sequential', r.relay, reference),
       versusRow(label, 'sequential', pairs, { name: relayLabel, pairs: r.relay }),
       ...pairRows(label, pairs),
-      row('gateway CPU per call, sequential', 'µs', r.gateway.map((g) => g.cpuPerCall[0])),
-      row(`gateway CPU per call, ${IN_FLIGHT} in flight`, 'µs', r.gateway.map((g) => g.cpuPerCall[1])),
+      row(
+        'gateway CPU per call, sequential',
+        'µs',
+        r.gateway.map((g) => g.cpuPerCall[0]),
+      ),
+      row(
+        `gateway CPU per call, ${IN_FLIGHT} in flight`,
+        'µs',
+        r.gateway.map((g) => g.cpuPerCall[1]),
+      ),
       ...pairRows('raw amqplib request/reply (reference)', r.raw),
       ...pairRows(relayLabel, r.relay),
     ];

@@ -18,7 +18,10 @@ export const collectGarbage = (): void => (globalThis as { gc?: () => void }).gc
  * Runs every contender once per round, in the order given, for `rounds` rounds: a, b, a, b …
  * Returns each contender's results, one per round, in round order.
  */
-export async function alternate<C extends Record<string, () => unknown>>(contenders: C, rounds = ROUNDS): Promise<{ [K in keyof C]: Awaited<ReturnType<C[K]>>[] }> {
+export async function alternate<C extends Record<string, () => unknown>>(
+  contenders: C,
+  rounds = ROUNDS,
+): Promise<{ [K in keyof C]: Awaited<ReturnType<C[K]>>[] }> {
   const results: Record<string, unknown[]> = {};
   for (const k of Object.keys(contenders)) results[k] = [];
   for (let round = 0; round < rounds; round++) {
@@ -47,8 +50,14 @@ export function rate(fn: () => unknown, ms: number, batch = 1000): number {
 }
 
 /** Synchronous contenders in alternating rounds: calls per second of each, one per round. */
-export function alternateRates<K extends string>(fns: Record<K, () => unknown>, ms: number, batch?: number): Promise<Record<K, number[]>> {
-  const timed = Object.fromEntries(Object.entries(fns).map(([k, fn]) => [k, () => rate(fn as () => unknown, ms, batch)]));
+export function alternateRates<K extends string>(
+  fns: Record<K, () => unknown>,
+  ms: number,
+  batch?: number,
+): Promise<Record<K, number[]>> {
+  const timed = Object.fromEntries(
+    Object.entries(fns).map(([k, fn]) => [k, () => rate(fn as () => unknown, ms, batch)]),
+  );
   return alternate(timed as Record<K, () => number>);
 }
 
@@ -61,7 +70,11 @@ export interface Measurement {
 }
 
 /** Runs `concurrency` loops of `call` for `measureMs` after a warm-up, from a clean heap. */
-export async function measure(call: () => Promise<unknown>, concurrency: number, { warmupMs = 300, measureMs = 1_500 } = {}): Promise<Measurement> {
+export async function measure(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  { warmupMs = 300, measureMs = 1_500 } = {},
+): Promise<Measurement> {
   collectGarbage();
   let recording = false;
   let stop = false;
@@ -83,7 +96,8 @@ export async function measure(call: () => Promise<unknown>, concurrency: number,
   stop = true;
   await Promise.all(loops);
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000);
+  const at = (q: number): number =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000);
   return { callsPerSecond: Math.round((latencies.length / elapsed) * 1000), p50: at(0.5), p99: at(0.99) };
 }
 
@@ -110,7 +124,10 @@ export class FifoReplies {
 export type Pair = [sequential: Measurement, inFlight: Measurement];
 
 /** One warm-up call, then both modes. */
-export async function measurePair(call: () => Promise<unknown>, options?: { warmupMs?: number; measureMs?: number }): Promise<Pair> {
+export async function measurePair(
+  call: () => Promise<unknown>,
+  options?: { warmupMs?: number; measureMs?: number },
+): Promise<Pair> {
   await call();
   return [await measure(call, 1, options), await measure(call, IN_FLIGHT, options)];
 }
@@ -134,15 +151,22 @@ const goalOf = (target: Target, goal: string): Goal => ({ goal, target });
 export const goals = {
   /** ≥ x× the reference. */
   ratioAtLeast: (x: number, reference: string): Goal => goalOf({ of: 'ratio', atLeast: x }, `≥ ${x}× ${reference}`),
-  atLeast: (x: number, unit: string, what = ''): Goal => goalOf({ of: 'value', atLeast: x }, `≥ ${number(x)} ${unit}${what}`),
-  atMost: (x: number, unit: string, what = ''): Goal => goalOf({ of: 'value', atMost: x }, `≤ ${number(x)} ${unit}${what}`),
+  atLeast: (x: number, unit: string, what = ''): Goal =>
+    goalOf({ of: 'value', atLeast: x }, `≥ ${number(x)} ${unit}${what}`),
+  atMost: (x: number, unit: string, what = ''): Goal =>
+    goalOf({ of: 'value', atMost: x }, `≤ ${number(x)} ${unit}${what}`),
 };
 
 /**
  * A row from one value per round: median and min–max, and the median of the per-round
  * ratios if given. A single value is a single measurement (no range).
  */
-export function row(name: string, unit: string, values: number[], options: { ratios?: number[] } & Goal = {}): BenchRow {
+export function row(
+  name: string,
+  unit: string,
+  values: number[],
+  options: { ratios?: number[] } & Goal = {},
+): BenchRow {
   const { ratios: r, ...goal } = options;
   return {
     name,
@@ -163,10 +187,19 @@ const modeName = (mode: Mode): string => (mode === 'sequential' ? 'sequential' :
  * calls/s of `ours` against a reference measured in the same rounds, in one mode: the ratio is
  * per round. `atLeast`: the goal, as a multiple of the reference.
  */
-export function versusRow(label: string, mode: Mode, ours: Pair[], reference: { name: string; pairs: Pair[] }, atLeast?: number): BenchRow {
+export function versusRow(
+  label: string,
+  mode: Mode,
+  ours: Pair[],
+  reference: { name: string; pairs: Pair[] },
+  atLeast?: number,
+): BenchRow {
   const calls = (pairs: Pair[]): number[] => pairs.map((p) => p[modeIndex(mode)].callsPerSecond);
   const goal = atLeast === undefined ? {} : goals.ratioAtLeast(atLeast, reference.name);
-  return row(`${label}, ${modeName(mode)}, vs ${reference.name}`, 'calls/s', calls(ours), { ratios: ratios(calls(ours), calls(reference.pairs)), ...goal });
+  return row(`${label}, ${modeName(mode)}, vs ${reference.name}`, 'calls/s', calls(ours), {
+    ratios: ratios(calls(ours), calls(reference.pairs)),
+    ...goal,
+  });
 }
 
 /** calls/s, p50 and p99 of both modes over the rounds; `p99` goals for the in-flight p99 row. */
@@ -174,9 +207,22 @@ export function pairRows(label: string, pairs: Pair[], p99: Goal = {}): BenchRow
   return MODES.flatMap((mode) => {
     const of = (pick: (m: Measurement) => number): number[] => pairs.map((p) => pick(p[modeIndex(mode)]));
     return [
-      row(`${label}, ${modeName(mode)}`, 'calls/s', of((m) => m.callsPerSecond)),
-      row(`${label}, ${modeName(mode)} p50`, 'µs', of((m) => m.p50)),
-      row(`${label}, ${modeName(mode)} p99`, 'µs', of((m) => m.p99), mode === 'inFlight' ? p99 : {}),
+      row(
+        `${label}, ${modeName(mode)}`,
+        'calls/s',
+        of((m) => m.callsPerSecond),
+      ),
+      row(
+        `${label}, ${modeName(mode)} p50`,
+        'µs',
+        of((m) => m.p50),
+      ),
+      row(
+        `${label}, ${modeName(mode)} p99`,
+        'µs',
+        of((m) => m.p99),
+        mode === 'inFlight' ? p99 : {},
+      ),
     ];
   });
 }

@@ -53,9 +53,13 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => rawWs.once('listening', resolve));
 
   const grpcServer = new grpc.Server();
-  grpcServer.addService(grpcEchoService, { echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, done: grpc.sendUnaryData<Buffer>) => done(null, call.request) });
+  grpcServer.addService(grpcEchoService, {
+    echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, done: grpc.sendUnaryData<Buffer>) => done(null, call.request),
+  });
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
+      error ? reject(error) : resolve(port),
+    ),
   );
 
   const addresses: BenchPeerAddresses = {

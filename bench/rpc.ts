@@ -22,7 +22,13 @@ const P99_GOAL_US = 1_000;
 
 class EchoProxy extends Proxy {
   echo(text: string): Promise<string> {
-    return this.invoke(2, 0, 1, (w) => w.string(text), (r) => r.string());
+    return this.invoke(
+      2,
+      0,
+      1,
+      (w) => w.string(text),
+      (r) => r.string(),
+    );
   }
 }
 
@@ -47,13 +53,18 @@ function grpcClient(address: string): Contender {
   const message = Buffer.alloc(RAW_PAYLOAD);
   const echo = client['echo'] as (request: Buffer, done: (error: grpc.ServiceError | null) => void) => void;
   return {
-    call: () => new Promise<void>((resolve, reject) => echo.call(client, message, (error) => (error ? reject(error) : resolve()))),
+    call: () =>
+      new Promise<void>((resolve, reject) =>
+        echo.call(client, message, (error) => (error ? reject(error) : resolve())),
+      ),
     close: () => client.close(),
   };
 }
 
 async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () => void }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./rpc-peer.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./rpc-peer.js', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8');
   const addresses = await new Promise<BenchPeerAddresses>((resolve, reject) => {

@@ -28,7 +28,11 @@ const sections: Section[] = [
   { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
   { name: 'feed', title: 'live feed: 10 000 calls/s through the sandbox into a bridge subscriber', run: benchFeed },
   { name: 'ui-feed', title: 'the console in Chromium: feed at 10 000 entries/s with a filter', run: benchUiFeed },
-  { name: 'soak', title: 'gateway soak: 1 M calls, gateway under --max-old-space-size=64 (docs/delivery.md)', run: benchSoak },
+  {
+    name: 'soak',
+    title: 'gateway soak: 1 M calls, gateway under --max-old-space-size=64 (docs/delivery.md)',
+    run: benchSoak,
+  },
   { name: 'faults', title: 'fault injection: counts per call (docs/delivery.md)', run: benchFaults },
 ];
 
@@ -48,7 +52,8 @@ function parseArgs(args: string[]): { wanted: Set<string>; json?: string; compar
     else wanted.add(arg);
   }
   const unknown = [...wanted].filter((w) => !sections.some((s) => s.name === w));
-  if (unknown.length > 0) throw new Error(`unknown section(s): ${unknown.join(', ')}; sections: ${sections.map((s) => s.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown section(s): ${unknown.join(', ')}; sections: ${sections.map((s) => s.name).join(', ')}`);
   return { wanted, ...options };
 }
 

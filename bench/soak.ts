@@ -11,21 +11,42 @@ const MB = 1024 * 1024;
 
 export async function benchSoak(): Promise<BenchRow[]> {
   const result = await gatewaySoak({ calls: CALLS, sampleEvery: CALLS / 4, heapMb: HEAP_MB, inFlight: 64 });
-  if (!result.gatewayRunning) throw new Error(`the gateway died during the soak (under --max-old-space-size=${HEAP_MB})`);
-  const label = (calls: number): string => (calls === 0 ? '0' : calls >= 999_500 ? `${Math.round(calls / 100_000) / 10} M` : `${Math.round(calls / 1000)} k`);
+  if (!result.gatewayRunning)
+    throw new Error(`the gateway died during the soak (under --max-old-space-size=${HEAP_MB})`);
+  const label = (calls: number): string =>
+    calls === 0 ? '0' : calls >= 999_500 ? `${Math.round(calls / 100_000) / 10} M` : `${Math.round(calls / 1000)} k`;
   const rows: BenchRow[] = [
-    { name: `gateway soak: ${CALLS.toLocaleString('en-US')} calls, ${HEAP_MB} MB heap, calls/s`, value: result.callsPerSecond, unit: 'calls/s' },
+    {
+      name: `gateway soak: ${CALLS.toLocaleString('en-US')} calls, ${HEAP_MB} MB heap, calls/s`,
+      value: result.callsPerSecond,
+      unit: 'calls/s',
+    },
     { name: 'gateway soak: calls failed', value: result.failed, unit: 'calls', goal: '0' },
   ];
   for (const { calls, stats } of result.samples) {
     rows.push({ name: `gateway soak: RSS after GC at ${label(calls)} calls`, value: stats.rss / MB, unit: 'MB' });
     rows.push({ name: `gateway soak: heap after GC at ${label(calls)} calls`, value: stats.heapUsed / MB, unit: 'MB' });
-    rows.push({ name: `gateway soak: forwarded-call slots at ${label(calls)} calls`, value: stats.footprint.forwardedCallSlots, unit: 'entries' });
+    rows.push({
+      name: `gateway soak: forwarded-call slots at ${label(calls)} calls`,
+      value: stats.footprint.forwardedCallSlots,
+      unit: 'entries',
+    });
   }
   // From the first loaded sample: the gateway's warm-up (code, buffers) is not growth.
   const loaded = result.samples.slice(1);
-  const spread = (pick: (s: (typeof loaded)[number]) => number): number => (Math.max(...loaded.map(pick)) - Math.min(...loaded.map(pick))) / MB;
-  rows.push({ name: `gateway soak: RSS spread after GC, ${label(loaded[0]!.calls)} → ${label(CALLS)} calls`, value: spread((s) => s.stats.rss), unit: 'MB', goal: '≤ 10 MB (flat)' });
-  rows.push({ name: `gateway soak: heap spread after GC, ${label(loaded[0]!.calls)} → ${label(CALLS)} calls`, value: spread((s) => s.stats.heapUsed), unit: 'MB', goal: '≤ 10 MB (flat)' });
+  const spread = (pick: (s: (typeof loaded)[number]) => number): number =>
+    (Math.max(...loaded.map(pick)) - Math.min(...loaded.map(pick))) / MB;
+  rows.push({
+    name: `gateway soak: RSS spread after GC, ${label(loaded[0]!.calls)} → ${label(CALLS)} calls`,
+    value: spread((s) => s.stats.rss),
+    unit: 'MB',
+    goal: '≤ 10 MB (flat)',
+  });
+  rows.push({
+    name: `gateway soak: heap spread after GC, ${label(loaded[0]!.calls)} → ${label(CALLS)} calls`,
+    value: spread((s) => s.stats.heapUsed),
+    unit: 'MB',
+    goal: '≤ 10 MB (flat)',
+  });
   return rows;
 }

@@ -21,7 +21,15 @@ import type { BenchRow } from './types.js';
 import { traceLongTasks, type LongTaskSummary } from './ui-trace.js';
 
 const PEER = fileURLToPath(new URL('./feed-peer.js', import.meta.url));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
 /** Entries per one-way call from an outside client: gateway in, queue out, server in. */
 const HOPS_PER_CALL = 3;
 /**
@@ -68,7 +76,9 @@ async function feedCounters(page: Page): Promise<{ received: number; dropped: nu
 
 function drive(gatewayUrl: string, callsPerSecond: number, seconds: number): Promise<DriveReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(PEER, ['drive', gatewayUrl, String(callsPerSecond), String(seconds)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(PEER, ['drive', gatewayUrl, String(callsPerSecond), String(seconds)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => resolve(m as DriveReport));
     child.once('exit', (code) => code !== 0 && reject(new Error(`feed-peer drive exited with ${code}`)));
   });
@@ -86,11 +96,17 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
   const profile = process.env['BENCH_UI_PROFILE'];
   const cpuProfile = process.env['BENCH_UI_CPUPROFILE'];
   const rendererDir = join(packageRoot(), 'dist', 'renderer');
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`${rendererDir} is missing: run npm run build:renderer first`);
+  if (!existsSync(join(rendererDir, 'index.html')))
+    throw new Error(`${rendererDir} is missing: run npm run build:renderer first`);
   const project = copyCluster(`tce-bench-ui-${process.pid}`);
   copyFileSync(join(packageRoot(), 'idl-samples/cluster/test.idl'), join(project.dir, 'test.idl'));
   const configDir = mkdtempSync(join(tmpdir(), 'tce-bench-ui-config-'));
-  const host = new ConsoleHost({ mode: 'web', configDir, env: {}, ...(process.env['BENCH_UI_MAXBATCH'] ? { feed: { maxBatch: Number(process.env['BENCH_UI_MAXBATCH']) } } : {}) });
+  const host = new ConsoleHost({
+    mode: 'web',
+    configDir,
+    env: {},
+    ...(process.env['BENCH_UI_MAXBATCH'] ? { feed: { maxBatch: Number(process.env['BENCH_UI_MAXBATCH']) } } : {}),
+  });
   const web = await startWebServer({ host, rendererDir });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -101,7 +117,10 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
 
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(web.url);
-    await page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: /^echo,/ }).waitFor();
+    await page
+      .getByRole('tree', { name: 'Methods' })
+      .getByRole('treeitem', { name: /^echo,/ })
+      .waitFor();
     // By id: a role query walks the page's accessibility tree on every key press, on the very
     // main thread being measured.
     const filter = page.locator('#feed-filter');
@@ -161,33 +180,81 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
 
     // Wait until the host stops recording, then until the renderer has everything.
     let lastId = -1;
-    for (let stats = await host.run('feed.stats', {}); stats.lastId !== lastId; stats = await host.run('feed.stats', {})) {
+    for (
+      let stats = await host.run('feed.stats', {});
+      stats.lastId !== lastId;
+      stats = await host.run('feed.stats', {})
+    ) {
       lastId = stats.lastId ?? 0;
       await sleep(300);
     }
     const recorded = lastId - firstId + 1;
     let counters = await feedCounters(page);
-    for (const deadline = Date.now() + 10_000; counters.received - before.received < recorded && Date.now() < deadline; counters = await feedCounters(page)) await sleep(200);
+    for (
+      const deadline = Date.now() + 10_000;
+      counters.received - before.received < recorded && Date.now() < deadline;
+      counters = await feedCounters(page)
+    )
+      await sleep(200);
     const received = counters.received - before.received;
     const dropped = counters.dropped - before.dropped;
     const probe = (await page.evaluate('window.__tceProbe')) as Probe;
     const heapEnd = await heap();
     const longFrames = probe.gaps.filter((g) => g > 50);
-    const matching = await page.getByRole('region', { name: 'Live feed', exact: true }).locator('.feed-counters').innerText();
+    const matching = await page
+      .getByRole('region', { name: 'Live feed', exact: true })
+      .locator('.feed-counters')
+      .innerText();
     const shown = /([\d,]+) of ([\d,]+) rows/.exec(matching);
     return [
-      { name: 'feed entries received by the renderer', value: received / driven.seconds, unit: 'entries/s', goal: `${rate.toLocaleString('en-US')} entries/s for ${seconds} s, filter ${FILTER}` },
-      { name: 'entries lost (pause included)', value: recorded - received, unit: 'entries', ...goals.atMost(0, 'entries') },
-      { name: 'entries dropped by the host for the renderer', value: dropped, unit: 'entries', ...goals.atMost(0, 'entries') },
+      {
+        name: 'feed entries received by the renderer',
+        value: received / driven.seconds,
+        unit: 'entries/s',
+        goal: `${rate.toLocaleString('en-US')} entries/s for ${seconds} s, filter ${FILTER}`,
+      },
+      {
+        name: 'entries lost (pause included)',
+        value: recorded - received,
+        unit: 'entries',
+        ...goals.atMost(0, 'entries'),
+      },
+      {
+        name: 'entries dropped by the host for the renderer',
+        value: dropped,
+        unit: 'entries',
+        ...goals.atMost(0, 'entries'),
+      },
       { name: 'filter key press → next frame p50', value: percentile(probe.inputs, 50), unit: 'ms' },
-      { name: 'filter key press → next frame p95', value: percentile(probe.inputs, 95), unit: 'ms', ...goals.atMost(50, 'ms') },
+      {
+        name: 'filter key press → next frame p95',
+        value: percentile(probe.inputs, 95),
+        unit: 'ms',
+        ...goals.atMost(50, 'ms'),
+      },
       { name: 'frames', value: probe.gaps.length, unit: 'frames' },
-      { name: 'long frames (> 50 ms between frames)', value: longFrames.length, unit: 'frames', ratio: longFrames.length / Math.max(1, probe.gaps.length), goal: '< 1 % of frames' },
+      {
+        name: 'long frames (> 50 ms between frames)',
+        value: longFrames.length,
+        unit: 'frames',
+        ratio: longFrames.length / Math.max(1, probe.gaps.length),
+        goal: '< 1 % of frames',
+      },
       { name: 'longest frame gap', value: Math.max(0, ...probe.gaps), unit: 'ms', ...goals.atMost(200, 'ms') },
       { name: 'renderer heap at start (after gc)', value: heapStart, unit: 'MB' },
       { name: 'renderer heap half way', value: heapMid, unit: 'MB' },
       { name: 'renderer heap at end (after gc)', value: heapEnd, unit: 'MB', goal: 'bounded (50 000-entry window)' },
-      ...(shown ? [{ name: 'rows the payload filter keeps of the window', value: Number(shown[1]!.replace(/,/g, '')), unit: 'rows', ratio: Number(shown[1]!.replace(/,/g, '')) / Number(shown[2]!.replace(/,/g, '')), goal: 'a third' }] : []),
+      ...(shown
+        ? [
+            {
+              name: 'rows the payload filter keeps of the window',
+              value: Number(shown[1]!.replace(/,/g, '')),
+              unit: 'rows',
+              ratio: Number(shown[1]!.replace(/,/g, '')) / Number(shown[2]!.replace(/,/g, '')),
+              goal: 'a third',
+            },
+          ]
+        : []),
       ...traceRows(trace),
     ];
   } finally {
@@ -203,12 +270,32 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
 function traceRows(trace: LongTaskSummary | undefined): BenchRow[] {
   if (!trace) return [];
   const rows: BenchRow[] = [
-    { name: `traced ${trace.seconds.toFixed(0)} s: main-thread tasks, wall time`, value: trace.taskMs, unit: 'ms', goal: `CPU time ${trace.taskCpuMs.toFixed(0)} ms (the rest: waiting for a CPU)` },
-    { name: `traced: main-thread tasks over 50 ms`, value: trace.longTasks, unit: 'tasks', goal: `${trace.longTaskMs.toFixed(0)} ms wall, ${trace.longTaskCpuMs.toFixed(0)} ms CPU` },
-    { name: 'traced: garbage collection on the main thread', value: trace.gcMs, unit: 'ms', goal: `longest pause ${trace.gcMaxMs.toFixed(1)} ms` },
+    {
+      name: `traced ${trace.seconds.toFixed(0)} s: main-thread tasks, wall time`,
+      value: trace.taskMs,
+      unit: 'ms',
+      goal: `CPU time ${trace.taskCpuMs.toFixed(0)} ms (the rest: waiting for a CPU)`,
+    },
+    {
+      name: `traced: main-thread tasks over 50 ms`,
+      value: trace.longTasks,
+      unit: 'tasks',
+      goal: `${trace.longTaskMs.toFixed(0)} ms wall, ${trace.longTaskCpuMs.toFixed(0)} ms CPU`,
+    },
+    {
+      name: 'traced: garbage collection on the main thread',
+      value: trace.gcMs,
+      unit: 'ms',
+      goal: `longest pause ${trace.gcMaxMs.toFixed(1)} ms`,
+    },
   ];
   for (const [cause, c] of Object.entries(trace.byCause).sort((a, b) => b[1].totalMs - a[1].totalMs)) {
-    rows.push({ name: `  long tasks started by ${cause}`, value: c.count, unit: 'tasks', goal: `longest ${c.maxMs.toFixed(0)} ms; of ${c.totalMs.toFixed(0)} ms: CPU ${c.cpuMs.toFixed(0)}, GC ${c.gcMs.toFixed(0)}, layout ${c.layoutMs.toFixed(0)}` });
+    rows.push({
+      name: `  long tasks started by ${cause}`,
+      value: c.count,
+      unit: 'tasks',
+      goal: `longest ${c.maxMs.toFixed(0)} ms; of ${c.totalMs.toFixed(0)} ms: CPU ${c.cpuMs.toFixed(0)}, GC ${c.gcMs.toFixed(0)}, layout ${c.layoutMs.toFixed(0)}`,
+    });
   }
   return rows;
 }

@@ -21,7 +21,10 @@ interface TraceEvent {
 
 export interface LongTaskSummary {
   /** What started the task → how many long tasks, their total and longest duration (ms), their CPU time, GC and layout inside them (ms). */
-  byCause: Record<string, { count: number; totalMs: number; maxMs: number; cpuMs: number; gcMs: number; layoutMs: number }>;
+  byCause: Record<
+    string,
+    { count: number; totalMs: number; maxMs: number; cpuMs: number; gcMs: number; layoutMs: number }
+  >;
   longTasks: number;
   /** Wall time of all main-thread tasks, and the CPU time the thread got in them (ms): the rest it waited for a CPU. */
   taskMs: number;
@@ -34,13 +37,23 @@ export interface LongTaskSummary {
   seconds: number;
 }
 
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing', '__metadata'].join(',');
+const CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8',
+  'blink.user_timing',
+  '__metadata',
+].join(',');
 
 /**
  * Starts tracing; the returned function stops it and summarizes tasks longer than `thresholdMs`
  * (and writes the whole trace to `saveTo`, for Chromium's Performance panel, when given).
  */
-export async function traceLongTasks(cdp: CDPSession, thresholdMs = 50, saveTo?: string): Promise<() => Promise<LongTaskSummary>> {
+export async function traceLongTasks(
+  cdp: CDPSession,
+  thresholdMs = 50,
+  saveTo?: string,
+): Promise<() => Promise<LongTaskSummary>> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
   await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
@@ -54,7 +67,16 @@ export async function traceLongTasks(cdp: CDPSession, thresholdMs = 50, saveTo?:
 }
 
 const isGc = (name: string): boolean => /GC|Scavenge|MarkCompact|Sweep/i.test(name) && !/GCEvent$/.test(name);
-const isLayout = (name: string): boolean => ['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'ScheduleStyleRecalculation', 'RecalculateStyles'].includes(name);
+const isLayout = (name: string): boolean =>
+  [
+    'Layout',
+    'UpdateLayoutTree',
+    'Paint',
+    'PrePaint',
+    'Layerize',
+    'ScheduleStyleRecalculation',
+    'RecalculateStyles',
+  ].includes(name);
 
 function cause(children: TraceEvent[]): string {
   for (const c of children) {
@@ -70,7 +92,9 @@ function cause(children: TraceEvent[]): string {
 
 function summarize(events: TraceEvent[], thresholdMs: number): LongTaskSummary {
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  const onMain = events
+    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts);
   const tasks = onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
   const byCause: LongTaskSummary['byCause'] = {};
   let longTasks = 0;
@@ -98,7 +122,17 @@ function summarize(events: TraceEvent[], thresholdMs: number): LongTaskSummary {
   }
   const first = onMain[0]?.ts ?? 0;
   const last = onMain.length ? onMain[onMain.length - 1]!.ts : 0;
-  return { byCause, longTasks, taskMs, taskCpuMs, longTaskMs, longTaskCpuMs, gcMs: topLevel(gcs) / 1000, gcMaxMs: Math.max(0, ...gcs.map((g) => g.dur! / 1000)), seconds: (last - first) / 1e6 };
+  return {
+    byCause,
+    longTasks,
+    taskMs,
+    taskCpuMs,
+    longTaskMs,
+    longTaskCpuMs,
+    gcMs: topLevel(gcs) / 1000,
+    gcMaxMs: Math.max(0, ...gcs.map((g) => g.dur! / 1000)),
+    seconds: (last - first) / 1e6,
+  };
 }
 
 /** Total duration of events, nested ones counted once (µs). */

@@ -33,7 +33,9 @@ async function importFeed(): Promise<void> {
     const file = input.files?.[0];
     if (!file) return;
     try {
-      toast(`opened ${openCapture(file.name, await file.text()).toLocaleString('en-US')} entries of ${file.name} as a capture`);
+      toast(
+        `opened ${openCapture(file.name, await file.text()).toLocaleString('en-US')} entries of ${file.name} as a capture`,
+      );
     } catch (e) {
       toast(`${file.name}: ${e instanceof Error ? e.message : String(e)}`, 'error');
     }
@@ -57,18 +59,44 @@ export const COMMANDS: Command[] = [
     run: () => saveFile(useProject.getState().currentFile!),
   },
   { id: 'file.saveAll', title: 'Save all IDL files', enabled: hasProject, run: saveAll },
-  { id: 'sandbox.start', title: 'Start sandbox (gateways + mock back ends)', enabled: () => hasProject() && useHost.getState().sandbox.state !== 'running', run: () => startSandbox() },
-  { id: 'sandbox.stop', title: 'Stop sandbox', enabled: () => useHost.getState().sandbox.state === 'running', run: stopSandbox },
+  {
+    id: 'sandbox.start',
+    title: 'Start sandbox (gateways + mock back ends)',
+    enabled: () => hasProject() && useHost.getState().sandbox.state !== 'running',
+    run: () => startSandbox(),
+  },
+  {
+    id: 'sandbox.stop',
+    title: 'Stop sandbox',
+    enabled: () => useHost.getState().sandbox.state === 'running',
+    run: stopSandbox,
+  },
   { id: 'invoke.run', title: 'Invoke the selected method', keys: `${modKey}Enter`, run: invoke },
-  { id: 'invoke.example', title: 'Generate example parameters', enabled: () => useInvoke.getState().selected !== null, run: generateExample },
-  { id: 'invoke.copy', title: 'Copy call as tce-call command line', enabled: () => useInvoke.getState().selected !== null, run: copyCommandLine },
+  {
+    id: 'invoke.example',
+    title: 'Generate example parameters',
+    enabled: () => useInvoke.getState().selected !== null,
+    run: generateExample,
+  },
+  {
+    id: 'invoke.copy',
+    title: 'Copy call as tce-call command line',
+    enabled: () => useInvoke.getState().selected !== null,
+    run: copyCommandLine,
+  },
   {
     id: 'invoke.save',
     title: 'Save call…',
     enabled: () => useInvoke.getState().selected !== null,
     run: () => {
       const s = useInvoke.getState().selected!;
-      openDialog({ kind: 'prompt', title: 'Save call', label: 'Name', initial: `${s.method}`, submit: saveCurrentCall });
+      openDialog({
+        kind: 'prompt',
+        title: 'Save call',
+        label: 'Name',
+        initial: `${s.method}`,
+        submit: saveCurrentCall,
+      });
     },
   },
   {
@@ -81,12 +109,30 @@ export const COMMANDS: Command[] = [
   { id: 'feed.pause', title: 'Pause / resume the live feed', keys: `${modKey}Shift+Space`, run: toggleFeedPause },
   { id: 'feed.clear', title: 'Clear the live feed…', run: () => useFeed.setState({ confirmingClear: true }) },
   { id: 'feed.filter', title: 'Filter the live feed', keys: `${modKey}Shift+F`, run: () => focus('feed-filter') },
-  { id: 'feed.export', title: 'Export visible feed rows (NDJSON)', run: async () => toast(`exported ${await exportVisibleRows()} rows`) },
+  {
+    id: 'feed.export',
+    title: 'Export visible feed rows (NDJSON)',
+    run: async () => toast(`exported ${await exportVisibleRows()} rows`),
+  },
   { id: 'feed.import', title: 'Import feed entries (NDJSON)…', run: importFeed },
-  { id: 'feed.unselect', title: 'Close feed entry details', enabled: () => activeView().selectedId !== null, run: () => selectEntry(null) },
-  { id: 'editor.focus', title: 'Go to IDL editor', run: () => (document.querySelector('#idl-editor textarea') as HTMLElement | null)?.focus() },
+  {
+    id: 'feed.unselect',
+    title: 'Close feed entry details',
+    enabled: () => activeView().selectedId !== null,
+    run: () => selectEntry(null),
+  },
+  {
+    id: 'editor.focus',
+    title: 'Go to IDL editor',
+    run: () => (document.querySelector('#idl-editor textarea') as HTMLElement | null)?.focus(),
+  },
   { id: 'view.resetLayout', title: 'Reset panel layout', run: resetLayout },
-  { id: 'view.palette', title: 'Show all commands', keys: `${modKey}Shift+P`, run: () => useUi.setState({ paletteOpen: true }) },
+  {
+    id: 'view.palette',
+    title: 'Show all commands',
+    keys: `${modKey}Shift+P`,
+    run: () => useUi.setState({ paletteOpen: true }),
+  },
 ];
 
 export async function runCommand(id: string): Promise<void> {
@@ -106,13 +152,19 @@ export function handleGlobalKey(e: KeyboardEvent): void {
   if (!mod) return;
   const key = e.key.toLowerCase();
   const id =
-    e.shiftKey && key === 'p' ? 'view.palette'
-    : e.shiftKey && key === 'f' ? 'feed.filter'
-    : e.shiftKey && key === ' ' ? 'feed.pause'
-    : !e.shiftKey && key === 'enter' ? 'invoke.run'
-    : !e.shiftKey && key === 's' ? 'file.save'
-    : !e.shiftKey && key === 'o' ? 'project.open'
-    : undefined;
+    e.shiftKey && key === 'p'
+      ? 'view.palette'
+      : e.shiftKey && key === 'f'
+        ? 'feed.filter'
+        : e.shiftKey && key === ' '
+          ? 'feed.pause'
+          : !e.shiftKey && key === 'enter'
+            ? 'invoke.run'
+            : !e.shiftKey && key === 's'
+              ? 'file.save'
+              : !e.shiftKey && key === 'o'
+                ? 'project.open'
+                : undefined;
   if (!id) return;
   e.preventDefault();
   void runCommand(id);

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The repository: one folder up from here, two when running built (dist/support/…, as the benchmarks do). */
-export const ROOT = [1, 2].map((up) => join(import.meta.dirname, ...Array<string>(up).fill('..'))).find((dir) => existsSync(join(dir, 'package.json')))!;
+export const ROOT = [1, 2]
+  .map((up) => join(import.meta.dirname, ...Array<string>(up).fill('..')))
+  .find((dir) => existsSync(join(dir, 'package.json')))!;
 export const cliPath = (name: string): string => join(ROOT, 'dist', 'electron', 'cli', `${name}.js`);
 
 /** Fails early, and says why, when the CLIs have not been built. */
 export function requireBuilt(...names: string[]): void {
-  for (const name of names) if (!existsSync(cliPath(name))) throw new Error(`${cliPath(name)} is missing: run \`npm run build\` first`);
+  for (const name of names)
+    if (!existsSync(cliPath(name))) throw new Error(`${cliPath(name)} is missing: run \`npm run build\` first`);
 }
 
 export interface CliResult {
@@ -21,7 +24,11 @@ export interface CliResult {
 }
 
 /** Runs a CLI to its end (killed after timeoutMs). */
-export function runCli(name: string, args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  name: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath(name), ...args], { cwd: ROOT, env: options.env ?? process.env });
     let stdout = '';
@@ -45,7 +52,12 @@ export class CliProcess {
   private readonly child: ChildProcess;
 
   /** `nodeArgs` go to node before the script, e.g. `--max-old-space-size=64`. */
-  constructor(name: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []) {
+  constructor(
+    name: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+    nodeArgs: readonly string[] = [],
+  ) {
     this.child = spawn(process.execPath, [...nodeArgs, cliPath(name), ...args], { cwd: ROOT, env });
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.lines.push(line));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -61,7 +73,9 @@ export class CliProcess {
       const found = this.lines.find((l) => pattern.test(l));
       if (found !== undefined) return found;
       if (exited || Date.now() > deadline) {
-        throw new Error(`${exited ? 'exited' : `no line within ${timeoutMs} ms`} matching ${pattern}; stdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderr}`);
+        throw new Error(
+          `${exited ? 'exited' : `no line within ${timeoutMs} ms`} matching ${pattern}; stdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderr}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -82,7 +96,10 @@ export class CliProcess {
 }
 
 /** Starts `tce-sample-server` and waits for its ready line; returns the line. */
-export async function startSampleServerCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ server: CliProcess; ready: string }> {
+export async function startSampleServerCli(
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ server: CliProcess; ready: string }> {
   const server = new CliProcess('tce-sample-server', args, env);
   try {
     return { server, ready: await server.waitFor(/^tce-sample-server: (listening|serving)/) };

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** idl-samples/cluster from support/ (sources) or dist/support/ (built). */
-const SAMPLE = ['../idl-samples/cluster/', '../../idl-samples/cluster/'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(join(p, 'services.xml')))!;
+const SAMPLE = ['../idl-samples/cluster/', '../../idl-samples/cluster/']
+  .map((p) => fileURLToPath(new URL(p, import.meta.url)))
+  .find((p) => existsSync(join(p, 'services.xml')))!;
 
 export interface ClusterCopy {
   dir: string;
@@ -25,8 +27,12 @@ export interface ClusterCopy {
 export function copyCluster(prefix: string, options: { useridCheck?: boolean } = {}): ClusterCopy {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const node = (endpoint: string): string => `${prefix}-${endpoint}`;
-  const rename = (text: string, pattern: RegExp): string => text.replace(pattern, (_m, lead: string, name: string) => `${lead}${node(name)};`);
-  let xml = rename(readFileSync(join(SAMPLE, 'services.xml'), 'utf8'), /(address=")(mq_[a-z_]+);/g).replace(/port="1200[12]"/g, 'port="0"');
+  const rename = (text: string, pattern: RegExp): string =>
+    text.replace(pattern, (_m, lead: string, name: string) => `${lead}${node(name)};`);
+  let xml = rename(readFileSync(join(SAMPLE, 'services.xml'), 'utf8'), /(address=")(mq_[a-z_]+);/g).replace(
+    /port="1200[12]"/g,
+    'port="0"',
+  );
   if (options.useridCheck) xml = xml.replace(/name="userid_check" value="false"/g, 'name="userid_check" value="true"');
   const yml = rename(readFileSync(join(SAMPLE, 'config.yml'), 'utf8'), /(address: )(mq_[a-z_]+);/g);
   const servicesXml = join(dir, 'services.xml');

@@ -150,11 +150,21 @@ export class FaultRig {
     private readonly backEndArgs: readonly string[],
   ) {}
 
-  static async start(options: { backEnds: number; backEndArgs?: readonly string[]; gatewayArgs?: readonly string[]; gatewayNodeArgs?: readonly string[] }): Promise<FaultRig> {
+  static async start(options: {
+    backEnds: number;
+    backEndArgs?: readonly string[];
+    gatewayArgs?: readonly string[];
+    gatewayNodeArgs?: readonly string[];
+  }): Promise<FaultRig> {
     requireBuilt('tce-gateway', 'tce-sample-server');
     const files = copyCluster(`tce-faults-${suffix()}`);
     const proxy = await TcpProxy.start();
-    const gateway = new CliProcess('tce-gateway', [files.servicesXml, 'gwserver', '--amqp', proxy.url(RABBIT_URL), ...(options.gatewayArgs ?? [])], process.env, options.gatewayNodeArgs);
+    const gateway = new CliProcess(
+      'tce-gateway',
+      [files.servicesXml, 'gwserver', '--amqp', proxy.url(RABBIT_URL), ...(options.gatewayArgs ?? [])],
+      process.env,
+      options.gatewayNodeArgs,
+    );
     let rig: FaultRig | undefined;
     try {
       const [url] = listeningUrls(await gateway.waitFor(/^tce-gateway gwserver: listening on /));
@@ -175,7 +185,15 @@ export class FaultRig {
   /** Starts one more tce-sample-server (config.yml section `server`) with a proxy of its own. */
   async startBackEnd(): Promise<Linked> {
     const proxy = await TcpProxy.start();
-    const { server } = await startSampleServerCli(['--config', this.files.configYml, '--name', 'server', '--amqp', proxy.url(RABBIT_URL), ...this.backEndArgs]).catch(async (error: unknown) => {
+    const { server } = await startSampleServerCli([
+      '--config',
+      this.files.configYml,
+      '--name',
+      'server',
+      '--amqp',
+      proxy.url(RABBIT_URL),
+      ...this.backEndArgs,
+    ]).catch(async (error: unknown) => {
       await proxy.close();
       throw error;
     });
@@ -257,11 +275,16 @@ function closedLoop(clients: CountingClient[], concurrency: number): { stop(): P
 /** Waits for `count` more answered calls after now: the path works (again). */
 const answeredMore = async (rig: FaultRig, count: number, what: string): Promise<number> => {
   const from = rig.tally.answered;
-  await until(() => rig.tally.answered >= from + count, 90_000, () => `${what}: ${rig.tally.answered - from} of ${count} calls answered`);
+  await until(
+    () => rig.tally.answered >= from + count,
+    90_000,
+    () => `${what}: ${rig.tally.answered - from} of ${count} calls answered`,
+  );
   return rig.tally.answered - from;
 };
 
-const callLines = (p: Linked, method: string): number => p.process.lines.filter((l) => l.startsWith(`${method}(`)).length;
+const callLines = (p: Linked, method: string): number =>
+  p.process.lines.filter((l) => l.startsWith(`${method}(`)).length;
 
 export interface LinkCutOptions {
   clients?: number;
@@ -270,7 +293,10 @@ export interface LinkCutOptions {
 }
 
 /** Starts a rig, runs `body` on it, and stops it whatever happened. */
-async function withRig<T>(options: Parameters<typeof FaultRig.start>[0], body: (rig: FaultRig) => Promise<T>): Promise<T> {
+async function withRig<T>(
+  options: Parameters<typeof FaultRig.start>[0],
+  body: (rig: FaultRig) => Promise<T>,
+): Promise<T> {
   const rig = await FaultRig.start(options);
   try {
     return await body(rig);
@@ -292,7 +318,12 @@ interface LinkCut {
  * Cuts one process's broker link for `cutMs` under `inFlight` calls kept in flight by a closed
  * loop, restores it, waits until calls are answered again, and reports (while the rig still runs).
  */
-function linkCut(whose: 'gateway' | 'back end', options: LinkCutOptions, timeout: number, report: (rig: FaultRig, cut: LinkCut) => FaultCounts): Promise<FaultCounts> {
+function linkCut(
+  whose: 'gateway' | 'back end',
+  options: LinkCutOptions,
+  timeout: number,
+  report: (rig: FaultRig, cut: LinkCut) => FaultCounts,
+): Promise<FaultCounts> {
   const { clients = 4, inFlight = 100, cutMs = 5_000 } = options;
   return withRig({ backEnds: 1 }, async (rig) => {
     const proxy = whose === 'gateway' ? rig.gateway.proxy : rig.backEnds[0]!.proxy;
@@ -320,18 +351,28 @@ export function gatewayLinkCut(options: LinkCutOptions = {}): Promise<FaultCount
   return linkCut('gateway', options, 20_000, (rig, { atCut, waitingAtRestore, after }) => {
     const gatewayRunning = rig.gateway.process.running ? 1 : 0;
     const { cut, refused } = rig.gateway.proxy.stats;
-    return rig.counts(`(a) gateway broker link cut ${(options.cutMs ?? 5_000) / 1000} s`, atCut, { waitingAtRestore, answeredAfterRecovery: after, gatewayRunning }, [
-      `${waitingAtRestore} of the ${atCut} calls in flight at the cut were still waiting when the link came back`,
-      `${after} calls answered after the link came back, by the same gateway process (${gatewayRunning ? 'still running' : 'EXITED'})`,
-      `the gateway's links to RabbitMQ: ${cut} cut, ${refused} reconnects refused during the cut`,
-    ]);
+    return rig.counts(
+      `(a) gateway broker link cut ${(options.cutMs ?? 5_000) / 1000} s`,
+      atCut,
+      { waitingAtRestore, answeredAfterRecovery: after, gatewayRunning },
+      [
+        `${waitingAtRestore} of the ${atCut} calls in flight at the cut were still waiting when the link came back`,
+        `${after} calls answered after the link came back, by the same gateway process (${gatewayRunning ? 'still running' : 'EXITED'})`,
+        `the gateway's links to RabbitMQ: ${cut} cut, ${refused} reconnects refused during the cut`,
+      ],
+    );
   });
 }
 
 /** (b) The back end's broker link is cut for `cutMs` under load, then restored: no call may be lost. */
 export function backEndLinkCut(options: LinkCutOptions = {}): Promise<FaultCounts> {
   return linkCut('back end', options, 30_000, (rig, { atCut, after }) =>
-    rig.counts(`(b) back end broker link cut ${(options.cutMs ?? 5_000) / 1000} s`, atCut, { answeredAfterRecovery: after }, [`${after} calls answered after the back end's link came back`]),
+    rig.counts(
+      `(b) back end broker link cut ${(options.cutMs ?? 5_000) / 1000} s`,
+      atCut,
+      { answeredAfterRecovery: after },
+      [`${after} calls answered after the back end's link came back`],
+    ),
   );
 }
 
@@ -347,9 +388,18 @@ export interface KillOptions {
 }
 
 /** Makes `calls` slow calls at once, spread over the clients; `ended` resolves when all have. */
-async function slowCalls(rig: FaultRig, calls: number, secs: number, timeout: number): Promise<{ ended: Promise<unknown> }> {
+async function slowCalls(
+  rig: FaultRig,
+  calls: number,
+  secs: number,
+  timeout: number,
+): Promise<{ ended: Promise<unknown> }> {
   const clients = await rig.connectClients(4, timeout);
-  return { ended: Promise.all(Array.from({ length: calls }, (_, i) => clients[i % clients.length]!.run((s) => s.timeout(secs), undefined))) };
+  return {
+    ended: Promise.all(
+      Array.from({ length: calls }, (_, i) => clients[i % clients.length]!.run((s) => s.timeout(secs), undefined)),
+    ),
+  };
 }
 
 /**
@@ -361,7 +411,11 @@ export function backEndKill(options: KillOptions = {}): Promise<FaultCounts> {
   return withRig({ backEnds: 2, backEndArgs: ackOnReceipt ? ['--ack-on-receipt'] : [] }, async (rig) => {
     const { ended } = await slowCalls(rig, calls, secs, timeout);
     const [a, b] = rig.backEnds as [Linked, Linked];
-    await until(() => callLines(a, 'timeout') + callLines(b, 'timeout') >= calls, 30_000, () => `${callLines(a, 'timeout')} + ${callLines(b, 'timeout')} of ${calls} calls taken`);
+    await until(
+      () => callLines(a, 'timeout') + callLines(b, 'timeout') >= calls,
+      30_000,
+      () => `${callLines(a, 'timeout')} + ${callLines(b, 'timeout')} of ${calls} calls taken`,
+    );
     // Well inside the calls' `secs`: every CALL is in a back end's hands, and an acknowledgement on receipt has left.
     await sleep(500);
     const [victim, survivor] = callLines(a, 'timeout') >= callLines(b, 'timeout') ? [a, b] : [b, a];
@@ -371,9 +425,12 @@ export function backEndKill(options: KillOptions = {}): Promise<FaultCounts> {
     await ended;
     await sleep(1_000);
     const servedBySurvivor = callLines(survivor, 'timeout') - survivorBefore;
-    return rig.counts(`(c) back end SIGKILL, 2 back ends${ackOnReceipt ? ', --ack-on-receipt (original)' : ''}`, calls, { heldByKilled: held, servedBySurvivor }, [
-      `the killed back end held ${held} calls; the other served ${servedBySurvivor} more after the kill`,
-    ]);
+    return rig.counts(
+      `(c) back end SIGKILL, 2 back ends${ackOnReceipt ? ', --ack-on-receipt (original)' : ''}`,
+      calls,
+      { heldByKilled: held, servedBySurvivor },
+      [`the killed back end held ${held} calls; the other served ${servedBySurvivor} more after the kill`],
+    );
   });
 }
 
@@ -383,7 +440,11 @@ export function backEndKillRestart(options: KillOptions = {}): Promise<FaultCoun
   return withRig({ backEnds: 1 }, async (rig) => {
     const { ended } = await slowCalls(rig, calls, secs, timeout);
     const first = rig.backEnds[0]!;
-    await until(() => callLines(first, 'timeout') >= calls, 30_000, () => `${callLines(first, 'timeout')} of ${calls} calls taken`);
+    await until(
+      () => callLines(first, 'timeout') >= calls,
+      30_000,
+      () => `${callLines(first, 'timeout')} of ${calls} calls taken`,
+    );
     await sleep(500);
     await first.process.stop('SIGKILL');
     await sleep(1_000);
@@ -391,7 +452,9 @@ export function backEndKillRestart(options: KillOptions = {}): Promise<FaultCoun
     await ended;
     await sleep(1_000);
     const servedAfterRestart = callLines(restarted, 'timeout');
-    return rig.counts('(d) back end SIGKILL and restart, 1 back end', calls, { servedAfterRestart }, [`the restarted back end served ${servedAfterRestart} calls`]);
+    return rig.counts('(d) back end SIGKILL and restart, 1 back end', calls, { servedAfterRestart }, [
+      `the restarted back end served ${servedAfterRestart} calls`,
+    ]);
   });
 }
 
@@ -422,7 +485,11 @@ const STATS = /^tce-gateway gwserver: stats (\{.*\})$/;
 /** The first `--stats` line printed after now. */
 async function nextStats(gateway: CliProcess): Promise<GatewayStats> {
   const seen = gateway.lines.length;
-  await until(() => gateway.lines.slice(seen).some((l) => STATS.test(l)) || !gateway.running, 30_000, () => 'a stats line');
+  await until(
+    () => gateway.lines.slice(seen).some((l) => STATS.test(l)) || !gateway.running,
+    30_000,
+    () => 'a stats line',
+  );
   const line = gateway.lines.slice(seen).find((l) => STATS.test(l));
   if (!line) throw new Error(`the gateway exited: ${gateway.stderr.slice(-2_000)}`);
   return JSON.parse(STATS.exec(line)![1]!) as GatewayStats;
@@ -433,9 +500,20 @@ async function nextStats(gateway: CliProcess): Promise<GatewayStats> {
  * `--max-old-space-size=heapMb`, printing `--stats` with a GC before each) + RabbitMQ + a back
  * end, `inFlight` at a time, sampling the gateway's structures and memory every `sampleEvery` calls.
  */
-export function gatewaySoak(options: { calls: number; sampleEvery: number; heapMb: number; inFlight?: number; clients?: number }): Promise<SoakResult> {
+export function gatewaySoak(options: {
+  calls: number;
+  sampleEvery: number;
+  heapMb: number;
+  inFlight?: number;
+  clients?: number;
+}): Promise<SoakResult> {
   const { calls, sampleEvery, heapMb, inFlight = 64, clients = 4 } = options;
-  const rigOptions = { backEnds: 1, backEndArgs: ['--quiet'], gatewayArgs: ['--stats', '500'], gatewayNodeArgs: [`--max-old-space-size=${heapMb}`, '--expose-gc'] };
+  const rigOptions = {
+    backEnds: 1,
+    backEndArgs: ['--quiet'],
+    gatewayArgs: ['--stats', '500'],
+    gatewayNodeArgs: [`--max-old-space-size=${heapMb}`, '--expose-gc'],
+  };
   return withRig(rigOptions, async (rig) => {
     // Plain clients: a million calls are counted, not remembered one by one.
     const connections = Array.from({ length: clients }, () => createClient(rig.gateway.url, { timeout: 30_000 }));
@@ -456,7 +534,11 @@ export function gatewaySoak(options: { calls: number; sampleEvery: number; heapM
       });
       const sampling = (async () => {
         for (let at = sampleEvery; at <= calls; at += sampleEvery) {
-          await until(() => answered + failed >= at || !rig.gateway.process.running, 3_600_000, () => `${answered + failed} of ${at} calls`);
+          await until(
+            () => answered + failed >= at || !rig.gateway.process.running,
+            3_600_000,
+            () => `${answered + failed} of ${at} calls`,
+          );
           if (!rig.gateway.process.running) return;
           samples.push({ calls: answered + failed, stats: await nextStats(rig.gateway.process) });
         }
@@ -464,7 +546,13 @@ export function gatewaySoak(options: { calls: number; sampleEvery: number; heapM
       await Promise.all(loops);
       const seconds = (performance.now() - started) / 1000;
       await sampling;
-      return { samples, answered, failed, callsPerSecond: Math.round(answered / seconds), gatewayRunning: rig.gateway.process.running };
+      return {
+        samples,
+        answered,
+        failed,
+        callsPerSecond: Math.round(answered / seconds),
+        gatewayRunning: rig.gateway.process.running,
+      };
     } finally {
       await Promise.all(connections.map((c) => c.close()));
     }

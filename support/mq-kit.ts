@@ -20,7 +20,13 @@ export function topicAddress(name: string, create: MqAddress['create'] = 'always
 
 /** A numbered test message: the number is the sequence and also travels in extra and params. */
 export function numbered(n: number): RpcMessage {
-  return rpcMessage({ sequence: n, ifidx: 7, opidx: 2, extra: { n: String(n) }, params: new Uint8Array([n & 0xff, (n >> 8) & 0xff, 0xab]) });
+  return rpcMessage({
+    sequence: n,
+    ifidx: 7,
+    opidx: 2,
+    extra: { n: String(n) },
+    params: new Uint8Array([n & 0xff, (n >> 8) & 0xff, 0xab]),
+  });
 }
 
 export interface Collector {
@@ -36,7 +42,12 @@ export function collect(reader: MqReader): Collector {
     messages: [],
     raws: [],
     sequences: () => c.messages.map((m) => m.sequence),
-    waitFor: (count, timeoutMs = 10_000) => until(() => c.messages.length >= count, timeoutMs, () => `expected ${count} message(s), got ${c.messages.length}`),
+    waitFor: (count, timeoutMs = 10_000) =>
+      until(
+        () => c.messages.length >= count,
+        timeoutMs,
+        () => `expected ${count} message(s), got ${c.messages.length}`,
+      ),
   };
   reader.listen((message, raw) => {
     c.messages.push(message);
@@ -69,7 +80,10 @@ export class RabbitAdmin {
   /** The admin connection, reopened if a broker restart closed it. */
   private async live(): Promise<{ model: ChannelModel; channel: Channel }> {
     if (!this.model || !this.channel) {
-      const model = await connect(RABBIT_URL, { noDelay: true, clientProperties: { connection_name: 'tce-test-admin' } });
+      const model = await connect(RABBIT_URL, {
+        noDelay: true,
+        clientProperties: { connection_name: 'tce-test-admin' },
+      });
       const channel = await model.createChannel();
       const lost = () => {
         if (this.model === model) this.model = this.channel = null;
@@ -104,7 +118,10 @@ export class RabbitAdmin {
   /** Deletes queues and exchanges; a missing one closes the channel, so each gets a fresh channel. */
   async remove(queues: string[], exchanges: string[]): Promise<void> {
     const { model } = await this.live();
-    for (const [kind, name] of [...queues.map((q) => ['queue', q] as const), ...exchanges.map((e) => ['exchange', e] as const)]) {
+    for (const [kind, name] of [
+      ...queues.map((q) => ['queue', q] as const),
+      ...exchanges.map((e) => ['exchange', e] as const),
+    ]) {
       const ch = await model.createChannel();
       ch.on('error', () => undefined);
       await (kind === 'queue' ? ch.deleteQueue(name) : ch.deleteExchange(name)).catch(() => undefined);
@@ -130,7 +147,11 @@ export async function closeConnectionsNamed(name: string): Promise<number> {
   // JSON shows client properties but prints pids in a form close_connection rejects; the table has usable pids.
   const json = await rabbitmqctl('list_connections', 'name', 'client_properties', '--formatter', 'json', '--quiet');
   const rows = JSON.parse(json) as { name: string; client_properties: [string, string, unknown][] }[];
-  const wanted = new Set(rows.filter((r) => r.client_properties.some(([key, , value]) => key === 'connection_name' && value === name)).map((r) => r.name));
+  const wanted = new Set(
+    rows
+      .filter((r) => r.client_properties.some(([key, , value]) => key === 'connection_name' && value === name))
+      .map((r) => r.name),
+  );
   const table = await rabbitmqctl('list_connections', 'pid', 'name', '--quiet');
   const pids = table
     .split('\n')

@@ -25,22 +25,31 @@ function run(label, command, args, summarize) {
 
 const readJson = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined);
 
-run('vitest (unit + integration)', 'node_modules/.bin/vitest', ['run', '--coverage', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'], () => {
-  const report = readJson('test-results/vitest.json');
-  return report && {
-    passed: report.numPassedTests,
-    failed: report.numFailedTests,
-    skipped: report.numPendingTests + report.numTodoTests,
-  };
-});
+run(
+  'vitest (unit + integration)',
+  'node_modules/.bin/vitest',
+  ['run', '--coverage', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'],
+  () => {
+    const report = readJson('test-results/vitest.json');
+    return (
+      report && {
+        passed: report.numPassedTests,
+        failed: report.numFailedTests,
+        skipped: report.numPendingTests + report.numTodoTests,
+      }
+    );
+  },
+);
 
 run('playwright (end-to-end, Chromium)', 'node_modules/.bin/playwright', ['test'], () => {
   const report = readJson('test-results/playwright.json');
-  return report && {
-    passed: report.stats.expected + report.stats.flaky,
-    failed: report.stats.unexpected,
-    skipped: report.stats.skipped,
-  };
+  return (
+    report && {
+      passed: report.stats.expected + report.stats.flaky,
+      failed: report.stats.unexpected,
+      skipped: report.stats.skipped,
+    }
+  );
 });
 
 // CI also packages the app unpacked, where the Electron zip can be had (test/package-dir.mjs says why not otherwise).

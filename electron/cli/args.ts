@@ -8,7 +8,10 @@ export class UsageError extends Error {}
  * as this one's value (a UsageError `--x needs a value` when there is none or it is empty).
  * A visit returning 'stop' ends the walk (`--help`); scanArgs then returns 'stop'.
  */
-export function scanArgs(argv: readonly string[], visit: (arg: string, value: () => string) => void | 'stop'): 'stop' | undefined {
+export function scanArgs(
+  argv: readonly string[],
+  visit: (arg: string, value: () => string) => void | 'stop',
+): 'stop' | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -31,6 +34,7 @@ export function choice<T extends string>(option: string, value: string, choices:
 
 /** A whole number of milliseconds (or other unit) in [min, max]. */
 export function wholeNumber(option: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${option} needs a whole number from ${min} to ${max}, not '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`${option} needs a whole number from ${min} to ${max}, not '${value}'`);
   return Number(value);
 }

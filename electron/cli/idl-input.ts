@@ -48,7 +48,8 @@ export class IdlOptions {
         return true;
       case '-if': {
         const v = value();
-        if (!/^\d+$/.test(v) || Number(v) > 0xffff) throw new UsageError(`-if needs an interface index 0..65535, not '${v}'`);
+        if (!/^\d+$/.test(v) || Number(v) > 0xffff)
+          throw new UsageError(`-if needs an interface index 0..65535, not '${v}'`);
         this.legacyStart = Number(v);
         return true;
       }
@@ -68,10 +69,16 @@ export class IdlOptions {
 
   /** Checks how the options combine, once the whole command line is read. */
   finish(files: string[]): IdlInputs {
-    const legacyOnly = this.legacyStart !== undefined ? '-if' : this.indexList !== undefined ? '--index-list' : undefined;
-    if (legacyOnly && this.numbering !== undefined && this.numbering !== 'legacy') throw new UsageError(`${legacyOnly} applies to --numbering legacy only`);
+    const legacyOnly =
+      this.legacyStart !== undefined ? '-if' : this.indexList !== undefined ? '--index-list' : undefined;
+    if (legacyOnly && this.numbering !== undefined && this.numbering !== 'legacy')
+      throw new UsageError(`${legacyOnly} applies to --numbering legacy only`);
     if (this.ifxMode !== undefined && this.ifx === undefined) throw new UsageError('--ifx-mode needs --ifx');
-    const inputs: IdlInputs = { files, numbering: this.numbering ?? (legacyOnly ? 'legacy' : 'annotations'), ifxMode: this.ifxMode ?? 'check' };
+    const inputs: IdlInputs = {
+      files,
+      numbering: this.numbering ?? (legacyOnly ? 'legacy' : 'annotations'),
+      ifxMode: this.ifxMode ?? 'check',
+    };
     if (this.legacyStart !== undefined) inputs.legacyStart = this.legacyStart;
     if (this.indexList !== undefined) inputs.indexList = this.indexList;
     if (this.ifx !== undefined) inputs.ifx = this.ifx;
@@ -86,7 +93,9 @@ export function readSource(path: string): SourceFile {
   try {
     return { path, text: readFileSync(path, 'utf8') };
   } catch (e) {
-    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new InputError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
 }
 
@@ -113,7 +122,11 @@ function ordered(idlFiles: readonly SourceFile[], diagnostics: readonly Diagnost
   const rank = new Map(idlFiles.map((f, i) => [f.path, i]));
   const key = (d: Diagnostic): number => rank.get(d.range.file) ?? idlFiles.length;
   return [...diagnostics].sort(
-    (a, b) => key(a) - key(b) || (key(a) === idlFiles.length ? a.range.file.localeCompare(b.range.file) || a.range.start.offset - b.range.start.offset : 0),
+    (a, b) =>
+      key(a) - key(b) ||
+      (key(a) === idlFiles.length
+        ? a.range.file.localeCompare(b.range.file) || a.range.start.offset - b.range.start.offset
+        : 0),
   );
 }
 

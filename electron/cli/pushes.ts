@@ -32,7 +32,8 @@ export function acceptEveryOperation(model: IdlModel): OperationTable {
   return table;
 }
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+const hex = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 /**
  * `{"push":"test.ITerminal.onMessage","args":{"message":"…"},"extra":{…}}`; a CALL outside the

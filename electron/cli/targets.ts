@@ -37,7 +37,9 @@ export function targetKind(url: string): TargetKind {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'tcp' || scheme === 'tls' || scheme === 'ssl' || scheme === 'ws' || scheme === 'wss') return 'stream';
   if (scheme === 'amqp' || scheme === 'amqps') return 'amqp';
-  throw new UsageError(`--target must be tcp://host:port, tls://…, ws://host:port[/path], wss://… or amqp://user:password@host:port/<queue>, not '${url}'`);
+  throw new UsageError(
+    `--target must be tcp://host:port, tls://…, ws://host:port[/path], wss://… or amqp://user:password@host:port/<queue>, not '${url}'`,
+  );
 }
 
 /** Connects now, so that connect errors are reported as such (102) rather than by the call. */
@@ -54,7 +56,9 @@ export async function openStreamTarget(url: string, options: TargetOptions): Pro
   try {
     await client.connect();
   } catch (error) {
-    throw error instanceof RpcError ? error : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+    throw error instanceof RpcError
+      ? error
+      : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
   }
   return { target: client, close: () => client.close() };
 }
@@ -69,7 +73,10 @@ export function splitAmqpTarget(url: string): { brokerUrl: string; queue: string
   }
   const segments = parsed.pathname.split('/').filter((s) => s !== '');
   const queue = segments.pop();
-  if (queue === undefined) throw new UsageError(`--target '${parsed.protocol}//${parsed.host}' names no queue: expected amqp://user:password@host:port/<queue>`);
+  if (queue === undefined)
+    throw new UsageError(
+      `--target '${parsed.protocol}//${parsed.host}' names no queue: expected amqp://user:password@host:port/<queue>`,
+    );
   parsed.pathname = segments.length > 0 ? `/${segments.join('/')}` : '';
   return { brokerUrl: parsed.toString(), queue: decodeURIComponent(queue) };
 }
@@ -80,7 +87,11 @@ export function splitAmqpTarget(url: string): { brokerUrl: string; queue: string
  */
 export async function openAmqpTarget(url: string, options: TargetOptions): Promise<OpenTarget> {
   const { brokerUrl, queue } = splitAmqpTarget(url);
-  const broker = await connectAmqp(brokerUrl, { connectionName: 'tce-call', connectTimeoutMs: options.connectTimeout, log: options.log });
+  const broker = await connectAmqp(brokerUrl, {
+    connectionName: 'tce-call',
+    connectTimeoutMs: options.connectTimeout,
+    log: options.log,
+  });
   try {
     const writer = await broker.openWriter({ name: queue, type: 'queue', durable: true, create: 'never', subject: '' });
     const replies = await openPrivateReplies(broker, {
@@ -95,6 +106,8 @@ export async function openAmqpTarget(url: string, options: TargetOptions): Promi
     return { target: new MqCallTarget(writer, replies), close };
   } catch (error) {
     await broker.close();
-    throw error instanceof RpcError ? error : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+    throw error instanceof RpcError
+      ? error
+      : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
   }
 }

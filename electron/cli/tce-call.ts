@@ -2,7 +2,13 @@
 // tce-call: one call to a TCE server, gateway or back-end queue from the command line — the
 // headless twin of the console's invoke panel. Result on stdout as JSON, pushes one JSON line each.
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
-import { allOperations, findOperation, typeRefToString, type IdlModel, type Operation } from '../../shared/idl/model.js';
+import {
+  allOperations,
+  findOperation,
+  typeRefToString,
+  type IdlModel,
+  type Operation,
+} from '../../shared/idl/model.js';
 import { Adapter } from '../../shared/rpc/adapter.js';
 import type { CallMode, OutgoingCall } from '../../shared/rpc/call.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
@@ -78,7 +84,11 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--help':
         return 'stop';
       case '--idl':
-        files.push(...value().split(',').filter((p) => p !== ''));
+        files.push(
+          ...value()
+            .split(',')
+            .filter((p) => p !== ''),
+        );
         break;
       case '--target':
         target = value();
@@ -122,15 +132,33 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   if (target === undefined) throw new UsageError('no target (--target URL)');
   if (targetKind(target) === 'amqp') {
     if (waitPushes > 0) {
-      process.stderr.write(`${NAME}: note: over a queue only pushes sent to tce-call's own reply queue arrive (bidirection() does that); a back end's pushes to users go through gateways\n`);
+      process.stderr.write(
+        `${NAME}: note: over a queue only pushes sent to tce-call's own reply queue arrive (bidirection() does that); a back end's pushes to users go through gateways\n`,
+      );
     }
-    if (token !== undefined) throw new UsageError('--token applies to socket targets: a back end behind a queue gets __user_id__ from its gateway');
+    if (token !== undefined)
+      throw new UsageError(
+        '--token applies to socket targets: a back end behind a queue gets __user_id__ from its gateway',
+      );
     if (ca !== undefined || insecure) throw new UsageError('--ca and --insecure apply to tls:// and wss:// targets');
   }
   const [method, params = '[]', ...rest] = positional;
-  if (method === undefined) throw new UsageError('no method: name it as module.Interface.method, e.g. test.Server.echo');
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}' (the parameters are one JSON value, e.g. '["hello"]')`);
-  const args: Args = { idl: idl.finish(files), target, method, params, extra, mode, timeout, connectTimeout, waitPushes, insecure };
+  if (method === undefined)
+    throw new UsageError('no method: name it as module.Interface.method, e.g. test.Server.echo');
+  if (rest.length > 0)
+    throw new UsageError(`unexpected argument '${rest[0]}' (the parameters are one JSON value, e.g. '["hello"]')`);
+  const args: Args = {
+    idl: idl.finish(files),
+    target,
+    method,
+    params,
+    extra,
+    mode,
+    timeout,
+    connectTimeout,
+    waitPushes,
+    insecure,
+  };
   if (token !== undefined) args.token = token;
   if (ca !== undefined) args.ca = ca;
   return args;
@@ -150,17 +178,23 @@ function resolveMethod(model: IdlModel, spec: string): Resolved {
   const iface = model.interfaces[ifaceName];
   if (!iface) {
     const known = Object.keys(model.interfaces).join(', ') || 'none';
-    throw new UsageError(`no interface '${ifaceName || spec}' in the IDL (interfaces: ${known}); name the method as module.Interface.method`);
+    throw new UsageError(
+      `no interface '${ifaceName || spec}' in the IDL (interfaces: ${known}); name the method as module.Interface.method`,
+    );
   }
   const op = findOperation(model, iface, opName);
   if (!op) {
-    const known = allOperations(model, iface).map((o) => o.name).join(', ') || 'none';
+    const known =
+      allOperations(model, iface)
+        .map((o) => o.name)
+        .join(', ') || 'none';
     throw new UsageError(`${iface.qname} has no operation '${opName}' (operations: ${known})`);
   }
   return { qname: `${op.owner}.${op.name}`, op, ifidx: model.interfaces[op.owner]!.index };
 }
 
-const signature = (r: Resolved): string => `${typeRefToString(r.op.returns)} ${r.qname}(${r.op.params.map((p) => `${typeRefToString(p.type)} ${p.name}`).join(', ')})`;
+const signature = (r: Resolved): string =>
+  `${typeRefToString(r.op.returns)} ${r.qname}(${r.op.params.map((p) => `${typeRefToString(p.type)} ${p.name}`).join(', ')})`;
 
 function encodeArgs(codec: ModelCodec, resolved: Resolved, json: string): Uint8Array {
   let args: unknown;
@@ -169,7 +203,8 @@ function encodeArgs(codec: ModelCodec, resolved: Resolved, json: string): Uint8A
   } catch (e) {
     throw new UsageError(`the parameters are not JSON (${(e as Error).message}): ${json}`);
   }
-  if (args === null || typeof args !== 'object') throw new UsageError(`the parameters must be a JSON array or object, e.g. '["hello"]', not ${json}`);
+  if (args === null || typeof args !== 'object')
+    throw new UsageError(`the parameters must be a JSON array or object, e.g. '["hello"]', not ${json}`);
   try {
     return codec.encodeParams(resolved.op, args as unknown[] | Record<string, unknown>);
   } catch (e) {
@@ -194,11 +229,20 @@ function prepare(args: Args): Prepared {
   const model = compiled.result.model;
   const resolved = resolveMethod(model, args.method);
   if (args.mode === 'oneway' && resolved.op.returns.kind !== 'void') {
-    throw new UsageError(`${signature(resolved)} returns a value, which a one-way call never gets: use --mode twoway or async`);
+    throw new UsageError(
+      `${signature(resolved)} returns a value, which a one-way call never gets: use --mode twoway or async`,
+    );
   }
   const codec = createCodec(model);
   const params = encodeArgs(codec, resolved, args.params);
-  const call: OutgoingCall = { ifidx: resolved.ifidx, opidx: resolved.op.index, paramsize: resolved.op.params.length, params, mode: args.mode, extra: args.extra };
+  const call: OutgoingCall = {
+    ifidx: resolved.ifidx,
+    opidx: resolved.op.index,
+    paramsize: resolved.op.params.length,
+    params,
+    mode: args.mode,
+    extra: args.extra,
+  };
   if (args.mode !== 'oneway') call.timeout = args.timeout;
   return { model, codec, resolved, call };
 }
@@ -212,7 +256,11 @@ async function open(args: Args, prepared: Prepared): Promise<OpenTarget> {
   };
   if (targetKind(args.target) === 'amqp') return openAmqpTarget(args.target, options);
   if (args.token !== undefined) options.token = args.token;
-  if (args.ca !== undefined || args.insecure) options.tls = { ...(args.ca === undefined ? {} : { ca: readSource(args.ca).text }), rejectUnauthorized: !args.insecure };
+  if (args.ca !== undefined || args.insecure)
+    options.tls = {
+      ...(args.ca === undefined ? {} : { ca: readSource(args.ca).text }),
+      rejectUnauthorized: !args.insecure,
+    };
   return openStreamTarget(args.target, options);
 }
 
@@ -240,7 +288,10 @@ async function call(args: Args, prepared: Prepared): Promise<number> {
       try {
         value = prepared.codec.decodeResult(prepared.resolved.op, reply.params);
       } catch (e) {
-        throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `the reply of ${prepared.resolved.qname} does not decode as ${typeRefToString(prepared.resolved.op.returns)}: ${(e as Error).message}`);
+        throw new RpcError(
+          ErrorCode.UNSERIALIZE_FAILED,
+          `the reply of ${prepared.resolved.qname} does not decode as ${typeRefToString(prepared.resolved.op.returns)}: ${(e as Error).message}`,
+        );
       }
       out(JSON.stringify(toJsonValue(value)));
     }

@@ -54,7 +54,10 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
         break;
       case '--host':
         args.host = value();
-        if (!['127.0.0.1', '::1', 'localhost'].includes(args.host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not '${args.host}': the browser mode is for this machine only`);
+        if (!['127.0.0.1', '::1', 'localhost'].includes(args.host))
+          throw new UsageError(
+            `--host must be a loopback address (127.0.0.1, ::1 or localhost), not '${args.host}': the browser mode is for this machine only`,
+          );
         break;
       case '-v':
       case '--verbose':
@@ -94,7 +97,9 @@ async function runWeb(args: Args): Promise<void> {
     try {
       const project = await host.run('project.open', { path: args.project });
       const problems = project.diagnostics.filter((d) => d.severity !== 'info').length;
-      say(`project ${project.root}: ${Object.keys(project.model.interfaces).length} interface(s), ${problems} problem(s)`);
+      say(
+        `project ${project.root}: ${Object.keys(project.model.interfaces).length} interface(s), ${problems} problem(s)`,
+      );
     } catch (error) {
       say(`cannot open project ${args.project}: ${(error as Error).message}`);
       await host.close();
@@ -102,7 +107,10 @@ async function runWeb(args: Args): Promise<void> {
     }
     if (args.sandbox) {
       const state = await host.run('sandbox.start', args.amqp ? { broker: 'amqp', amqpUrl: args.amqp } : {});
-      if (state.state === 'running') say(`sandbox on ${state.broker.description}: ${state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`);
+      if (state.state === 'running')
+        say(
+          `sandbox on ${state.broker.description}: ${state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`,
+        );
       else if (state.state === 'failed') say(`the sandbox did not start: ${state.reason}`);
     }
   } else if (args.sandbox) say('--sandbox needs --project');

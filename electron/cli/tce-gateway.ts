@@ -4,7 +4,14 @@ import { stopSignal } from './stop-signal.js';
 import { readFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import { parseServicesXml, resolveBrokerUrl, type ServicesModel } from '../../shared/project/index.js';
-import { GatewayError, planGateway, startGateway, type GatewayEvent, type GatewayHandle, type UserEventsOption } from '../gateway/index.js';
+import {
+  GatewayError,
+  planGateway,
+  startGateway,
+  type GatewayEvent,
+  type GatewayHandle,
+  type UserEventsOption,
+} from '../gateway/index.js';
 import { UsageError, scanArgs, wholeNumber } from './args.js';
 
 const USAGE = `usage: tce-gateway <services.xml> <serverName> [options]
@@ -62,8 +69,11 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       case '--user-events': {
         const v = value();
         const m = /^(\d+):(\d+):(\d+)$/.exec(v);
-        if (v !== 'off' && !m) throw new UsageError(`--user-events needs off or IFIDX:ONLINE_OPIDX:OFFLINE_OPIDX, not '${v}'`);
-        args.userEvents = m ? { interface: Number(m[1]), onlineOpidx: Number(m[2]), offlineOpidx: Number(m[3]) } : false;
+        if (v !== 'off' && !m)
+          throw new UsageError(`--user-events needs off or IFIDX:ONLINE_OPIDX:OFFLINE_OPIDX, not '${v}'`);
+        args.userEvents = m
+          ? { interface: Number(m[1]), onlineOpidx: Number(m[2]), offlineOpidx: Number(m[3]) }
+          : false;
         break;
       }
       case '--drain':
@@ -91,7 +101,10 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
     }
   });
   if (stop === 'stop') return 'help';
-  if (positional.length !== 2) throw new UsageError(positional.length < 2 ? 'expected <services.xml> <serverName>' : `unexpected argument '${positional[2]}'`);
+  if (positional.length !== 2)
+    throw new UsageError(
+      positional.length < 2 ? 'expected <services.xml> <serverName>' : `unexpected argument '${positional[2]}'`,
+    );
   return { ...args, servicesXml: positional[0]!, serverName: positional[1]! };
 }
 
@@ -102,7 +115,9 @@ function readServices(path: string): ServicesModel | undefined {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(`tce-gateway: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    process.stderr.write(
+      `tce-gateway: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`,
+    );
     return undefined;
   }
   const { services, diagnostics } = parseServicesXml({ path, text });
@@ -116,7 +131,12 @@ function describeEvent(e: GatewayEvent): string {
       const h = e.header;
       const what = `${h.calltype & 0x01 ? 'CALL' : 'RETURN'} seq ${h.sequence} if ${h.ifidx} op ${h.opidx}${h.errcode ? ` err ${h.errcode}` : ''}`;
       const o = e.outcome;
-      const result = o.kind === 'forwarded' ? `→ ${o.to} ${o.toPeer}` : o.kind === 'dropped' ? `dropped (${o.reason}): ${o.detail}` : o.kind;
+      const result =
+        o.kind === 'forwarded'
+          ? `→ ${o.to} ${o.toPeer}`
+          : o.kind === 'dropped'
+            ? `dropped (${o.reason}): ${o.detail}`
+            : o.kind;
       return `${e.direction} ${e.endpoint} ${e.peer}${e.userId === undefined ? '' : ` user ${e.userId}`}: ${what} ${e.size} B ${result}`;
     }
     case 'connection-open':
@@ -190,7 +210,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   if (args.verbose) gateway.events.subscribe((e) => log(describeEvent(e)));
-  const stats = args.statsMs === undefined ? undefined : setInterval(() => process.stdout.write(`tce-gateway ${name}: stats ${statsLine(gateway)}\n`), args.statsMs);
+  const stats =
+    args.statsMs === undefined
+      ? undefined
+      : setInterval(() => process.stdout.write(`tce-gateway ${name}: stats ${statsLine(gateway)}\n`), args.statsMs);
 
   const listening = gateway.listening.map((l) => l.url).join(', ') || 'nothing';
   const queues = [...gateway.reading, ...(gateway.broker ? [] : ['not connected yet'])].join(', ');

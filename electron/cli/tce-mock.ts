@@ -61,16 +61,20 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Args | 'hel
     return undefined;
   });
   if (stop === 'stop') return 'help';
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'expected <project dir | services.xml>' : `unexpected argument '${positional[1]}'`);
+  if (positional.length !== 1)
+    throw new UsageError(
+      positional.length === 0 ? 'expected <project dir | services.xml>' : `unexpected argument '${positional[1]}'`,
+    );
   if (args.mode === 'backends' && args.amqp === undefined && !env[AMQP_URL_ENV]?.trim()) {
-    throw new UsageError(`--only backends needs --amqp URL (or ${AMQP_URL_ENV}): back ends on the in-memory broker could be reached by nobody`);
+    throw new UsageError(
+      `--only backends needs --amqp URL (or ${AMQP_URL_ENV}): back ends on the in-memory broker could be reached by nobody`,
+    );
   }
   return { ...args, project: positional[0]! };
 }
 
 /** A problem to report as `tce-mock: error: …`, exit 1. */
 class StartError extends Error {}
-
 
 interface Running {
   project: ProjectSession;
@@ -90,8 +94,11 @@ async function start(args: Args): Promise<Running> {
       changed: (snapshot, paths) => {
         engine?.setProject({ model: project.model, services: project.services, config: project.config });
         sandbox?.refresh();
-        const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter((p) => p !== undefined && paths.includes(p));
-        if (setup.length > 0) err(`${NAME}: warning: ${setup.join(' and ')} changed: restart ${NAME} to run with the change`);
+        const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter(
+          (p) => p !== undefined && paths.includes(p),
+        );
+        if (setup.length > 0)
+          err(`${NAME}: warning: ${setup.join(' and ')} changed: restart ${NAME} to run with the change`);
         for (const d of snapshot.diagnostics) if (d.severity === 'error') err(formatDiagnostic(d));
       },
       fileChanged: () => undefined,
@@ -123,7 +130,11 @@ async function start(args: Args): Promise<Running> {
     sandbox = await startSandbox({
       services: project.services,
       mocks: engine,
-      params: { mode: args.mode, ...(args.amqp === undefined ? {} : { amqpUrl: args.amqp }), ...(args.mode === 'backends' ? { broker: 'amqp' as const } : {}) },
+      params: {
+        mode: args.mode,
+        ...(args.amqp === undefined ? {} : { amqpUrl: args.amqp }),
+        ...(args.mode === 'backends' ? { broker: 'amqp' as const } : {}),
+      },
       env: process.env,
       log: (level, message) => (level === 'info' ? void err(`${NAME}: ${message}`) : log(level, message)),
     });
@@ -140,7 +151,8 @@ function readyLines(running: Running): string[] {
   const { state } = running.sandbox;
   const root = running.project.root;
   const lines = [`${NAME}: broker: ${state.broker.description}`];
-  for (const g of state.gateways) lines.push(`${NAME}: gateway ${g.server} listens on ${g.listen.join(', ') || '(no socket endpoint)'}`);
+  for (const g of state.gateways)
+    lines.push(`${NAME}: gateway ${g.server} listens on ${g.listen.join(', ') || '(no socket endpoint)'}`);
   const operations = running.engine.state().operations;
   for (const b of state.backEnds) {
     const mine = operations.filter((o) => o.backEnds.includes(b.name));
@@ -150,8 +162,11 @@ function readyLines(running: Running): string[] {
       `${NAME}: back end ${b.name} reads ${b.reads.join(', ')}, answers ${b.serves.join(', ')}: ${mine.length} operation(s), ${count('script')} by script${scripts.length ? ` (${scripts.join(', ')})` : ''}, ${count('override')} by override, ${count('example')} by example`,
     );
   }
-  if (state.backEnds.length > 0 && running.engine.state().scripts.length === 0) lines.push(`${NAME}: no scripts in ${join(root, 'mocks')}: answers are overrides or examples`);
-  lines.push(`${NAME}: ready (${state.gateways.length} gateway(s), ${state.backEnds.length} back end(s)); Ctrl+C stops`);
+  if (state.backEnds.length > 0 && running.engine.state().scripts.length === 0)
+    lines.push(`${NAME}: no scripts in ${join(root, 'mocks')}: answers are overrides or examples`);
+  lines.push(
+    `${NAME}: ready (${state.gateways.length} gateway(s), ${state.backEnds.length} back end(s)); Ctrl+C stops`,
+  );
   return lines;
 }
 

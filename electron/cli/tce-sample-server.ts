@@ -5,7 +5,14 @@ import { stopSignal } from './stop-signal.js';
 import { readFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import type { Broker } from '../../shared/rpc/connection.js';
-import { backEndEndpoints, parseConfigYml, resolveBrokerUrl, type BackEndEndpoints, type ConfigModel, type ServicesModel } from '../../shared/project/index.js';
+import {
+  backEndEndpoints,
+  parseConfigYml,
+  resolveBrokerUrl,
+  type BackEndEndpoints,
+  type ConfigModel,
+  type ServicesModel,
+} from '../../shared/project/index.js';
 import { startSampleServer, type SampleServer, type SampleServerOptions } from '../sample-server/sample-server.js';
 import { connectAmqp } from '../transports/amqp.js';
 import { scanArgs, UsageError, wholeNumber } from './args.js';
@@ -45,7 +52,14 @@ interface Args {
   tlsCert?: string;
   maxConnections?: number;
   idleTimeout?: number;
-  config?: { file: string; section: string; amqp?: string; broadcast: boolean; ackOnReceipt: boolean; prefetch?: number };
+  config?: {
+    file: string;
+    section: string;
+    amqp?: string;
+    broadcast: boolean;
+    ackOnReceipt: boolean;
+    prefetch?: number;
+  };
   quiet: boolean;
 }
 
@@ -109,20 +123,33 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
     return undefined;
   });
   if (stop === 'stop') return 'help';
-  if (config !== undefined && section === undefined) throw new UsageError('--config needs --name SECTION (the config.yml section to serve)');
+  if (config !== undefined && section === undefined)
+    throw new UsageError('--config needs --name SECTION (the config.yml section to serve)');
   if (section !== undefined && config === undefined) throw new UsageError('--name needs --config FILE');
-  for (const [option, given] of [['--amqp', amqp], ['--broadcast', broadcast || undefined], ['--ack-on-receipt', ackOnReceipt || undefined], ['--prefetch', prefetch]] as const) {
-    if (given !== undefined && config === undefined) throw new UsageError(`${option} applies to MQ mode (--config) only`);
+  for (const [option, given] of [
+    ['--amqp', amqp],
+    ['--broadcast', broadcast || undefined],
+    ['--ack-on-receipt', ackOnReceipt || undefined],
+    ['--prefetch', prefetch],
+  ] as const) {
+    if (given !== undefined && config === undefined)
+      throw new UsageError(`${option} applies to MQ mode (--config) only`);
   }
-  if (listen.length === 0 && config === undefined) throw new UsageError('nothing to serve: give --listen URL, or --config FILE --name SECTION');
+  if (listen.length === 0 && config === undefined)
+    throw new UsageError('nothing to serve: give --listen URL, or --config FILE --name SECTION');
   if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new UsageError('--tls-key and --tls-cert go together');
-  for (const [option, given] of [['--max-connections', maxConnections], ['--idle-timeout', idleTimeout]] as const) {
-    if (given !== undefined && listen.length === 0) throw new UsageError(`${option} applies to socket mode (--listen) only`);
+  for (const [option, given] of [
+    ['--max-connections', maxConnections],
+    ['--idle-timeout', idleTimeout],
+  ] as const) {
+    if (given !== undefined && listen.length === 0)
+      throw new UsageError(`${option} applies to socket mode (--listen) only`);
   }
   const args: Args = { listen, quiet, maxConnections, idleTimeout };
   if (tlsKey !== undefined) args.tlsKey = tlsKey;
   if (tlsCert !== undefined) args.tlsCert = tlsCert;
-  if (config !== undefined && section !== undefined) args.config = { file: config, section, broadcast, ackOnReceipt, prefetch, ...(amqp === undefined ? {} : { amqp }) };
+  if (config !== undefined && section !== undefined)
+    args.config = { file: config, section, broadcast, ackOnReceipt, prefetch, ...(amqp === undefined ? {} : { amqp }) };
   return args;
 }
 
@@ -133,7 +160,9 @@ function readFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new StartError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new StartError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
 }
 
@@ -165,7 +194,12 @@ function brokerUrl(cli: string | undefined, config: ConfigModel, section: BackEn
     certfile: '',
     compress: undefined,
   }));
-  const resolved = resolveBrokerUrl({ cli, env: process.env, services: { file: config.file, root: '', interfaces: [], variables: [], endpoints, servers: [] }, endpoint: first?.name });
+  const resolved = resolveBrokerUrl({
+    cli,
+    env: process.env,
+    services: { file: config.file, root: '', interfaces: [], variables: [], endpoints, servers: [] },
+    endpoint: first?.name,
+  });
   if (!resolved.ok) throw new StartError(resolved.message);
   if (resolved.note) process.stderr.write(`${NAME}: note: ${resolved.note}\n`);
   return resolved.url;
@@ -174,14 +208,21 @@ function brokerUrl(cli: string | undefined, config: ConfigModel, section: BackEn
 async function start(args: Args): Promise<{ server: SampleServer; broker: Broker | undefined }> {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const warn = (line: string): void => void process.stderr.write(`${NAME}: ${line}\n`);
-  const options: SampleServerOptions = { listen: args.listen, log: args.quiet ? () => {} : log, maxConnections: args.maxConnections, idleTimeout: args.idleTimeout };
-  if (args.tlsKey !== undefined && args.tlsCert !== undefined) options.tls = { key: readFile(args.tlsKey), cert: readFile(args.tlsCert) };
+  const options: SampleServerOptions = {
+    listen: args.listen,
+    log: args.quiet ? () => {} : log,
+    maxConnections: args.maxConnections,
+    idleTimeout: args.idleTimeout,
+  };
+  if (args.tlsKey !== undefined && args.tlsCert !== undefined)
+    options.tls = { key: readFile(args.tlsKey), cert: readFile(args.tlsCert) };
   let broker: Broker | undefined;
   if (args.config) {
     const { file, section, amqp, broadcast, ackOnReceipt, prefetch } = args.config;
     const { config, endpoints } = loadSection(file, section);
     const topic = endpoints.write.find((e) => e.address.type === 'topic');
-    if (broadcast && !topic) throw new StartError(`--broadcast: section "${section}" of ${file} writes no topic endpoint`);
+    if (broadcast && !topic)
+      throw new StartError(`--broadcast: section "${section}" of ${file} writes no topic endpoint`);
     const url = brokerUrl(amqp, config, endpoints);
     try {
       broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn, prefetch });
@@ -203,7 +244,9 @@ function readyLine(server: SampleServer, broker: Broker | undefined, args: Args)
   if (server.listening.length > 0) parts.push(`listening on ${server.listening.join(', ')}`);
   if (broker && args.config) {
     const writes = server.mqAdapter?.writers.names.join(', ') || 'nothing';
-    parts.push(`serving ${server.serving.join(', ')} via ${broker.description} (writes ${writes}${args.config.broadcast ? '; broadcast on' : ''})`);
+    parts.push(
+      `serving ${server.serving.join(', ')} via ${broker.description} (writes ${writes}${args.config.broadcast ? '; broadcast on' : ''})`,
+    );
   }
   return `${NAME}: ${parts.join('; ')}`;
 }

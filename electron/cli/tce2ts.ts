@@ -27,10 +27,17 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   const idl = new IdlOptions();
   const stop = scanArgs(argv, (arg, value) => {
     if (arg === '-h' || arg === '--help') return 'stop';
-    if (arg === '-i') inputs.push(...value().split(',').filter((p) => p !== ''));
+    if (arg === '-i')
+      inputs.push(
+        ...value()
+          .split(',')
+          .filter((p) => p !== ''),
+      );
     else if (arg === '-o') outDir = value();
     else if (!idl.accept(arg, value)) {
-      throw new UsageError(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument '${arg}' (input files go after -i)`);
+      throw new UsageError(
+        arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument '${arg}' (input files go after -i)`,
+      );
     }
     return undefined;
   });
@@ -62,7 +69,9 @@ function run(argv: readonly string[]): number {
     mkdirSync(args.outDir, { recursive: true });
     for (const f of files) writeFileSync(join(args.outDir, f.path), f.text);
     const interfaces = Object.keys(result.model.interfaces).length;
-    process.stdout.write(`tce2ts: ${result.model.modules.length} module(s), ${interfaces} interface(s) → ${args.outDir}: ${files.map((f) => f.path).join(', ')}\n`);
+    process.stdout.write(
+      `tce2ts: ${result.model.modules.length} module(s), ${interfaces} interface(s) → ${args.outDir}: ${files.map((f) => f.path).join(', ')}\n`,
+    );
     return 0;
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

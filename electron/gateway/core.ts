@@ -5,8 +5,27 @@ import { ErrorCode } from '../../shared/rpc/errors.js';
 import { SequenceGenerator } from '../../shared/rpc/pending.js';
 import { OperationTable, type CallerConnection } from '../../shared/rpc/servant.js';
 import { ByteWriter } from '../../shared/wire/bytes.js';
-import { CALL_ID_FORWARDED, ExtraKey, MSGTYPE_RPC, SendCallType, encodeMessage, isCall, isOneway, isReturn, type RpcMessage } from '../../shared/wire/message.js';
-import { boundedCopy, headerOf, type DropReason, type GatewayEvent, type GatewayMessageEvent, type GatewayMonitor, type InOutcome, type OutOutcome } from './events.js';
+import {
+  CALL_ID_FORWARDED,
+  ExtraKey,
+  MSGTYPE_RPC,
+  SendCallType,
+  encodeMessage,
+  isCall,
+  isOneway,
+  isReturn,
+  type RpcMessage,
+} from '../../shared/wire/message.js';
+import {
+  boundedCopy,
+  headerOf,
+  type DropReason,
+  type GatewayEvent,
+  type GatewayMessageEvent,
+  type GatewayMonitor,
+  type InOutcome,
+  type OutOutcome,
+} from './events.js';
 import { ForwardedCalls, type ForwardedCall, type ForwardedCallsOptions } from './forwarded-calls.js';
 import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
 
@@ -18,7 +37,10 @@ import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointP
  */
 
 /** Turns a client's `__token__` into its user id; undefined (or a throw) refuses the connection. */
-export type Authenticate = (token: string, info: { endpoint: string; remote: string; deviceId: string | undefined }) => string | undefined | Promise<string | undefined>;
+export type Authenticate = (
+  token: string,
+  info: { endpoint: string; remote: string; deviceId: string | undefined },
+) => string | undefined | Promise<string | undefined>;
 
 /** The sample gateway's rule: the token is the user id (spec §7.4). */
 export const tokenIsUserId: Authenticate = (token) => token;
@@ -94,7 +116,8 @@ class ClientSession implements CallerConnection {
 
 type MessageSnapshot = Omit<GatewayMessageEvent, 'direction' | 'outcome'>;
 
-type Source = { kind: 'client'; session: ClientSession; plan: StreamEndpointPlan } | { kind: 'mq'; plan: MqEndpointPlan };
+type Source =
+  { kind: 'client'; session: ClientSession; plan: StreamEndpointPlan } | { kind: 'mq'; plan: MqEndpointPlan };
 
 const dropped = (reason: DropReason, detail: string): InOutcome => ({ kind: 'dropped', reason, detail });
 /** What an error RETURN to a remembered call needs: its sequence, call_id as forwarded, and user id. */
@@ -136,14 +159,22 @@ export class GatewayCore {
     this.authenticate = options.authenticate ?? tokenIsUserId;
     this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.forwarded = new ForwardedCalls<ClientSession>(options.forwardedCalls, (call, why) =>
-      this.answerForwarded(call, ErrorCode.TIMEOUT, why === 'expired' ? `no RETURN within ${this.forwarded.ttlMs} ms` : `more than ${this.forwarded.max} calls await a RETURN`),
+      this.answerForwarded(
+        call,
+        ErrorCode.TIMEOUT,
+        why === 'expired'
+          ? `no RETURN within ${this.forwarded.ttlMs} ms`
+          : `more than ${this.forwarded.max} calls await a RETURN`,
+      ),
     );
     this.replyEndpoints = new Set(this.plan.loopbacks.values());
     for (const l of this.plan.listeners) this.users.set(l.endpoint.name, new Map());
     if (this.plan.gatewayIfidx !== undefined) {
       const table = new OperationTable();
       // void ping(): liveness for clients and back ends (spec §3.8).
-      table.add(this.plan.gatewayIfidx, PING_OPIDX, 'ITerminalGatewayServer.ping', () => undefined, { returnsValue: false });
+      table.add(this.plan.gatewayIfidx, PING_OPIDX, 'ITerminalGatewayServer.ping', () => undefined, {
+        returnsValue: false,
+      });
       this.adapter.add(table);
     }
   }
@@ -160,7 +191,12 @@ export class GatewayCore {
   footprint(): GatewayFootprint {
     let userIds = 0;
     for (const users of this.users.values()) userIds += users.size;
-    return { awaitingReplies: this.forwarded.size, forwardedCallSlots: this.forwarded.footprint, connections: this.sessions.size, userIds };
+    return {
+      awaitingReplies: this.forwarded.size,
+      forwardedCallSlots: this.forwarded.footprint,
+      connections: this.sessions.size,
+      userIds,
+    };
   }
 
   /** Drops expired forwarded-call entries (a timer calls it on an idle gateway). */
@@ -184,7 +220,8 @@ export class GatewayCore {
     this.monitor.counts.connectionsAccepted++;
     this.monitor.counts.connectionsOpen++;
     if (!this.plan.useridCheck) this.bindUser(session, String(this.nextUserId++));
-    if (this.monitor.watched) this.monitor.emit({ type: 'connection-open', ...this.connectionInfo(session), userId: session.userId });
+    if (this.monitor.watched)
+      this.monitor.emit({ type: 'connection-open', ...this.connectionInfo(session), userId: session.userId });
     if (session.userId !== undefined) this.userEvent(session.userId, 'online');
     connection.listen({
       message: (message, raw) => this.fromClient(session, message, raw),
@@ -221,7 +258,11 @@ export class GatewayCore {
     if (!token) return this.refuse(session, 'its first message carries no __token__ (userid_check is on)');
     let result: string | undefined | Promise<string | undefined>;
     try {
-      result = this.authenticate(token, { endpoint: session.endpoint, remote: session.description, deviceId: message.extra[ExtraKey.deviceId] });
+      result = this.authenticate(token, {
+        endpoint: session.endpoint,
+        remote: session.description,
+        deviceId: message.extra[ExtraKey.deviceId],
+      });
     } catch (error) {
       return this.refuse(session, `its token was refused: ${(error as Error).message}`);
     }
@@ -236,7 +277,8 @@ export class GatewayCore {
   /** The token check is done: bind the user and process the messages held meanwhile. */
   private authenticated(session: ClientSession, userId: string | undefined, why?: string): void {
     if (!session.connection.isOpen) return;
-    if (userId === undefined || userId === '') return this.refuse(session, `its token was refused${why ? `: ${why}` : ''}`);
+    if (userId === undefined || userId === '')
+      return this.refuse(session, `its token was refused${why ? `: ${why}` : ''}`);
     const held = session.held;
     session.held = [];
     session.state = 'ready';
@@ -257,7 +299,14 @@ export class GatewayCore {
     if (first) {
       this.monitor.counts.messagesReceived++;
       this.monitor.drops.unauthorized++;
-      if (this.monitor.watched) this.monitor.emit(this.messageEvent(this.snapshot({ kind: 'client', session, plan: session.plan }, first.message, first.raw), 'in', dropped('unauthorized', why)));
+      if (this.monitor.watched)
+        this.monitor.emit(
+          this.messageEvent(
+            this.snapshot({ kind: 'client', session, plan: session.plan }, first.message, first.raw),
+            'in',
+            dropped('unauthorized', why),
+          ),
+        );
     }
     this.refused(session.plan, session.connection, why);
     session.connection.close(`refused: ${why}`);
@@ -266,7 +315,15 @@ export class GatewayCore {
   private refused(plan: StreamEndpointPlan, connection: MessageConnection, reason: string): void {
     this.monitor.counts.connectionsRefused++;
     if (this.monitor.watched) {
-      this.monitor.emit({ type: 'connection-refused', time: Date.now(), endpoint: plan.endpoint.name, endpointKind: plan.kind, connectionId: connection.id, peer: connection.remote, reason });
+      this.monitor.emit({
+        type: 'connection-refused',
+        time: Date.now(),
+        endpoint: plan.endpoint.name,
+        endpointKind: plan.kind,
+        connectionId: connection.id,
+        peer: connection.remote,
+        reason,
+      });
     }
   }
 
@@ -295,7 +352,8 @@ export class GatewayCore {
       users.delete(userId);
       this.userEvent(userId, 'offline');
     }
-    if (this.monitor.watched) this.monitor.emit({ type: 'connection-close', ...this.connectionInfo(session), userId, reason });
+    if (this.monitor.watched)
+      this.monitor.emit({ type: 'connection-close', ...this.connectionInfo(session), userId, reason });
     session.markClosed();
   }
 
@@ -339,10 +397,12 @@ export class GatewayCore {
     }
     // 2. The interface's routes.
     const calls = this.plan.routes.calls.get(call.ifidx);
-    if (!calls && !this.plan.routes.returns.has(call.ifidx)) return this.unroutable(source, call, `no route for interface ${call.ifidx}`);
+    if (!calls && !this.plan.routes.returns.has(call.ifidx))
+      return this.unroutable(source, call, `no route for interface ${call.ifidx}`);
     if (source.kind === 'client') {
       // 3. Unauthenticated connections are refused at their first message, so this is a safeguard.
-      if (this.plan.useridCheck && source.session.userId === undefined) return dropped('unauthorized', 'the connection has no user id');
+      if (this.plan.useridCheck && source.session.userId === undefined)
+        return dropped('unauthorized', 'the connection has no user id');
       // 4. The connection's user id wins over whatever the client wrote.
       if (source.session.userId !== undefined) call.extra[ExtraKey.userId] = source.session.userId;
     }
@@ -373,19 +433,34 @@ export class GatewayCore {
     const found = this.forwarded.take(endpoint, reply.sequence, userId);
     if (found.kind === 'found') {
       const { client } = found.call;
-      if (!client.connection.isOpen) return dropped('unknown-user', `the client of sequence ${reply.sequence} (user ${client.userId ?? '?'}) has disconnected`);
+      if (!client.connection.isOpen)
+        return dropped(
+          'unknown-user',
+          `the client of sequence ${reply.sequence} (user ${client.userId ?? '?'}) has disconnected`,
+        );
       return this.deliver(client, reply);
     }
-    if (found.kind === 'ambiguous') return dropped('ambiguous', `${found.count} forwarded calls of different users have sequence ${reply.sequence} and the RETURN names no __user_id__`);
+    if (found.kind === 'ambiguous')
+      return dropped(
+        'ambiguous',
+        `${found.count} forwarded calls of different users have sequence ${reply.sequence} and the RETURN names no __user_id__`,
+      );
     if (target && userId !== undefined) {
       // Calls that came from queues are not remembered: their RETURNs go by user id, as the original.
       if (!this.replyEndpoints.has(endpoint)) return this.forward(source, reply, target.out);
-      if (!this.users.get(target.out.name)?.has(userId)) return dropped('unknown-user', `no connection of user ${userId} on ${target.out.name}`);
-      return dropped('expired', `no call of user ${userId} with sequence ${reply.sequence} awaits a RETURN (answered already, given up on, or forwarded before a restart)`);
+      if (!this.users.get(target.out.name)?.has(userId))
+        return dropped('unknown-user', `no connection of user ${userId} on ${target.out.name}`);
+      return dropped(
+        'expired',
+        `no call of user ${userId} with sequence ${reply.sequence} awaits a RETURN (answered already, given up on, or forwarded before a restart)`,
+      );
     }
     return forwardedBit
       ? dropped('no-route', `interface ${reply.ifidx} has no return route from ${endpoint}`)
-      : dropped('expired', `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, given up on or never forwarded here)`);
+      : dropped(
+          'expired',
+          `a RETURN without call_id bit 15 and no forwarded call with sequence ${reply.sequence} is remembered (answered, given up on or never forwarded here)`,
+        );
   }
 
   /**
@@ -394,7 +469,9 @@ export class GatewayCore {
    */
   private answerForwarded(call: ForwardedCall<ClientSession>, code: number, why: string): void {
     const session = call.client;
-    this.log(`${session.endpoint} ${session.description}: call sequence ${call.sequence} (user ${call.userId}) answered with error ${code}: ${why}`);
+    this.log(
+      `${session.endpoint} ${session.description}: call sequence ${call.sequence} (user ${call.userId}) answered with error ${code}: ${why}`,
+    );
     this.fail(session, forwardedCallStub(call), code);
   }
 
@@ -433,7 +510,10 @@ export class GatewayCore {
     const writer = this.mq.writer(name);
     const caller = source.kind === 'client' && isTwoWayCall(message) ? source.session : undefined;
     // Remembered before it leaves, so that its confirm can find it.
-    const call = caller && replyTo !== undefined ? this.forwarded.remember(replyTo, message.sequence, caller.userId ?? '0', caller) : undefined;
+    const call =
+      caller && replyTo !== undefined
+        ? this.forwarded.remember(replyTo, message.sequence, caller.userId ?? '0', caller)
+        : undefined;
     let sent = false;
     try {
       sent = writer?.send(message, call && this.unconfirmed(call)) ?? false;
@@ -455,7 +535,8 @@ export class GatewayCore {
   /** A forwarded CALL the broker did not take (refused, or its channel went first) will get no RETURN: its client is told now. */
   private unconfirmed(call: ForwardedCall<ClientSession>): OnConfirm {
     return (outcome) => {
-      if (!outcome.ok && this.forwarded.forget(call)) this.answerForwarded(call, ErrorCode.SENDFAILED, `the broker did not take the CALL (${outcome.reason})`);
+      if (!outcome.ok && this.forwarded.forget(call))
+        this.answerForwarded(call, ErrorCode.SENDFAILED, `the broker did not take the CALL (${outcome.reason})`);
     };
   }
 
@@ -467,19 +548,29 @@ export class GatewayCore {
   brokerLost(why: string): void {
     const calls = this.forwarded.drain();
     if (calls.length === 0) return;
-    this.log(`the broker link is down (${why}): ${calls.length} call(s) awaiting a RETURN answered with error ${ErrorCode.SENDFAILED}`);
+    this.log(
+      `the broker link is down (${why}): ${calls.length} call(s) awaiting a RETURN answered with error ${ErrorCode.SENDFAILED}`,
+    );
     for (const call of calls) this.fail(call.client, forwardedCallStub(call), ErrorCode.SENDFAILED);
   }
 
   private deliver(session: ClientSession, message: RpcMessage): InOutcome {
     const sent = this.send(session, message);
     if (sent === 'unsendable') {
-      if (!isReturn(message) || message.errcode !== 0) return dropped('send-failed', `a ${isCall(message) ? 'CALL' : 'RETURN'} ${session.description} cannot take (larger than its frame limit)`);
+      if (!isReturn(message) || message.errcode !== 0)
+        return dropped(
+          'send-failed',
+          `a ${isCall(message) ? 'CALL' : 'RETURN'} ${session.description} cannot take (larger than its frame limit)`,
+        );
       // As a server answers a RETURN it cannot send (spec §2.4): the client learns at once.
       this.fail(session, message, ErrorCode.REMOTEMETHOD_EXCEPTION);
-      return dropped('send-failed', `the RETURN for sequence ${message.sequence} cannot be sent to ${session.description} (larger than its frame limit): answered error 6`);
+      return dropped(
+        'send-failed',
+        `the RETURN for sequence ${message.sequence} cannot be sent to ${session.description} (larger than its frame limit): answered error 6`,
+      );
     }
-    if (sent === 'closed') return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
+    if (sent === 'closed')
+      return dropped('unknown-user', `user ${session.userId ?? '?'}'s connection ${session.description} is closed`);
     if (isCall(message)) this.monitor.counts.pushesDelivered++;
     else this.monitor.counts.returnsDelivered++;
     return { kind: 'forwarded', to: session.endpoint, toKind: session.plan.kind, toPeer: session.description };
@@ -494,7 +585,13 @@ export class GatewayCore {
       return 'unsendable';
     }
     if (this.monitor.watched) {
-      this.emitOut(this.messageEvent(this.snapshot({ kind: 'client', session, plan: session.plan }, message, encodeMessage(message)), 'out', { kind: 'delivered' }));
+      this.emitOut(
+        this.messageEvent(
+          this.snapshot({ kind: 'client', session, plan: session.plan }, message, encodeMessage(message)),
+          'out',
+          { kind: 'delivered' },
+        ),
+      );
     }
     return 'sent';
   }
@@ -519,7 +616,9 @@ export class GatewayCore {
     const writer = await this.mq.replyWriter(name);
     const plan = this.plan.endpoints.get(name);
     if (!writer || plan?.kind !== 'mq' || !writer.send(reply)) {
-      this.log(`cannot answer over "${name}" (${writer ? 'the broker refused the message' : 'no such MQ endpoint, or the broker is down'}): the RETURN is dropped`);
+      this.log(
+        `cannot answer over "${name}" (${writer ? 'the broker refused the message' : 'no such MQ endpoint, or the broker is down'}): the RETURN is dropped`,
+      );
       return;
     }
     this.monitor.counts.returnsDelivered++;
@@ -567,7 +666,9 @@ export class GatewayCore {
   }
 
   private queueEvent(plan: MqEndpointPlan, message: RpcMessage): GatewayEvent {
-    return this.messageEvent(this.snapshot({ kind: 'mq', plan }, message, encodeMessage(message)), 'out', { kind: 'published' });
+    return this.messageEvent(this.snapshot({ kind: 'mq', plan }, message, encodeMessage(message)), 'out', {
+      kind: 'published',
+    });
   }
 
   /** What an event shows of a message, copied: the message may be changed and its buffer reused. */
@@ -590,11 +691,21 @@ export class GatewayCore {
 
   private messageEvent(snapshot: MessageSnapshot, direction: 'in', outcome: InOutcome): GatewayMessageEvent;
   private messageEvent(snapshot: MessageSnapshot, direction: 'out', outcome: OutOutcome): GatewayMessageEvent;
-  private messageEvent(snapshot: MessageSnapshot, direction: 'in' | 'out', outcome: InOutcome | OutOutcome): GatewayMessageEvent {
+  private messageEvent(
+    snapshot: MessageSnapshot,
+    direction: 'in' | 'out',
+    outcome: InOutcome | OutOutcome,
+  ): GatewayMessageEvent {
     return { ...snapshot, direction, outcome } as GatewayMessageEvent;
   }
 
   private connectionInfo(session: ClientSession) {
-    return { time: Date.now(), endpoint: session.endpoint, endpointKind: session.plan.kind, connectionId: session.id, peer: session.description };
+    return {
+      time: Date.now(),
+      endpoint: session.endpoint,
+      endpointKind: session.plan.kind,
+      connectionId: session.id,
+      peer: session.description,
+    };
   }
 }

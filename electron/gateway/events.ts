@@ -82,7 +82,9 @@ interface MessageEventBase {
   truncated: boolean;
 }
 
-export type GatewayMessageEvent = (MessageEventBase & { direction: 'in'; outcome: InOutcome }) | (MessageEventBase & { direction: 'out'; outcome: OutOutcome });
+export type GatewayMessageEvent =
+  | (MessageEventBase & { direction: 'in'; outcome: InOutcome })
+  | (MessageEventBase & { direction: 'out'; outcome: OutOutcome });
 
 export interface ConnectionInfo {
   time: number;

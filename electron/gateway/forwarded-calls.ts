@@ -38,7 +38,8 @@ interface Entry<C> extends ForwardedCall<C> {
   live: boolean;
 }
 
-export type ForwardedLookup<C> = { kind: 'found'; call: ForwardedCall<C> } | { kind: 'ambiguous'; count: number } | { kind: 'none' };
+export type ForwardedLookup<C> =
+  { kind: 'found'; call: ForwardedCall<C> } | { kind: 'ambiguous'; count: number } | { kind: 'none' };
 
 const keyOf = (returnEndpoint: string, sequence: number): string => `${returnEndpoint}\u0000${sequence}`;
 
@@ -66,7 +67,8 @@ export class ForwardedCalls<C> {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.onGiveUp = onGiveUp;
-    if (!Number.isInteger(this.max) || this.max < 1) throw new RangeError(`max must be a positive integer, not ${this.max}`);
+    if (!Number.isInteger(this.max) || this.max < 1)
+      throw new RangeError(`max must be a positive integer, not ${this.max}`);
     if (!(this.ttlMs > 0)) throw new RangeError(`ttlMs must be positive, not ${this.ttlMs}`);
   }
 
@@ -94,7 +96,15 @@ export class ForwardedCalls<C> {
       this.remove(oldest);
       this.onGiveUp?.(oldest, 'evicted');
     }
-    const entry: Entry<C> = { key, returnEndpoint, sequence, userId, client, expires: this.now() + this.ttlMs, live: true };
+    const entry: Entry<C> = {
+      key,
+      returnEndpoint,
+      sequence,
+      userId,
+      client,
+      expires: this.now() + this.ttlMs,
+      live: true,
+    };
     const list = this.bySequence.get(key);
     if (list) list.push(entry);
     else this.bySequence.set(key, [entry]);
@@ -153,7 +163,11 @@ export class ForwardedCalls<C> {
   /** Gives up on expired calls (called by every operation; call it from a timer on an idle gateway). */
   sweep(): void {
     const t = this.now();
-    for (let entry = this.order.peek(); entry !== undefined && !(entry.live && entry.expires > t); entry = this.order.peek()) {
+    for (
+      let entry = this.order.peek();
+      entry !== undefined && !(entry.live && entry.expires > t);
+      entry = this.order.peek()
+    ) {
       this.order.shift();
       if (!entry.live) continue;
       this.remove(entry);

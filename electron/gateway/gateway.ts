@@ -102,7 +102,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       });
     },
   });
-  const gatewayCore = new GatewayCore({ name, plan, mq, monitor, log, authenticate: options.authenticate, forwardedCalls: options.forwardedCalls, maxConnections: options.maxConnections });
+  const gatewayCore = new GatewayCore({
+    name,
+    plan,
+    mq,
+    monitor,
+    log,
+    authenticate: options.authenticate,
+    forwardedCalls: options.forwardedCalls,
+    maxConnections: options.maxConnections,
+  });
 
   const listeners: { plan: StreamEndpointPlan; listener: StreamListener }[] = [];
   try {
@@ -119,8 +128,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }
     if (mq.needed) {
       if (options.broker) await mq.use(options.broker);
-      else if (options.amqpUrl) await mq.connect(options.amqpUrl, { connectionName: `tce-gateway ${name}`, ...options.amqp });
-      else throw new GatewayError(`${name} reads or writes queues (${[...plan.readers, ...plan.writers].map((e) => e.endpoint.name).join(', ')}) but no broker was given`);
+      else if (options.amqpUrl)
+        await mq.connect(options.amqpUrl, { connectionName: `tce-gateway ${name}`, ...options.amqp });
+      else
+        throw new GatewayError(
+          `${name} reads or writes queues (${[...plan.readers, ...plan.writers].map((e) => e.endpoint.name).join(', ')}) but no broker was given`,
+        );
     }
   } catch (error) {
     await Promise.all(listeners.map((l) => l.listener.close()));
@@ -136,7 +149,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     await Promise.all(listeners.map((l) => l.listener.close()));
     const deadline = Date.now() + (options.drainMs ?? DEFAULT_DRAIN_MS);
     while (gatewayCore.awaitingReplies > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    if (gatewayCore.awaitingReplies > 0) log(`closing with ${gatewayCore.awaitingReplies} forwarded call(s) unanswered`);
+    if (gatewayCore.awaitingReplies > 0)
+      log(`closing with ${gatewayCore.awaitingReplies} forwarded call(s) unanswered`);
     await gatewayCore.closeClients('the gateway is shutting down');
     clearInterval(sweeper);
     unfollowBroker?.();

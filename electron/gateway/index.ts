@@ -1,5 +1,11 @@
 /** The services.xml gateway (spec §7): `startGateway` and what it reports. */
-export { startGateway, GatewayError, type GatewayHandle, type GatewayOptions, type ListeningEndpoint } from './gateway.js';
+export {
+  startGateway,
+  GatewayError,
+  type GatewayHandle,
+  type GatewayOptions,
+  type ListeningEndpoint,
+} from './gateway.js';
 export { DEFAULT_MAX_CONNECTIONS, tokenIsUserId, type Authenticate, type GatewayFootprint } from './core.js';
 export {
   DROP_REASONS,

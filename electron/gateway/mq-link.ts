@@ -127,7 +127,9 @@ export class MqLink implements MqSide {
       }
     } catch (error) {
       if (this.closed) return;
-      this.options.log(`${plan.endpoint.name}: cannot open the ${role}: ${(error as Error).message}; retrying in ${delay / 1000} s`);
+      this.options.log(
+        `${plan.endpoint.name}: cannot open the ${role}: ${(error as Error).message}; retrying in ${delay / 1000} s`,
+      );
       this.later(delay, () => void this.open(plan, role, Math.min(delay * 2, MAX_RETRY_MS)));
     }
   }

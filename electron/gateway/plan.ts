@@ -72,12 +72,17 @@ export interface UserEventsOption {
 
 export type PlanResult = { ok: true; plan: GatewayPlan } | { ok: false; message: string };
 
-const kindOf = (e: Endpoint): EndpointKind | undefined => (e.type === 'socket' || e.type === 'websocket' ? e.type : e.type === 'qpid' ? 'mq' : undefined);
+const kindOf = (e: Endpoint): EndpointKind | undefined =>
+  e.type === 'socket' || e.type === 'websocket' ? e.type : e.type === 'qpid' ? 'mq' : undefined;
 
 const byUnqualifiedName = (services: ServicesModel, name: string): number | undefined =>
   services.interfaces.find((i) => i.id !== undefined && (i.name === name || i.name.endsWith(`.${name}`)))?.id;
 
-export function planGateway(services: ServicesModel, serverName: string, userEvents?: UserEventsOption | false): PlanResult {
+export function planGateway(
+  services: ServicesModel,
+  serverName: string,
+  userEvents?: UserEventsOption | false,
+): PlanResult {
   const server = serverByName(services, serverName);
   if (!server) {
     const names = services.servers.map((s) => s.name);
@@ -89,20 +94,25 @@ export function planGateway(services: ServicesModel, serverName: string, userEve
   const endpoints = new Map<string, EndpointPlan>();
   for (const endpoint of services.endpoints) {
     const kind = kindOf(endpoint);
-    if (kind === 'mq' && endpoint.mq) endpoints.set(endpoint.name, { endpoint, kind, address: endpoint.mq, listen: listenNames.has(endpoint.name) });
+    if (kind === 'mq' && endpoint.mq)
+      endpoints.set(endpoint.name, { endpoint, kind, address: endpoint.mq, listen: listenNames.has(endpoint.name) });
     else if (kind === 'socket' || kind === 'websocket') endpoints.set(endpoint.name, { endpoint, kind });
   }
   const usable = (list: Endpoint[], role: string): EndpointPlan[] =>
     list.flatMap((e) => {
       const plan = endpoints.get(e.name);
-      if (!plan) notes.push(`endpoint "${e.name}" (${e.declaredType}${e.type === 'qpid' ? ' without a valid address' : ''}) cannot be ${role}; it is skipped`);
+      if (!plan)
+        notes.push(
+          `endpoint "${e.name}" (${e.declaredType}${e.type === 'qpid' ? ' without a valid address' : ''}) cannot be ${role}; it is skipped`,
+        );
       return plan ? [plan] : [];
     });
   const opened = serverEndpoints(services, server);
   const listeners = usable(opened.listen, 'listened on').filter((p): p is StreamEndpointPlan => p.kind !== 'mq');
   const readers = usable(opened.read, 'read').filter((p): p is MqEndpointPlan => p.kind === 'mq');
   const writers = usable(opened.write, 'written').filter((p): p is MqEndpointPlan => p.kind === 'mq');
-  for (const e of opened.listen) if (e.port === undefined && kindOf(e) !== 'mq') notes.push(`endpoint "${e.name}" has no valid port; it is skipped`);
+  for (const e of opened.listen)
+    if (e.port === undefined && kindOf(e) !== 'mq') notes.push(`endpoint "${e.name}" has no valid port; it is skipped`);
 
   const gatewayIfidx = byUnqualifiedName(services, GATEWAY_INTERFACE);
   const events = planUserEvents(services, server, writers, userEvents, notes);
@@ -124,13 +134,21 @@ export function planGateway(services: ServicesModel, serverName: string, userEve
   };
 }
 
-function planUserEvents(services: ServicesModel, server: Server, writers: MqEndpointPlan[], option: UserEventsOption | false | undefined, notes: string[]): UserEventsPlan | undefined {
+function planUserEvents(
+  services: ServicesModel,
+  server: Server,
+  writers: MqEndpointPlan[],
+  option: UserEventsOption | false | undefined,
+  notes: string[],
+): UserEventsPlan | undefined {
   const outs = server.extraMqs.outs.map((r) => r.name).filter((name) => writers.some((w) => w.endpoint.name === name));
   if (outs.length === 0 || option === false) return undefined;
   const wanted = option?.interface ?? MESSAGE_SERVER_INTERFACE;
   const ifidx = typeof wanted === 'number' ? wanted : byUnqualifiedName(services, wanted);
   if (ifidx === undefined) {
-    notes.push(`extra_mqs outs ${outs.join(', ')}: no ${wanted} in <InterfaceDef>, so user online/offline events are not published`);
+    notes.push(
+      `extra_mqs outs ${outs.join(', ')}: no ${wanted} in <InterfaceDef>, so user online/offline events are not published`,
+    );
     return undefined;
   }
   return { ifidx, onlineOpidx: option?.onlineOpidx ?? 0, offlineOpidx: option?.offlineOpidx ?? 1, outs };

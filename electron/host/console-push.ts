@@ -42,17 +42,25 @@ export class ConsolePusher {
     const { services, model, codec } = ctx;
     const iface = model.interfaces[request.interface];
     const op = iface && findOperation(model, iface, request.method);
-    if (!iface || !op) throw new ConsoleError('not-found', `${request.interface}.${request.method} is not an operation of the project's IDL`);
+    if (!iface || !op)
+      throw new ConsoleError(
+        'not-found',
+        `${request.interface}.${request.method} is not an operation of the project's IDL`,
+      );
     const owner = model.interfaces[op.owner] ?? iface;
     if (!clientInterfaces(services).includes(owner.qname) && !clientInterfaces(services).includes(iface.qname)) {
-      throw new ConsoleError('invalid-params', `${iface.qname} is not implemented by clients: no <call> route of ${services.file} takes it from a queue to a client endpoint`);
+      throw new ConsoleError(
+        'invalid-params',
+        `${iface.qname} is not implemented by clients: no <call> route of ${services.file} takes it from a queue to a client endpoint`,
+      );
     }
     const routes = pushRoutes(services, owner.qname).concat(owner === iface ? [] : pushRoutes(services, iface.qname));
     let params: Uint8Array;
     try {
       params = codec.encodeParams(op, request.args as unknown[] | Record<string, unknown>);
     } catch (error) {
-      if (error instanceof CodecError) throw new ConsoleError('invalid-params', `${iface.qname}.${op.name}: ${error.message}`);
+      if (error instanceof CodecError)
+        throw new ConsoleError('invalid-params', `${iface.qname}.${op.name}: ${error.message}`);
       throw error;
     }
     const recipients = this.recipients(request, routes, ctx.clients, `${iface.qname}.${op.name}`);
@@ -62,7 +70,14 @@ export class ConsolePusher {
       let sequence = 0;
       const off = writers.onTraffic((e) => (sequence = e.message.sequence));
       try {
-        pushTarget(writers, route.endpoint.name, userId).send({ ifidx: owner.index, opidx: op.index, paramsize: op.params.length, params, mode: 'oneway', extra: { ...request.extra } });
+        pushTarget(writers, route.endpoint.name, userId).send({
+          ifidx: owner.index,
+          opidx: op.index,
+          paramsize: op.params.length,
+          params,
+          mode: 'oneway',
+          extra: { ...request.extra },
+        });
       } catch (error) {
         throw new ConsoleError('io', messageOf(error));
       } finally {
@@ -70,20 +85,36 @@ export class ConsolePusher {
       }
       sent.push({ gateway: route.gateway, endpoint: route.endpoint.name, userId, sequence });
     }
-    this.log('info', `pushed ${iface.qname}.${op.name} to ${sent.map((s) => `user ${s.userId} via ${s.endpoint}`).join(', ')}`);
+    this.log(
+      'info',
+      `pushed ${iface.qname}.${op.name} to ${sent.map((s) => `user ${s.userId} via ${s.endpoint}`).join(', ')}`,
+    );
     return { sent };
   }
 
-  private recipients(request: PushRequest, routes: PushRoute[], clients: SandboxClient[], what: string): { route: PushRoute; userId: string }[] {
+  private recipients(
+    request: PushRequest,
+    routes: PushRoute[],
+    clients: SandboxClient[],
+    what: string,
+  ): { route: PushRoute; userId: string }[] {
     const to = request.to;
     if (to.kind === 'user') {
       const mine = routes.filter((r) => r.gateway === to.gateway);
       const route = mine.find((r) => !r.topic) ?? mine[0];
-      if (!route) throw new ConsoleError('invalid-params', `gateway ${to.gateway} has no <call> route of ${what} from a queue to its clients`);
+      if (!route)
+        throw new ConsoleError(
+          'invalid-params',
+          `gateway ${to.gateway} has no <call> route of ${what} from a queue to its clients`,
+        );
       return [{ route, userId: to.userId }];
     }
     const topic = routes.find((r) => r.topic);
-    if (!topic) throw new ConsoleError('invalid-params', `the project has no broadcast topic for ${what} (a <call> route from a topic endpoint): push to one user instead`);
+    if (!topic)
+      throw new ConsoleError(
+        'invalid-params',
+        `the project has no broadcast topic for ${what} (a <call> route from a topic endpoint): push to one user instead`,
+      );
     const users = [...new Set(clients.map((c) => c.userId))];
     if (users.length === 0) throw new ConsoleError('invalid-params', 'no client is connected to the sandbox');
     return users.map((userId) => ({ route: topic, userId }));

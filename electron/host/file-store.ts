@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  access,
+  constants,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { FileContent } from '../../shared/console-api/types.js';
@@ -42,16 +54,32 @@ const TO_OVERWRITE = 'reload it to see the other change, or save with its curren
  * the last check and ours: closing it needs renameat2(RENAME_EXCHANGE), which Node lacks.
  * `real` is written, so a symbolic link keeps pointing at its target, which gets the text.
  */
-export async function writeText({ path, real }: ProjectPath, text: string, baseVersion: string | null): Promise<FileContent> {
+export async function writeText(
+  { path, real }: ProjectPath,
+  text: string,
+  baseVersion: string | null,
+): Promise<FileContent> {
   const onDisk = await openOnDisk(real).catch((error: unknown) => {
     throw ioError(`cannot read ${path} (${KEEP})`, error);
   });
   try {
-    if (baseVersion === null && onDisk) throw new ConsoleError('conflict', `${path} already exists on disk; ${KEEP} — reload it to compare, or save with its current version to overwrite`);
-    if (baseVersion !== null && !onDisk) throw new ConsoleError('conflict', `${path} was deleted on disk since you opened it; ${KEEP} — save it as a new file to restore it`);
-    if (onDisk && onDisk.version !== baseVersion) throw new ConsoleError('conflict', `${path} changed on disk since you opened it; ${KEEP} — ${TO_OVERWRITE}`);
+    if (baseVersion === null && onDisk)
+      throw new ConsoleError(
+        'conflict',
+        `${path} already exists on disk; ${KEEP} — reload it to compare, or save with its current version to overwrite`,
+      );
+    if (baseVersion !== null && !onDisk)
+      throw new ConsoleError(
+        'conflict',
+        `${path} was deleted on disk since you opened it; ${KEEP} — save it as a new file to restore it`,
+      );
+    if (onDisk && onDisk.version !== baseVersion)
+      throw new ConsoleError('conflict', `${path} changed on disk since you opened it; ${KEEP} — ${TO_OVERWRITE}`);
     if (onDisk && !(await writable(real, onDisk.mode))) {
-      throw new ConsoleError('io', `${path} is read-only (mode ${(onDisk.mode & 0o777).toString(8).padStart(4, '0')}); ${KEEP} — make it writable (chmod u+w) to save`);
+      throw new ConsoleError(
+        'io',
+        `${path} is read-only (mode ${(onDisk.mode & 0o777).toString(8).padStart(4, '0')}); ${KEEP} — make it writable (chmod u+w) to save`,
+      );
     }
     try {
       await swap(path, real, text, onDisk);
@@ -85,7 +113,7 @@ async function openOnDisk(real: string): Promise<OnDisk | undefined> {
 async function textNow(handle: FileHandle): Promise<string> {
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(Math.max(64 * 1024, (await handle.stat()).size + 1));
-  for (let position = 0; ; ) {
+  for (let position = 0; ;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
     chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
@@ -108,7 +136,8 @@ async function writable(real: string, mode: number): Promise<boolean> {
 /** The compare-and-swap of writeText; throws `conflict` when another write raced it. */
 async function swap(path: string, real: string, text: string, onDisk: OnDisk | undefined): Promise<void> {
   const folder = dirname(real);
-  const raced = (after: string): ConsoleError => new ConsoleError('conflict', `${path} was written by another program ${after}; ${KEEP} — ${TO_OVERWRITE}`);
+  const raced = (after: string): ConsoleError =>
+    new ConsoleError('conflict', `${path} was written by another program ${after}; ${KEEP} — ${TO_OVERWRITE}`);
   const temp = saveFileName(real, 'tmp');
   let aside: string | undefined;
   try {
@@ -121,14 +150,26 @@ async function swap(path: string, real: string, text: string, onDisk: OnDisk | u
         throw errnoOf(error) === 'EEXIST' ? created : error;
       });
       if (!linked) {
-        if (await stat(real).then(() => true, () => false)) throw created;
+        if (
+          await stat(real).then(
+            () => true,
+            () => false,
+          )
+        )
+          throw created;
         await rename(temp, real);
       }
       await syncFolder(folder);
       return;
     }
     const now = await stat(real).catch(() => undefined);
-    if (!now || now.dev !== onDisk.dev || now.ino !== onDisk.ino || (await versionNow(onDisk.handle)) !== onDisk.version) throw raced('while it was being saved');
+    if (
+      !now ||
+      now.dev !== onDisk.dev ||
+      now.ino !== onDisk.ino ||
+      (await versionNow(onDisk.handle)) !== onDisk.version
+    )
+      throw raced('while it was being saved');
     // A second name for the file being replaced, so that an edit landing in it can be put back.
     const candidate = saveFileName(real, 'old');
     if (await tryLink(real, candidate)) {
@@ -154,7 +195,8 @@ async function swap(path: string, real: string, text: string, onDisk: OnDisk | u
       throw raced('while it was being saved (their text is back in place)');
     }
     const placed = await stat(real);
-    if (placed.ino !== ours || versionOf(await readFile(real, 'utf8')) !== versionOf(text)) throw raced('right after it was saved');
+    if (placed.ino !== ours || versionOf(await readFile(real, 'utf8')) !== versionOf(text))
+      throw raced('right after it was saved');
   } finally {
     await unlink(temp).catch(() => undefined);
     if (aside) await unlink(aside).catch(() => undefined);
@@ -224,7 +266,8 @@ async function syncFolder(folder: string): Promise<void> {
 }
 
 /** `.<name>.tce-save-<pid>-<random>.tmp` (the new text) or `.old` (a second name for the file a save replaces). */
-const saveFileName = (path: string, kind: 'tmp' | 'old'): string => join(dirname(path), `.${basename(path)}.tce-save-${process.pid}-${randomBytes(4).toString('hex')}.${kind}`);
+const saveFileName = (path: string, kind: 'tmp' | 'old'): string =>
+  join(dirname(path), `.${basename(path)}.tce-save-${process.pid}-${randomBytes(4).toString('hex')}.${kind}`);
 const SAVE_FILE = /^\..+\.tce-save-(\d+)-[0-9a-f]{8}\.(tmp|old)$/;
 
 /**

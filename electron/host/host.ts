@@ -1,5 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { ConsoleError, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult } from '../../shared/console-api/api.js';
+import {
+  ConsoleError,
+  type ConsoleEvents,
+  type EventName,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+} from '../../shared/console-api/api.js';
 import type { IpcReply } from '../../shared/console-api/channels.js';
 import type { FeedBatch, FeedEntry, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
 import { checkCall } from '../../shared/console-api/validate.js';
@@ -54,7 +61,9 @@ interface Session {
   subscriber: FeedSubscriber | undefined;
 }
 
-type Handlers = { [M in MethodName]: (params: MethodParams<M>, session: Session) => Promise<MethodResult<M>> | MethodResult<M> };
+type Handlers = {
+  [M in MethodName]: (params: MethodParams<M>, session: Session) => Promise<MethodResult<M>> | MethodResult<M>;
+};
 
 /**
  * The console host: everything the desktop app does, behind the one contract of
@@ -118,7 +127,11 @@ export class ConsoleHost {
 
   /** Runs a method for the host's own use (the CLI opening a project, the shell's menu). */
   async run<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
-    const reply = await this.call({ sink: { event: () => {}, backedUp: () => false }, subscriber: undefined }, method, params);
+    const reply = await this.call(
+      { sink: { event: () => {}, backedUp: () => false }, subscriber: undefined },
+      method,
+      params,
+    );
     if (!reply.ok) throw new ConsoleError(reply.error.code, reply.error.message);
     return reply.result as MethodResult<M>;
   }
@@ -152,7 +165,12 @@ export class ConsoleHost {
 
   private methods(): Handlers {
     return {
-      'app.info': async () => ({ mode: this.options.mode, version: packageVersion(), platform: process.platform, recentProjects: await this.user.recentProjects() }),
+      'app.info': async () => ({
+        mode: this.options.mode,
+        version: packageVersion(),
+        platform: process.platform,
+        recentProjects: await this.user.recentProjects(),
+      }),
 
       'project.open': ({ path }) => this.exclusive(() => this.openProject(path)),
       'project.current': () => this.project?.snapshot() ?? null,
@@ -189,7 +207,9 @@ export class ConsoleHost {
           return this.connections.forTarget(target!);
         };
         const result = await invoke({ ...request, extra }, project.model, project.codec, link);
-        void this.workspace?.addHistory({ time: Date.now(), request, result }).catch((e: unknown) => this.log('warn', `history: ${messageOf(e)}`));
+        void this.workspace
+          ?.addHistory({ time: Date.now(), request, result })
+          .catch((e: unknown) => this.log('warn', `history: ${messageOf(e)}`));
         return result;
       },
 
@@ -249,16 +269,24 @@ export class ConsoleHost {
       'sandbox.clients': () => this.sandboxClients(),
 
       'mocks.state': () => this.needMocks().state(),
-      'mocks.setOverride': ({ interface: iface, method, override }) => this.needMocks().setOverride(iface, method, override),
+      'mocks.setOverride': ({ interface: iface, method, override }) =>
+        this.needMocks().setOverride(iface, method, override),
 
       'push.send': (request) => {
         const project = this.needProject();
-        if (!this.sandbox || !this.pusher || !project.services) throw new ConsoleError('invalid-params', 'pushes from the console go through the sandbox: start it first');
-        return this.pusher.send(request, { services: project.services, model: project.model, codec: project.codec, clients: this.sandbox.clients() });
+        if (!this.sandbox || !this.pusher || !project.services)
+          throw new ConsoleError('invalid-params', 'pushes from the console go through the sandbox: start it first');
+        return this.pusher.send(request, {
+          services: project.services,
+          model: project.model,
+          codec: project.codec,
+          clients: this.sandbox.clients(),
+        });
       },
 
       'workspace.state': () => this.needWorkspace().state(),
-      'workspace.setEnvironments': ({ environments, activeEnvironment }) => this.needWorkspace().setEnvironments(environments, activeEnvironment),
+      'workspace.setEnvironments': ({ environments, activeEnvironment }) =>
+        this.needWorkspace().setEnvironments(environments, activeEnvironment),
       'workspace.savedCalls': () => this.needWorkspace().savedCalls(),
       'workspace.saveCall': ({ call }) => this.needWorkspace().saveCall(call),
       'workspace.deleteCall': ({ name }) => this.needWorkspace().deleteCall(name),
@@ -279,8 +307,11 @@ export class ConsoleHost {
         this.mocks?.setProject({ model: project.model, services: project.services, config: project.config });
         this.sandbox?.refresh();
         this.broadcast('project.changed', snapshot);
-        const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter((p) => p !== undefined && paths.includes(p));
-        if (this.sandbox && setup.length > 0) this.log('warn', `${setup.join(' and ')} changed: stop and start the sandbox to run with the change`);
+        const setup = [snapshot.files.servicesXml, snapshot.files.configYml].filter(
+          (p) => p !== undefined && paths.includes(p),
+        );
+        if (this.sandbox && setup.length > 0)
+          this.log('warn', `${setup.join(' and ')} changed: stop and start the sandbox to run with the change`);
       },
       fileChanged: (change) => {
         if (this.project === project) this.broadcast('file.changed', change);
@@ -304,10 +335,15 @@ export class ConsoleHost {
     const stale = await removeStaleSaveFiles([...project.folders(), ...workspace.folders()]);
     if (stale.length > 0) this.log('info', `removed what interrupted saves left: ${stale.join(', ')}`);
     this.modelChanged();
-    await this.user.addRecentProject(project.root).catch((e: unknown) => this.log('warn', `cannot remember recent projects: ${messageOf(e)}`));
+    await this.user
+      .addRecentProject(project.root)
+      .catch((e: unknown) => this.log('warn', `cannot remember recent projects: ${messageOf(e)}`));
     const snapshot = project.snapshot();
     this.broadcast('project.changed', snapshot);
-    this.log('info', `opened ${project.root}: ${Object.keys(snapshot.model.interfaces).length} interface(s), ${snapshot.diagnostics.length} diagnostic(s)`);
+    this.log(
+      'info',
+      `opened ${project.root}: ${Object.keys(snapshot.model.interfaces).length} interface(s), ${snapshot.diagnostics.length} diagnostic(s)`,
+    );
     return snapshot;
   }
 
@@ -330,7 +366,12 @@ export class ConsoleHost {
   private modelChanged(): void {
     const project = this.project;
     this.feed.setNames(project?.names);
-    if (this.payloads.model !== project?.model) this.payloads = new FeedPayloads(project?.model, rawBytes, project && { names: project.names, codec: project.codec });
+    if (this.payloads.model !== project?.model)
+      this.payloads = new FeedPayloads(
+        project?.model,
+        rawBytes,
+        project && { names: project.names, codec: project.codec },
+      );
     this.connections.modelChanged();
   }
 
@@ -338,7 +379,11 @@ export class ConsoleHost {
     const project = this.needProject();
     if (this.sandbox) return this.sandboxState;
     const services = project.services;
-    if (!services) throw new ConsoleError('no-project', `${project.root} has no services.xml: the sandbox starts the gateways it describes`);
+    if (!services)
+      throw new ConsoleError(
+        'no-project',
+        `${project.root} has no services.xml: the sandbox starts the gateways it describes`,
+      );
     // The gateways read the TLS files services.xml names (relative to it): they too must be the project's.
     const tlsFiles = services.endpoints.flatMap((e) => (e.tls ? [e.keyfile, e.certfile].filter((f) => f !== '') : []));
     for (const file of tlsFiles) project.resolve(resolve(dirname(services.file), file));
@@ -354,9 +399,14 @@ export class ConsoleHost {
         log: (level, message) => this.log(level, message),
         onDevice: (device, user, gateway) => this.connections.learnDevice(device, user, gateway),
       });
-      this.pusher = new ConsolePusher(this.sandbox.view.broker, this.feed, (level, message) => this.log(level, message));
+      this.pusher = new ConsolePusher(this.sandbox.view.broker, this.feed, (level, message) =>
+        this.log(level, message),
+      );
       this.setSandboxState({ ...this.sandbox.state, run: ++this.sandboxRuns, feedAfterId: feedAfterId ?? 0 });
-      this.log('info', `sandbox running on ${this.sandbox.state.broker.description}: ${this.sandbox.state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`);
+      this.log(
+        'info',
+        `sandbox running on ${this.sandbox.state.broker.description}: ${this.sandbox.state.gateways.map((g) => `${g.server} ${g.listen.join(' ')}`).join('; ')}`,
+      );
     } catch (error) {
       this.setSandboxState({ state: 'failed', reason: messageOf(error) });
       this.log('error', `the sandbox did not start: ${messageOf(error)}`);
@@ -382,7 +432,8 @@ export class ConsoleHost {
   }
 
   private needProject(): ProjectSession {
-    if (!this.project) throw new ConsoleError('no-project', 'no project is open: open a folder or a services.xml first');
+    if (!this.project)
+      throw new ConsoleError('no-project', 'no project is open: open a folder or a services.xml first');
     return this.project;
   }
 
@@ -406,13 +457,18 @@ export class ConsoleHost {
   }
 
   private subscriberOf(session: Session): FeedSubscriber {
-    if (!session.subscriber) throw new ConsoleError('invalid-params', 'this session has no feed subscription: call feed.subscribe first');
+    if (!session.subscriber)
+      throw new ConsoleError('invalid-params', 'this session has no feed subscription: call feed.subscribe first');
     return session.subscriber;
   }
 
   private entry(id: number) {
     const entry = this.feed.get(id);
-    if (!entry) throw new ConsoleError('not-found', `feed entry ${id} is not in the buffer (evicted, cleared, or never recorded)`);
+    if (!entry)
+      throw new ConsoleError(
+        'not-found',
+        `feed entry ${id} is not in the buffer (evicted, cleared, or never recorded)`,
+      );
     return entry;
   }
 

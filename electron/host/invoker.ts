@@ -16,11 +16,18 @@ export function findOperation(model: IdlModel, qname: string, method: string): {
   const iface = model.interfaces[qname];
   if (!iface) {
     const known = Object.keys(model.interfaces).sort();
-    throw new ConsoleError('not-found', `the project's IDL has no interface ${qname}${known.length ? ` (it has ${known.join(', ')})` : ''}`);
+    throw new ConsoleError(
+      'not-found',
+      `the project's IDL has no interface ${qname}${known.length ? ` (it has ${known.join(', ')})` : ''}`,
+    );
   }
   const ops = allOperations(model, iface);
   const op = ops.find((o) => o.name === method);
-  if (!op) throw new ConsoleError('not-found', `${qname} has no operation ${method} (it has ${ops.map((o) => o.name).join(', ') || 'none'})`);
+  if (!op)
+    throw new ConsoleError(
+      'not-found',
+      `${qname} has no operation ${method} (it has ${ops.map((o) => o.name).join(', ') || 'none'})`,
+    );
   return { op, ifidx: model.interfaces[op.owner]?.index ?? iface.index };
 }
 
@@ -39,20 +46,47 @@ const messageSize = (m: RpcMessage): number => HEADER_SIZE + extraSize(m.extra) 
  * error, the wire sequence, latency and sizes. Refuses before sending what cannot be right:
  * arguments that do not fit the IDL, and one-way calls of operations that return a value.
  */
-export async function invoke(request: InvokeRequest, model: IdlModel, codec: ModelCodec, link: () => ConsoleLink): Promise<InvokeResult> {
+export async function invoke(
+  request: InvokeRequest,
+  model: IdlModel,
+  codec: ModelCodec,
+  link: () => ConsoleLink,
+): Promise<InvokeResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
   const { op, ifidx } = findOperation(model, request.interface, request.method);
   if (request.mode === 'oneway' && op.returns.kind !== 'void') {
-    return { ok: false, error: failure(ErrorCode.SENDFAILED, `${request.interface}.${request.method} returns a value, so it cannot be called one-way: use two-way or async`), latencyMs: elapsed() };
+    return {
+      ok: false,
+      error: failure(
+        ErrorCode.SENDFAILED,
+        `${request.interface}.${request.method} returns a value, so it cannot be called one-way: use two-way or async`,
+      ),
+      latencyMs: elapsed(),
+    };
   }
   let params: Uint8Array;
   try {
     params = codec.encodeParams(op, argsOf(request.args));
   } catch (error) {
-    return { ok: false, error: failure(ErrorCode.SENDFAILED, `the arguments do not fit ${request.interface}.${request.method}: ${(error as Error).message}`), latencyMs: elapsed() };
+    return {
+      ok: false,
+      error: failure(
+        ErrorCode.SENDFAILED,
+        `the arguments do not fit ${request.interface}.${request.method}: ${(error as Error).message}`,
+      ),
+      latencyMs: elapsed(),
+    };
   }
-  const call: OutgoingCall = { ifidx, opidx: op.index, paramsize: op.params.length, params, mode: request.mode, extra: request.extra, timeout: request.mode === 'oneway' ? undefined : (request.timeoutMs ?? DEFAULT_CALL_TIMEOUT) };
+  const call: OutgoingCall = {
+    ifidx,
+    opidx: op.index,
+    paramsize: op.params.length,
+    params,
+    mode: request.mode,
+    extra: request.extra,
+    timeout: request.mode === 'oneway' ? undefined : (request.timeoutMs ?? DEFAULT_CALL_TIMEOUT),
+  };
 
   let sent: { sequence: number; size: number } | undefined;
   try {
@@ -64,7 +98,15 @@ export async function invoke(request: InvokeRequest, model: IdlModel, codec: Mod
     if (request.mode === 'oneway') {
       target.send(call);
       sent = justSent();
-      return { ok: true, value: null, extra: {}, sequence: sent?.sequence ?? 0, latencyMs: elapsed(), requestSize: sent?.size ?? 0, responseSize: 0 };
+      return {
+        ok: true,
+        value: null,
+        extra: {},
+        sequence: sent?.sequence ?? 0,
+        latencyMs: elapsed(),
+        requestSize: sent?.size ?? 0,
+        responseSize: 0,
+      };
     }
     const reply = target.call(call);
     sent = justSent();
@@ -73,13 +115,37 @@ export async function invoke(request: InvokeRequest, model: IdlModel, codec: Mod
     try {
       value = toJsonValue(codec.decodeResult(op, answer.params));
     } catch (error) {
-      return { ok: false, error: failure(ErrorCode.UNSERIALIZE_FAILED, `the reply does not decode as ${request.interface}.${request.method}'s result: ${(error as Error).message}`), sequence: answer.sequence, latencyMs: elapsed(), requestSize: sent?.size };
+      return {
+        ok: false,
+        error: failure(
+          ErrorCode.UNSERIALIZE_FAILED,
+          `the reply does not decode as ${request.interface}.${request.method}'s result: ${(error as Error).message}`,
+        ),
+        sequence: answer.sequence,
+        latencyMs: elapsed(),
+        requestSize: sent?.size,
+      };
     }
-    return { ok: true, value, extra: answer.extra, sequence: answer.sequence, latencyMs: elapsed(), requestSize: sent?.size ?? 0, responseSize: messageSize(answer) };
+    return {
+      ok: true,
+      value,
+      extra: answer.extra,
+      sequence: answer.sequence,
+      latencyMs: elapsed(),
+      requestSize: sent?.size ?? 0,
+      responseSize: messageSize(answer),
+    };
   } catch (error) {
     if (error instanceof ConsoleError) throw error;
-    const rpc = error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, (error as Error).message);
-    return { ok: false, error: failure(rpc.code, rpc.message), sequence: sent?.sequence, latencyMs: elapsed(), requestSize: sent?.size };
+    const rpc =
+      error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, (error as Error).message);
+    return {
+      ok: false,
+      error: failure(rpc.code, rpc.message),
+      sequence: sent?.sequence,
+      latencyMs: elapsed(),
+      requestSize: sent?.size,
+    };
   }
 }
 

@@ -32,10 +32,11 @@ export interface ProjectLayout {
   diagnostics: Diagnostic[];
 }
 
-const exists = async (path: string): Promise<boolean> => stat(path).then(
-  (s) => s.isFile(),
-  () => false,
-);
+const exists = async (path: string): Promise<boolean> =>
+  stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 /**
  * Finds the files of the project at `path`: a folder, a services.xml (any .xml), an .idl or a
@@ -53,7 +54,10 @@ export async function findProject(path: string): Promise<ProjectLayout> {
   const root = info.isDirectory() ? target : dirname(target);
   const opened = info.isDirectory() ? undefined : target;
   if (opened && !['.xml', '.idl', '.json'].includes(extname(opened).toLowerCase())) {
-    throw new ConsoleError('invalid-params', `cannot open ${opened}: open a folder, a services.xml, an .idl file or a ${PROJECT_FILE}`);
+    throw new ConsoleError(
+      'invalid-params',
+      `cannot open ${opened}: open a folder, a services.xml, an .idl file or a ${PROJECT_FILE}`,
+    );
   }
   const folder = new ProjectFolder(root);
   const layout: ProjectLayout = { root, folder, idl: [], diagnostics: [] };
@@ -72,11 +76,17 @@ export async function findProject(path: string): Promise<ProjectLayout> {
     if (named) layout.diagnostics.push(missing(projectFile, p));
     return undefined;
   };
-  const spec = (await take(projectFile, false)) ? await readSpec(folder.contain(projectFile).real, projectFile, layout) : undefined;
+  const spec = (await take(projectFile, false))
+    ? await readSpec(folder.contain(projectFile).real, projectFile, layout)
+    : undefined;
   if (spec) layout.projectFile = projectFile;
   const inRoot = (p: string): string => (isAbsolute(p) ? p : join(root, p));
 
-  const xml = opened?.toLowerCase().endsWith('.xml') ? opened : spec?.servicesXml ? inRoot(spec.servicesXml) : join(root, 'services.xml');
+  const xml = opened?.toLowerCase().endsWith('.xml')
+    ? opened
+    : spec?.servicesXml
+      ? inRoot(spec.servicesXml)
+      : join(root, 'services.xml');
   layout.servicesXml = await take(xml, spec?.servicesXml !== undefined || opened === xml);
   const yml = spec?.configYml ? inRoot(spec.configYml) : join(root, 'config.yml');
   layout.configYml = await take(yml, spec?.configYml !== undefined);
@@ -115,13 +125,23 @@ async function readSpec(real: string, file: string, layout: ProjectLayout): Prom
     layout.diagnostics.push(problem(file, `${basename(file)}: ${why}`));
     return undefined;
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected an object like {"idl": ["a.idl"]}');
-  for (const key of Object.keys(spec)) if (!['servicesXml', 'configYml', 'idl'].includes(key)) return fail(`unknown field "${key}" (servicesXml, configYml, idl)`);
-  for (const key of ['servicesXml', 'configYml']) if (spec[key] !== undefined && typeof spec[key] !== 'string') return fail(`${key} must be a path`);
-  if (spec['idl'] !== undefined && (!Array.isArray(spec['idl']) || spec['idl'].some((p) => typeof p !== 'string'))) return fail('idl must be a list of paths');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('expected an object like {"idl": ["a.idl"]}');
+  for (const key of Object.keys(spec))
+    if (!['servicesXml', 'configYml', 'idl'].includes(key))
+      return fail(`unknown field "${key}" (servicesXml, configYml, idl)`);
+  for (const key of ['servicesXml', 'configYml'])
+    if (spec[key] !== undefined && typeof spec[key] !== 'string') return fail(`${key} must be a path`);
+  if (spec['idl'] !== undefined && (!Array.isArray(spec['idl']) || spec['idl'].some((p) => typeof p !== 'string')))
+    return fail('idl must be a list of paths');
   return spec as ProjectFileSpec;
 }
 
 const START = { line: 1, column: 1, offset: 0 };
-const problem = (file: string, message: string): Diagnostic => ({ severity: 'error', code: 'project-file', message, range: { file, start: START, end: START } });
+const problem = (file: string, message: string): Diagnostic => ({
+  severity: 'error',
+  code: 'project-file',
+  message,
+  range: { file, start: START, end: START },
+});
 const missing = (projectFile: string, path: string): Diagnostic => problem(projectFile, `${path} does not exist`);

@@ -14,6 +14,10 @@ export function openProjectMocks(
     model: project.model,
     services: project.services,
     config: project.config,
-    overrides: { file: workspace.mocksFile, load: () => workspace.mockOverrides(), save: (all) => workspace.setMockOverrides(all) },
+    overrides: {
+      file: workspace.mocksFile,
+      load: () => workspace.mockOverrides(),
+      save: (all) => workspace.setMockOverrides(all),
+    },
   });
 }

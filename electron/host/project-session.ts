@@ -163,7 +163,9 @@ export class ProjectSession {
     if (this.closed) return;
     let next: Loaded;
     try {
-      next = await load(await findProject(this.loaded.layout.projectFile ?? this.loaded.layout.servicesXml ?? this.root));
+      next = await load(
+        await findProject(this.loaded.layout.projectFile ?? this.loaded.layout.servicesXml ?? this.root),
+      );
     } catch (error) {
       this.events.log('error', `cannot reload the project: ${messageOf(error)}`);
       return;
@@ -174,7 +176,8 @@ export class ProjectSession {
     const removed = [...before.keys()].filter((path) => !next.versions.has(path));
     const ownWrites = new Map(this.ownWrites);
     // Forget own writes once a load has seen them; a load that raced the write keeps them for the next.
-    for (const [path, version] of ownWrites) if (next.versions.get(path) === version || !next.versions.has(path)) this.ownWrites.delete(path);
+    for (const [path, version] of ownWrites)
+      if (next.versions.get(path) === version || !next.versions.has(path)) this.ownWrites.delete(path);
     this.loaded = next;
     if (changed.length === 0 && removed.length === 0) return;
     this.revision++;
@@ -221,14 +224,25 @@ async function load(layout: ProjectLayout): Promise<Loaded> {
 /** A config.yml without services.xml is still checked (its diagnostics show), though nothing routes by it. */
 function loadConfigOnly(configYml: SourceFile): Diagnostic[] {
   const start = { line: 1, column: 1, offset: 0 };
-  return [{ severity: 'info', code: 'no-services-xml', message: `${basename(configYml.path)} is used only with a services.xml; the project has none`, range: { file: configYml.path, start, end: start } }];
+  return [
+    {
+      severity: 'info',
+      code: 'no-services-xml',
+      message: `${basename(configYml.path)} is used only with a services.xml; the project has none`,
+      range: { file: configYml.path, start, end: start },
+    },
+  ];
 }
 
 /**
  * Compiles the project's IDL files (and their imports, read from disk unless `overrides` has
  * their text). Returns the texts that were read, for versioning.
  */
-function compileIdl(layout: ProjectLayout, services: ServicesModel | undefined, overrides: Map<string, string>): { compiled: CompileResult; texts: Map<string, string> } {
+function compileIdl(
+  layout: ProjectLayout,
+  services: ServicesModel | undefined,
+  overrides: Map<string, string>,
+): { compiled: CompileResult; texts: Map<string, string> } {
   const texts = new Map<string, string>();
   /** Throws (a diagnostic for an import) when the file leads outside the project folder. */
   const source = (path: string): SourceFile | undefined => {

@@ -50,9 +50,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const { services, feed, log, mocks } = options;
   const mode: SandboxMode = options.params.mode ?? 'full';
   const servers = mode === 'backends' ? [] : services.servers.filter((s) => s.listen.length > 0);
-  if (mode !== 'backends' && servers.length === 0) throw new ConsoleError('invalid-params', `${services.file} has no <server> with a "listen" property: there is no gateway to start`);
+  if (mode !== 'backends' && servers.length === 0)
+    throw new ConsoleError(
+      'invalid-params',
+      `${services.file} has no <server> with a "listen" property: there is no gateway to start`,
+    );
   const sections = mode === 'gateways' ? [] : mocks.catalog.backEnds;
-  if (mode === 'backends' && sections.length === 0) throw new ConsoleError('invalid-params', 'the project has no config.yml section that reads a queue: there is no back end to start');
+  if (mode === 'backends' && sections.length === 0)
+    throw new ConsoleError(
+      'invalid-params',
+      'the project has no config.yml section that reads a queue: there is no back end to start',
+    );
   const listen = sandboxListenUrls(services, options.params.listenHost);
   for (const note of listen.notes) log('info', note);
   const broker = await chooseBroker(options.params, options.env, log);
@@ -63,34 +71,65 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const stop = async (): Promise<void> => {
     for (const u of unsubscribe) u();
     mocks.wake();
-    await Promise.all(gateways.map((g) => g.close().catch((e: unknown) => log('warn', `gateway ${g.name}: ${messageOf(e)}`))));
-    await Promise.all(backEnds.map((b) => b.close().catch((e: unknown) => log('warn', `back end ${b.name}: ${messageOf(e)}`))));
+    await Promise.all(
+      gateways.map((g) => g.close().catch((e: unknown) => log('warn', `gateway ${g.name}: ${messageOf(e)}`))),
+    );
+    await Promise.all(
+      backEnds.map((b) => b.close().catch((e: unknown) => log('warn', `back end ${b.name}: ${messageOf(e)}`))),
+    );
     await broker.broker.close().catch(() => undefined);
   };
   try {
     for (const server of servers) {
       // No idle timeout: a console connection that only waits for pushes must keep its user id.
-      const gateway = await startGateway({ services, serverName: server.name, broker: broker.broker, listen: listen.urls, stream: { idleTimeout: 0 }, log: (line) => log('info', `gateway ${server.name}: ${line}`) }).catch((error: unknown) => {
+      const gateway = await startGateway({
+        services,
+        serverName: server.name,
+        broker: broker.broker,
+        listen: listen.urls,
+        stream: { idleTimeout: 0 },
+        log: (line) => log('info', `gateway ${server.name}: ${line}`),
+      }).catch((error: unknown) => {
         throw new ConsoleError('io', `cannot start gateway ${server.name}: ${explainListenError(messageOf(error))}`);
       });
       gateways.push(gateway);
-      unsubscribe.push(gateway.events.subscribe((event) => trackClient(clients, gateway.name, event) && options.onClients?.()));
-      if (feed) unsubscribe.push(gateway.events.subscribe(gatewayTap(feed, gateway.name, { onDevice: (device, user) => options.onDevice?.(device, user, gateway.name) })));
+      unsubscribe.push(
+        gateway.events.subscribe((event) => trackClient(clients, gateway.name, event) && options.onClients?.()),
+      );
+      if (feed)
+        unsubscribe.push(
+          gateway.events.subscribe(
+            gatewayTap(feed, gateway.name, {
+              onDevice: (device, user) => options.onDevice?.(device, user, gateway.name),
+            }),
+          ),
+        );
     }
-    const gatewayByReply = new Map(services.servers.flatMap((s) => s.loopback.map((l) => [l.return.name, s.name] as const)));
+    const gatewayByReply = new Map(
+      services.servers.flatMap((s) => s.loopback.map((l) => [l.return.name, s.name] as const)),
+    );
     for (const section of sections) {
-      const backEnd = await startMockBackEnd({ engine: mocks, section: section.section, broker: broker.broker, log: (line) => log('info', `back end ${section.section}: ${line}`) }).catch((error: unknown) => {
+      const backEnd = await startMockBackEnd({
+        engine: mocks,
+        section: section.section,
+        broker: broker.broker,
+        log: (line) => log('info', `back end ${section.section}: ${line}`),
+      }).catch((error: unknown) => {
         throw new ConsoleError('io', `cannot start the mock back end "${section.section}": ${messageOf(error)}`);
       });
       backEnds.push(backEnd);
-      if (feed) unsubscribe.push(backEnd.onTraffic(serverTap(feed, section.section, (reply) => gatewayByReply.get(reply))));
+      if (feed)
+        unsubscribe.push(backEnd.onTraffic(serverTap(feed, section.section, (reply) => gatewayByReply.get(reply))));
     }
-    if (mode !== 'gateways' && backEnds.length === 0) log('warn', `the project has no config.yml section that reads a queue: the sandbox runs no back end`);
+    if (mode !== 'gateways' && backEnds.length === 0)
+      log('warn', `the project has no config.yml section that reads a queue: the sandbox runs no back end`);
   } catch (error) {
     await stop();
     throw error;
   }
-  const listeners = new Map(gateways.flatMap((g) => g.listening.map((l) => [l.endpoint, { url: l.url, gateway: g.name }] as const)));
+  const listeners = new Map(
+    gateways.flatMap((g) => g.listening.map((l) => [l.endpoint, { url: l.url, gateway: g.name }] as const)),
+  );
   return {
     state: {
       state: 'running',
@@ -114,7 +153,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
  * empty host means every interface; a project's services.xml describes a cluster, possibly
  * someone else's, and must not open this machine to the network when its sandbox starts.
  */
-function sandboxListenUrls(services: ServicesModel, listenHost: string | undefined): { urls: Record<string, string>; notes: string[] } {
+function sandboxListenUrls(
+  services: ServicesModel,
+  listenHost: string | undefined,
+): { urls: Record<string, string>; notes: string[] } {
   const urls: Record<string, string> = {};
   const notes: string[] = [];
   for (const e of services.endpoints) {
@@ -123,17 +165,22 @@ function sandboxListenUrls(services: ServicesModel, listenHost: string | undefin
     const host = listenHost ?? (isLoopbackHost(written) ? written : LOOPBACK);
     const transport = e.type === 'socket' ? (e.tls ? 'tls' : 'tcp') : e.tls ? 'wss' : 'ws';
     urls[e.name] = formatEndpointUrl(transport, host, e.port);
-    if (listenHost === undefined && written !== '' && written !== host) notes.push(`${e.name}: services.xml says host "${written}"; the sandbox listens on ${host} (start it with listenHost to choose)`);
+    if (listenHost === undefined && written !== '' && written !== host)
+      notes.push(
+        `${e.name}: services.xml says host "${written}"; the sandbox listens on ${host} (start it with listenHost to choose)`,
+      );
   }
   return { urls, notes };
 }
 
 const LOOPBACK = '127.0.0.1';
-const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** Keeps the list of connected clients from a gateway's events; true when it changed. */
 function trackClient(clients: Map<string, SandboxClient>, gateway: string, event: GatewayEvent): boolean {
-  if (event.type !== 'connection-open' && event.type !== 'connection-user' && event.type !== 'connection-close') return false;
+  if (event.type !== 'connection-open' && event.type !== 'connection-user' && event.type !== 'connection-close')
+    return false;
   const key = `${gateway}|${event.connectionId}`;
   if (event.type === 'connection-close' || event.userId === undefined) return clients.delete(key);
   clients.set(key, { gateway, endpoint: event.endpoint, userId: event.userId, peer: event.peer });
@@ -141,26 +188,44 @@ function trackClient(clients: Map<string, SandboxClient>, gateway: string, event
 }
 
 /** RabbitMQ when asked for or configured and reachable; otherwise the in-memory broker, saying why. */
-async function chooseBroker(params: StartSandboxParams, env: NodeJS.ProcessEnv, log: SandboxOptions['log']): Promise<{ broker: Broker; description: string }> {
+async function chooseBroker(
+  params: StartSandboxParams,
+  env: NodeJS.ProcessEnv,
+  log: SandboxOptions['log'],
+): Promise<{ broker: Broker; description: string }> {
   const wanted = params.broker ?? 'auto';
   const url = params.amqpUrl ?? env[AMQP_URL_ENV]?.trim();
-  const memory = (why: string) => ({ broker: createMemoryBroker({ log: (m) => log('warn', `in-memory broker: ${m}`) }), description: `in-memory broker (${why})` });
+  const memory = (why: string) => ({
+    broker: createMemoryBroker({ log: (m) => log('warn', `in-memory broker: ${m}`) }),
+    description: `in-memory broker (${why})`,
+  });
   if (wanted === 'memory') return memory('chosen for this sandbox');
   if (!url) {
-    if (wanted === 'amqp') throw new ConsoleError('invalid-params', `no RabbitMQ URL: pass amqpUrl or set ${AMQP_URL_ENV}`);
+    if (wanted === 'amqp')
+      throw new ConsoleError('invalid-params', `no RabbitMQ URL: pass amqpUrl or set ${AMQP_URL_ENV}`);
     return memory(`no RabbitMQ configured: set ${AMQP_URL_ENV} to use one`);
   }
   try {
-    const broker = await connectAmqp(url, { connectionName: 'tce-console sandbox', connectTimeoutMs: 3_000, log: (m) => log('warn', `RabbitMQ: ${m}`) });
+    const broker = await connectAmqp(url, {
+      connectionName: 'tce-console sandbox',
+      connectTimeoutMs: 3_000,
+      log: (m) => log('warn', `RabbitMQ: ${m}`),
+    });
     return { broker, description: `RabbitMQ at ${displayUrl(url)}` };
   } catch (error) {
-    if (wanted === 'amqp') throw new ConsoleError('io', `RabbitMQ at ${displayUrl(url)} is not reachable: ${messageOf(error)}`);
-    log('warn', `RabbitMQ at ${displayUrl(url)} is not reachable (${messageOf(error)}); the sandbox uses the in-memory broker`);
+    if (wanted === 'amqp')
+      throw new ConsoleError('io', `RabbitMQ at ${displayUrl(url)} is not reachable: ${messageOf(error)}`);
+    log(
+      'warn',
+      `RabbitMQ at ${displayUrl(url)} is not reachable (${messageOf(error)}); the sandbox uses the in-memory broker`,
+    );
     return memory(`RabbitMQ at ${displayUrl(url)} is not reachable`);
   }
 }
 
 /** A port in use is the usual reason a gateway cannot start: say so plainly. */
 function explainListenError(message: string): string {
-  return /EADDRINUSE/.test(message) ? `${message} — the port is taken (is a gateway of this project already running?); stop it or change the port in services.xml` : message;
+  return /EADDRINUSE/.test(message)
+    ? `${message} — the port is taken (is a gateway of this project already running?); stop it or change the port in services.xml`
+    : message;
 }

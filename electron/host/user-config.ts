@@ -53,7 +53,9 @@ export class UserConfig {
 
   private async secrets(): Promise<Record<string, Record<string, string>>> {
     const value = await readJson<unknown>(join(this.dir, 'secrets.json'), {});
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, Record<string, string>>) : {};
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, Record<string, string>>)
+      : {};
   }
 
   private async write(name: string, text: string, mode: number): Promise<void> {

@@ -16,13 +16,20 @@ export async function expand(text: string, lookup: Lookup): Promise<string> {
   const values = new Map<string, string>();
   for (const name of names) {
     const value = await lookup(name);
-    if (value === undefined) throw new ConsoleError('invalid-params', `{{${name}}} is neither a variable of the active environment nor a secret of this project`);
+    if (value === undefined)
+      throw new ConsoleError(
+        'invalid-params',
+        `{{${name}}} is neither a variable of the active environment nor a secret of this project`,
+      );
     values.set(name, value);
   }
   return text.replace(PLACEHOLDER, (_, name: string) => values.get(name)!);
 }
 
-export async function expandRecord(record: Record<string, string> | undefined, lookup: Lookup): Promise<Record<string, string> | undefined> {
+export async function expandRecord(
+  record: Record<string, string> | undefined,
+  lookup: Lookup,
+): Promise<Record<string, string> | undefined> {
   if (!record) return record;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) out[key] = await expand(value, lookup);

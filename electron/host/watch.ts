@@ -28,7 +28,9 @@ export class FolderWatcher {
     for (const folder of wanted) {
       if (this.watchers.has(folder)) continue;
       try {
-        const watcher = watch(folder, { persistent: false }, (_event, name) => this.touched(name ? join(folder, name.toString()) : folder));
+        const watcher = watch(folder, { persistent: false }, (_event, name) =>
+          this.touched(name ? join(folder, name.toString()) : folder),
+        );
         watcher.on('error', (error) => this.log(`stopped watching ${folder}: ${error.message}`));
         this.watchers.set(folder, watcher);
       } catch (error) {

@@ -1,7 +1,13 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
-import type { Environment, HistoryEntry, MockOverride, SavedCall, WorkspaceState } from '../../shared/console-api/types.js';
+import type {
+  Environment,
+  HistoryEntry,
+  MockOverride,
+  SavedCall,
+  WorkspaceState,
+} from '../../shared/console-api/types.js';
 import { mockOverrideProblem } from '../../shared/console-api/validate.js';
 import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
@@ -52,7 +58,8 @@ export class Workspace {
       if (names.has(e.name)) throw new ConsoleError('invalid-params', `two environments are named "${e.name}"`);
       names.add(e.name);
     }
-    if (activeEnvironment !== undefined && !names.has(activeEnvironment)) throw new ConsoleError('invalid-params', `no environment named "${activeEnvironment}"`);
+    if (activeEnvironment !== undefined && !names.has(activeEnvironment))
+      throw new ConsoleError('invalid-params', `no environment named "${activeEnvironment}"`);
     const state: WorkspaceState = { environments, activeEnvironment };
     await this.write('environments.json', stableJson(state));
     return state;
@@ -101,7 +108,9 @@ export class Workspace {
     if (value === undefined) return {};
     const overrides = value.overrides;
     if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
-      this.log(`${join(this.folder, MOCKS_FILE)}: expected {"overrides": {"module.Interface.operation": {...}}}; ignored`);
+      this.log(
+        `${join(this.folder, MOCKS_FILE)}: expected {"overrides": {"module.Interface.operation": {...}}}; ignored`,
+      );
       return {};
     }
     const out: Record<string, MockOverride> = {};
@@ -132,7 +141,9 @@ export class Workspace {
     this.historyWriting = true;
     while (this.historyDirty) {
       this.historyDirty = false;
-      await this.write('history.json', `${JSON.stringify(all)}\n`).catch((error: unknown) => this.log(`cannot save the call history: ${messageOf(error)}`));
+      await this.write('history.json', `${JSON.stringify(all)}\n`).catch((error: unknown) =>
+        this.log(`cannot save the call history: ${messageOf(error)}`),
+      );
     }
     this.historyWriting = false;
   }
@@ -202,5 +213,13 @@ export class Workspace {
 
 function isSavedCall(v: unknown): v is SavedCall {
   const c = v as Partial<SavedCall> | undefined;
-  return typeof c === 'object' && c !== null && typeof c.name === 'string' && typeof c.interface === 'string' && typeof c.method === 'string' && typeof c.mode === 'string' && 'args' in c;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.name === 'string' &&
+    typeof c.interface === 'string' &&
+    typeof c.method === 'string' &&
+    typeof c.mode === 'string' &&
+    'args' in c
+  );
 }

@@ -51,7 +51,9 @@ export async function startMockBackEnd(options: MockBackEndOptions): Promise<Moc
   if (!plan) throw new Error(`config.yml has no section "${section}" that reads a queue`);
   const onFailure = (f: DispatchFailure): void => {
     if (f.error instanceof MockErrorAnswer) return; // the engine logged it
-    log(`${f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`} from ${f.caller.description} failed with error ${f.code}${f.error instanceof Error ? `: ${f.error.message}` : ''}`);
+    log(
+      `${f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`} from ${f.caller.description} failed with error ${f.code}${f.error instanceof Error ? `: ${f.error.message}` : ''}`,
+    );
   };
   const adapter = new Adapter({ onFailure });
   // RETURN key → what answered, while someone watches the traffic.
@@ -132,4 +134,5 @@ export async function startMockBackEnd(options: MockBackEndOptions): Promise<Moc
 }
 
 /** A RETURN carries its CALL's sequence, call_id and `__user_id__`, and goes to the CALL's `__mq_return__`. */
-const replyKey = (m: RpcMessage, endpoint: string | undefined): string => `${endpoint ?? ''}|${m.sequence}|${m.callId}|${m.extra[ExtraKey.userId] ?? ''}`;
+const replyKey = (m: RpcMessage, endpoint: string | undefined): string =>
+  `${endpoint ?? ''}|${m.sequence}|${m.callId}|${m.extra[ExtraKey.userId] ?? ''}`;

@@ -1,6 +1,17 @@
-import { allOperations, type IdlModel, type InterfaceDecl, type Operation, type QualifiedName } from '../../shared/idl/model.js';
+import {
+  allOperations,
+  type IdlModel,
+  type InterfaceDecl,
+  type Operation,
+  type QualifiedName,
+} from '../../shared/idl/model.js';
 import type { ConfigModel, ServicesModel } from '../../shared/project/model.js';
-import { backEndEndpoints, backEndInterfaces, clientInterfaces, type BackEndEndpoints } from '../../shared/project/routing.js';
+import {
+  backEndEndpoints,
+  backEndInterfaces,
+  clientInterfaces,
+  type BackEndEndpoints,
+} from '../../shared/project/routing.js';
 import { GATEWAY_INTERFACE } from '../gateway/plan.js';
 
 /** One operation a mock back end answers, under the index of the interface that declares it (spec §1.7). */
@@ -34,7 +45,11 @@ export interface MockCatalog {
  * interfaces services.xml routes to those queues (every interface that clients do not
  * implement when no route names them).
  */
-export function mockCatalog(model: IdlModel, services: ServicesModel | undefined, config: ConfigModel | undefined): MockCatalog {
+export function mockCatalog(
+  model: IdlModel,
+  services: ServicesModel | undefined,
+  config: ConfigModel | undefined,
+): MockCatalog {
   const catalog: MockCatalog = { backEnds: [], operations: new Map(), notes: [] };
   if (!services || !config) return catalog;
   const implementedByClients = new Set(clientInterfaces(services));
@@ -43,8 +58,12 @@ export function mockCatalog(model: IdlModel, services: ServicesModel | undefined
     if (!endpoints || endpoints.read.length === 0) continue;
     let names = backEndInterfaces(services, endpoints);
     if (names.length === 0) {
-      names = Object.keys(model.interfaces).filter((q) => !implementedByClients.has(q) && !q.endsWith(`.${GATEWAY_INTERFACE}`)).sort();
-      catalog.notes.push(`no route of ${services.file} sends calls to ${endpoints.read.map((e) => e.name).join(', ')} (config.yml section "${section.name}"): its mock serves every interface clients do not implement`);
+      names = Object.keys(model.interfaces)
+        .filter((q) => !implementedByClients.has(q) && !q.endsWith(`.${GATEWAY_INTERFACE}`))
+        .sort();
+      catalog.notes.push(
+        `no route of ${services.file} sends calls to ${endpoints.read.map((e) => e.name).join(', ')} (config.yml section "${section.name}"): its mock serves every interface clients do not implement`,
+      );
     }
     const interfaces: InterfaceDecl[] = [];
     for (const name of names) {
@@ -67,7 +86,12 @@ export function mockCatalog(model: IdlModel, services: ServicesModel | undefined
       if (!all) catalog.operations.set(entry.key, { ...entry, carriers: [...entry.carriers] });
       else for (const c of entry.carriers) if (!all.carriers.includes(c)) all.carriers.push(c);
     }
-    catalog.backEnds.push({ section: section.name, endpoints, interfaces: interfaces.map((i) => i.qname), operations: [...operations.values()] });
+    catalog.backEnds.push({
+      section: section.name,
+      endpoints,
+      interfaces: interfaces.map((i) => i.qname),
+      operations: [...operations.values()],
+    });
   }
   return catalog;
 }

@@ -152,7 +152,9 @@ export class MockEngine {
   state(): MocksState {
     const operations: MockOperation[] = [];
     for (const m of this.catalogNow.operations.values()) {
-      const backEnds = this.catalogNow.backEnds.filter((b) => b.operations.some((o) => o.key === m.key)).map((b) => b.section);
+      const backEnds = this.catalogNow.backEnds
+        .filter((b) => b.operations.some((o) => o.key === m.key))
+        .map((b) => b.section);
       const override = this.overrides[m.key];
       const handler = this.scripts.handlerFor(handlerKeys(m, m.carriers));
       const op: MockOperation = {
@@ -179,13 +181,18 @@ export class MockEngine {
   async setOverride(iface: string, method: string, override: MockOverride | null): Promise<MocksState> {
     const decl = this.project.model.interfaces[iface];
     const op = decl && findOperation(this.project.model, decl, method);
-    if (!decl || !op) throw new ConsoleError('not-found', `${iface}.${method} is not an operation of the project's IDL`);
+    if (!decl || !op)
+      throw new ConsoleError('not-found', `${iface}.${method} is not an operation of the project's IDL`);
     const key = `${op.owner}.${op.name}`;
     if (override?.answer?.kind === 'result') {
       try {
         this.codec.encodeResult(op, override.answer.value);
       } catch (error) {
-        if (error instanceof CodecError) throw new ConsoleError('invalid-params', `the override of ${key} does not fit its return type: ${error.message}`);
+        if (error instanceof CodecError)
+          throw new ConsoleError(
+            'invalid-params',
+            `the override of ${key} does not fit its return type: ${error.message}`,
+          );
         throw error;
       }
     }
@@ -202,7 +209,13 @@ export class MockEngine {
    * Answers one call of `op` for back end `backEnd` (whose interfaces `carriers` carry it):
    * writes the encoded result and resolves with what produced it, or throws a MockErrorAnswer.
    */
-  async serve(backEnd: string, op: MockedOperation, carriers: readonly string[], ctx: CallContext, result: ByteWriter): Promise<MockSource> {
+  async serve(
+    backEnd: string,
+    op: MockedOperation,
+    carriers: readonly string[],
+    ctx: CallContext,
+    result: ByteWriter,
+  ): Promise<MockSource> {
     this.counts.set(op.key, (this.counts.get(op.key) ?? 0) + 1);
     this.changed();
     let args: Record<string, unknown>;
@@ -219,7 +232,8 @@ export class MockEngine {
       this.logCall(backEnd, op, ctx, args, `error ${code} (override${reason ? `: ${reason}` : ''})`);
       throw new MockErrorAnswer(code, reason ?? 'override', 'override');
     }
-    if (override?.answer?.kind === 'result') return this.encode(backEnd, op, ctx, args, override.answer.value, result, 'override');
+    if (override?.answer?.kind === 'result')
+      return this.encode(backEnd, op, ctx, args, override.answer.value, result, 'override');
     const handler = this.scripts.handlerFor(handlerKeys(op, carriers));
     if (!handler) return this.encode(backEnd, op, ctx, args, this.example(op), result, 'example');
     const where = `script ${relative(this.options.root, handler.path)}`;
@@ -229,14 +243,24 @@ export class MockEngine {
       case 'value':
         return this.encode(backEnd, op, ctx, args, answer.value, result, 'script', where);
       case 'fail':
-        this.logCall(backEnd, op, ctx, args, `error ${answer.code} (${where}: ctx.fail${answer.reason ? `: ${answer.reason}` : ''})`);
+        this.logCall(
+          backEnd,
+          op,
+          ctx,
+          args,
+          `error ${answer.code} (${where}: ctx.fail${answer.reason ? `: ${answer.reason}` : ''})`,
+        );
         throw new MockErrorAnswer(answer.code, answer.reason ?? 'ctx.fail', 'script');
       case 'threw':
         this.logCall(backEnd, op, ctx, args, `error 6 (${where} threw: ${answer.message})`);
         throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, answer.message, 'script');
       case 'timeout':
         this.logCall(backEnd, op, ctx, args, `error 6 (${where}: no answer within ${answer.ms} ms)`);
-        throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, `the handler did not answer within ${answer.ms} ms`, 'script');
+        throw new MockErrorAnswer(
+          ErrorCode.REMOTEMETHOD_EXCEPTION,
+          `the handler did not answer within ${answer.ms} ms`,
+          'script',
+        );
     }
   }
 
@@ -254,12 +278,27 @@ export class MockEngine {
     await this.scripts.close();
   }
 
-  private encode(backEnd: string, op: MockedOperation, ctx: CallContext, args: Record<string, unknown>, value: unknown, result: ByteWriter, source: MockSource, where: string = source): MockSource {
+  private encode(
+    backEnd: string,
+    op: MockedOperation,
+    ctx: CallContext,
+    args: Record<string, unknown>,
+    value: unknown,
+    result: ByteWriter,
+    source: MockSource,
+    where: string = source,
+  ): MockSource {
     try {
       this.codec.codecFor(op.op.returns).encode(value, result, 'result');
     } catch (error) {
       const why = error instanceof CodecError ? error.message : (error as Error).message;
-      this.logCall(backEnd, op, ctx, args, `error 6: the ${where} answer does not fit the declared type of ${op.key}: ${why}`);
+      this.logCall(
+        backEnd,
+        op,
+        ctx,
+        args,
+        `error 6: the ${where} answer does not fit the declared type of ${op.key}: ${why}`,
+      );
       throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, why, source);
     }
     this.logCall(backEnd, op, ctx, args, `${op.op.returns.kind === 'void' ? 'done' : short(value)} (${where})`);
@@ -289,10 +328,24 @@ export class MockEngine {
     const writers = this.writers.get(push.route.backEnd);
     const where = `ctx.push(${push.name}) to user ${push.userId ?? '(none)'}`;
     if (!writers) return this.options.log('warn', `${where}: back end "${push.route.backEnd}" is not running`);
-    if (push.route.endpoint === undefined) return this.options.log('warn', `${where}: the call had no ${ExtraKey.mqReturn}, so there is no gateway to push through`);
+    if (push.route.endpoint === undefined)
+      return this.options.log(
+        'warn',
+        `${where}: the call had no ${ExtraKey.mqReturn}, so there is no gateway to push through`,
+      );
     try {
-      pushTarget(writers, push.route.endpoint, push.userId).send({ ifidx: push.ifidx, opidx: push.opidx, paramsize: push.paramsize, params: push.params, mode: 'oneway', extra: push.extra });
-      this.options.log('info', `${push.route.backEnd}: pushed ${push.name} to user ${push.userId ?? '(none)'} via ${push.route.endpoint}`);
+      pushTarget(writers, push.route.endpoint, push.userId).send({
+        ifidx: push.ifidx,
+        opidx: push.opidx,
+        paramsize: push.paramsize,
+        params: push.params,
+        mode: 'oneway',
+        extra: push.extra,
+      });
+      this.options.log(
+        'info',
+        `${push.route.backEnd}: pushed ${push.name} to user ${push.userId ?? '(none)'} via ${push.route.endpoint}`,
+      );
     } catch (error) {
       this.options.log('warn', `${where}: ${(error as Error).message}`);
     }
@@ -302,10 +355,13 @@ export class MockEngine {
     const dot = key.lastIndexOf('.');
     const iface = key.slice(0, dot);
     const name = key.slice(dot + 1);
-    const served = [...this.catalogNow.operations.values()].some((m) => m.op.name === name && m.carriers.includes(iface));
+    const served = [...this.catalogNow.operations.values()].some(
+      (m) => m.op.name === name && m.carriers.includes(iface),
+    );
     if (served) return undefined;
     const decl = this.project.model.interfaces[iface];
-    if (!decl || !findOperation(this.project.model, decl, name)) return `names no operation of the project's IDL (expected module.Interface.operation)`;
+    if (!decl || !findOperation(this.project.model, decl, name))
+      return `names no operation of the project's IDL (expected module.Interface.operation)`;
     if (this.clients.has(iface)) return `${iface} is implemented by clients: no back end answers it`;
     return `no mock back end serves ${iface} (no services.xml route sends its calls to a queue a config.yml section reads)`;
   }
@@ -321,13 +377,16 @@ export class MockEngine {
   private filesChanged(paths: Set<string>): void {
     // A folder may have appeared (mocks/, .tce-console/): watch it from now on.
     this.watchFolders();
-    if ([...paths].some((p) => p === this.scripts.folder || dirname(p) === this.scripts.folder)) void this.scripts.reload();
+    if ([...paths].some((p) => p === this.scripts.folder || dirname(p) === this.scripts.folder))
+      void this.scripts.reload();
     const file = this.options.overrides.file;
     if (paths.has(file) || paths.has(dirname(file))) void this.loadOverrides().then(() => this.changed());
   }
 
   private watchFolders(): void {
-    const folders = [this.options.root, this.scripts.folder, dirname(this.options.overrides.file)].filter((f) => existsSync(f));
+    const folders = [this.options.root, this.scripts.folder, dirname(this.options.overrides.file)].filter((f) =>
+      existsSync(f),
+    );
     this.watcher?.set(folders);
   }
 
@@ -344,9 +403,18 @@ export class MockEngine {
   }
 
   /** One line per answered call: `server: test.Server.echo {"text":"hi"} user=1 → "Yah! hi" (script mocks/sample.mjs)`. */
-  private logCall(backEnd: string, op: MockedOperation, ctx: CallContext, args: Record<string, unknown> | undefined, outcome: string): void {
+  private logCall(
+    backEnd: string,
+    op: MockedOperation,
+    ctx: CallContext,
+    args: Record<string, unknown> | undefined,
+    outcome: string,
+  ): void {
     const oneway = (ctx.message.calltype & CallType.ONEWAY) !== 0 ? ' one-way' : '';
-    this.options.log('info', `${backEnd}: ${op.key} ${args === undefined ? '(undecodable)' : short(args)}${oneway} user=${ctx.userId ?? '-'} → ${outcome}`);
+    this.options.log(
+      'info',
+      `${backEnd}: ${op.key} ${args === undefined ? '(undecodable)' : short(args)}${oneway} user=${ctx.userId ?? '-'} → ${outcome}`,
+    );
   }
 }
 
@@ -364,4 +432,3 @@ function short(value: unknown): string {
   }
   return text.length > LOG_VALUE_CHARS ? `${text.slice(0, LOG_VALUE_CHARS)}…` : text;
 }
-

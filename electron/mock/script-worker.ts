@@ -6,7 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { findOperation, type IdlModel } from '../../shared/idl/model.js';
 import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import type { Extra } from '../../shared/wire/message.js';
-import { MAX_DELAY_MS, type CallRoute, type FromWorker, type HandlerOutcome, type LoadedScript, type ScriptFile, type ToWorker } from './worker-protocol.js';
+import {
+  MAX_DELAY_MS,
+  type CallRoute,
+  type FromWorker,
+  type HandlerOutcome,
+  type LoadedScript,
+  type ScriptFile,
+  type ToWorker,
+} from './worker-protocol.js';
 
 type Handler = (args: Record<string, unknown>, ctx: HandlerContext) => unknown;
 
@@ -17,7 +25,11 @@ interface HandlerContext {
   readonly state: Record<string, unknown>;
   delay(ms: number): Promise<void>;
   fail(code: number, reason?: string): never;
-  push(method: string, args: readonly unknown[] | Record<string, unknown>, options?: { userId?: string | number; extra?: Extra }): void;
+  push(
+    method: string,
+    args: readonly unknown[] | Record<string, unknown>,
+    options?: { userId?: string | number; extra?: Extra },
+  ): void;
 }
 
 /** What ctx.fail throws: the call is answered with this TCE error code. */
@@ -39,8 +51,12 @@ const scripts = new Map<string, Map<string, Handler>>();
 const states = new Map<string, Record<string, unknown>>();
 const sleepers = new Set<() => void>();
 
-process.on('uncaughtException', (error) => post({ type: 'log', line: `a mock script threw outside a call: ${describe(error)}` }));
-process.on('unhandledRejection', (reason) => post({ type: 'log', line: `a mock script left a promise rejected: ${describe(reason)}` }));
+process.on('uncaughtException', (error) =>
+  post({ type: 'log', line: `a mock script threw outside a call: ${describe(error)}` }),
+);
+process.on('unhandledRejection', (reason) =>
+  post({ type: 'log', line: `a mock script left a promise rejected: ${describe(reason)}` }),
+);
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -57,7 +73,14 @@ port.on('message', (message: ToWorker) => {
           post({ type: 'done', id: message.id, outcome });
         } catch (error) {
           // Functions, symbols and the like cannot leave the worker.
-          post({ type: 'done', id: message.id, outcome: { kind: 'threw', message: `returned a value that cannot be sent as an answer (${describe(error)})` } });
+          post({
+            type: 'done',
+            id: message.id,
+            outcome: {
+              kind: 'threw',
+              message: `returned a value that cannot be sent as an answer (${describe(error)})`,
+            },
+          });
         }
       });
       break;
@@ -79,14 +102,23 @@ async function load(files: ScriptFile[]): Promise<LoadedScript[]> {
     let exported: unknown;
     try {
       // A new query string per version: the module is evaluated afresh, the old one is left behind.
-      const module = (await import(`${pathToFileURL(file.path).href}?v=${encodeURIComponent(file.version)}`)) as { default?: unknown };
+      const module = (await import(`${pathToFileURL(file.path).href}?v=${encodeURIComponent(file.version)}`)) as {
+        default?: unknown;
+      };
       exported = module.default;
     } catch (error) {
-      loaded.error = { name: error instanceof Error ? error.name : 'Error', message: describe(error), ...where(error, file.path) };
+      loaded.error = {
+        name: error instanceof Error ? error.name : 'Error',
+        message: describe(error),
+        ...where(error, file.path),
+      };
       continue;
     }
     if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
-      loaded.error = { name: 'Error', message: `its default export is ${exported === undefined ? 'missing' : describeKind(exported)}: expected export default { 'module.Interface.operation': (args, ctx) => value }` };
+      loaded.error = {
+        name: 'Error',
+        message: `its default export is ${exported === undefined ? 'missing' : describeKind(exported)}: expected export default { 'module.Interface.operation': (args, ctx) => value }`,
+      };
       continue;
     }
     const handlers = new Map<string, Handler>();
@@ -101,7 +133,8 @@ async function load(files: ScriptFile[]): Promise<LoadedScript[]> {
             loaded.handlers.push({ key: `${key}.${op}`, writtenAs: key });
           } else loaded.invalid.push({ key: `${key}.${op}`, why: `is ${describeKind(fn)}, not a handler function` });
         }
-      } else loaded.invalid.push({ key, why: `is ${describeKind(value)}, not a handler function or an object of them` });
+      } else
+        loaded.invalid.push({ key, why: `is ${describeKind(value)}, not a handler function or an object of them` });
     }
     scripts.set(file.path, handlers);
   }
@@ -110,7 +143,8 @@ async function load(files: ScriptFile[]): Promise<LoadedScript[]> {
 
 async function call(message: Extract<ToWorker, { type: 'call' }>): Promise<HandlerOutcome> {
   const handler = scripts.get(message.path)?.get(message.key);
-  if (!handler) return { kind: 'threw', message: `${message.key} has no handler in ${message.path} any more (reloaded)` };
+  if (!handler)
+    return { kind: 'threw', message: `${message.key} has no handler in ${message.path} any more (reloaded)` };
   let state = states.get(message.route.backEnd);
   if (!state) states.set(message.route.backEnd, (state = {}));
   const ctx: HandlerContext = {
@@ -127,7 +161,8 @@ async function call(message: Extract<ToWorker, { type: 'call' }>): Promise<Handl
     return { kind: 'value', value: await handler(message.args, ctx) };
   } catch (error) {
     if (error instanceof Failure) {
-      if (!Number.isInteger(error.code) || error.code < 1 || error.code > 0x7fffffff) return { kind: 'threw', message: `ctx.fail(${String(error.code)}): the code must be a whole number from 1` };
+      if (!Number.isInteger(error.code) || error.code < 1 || error.code > 0x7fffffff)
+        return { kind: 'threw', message: `ctx.fail(${String(error.code)}): the code must be a whole number from 1` };
       return { kind: 'fail', code: error.code, reason: error.reason };
     }
     return { kind: 'threw', message: describe(error) };
@@ -149,16 +184,34 @@ function delay(id: number, ms: number): Promise<void> {
 }
 
 /** Encodes here, so a wrong method or argument throws in the handler that pushed. */
-function push(route: CallRoute, method: string, args: readonly unknown[] | Record<string, unknown>, options: { userId?: string | number; extra?: Extra }): void {
+function push(
+  route: CallRoute,
+  method: string,
+  args: readonly unknown[] | Record<string, unknown>,
+  options: { userId?: string | number; extra?: Extra },
+): void {
   if (!model || !codec) throw new Error('ctx.push: the project has no IDL model');
   const dot = method.lastIndexOf('.');
   const iface = dot > 0 ? model.interfaces[method.slice(0, dot)] : undefined;
   const op = iface && findOperation(model, iface, method.slice(dot + 1));
-  if (!iface || !op) throw new Error(`ctx.push('${method}'): no such operation; give module.Interface.operation, e.g. test.ITerminal.onMessage`);
+  if (!iface || !op)
+    throw new Error(
+      `ctx.push('${method}'): no such operation; give module.Interface.operation, e.g. test.ITerminal.onMessage`,
+    );
   const owner = model.interfaces[op.owner] ?? iface;
   const params = codec.encodeParams(op, args);
   const userId = options.userId === undefined ? route.userId : String(options.userId);
-  post({ type: 'push', route, userId, name: `${iface.qname}.${op.name}`, ifidx: owner.index, opidx: op.index, paramsize: op.params.length, params, extra: { ...options.extra } });
+  post({
+    type: 'push',
+    route,
+    userId,
+    name: `${iface.qname}.${op.name}`,
+    ifidx: owner.index,
+    opidx: op.index,
+    paramsize: op.params.length,
+    params,
+    extra: { ...options.extra },
+  });
 }
 
 /** file:line:col of a load error that happened while the module ran (syntax errors carry none; the engine asks `node --check`). */

@@ -97,25 +97,48 @@ export class MockScripts {
   }
 
   /** Runs a handler; never rejects. */
-  call(handler: ScriptHandler, args: Record<string, unknown>, extra: Extra, userId: string | undefined, route: CallRoute): Promise<ScriptAnswer> {
+  call(
+    handler: ScriptHandler,
+    args: Record<string, unknown>,
+    extra: Extra,
+    userId: string | undefined,
+    route: CallRoute,
+  ): Promise<ScriptAnswer> {
     const worker = this.worker;
-    if (!worker) return Promise.resolve({ kind: 'threw', message: 'the script worker is not running (it is being restarted)' });
+    if (!worker)
+      return Promise.resolve({ kind: 'threw', message: 'the script worker is not running (it is being restarted)' });
     const id = this.nextId++;
     const ms = this.options.handlerTimeoutMs;
     return new Promise((resolve) => {
       const call: PendingCall = { resolve, deadline: Date.now() + ms, timer: setTimeout(() => this.overran(id), ms) };
       this.pending.set(id, call);
       try {
-        worker.postMessage({ type: 'call', id, path: handler.path, key: handler.key, args, extra, userId, route } satisfies ToWorker);
+        worker.postMessage({
+          type: 'call',
+          id,
+          path: handler.path,
+          key: handler.key,
+          args,
+          extra,
+          userId,
+          route,
+        } satisfies ToWorker);
       } catch (error) {
-        this.settle(id, { kind: 'threw', message: `its arguments cannot be passed to the script: ${(error as Error).message}` });
+        this.settle(id, {
+          kind: 'threw',
+          message: `its arguments cannot be passed to the script: ${(error as Error).message}`,
+        });
       }
     });
   }
 
   /** The scripts found, for the console. */
   scripts(): MockScript[] {
-    return this.loaded.map((s) => ({ file: this.name(s.path), handlers: s.handlers.map((h) => h.key), loaded: s.error === undefined }));
+    return this.loaded.map((s) => ({
+      file: this.name(s.path),
+      handlers: s.handlers.map((h) => h.key),
+      loaded: s.error === undefined,
+    }));
   }
 
   /**
@@ -126,19 +149,38 @@ export class MockScripts {
     const out: Diagnostic[] = [];
     for (const script of this.loaded) {
       const text = this.texts.get(script.path) ?? '';
-      const at = (needle: string | undefined, severity: Diagnostic['severity'], code: string, message: string): void => {
+      const at = (
+        needle: string | undefined,
+        severity: Diagnostic['severity'],
+        code: string,
+        message: string,
+      ): void => {
         const index = needle === undefined ? -1 : text.indexOf(needle);
         const positions = positionsOf({ path: script.path, text });
-        out.push({ severity, code, message, range: index < 0 ? positions.range(0, 0) : positions.range(index, index + needle!.length) });
+        out.push({
+          severity,
+          code,
+          message,
+          range: index < 0 ? positions.range(0, 0) : positions.range(index, index + needle!.length),
+        });
       };
-      if (this.loadCrashed !== undefined) at(undefined, 'error', 'mock-script', `${this.name(script.path)}: ${this.loadCrashed}`);
+      if (this.loadCrashed !== undefined)
+        at(undefined, 'error', 'mock-script', `${this.name(script.path)}: ${this.loadCrashed}`);
       if (script.error) {
-        const place = script.error.line === undefined ? this.syntaxPlaces.get(script.path) : { line: script.error.line, column: script.error.column ?? 1 };
+        const place =
+          script.error.line === undefined
+            ? this.syntaxPlaces.get(script.path)
+            : { line: script.error.line, column: script.error.column ?? 1 };
         const message = `${this.name(script.path)} does not load: ${script.error.name}: ${script.error.message}`;
         if (!place) at(undefined, 'error', 'mock-script', message);
         else {
           const offset = offsetOf(text, place.line, place.column);
-          out.push({ severity: 'error', code: 'mock-script', message, range: positionsOf({ path: script.path, text }).range(offset, offset) });
+          out.push({
+            severity: 'error',
+            code: 'mock-script',
+            message,
+            range: positionsOf({ path: script.path, text }).range(offset, offset),
+          });
         }
         continue;
       }
@@ -148,7 +190,13 @@ export class MockScripts {
         const needle = h.writtenAs === h.key ? h.key : lastSegment(h.key);
         if (why !== undefined) at(needle, 'warning', 'mock-unknown-operation', `${h.key}: ${why}`);
         const winner = this.handlers.get(h.key);
-        if (winner && winner.path !== script.path) at(needle, 'warning', 'mock-duplicate-handler', `${h.key} is also handled in ${this.name(winner.path)}, which is used (scripts load in name order)`);
+        if (winner && winner.path !== script.path)
+          at(
+            needle,
+            'warning',
+            'mock-duplicate-handler',
+            `${h.key} is also handled in ${this.name(winner.path)}, which is used (scripts load in name order)`,
+          );
       }
     }
     return out;
@@ -177,7 +225,9 @@ export class MockScripts {
       names = [];
     }
     const paths = names.map((n) => join(this.folder, n));
-    this.texts = new Map(await Promise.all(paths.map(async (p) => [p, await readFile(p, 'utf8').catch(() => '')] as const)));
+    this.texts = new Map(
+      await Promise.all(paths.map(async (p) => [p, await readFile(p, 'utf8').catch(() => '')] as const)),
+    );
     this.loadCrashed = undefined;
     if (paths.length === 0) {
       this.loaded = [];
@@ -201,7 +251,11 @@ export class MockScripts {
       worker.postMessage({ type: 'load', files: paths.map((path) => ({ path, version })) } satisfies ToWorker);
     });
     this.loadWaiter = undefined;
-    if (typeof result === 'string') return this.loadFailed(paths, `loading the mock scripts stopped their worker (${result}); fix the script and save it to try again`);
+    if (typeof result === 'string')
+      return this.loadFailed(
+        paths,
+        `loading the mock scripts stopped their worker (${result}); fix the script and save it to try again`,
+      );
     // Placed before anything changes: problems are never seen without their place.
     const syntaxPlaces = new Map<string, { line: number; column: number }>();
     for (const script of result) {
@@ -213,8 +267,11 @@ export class MockScripts {
     this.syntaxPlaces = syntaxPlaces;
     this.loaded = result;
     this.handlers.clear();
-    for (const script of result) for (const h of script.handlers) if (!this.handlers.has(h.key)) this.handlers.set(h.key, { path: script.path, key: h.key });
-    for (const script of result) if (script.error) this.options.log('error', `${this.name(script.path)} does not load: ${script.error.message}`);
+    for (const script of result)
+      for (const h of script.handlers)
+        if (!this.handlers.has(h.key)) this.handlers.set(h.key, { path: script.path, key: h.key });
+    for (const script of result)
+      if (script.error) this.options.log('error', `${this.name(script.path)} does not load: ${script.error.message}`);
     this.options.changed();
   }
 
@@ -279,7 +336,10 @@ export class MockScripts {
     setTimeout(() => {
       if (!this.probing || this.worker !== worker) return;
       this.probing = false;
-      this.options.log('error', `a mock handler blocks the script worker (an endless loop?): it is restarted, and the scripts' state starts empty`);
+      this.options.log(
+        'error',
+        `a mock handler blocks the script worker (an endless loop?): it is restarted, and the scripts' state starts empty`,
+      );
       void worker.terminate();
     }, PING_MS).unref();
   }
@@ -332,13 +392,18 @@ function workerFile(): URL {
 /** `node --check` says where a syntax error is; import() does not. */
 function syntaxErrorPlace(path: string): Promise<{ line: number; column: number } | undefined> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--check', path], { timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (_error, _stdout, stderr) => {
-      const lines = String(stderr).split('\n');
-      const head = /:(\d+)$/.exec(lines[0] ?? '');
-      if (!head) return resolve(undefined);
-      const caret = (lines[2] ?? '').indexOf('^');
-      resolve({ line: Number(head[1]), column: caret < 0 ? 1 : caret + 1 });
-    });
+    execFile(
+      process.execPath,
+      ['--check', path],
+      { timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+      (_error, _stdout, stderr) => {
+        const lines = String(stderr).split('\n');
+        const head = /:(\d+)$/.exec(lines[0] ?? '');
+        if (!head) return resolve(undefined);
+        const caret = (lines[2] ?? '').indexOf('^');
+        resolve({ line: Number(head[1]), column: caret < 0 ? 1 : caret + 1 });
+      },
+    );
   });
 }
 

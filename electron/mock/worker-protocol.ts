@@ -45,7 +45,16 @@ export type HandlerOutcome =
 export type ToWorker =
   | { type: 'model'; model: IdlModel }
   | { type: 'load'; files: ScriptFile[] }
-  | { type: 'call'; id: number; path: string; key: string; args: Record<string, unknown>; extra: Extra; userId: string | undefined; route: CallRoute }
+  | {
+      type: 'call';
+      id: number;
+      path: string;
+      key: string;
+      args: Record<string, unknown>;
+      extra: Extra;
+      userId: string | undefined;
+      route: CallRoute;
+    }
   /** Ends every ctx.delay() now (the engine is closing: sleeping calls answer at once). */
   | { type: 'wake' }
   | { type: 'ping'; id: number };
@@ -55,7 +64,17 @@ export type FromWorker =
   | { type: 'done'; id: number; outcome: HandlerOutcome }
   /** A handler asked for ctx.delay(ms): its deadline moves by that much. */
   | { type: 'delay'; id: number; ms: number }
-  | { type: 'push'; route: CallRoute; userId: string | undefined; name: string; ifidx: number; opidx: number; paramsize: number; params: Uint8Array; extra: Extra }
+  | {
+      type: 'push';
+      route: CallRoute;
+      userId: string | undefined;
+      name: string;
+      ifidx: number;
+      opidx: number;
+      paramsize: number;
+      params: Uint8Array;
+      extra: Extra;
+    }
   | { type: 'pong'; id: number }
   /** Something a script did outside any call went wrong (an uncaught error in a timer, say). */
   | { type: 'log'; line: string };

@@ -58,7 +58,9 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
   if (listen.length === 0 && !options.mq) throw new Error('nothing to serve: give listen URLs, MQ endpoints, or both');
   const onFailure = (f: DispatchFailure): void => {
     const what = f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`;
-    log(`${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`);
+    log(
+      `${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`,
+    );
   };
   // Undone in this order: stop consuming, answer sleeping timeout() calls (so their CALLs are
   // acknowledged before the readers go, rather than served again elsewhere), close connections.
@@ -73,12 +75,17 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
   };
   try {
     const broadcast = options.mq?.broadcast;
-    servant = new SampleServant({ log, broadcast: broadcast === undefined ? undefined : { endpoint: broadcast, writers: () => mqAdapter?.writers } });
+    servant = new SampleServant({
+      log,
+      broadcast: broadcast === undefined ? undefined : { endpoint: broadcast, writers: () => mqAdapter?.writers },
+    });
     const adapter = new Adapter({ onFailure }).add(servant);
     if (options.mq) {
       const { broker, endpoints } = options.mq;
       if (broadcast !== undefined && !endpoints.write.some((e) => e.name === broadcast)) {
-        throw new Error(`broadcast endpoint "${broadcast}" is not among the section's write endpoints (${endpoints.write.map((e) => e.name).join(', ') || 'none'})`);
+        throw new Error(
+          `broadcast endpoint "${broadcast}" is not among the section's write endpoints (${endpoints.write.map((e) => e.name).join(', ') || 'none'})`,
+        );
       }
       mqAdapter = await serveQueues({ broker, endpoints, adapter, log, ackOnReceipt: options.mq.ackOnReceipt });
     }

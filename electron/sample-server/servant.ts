@@ -57,7 +57,9 @@ export class SampleServant extends ServerServant {
     new ITerminalProxy(callbackTarget(ctx)).onMessageOneway(PUSH_MESSAGE);
     const writers = this.broadcast?.writers();
     if (this.broadcast && writers && ctx.connection instanceof MqCaller && ctx.userId !== undefined) {
-      new ITerminalProxy(pushTarget(writers, this.broadcast.endpoint, ctx.userId)).onMessageOneway(BROADCAST_PUSH_MESSAGE);
+      new ITerminalProxy(pushTarget(writers, this.broadcast.endpoint, ctx.userId)).onMessageOneway(
+        BROADCAST_PUSH_MESSAGE,
+      );
     }
   }
 
@@ -91,6 +93,8 @@ export class SampleServant extends ServerServant {
   private logCall(name: string, args: unknown[], ctx: CallContext): void {
     const { calltype } = ctx.message;
     const mode = (calltype & CallType.ONEWAY) !== 0 ? ' oneway' : (calltype & CallType.ASYNC) !== 0 ? ' async' : '';
-    this.log(`${name}(${args.map((a) => JSON.stringify(a)).join(', ')})${mode} extra=${JSON.stringify(ctx.extra)} user=${ctx.userId ?? '-'} from=${ctx.connection.description}`);
+    this.log(
+      `${name}(${args.map((a) => JSON.stringify(a)).join(', ')})${mode} extra=${JSON.stringify(ctx.extra)} user=${ctx.userId ?? '-'} from=${ctx.connection.description}`,
+    );
   }
 }

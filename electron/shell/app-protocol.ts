@@ -5,7 +5,9 @@ import { placeholderPage, rendererFile } from '../renderer-files/static-files.js
 
 /** Must run before the app is ready: the renderer's origin is `tce-app://app`, a secure standard scheme. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  ]);
 }
 
 /** Serves the built renderer (or a placeholder page) from `rendererDir`, with the CSP; nothing else. */
@@ -14,7 +16,8 @@ export function serveRenderer(rendererDir: string): void {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404 });
     const file = await rendererFile(rendererDir, url.pathname);
-    if (!file && url.pathname !== '/' && url.pathname !== '/index.html') return new Response('not found', { status: 404 });
+    if (!file && url.pathname !== '/' && url.pathname !== '/index.html')
+      return new Response('not found', { status: 404 });
     const body = file?.body ?? Buffer.from(placeholderPage(rendererDir, 'Electron IPC'));
     const type = file?.type ?? 'text/html; charset=utf-8';
     const headers: Record<string, string> = { 'Content-Type': type, 'X-Content-Type-Options': 'nosniff' };

@@ -21,4 +21,5 @@ export function electronBinary(packageRoot: string, env: NodeJS.ProcessEnv = pro
   return binary && existsSync(binary) ? binary : undefined;
 }
 
-export const NO_ELECTRON_MESSAGE = 'Electron is not available on this machine (no binary in node_modules/electron/dist); starting the browser mode instead';
+export const NO_ELECTRON_MESSAGE =
+  'Electron is not available on this machine (no binary in node_modules/electron/dist); starting the browser mode instead';

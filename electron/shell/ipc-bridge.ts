@@ -1,5 +1,11 @@
 import { ipcMain, type WebContents } from 'electron';
-import { APP_SCHEME, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FEED_ACK_CHANNEL, type IpcReply } from '../../shared/console-api/channels.js';
+import {
+  APP_SCHEME,
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_FEED_ACK_CHANNEL,
+  type IpcReply,
+} from '../../shared/console-api/channels.js';
 import type { ConsoleHost, HostSession } from '../host/host.js';
 
 /** Feed batches a window may have unacknowledged before the host holds the next ones back. */
@@ -35,7 +41,8 @@ export function serveIpc(host: ConsoleHost): void {
     return entry;
   };
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, params: unknown): Promise<IpcReply> => {
-    if (!event.senderFrame?.url.startsWith(`${APP_SCHEME}://`)) return { ok: false, error: { code: 'unauthorized', message: 'calls are accepted from the console window only' } };
+    if (!event.senderFrame?.url.startsWith(`${APP_SCHEME}://`))
+      return { ok: false, error: { code: 'unauthorized', message: 'calls are accepted from the console window only' } };
     return sessionOf(event.sender).session.call(method, params);
   });
   ipcMain.on(IPC_FEED_ACK_CHANNEL, (event) => {

@@ -25,14 +25,23 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const host = new ConsoleHost({ mode: 'electron', configDir: app.getPath('userData'), log: (level, message) => console.error(`[${level}] ${message}`) });
+  const host = new ConsoleHost({
+    mode: 'electron',
+    configDir: app.getPath('userData'),
+    log: (level, message) => console.error(`[${level}] ${message}`),
+  });
   // Only the app's own scheme (and devtools) may load anything: no remote content, ever.
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(tce-app|devtools|chrome-extension|blob|data):/.test(details.url) }));
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) =>
+    callback({ cancel: !/^(tce-app|devtools|chrome-extension|blob|data):/.test(details.url) }),
+  );
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   serveRenderer(join(packageRoot(), 'dist', 'renderer'));
   serveIpc(host);
   const project = option('--project');
-  if (project) await host.run('project.open', { path: project }).catch((error: unknown) => console.error(`cannot open ${project}: ${(error as Error).message}`));
+  if (project)
+    await host
+      .run('project.open', { path: project })
+      .catch((error: unknown) => console.error(`cannot open ${project}: ${(error as Error).message}`));
   if (project && process.argv.includes('--sandbox')) await host.run('sandbox.start', {});
   await buildMenu(host);
 
@@ -41,7 +50,14 @@ async function start(): Promise<void> {
     height: 900,
     show: false,
     title: 'TCE Console',
-    webPreferences: { preload: join(here, 'preload.cjs'), contextIsolation: true, nodeIntegration: false, sandbox: true, webSecurity: true, spellcheck: false },
+    webPreferences: {
+      preload: join(here, 'preload.cjs'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+      spellcheck: false,
+    },
   });
   window.once('ready-to-show', () => window.show());
   await window.loadURL(`${APP_SCHEME}://app/index.html`);

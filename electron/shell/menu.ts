@@ -13,7 +13,10 @@ export async function buildMenu(host: ConsoleHost): Promise<void> {
   };
   const choose = async (what: 'openDirectory' | 'openFile'): Promise<void> => {
     const window = BrowserWindow.getFocusedWindow();
-    const options = { properties: [what], filters: what === 'openFile' ? [{ name: 'services.xml or tce-project.json', extensions: ['xml', 'json'] }] : [] };
+    const options = {
+      properties: [what],
+      filters: what === 'openFile' ? [{ name: 'services.xml or tce-project.json', extensions: ['xml', 'json'] }] : [],
+    };
     const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     if (!picked.canceled && picked.filePaths[0]) await open(picked.filePaths[0]);
   };
@@ -24,7 +27,11 @@ export async function buildMenu(host: ConsoleHost): Promise<void> {
       submenu: [
         { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => void choose('openDirectory') },
         { label: 'Open services.xml…', click: () => void choose('openFile') },
-        { label: 'Open Recent', enabled: recent.length > 0, submenu: recent.map((path) => ({ label: path, click: () => void open(path) })) },
+        {
+          label: 'Open Recent',
+          enabled: recent.length > 0,
+          submenu: recent.map((path) => ({ label: path, click: () => void open(path) })),
+        },
         { type: 'separator' },
         { role: 'quit' },
       ],
@@ -32,7 +39,15 @@ export async function buildMenu(host: ConsoleHost): Promise<void> {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { role: 'togglefullscreen' },
+      ],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

@@ -2,7 +2,14 @@
 // one event channel, nothing else. Sandboxed preloads can load no modules but electron, hence
 // the literals, which the type annotations tie to the constants in shared/console-api.
 import electron = require('electron');
-import type { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FEED_ACK_CHANNEL, IpcReply, PRELOAD_GLOBAL, PreloadApi } from '../../shared/console-api/channels.js';
+import type {
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_FEED_ACK_CHANNEL,
+  IpcReply,
+  PRELOAD_GLOBAL,
+  PreloadApi,
+} from '../../shared/console-api/channels.js';
 
 const CALL: typeof IPC_CALL_CHANNEL = 'tce:call';
 const EVENT: typeof IPC_EVENT_CHANNEL = 'tce:event';

@@ -1,5 +1,12 @@
 import { Writable } from 'node:stream';
-import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import {
+  connect,
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+} from 'amqplib';
 import type {
   Broker,
   BrokerState,
@@ -135,12 +142,19 @@ function batchWritesPerTick(model: ChannelModel): void {
 function connectError(url: AmqpUrl, err: unknown): RpcError {
   // amqplib drops the server's text when connection.open is refused; that only happens for the vhost.
   const vhostRefused = err instanceof Error && /Expected ConnectionOpenOk; got <ConnectionClose/.test(err.message);
-  const reason = vhostRefused ? `vhost "${url.vhost}" does not exist or user "${url.username}" may not use it` : errorReason(err);
+  const reason = vhostRefused
+    ? `vhost "${url.vhost}" does not exist or user "${url.username}" may not use it`
+    : errorReason(err);
   // Socket errors carry a string code (ECONNREFUSED, ENOTFOUND…); AMQP refusals a numeric reply code.
-  const unreachable = err instanceof Error && (typeof (err as { code?: unknown }).code === 'string' || /ETIMEDOUT/.test(err.message));
+  const unreachable =
+    err instanceof Error && (typeof (err as { code?: unknown }).code === 'string' || /ETIMEDOUT/.test(err.message));
   return unreachable
-    ? new RpcError(ErrorCode.CONNECT_UNREACHABLE, `cannot reach RabbitMQ at ${hostPort(url)}: ${reason}`, { cause: err })
-    : new RpcError(ErrorCode.CONNECT_REJECT, `RabbitMQ at ${hostPort(url)} refused the connection: ${reason}`, { cause: err });
+    ? new RpcError(ErrorCode.CONNECT_UNREACHABLE, `cannot reach RabbitMQ at ${hostPort(url)}: ${reason}`, {
+        cause: err,
+      })
+    : new RpcError(ErrorCode.CONNECT_REJECT, `RabbitMQ at ${hostPort(url)} refused the connection: ${reason}`, {
+        cause: err,
+      });
 }
 
 /** The useful part of an amqplib or socket error: `ECONNREFUSED`, `NOT_FOUND - no queue 'x' in vhost '/'`. */
@@ -172,10 +186,12 @@ class AmqpBroker implements Broker {
       for (const endpoint of this.endpoints) endpoint.detach();
     });
     recovering.on('reconnect-scheduled', ({ attempt, error }: { attempt: number; error: Error }) => {
-      if (this.states.current.state !== 'connecting') this.setState({ state: 'reconnecting', attempt, lastError: errorReason(error) });
+      if (this.states.current.state !== 'connecting')
+        this.setState({ state: 'reconnecting', attempt, lastError: errorReason(error) });
     });
     recovering.on('reconnect-failed', (error: Error) => {
-      if (this.states.current.state !== 'connecting') void (this.closing ??= this.shutdown(`gave up reconnecting: ${errorReason(error)}`));
+      if (this.states.current.state !== 'connecting')
+        void (this.closing ??= this.shutdown(`gave up reconnecting: ${errorReason(error)}`));
     });
     recovering.on('error', (error: Error) => this.log(`connection error: ${errorReason(error)}`));
     recovering.on('blocked', (reason: string) => this.log(`RabbitMQ blocked publishing: ${reason}`));
@@ -196,7 +212,11 @@ class AmqpBroker implements Broker {
 
   private setState(state: BrokerState): void {
     if (state.state === 'reconnecting') {
-      this.log(state.attempt === 1 ? `connection lost: ${state.lastError}; reconnecting` : `reconnect attempt ${state.attempt - 1} failed: ${state.lastError}; trying again`);
+      this.log(
+        state.attempt === 1
+          ? `connection lost: ${state.lastError}; reconnecting`
+          : `reconnect attempt ${state.attempt - 1} failed: ${state.lastError}; trying again`,
+      );
     }
     this.states.set(state);
   }
@@ -238,7 +258,9 @@ class AmqpBroker implements Broker {
   }
 
   openPrivateReader(): Promise<MqReader> {
-    return this.open(new AmqpReader(this, { name: '(private)', type: 'queue', durable: false, create: 'never', subject: '' }, true));
+    return this.open(
+      new AmqpReader(this, { name: '(private)', type: 'queue', durable: false, create: 'never', subject: '' }, true),
+    );
   }
 
   openDirectWriter(): Promise<MqDirectWriter> {
@@ -247,10 +269,12 @@ class AmqpBroker implements Broker {
 
   private async open<E extends AmqpEndpoint>(endpoint: E): Promise<E> {
     const model = this.model;
-    if (this.closing) throw new Error(`cannot open ${endpoint.label}: the RabbitMQ connection ${this.description} is closed`);
+    if (this.closing)
+      throw new Error(`cannot open ${endpoint.label}: the RabbitMQ connection ${this.description} is closed`);
     if (!model) {
       const state = this.states.current;
-      const why = state.state === 'reconnecting' ? `reconnecting (attempt ${state.attempt}: ${state.lastError})` : state.state;
+      const why =
+        state.state === 'reconnecting' ? `reconnecting (attempt ${state.attempt}: ${state.lastError})` : state.state;
       throw new Error(`cannot open ${endpoint.label}: RabbitMQ ${this.description} is not connected, ${why}`);
     }
     this.endpoints.add(endpoint);
@@ -432,12 +456,22 @@ abstract class ConfirmingWriter extends AmqpEndpoint<ConfirmChannel> {
   }
 
   /** amqplib takes the message either way; false from it means "stop until 'drain'". False here: it threw (channel closing). */
-  protected publish(channel: ConfirmChannel, exchange: string, routingKey: string, body: Buffer, options: typeof TRANSIENT | typeof PERSISTENT, confirmed: OnConfirm | undefined): boolean {
+  protected publish(
+    channel: ConfirmChannel,
+    exchange: string,
+    routingKey: string,
+    body: Buffer,
+    options: typeof TRANSIENT | typeof PERSISTENT,
+    confirmed: OnConfirm | undefined,
+  ): boolean {
     try {
-      if (!channel.publish(exchange, routingKey, body, options, confirmed && confirmCallback(confirmed))) this.blocked = true;
+      if (!channel.publish(exchange, routingKey, body, options, confirmed && confirmCallback(confirmed)))
+        this.blocked = true;
       return true;
     } catch (err) {
-      this.broker.log(`${this.label}: publish${exchange === '' ? ` to queue "${routingKey}"` : ''} failed: ${errorReason(err)}`);
+      this.broker.log(
+        `${this.label}: publish${exchange === '' ? ` to queue "${routingKey}"` : ''} failed: ${errorReason(err)}`,
+      );
       return false;
     }
   }
@@ -473,8 +507,10 @@ class AmqpWriter extends ConfirmingWriter implements MqWriter {
 
   protected channelClosed(channel: ConfirmChannel): void {
     if (channel !== this.channel) return;
-    if (this.backlog.length > 0) this.broker.log(`${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
-    for (let unsent = this.backlog.shift(); unsent; unsent = this.backlog.shift()) unsent.confirmed?.({ ok: false, reason: 'the channel was lost before the message was sent' });
+    if (this.backlog.length > 0)
+      this.broker.log(`${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
+    for (let unsent = this.backlog.shift(); unsent; unsent = this.backlog.shift())
+      unsent.confirmed?.({ ok: false, reason: 'the channel was lost before the message was sent' });
     this.blocked = false;
   }
 
@@ -530,7 +566,14 @@ class AmqpDirectWriter extends ConfirmingWriter implements MqDirectWriter {
     const channel = this.channel;
     if (!channel || this.blocked) return false;
     const bytes = encodeMessage(message);
-    return this.publish(channel, '', queue, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), TRANSIENT, confirmed);
+    return this.publish(
+      channel,
+      '',
+      queue,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      TRANSIENT,
+      confirmed,
+    );
   }
 }
 
@@ -605,7 +648,9 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     } else {
       await this.declareNode(channel, 'receiver');
     }
-    ({ consumerTag: this.consumerTag } = await channel.consume(queue, (delivery) => this.onDelivery(channel, delivery)));
+    ({ consumerTag: this.consumerTag } = await channel.consume(queue, (delivery) =>
+      this.onDelivery(channel, delivery),
+    ));
   }
 
   protected channelClosed(channel: Channel): void {

@@ -32,5 +32,8 @@ export function dial(url: string, options: DialOptions = {}): Promise<MessageCon
 /** A lazily connecting, reconnecting client for a URL (see dial for the schemes). */
 export function createClient(url: string, options: RpcClientOptions & DialOptions = {}): RpcClient {
   const { tls, connectTimeout, maxFrameSize, maxWriteBuffer, frameTimeout, ...clientOptions } = options;
-  return new RpcClient(() => dial(url, { tls, connectTimeout, maxFrameSize, maxWriteBuffer, frameTimeout }), clientOptions);
+  return new RpcClient(
+    () => dial(url, { tls, connectTimeout, maxFrameSize, maxWriteBuffer, frameTimeout }),
+    clientOptions,
+  );
 }

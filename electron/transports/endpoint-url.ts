@@ -9,7 +9,13 @@ export interface EndpointUrl {
   path: string;
 }
 
-const SCHEMES: Record<string, StreamTransportKind> = { 'tcp:': 'tcp', 'tls:': 'tls', 'ssl:': 'tls', 'ws:': 'ws', 'wss:': 'wss' };
+const SCHEMES: Record<string, StreamTransportKind> = {
+  'tcp:': 'tcp',
+  'tls:': 'tls',
+  'ssl:': 'tls',
+  'ws:': 'ws',
+  'wss:': 'wss',
+};
 const DEFAULT_PORTS: Partial<Record<StreamTransportKind, number>> = { ws: 80, wss: 443 };
 
 /** Parses an endpoint URL; throws Error naming what is wrong with it. */
@@ -18,10 +24,13 @@ export function parseEndpointUrl(text: string): EndpointUrl {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`bad endpoint URL "${text}": expected tcp://host:port, tls://host:port, ws://host:port[/path] or wss://…`);
+    throw new Error(
+      `bad endpoint URL "${text}": expected tcp://host:port, tls://host:port, ws://host:port[/path] or wss://…`,
+    );
   }
   const transport = SCHEMES[url.protocol];
-  if (!transport) throw new Error(`bad endpoint URL "${text}": unknown scheme ${url.protocol} (tcp, tls, ssl, ws, wss)`);
+  if (!transport)
+    throw new Error(`bad endpoint URL "${text}": unknown scheme ${url.protocol} (tcp, tls, ssl, ws, wss)`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!host) throw new Error(`bad endpoint URL "${text}": no host`);
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[transport];

@@ -55,7 +55,11 @@ export interface MemoryBroker extends Broker {
 }
 
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
-  return new InMemoryBroker(options.maxQueueLength ?? 10_000, options.prefetch ?? 4000, options.log ?? ((message) => console.warn(`[memory-broker] ${message}`)));
+  return new InMemoryBroker(
+    options.maxQueueLength ?? 10_000,
+    options.prefetch ?? 4000,
+    options.log ?? ((message) => console.warn(`[memory-broker] ${message}`)),
+  );
 }
 
 /** Messages handed to a queue's readers per event-loop turn, so a deep queue never starves I/O. */
@@ -95,7 +99,9 @@ class MemQueue {
       this.dropped++;
       // 1, 10, 100, … : visible without flooding the log.
       if (Number.isInteger(Math.log10(this.dropped))) {
-        const what = this.subscription ? `${this.name} is full (${this.broker.maxQueueLength} messages): dropped the newest` : `queue "${this.name}" is full (${this.broker.maxQueueLength} messages): refused a message`;
+        const what = this.subscription
+          ? `${this.name} is full (${this.broker.maxQueueLength} messages): dropped the newest`
+          : `queue "${this.name}" is full (${this.broker.maxQueueLength} messages): refused a message`;
         this.broker.log(`${what}, ${this.dropped} so far`);
       }
       return this.subscription;
@@ -208,7 +214,8 @@ class InMemoryBroker implements MemoryBroker {
 
   /** Like RabbitMQ's: a queue of the broker's naming, deleted when its reader closes. */
   async openPrivateReader(): Promise<MqReader> {
-    if (this.closed) throw new Error(`cannot open a private reply queue on the ${this.description}: the broker is closed`);
+    if (this.closed)
+      throw new Error(`cannot open a private reply queue on the ${this.description}: the broker is closed`);
     const name = `amq.gen-memory-${++this.privateQueueCount}`;
     const queue = new MemQueue(name, false, this);
     this.queues.set(name, queue);
@@ -219,7 +226,14 @@ class InMemoryBroker implements MemoryBroker {
   }
 
   async openDirectWriter(): Promise<MqDirectWriter> {
-    return { send: (queue, message, confirmed) => this.publish({ name: queue, type: 'queue', durable: false, create: 'never', subject: '' }, encodeMessage(message), confirmed) };
+    return {
+      send: (queue, message, confirmed) =>
+        this.publish(
+          { name: queue, type: 'queue', durable: false, create: 'never', subject: '' },
+          encodeMessage(message),
+          confirmed,
+        ),
+    };
   }
 
   publishRaw(address: MqAddress, body: Uint8Array): boolean {
@@ -252,7 +266,12 @@ class InMemoryBroker implements MemoryBroker {
 
   stats(): MemoryQueueStats[] {
     const privateQueues = [...this.exchanges.values()].flatMap((e) => [...e.bindings.keys()]);
-    return [...this.queues.values(), ...privateQueues].map((q) => ({ name: q.name, depth: q.depth, readers: q.readerCount, dropped: q.dropped }));
+    return [...this.queues.values(), ...privateQueues].map((q) => ({
+      name: q.name,
+      depth: q.depth,
+      readers: q.readerCount,
+      dropped: q.dropped,
+    }));
   }
 
   /** Declares or checks the node as RabbitMQ would (spec §8), with RabbitMQ's errors. */
@@ -269,7 +288,8 @@ class InMemoryBroker implements MemoryBroker {
       return;
     }
     if (existing) {
-      if (existing.durable !== durable) fail(`PRECONDITION_FAILED - inequivalent arg 'durable': it exists with durable=${existing.durable}`);
+      if (existing.durable !== durable)
+        fail(`PRECONDITION_FAILED - inequivalent arg 'durable': it exists with durable=${existing.durable}`);
       return;
     }
     if (type === 'queue') this.queues.set(name, new MemQueue(name, durable, this));
@@ -333,7 +353,9 @@ class MemReader implements MqReader {
     try {
       message = decodeMessage(raw);
     } catch (err) {
-      this.broker.log(`reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${reason(err)}`);
+      this.broker.log(
+        `reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${reason(err)}`,
+      );
       return;
     }
     let delivery = SETTLED;

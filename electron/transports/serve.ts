@@ -14,12 +14,25 @@ export interface ListenOptions extends StreamOptions {
  * port; a WebSocket path is ignored: every path is accepted, spec §3.3). Accepted connections
  * close after `idleTimeout` ms without traffic (default DEFAULT_IDLE_TIMEOUT, 0 = never).
  */
-export function listen(url: string, options: ListenOptions, onConnection: (connection: StreamConnection) => void): Promise<StreamListener> {
+export function listen(
+  url: string,
+  options: ListenOptions,
+  onConnection: (connection: StreamConnection) => void,
+): Promise<StreamListener> {
   const { transport, host, port } = parseEndpointUrl(url);
   const secure = transport === 'tls' || transport === 'wss';
-  if (secure && !options.tls) return Promise.reject(new Error(`${url}: a ${transport} listener needs tls.key and tls.cert`));
-  const listenOptions = { ...options, idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, host, port, tls: secure ? options.tls : undefined };
-  return transport === 'ws' || transport === 'wss' ? listenWs(listenOptions, onConnection) : listenTcp(listenOptions, onConnection);
+  if (secure && !options.tls)
+    return Promise.reject(new Error(`${url}: a ${transport} listener needs tls.key and tls.cert`));
+  const listenOptions = {
+    ...options,
+    idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+    host,
+    port,
+    tls: secure ? options.tls : undefined,
+  };
+  return transport === 'ws' || transport === 'wss'
+    ? listenWs(listenOptions, onConnection)
+    : listenTcp(listenOptions, onConnection);
 }
 
 /** Listens on a URL and hands every connection to the server, which also closes the listener. */

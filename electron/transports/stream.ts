@@ -2,7 +2,12 @@ import { inflateSync } from 'node:zlib';
 import { ByteWriter } from '../../shared/wire/bytes.js';
 import { DEFAULT_MAX_FRAME, FrameParser, writeCallFrame, writeFrame } from '../../shared/wire/frame.js';
 import { decodeMessage, plainReturnAt, sequenceAt, type Extra, type RpcMessage } from '../../shared/wire/message.js';
-import type { CloseReason, ConnectionEvents, MessageConnection, StreamTransportKind } from '../../shared/rpc/connection.js';
+import type {
+  CloseReason,
+  ConnectionEvents,
+  MessageConnection,
+  StreamTransportKind,
+} from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 
 export interface StreamOptions {
@@ -119,14 +124,23 @@ export class StreamConnection implements MessageConnection {
    */
   send(message: RpcMessage): boolean {
     if (this.closeReason) return false;
-    if (message.params.length > this.maxFrameSize) throw this.tooLarge(`a message with ${message.params.length} bytes of parameters`);
+    if (message.params.length > this.maxFrameSize)
+      throw this.tooLarge(`a message with ${message.params.length} bytes of parameters`);
     const start = this.batch.length;
     writeFrame(this.batch, message);
     return this.queued(start, message.params.length);
   }
 
   /** As send, with the parameters written in place by `writeParams` (see MessageConnection.sendCall). */
-  sendCall(sequence: number, calltype: number, ifidx: number, opidx: number, paramsize: number, extra: Extra, writeParams: (w: ByteWriter) => void): boolean {
+  sendCall(
+    sequence: number,
+    calltype: number,
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    extra: Extra,
+    writeParams: (w: ByteWriter) => void,
+  ): boolean {
     if (this.closeReason) return false;
     const start = this.batch.length;
     let paramsAt: number;
@@ -144,7 +158,11 @@ export class StreamConnection implements MessageConnection {
     const size = this.batch.length - start - 4;
     if (size > this.maxFrameSize) {
       this.dropFrom(start);
-      throw this.tooLarge(paramsLength > this.maxFrameSize ? `a message with ${paramsLength} bytes of parameters` : `a ${size}-byte frame`);
+      throw this.tooLarge(
+        paramsLength > this.maxFrameSize
+          ? `a message with ${paramsLength} bytes of parameters`
+          : `a ${size}-byte frame`,
+      );
     }
     if (this.batch.length >= this.maxWriteBuffer) this.flush();
     else if (!this.flushScheduled) {
@@ -209,7 +227,8 @@ export class StreamConnection implements MessageConnection {
       return;
     }
     if (events) events.message(message, raw);
-    else if (this.held.push({ message, raw }) > MAX_HELD) this.abort('overflow', `${MAX_HELD} messages arrived before anyone listened`);
+    else if (this.held.push({ message, raw }) > MAX_HELD)
+      this.abort('overflow', `${MAX_HELD} messages arrived before anyone listened`);
   };
 
   /** The transport closed underneath (peer closed, network error). */
@@ -241,7 +260,10 @@ export class StreamConnection implements MessageConnection {
       if (this.closeReason) return;
       const idle = Date.now() - this.lastActivity;
       if (idle < this.idleTimeout) return this.checkIdleIn(this.idleTimeout - idle);
-      this.closeGently({ kind: 'idle', message: `nothing sent or received for ${idle} ms (idle timeout ${this.idleTimeout} ms)` });
+      this.closeGently({
+        kind: 'idle',
+        message: `nothing sent or received for ${idle} ms (idle timeout ${this.idleTimeout} ms)`,
+      });
     }, ms).unref();
   }
 
@@ -251,13 +273,17 @@ export class StreamConnection implements MessageConnection {
       this.partialTimer = undefined;
       if (this.closeReason || this.partialSince === 0) return;
       const age = Date.now() - this.partialSince;
-      if (age >= this.frameTimeout) this.abort('protocol', `a frame started ${age} ms ago and is still incomplete (limit ${this.frameTimeout} ms)`);
+      if (age >= this.frameTimeout)
+        this.abort('protocol', `a frame started ${age} ms ago and is still incomplete (limit ${this.frameTimeout} ms)`);
       else this.checkPartialFrameIn(this.frameTimeout - age);
     }, ms).unref();
   }
 
   private tooLarge(what: string): RpcError {
-    return new RpcError(ErrorCode.SENDFAILED, `${this.remote}: ${what} exceeds the ${this.maxFrameSize}-byte frame limit`);
+    return new RpcError(
+      ErrorCode.SENDFAILED,
+      `${this.remote}: ${what} exceeds the ${this.maxFrameSize}-byte frame limit`,
+    );
   }
 
   private flush(): void {
@@ -269,7 +295,10 @@ export class StreamConnection implements MessageConnection {
     else this.batch.reset();
     this.sink.write(bytes);
     if (this.sink.buffered > this.maxWriteBuffer) {
-      this.abort('overflow', `more than ${this.maxWriteBuffer} bytes wait to be written: the peer reads too slowly or is gone`);
+      this.abort(
+        'overflow',
+        `more than ${this.maxWriteBuffer} bytes wait to be written: the peer reads too slowly or is gone`,
+      );
     }
   }
 

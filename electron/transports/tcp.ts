@@ -72,24 +72,39 @@ function wrapSocket(socket: net.Socket, transport: 'tcp' | 'tls', options: Strea
   );
   let lastError: Error | undefined;
   // A plain Uint8Array view: slicing frames out of it is cheaper than out of a Buffer.
-  socket.on('data', (chunk: Buffer) => connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
+  socket.on('data', (chunk: Buffer) =>
+    connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)),
+  );
   socket.on('error', (error) => (lastError = error));
-  socket.on('close', () => connection.ended({ kind: 'remote', message: lastError ? lastError.message : 'closed by the peer' }));
+  socket.on('close', () =>
+    connection.ended({ kind: 'remote', message: lastError ? lastError.message : 'closed by the peer' }),
+  );
   return connection;
 }
 
 /** Listens for TCP (or, with `tls`, TLS) connections carrying meta frames (spec §3.1, §3.2). */
-export function listenTcp(options: TcpListenOptions, onConnection: (connection: StreamConnection) => void): Promise<StreamListener> {
+export function listenTcp(
+  options: TcpListenOptions,
+  onConnection: (connection: StreamConnection) => void,
+): Promise<StreamListener> {
   const transport = options.tls ? 'tls' : 'tcp';
   const accept = (socket: net.Socket): void => onConnection(wrapSocket(socket, transport, options));
-  const server = options.tls ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, accept) : net.createServer(accept);
+  const server = options.tls
+    ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, accept)
+    : net.createServer(accept);
   // A failed TLS handshake concerns that client only.
   server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
   return bindListener(server, transport, options.host ?? '127.0.0.1', options.port ?? 0, '');
 }
 
 /** Binds a net/tls/http server and describes it as a StreamListener. */
-export function bindListener(server: net.Server, transport: StreamTransportKind, host: string, port: number, path: string): Promise<StreamListener> {
+export function bindListener(
+  server: net.Server,
+  transport: StreamTransportKind,
+  host: string,
+  port: number,
+  path: string,
+): Promise<StreamListener> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -111,7 +126,10 @@ export function bindListener(server: net.Server, transport: StreamTransportKind,
 }
 
 /** Dials a TCP or TLS server: `tcp://host:port`, `tls://host:port` or options. Rejects with RpcError 102. */
-export function connectTcp(target: string | TcpConnectOptions, streamOptions: StreamOptions = {}): Promise<StreamConnection> {
+export function connectTcp(
+  target: string | TcpConnectOptions,
+  streamOptions: StreamOptions = {},
+): Promise<StreamConnection> {
   let options: TcpConnectOptions;
   try {
     options = typeof target === 'string' ? fromUrl(target, streamOptions) : target;
@@ -123,7 +141,13 @@ export function connectTcp(target: string | TcpConnectOptions, streamOptions: St
   return new Promise((resolve, reject) => {
     const tlsOptions = options.tls === true ? {} : options.tls;
     const socket = tlsOptions
-      ? tls.connect({ host: options.host, port: options.port, ca: tlsOptions.ca, rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true, servername: tlsOptions.servername ?? (net.isIP(options.host) ? undefined : options.host) })
+      ? tls.connect({
+          host: options.host,
+          port: options.port,
+          ca: tlsOptions.ca,
+          rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
+          servername: tlsOptions.servername ?? (net.isIP(options.host) ? undefined : options.host),
+        })
       : net.connect({ host: options.host, port: options.port });
     const fail = (why: string): void => {
       socket.destroy();
@@ -142,6 +166,12 @@ export function connectTcp(target: string | TcpConnectOptions, streamOptions: St
 
 function fromUrl(text: string, streamOptions: StreamOptions): TcpConnectOptions {
   const url = parseEndpointUrl(text);
-  if (url.transport !== 'tcp' && url.transport !== 'tls') throw new Error(`connectTcp: ${text} is not a tcp:// or tls:// URL`);
-  return { ...streamOptions, host: url.host, port: url.port, tls: url.transport === 'tls' ? (streamOptions as TcpConnectOptions).tls ?? true : undefined };
+  if (url.transport !== 'tcp' && url.transport !== 'tls')
+    throw new Error(`connectTcp: ${text} is not a tcp:// or tls:// URL`);
+  return {
+    ...streamOptions,
+    host: url.host,
+    port: url.port,
+    tls: url.transport === 'tls' ? ((streamOptions as TcpConnectOptions).tls ?? true) : undefined,
+  };
 }

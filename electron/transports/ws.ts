@@ -5,7 +5,13 @@ import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { DEFAULT_MAX_FRAME } from '../../shared/wire/frame.js';
 import { formatEndpointUrl, parseEndpointUrl } from './endpoint-url.js';
 import { StreamConnection, type StreamOptions } from './stream.js';
-import { DEFAULT_CONNECT_TIMEOUT, bindListener, type StreamListener, type TlsClientOptions, type TlsServerOptions } from './tcp.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT,
+  bindListener,
+  type StreamListener,
+  type TlsClientOptions,
+  type TlsServerOptions,
+} from './tcp.js';
 
 export interface WsListenOptions extends StreamOptions {
   /** Default 127.0.0.1. */
@@ -31,7 +37,12 @@ const MESSAGE_TOO_BIG = 1009;
  * binary message is appended to the frame stream, so tce.js's header-then-body pairs work.
  * A batch is sent as messages of at most one frame limit each, which any TCE server reads.
  */
-function wrapWebSocket(ws: WebSocket, transport: 'ws' | 'wss', remote: string, options: StreamOptions): StreamConnection {
+function wrapWebSocket(
+  ws: WebSocket,
+  transport: 'ws' | 'wss',
+  remote: string,
+  options: StreamOptions,
+): StreamConnection {
   const slice = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
   const connection = new StreamConnection(
     {
@@ -55,18 +66,27 @@ function wrapWebSocket(ws: WebSocket, transport: 'ws' | 'wss', remote: string, o
   });
   ws.on('error', (error) => (lastError = error));
   ws.on('close', (code: number, reason: Buffer) => {
-    const why = lastError?.message ?? `WebSocket closed by the peer (code ${code}${reason.length ? `, ${reason.toString()}` : ''})`;
+    const why =
+      lastError?.message ??
+      `WebSocket closed by the peer (code ${code}${reason.length ? `, ${reason.toString()}` : ''})`;
     connection.ended({ kind: code === MESSAGE_TOO_BIG ? 'protocol' : 'remote', message: why });
   });
   return connection;
 }
 
 /** Listens for WebSocket connections on any path (spec §3.3); `tls` makes it wss. */
-export function listenWs(options: WsListenOptions, onConnection: (connection: StreamConnection) => void): Promise<StreamListener> {
+export function listenWs(
+  options: WsListenOptions,
+  onConnection: (connection: StreamConnection) => void,
+): Promise<StreamListener> {
   const transport = options.tls ? 'wss' : 'ws';
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }) : http.createServer();
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert })
+    : http.createServer();
   server.on('request', (_request, response: http.ServerResponse) => {
-    response.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('This is a TCE WebSocket endpoint: connect with a WebSocket client.\n');
+    response
+      .writeHead(426, { 'content-type': 'text/plain', connection: 'close' })
+      .end('This is a TCE WebSocket endpoint: connect with a WebSocket client.\n');
   });
   const maxFrame = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
   // Clients may put several frames in one message; allow two frames' worth.
@@ -76,7 +96,12 @@ export function listenWs(options: WsListenOptions, onConnection: (connection: St
   });
   wss.on('connection', (ws, request) => {
     const socket = request.socket;
-    const remote = formatEndpointUrl(transport, socket.remoteAddress ?? '?', socket.remotePort ?? 0, request.url ?? '/');
+    const remote = formatEndpointUrl(
+      transport,
+      socket.remoteAddress ?? '?',
+      socket.remotePort ?? 0,
+      request.url ?? '/',
+    );
     onConnection(wrapWebSocket(ws, transport, remote, options));
   });
   const host = options.host ?? '127.0.0.1';
@@ -94,7 +119,8 @@ export function connectWs(url: string, options: WsConnectOptions = {}): Promise<
   let transport: 'ws' | 'wss';
   try {
     const parsed = parseEndpointUrl(url);
-    if (parsed.transport !== 'ws' && parsed.transport !== 'wss') throw new Error(`connectWs: ${url} is not a ws:// or wss:// URL`);
+    if (parsed.transport !== 'ws' && parsed.transport !== 'wss')
+      throw new Error(`connectWs: ${url} is not a ws:// or wss:// URL`);
     transport = parsed.transport;
   } catch (error) {
     return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message));
@@ -115,7 +141,9 @@ export function connectWs(url: string, options: WsConnectOptions = {}): Promise<
       reject(new RpcError(ErrorCode.CONNECT_FAILED, `cannot connect to ${url}: ${why}`));
     };
     ws.once('error', (error) => fail(error.message));
-    ws.once('unexpected-response', (_request, response) => fail(`HTTP ${response.statusCode} instead of a WebSocket upgrade`));
+    ws.once('unexpected-response', (_request, response) =>
+      fail(`HTTP ${response.statusCode} instead of a WebSocket upgrade`),
+    );
     ws.once('open', () => {
       ws.removeAllListeners();
       resolve(wrapWebSocket(ws, transport, url, options));

@@ -31,12 +31,26 @@ export function serveBridgeSession(socket: WebSocket, host: ConsoleHost): void {
     const call = frame as Partial<Extract<BridgeFrame, { type: 'call' }>> | undefined;
     if (!call || call.type !== 'call' || !Number.isSafeInteger(call.id)) {
       const id = Number.isSafeInteger(call?.id) ? call!.id! : 0;
-      send({ type: 'error', id, error: { code: 'invalid-params', message: 'expected a JSON text frame {"type":"call","id":<integer>,"method":…,"params":…}' } });
+      send({
+        type: 'error',
+        id,
+        error: {
+          code: 'invalid-params',
+          message: 'expected a JSON text frame {"type":"call","id":<integer>,"method":…,"params":…}',
+        },
+      });
       return;
     }
     const id = call.id!;
     if (inFlight >= MAX_CALLS_IN_FLIGHT) {
-      send({ type: 'error', id, error: { code: 'invalid-params', message: `${MAX_CALLS_IN_FLIGHT} calls are already running on this connection` } });
+      send({
+        type: 'error',
+        id,
+        error: {
+          code: 'invalid-params',
+          message: `${MAX_CALLS_IN_FLIGHT} calls are already running on this connection`,
+        },
+      });
       return;
     }
     inFlight++;

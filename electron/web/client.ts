@@ -1,5 +1,14 @@
 import WebSocket from 'ws';
-import { ConsoleError, type BridgeFrame, type ConsoleBridge, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult } from '../../shared/console-api/api.js';
+import {
+  ConsoleError,
+  type BridgeFrame,
+  type ConsoleBridge,
+  type ConsoleEvents,
+  type EventName,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+} from '../../shared/console-api/api.js';
 
 export interface WebBridgeClient extends ConsoleBridge {
   close(): Promise<void>;
@@ -24,7 +33,8 @@ export function connectWebBridge(url: string): Promise<WebBridgeClient> {
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as BridgeFrame;
       if (frame.type === 'event') {
-        for (const listener of listeners.get(frame.event) ?? []) (listener as (payload: unknown) => void)(frame.payload);
+        for (const listener of listeners.get(frame.event) ?? [])
+          (listener as (payload: unknown) => void)(frame.payload);
       } else if (frame.type === 'result' || frame.type === 'error') {
         const call = pending.get(frame.id);
         if (!call) return;
@@ -34,12 +44,20 @@ export function connectWebBridge(url: string): Promise<WebBridgeClient> {
       }
     });
     socket.on('close', (code, reason) => {
-      const error = new ConsoleError('io', `the console host connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`);
+      const error = new ConsoleError(
+        'io',
+        `the console host connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`,
+      );
       for (const call of pending.values()) call.reject(error);
       pending.clear();
     });
     socket.on('unexpected-response', (_req, res) => {
-      reject(new ConsoleError(res.statusCode === 401 ? 'unauthorized' : 'io', `the console host refused the connection: HTTP ${res.statusCode}`));
+      reject(
+        new ConsoleError(
+          res.statusCode === 401 ? 'unauthorized' : 'io',
+          `the console host refused the connection: HTTP ${res.statusCode}`,
+        ),
+      );
       socket.terminate();
     });
     socket.on('error', (error) => {
@@ -50,7 +68,8 @@ export function connectWebBridge(url: string): Promise<WebBridgeClient> {
       resolve({
         socket,
         call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
-          if (socket.readyState !== socket.OPEN) return Promise.reject(new ConsoleError('io', 'the console host connection is closed'));
+          if (socket.readyState !== socket.OPEN)
+            return Promise.reject(new ConsoleError('io', 'the console host connection is closed'));
           const id = nextId++;
           const frame: BridgeFrame = { type: 'call', id, method, params };
           return new Promise((res, rej) => {

@@ -49,7 +49,8 @@ const MAX_FRAME = 64 * 1024 * 1024;
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const address = options.address ?? '127.0.0.1';
-  if (!LOOPBACK.has(address)) throw new Error(`the browser mode listens on a loopback address only (127.0.0.1, ::1, localhost), not ${address}`);
+  if (!LOOPBACK.has(address))
+    throw new Error(`the browser mode listens on a loopback address only (127.0.0.1, ::1, localhost), not ${address}`);
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = options.rendererDir ?? join(packageRoot(), 'dist', 'renderer');
   const expected = Buffer.from(token);
@@ -84,16 +85,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const headers: Record<string, string> = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
+    const headers: Record<string, string> = {
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
     if (tokenMatches(queryToken)) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     const file = await rendererFile(rendererDir, url.pathname);
-    const body = file?.body ?? Buffer.from(placeholderPage(rendererDir, `ws://127.0.0.1:${port}${WEB_BRIDGE_PATH}?${WEB_TOKEN_PARAM}=…`));
+    const body =
+      file?.body ??
+      Buffer.from(placeholderPage(rendererDir, `ws://127.0.0.1:${port}${WEB_BRIDGE_PATH}?${WEB_TOKEN_PARAM}=…`));
     const type = file?.type ?? 'text/html; charset=utf-8';
     if (file === undefined && url.pathname !== '/' && url.pathname !== '/index.html') {
       res.writeHead(404, headers).end();
       return;
     }
-    if (type.startsWith('text/html')) headers['Content-Security-Policy'] = rendererCsp(`'self' ws://127.0.0.1:${port} ws://localhost:${port}`);
+    if (type.startsWith('text/html'))
+      headers['Content-Security-Policy'] = rendererCsp(`'self' ws://127.0.0.1:${port} ws://localhost:${port}`);
     res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(body.length) });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
@@ -101,8 +109,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = req.headers.origin;
-    const originOk = origin === undefined || [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin);
-    if (url.pathname !== WEB_BRIDGE_PATH || !hostOk(req) || !originOk || !tokenMatches(url.searchParams.get(WEB_TOKEN_PARAM))) {
+    const originOk =
+      origin === undefined ||
+      [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin);
+    if (
+      url.pathname !== WEB_BRIDGE_PATH ||
+      !hostOk(req) ||
+      !originOk ||
+      !tokenMatches(url.searchParams.get(WEB_TOKEN_PARAM))
+    ) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

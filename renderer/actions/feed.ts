@@ -5,7 +5,18 @@ import { parseFeedQuery, type FilterNode } from '../../shared/console-api/feed-q
 import { FeedWindow } from '../feed/feed-window.js';
 import { CapturePayloads, projectPayloads, type PayloadSource } from '../feed/payloads.js';
 import { host, logError, useHost } from '../stores/host.js';
-import { activeView, CAPTURE_LIMIT, feedWindow, LIVE, newView, patchView, useFeed, windowOf, windows, type FeedView } from '../stores/feed.js';
+import {
+  activeView,
+  CAPTURE_LIMIT,
+  feedWindow,
+  LIVE,
+  newView,
+  patchView,
+  useFeed,
+  windowOf,
+  windows,
+  type FeedView,
+} from '../stores/feed.js';
 import { useProject } from '../stores/project.js';
 
 /**
@@ -170,7 +181,10 @@ async function loadOlderMatches(): Promise<void> {
 let waitingTimer: ReturnType<typeof setInterval> | undefined;
 
 const showStats = (stats: FeedStats): void =>
-  useFeed.setState({ paused: stats.paused, waiting: stats.paused && stats.lastId !== undefined ? Math.max(0, stats.lastId - (lastId ?? 0)) : 0 });
+  useFeed.setState({
+    paused: stats.paused,
+    waiting: stats.paused && stats.lastId !== undefined ? Math.max(0, stats.lastId - (lastId ?? 0)) : 0,
+  });
 
 /** Pause holds batches in the host; the toolbar counts what is waiting. */
 export async function pauseFeed(): Promise<void> {
@@ -203,7 +217,11 @@ export async function clearFeed(scope: 'window' | 'everyone'): Promise<void> {
 
 export function selectEntry(id: number | null, viewId = useFeed.getState().active): void {
   const entry = id === null ? undefined : windowOf(viewId).byId(id);
-  patchView(viewId, { selectedId: entry ? entry.id : null, selectedCorrelation: entry?.correlation ?? null, ...(entry ? {} : { pane: 'details' as const }) });
+  patchView(viewId, {
+    selectedId: entry ? entry.id : null,
+    selectedCorrelation: entry?.correlation ?? null,
+    ...(entry ? {} : { pane: 'details' as const }),
+  });
 }
 
 /** Shows the selected (or given) entry's whole call in the right pane. */
@@ -212,7 +230,8 @@ export function followCall(id: number, viewId = useFeed.getState().active): void
   patchView(viewId, { pane: 'follow' });
 }
 
-export const showPane = (pane: FeedView['pane'], viewId = useFeed.getState().active): void => patchView(viewId, { pane });
+export const showPane = (pane: FeedView['pane'], viewId = useFeed.getState().active): void =>
+  patchView(viewId, { pane });
 
 // --------------------------------------------------------------------------------- captures
 
@@ -225,7 +244,10 @@ let captureSeq = 0;
 export function openCapture(name: string, ndjson: string): number {
   const lines = fromNdjson(ndjson);
   if (lines.length === 0) throw new Error(`${name} holds no feed entries`);
-  if (lines.length > CAPTURE_LIMIT) throw new Error(`${name} holds ${lines.length.toLocaleString('en-US')} entries; a capture tab holds at most ${CAPTURE_LIMIT.toLocaleString('en-US')}`);
+  if (lines.length > CAPTURE_LIMIT)
+    throw new Error(
+      `${name} holds ${lines.length.toLocaleString('en-US')} entries; a capture tab holds at most ${CAPTURE_LIMIT.toLocaleString('en-US')}`,
+    );
   const decoded = new WeakMap<FeedEntry, NonNullable<(typeof lines)[number]['decoded']>>();
   const entries = lines.map(({ decoded: d, ...line }, i) => {
     const entry: FeedEntry = { id: i + 1, ...line };
@@ -237,7 +259,12 @@ export function openCapture(name: string, ndjson: string): number {
   const id = `capture-${++captureSeq}`;
   const payloads = new CapturePayloads(decoded, livePayloads);
   windows.set(id, { window, payloads: () => payloads });
-  useFeed.setState((s) => ({ views: { ...s.views, [id]: newView(id, name, true) }, order: [...s.order, id], active: id, version: s.version + 1 }));
+  useFeed.setState((s) => ({
+    views: { ...s.views, [id]: newView(id, name, true) },
+    order: [...s.order, id],
+    active: id,
+    version: s.version + 1,
+  }));
   return entries.length;
 }
 

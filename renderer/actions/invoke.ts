@@ -6,7 +6,15 @@ import { connectionFor, targetUrl } from '../invoke/targets.js';
 import { tceCallLine } from '../invoke/tce-call-line.js';
 import { wireSignature } from '../invoke/wire-signature.js';
 import { host, logError, useHost } from '../stores/host.js';
-import { activeEnvironment, extraRow, MAX_CALL_ROWS, methodKey, useInvoke, type CallRow, type MethodRef } from '../stores/invoke.js';
+import {
+  activeEnvironment,
+  extraRow,
+  MAX_CALL_ROWS,
+  methodKey,
+  useInvoke,
+  type CallRow,
+  type MethodRef,
+} from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
 
 export interface ResolvedMethod {
@@ -20,7 +28,8 @@ export function resolveMethod(model: IdlModel | null, ref: MethodRef | null): Re
   return iface && op ? { iface, op } : undefined;
 }
 
-export const currentMethod = (): ResolvedMethod | undefined => resolveMethod(workingModel(useProject.getState()), useInvoke.getState().selected);
+export const currentMethod = (): ResolvedMethod | undefined =>
+  resolveMethod(workingModel(useProject.getState()), useInvoke.getState().selected);
 
 const pretty = (v: JsonValue): string => JSON.stringify(v, null, 2);
 
@@ -28,7 +37,10 @@ export function selectMethod(ref: MethodRef): void {
   const s = useInvoke.getState();
   const resolved = resolveMethod(workingModel(useProject.getState()), ref);
   const key = methodKey(ref);
-  const argsText = key in s.argsText || !resolved ? s.argsText : { ...s.argsText, [key]: pretty(exampleParams(workingModel(useProject.getState())!, resolved.op)) };
+  const argsText =
+    key in s.argsText || !resolved
+      ? s.argsText
+      : { ...s.argsText, [key]: pretty(exampleParams(workingModel(useProject.getState())!, resolved.op)) };
   // A one-way mode stays only where it is allowed.
   const mode = s.mode === 'oneway' && resolved && resolved.op.returns.kind !== 'void' ? 'twoway' : s.mode;
   useInvoke.setState({ selected: ref, argsText, argsError: null, mode });
@@ -67,8 +79,17 @@ export function buildRequest(): InvokeRequest {
   } catch (e) {
     throw new Error(`the parameters are not valid JSON: ${(e as Error).message}`);
   }
-  if (s.mode === 'oneway' && m.op.returns.kind !== 'void') throw new Error(`${m.op.name} returns a value: a one-way call would never get it`);
-  return { target: s.target, interface: s.selected.interface, method: s.selected.method, args, mode: s.mode, ...(s.mode === 'oneway' ? {} : { timeoutMs: s.timeoutMs }), extra: composeExtra() };
+  if (s.mode === 'oneway' && m.op.returns.kind !== 'void')
+    throw new Error(`${m.op.name} returns a value: a one-way call would never get it`);
+  return {
+    target: s.target,
+    interface: s.selected.interface,
+    method: s.selected.method,
+    args,
+    mode: s.mode,
+    ...(s.mode === 'oneway' ? {} : { timeoutMs: s.timeoutMs }),
+    extra: composeExtra(),
+  };
 }
 
 /**
@@ -79,7 +100,9 @@ export function buildRequest(): InvokeRequest {
 export function hostDisagrees(ref: MethodRef | null): boolean {
   const s = useProject.getState();
   const mine = ref && workingModel(s) ? wireSignature(workingModel(s)!, ref.interface, ref.method) : undefined;
-  return !!ref && !!s.snapshot && mine !== undefined && wireSignature(s.snapshot.model, ref.interface, ref.method) !== mine;
+  return (
+    !!ref && !!s.snapshot && mine !== undefined && wireSignature(s.snapshot.model, ref.interface, ref.method) !== mine
+  );
 }
 
 /** Resolves once the host's project (reloaded after a save) agrees with the editor on `ref`. */
@@ -122,7 +145,9 @@ export async function invoke(): Promise<void> {
     return;
   }
   if (hostDisagrees(request)) {
-    useInvoke.setState({ argsError: `the IDL in the editor changes ${request.interface}.${request.method}; the host calls with the saved IDL — save first (Save and invoke)` });
+    useInvoke.setState({
+      argsError: `the IDL in the editor changes ${request.interface}.${request.method}; the host calls with the saved IDL — save first (Save and invoke)`,
+    });
     return;
   }
   const row: CallRow = { id: ++callSeq, request, started: Date.now() };
@@ -151,7 +176,16 @@ export async function loadWorkspace(): Promise<void> {
 
 export async function saveCurrentCall(name: string): Promise<void> {
   const r = buildRequest();
-  const call: SavedCall = { name, interface: r.interface, method: r.method, args: r.args, mode: r.mode, ...(r.target ? { target: r.target } : {}), ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}), ...(r.extra ? { extra: r.extra } : {}) };
+  const call: SavedCall = {
+    name,
+    interface: r.interface,
+    method: r.method,
+    args: r.args,
+    mode: r.mode,
+    ...(r.target ? { target: r.target } : {}),
+    ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+    ...(r.extra ? { extra: r.extra } : {}),
+  };
   useInvoke.setState({ saved: await host.call('workspace.saveCall', { call }) });
 }
 
@@ -160,7 +194,15 @@ export async function deleteSavedCall(name: string): Promise<void> {
 }
 
 /** Puts a saved call or a history entry back into the form. */
-export function restoreCall(call: { target?: TargetSpec; interface: string; method: string; args: JsonValue; mode: InvokeRequest['mode']; timeoutMs?: number; extra?: Record<string, string> }): void {
+export function restoreCall(call: {
+  target?: TargetSpec;
+  interface: string;
+  method: string;
+  args: JsonValue;
+  mode: InvokeRequest['mode'];
+  timeoutMs?: number;
+  extra?: Record<string, string>;
+}): void {
   const key = methodKey(call);
   useInvoke.setState((s) => ({
     ...(call.target ? { target: call.target } : {}),
@@ -177,7 +219,11 @@ export function commandLine(): string {
   const request = buildRequest();
   const snapshot = useProject.getState().snapshot;
   const { sandbox, connections } = useHost.getState();
-  return tceCallLine(request, snapshot?.files.idl ?? [], targetUrl(snapshot, sandbox, connectionFor(connections, request.target!), request.target!));
+  return tceCallLine(
+    request,
+    snapshot?.files.idl ?? [],
+    targetUrl(snapshot, sandbox, connectionFor(connections, request.target!), request.target!),
+  );
 }
 
 export async function copyCommandLine(): Promise<string> {
@@ -188,7 +234,10 @@ export async function copyCommandLine(): Promise<string> {
 }
 
 export async function setEnvironments(environments: Environment[], active: string | undefined): Promise<void> {
-  const state = await host.call('workspace.setEnvironments', { environments, ...(active !== undefined ? { activeEnvironment: active } : {}) });
+  const state = await host.call('workspace.setEnvironments', {
+    environments,
+    ...(active !== undefined ? { activeEnvironment: active } : {}),
+  });
   useInvoke.setState({ environments: state.environments, activeEnvironment: state.activeEnvironment });
 }
 
@@ -199,7 +248,10 @@ export async function saveExtrasAsDefaults(): Promise<void> {
   if (!env) return;
   const extraDefaults: Record<string, string> = {};
   for (const row of s.extras) if (row.key.trim()) extraDefaults[row.key.trim()] = row.value;
-  await setEnvironments(s.environments.map((e) => (e === env ? { ...e, extraDefaults } : e)), env.name);
+  await setEnvironments(
+    s.environments.map((e) => (e === env ? { ...e, extraDefaults } : e)),
+    env.name,
+  );
   useInvoke.setState({ extras: [] });
 }
 

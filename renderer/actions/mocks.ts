@@ -1,4 +1,10 @@
-import type { MockOverride, MocksState, PushRecipient, PushResult, SandboxClient } from '../../shared/console-api/index.js';
+import type {
+  MockOverride,
+  MocksState,
+  PushRecipient,
+  PushResult,
+  SandboxClient,
+} from '../../shared/console-api/index.js';
 import type { JsonValue } from '../../shared/console-api/index.js';
 import { host, logError } from '../stores/host.js';
 import { useMocks } from '../stores/mocks.js';
@@ -23,7 +29,8 @@ export async function setOverride(iface: string, method: string, override: MockO
 
 export const sandboxClients = (): Promise<SandboxClient[]> => host.call('sandbox.clients', {});
 
-export const sendPush = (iface: string, method: string, args: JsonValue, to: PushRecipient): Promise<PushResult> => host.call('push.send', { interface: iface, method, args, to });
+export const sendPush = (iface: string, method: string, args: JsonValue, to: PushRecipient): Promise<PushResult> =>
+  host.call('push.send', { interface: iface, method, args, to });
 
 host.on('mocks.changed', (state) => useMocks.setState({ state }));
 host.on('project.changed', () => void loadMocks());

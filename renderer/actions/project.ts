@@ -28,9 +28,14 @@ export async function applySnapshot(snapshot: ProjectSnapshot | null): Promise<v
   useProject.setState({
     snapshot,
     ...(sameProject ? {} : { files: {}, compiled: null, lastGood: null, conflict: null }),
-    currentFile: snapshot && sameProject && prev.currentFile && modelFor(prev.currentFile) ? prev.currentFile : (snapshot?.files.idl[0] ?? null),
+    currentFile:
+      snapshot && sameProject && prev.currentFile && modelFor(prev.currentFile)
+        ? prev.currentFile
+        : (snapshot?.files.idl[0] ?? null),
   });
-  const paths = snapshot ? [...snapshot.files.idl, ...[snapshot.files.servicesXml, snapshot.files.configYml].filter((p): p is string => !!p)] : [];
+  const paths = snapshot
+    ? [...snapshot.files.idl, ...[snapshot.files.servicesXml, snapshot.files.configYml].filter((p): p is string => !!p)]
+    : [];
   retain(sameProject ? paths : []);
   // New files are read; known ones too when the project was reloaded (a file changed on disk).
   const reread = sameProject && prev.snapshot?.revision !== snapshot?.revision;
@@ -40,7 +45,10 @@ export async function applySnapshot(snapshot: ProjectSnapshot | null): Promise<v
 }
 
 /** Files with unsaved edits. */
-export const dirtyFiles = (): string[] => Object.values(useProject.getState().files).filter((f) => f.dirty).map((f) => f.path);
+export const dirtyFiles = (): string[] =>
+  Object.values(useProject.getState().files)
+    .filter((f) => f.dirty)
+    .map((f) => f.path);
 
 /**
  * Opens a project. Reopening the one open now keeps unsaved edits in the editor; before another
@@ -50,9 +58,12 @@ export async function openProject(path: string): Promise<void> {
   useProject.setState({ opening: true });
   try {
     const root = useProject.getState().snapshot?.root;
-    const same = root !== undefined && (path.replace(/[/\\]+$/, '') === root || path.slice(0, path.search(/[/\\][^/\\]*$/)) === root);
+    const same =
+      root !== undefined &&
+      (path.replace(/[/\\]+$/, '') === root || path.slice(0, path.search(/[/\\][^/\\]*$/)) === root);
     for (const file of same ? [] : dirtyFiles()) {
-      if (!(await saveFile(file))) throw new Error(`${file} could not be saved, so the project stays open: resolve that first`);
+      if (!(await saveFile(file)))
+        throw new Error(`${file} could not be saved, so the project stays open: resolve that first`);
     }
     await applySnapshot(await host.call('project.open', { path }));
     useHost.getState().addLog({ level: 'info', message: `opened ${path}` });
@@ -110,7 +121,10 @@ export async function reloadFromDisk(path: string): Promise<void> {
 
 export const keepEditing = (): void => useProject.setState({ conflict: null });
 
-host.on('project.changed', (snapshot) => void applySnapshot(snapshot).catch((e: unknown) => logError('project reload', e)));
+host.on(
+  'project.changed',
+  (snapshot) => void applySnapshot(snapshot).catch((e: unknown) => logError('project reload', e)),
+);
 host.on('file.changed', ({ path, version }) => {
   const file = useProject.getState().files[path];
   if (!file || file.version === version) return;

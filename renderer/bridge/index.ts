@@ -1,4 +1,14 @@
-import { ConsoleError, PRELOAD_GLOBAL, type ConsoleBridge, type ConsoleEvents, type EventName, type MethodName, type MethodParams, type MethodResult, type PreloadApi } from '../../shared/console-api/index.js';
+import {
+  ConsoleError,
+  PRELOAD_GLOBAL,
+  type ConsoleBridge,
+  type ConsoleEvents,
+  type EventName,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  type PreloadApi,
+} from '../../shared/console-api/index.js';
 import type { BridgeLink, LinkState } from './link.js';
 import { WebSocketBridge } from './ws-bridge.js';
 

@@ -50,7 +50,10 @@ export class WebSocketBridge implements BridgeLink {
   static fromPage(page: Window): WebSocketBridge {
     const token = `${WEB_TOKEN_PARAM}=${encodeURIComponent(takePageToken(page))}`;
     const scheme = page.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return new WebSocketBridge(`${scheme}//${page.location.host}${WEB_BRIDGE_PATH}?${token}`, `${WEB_TOKEN_CHECK_PATH}?${token}`);
+    return new WebSocketBridge(
+      `${scheme}//${page.location.host}${WEB_BRIDGE_PATH}?${token}`,
+      `${WEB_TOKEN_CHECK_PATH}?${token}`,
+    );
   }
 
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {

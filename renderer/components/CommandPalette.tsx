@@ -22,7 +22,13 @@ export function CommandPalette() {
 
   return (
     <div className="palette-backdrop" onMouseDown={close}>
-      <div className="palette" role="dialog" aria-label="Command palette" aria-modal="true" onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-label="Command palette"
+        aria-modal="true"
+        onMouseDown={(e) => e.stopPropagation()}
+      >
         <input
           ref={input}
           className="input palette-input"

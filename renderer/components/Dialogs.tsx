@@ -14,7 +14,15 @@ export function Dialogs() {
       {dialog?.kind === 'open-project' && <OpenProjectDialog />}
       {dialog?.kind === 'prompt' && <PromptDialog dialog={dialog} />}
       {dialog?.kind === 'text' && (
-        <Dialog title={dialog.title} onClose={closeDialog} actions={<button className="btn" onClick={closeDialog}>Close</button>}>
+        <Dialog
+          title={dialog.title}
+          onClose={closeDialog}
+          actions={
+            <button className="btn" onClick={closeDialog}>
+              Close
+            </button>
+          }
+        >
           <textarea className="input mono" readOnly rows={6} value={dialog.text} onFocus={(e) => e.target.select()} />
         </Dialog>
       )}
@@ -60,7 +68,15 @@ function OpenProjectDialog() {
         <label className="field-label" htmlFor="project-path">
           Folder or services.xml (path on the host machine)
         </label>
-        <input id="project-path" className="input mono" autoFocus spellCheck={false} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/my-cluster" />
+        <input
+          id="project-path"
+          className="input mono"
+          autoFocus
+          spellCheck={false}
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/home/me/my-cluster"
+        />
         {error && (
           <p className="error-text small" role="alert">
             {error}

@@ -21,11 +21,18 @@ function JsonNode({ name, value, depth }: { name: string | null; value: JsonValu
       </li>
     );
   }
-  const entries: [string, JsonValue][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  const entries: [string, JsonValue][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value);
   const summary = Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`;
   return (
     <li role="treeitem" aria-expanded={open} aria-selected={false}>
-      <button type="button" className="json-toggle" onClick={() => setOpen(!open)} aria-label={open ? 'collapse' : 'expand'}>
+      <button
+        type="button"
+        className="json-toggle"
+        onClick={() => setOpen(!open)}
+        aria-label={open ? 'collapse' : 'expand'}
+      >
         {open ? '▾' : '▸'}
       </button>
       {key}

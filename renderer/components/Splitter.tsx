@@ -32,7 +32,8 @@ export function Splitter({ orientation, label, value, min, max, direction, onCha
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const step = e.shiftKey ? 50 : 10;
-    const grow = orientation === 'vertical' ? { ArrowRight: step, ArrowLeft: -step } : { ArrowDown: step, ArrowUp: -step };
+    const grow =
+      orientation === 'vertical' ? { ArrowRight: step, ArrowLeft: -step } : { ArrowDown: step, ArrowUp: -step };
     const delta = grow[e.key as keyof typeof grow];
     if (delta === undefined) return;
     e.preventDefault();

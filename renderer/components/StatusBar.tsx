@@ -22,12 +22,19 @@ export function StatusBar() {
   const warnings = problems.filter((p) => p.severity === 'warning').length;
   const conns = Object.values(connections);
   const open = conns.filter((c) => c.state.state === 'open').length;
-  const broker = sandbox.state === 'running' ? (sandbox.broker.kind === 'memory' ? 'in-memory broker' : 'RabbitMQ') : '—';
+  const broker =
+    sandbox.state === 'running' ? (sandbox.broker.kind === 'memory' ? 'in-memory broker' : 'RabbitMQ') : '—';
 
   return (
     <footer className="status-bar" aria-label="Status">
-      <span className={`status-item link-${link.state}`} title={link.state === 'closed' || link.state === 'refused' ? link.reason : 'connected to the console host'}>
-        <span className={`dot dot-${link.state === 'open' ? 'ok' : link.state === 'connecting' ? 'warn' : 'bad'}`} aria-hidden="true" />
+      <span
+        className={`status-item link-${link.state}`}
+        title={link.state === 'closed' || link.state === 'refused' ? link.reason : 'connected to the console host'}
+      >
+        <span
+          className={`dot dot-${link.state === 'open' ? 'ok' : link.state === 'connecting' ? 'warn' : 'bad'}`}
+          aria-hidden="true"
+        />
         {link.state === 'open'
           ? `host (${app?.mode ?? '…'})`
           : link.state === 'connecting'
@@ -48,13 +55,17 @@ export function StatusBar() {
       >
         ⨯ {errors} ⚠ {warnings}
       </button>
-      <span className="status-item" title={conns.map((c) => `${c.url}: ${c.state.state}`).join('\n') || 'no connections'}>
+      <span
+        className="status-item"
+        title={conns.map((c) => `${c.url}: ${c.state.state}`).join('\n') || 'no connections'}
+      >
         connections {open}/{conns.length}
       </span>
       <span className="status-item">broker: {broker}</span>
       <span className={`status-item sandbox-${sandbox.state}`}>sandbox: {sandbox.state}</span>
       <span className={`status-item ${dropped ? 'error-text' : ''}`} aria-label="Feed counters">
-        feed{paused ? ' (paused)' : ''}: {received.toLocaleString('en-US')} received · dropped {dropped.toLocaleString('en-US')}
+        feed{paused ? ' (paused)' : ''}: {received.toLocaleString('en-US')} received · dropped{' '}
+        {dropped.toLocaleString('en-US')}
       </span>
       <span className="status-spacer" />
       {toastMsg ? (

@@ -35,7 +35,11 @@ export function Workbench() {
           </span>
         )}
         <span className="spacer" />
-        <button type="button" className="btn btn-small btn-ghost palette-button" onClick={() => useUi.setState({ paletteOpen: true })}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost palette-button"
+          onClick={() => useUi.setState({ paletteOpen: true })}
+        >
           Commands <kbd>{modKey}Shift+P</kbd>
         </button>
       </header>
@@ -56,30 +60,62 @@ export function Workbench() {
               <ProjectPanel />
             </PanelBoundary>
           </div>
-          <Splitter orientation="vertical" label="Resize Project" value={layout.projectWidth} min={180} max={520} direction={1} onChange={(v) => setLayout({ projectWidth: v })} />
+          <Splitter
+            orientation="vertical"
+            label="Resize Project"
+            value={layout.projectWidth}
+            min={180}
+            max={520}
+            direction={1}
+            onChange={(v) => setLayout({ projectWidth: v })}
+          />
           <div className="col col-flex">
             <PanelBoundary name="IDL editor">
               <IdlEditorPanel />
             </PanelBoundary>
           </div>
-          <Splitter orientation="vertical" label="Resize TypeScript preview" value={layout.previewWidth} min={200} max={900} direction={-1} onChange={(v) => setLayout({ previewWidth: v })} />
+          <Splitter
+            orientation="vertical"
+            label="Resize TypeScript preview"
+            value={layout.previewWidth}
+            min={200}
+            max={900}
+            direction={-1}
+            onChange={(v) => setLayout({ previewWidth: v })}
+          />
           <div className="col" style={{ flexBasis: layout.previewWidth }}>
             <PanelBoundary name="TypeScript preview">
               <PreviewPanel />
             </PanelBoundary>
           </div>
-          <Splitter orientation="vertical" label="Resize Invoke" value={layout.invokeWidth} min={340} max={900} direction={-1} onChange={(v) => setLayout({ invokeWidth: v })} />
+          <Splitter
+            orientation="vertical"
+            label="Resize Invoke"
+            value={layout.invokeWidth}
+            min={340}
+            max={900}
+            direction={-1}
+            onChange={(v) => setLayout({ invokeWidth: v })}
+          />
           <div className="col" style={{ flexBasis: layout.invokeWidth }}>
             <PanelBoundary name="Invoke">
               <InvokePanel />
             </PanelBoundary>
           </div>
         </div>
-        <Splitter orientation="horizontal" label="Resize Live feed" value={layout.feedHeight} min={120} max={1200} direction={-1} onChange={(v) => setLayout({ feedHeight: v })} />
+        <Splitter
+          orientation="horizontal"
+          label="Resize Live feed"
+          value={layout.feedHeight}
+          min={120}
+          max={1200}
+          direction={-1}
+          onChange={(v) => setLayout({ feedHeight: v })}
+        />
         <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh)` }}>
           <PanelBoundary name="Live feed">
-              <FeedPanel />
-            </PanelBoundary>
+            <FeedPanel />
+          </PanelBoundary>
         </div>
       </main>
       <StatusBar />

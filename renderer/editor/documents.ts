@@ -16,7 +16,8 @@ const changeListeners = new Set<() => void>();
 export const MARKER_OWNER = 'tce-idl';
 
 /** IDL files get the TCE IDL language; services.xml and config.yml open as XML and YAML. */
-const languageOf = (path: string): string => (/\.xml$/i.test(path) ? 'xml' : /\.ya?ml$/i.test(path) ? 'yaml' : IDL_LANGUAGE);
+const languageOf = (path: string): string =>
+  /\.xml$/i.test(path) ? 'xml' : /\.ya?ml$/i.test(path) ? 'yaml' : IDL_LANGUAGE;
 const isIdl = (path: string): boolean => languageOf(path) === IDL_LANGUAGE;
 
 export const modelFor = (path: string): monaco.editor.ITextModel | undefined => models.get(path);
@@ -118,7 +119,16 @@ export function applyMarkers(diagnostics: readonly Diagnostic[]): void {
       endColumn: sameSpot ? start.column + 1 : end.column,
       relatedInformation: d.related?.flatMap((r) =>
         models.has(r.range.file)
-          ? [{ resource: monaco.Uri.file(r.range.file), message: r.message, startLineNumber: r.range.start.line, startColumn: r.range.start.column, endLineNumber: r.range.end.line, endColumn: r.range.end.column }]
+          ? [
+              {
+                resource: monaco.Uri.file(r.range.file),
+                message: r.message,
+                startLineNumber: r.range.start.line,
+                startColumn: r.range.start.column,
+                endLineNumber: r.range.end.line,
+                endColumn: r.range.end.column,
+              },
+            ]
           : [],
       ),
     });

@@ -37,13 +37,25 @@ export function FeedDetails({ viewId }: { viewId: string }) {
     <aside className="feed-details" aria-label="Entry details">
       <header className="details-header">
         <h3 title={entry ? callName(entry) : undefined}>{entry ? callName(entry) : `Entry ${view.selectedId}`}</h3>
-        <button type="button" className="btn btn-small btn-ghost" aria-label="Close details" onClick={() => selectEntry(null, viewId)}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          aria-label="Close details"
+          onClick={() => selectEntry(null, viewId)}
+        >
           ✕
         </button>
       </header>
       <div className="pane-tabs" role="tablist" aria-label="Entry views">
         {(['details', 'follow'] as const).map((pane) => (
-          <button key={pane} type="button" role="tab" className="pane-tab" aria-selected={view.pane === pane} onClick={() => showPane(pane, viewId)}>
+          <button
+            key={pane}
+            type="button"
+            role="tab"
+            className="pane-tab"
+            aria-selected={view.pane === pane}
+            onClick={() => showPane(pane, viewId)}
+          >
             {pane === 'details' ? 'Details' : 'Follow call'}
           </button>
         ))}
@@ -71,14 +83,29 @@ function EntryBody({ viewId, entry }: { viewId: string; entry: FeedEntry }) {
         <span className="tag">{entry.hop}</span>
         <span className="tag">{entry.direction === 'in' ? '→ in' : '← out'}</span>
         <span className="tag mono">{entry.endpoint}</span>
-        {entry.userId !== undefined && <span className="tag mono" title="user (per gateway)">user {userLabel(entry)}</span>}
+        {entry.userId !== undefined && (
+          <span className="tag mono" title="user (per gateway)">
+            user {userLabel(entry)}
+          </span>
+        )}
         {entry.note && <span className="tag tag-note">{entry.note}</span>}
       </div>
       <div className="details-actions">
-        <button type="button" className="btn btn-small" disabled={!decoded.ok} title="The decoded arguments, result or error as JSON" onClick={() => void copy('JSON', JSON.stringify(payloadJson(decoded), null, 2))}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={!decoded.ok}
+          title="The decoded arguments, result or error as JSON"
+          onClick={() => void copy('JSON', JSON.stringify(payloadJson(decoded), null, 2))}
+        >
           Copy JSON
         </button>
-        <button type="button" className="btn btn-small" disabled={entry.raw === ''} onClick={() => void copy('hex', raw)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={entry.raw === ''}
+          onClick={() => void copy('hex', raw)}
+        >
           Copy hex
         </button>
         <OpenInInvoke viewId={viewId} entry={entry} />
@@ -88,7 +115,15 @@ function EntryBody({ viewId, entry }: { viewId: string; entry: FeedEntry }) {
       </div>
 
       <section aria-label="Decoded payload">
-        <h4>{decoded.ok ? (decoded.kind === 'params' ? 'Parameters' : decoded.kind === 'result' ? 'Result' : 'Error') : 'Payload'}</h4>
+        <h4>
+          {decoded.ok
+            ? decoded.kind === 'params'
+              ? 'Parameters'
+              : decoded.kind === 'result'
+                ? 'Result'
+                : 'Error'
+            : 'Payload'}
+        </h4>
         <Payload decoded={decoded} />
       </section>
 
@@ -149,7 +184,9 @@ const rawBytes = (entry: FeedEntry): Uint8Array => {
 
 function payloadJson(decoded: DecodedPayload): JsonValue {
   if (!decoded.ok) return null;
-  return decoded.kind === 'error' ? { errcode: decoded.code, name: decoded.codeName, reason: decoded.reason } : decoded.value;
+  return decoded.kind === 'error'
+    ? { errcode: decoded.code, name: decoded.codeName, reason: decoded.reason }
+    : decoded.value;
 }
 
 function Payload({ decoded }: { decoded: DecodedPayload }) {
@@ -180,7 +217,12 @@ function HopList({ viewId, hops, current }: { viewId: string; hops: readonly Fee
     <ol className="hop-list">
       {hops.map((r) => (
         <li key={r.id}>
-          <button type="button" className={`hop ${r.id === current ? 'current' : ''}`} onClick={() => selectEntry(r.id, viewId)} aria-current={r.id === current ? 'true' : undefined}>
+          <button
+            type="button"
+            className={`hop ${r.id === current ? 'current' : ''}`}
+            onClick={() => selectEntry(r.id, viewId)}
+            aria-current={r.id === current ? 'true' : undefined}
+          >
             <span className="mono small hop-offset" title={clock(r.time)}>
               {r.time === t0 ? '0' : `+${duration(r.time - t0)}`}
             </span>
@@ -205,7 +247,11 @@ function OpenInInvoke({ viewId, entry }: { viewId: string; entry: FeedEntry }) {
       type="button"
       className="btn btn-small"
       disabled={!replay.ok}
-      title={replay.ok ? `Put ${replay.call.interface}.${replay.call.method} with these arguments, mode and extra into Invoke, to ${replay.call.target.kind === 'endpoint' ? replay.call.target.endpoint : replay.call.target.url}` : `Cannot replay: ${replay.reason}`}
+      title={
+        replay.ok
+          ? `Put ${replay.call.interface}.${replay.call.method} with these arguments, mode and extra into Invoke, to ${replay.call.target.kind === 'endpoint' ? replay.call.target.endpoint : replay.call.target.url}`
+          : `Cannot replay: ${replay.reason}`
+      }
       onClick={() => {
         if (!replay.ok) return;
         restoreCall(replay.call);
@@ -243,12 +289,18 @@ function FollowCallBody({ viewId, entry }: { viewId: string; entry: FeedEntry })
       <p className="follow-summary">
         <span className="mono">{name}</span> {call.request && <KindBadges entry={call.request} />}
         <span className="muted small">
-          {call.caller ? ` from user ${call.caller.gateway ? `${call.caller.gateway}/` : ''}${call.caller.userId}` : ''} · {call.entries.length} hop entries
+          {call.caller ? ` from user ${call.caller.gateway ? `${call.caller.gateway}/` : ''}${call.caller.userId}` : ''}{' '}
+          · {call.entries.length} hop entries
           {total !== undefined ? ` over ${duration(total)}` : ''}
         </span>
       </p>
       <div className="details-actions">
-        <button type="button" className="btn btn-small" title="Filter the rows to this call" onClick={() => setFeedQuery(`call:"${call.correlation}"`, viewId)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          title="Filter the rows to this call"
+          onClick={() => setFeedQuery(`call:"${call.correlation}"`, viewId)}
+        >
           Show only this call
         </button>
         <OpenInInvoke viewId={viewId} entry={call.request ?? entry} />
@@ -261,21 +313,36 @@ function FollowCallBody({ viewId, entry }: { viewId: string; entry: FeedEntry })
       </section>
       <section aria-label="Request">
         <h4>Request</h4>
-        {request ? <Payload decoded={request} /> : <p className="muted small">The CALL is not in this view (only its reply is).</p>}
+        {request ? (
+          <Payload decoded={request} />
+        ) : (
+          <p className="muted small">The CALL is not in this view (only its reply is).</p>
+        )}
       </section>
       <section aria-label="Reply">
         <h4>Reply</h4>
-        {reply ? <Payload decoded={reply} /> : <p className="muted small">{oneway ? 'One-way: no reply by design.' : 'No reply in this view (yet).'}</p>}
+        {reply ? (
+          <Payload decoded={reply} />
+        ) : (
+          <p className="muted small">{oneway ? 'One-way: no reply by design.' : 'No reply in this view (yet).'}</p>
+        )}
       </section>
       <section aria-label="Pushes it caused">
         <h4>Pushes it caused ({call.pushes.length})</h4>
         {call.entries.some((e) => e.push) ? (
-          <p className="muted small">This is a push (a back end calling the client); no call of the same user was running when it started.</p>
+          <p className="muted small">
+            This is a push (a back end calling the client); no call of the same user was running when it started.
+          </p>
         ) : call.pushes.length === 0 ? (
-          <p className="muted small">None: no push to this user started while the call ran (or within half a second after).</p>
+          <p className="muted small">
+            None: no push to this user started while the call ran (or within half a second after).
+          </p>
         ) : (
           <>
-            <p className="muted small">Pushes to the same user that started while the call ran, or within half a second after (the wire does not link them; timing does).</p>
+            <p className="muted small">
+              Pushes to the same user that started while the call ran, or within half a second after (the wire does not
+              link them; timing does).
+            </p>
             {call.pushes.map((p) => (
               <PushItem key={p.correlation} viewId={viewId} push={p} current={entry.id} payloads={payloads} />
             ))}
@@ -286,7 +353,17 @@ function FollowCallBody({ viewId, entry }: { viewId: string; entry: FeedEntry })
   );
 }
 
-function PushItem({ viewId, push, current, payloads }: { viewId: string; push: CallHops; current: number; payloads: PayloadSource }) {
+function PushItem({
+  viewId,
+  push,
+  current,
+  payloads,
+}: {
+  viewId: string;
+  push: CallHops;
+  current: number;
+  payloads: PayloadSource;
+}) {
   const first = push.entries.find((e) => e.kind === 'call' || e.kind === 'oneway') ?? push.entries[0]!;
   return (
     <div className="push-item">

@@ -80,7 +80,9 @@ export function FeedGrid({ viewId, label }: { viewId: string; label: string }) {
     if (scrollFrame.current) return;
     scrollFrame.current = requestAnimationFrame(() => {
       scrollFrame.current = 0;
-      setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+      setView((v) =>
+        v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight },
+      );
     });
   };
 
@@ -162,12 +164,21 @@ export function FeedGrid({ viewId, label }: { viewId: string; label: string }) {
                     aria-rowindex={first + i + 2}
                     aria-selected={e.id === selectedId}
                     className={rowClass(e, selectedId, correlation) + (restart ? ' restart-boundary' : '')}
-                    title={restart ? 'The sandbox restarted before this entry: its gateways number their users from 1 again' : undefined}
+                    title={
+                      restart
+                        ? 'The sandbox restarted before this entry: its gateways number their users from 1 again'
+                        : undefined
+                    }
                     onClick={() => selectEntry(e.id, viewId)}
                     onDoubleClick={() => followCall(e.id, viewId)}
                   >
                     {COLUMNS.map((c) => (
-                      <div key={c.id} role="gridcell" className={cellClass(c)} title={c.id === 'user' || c.id === 'endpoint' || c.id === 'call' ? c.cell(e) : undefined}>
+                      <div
+                        key={c.id}
+                        role="gridcell"
+                        className={cellClass(c)}
+                        title={c.id === 'user' || c.id === 'endpoint' || c.id === 'call' ? c.cell(e) : undefined}
+                      >
                         {c.id === 'call' && <KindBadges entry={e} />}
                         {c.cell(e)}
                       </div>
@@ -225,15 +236,24 @@ function FeedEmpty({ viewId }: { viewId: string }) {
   return (
     <div className="feed-empty">
       {feedWindow.progress ? (
-        <p>Filtering… {feedWindow.progress.done.toLocaleString('en-US')} of {feedWindow.progress.total.toLocaleString('en-US')} entries</p>
+        <p>
+          Filtering… {feedWindow.progress.done.toLocaleString('en-US')} of{' '}
+          {feedWindow.progress.total.toLocaleString('en-US')} entries
+        </p>
       ) : paused ? (
-        <p>Paused{waiting > 0 ? `: ${waiting.toLocaleString()} entries wait in the host` : ''}. Resume to see them — none are lost while they stay in its buffer.</p>
+        <p>
+          Paused{waiting > 0 ? `: ${waiting.toLocaleString()} entries wait in the host` : ''}. Resume to see them — none
+          are lost while they stay in its buffer.
+        </p>
       ) : filtered && size > 0 ? (
         <p>No entry of the {size.toLocaleString()} in the window matches the filter.</p>
       ) : (
         <>
           <p>No messages yet.</p>
-          <p className="muted small">Every message the console, the gateways, the queues and the sandbox's servers see appears here, decoded. Invoke a method to see one.</p>
+          <p className="muted small">
+            Every message the console, the gateways, the queues and the sandbox's servers see appears here, decoded.
+            Invoke a method to see one.
+          </p>
         </>
       )}
     </div>

@@ -58,7 +58,13 @@ export function FilterBox({ viewId }: { viewId: string }) {
             }
           }}
         />
-        <button type="button" className="btn btn-small btn-ghost help-button" aria-label="Filter help" aria-expanded={help} onClick={() => setHelp(!help)}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost help-button"
+          aria-label="Filter help"
+          aria-expanded={help}
+          onClick={() => setHelp(!help)}
+        >
           ?
         </button>
         <label className="check small" title="Show every entry of each call one of whose entries matches">
@@ -76,7 +82,9 @@ export function FilterBox({ viewId }: { viewId: string }) {
             <mark>{view.query.slice(error.start, Math.max(error.end, error.start + 1)) || ' '}</mark>
             {view.query.slice(Math.max(error.end, error.start + 1))}
           </span>
-          <span className="muted">{view.appliedQuery ? ` · rows still show: ${view.appliedQuery}` : ' · rows still show everything'}</span>
+          <span className="muted">
+            {view.appliedQuery ? ` · rows still show: ${view.appliedQuery}` : ' · rows still show everything'}
+          </span>
         </div>
       )}
     </div>
@@ -92,8 +100,14 @@ function FilterStatus({ viewId }: { viewId: string }) {
   const progress = window.progress;
   const notes = [...view.notes];
   const oldest = window.oldestId;
-  if (/(^|[\s(-])(user|gw|gateway):/i.test(view.appliedQuery) && oldest !== undefined && restarts.some((r) => r.afterId >= oldest)) {
-    notes.push('the sandbox restarted within these entries: its gateways numbered their users from 1 again, so the same user id before and after is another connection (an orange line marks the first row after the restart)');
+  if (
+    /(^|[\s(-])(user|gw|gateway):/i.test(view.appliedQuery) &&
+    oldest !== undefined &&
+    restarts.some((r) => r.afterId >= oldest)
+  ) {
+    notes.push(
+      'the sandbox restarted within these entries: its gateways numbered their users from 1 again, so the same user id before and after is another connection (an orange line marks the first row after the restart)',
+    );
   }
   if (!progress && notes.length === 0) return null;
   return (
@@ -138,7 +152,10 @@ function FilterHelp({ onPick, onClose }: { onPick: (query: string) => void; onCl
   return (
     <div ref={ref} className="filter-help" role="dialog" aria-label="Filter syntax">
       <h3>Filter syntax</h3>
-      <p className="small muted">Case-insensitive. A term that cannot mean anything is an error, shown here with its column — never quietly another filter.</p>
+      <p className="small muted">
+        Case-insensitive. A term that cannot mean anything is an error, shown here with its column — never quietly
+        another filter.
+      </p>
       <table className="kv-table help-table">
         <tbody>{SYNTAX.map(row)}</tbody>
       </table>
@@ -147,7 +164,8 @@ function FilterHelp({ onPick, onClose }: { onPick: (query: string) => void; onCl
         <tbody>{COMBINE.map(row)}</tbody>
       </table>
       <p className="small muted">
-        Whole calls widens the rows to every hop of each matching call. Free text decodes each payload once (the first 16 KB of it are searched). Double-click a row, or press F, to follow its call.
+        Whole calls widens the rows to every hop of each matching call. Free text decodes each payload once (the first
+        16 KB of it are searched). Double-click a row, or press F, to follow its call.
       </p>
     </div>
   );

@@ -47,12 +47,25 @@ export const COLUMNS: Column[] = [
   // A narrow grid drops Dir: the hop cell shows the direction as an arrow then (app.css).
   { id: 'hop', title: 'Hop', width: '64px', narrow: '80px', cell: (e) => e.hop, className: 'col-hop' },
   { id: 'dir', title: 'Dir', width: '54px', narrow: null, cell: (e) => (e.direction === 'in' ? '→ in' : '← out') },
-  { id: 'endpoint', title: 'Endpoint', width: 'minmax(90px, 1fr)', narrow: 'minmax(64px, 1fr)', cell: (e) => e.endpoint },
+  {
+    id: 'endpoint',
+    title: 'Endpoint',
+    width: 'minmax(90px, 1fr)',
+    narrow: 'minmax(64px, 1fr)',
+    cell: (e) => e.endpoint,
+  },
   { id: 'user', title: 'User', width: 'minmax(70px, 0.7fr)', narrow: 'minmax(70px, 0.8fr)', cell: userLabel },
   { id: 'seq', title: 'Seq', width: '56px', narrow: null, cell: (e) => String(e.sequence), className: 'num mono' },
   { id: 'call', title: 'Interface.method', width: 'minmax(150px, 2fr)', narrow: 'minmax(120px, 2fr)', cell: callName },
   { id: 'size', title: 'Size', width: '90px', narrow: '80px', cell: (e) => bytes(e.size), className: 'num' },
-  { id: 'latency', title: 'Latency', width: '80px', narrow: '74px', cell: (e) => (e.latencyMs === undefined ? '' : duration(e.latencyMs)), className: 'num' },
+  {
+    id: 'latency',
+    title: 'Latency',
+    width: '80px',
+    narrow: '74px',
+    cell: (e) => (e.latencyMs === undefined ? '' : duration(e.latencyMs)),
+    className: 'num',
+  },
 ];
 
 /** Both layouts as CSS variables on the grid; a container query picks one (app.css, `.feed-grid`). */
@@ -62,4 +75,5 @@ export const GRID_COLUMNS = {
 } as Record<string, string>;
 
 /** A cell's classes: its own, and whether a narrow grid hides it. */
-export const cellClass = (c: Column): string => `feed-cell ${c.className ?? ''}${c.narrow === null ? ' hide-narrow' : ''}`;
+export const cellClass = (c: Column): string =>
+  `feed-cell ${c.className ?? ''}${c.narrow === null ? ' hide-narrow' : ''}`;

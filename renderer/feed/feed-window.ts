@@ -147,7 +147,8 @@ export class FeedWindow {
     this.job = undefined;
     if (this.whole) {
       const rows: FeedEntry[] = [];
-      for (let i = this.start; i < this.all.length; i++) if (this.matchedCalls.has(this.all[i]!.correlation)) rows.push(this.all[i]!);
+      for (let i = this.start; i < this.all.length; i++)
+        if (this.matchedCalls.has(this.all[i]!.correlation)) rows.push(this.all[i]!);
       this.rows.reset(rows);
     }
     return true;
@@ -272,7 +273,12 @@ export class FeedWindow {
     const list = this.calls.get(e.correlation);
     if (!list) this.calls.set(e.correlation, [e]);
     else if (!inOrder || list[list.length - 1]!.id < e.id) list.push(e);
-    else list.splice(list.findIndex((x) => x.id > e.id), 0, e);
+    else
+      list.splice(
+        list.findIndex((x) => x.id > e.id),
+        0,
+        e,
+      );
   }
 
   private unindex(e: FeedEntry): void {

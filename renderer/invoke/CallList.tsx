@@ -18,7 +18,12 @@ export function CallList() {
     // Braces: Chromium's scrollIntoView returns a promise, which must not become the effect's cleanup.
     list.current?.firstElementChild?.scrollIntoView({ block: 'nearest' });
   }, [newest]);
-  if (calls.length === 0) return <p className="muted small pad">Results of your calls appear here. Choose a method and press Invoke (Ctrl+Enter).</p>;
+  if (calls.length === 0)
+    return (
+      <p className="muted small pad">
+        Results of your calls appear here. Choose a method and press Invoke (Ctrl+Enter).
+      </p>
+    );
   return (
     <ol className="call-list" aria-label="Results" ref={list}>
       {calls.map((c) => (
@@ -32,9 +37,15 @@ function CallItem({ call }: { call: CallRow }) {
   const { request, result, failure } = call;
   const status = failure ? 'failed' : !result ? 'pending' : result.ok ? 'ok' : 'error';
   return (
-    <li className={`call call-${status}`} aria-label={`Call ${call.id}: ${request.interface}.${request.method} ${status}`} aria-busy={status === 'pending'}>
+    <li
+      className={`call call-${status}`}
+      aria-label={`Call ${call.id}: ${request.interface}.${request.method} ${status}`}
+      aria-busy={status === 'pending'}
+    >
       <div className="call-head">
-        <span className={`status-pill status-${status}`}>{status === 'ok' ? 'OK' : status === 'pending' ? 'pending…' : status === 'error' ? 'TCE error' : 'failed'}</span>
+        <span className={`status-pill status-${status}`}>
+          {status === 'ok' ? 'OK' : status === 'pending' ? 'pending…' : status === 'error' ? 'TCE error' : 'failed'}
+        </span>
         <span className="mono call-name">
           {request.interface}.{request.method}
         </span>
@@ -59,8 +70,19 @@ function ResultBody({ result }: { result: InvokeResult }) {
       </dl>
       {result.ok ? (
         <div className="call-value" aria-label="Result value">
-          {result.value === null ? <span className="muted small">null (void or one-way)</span> : <JsonTree value={result.value} label="Result value" />}
-          {Object.keys(result.extra).length > 0 && <div className="muted small">extra: {Object.entries(result.extra).map(([k, v]) => `${k}=${v}`).join(', ')}</div>}
+          {result.value === null ? (
+            <span className="muted small">null (void or one-way)</span>
+          ) : (
+            <JsonTree value={result.value} label="Result value" />
+          )}
+          {Object.keys(result.extra).length > 0 && (
+            <div className="muted small">
+              extra:{' '}
+              {Object.entries(result.extra)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}
+            </div>
+          )}
         </div>
       ) : (
         <div className="call-error" role="alert">
@@ -81,8 +103,15 @@ export function HistoryList() {
     <ul className="plain-list history-list" aria-label="History">
       {history.map((h, i) => (
         <li key={`${h.time}-${i}`}>
-          <button type="button" className="row-button" onClick={() => restoreCall(h.request)} title="Put this call back into the form">
-            <span className={`status-pill status-${h.result.ok ? 'ok' : 'error'}`}>{h.result.ok ? 'OK' : h.result.error.codeName}</span>
+          <button
+            type="button"
+            className="row-button"
+            onClick={() => restoreCall(h.request)}
+            title="Put this call back into the form"
+          >
+            <span className={`status-pill status-${h.result.ok ? 'ok' : 'error'}`}>
+              {h.result.ok ? 'OK' : h.result.error.codeName}
+            </span>
             <span className="mono">
               {h.request.interface}.{h.request.method}
             </span>
@@ -98,7 +127,12 @@ export function HistoryList() {
 
 export function SavedList() {
   const saved = useInvoke((s) => s.saved);
-  if (saved.length === 0) return <p className="muted small pad">No saved calls. “Save call” keeps the form as a JSON file in the project's workspace folder.</p>;
+  if (saved.length === 0)
+    return (
+      <p className="muted small pad">
+        No saved calls. “Save call” keeps the form as a JSON file in the project's workspace folder.
+      </p>
+    );
   return (
     <ul className="plain-list" aria-label="Saved calls">
       {saved.map((c) => (
@@ -109,7 +143,12 @@ export function SavedList() {
               {c.interface}.{c.method}
             </span>
           </button>
-          <button type="button" className="btn btn-small btn-ghost" aria-label={`Delete saved call ${c.name}`} onClick={() => void deleteSavedCall(c.name).catch((e: Error) => toast(e.message, 'error'))}>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label={`Delete saved call ${c.name}`}
+            onClick={() => void deleteSavedCall(c.name).catch((e: Error) => toast(e.message, 'error'))}
+          >
             ✕
           </button>
         </li>

@@ -1,5 +1,11 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import { allOperations, typeRefToString, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
+import {
+  allOperations,
+  typeRefToString,
+  type IdlModel,
+  type InterfaceDecl,
+  type Operation,
+} from '../../shared/idl/model.js';
 import { selectMethod } from '../actions/invoke.js';
 import { methodKey, useInvoke, type MethodRef } from '../stores/invoke.js';
 import { useProject } from '../stores/project.js';
@@ -10,7 +16,8 @@ interface Row {
   inherited: boolean;
 }
 
-const signature = (op: Operation): string => `${typeRefToString(op.returns)} ${op.name}(${op.params.map((p) => `${typeRefToString(p.type)} ${p.name}`).join(', ')})`;
+const signature = (op: Operation): string =>
+  `${typeRefToString(op.returns)} ${op.name}(${op.params.map((p) => `${typeRefToString(p.type)} ${p.name}`).join(', ')})`;
 
 /** Interfaces → operations of the working model (the editor's latest good compile), with indices. */
 export function MethodTree({ model }: { model: IdlModel | null }) {
@@ -26,7 +33,11 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
       .map((iface) => ({
         iface,
         rows: allOperations(model, iface)
-          .map((op): Row => ({ ref: { interface: iface.qname, method: op.name }, op, inherited: op.owner !== iface.qname }))
+          .map((op): Row => ({
+            ref: { interface: iface.qname, method: op.name },
+            op,
+            inherited: op.owner !== iface.qname,
+          }))
           .filter((r) => !q || `${iface.qname}.${r.op.name}`.toLowerCase().includes(q)),
       }))
       .filter((g) => g.rows.length > 0 || !q);
@@ -34,11 +45,17 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
 
   const visible = groups.flatMap((g) => (collapsed[g.iface.qname] && !query ? [] : g.rows));
   const selectedKey = selected ? methodKey(selected) : null;
-  const toggle = (iface: InterfaceDecl): void => useInvoke.setState((s) => ({ collapsed: { ...s.collapsed, [iface.qname]: !s.collapsed[iface.qname] } }));
+  const toggle = (iface: InterfaceDecl): void =>
+    useInvoke.setState((s) => ({ collapsed: { ...s.collapsed, [iface.qname]: !s.collapsed[iface.qname] } }));
 
   const onKeyDown = (e: KeyboardEvent): void => {
     const at = visible.findIndex((r) => methodKey(r.ref) === selectedKey);
-    const next = e.key === 'ArrowDown' ? visible[at + 1] ?? visible[0] : e.key === 'ArrowUp' ? visible[at - 1] ?? visible[visible.length - 1] : undefined;
+    const next =
+      e.key === 'ArrowDown'
+        ? (visible[at + 1] ?? visible[0])
+        : e.key === 'ArrowUp'
+          ? (visible[at - 1] ?? visible[visible.length - 1])
+          : undefined;
     if (!next) return;
     e.preventDefault();
     selectMethod(next.ref);
@@ -47,24 +64,48 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
 
   return (
     <div className="method-tree-wrap">
-      <input className="input input-small" type="search" placeholder="Find a method…" aria-label="Find a method" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        className="input input-small"
+        type="search"
+        placeholder="Find a method…"
+        aria-label="Find a method"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <div role="tree" aria-label="Methods" id="methods-tree" className="method-tree" onKeyDown={onKeyDown}>
-        {groups.length === 0 && <div className="muted small pad">{model ? 'No interfaces match.' : 'Open a project to list its methods.'}</div>}
+        {groups.length === 0 && (
+          <div className="muted small pad">
+            {model ? 'No interfaces match.' : 'Open a project to list its methods.'}
+          </div>
+        )}
         {groups.map(({ iface, rows }) => {
           const open = !collapsed[iface.qname] || !!query;
           const byClients = clientInterfaces?.includes(iface.qname) ?? false;
           return (
-            <div key={iface.qname} role="treeitem" aria-expanded={open} aria-selected={false} aria-level={1} aria-label={`${iface.qname}, ifidx ${iface.index}${byClients ? ', implemented by clients' : ''}`}>
+            <div
+              key={iface.qname}
+              role="treeitem"
+              aria-expanded={open}
+              aria-selected={false}
+              aria-level={1}
+              aria-label={`${iface.qname}, ifidx ${iface.index}${byClients ? ', implemented by clients' : ''}`}
+            >
               <div className="tree-row tree-iface" onClick={() => toggle(iface)}>
-                <span className="twisty" aria-hidden="true">{open ? '▾' : '▸'}</span>
+                <span className="twisty" aria-hidden="true">
+                  {open ? '▾' : '▸'}
+                </span>
                 <span className="iface-name">{iface.qname}</span>
-                {iface.base && <span className="muted small">extends {iface.base.slice(iface.base.lastIndexOf('.') + 1)}</span>}
+                {iface.base && (
+                  <span className="muted small">extends {iface.base.slice(iface.base.lastIndexOf('.') + 1)}</span>
+                )}
                 {byClients && (
                   <span className="client-badge" title="implemented by clients: select an operation to push it">
                     client
                   </span>
                 )}
-                <span className="badge" title="ifidx">if {iface.index}</span>
+                <span className="badge" title="ifidx">
+                  if {iface.index}
+                </span>
               </div>
               {open && (
                 <div role="group">
@@ -84,12 +125,17 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
                         onClick={() => selectMethod(r.ref)}
                         title={`${signature(r.op)}${r.inherited ? ` — inherited from ${r.op.owner}` : ''}`}
                       >
-                        <span className="badge badge-op" title="opidx">{r.op.index}</span>
+                        <span className="badge badge-op" title="opidx">
+                          {r.op.index}
+                        </span>
                         <span className="op-name">{r.op.name}</span>
                         <span className="op-sig muted">
-                          ({r.op.params.map((p) => typeRefToString(p.type)).join(', ')}) → {typeRefToString(r.op.returns)}
+                          ({r.op.params.map((p) => typeRefToString(p.type)).join(', ')}) →{' '}
+                          {typeRefToString(r.op.returns)}
                         </span>
-                        {r.inherited && <span className="muted small">· {r.op.owner.slice(r.op.owner.lastIndexOf('.') + 1)}</span>}
+                        {r.inherited && (
+                          <span className="muted small">· {r.op.owner.slice(r.op.owner.lastIndexOf('.') + 1)}</span>
+                        )}
                       </div>
                     );
                   })}

@@ -64,7 +64,11 @@ export function ParamsEditor({ run }: { run: () => void }) {
             <span className="sig-type">{typeRefToString(p.type)}</span> {p.name}
           </span>
         ))}
-        )<span className="muted small"> · if {owner.index} op {op.index}</span>
+        )
+        <span className="muted small">
+          {' '}
+          · if {owner.index} op {op.index}
+        </span>
       </div>
       {op.doc && <p className="muted small">{op.doc}</p>}
       <div className="field-head">
@@ -77,7 +81,11 @@ export function ParamsEditor({ run }: { run: () => void }) {
           Generate example
         </button>
       </div>
-      <div className={`args-editor ${op.params.length === 0 ? 'args-empty' : ''}`} aria-labelledby="params-label" role="group">
+      <div
+        className={`args-editor ${op.params.length === 0 ? 'args-empty' : ''}`}
+        aria-labelledby="params-label"
+        role="group"
+      >
         <CodeEditor model={jsonModel} options={ARGS_OPTIONS} onMount={onMount} />
       </div>
       {argsError && (

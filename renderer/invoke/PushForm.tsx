@@ -64,10 +64,14 @@ export function PushForm() {
       return;
     }
     const [gateway, userId] = recipient === ALL ? [] : (JSON.parse(recipient) as [string, string]);
-    const to: PushRecipient = recipient === ALL ? { kind: 'all' } : { kind: 'user', gateway: gateway!, userId: userId! };
+    const to: PushRecipient =
+      recipient === ALL ? { kind: 'all' } : { kind: 'user', gateway: gateway!, userId: userId! };
     try {
       const result = await sendPush(selected.interface, selected.method, args, to);
-      setStatus({ ok: true, text: `pushed ${selected.interface}.${selected.method} to ${result.sent.map((s) => `user ${s.userId} at ${s.gateway} via ${s.endpoint} (sequence ${s.sequence})`).join(', ')}` });
+      setStatus({
+        ok: true,
+        text: `pushed ${selected.interface}.${selected.method} to ${result.sent.map((s) => `user ${s.userId} at ${s.gateway} via ${s.endpoint} (sequence ${s.sequence})`).join(', ')}`,
+      });
     } catch (e) {
       setStatus({ ok: false, text: (e as Error).message });
     }
@@ -76,16 +80,23 @@ export function PushForm() {
   return (
     <div className="invoke-form push-form">
       <p className="muted small">
-        <span className="client-badge">client</span> {owner.qname} is implemented by clients: a back end pushes it. Send one as a back end would.
+        <span className="client-badge">client</span> {owner.qname} is implemented by clients: a back end pushes it. Send
+        one as a back end would.
       </p>
       <ParamsEditor run={() => void push()} />
       <div className="form-grid">
         <label className="recipient-field">
           <span className="field-label">Recipient</span>
-          <select className="input input-small" aria-label="Recipient" value={recipient} onChange={(e) => {
+          <select
+            className="input input-small"
+            aria-label="Recipient"
+            value={recipient}
+            onChange={(e) => {
               setChosen(true);
               setRecipient(e.target.value);
-            }} disabled={clients.length === 0 && !broadcast}>
+            }}
+            disabled={clients.length === 0 && !broadcast}
+          >
             {clients.length === 0 && !broadcast && <option value="">no client is connected</option>}
             {clients.map((c) => (
               <option key={recipientValue(c)} value={recipientValue(c)}>
@@ -99,9 +110,18 @@ export function PushForm() {
           Refresh clients
         </button>
       </div>
-      {sandbox.state !== 'running' && <p className="muted small">Pushes go through the sandbox's gateways: start the sandbox, and connect a client.</p>}
+      {sandbox.state !== 'running' && (
+        <p className="muted small">
+          Pushes go through the sandbox's gateways: start the sandbox, and connect a client.
+        </p>
+      )}
       <div className="button-row">
-        <button type="button" className="btn btn-primary" onClick={() => void push()} disabled={sandbox.state !== 'running'}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => void push()}
+          disabled={sandbox.state !== 'running'}
+        >
           Push
         </button>
         <span className="kbd-hint">Ctrl+Enter</span>

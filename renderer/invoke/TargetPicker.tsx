@@ -36,7 +36,8 @@ export function TargetPicker() {
   const value = !target ? '' : target.kind === 'endpoint' ? target.endpoint : AD_HOC;
 
   const choose = (v: string): void => {
-    const next: TargetSpec | null = v === '' ? null : v === AD_HOC ? { kind: 'url', url: adHocUrl } : { kind: 'endpoint', endpoint: v };
+    const next: TargetSpec | null =
+      v === '' ? null : v === AD_HOC ? { kind: 'url', url: adHocUrl } : { kind: 'endpoint', endpoint: v };
     useInvoke.setState({ target: next });
   };
   const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
@@ -72,7 +73,9 @@ export function TargetPicker() {
             value={adHocUrl}
             spellCheck={false}
             placeholder="tcp://host:port, ws://host:port, amqp://user:pass@host/queue"
-            onChange={(e) => useInvoke.setState({ adHocUrl: e.target.value, target: { kind: 'url', url: e.target.value } })}
+            onChange={(e) =>
+              useInvoke.setState({ adHocUrl: e.target.value, target: { kind: 'url', url: e.target.value } })
+            }
           />
         </div>
       )}
@@ -82,10 +85,18 @@ export function TargetPicker() {
           <span className="small" aria-label="Connection state">
             {label.text}
           </span>
-          {conn?.pushInterfaces.length ? <span className="muted small push-note" title={`receives pushes for ${conn.pushInterfaces.join(', ')}`}>· pushes: {conn.pushInterfaces.join(', ')}</span> : null}
+          {conn?.pushInterfaces.length ? (
+            <span className="muted small push-note" title={`receives pushes for ${conn.pushInterfaces.join(', ')}`}>
+              · pushes: {conn.pushInterfaces.join(', ')}
+            </span>
+          ) : null}
           <span className="spacer" />
           {conn && conn.state.state !== 'closed' ? (
-            <button type="button" className="btn btn-small" onClick={() => act(() => host.call('connection.close', { id: conn.id }))}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => act(() => host.call('connection.close', { id: conn.id }))}
+            >
               Disconnect
             </button>
           ) : (

@@ -12,7 +12,11 @@ const models = new Map<string, monaco.editor.ITextModel>();
 export function argsModel(key: string, text: string): monaco.editor.ITextModel {
   let model = models.get(key);
   if (!model) {
-    model = monaco.editor.createModel(text, 'json', monaco.Uri.parse(`inmemory://tce/args/${encodeURIComponent(key)}.json`));
+    model = monaco.editor.createModel(
+      text,
+      'json',
+      monaco.Uri.parse(`inmemory://tce/args/${encodeURIComponent(key)}.json`),
+    );
     models.set(key, model);
   } else if (model.getValue() !== text) {
     model.pushEditOperations([], [{ range: model.getFullModelRange(), text }], () => null);

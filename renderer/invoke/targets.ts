@@ -4,7 +4,9 @@ import type { Endpoint } from '../../shared/project/model.js';
 /** Endpoints a client can call: gateways' sockets and WebSockets, and back-end queues. */
 export function callableEndpoints(snapshot: ProjectSnapshot | null): Endpoint[] {
   const eps = snapshot?.services?.endpoints ?? [];
-  return eps.filter((e) => e.type === 'socket' || e.type === 'websocket' || (e.type === 'qpid' && e.mq?.type === 'queue'));
+  return eps.filter(
+    (e) => e.type === 'socket' || e.type === 'websocket' || (e.type === 'qpid' && e.mq?.type === 'queue'),
+  );
 }
 
 /**
@@ -39,15 +41,24 @@ export function endpointUrl(e: Endpoint): string {
 export const sameTarget = (a: TargetSpec, b: TargetSpec): boolean =>
   a.kind === 'endpoint' ? b.kind === 'endpoint' && a.endpoint === b.endpoint : b.kind === 'url' && a.url === b.url;
 
-export function connectionFor(connections: Record<string, ConnectionInfo>, target: TargetSpec | null): ConnectionInfo | undefined {
+export function connectionFor(
+  connections: Record<string, ConnectionInfo>,
+  target: TargetSpec | null,
+): ConnectionInfo | undefined {
   if (!target) return undefined;
   let found: ConnectionInfo | undefined;
-  for (const c of Object.values(connections)) if (sameTarget(c.target, target) && (!found || c.state.state !== 'closed')) found = c;
+  for (const c of Object.values(connections))
+    if (sameTarget(c.target, target) && (!found || c.state.state !== 'closed')) found = c;
   return found;
 }
 
 /** The URL to give tce-call: the live connection's, the sandbox's listener, or services.xml's. */
-export function targetUrl(snapshot: ProjectSnapshot | null, sandbox: SandboxState, connection: ConnectionInfo | undefined, target: TargetSpec): string {
+export function targetUrl(
+  snapshot: ProjectSnapshot | null,
+  sandbox: SandboxState,
+  connection: ConnectionInfo | undefined,
+  target: TargetSpec,
+): string {
   if (target.kind === 'url') return target.url;
   if (connection && connection.state.state === 'open') return connection.url;
   const ep = snapshot?.services?.endpoints.find((e) => e.name === target.endpoint);

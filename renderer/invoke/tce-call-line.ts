@@ -10,7 +10,16 @@ export function shellQuote(word: string): string {
  * terminal or a script: `npx tce-call --idl … --target … test.Server.echo '["hello"]' …`.
  */
 export function tceCallLine(request: InvokeRequest, idlFiles: readonly string[], targetUrl: string): string {
-  const words = ['npx', 'tce-call', '--idl', idlFiles.join(','), '--target', targetUrl, `${request.interface}.${request.method}`, JSON.stringify(request.args)];
+  const words = [
+    'npx',
+    'tce-call',
+    '--idl',
+    idlFiles.join(','),
+    '--target',
+    targetUrl,
+    `${request.interface}.${request.method}`,
+    JSON.stringify(request.args),
+  ];
   for (const [key, value] of Object.entries(request.extra ?? {})) words.push('--extra', `${key}=${value}`);
   if (request.mode !== 'twoway') words.push('--mode', request.mode);
   if (request.mode !== 'oneway' && request.timeoutMs !== undefined) words.push('--timeout', String(request.timeoutMs));

@@ -18,7 +18,8 @@ export function wireSignature(model: IdlModel, iface: string, method: string): s
       seen.add(t.name);
       const d = model.types[t.name];
       if (!d) parts.push(`${t.name}=?`);
-      else if (d.kind === 'struct') parts.push(`${t.name}={${d.fields.map((f) => `${f.name}:${visit(f.type)}`).join(',')}}`);
+      else if (d.kind === 'struct')
+        parts.push(`${t.name}={${d.fields.map((f) => `${f.name}:${visit(f.type)}`).join(',')}}`);
       else if (d.kind === 'sequence') parts.push(`${t.name}=[${visit(d.element)}]`);
       else parts.push(`${t.name}=<${visit(d.key)},${visit(d.value)}>`);
     }

@@ -6,7 +6,11 @@ import { setOverride } from '../actions/mocks.js';
 import { useMocks } from '../stores/mocks.js';
 import { useProject, workingModel } from '../stores/project.js';
 
-const BEHAVIOUR: Record<MockOperation['behaviour'], string> = { example: 'example', script: 'script', override: 'override' };
+const BEHAVIOUR: Record<MockOperation['behaviour'], string> = {
+  example: 'example',
+  script: 'script',
+  override: 'override',
+};
 
 /** The Project panel's Mocks view: every operation the mock back ends answer, how, how often; overrides. */
 export function MocksView() {
@@ -20,7 +24,9 @@ export function MocksView() {
         Mocks <span className="count">{state.operations.length}</span>
       </summary>
       {state.operations.length === 0 ? (
-        <p className="muted small pad">No mock back end: the sandbox runs one per config.yml section that reads a queue services.xml routes calls to.</p>
+        <p className="muted small pad">
+          No mock back end: the sandbox runs one per config.yml section that reads a queue services.xml routes calls to.
+        </p>
       ) : (
         <ul className="mock-list" aria-label="Mock operations">
           {state.operations.map((o) => (
@@ -30,7 +36,13 @@ export function MocksView() {
                 className={`row-button mock-row ${editing === key(o) ? 'active' : ''}`}
                 aria-expanded={editing === key(o)}
                 aria-label={`${key(o)}: ${BEHAVIOUR[o.behaviour]}${o.override?.delayMs ? `, delayed ${o.override.delayMs} ms` : ''}, ${o.calls} call${o.calls === 1 ? '' : 's'}`}
-                title={o.script ? `${o.script.key} in ${o.script.file}` : o.behaviour === 'example' ? 'answers the example value of its return type' : undefined}
+                title={
+                  o.script
+                    ? `${o.script.key} in ${o.script.file}`
+                    : o.behaviour === 'example'
+                      ? 'answers the example value of its return type'
+                      : undefined
+                }
                 onClick={() => setEditing(editing === key(o) ? null : key(o))}
               >
                 <span className={`mock-behaviour mock-${o.behaviour}`}>{BEHAVIOUR[o.behaviour]}</span>
@@ -51,7 +63,10 @@ export function MocksView() {
           ? 'No scripts: put handlers in mocks/*.mjs to script answers.'
           : state.scripts.map((s) => (
               <div key={s.file} className={s.loaded ? '' : 'error-text'}>
-                {s.file}: {s.loaded ? `${s.handlers.length} handler${s.handlers.length === 1 ? '' : 's'}` : 'does not load (see Problems)'}
+                {s.file}:{' '}
+                {s.loaded
+                  ? `${s.handlers.length} handler${s.handlers.length === 1 ? '' : 's'}`
+                  : 'does not load (see Problems)'}
               </div>
             ))}
       </div>
@@ -69,7 +84,9 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
   const current = op.override?.answer;
   const [kind, setKind] = useState<AnswerKind>(current?.kind ?? 'default');
   const example = operation && model ? exampleValue(model, operation.returns) : null;
-  const [resultText, setResultText] = useState(JSON.stringify(current?.kind === 'result' ? current.value : example, null, 2));
+  const [resultText, setResultText] = useState(
+    JSON.stringify(current?.kind === 'result' ? current.value : example, null, 2),
+  );
   const [code, setCode] = useState(current?.kind === 'error' ? current.code : 6);
   const [reason, setReason] = useState(current?.kind === 'error' ? (current.reason ?? '') : '');
   const [delay, setDelay] = useState(op.override?.delayMs ?? 0);
@@ -86,7 +103,8 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
         setError(`the result is not valid JSON: ${(e as Error).message}`);
         return;
       }
-    } else if (kind === 'error') override.answer = { kind: 'error', code, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    } else if (kind === 'error')
+      override.answer = { kind: 'error', code, ...(reason.trim() ? { reason: reason.trim() } : {}) };
     if (delay > 0) override.delayMs = delay;
     try {
       await setOverride(op.interface, op.method, override.answer || override.delayMs ? override : null);
@@ -118,7 +136,13 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
           ] as const
         ).map(([value, label]) => (
           <label key={value} className={`seg ${kind === value ? 'on' : ''}`}>
-            <input type="radio" name={`override-${name}`} value={value} checked={kind === value} onChange={() => setKind(value)} />
+            <input
+              type="radio"
+              name={`override-${name}`}
+              value={value}
+              checked={kind === value}
+              onChange={() => setKind(value)}
+            />
             {label}
           </label>
         ))}
@@ -126,8 +150,18 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       {kind === 'result' && (
         <label className="override-field">
           <span className="field-label">Result (JSON)</span>
-          <textarea className="input mono" rows={Math.min(8, resultText.split('\n').length + 1)} value={resultText} spellCheck={false} onChange={(e) => setResultText(e.target.value)} />
-          <button type="button" className="btn btn-small" onClick={() => setResultText(JSON.stringify(example, null, 2))}>
+          <textarea
+            className="input mono"
+            rows={Math.min(8, resultText.split('\n').length + 1)}
+            value={resultText}
+            spellCheck={false}
+            onChange={(e) => setResultText(e.target.value)}
+          />
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setResultText(JSON.stringify(example, null, 2))}
+          >
             Generate example
           </button>
         </label>
@@ -136,17 +170,35 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
         <div className="override-row">
           <label className="override-field">
             <span className="field-label">Error code</span>
-            <input className="input input-small input-num" type="number" min={1} value={code} onChange={(e) => setCode(Math.max(1, Math.floor(Number(e.target.value) || 1)))} />
+            <input
+              className="input input-small input-num"
+              type="number"
+              min={1}
+              value={code}
+              onChange={(e) => setCode(Math.max(1, Math.floor(Number(e.target.value) || 1)))}
+            />
           </label>
           <label className="override-field grow">
             <span className="field-label">Reason</span>
-            <input className="input input-small" value={reason} placeholder="logged by the back end" onChange={(e) => setReason(e.target.value)} />
+            <input
+              className="input input-small"
+              value={reason}
+              placeholder="logged by the back end"
+              onChange={(e) => setReason(e.target.value)}
+            />
           </label>
         </div>
       )}
       <label className="override-field">
         <span className="field-label">Delay (ms)</span>
-        <input className="input input-small input-num" type="number" min={0} step={100} value={delay} onChange={(e) => setDelay(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        <input
+          className="input input-small input-num"
+          type="number"
+          min={0}
+          step={100}
+          value={delay}
+          onChange={(e) => setDelay(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+        />
       </label>
       {error && (
         <div className="error-text small" role="alert">

@@ -4,9 +4,22 @@ import { BUILTIN_NAMES } from '../../shared/idl/model.js';
 export const IDL_LANGUAGE = 'tce-idl';
 
 /** Keywords as the lexer knows them, plus `void` and `exception` (reserved). */
-export const IDL_KEYWORDS = ['module', 'import', 'interface', 'extends', 'struct', 'sequence', 'dictionary', 'exception'];
+export const IDL_KEYWORDS = [
+  'module',
+  'import',
+  'interface',
+  'extends',
+  'struct',
+  'sequence',
+  'dictionary',
+  'exception',
+];
 /** Annotation keys the checker reads. */
-export const ANNOTATION_KEYS = ['index', 'comment', ...['java', 'js', 'cpp', 'csharp', 'objc', 'as'].map((l) => `skeleton_${l}`)];
+export const ANNOTATION_KEYS = [
+  'index',
+  'comment',
+  ...['java', 'js', 'cpp', 'csharp', 'objc', 'as'].map((l) => `skeleton_${l}`),
+];
 
 /** The TCE IDL for Monaco: a Monarch tokenizer and bracket/comment rules. */
 export function registerIdlLanguage(monaco: typeof Monaco): void {

@@ -10,21 +10,32 @@ import { monaco } from './setup.js';
  * (symbols carry what the checker made of each declaration: ifidx, opidx, base).
  */
 
-const toRange = (s: Span): monaco.IRange => ({ startLineNumber: s.startLine, startColumn: s.startColumn, endLineNumber: s.endLine, endColumn: s.endColumn });
+const toRange = (s: Span): monaco.IRange => ({
+  startLineNumber: s.startLine,
+  startColumn: s.startColumn,
+  endLineNumber: s.endLine,
+  endColumn: s.endColumn,
+});
 
 function occurrenceAt(model: monaco.editor.ITextModel, position: monaco.Position): Occurrence | undefined {
   const path = pathOfUri(model.uri);
   const list = path ? useProject.getState().compiled?.occurrences[path] : undefined;
   return list?.find(
     (o) =>
-      (o.span.startLine < position.lineNumber || (o.span.startLine === position.lineNumber && o.span.startColumn <= position.column)) &&
-      (o.span.endLine > position.lineNumber || (o.span.endLine === position.lineNumber && o.span.endColumn >= position.column)),
+      (o.span.startLine < position.lineNumber ||
+        (o.span.startLine === position.lineNumber && o.span.startColumn <= position.column)) &&
+      (o.span.endLine > position.lineNumber ||
+        (o.span.endLine === position.lineNumber && o.span.endColumn >= position.column)),
   );
 }
 
 const SNIPPETS: { label: string; detail: string; body: string }[] = [
   { label: 'module', detail: 'module block', body: 'module ${1:name} {\n\t$0\n};' },
-  { label: 'interface', detail: 'interface declaration', body: 'interface ${1:Name} {\n\t${2:void} ${3:op}(${4});\n};' },
+  {
+    label: 'interface',
+    detail: 'interface declaration',
+    body: 'interface ${1:Name} {\n\t${2:void} ${3:op}(${4});\n};',
+  },
   { label: 'struct', detail: 'struct declaration', body: 'struct ${1:Name} {\n\t${2:string} ${3:field};\n};' },
   { label: 'sequence', detail: 'sequence declaration', body: 'sequence<${1:string}> ${2:Name};' },
   { label: 'dictionary', detail: 'dictionary declaration', body: 'dictionary<${1:string}, ${2:string}> ${3:Name};' },
@@ -32,15 +43,39 @@ const SNIPPETS: { label: string; detail: string; body: string }[] = [
 
 function completions(model: monaco.editor.ITextModel, position: monaco.Position): monaco.languages.CompletionList {
   const word = model.getWordUntilPosition(position);
-  const range = { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn };
-  const before = model.getValueInRange({ startLineNumber: position.lineNumber, startColumn: 1, endLineNumber: position.lineNumber, endColumn: position.column });
+  const range = {
+    startLineNumber: position.lineNumber,
+    endLineNumber: position.lineNumber,
+    startColumn: word.startColumn,
+    endColumn: word.endColumn,
+  };
+  const before = model.getValueInRange({
+    startLineNumber: position.lineNumber,
+    startColumn: 1,
+    endLineNumber: position.lineNumber,
+    endColumn: position.column,
+  });
   const { Keyword, TypeParameter, Struct, Interface, Snippet, Property } = monaco.languages.CompletionItemKind;
   if (/\[[^\]]*$/.test(before)) {
-    return { suggestions: ANNOTATION_KEYS.map((key) => ({ label: key, kind: Property, insertText: `${key}=`, range, detail: 'annotation' })) };
+    return {
+      suggestions: ANNOTATION_KEYS.map((key) => ({
+        label: key,
+        kind: Property,
+        insertText: `${key}=`,
+        range,
+        detail: 'annotation',
+      })),
+    };
   }
   const suggestions: monaco.languages.CompletionItem[] = [
     ...IDL_KEYWORDS.map((k) => ({ label: k, kind: Keyword, insertText: k, range })),
-    ...[...BUILTIN_NAMES, 'void'].map((b) => ({ label: b, kind: TypeParameter, insertText: b, range, detail: 'builtin type' })),
+    ...[...BUILTIN_NAMES, 'void'].map((b) => ({
+      label: b,
+      kind: TypeParameter,
+      insertText: b,
+      range,
+      detail: 'builtin type',
+    })),
     ...SNIPPETS.map((s) => ({
       label: `${s.label}…`,
       kind: Snippet,
@@ -62,7 +97,8 @@ function completions(model: monaco.editor.ITextModel, position: monaco.Position)
       suggestions.push({ label, kind, insertText: label, range, detail });
     };
     for (const decl of Object.values(idl.types)) add(decl.qname, Struct, `${decl.kind} ${decl.qname}`);
-    for (const decl of Object.values(idl.interfaces)) add(decl.qname, Interface, `interface ${decl.qname} (ifidx ${decl.index})`);
+    for (const decl of Object.values(idl.interfaces))
+      add(decl.qname, Interface, `interface ${decl.qname} (ifidx ${decl.index})`);
   }
   return { suggestions };
 }
@@ -93,7 +129,12 @@ export function registerIdlProviders(openFile: (path: string, line: number, colu
     openCodeEditor: (_source, resource, selection) => {
       const path = pathOfUri(resource);
       if (!path) return false;
-      const pos = selection && 'startLineNumber' in selection ? { line: selection.startLineNumber, column: selection.startColumn } : selection ? { line: selection.lineNumber, column: selection.column } : { line: 1, column: 1 };
+      const pos =
+        selection && 'startLineNumber' in selection
+          ? { line: selection.startLineNumber, column: selection.startColumn }
+          : selection
+            ? { line: selection.lineNumber, column: selection.column }
+            : { line: 1, column: 1 };
       openFile(path, pos.line, pos.column);
       return true;
     },

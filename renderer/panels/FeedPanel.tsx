@@ -15,7 +15,8 @@ function withToken(query: string, field: string, value: string): string {
   return value ? `${rest} ${field}:${value}`.trim() : rest;
 }
 
-const tokenValue = (query: string, field: string): string => new RegExp(`(?:^|\\s)${field}:(\\S+)`).exec(query)?.[1] ?? '';
+const tokenValue = (query: string, field: string): string =>
+  new RegExp(`(?:^|\\s)${field}:(\\S+)`).exec(query)?.[1] ?? '';
 
 /**
  * The feed: the live view and any imported captures as tabs, each with its filter, its
@@ -39,11 +40,22 @@ export function FeedPanel() {
           <div className="feed-tabs" role="tablist" aria-label="Feed views">
             {order.map((id) => (
               <span key={id} className={`feed-tab ${id === view.id ? 'active' : ''}`}>
-                <button type="button" role="tab" aria-selected={id === view.id} onClick={() => activateView(id)} title={views[id]!.capture ? `capture (read-only): ${views[id]!.title}` : 'the live feed'}>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={id === view.id}
+                  onClick={() => activateView(id)}
+                  title={views[id]!.capture ? `capture (read-only): ${views[id]!.title}` : 'the live feed'}
+                >
                   {views[id]!.capture ? views[id]!.title : 'Live'}
                 </button>
                 {views[id]!.capture && (
-                  <button type="button" className="tab-close" aria-label={`Close capture ${views[id]!.title}`} onClick={() => closeCapture(id)}>
+                  <button
+                    type="button"
+                    className="tab-close"
+                    aria-label={`Close capture ${views[id]!.title}`}
+                    onClick={() => closeCapture(id)}
+                  >
                     ✕
                   </button>
                 )}
@@ -53,7 +65,13 @@ export function FeedPanel() {
         )}
         <span className="spacer" />
         <Counters viewId={view.id} />
-        {live ? <PauseButton /> : <span className="tag small" title="Imported entries: nothing joins or leaves this tab">read-only capture</span>}
+        {live ? (
+          <PauseButton />
+        ) : (
+          <span className="tag small" title="Imported entries: nothing joins or leaves this tab">
+            read-only capture
+          </span>
+        )}
         {live && (
           <button type="button" className="btn btn-small" onClick={() => void runCommand('feed.clear')}>
             Clear
@@ -62,18 +80,34 @@ export function FeedPanel() {
         <button type="button" className="btn btn-small" onClick={() => void runCommand('feed.export')}>
           Export NDJSON
         </button>
-        <button type="button" className="btn btn-small" aria-label="Import feed entries" title="Open an NDJSON export as a read-only capture tab" onClick={() => void runCommand('feed.import')}>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label="Import feed entries"
+          title="Open an NDJSON export as a read-only capture tab"
+          onClick={() => void runCommand('feed.import')}
+        >
           Import…
         </button>
       </header>
       <div className="feed-filter-bar">
         <FilterBox viewId={view.id} />
-        <select className="input input-small" aria-label="Direction" value={tokenValue(view.query, 'dir')} onChange={(e) => setFeedQuery(withToken(view.query, 'dir', e.target.value), view.id)}>
+        <select
+          className="input input-small"
+          aria-label="Direction"
+          value={tokenValue(view.query, 'dir')}
+          onChange={(e) => setFeedQuery(withToken(view.query, 'dir', e.target.value), view.id)}
+        >
           <option value="">both ways</option>
           <option value="in">in</option>
           <option value="out">out</option>
         </select>
-        <select className="input input-small" aria-label="Hop" value={tokenValue(view.query, 'hop')} onChange={(e) => setFeedQuery(withToken(view.query, 'hop', e.target.value), view.id)}>
+        <select
+          className="input input-small"
+          aria-label="Hop"
+          value={tokenValue(view.query, 'hop')}
+          onChange={(e) => setFeedQuery(withToken(view.query, 'hop', e.target.value), view.id)}
+        >
           <option value="">all hops</option>
           <option value="console">console</option>
           <option value="gateway">gateway</option>
@@ -85,7 +119,15 @@ export function FeedPanel() {
         <FeedGrid key={view.id} viewId={view.id} label={live ? 'Live feed' : `Capture ${view.title}`} />
         {view.selectedId !== null && (
           <>
-            <Splitter orientation="vertical" label="Resize entry details" value={detailsWidth} min={300} max={900} direction={-1} onChange={(v) => setLayout({ detailsWidth: v })} />
+            <Splitter
+              orientation="vertical"
+              label="Resize entry details"
+              value={detailsWidth}
+              min={300}
+              max={900}
+              direction={-1}
+              onChange={(v) => setLayout({ detailsWidth: v })}
+            />
             <div className="details-wrap" style={{ width: `min(${detailsWidth}px, 40%)` }}>
               <FeedDetails viewId={view.id} />
             </div>
@@ -101,20 +143,31 @@ export function FeedPanel() {
               <button type="button" className="btn" onClick={() => setConfirmClear(false)}>
                 Cancel
               </button>
-              <button type="button" className="btn btn-danger" onClick={() => (setConfirmClear(false), act(() => clearFeed('everyone')))}>
+              <button
+                type="button"
+                className="btn btn-danger"
+                onClick={() => (setConfirmClear(false), act(() => clearFeed('everyone')))}
+              >
                 Clear for everyone
               </button>
-              <button type="button" className="btn btn-primary" autoFocus onClick={() => (setConfirmClear(false), act(() => clearFeed('window')))}>
+              <button
+                type="button"
+                className="btn btn-primary"
+                autoFocus
+                onClick={() => (setConfirmClear(false), act(() => clearFeed('window')))}
+              >
                 Clear this window
               </button>
             </>
           }
         >
           <p>
-            <strong>Clear this window</strong> empties this window's view; the host keeps its buffer, and other windows keep theirs.
+            <strong>Clear this window</strong> empties this window's view; the host keeps its buffer, and other windows
+            keep theirs.
           </p>
           <p>
-            <strong>Clear for everyone</strong> also empties the host's buffer: no window can query, export or follow those entries any more.
+            <strong>Clear for everyone</strong> also empties the host's buffer: no window can query, export or follow
+            those entries any more.
           </p>
         </Dialog>
       )}
@@ -125,7 +178,12 @@ export function FeedPanel() {
 function PauseButton() {
   const paused = useFeed((s) => s.paused);
   return (
-    <button type="button" className={`btn btn-small ${paused ? 'btn-primary' : ''}`} onClick={() => void toggleFeedPause().catch((e: Error) => toast(e.message, 'error'))} aria-pressed={paused}>
+    <button
+      type="button"
+      className={`btn btn-small ${paused ? 'btn-primary' : ''}`}
+      onClick={() => void toggleFeedPause().catch((e: Error) => toast(e.message, 'error'))}
+      aria-pressed={paused}
+    >
       {paused ? 'Resume' : 'Pause'}
     </button>
   );
@@ -151,7 +209,10 @@ function Counters({ viewId }: { viewId: string }) {
       )}
       {olderLoaded > 0 && <span className="muted"> · {olderLoaded} older matches loaded</span>}
       {viewId === LIVE && (
-        <span className={dropped > 0 ? 'error-text' : 'muted'} title="entries the host could not deliver to this window in time">
+        <span
+          className={dropped > 0 ? 'error-text' : 'muted'}
+          title="entries the host could not deliver to this window in time"
+        >
           {' '}
           · dropped {count(dropped)}
         </span>

@@ -7,7 +7,11 @@ import { monaco } from '../monaco/setup.js';
 import { baseName, useProject } from '../stores/project.js';
 import { toast, useUi } from '../stores/ui.js';
 
-const EDITOR_OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = { ariaLabel: 'IDL source', glyphMargin: false, folding: true };
+const EDITOR_OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
+  ariaLabel: 'IDL source',
+  glyphMargin: false,
+  folding: true,
+};
 
 /** Monaco on the project's files: TCE IDL with live diagnostics, completion, hover, go to definition, save. */
 export function IdlEditorPanel() {
@@ -51,7 +55,9 @@ export function IdlEditorPanel() {
     editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyP, () => useUi.setState({ paletteOpen: true }));
   };
 
-  const tabs = snapshot ? [...snapshot.files.idl, ...(current && !snapshot.files.idl.includes(current) ? [current] : [])] : [];
+  const tabs = snapshot
+    ? [...snapshot.files.idl, ...(current && !snapshot.files.idl.includes(current) ? [current] : [])]
+    : [];
   const state = current ? files[current] : undefined;
   const counts = countDiagnostics(compiled?.diagnostics ?? [], current);
 
@@ -60,7 +66,15 @@ export function IdlEditorPanel() {
       <header className="panel-header tabs-header">
         <div className="tabs" role="tablist" aria-label="Open files">
           {tabs.map((p) => (
-            <button key={p} type="button" role="tab" aria-selected={p === current} className={`tab ${p === current ? 'active' : ''}`} onClick={() => openFileAt(p)} title={p}>
+            <button
+              key={p}
+              type="button"
+              role="tab"
+              aria-selected={p === current}
+              className={`tab ${p === current ? 'active' : ''}`}
+              onClick={() => openFileAt(p)}
+              title={p}
+            >
               {baseName(p)}
               {files[p]?.dirty && <span className="dirty-dot" aria-label="unsaved" />}
             </button>
@@ -68,7 +82,13 @@ export function IdlEditorPanel() {
           {tabs.length === 0 && <span className="panel-title">IDL editor</span>}
         </div>
         {current && (
-          <button type="button" className="btn btn-small" onClick={() => void runCommand('file.save')} disabled={!state?.dirty} title="Save (Ctrl+S)">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void runCommand('file.save')}
+            disabled={!state?.dirty}
+            title="Save (Ctrl+S)"
+          >
             Save
           </button>
         )}
@@ -79,20 +99,29 @@ export function IdlEditorPanel() {
           <button type="button" className="btn btn-small" onClick={() => void reloadFromDisk(current)}>
             Load the disk version
           </button>
-          <button type="button" className="btn btn-small" onClick={() => void saveFile(current, 'overwrite').then((ok) => ok && toast('saved over the disk version'))}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void saveFile(current, 'overwrite').then((ok) => ok && toast('saved over the disk version'))}
+          >
             Overwrite with mine
           </button>
         </div>
       )}
       <div className="panel-body editor-body">
         <CodeEditor id="idl-editor" model={model} options={EDITOR_OPTIONS} onMount={onMount} />
-        {!model && <div className="editor-empty">{snapshot ? 'Choose a file in the project.' : 'Open a project to edit its IDL.'}</div>}
+        {!model && (
+          <div className="editor-empty">
+            {snapshot ? 'Choose a file in the project.' : 'Open a project to edit its IDL.'}
+          </div>
+        )}
       </div>
       <footer className="panel-footer" aria-live="polite">
         {compiled ? (
           <span className={counts.errors ? 'error-text' : 'ok-text'}>
             {counts.errors ? `${counts.errors} error${counts.errors > 1 ? 's' : ''}` : 'No errors'}
-            {counts.warnings ? `, ${counts.warnings} warning${counts.warnings > 1 ? 's' : ''}` : ''} in {current ? baseName(current) : 'project'}
+            {counts.warnings ? `, ${counts.warnings} warning${counts.warnings > 1 ? 's' : ''}` : ''} in{' '}
+            {current ? baseName(current) : 'project'}
           </span>
         ) : (
           <span className="muted">Not compiled yet</span>
@@ -103,7 +132,10 @@ export function IdlEditorPanel() {
   );
 }
 
-function countDiagnostics(list: readonly { severity: string; range: { file: string } }[], file: string | null): { errors: number; warnings: number } {
+function countDiagnostics(
+  list: readonly { severity: string; range: { file: string } }[],
+  file: string | null,
+): { errors: number; warnings: number } {
   let errors = 0;
   let warnings = 0;
   for (const d of list) {

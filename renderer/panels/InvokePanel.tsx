@@ -1,7 +1,13 @@
 import { useEffect, useState } from 'react';
 import { typeRefToString } from '../../shared/idl/model.js';
 import type { InvokeMode } from '../../shared/console-api/index.js';
-import { hostDisagrees, resolveMethod, saveAndInvoke, saveExtrasAsDefaults, setEnvironments } from '../actions/invoke.js';
+import {
+  hostDisagrees,
+  resolveMethod,
+  saveAndInvoke,
+  saveExtrasAsDefaults,
+  setEnvironments,
+} from '../actions/invoke.js';
 import { runCommand } from '../commands.js';
 import { CallList, HistoryList, SavedList } from '../invoke/CallList.js';
 import { MethodTree } from '../invoke/MethodTree.js';
@@ -26,7 +32,9 @@ export function InvokePanel() {
   // The first gateway endpoint is the natural default target.
   useEffect(() => {
     if (!snapshot || useInvoke.getState().target) return;
-    const gw = snapshot.services?.endpoints.find((e) => e.type === 'socket') ?? snapshot.services?.endpoints.find((e) => e.type === 'websocket');
+    const gw =
+      snapshot.services?.endpoints.find((e) => e.type === 'socket') ??
+      snapshot.services?.endpoints.find((e) => e.type === 'websocket');
     if (gw) useInvoke.setState({ target: { kind: 'endpoint', endpoint: gw.name } });
   }, [snapshot]);
 
@@ -40,7 +48,8 @@ export function InvokePanel() {
         <TargetPicker />
         <MethodTree model={model} />
         {resolved && selected && model ? (
-          snapshot?.clientInterfaces.includes(resolved.op.owner) || snapshot?.clientInterfaces.includes(resolved.iface.qname) ? (
+          snapshot?.clientInterfaces.includes(resolved.op.owner) ||
+          snapshot?.clientInterfaces.includes(resolved.iface.qname) ? (
             <PushForm key={methodKey(selected)} />
           ) : (
             <InvokeForm key={methodKey(selected)} />
@@ -50,13 +59,31 @@ export function InvokePanel() {
         )}
         <div className="results">
           <div className="tabs sub-tabs" role="tablist" aria-label="Calls">
-            <button type="button" role="tab" aria-selected={tab === 'results'} className={`tab ${tab === 'results' ? 'active' : ''}`} onClick={() => setTab('results')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'results'}
+              className={`tab ${tab === 'results' ? 'active' : ''}`}
+              onClick={() => setTab('results')}
+            >
               Results {pending > 0 && <span className="count">{pending} in flight</span>}
             </button>
-            <button type="button" role="tab" aria-selected={tab === 'history'} className={`tab ${tab === 'history' ? 'active' : ''}`} onClick={() => setTab('history')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'history'}
+              className={`tab ${tab === 'history' ? 'active' : ''}`}
+              onClick={() => setTab('history')}
+            >
               History
             </button>
-            <button type="button" role="tab" aria-selected={tab === 'saved'} className={`tab ${tab === 'saved' ? 'active' : ''}`} onClick={() => setTab('saved')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'saved'}
+              className={`tab ${tab === 'saved' ? 'active' : ''}`}
+              onClick={() => setTab('saved')}
+            >
               Saved
             </button>
           </div>
@@ -90,10 +117,26 @@ function InvokeForm() {
     <div className="invoke-form">
       <ParamsEditor run={() => void runCommand('invoke.run')} />
       <div className="form-grid">
-        <div role="radiogroup" aria-label="Mode" className="segmented" aria-describedby={isVoid ? undefined : 'oneway-why'}>
+        <div
+          role="radiogroup"
+          aria-label="Mode"
+          className="segmented"
+          aria-describedby={isVoid ? undefined : 'oneway-why'}
+        >
           {modes.map((m) => (
-            <label key={m.value} className={`seg ${mode === m.value ? 'on' : ''} ${m.disabled ? 'disabled' : ''}`} title={m.disabled ? 'one-way calls never get a result: only void operations' : undefined}>
-              <input type="radio" name="invoke-mode" value={m.value} checked={mode === m.value} disabled={m.disabled} onChange={() => setMode(m.value)} />
+            <label
+              key={m.value}
+              className={`seg ${mode === m.value ? 'on' : ''} ${m.disabled ? 'disabled' : ''}`}
+              title={m.disabled ? 'one-way calls never get a result: only void operations' : undefined}
+            >
+              <input
+                type="radio"
+                name="invoke-mode"
+                value={m.value}
+                checked={mode === m.value}
+                disabled={m.disabled}
+                onChange={() => setMode(m.value)}
+              />
               {m.label}
             </label>
           ))}
@@ -113,20 +156,31 @@ function InvokeForm() {
       </div>
       {!isVoid && (
         <p id="oneway-why" className="muted small">
-          One-way is disabled: {op.name} returns {typeRefToString(op.returns)}, and a one-way call never receives a reply.
+          One-way is disabled: {op.name} returns {typeRefToString(op.returns)}, and a one-way call never receives a
+          reply.
         </p>
       )}
       <ExtraTable />
       {unsaved && (
         <div className="banner banner-warn inline-banner" role="status">
           The editor's IDL changes this operation; the host calls with the saved IDL.
-          <button type="button" className="btn btn-small" onClick={() => void saveAndInvoke().catch((e: Error) => toast(e.message, 'error'))}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void saveAndInvoke().catch((e: Error) => toast(e.message, 'error'))}
+          >
             Save and invoke
           </button>
         </div>
       )}
       <div className="button-row">
-        <button type="button" className="btn btn-primary" onClick={() => void runCommand('invoke.run')} title="Invoke (Ctrl+Enter)" aria-keyshortcuts="Control+Enter">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => void runCommand('invoke.run')}
+          title="Invoke (Ctrl+Enter)"
+          aria-keyshortcuts="Control+Enter"
+        >
           Invoke
         </button>
         <span className="kbd-hint">Ctrl+Enter</span>
@@ -145,7 +199,8 @@ function InvokeForm() {
 function ExtraTable() {
   const extras = useInvoke((s) => s.extras);
   const env = useInvoke((s) => activeEnvironment(s));
-  const update = (id: number, patch: { key?: string; value?: string }): void => useInvoke.setState((s) => ({ extras: s.extras.map((r) => (r.id === id ? { ...r, ...patch } : r)) }));
+  const update = (id: number, patch: { key?: string; value?: string }): void =>
+    useInvoke.setState((s) => ({ extras: s.extras.map((r) => (r.id === id ? { ...r, ...patch } : r)) }));
   const remove = (id: number): void => useInvoke.setState((s) => ({ extras: s.extras.filter((r) => r.id !== id) }));
   const defaults = Object.entries(env?.extraDefaults ?? {}).filter(([k]) => !extras.some((r) => r.key.trim() === k));
   return (
@@ -157,11 +212,19 @@ function ExtraTable() {
         <span className="muted small">out-of-band key/value pairs</span>
         <span className="spacer" />
         {env && extras.length > 0 && (
-          <button type="button" className="btn btn-small btn-ghost" onClick={() => void saveExtrasAsDefaults().catch((e: Error) => toast(e.message, 'error'))}>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() => void saveExtrasAsDefaults().catch((e: Error) => toast(e.message, 'error'))}
+          >
             Make defaults of {env.name}
           </button>
         )}
-        <button type="button" className="btn btn-small" onClick={() => useInvoke.setState((s) => ({ extras: [...s.extras, extraRow()] }))}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => useInvoke.setState((s) => ({ extras: [...s.extras, extraRow()] }))}
+        >
           Add extra
         </button>
       </div>
@@ -187,13 +250,32 @@ function ExtraTable() {
             {extras.map((r, i) => (
               <tr key={r.id}>
                 <td>
-                  <input className="input input-small mono" aria-label={`Extra key ${i + 1}`} value={r.key} placeholder="name" spellCheck={false} onChange={(e) => update(r.id, { key: e.target.value })} />
+                  <input
+                    className="input input-small mono"
+                    aria-label={`Extra key ${i + 1}`}
+                    value={r.key}
+                    placeholder="name"
+                    spellCheck={false}
+                    onChange={(e) => update(r.id, { key: e.target.value })}
+                  />
                 </td>
                 <td>
-                  <input className="input input-small mono" aria-label={`Extra value ${i + 1}`} value={r.value} placeholder="value" spellCheck={false} onChange={(e) => update(r.id, { value: e.target.value })} />
+                  <input
+                    className="input input-small mono"
+                    aria-label={`Extra value ${i + 1}`}
+                    value={r.value}
+                    placeholder="value"
+                    spellCheck={false}
+                    onChange={(e) => update(r.id, { value: e.target.value })}
+                  />
                 </td>
                 <td>
-                  <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove extra ${i + 1}`} onClick={() => remove(r.id)}>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    aria-label={`Remove extra ${i + 1}`}
+                    onClick={() => remove(r.id)}
+                  >
                     ✕
                   </button>
                 </td>

@@ -21,7 +21,11 @@ const previewModels = new Map<string, monaco.editor.ITextModel>();
 function previewModel(mod: GeneratedModule): monaco.editor.ITextModel {
   let model = previewModels.get(mod.module);
   if (!model) {
-    model = monaco.editor.createModel(mod.text, 'typescript', monaco.Uri.parse(`inmemory://tce/preview/${mod.module || 'generated'}.ts`));
+    model = monaco.editor.createModel(
+      mod.text,
+      'typescript',
+      monaco.Uri.parse(`inmemory://tce/preview/${mod.module || 'generated'}.ts`),
+    );
     previewModels.set(mod.module, model);
   } else if (model.getValue() !== mod.text) {
     model.applyEdits([{ range: model.getFullModelRange(), text: mod.text }]);
@@ -36,7 +40,10 @@ export function PreviewPanel() {
   const lastGood = useProject((s) => s.lastGood);
   const stale = !!compiled?.errors;
   const source = stale ? lastGood : compiled;
-  const modules = useMemo(() => (source?.generated ?? []).filter((g) => !current || g.files.includes(current) || !current.endsWith('.idl')), [source, current]);
+  const modules = useMemo(
+    () => (source?.generated ?? []).filter((g) => !current || g.files.includes(current) || !current.endsWith('.idl')),
+    [source, current],
+  );
   const [chosen, setChosen] = useState<string | null>(null);
   const mod = modules.find((m) => m.module === chosen) ?? modules[0];
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -53,7 +60,14 @@ export function PreviewPanel() {
         <div className="tabs" role="tablist" aria-label="Generated modules">
           {modules.length === 0 && <span className="panel-title">TypeScript preview</span>}
           {modules.map((m) => (
-            <button key={m.module} type="button" role="tab" aria-selected={m === mod} className={`tab ${m === mod ? 'active' : ''}`} onClick={() => setChosen(m.module)}>
+            <button
+              key={m.module}
+              type="button"
+              role="tab"
+              aria-selected={m === mod}
+              className={`tab ${m === mod ? 'active' : ''}`}
+              onClick={() => setChosen(m.module)}
+            >
               {m.module}.ts
             </button>
           ))}
@@ -67,8 +81,17 @@ export function PreviewPanel() {
         </div>
       )}
       <div className="panel-body editor-body">
-        <CodeEditor model={model} options={OPTIONS} onMount={(e) => (editorRef.current = e)} className="preview-editor" />
-        {!model && <div className="editor-empty">{current ? 'Nothing generated for this file yet.' : 'The generated TypeScript appears here.'}</div>}
+        <CodeEditor
+          model={model}
+          options={OPTIONS}
+          onMount={(e) => (editorRef.current = e)}
+          className="preview-editor"
+        />
+        {!model && (
+          <div className="editor-empty">
+            {current ? 'Nothing generated for this file yet.' : 'The generated TypeScript appears here.'}
+          </div>
+        )}
       </div>
     </section>
   );

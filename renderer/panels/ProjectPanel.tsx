@@ -19,13 +19,16 @@ export function ProjectPanel() {
     <section className="panel project-panel" aria-label="Project">
       <header className="panel-header">
         <h2 className="panel-title">Project</h2>
-        <button type="button" className="btn btn-small" onClick={() => void runCommand('project.open')} disabled={opening}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => void runCommand('project.open')}
+          disabled={opening}
+        >
           Open project
         </button>
       </header>
-      <div className="panel-body scroll">
-        {snapshot ? <ProjectTree snapshot={snapshot} /> : <EmptyProject />}
-      </div>
+      <div className="panel-body scroll">{snapshot ? <ProjectTree snapshot={snapshot} /> : <EmptyProject />}</div>
     </section>
   );
 }
@@ -42,7 +45,11 @@ function EmptyProject() {
           <ul className="plain-list">
             {recent.map((p) => (
               <li key={p}>
-                <button type="button" className="link" onClick={() => void openProject(p).catch((e: Error) => toast(e.message, 'error'))}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => void openProject(p).catch((e: Error) => toast(e.message, 'error'))}
+                >
                   {p}
                 </button>
               </li>
@@ -72,7 +79,12 @@ function ProjectTree({ snapshot }: { snapshot: ProjectSnapshot }) {
         <ul className="file-list">
           {[...snapshot.files.idl, ...otherFiles].map((p) => (
             <li key={p}>
-              <button type="button" className={`file-item ${p === current ? 'active' : ''}`} onClick={() => openFileAt(p)} aria-current={p === current ? 'true' : undefined}>
+              <button
+                type="button"
+                className={`file-item ${p === current ? 'active' : ''}`}
+                onClick={() => openFileAt(p)}
+                aria-current={p === current ? 'true' : undefined}
+              >
                 <span className={`file-icon ${p.endsWith('.idl') ? 'idl' : 'cfg'}`} aria-hidden="true" />
                 {rel(p)}
                 {files[p]?.dirty && <span className="dirty-dot" title="unsaved changes" aria-label="unsaved" />}
@@ -84,11 +96,17 @@ function ProjectTree({ snapshot }: { snapshot: ProjectSnapshot }) {
       {services && (
         <>
           <details open className="tree-section">
-            <summary>Interfaces <span className="count">{services.interfaces.length}</span></summary>
+            <summary>
+              Interfaces <span className="count">{services.interfaces.length}</span>
+            </summary>
             <ul className="kv-list">
               {services.interfaces.map((i) => (
                 <li key={`${i.name}-${i.id}`}>
-                  <button type="button" className="row-button" onClick={() => openFileAt(i.range.file, i.range.start.line, i.range.start.column)}>
+                  <button
+                    type="button"
+                    className="row-button"
+                    onClick={() => openFileAt(i.range.file, i.range.start.line, i.range.start.column)}
+                  >
                     <span className="badge">{i.id ?? '?'}</span> {i.name}
                   </button>
                 </li>
@@ -96,35 +114,61 @@ function ProjectTree({ snapshot }: { snapshot: ProjectSnapshot }) {
             </ul>
           </details>
           <details open className="tree-section">
-            <summary>Endpoints <span className="count">{services.endpoints.length}</span></summary>
+            <summary>
+              Endpoints <span className="count">{services.endpoints.length}</span>
+            </summary>
             <ul className="kv-list">
               {services.endpoints.map((e) => (
                 <li key={e.name}>
-                  <button type="button" className="row-button" onClick={() => openFileAt(e.range.file, e.range.start.line, e.range.start.column)} title={endpointUrl(e)}>
-                    <span className={`ep-type ep-${e.type}`}>{e.type === 'qpid' ? (e.mq?.type ?? 'mq') : e.type}</span> {e.name}
-                    <span className="muted small ep-where">{e.type === 'qpid' ? '' : `${e.host}:${e.port ?? '?'}`}</span>
+                  <button
+                    type="button"
+                    className="row-button"
+                    onClick={() => openFileAt(e.range.file, e.range.start.line, e.range.start.column)}
+                    title={endpointUrl(e)}
+                  >
+                    <span className={`ep-type ep-${e.type}`}>{e.type === 'qpid' ? (e.mq?.type ?? 'mq') : e.type}</span>{' '}
+                    {e.name}
+                    <span className="muted small ep-where">
+                      {e.type === 'qpid' ? '' : `${e.host}:${e.port ?? '?'}`}
+                    </span>
                   </button>
                 </li>
               ))}
             </ul>
           </details>
           <details open className="tree-section">
-            <summary>Servers <span className="count">{services.servers.length}</span></summary>
+            <summary>
+              Servers <span className="count">{services.servers.length}</span>
+            </summary>
             <ul className="server-list">
               {services.servers.map((s) => (
                 <li key={s.name}>
-                  <button type="button" className="row-button" onClick={() => openFileAt(s.range.file, s.range.start.line, s.range.start.column)}>
-                    <strong>{s.name}</strong> <span className="muted small">listens on {s.listen.map((l) => l.name).join(', ') || '—'}</span>
+                  <button
+                    type="button"
+                    className="row-button"
+                    onClick={() => openFileAt(s.range.file, s.range.start.line, s.range.start.column)}
+                  >
+                    <strong>{s.name}</strong>{' '}
+                    <span className="muted small">listens on {s.listen.map((l) => l.name).join(', ') || '—'}</span>
                   </button>
                   <ul className="route-list">
                     {s.routes.map((r, i) => (
-                      <li key={`${r.interface}-${i}`} title={[...r.calls, ...r.returns].map((p) => `${p.kind} ${p.in.name} → ${p.out.name}`).join('\n')}>
+                      <li
+                        key={`${r.interface}-${i}`}
+                        title={[...r.calls, ...r.returns]
+                          .map((p) => `${p.kind} ${p.in.name} → ${p.out.name}`)
+                          .join('\n')}
+                      >
                         <span className="route-if">{r.interface}</span>
                         {r.calls.map((p, j) => (
-                          <span key={`c${j}`} className="route-pair">call {p.in.name} → {p.out.name}</span>
+                          <span key={`c${j}`} className="route-pair">
+                            call {p.in.name} → {p.out.name}
+                          </span>
                         ))}
                         {r.returns.map((p, j) => (
-                          <span key={`r${j}`} className="route-pair">return {p.in.name} → {p.out.name}</span>
+                          <span key={`r${j}`} className="route-pair">
+                            return {p.in.name} → {p.out.name}
+                          </span>
                         ))}
                       </li>
                     ))}
@@ -154,7 +198,10 @@ function SandboxCard() {
   return (
     <div className={`sandbox-card sandbox-${sandbox.state}`} aria-label="Sandbox">
       <div className="sandbox-line">
-        <span className={`dot dot-${sandbox.state === 'running' ? 'ok' : sandbox.state === 'failed' ? 'bad' : sandbox.state === 'starting' ? 'warn' : 'off'}`} aria-hidden="true" />
+        <span
+          className={`dot dot-${sandbox.state === 'running' ? 'ok' : sandbox.state === 'failed' ? 'bad' : sandbox.state === 'starting' ? 'warn' : 'off'}`}
+          aria-hidden="true"
+        />
         <span>
           Sandbox <strong>{sandbox.state}</strong>
         </span>
@@ -164,14 +211,25 @@ function SandboxCard() {
           </button>
         ) : (
           <>
-            <select className="input input-small sandbox-mode" aria-label="Sandbox mode" value={mode} onChange={(e) => setMode(e.target.value as SandboxMode)} disabled={sandbox.state === 'starting'}>
+            <select
+              className="input input-small sandbox-mode"
+              aria-label="Sandbox mode"
+              value={mode}
+              onChange={(e) => setMode(e.target.value as SandboxMode)}
+              disabled={sandbox.state === 'starting'}
+            >
               {MODES.map((m) => (
                 <option key={m.value} value={m.value}>
                   {m.label}
                 </option>
               ))}
             </select>
-            <button type="button" className="btn btn-small btn-primary" onClick={() => run(() => startSandbox(mode))} disabled={sandbox.state === 'starting'}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => run(() => startSandbox(mode))}
+              disabled={sandbox.state === 'starting'}
+            >
               Start sandbox
             </button>
           </>
@@ -179,9 +237,7 @@ function SandboxCard() {
       </div>
       {sandbox.state === 'running' && (
         <div className="muted small">
-          <div className={sandbox.broker.kind === 'memory' ? 'warn-text' : ''}>
-            {sandbox.broker.description}
-          </div>
+          <div className={sandbox.broker.kind === 'memory' ? 'warn-text' : ''}>{sandbox.broker.description}</div>
           {sandbox.gateways.map((g) => (
             <div key={g.server}>
               {g.server}: {g.listen.join(', ')}
@@ -194,7 +250,11 @@ function SandboxCard() {
           ))}
         </div>
       )}
-      {sandbox.state === 'stopped' && <div className="muted small">Runs the project's gateways and a mock back end per config.yml section inside the console.</div>}
+      {sandbox.state === 'stopped' && (
+        <div className="muted small">
+          Runs the project's gateways and a mock back end per config.yml section inside the console.
+        </div>
+      )}
       {sandbox.state === 'failed' && <div className="error-text small">{sandbox.reason}</div>}
     </div>
   );
@@ -206,7 +266,12 @@ export function useProblems(snapshot: ProjectSnapshot | null): Diagnostic[] {
   const mocks = useMocks((s) => s.state?.problems);
   if (!snapshot) return [];
   const idl = new Set(snapshot.files.idl);
-  const list = [...(compiled ? [...snapshot.diagnostics.filter((d) => !idl.has(d.range.file)), ...compiled.diagnostics] : snapshot.diagnostics), ...(mocks ?? [])];
+  const list = [
+    ...(compiled
+      ? [...snapshot.diagnostics.filter((d) => !idl.has(d.range.file)), ...compiled.diagnostics]
+      : snapshot.diagnostics),
+    ...(mocks ?? []),
+  ];
   const seen = new Set<string>();
   return list.filter((d) => {
     const key = `${d.range.file}:${d.range.start.line}:${d.range.start.column}:${d.message}`;
@@ -230,7 +295,11 @@ function Problems({ snapshot }: { snapshot: ProjectSnapshot }) {
         <ul className="problem-list" aria-label="Problems">
           {problems.map((d, i) => (
             <li key={i}>
-              <button type="button" className={`problem problem-${d.severity}`} onClick={() => openFileAt(d.range.file, d.range.start.line, d.range.start.column)}>
+              <button
+                type="button"
+                className={`problem problem-${d.severity}`}
+                onClick={() => openFileAt(d.range.file, d.range.start.line, d.range.start.column)}
+              >
                 <span className={`sev sev-${d.severity}`} aria-label={d.severity} />
                 <span className="problem-msg">{d.message}</span>
                 <span className="problem-loc">

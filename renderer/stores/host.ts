@@ -33,16 +33,24 @@ export const useHost = create<HostState>()((set) => ({
 }));
 
 export const logError = (what: string, error: unknown): void =>
-  useHost.getState().addLog({ level: 'error', message: `${what}: ${error instanceof Error ? error.message : String(error)}` });
+  useHost
+    .getState()
+    .addLog({ level: 'error', message: `${what}: ${error instanceof Error ? error.message : String(error)}` });
 
 host.onState((link) => useHost.setState({ link }));
-host.on('connection.state', (info) => useHost.setState((s) => ({ connections: { ...s.connections, [info.id]: info } })));
+host.on('connection.state', (info) =>
+  useHost.setState((s) => ({ connections: { ...s.connections, [info.id]: info } })),
+);
 host.on('sandbox.state', (sandbox) => useHost.setState({ sandbox }));
 host.on('log', (line) => useHost.getState().addLog(line));
 
 /** Reloads what the host knows after (re)connecting. */
 export async function refreshHostState(): Promise<void> {
-  const [app, list, sandbox] = await Promise.all([host.call('app.info', {}), host.call('connection.list', {}), host.call('sandbox.state', {})]);
+  const [app, list, sandbox] = await Promise.all([
+    host.call('app.info', {}),
+    host.call('connection.list', {}),
+    host.call('sandbox.state', {}),
+  ]);
   useHost.setState({ app, sandbox, connections: Object.fromEntries(list.map((c) => [c.id, c])) });
 }
 

@@ -1,5 +1,13 @@
 import { create } from 'zustand';
-import type { Environment, HistoryEntry, InvokeMode, InvokeRequest, InvokeResult, SavedCall, TargetSpec } from '../../shared/console-api/index.js';
+import type {
+  Environment,
+  HistoryEntry,
+  InvokeMode,
+  InvokeRequest,
+  InvokeResult,
+  SavedCall,
+  TargetSpec,
+} from '../../shared/console-api/index.js';
 
 export interface ExtraRow {
   id: number;
@@ -64,5 +72,6 @@ export const useInvoke = create<InvokeState>()(() => ({
 let extraSeq = 0;
 export const extraRow = (key = '', value = ''): ExtraRow => ({ id: ++extraSeq, key, value });
 
-export const activeEnvironment = (s: Pick<InvokeState, 'environments' | 'activeEnvironment'>): Environment | undefined =>
-  s.environments.find((e) => e.name === s.activeEnvironment);
+export const activeEnvironment = (
+  s: Pick<InvokeState, 'environments' | 'activeEnvironment'>,
+): Environment | undefined => s.environments.find((e) => e.name === s.activeEnvironment);

@@ -57,9 +57,11 @@ export const patchFile = (path: string, patch: Partial<FileState>): void =>
   });
 
 /** The model the console works with: the editor's latest good compile, else the host's. */
-export const workingModel = (s: Pick<ProjectState, 'lastGood' | 'snapshot'>): IdlModel | null => s.lastGood?.model ?? s.snapshot?.model ?? null;
+export const workingModel = (s: Pick<ProjectState, 'lastGood' | 'snapshot'>): IdlModel | null =>
+  s.lastGood?.model ?? s.snapshot?.model ?? null;
 
-export const baseName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+export const baseName = (path: string): string =>
+  path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 
 /** A path relative to the project root, for lists and titles. */
 export const relativePath = (root: string | undefined, path: string): string =>

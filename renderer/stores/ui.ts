@@ -8,7 +8,13 @@ export interface Layout {
   detailsWidth: number;
 }
 
-const DEFAULT_LAYOUT: Layout = { projectWidth: 250, previewWidth: 380, invokeWidth: 440, feedHeight: 330, detailsWidth: 460 };
+const DEFAULT_LAYOUT: Layout = {
+  projectWidth: 250,
+  previewWidth: 380,
+  invokeWidth: 440,
+  feedHeight: 330,
+  detailsWidth: 460,
+};
 const LAYOUT_KEY = 'tce-console.layout';
 
 function loadLayout(): Layout {
@@ -46,9 +52,12 @@ let toastSeq = 0;
 export function toast(text: string, level: 'info' | 'error' = 'info'): void {
   const seq = ++toastSeq;
   useUi.setState({ toast: { text, level, seq } });
-  setTimeout(() => {
-    if (useUi.getState().toast?.seq === seq) useUi.setState({ toast: null });
-  }, level === 'error' ? 6000 : 2500);
+  setTimeout(
+    () => {
+      if (useUi.getState().toast?.seq === seq) useUi.setState({ toast: null });
+    },
+    level === 'error' ? 6000 : 2500,
+  );
 }
 
 export const openDialog = (dialog: Dialog): void => useUi.setState({ dialog, paletteOpen: false });

@@ -31,7 +31,9 @@ scope.onmessage = (e) => {
       return { module: mod.name, files: mod.files, text: g.text };
     });
   } catch (err) {
-    generated = [{ module: '', files: [], text: `// the generator failed: ${err instanceof Error ? err.message : String(err)}\n` }];
+    generated = [
+      { module: '', files: [], text: `// the generator failed: ${err instanceof Error ? err.message : String(err)}\n` },
+    ];
   }
   const index = buildSymbolIndex(result.asts, result.model);
   scope.postMessage({

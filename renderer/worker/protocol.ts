@@ -22,7 +22,8 @@ export interface Span {
   endColumn: number;
 }
 
-export type SymbolKind = 'module' | 'struct' | 'sequence' | 'dictionary' | 'interface' | 'operation' | 'param' | 'member';
+export type SymbolKind =
+  'module' | 'struct' | 'sequence' | 'dictionary' | 'interface' | 'operation' | 'param' | 'member';
 
 /** A declaration the editor can hover and jump to. */
 export interface SymbolInfo {

@@ -1,5 +1,12 @@
 import type { IdlFileAst, ModuleNode, TypeRefNode } from '../../shared/idl/ast.js';
-import { allOperations, typeRefToString, type IdlModel, type InterfaceDecl, type Operation, type TypeDecl } from '../../shared/idl/model.js';
+import {
+  allOperations,
+  typeRefToString,
+  type IdlModel,
+  type InterfaceDecl,
+  type Operation,
+  type TypeDecl,
+} from '../../shared/idl/model.js';
 import type { SourceRange } from '../../shared/idl/source.js';
 import type { Occurrence, Span, SymbolInfo } from './protocol.js';
 
@@ -13,7 +20,13 @@ export interface SymbolIndex {
   occurrences: Record<string, Occurrence[]>;
 }
 
-const span = (r: SourceRange): Span => ({ file: r.file, startLine: r.start.line, startColumn: r.start.column, endLine: r.end.line, endColumn: r.end.column });
+const span = (r: SourceRange): Span => ({
+  file: r.file,
+  startLine: r.start.line,
+  startColumn: r.start.column,
+  endLine: r.end.line,
+  endColumn: r.end.column,
+});
 
 export const operationKey = (iface: string, op: string): string => `${iface}#${op}`;
 
@@ -36,7 +49,13 @@ export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): 
   for (const ast of asts) {
     for (const item of ast.items) {
       if (item.kind !== 'module') continue;
-      declare({ key: `module:${item.name}`, kind: 'module', name: item.name, span: span(item.nameRange), hover: moduleHover(model, item) });
+      declare({
+        key: `module:${item.name}`,
+        kind: 'module',
+        name: item.name,
+        span: span(item.nameRange),
+        hover: moduleHover(model, item),
+      });
       for (const el of item.elements) {
         const qname = `${item.name}.${el.name}`;
         switch (el.kind) {
@@ -44,7 +63,13 @@ export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): 
             declare(typeSymbol(model, qname, el.nameRange));
             for (const m of el.members) {
               refer(m.type, item.name);
-              declare({ key: `${qname}.${m.name}`, kind: 'member', name: m.name, span: span(m.nameRange), hover: code(`${typeText(m.type)} ${m.name}`) + `\n\nfield of \`${qname}\`` });
+              declare({
+                key: `${qname}.${m.name}`,
+                kind: 'member',
+                name: m.name,
+                span: span(m.nameRange),
+                hover: code(`${typeText(m.type)} ${m.name}`) + `\n\nfield of \`${qname}\``,
+              });
             }
             break;
           case 'sequence':
@@ -58,16 +83,39 @@ export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): 
             break;
           case 'interface': {
             const decl = model.interfaces[qname];
-            declare({ key: qname, kind: 'interface', name: el.name, span: span(el.nameRange), hover: decl ? interfaceHover(model, decl) : code(`interface ${qname}`) + '\n\n*not in the checked model (see the errors)*' });
+            declare({
+              key: qname,
+              kind: 'interface',
+              name: el.name,
+              span: span(el.nameRange),
+              hover: decl
+                ? interfaceHover(model, decl)
+                : code(`interface ${qname}`) + '\n\n*not in the checked model (see the errors)*',
+            });
             if (el.base) refer(el.base, item.name);
             for (const op of el.operations) {
               const opDecl = decl?.operations.find((o) => o.name === op.name);
               const key = operationKey(qname, op.name);
-              declare({ key, kind: 'operation', name: op.name, span: span(op.nameRange), hover: opDecl && decl ? operationHover(decl, opDecl) : code(`${op.name}(…)`) + '\n\n*not in the checked model*' });
+              declare({
+                key,
+                kind: 'operation',
+                name: op.name,
+                span: span(op.nameRange),
+                hover:
+                  opDecl && decl
+                    ? operationHover(decl, opDecl)
+                    : code(`${op.name}(…)`) + '\n\n*not in the checked model*',
+              });
               refer(op.returns, item.name);
               for (const p of op.params) {
                 refer(p.type, item.name);
-                declare({ key: `${key}(${p.name})`, kind: 'param', name: p.name, span: span(p.nameRange), hover: code(`${typeText(p.type)} ${p.name}`) + `\n\nparameter of \`${qname}.${op.name}\`` });
+                declare({
+                  key: `${key}(${p.name})`,
+                  kind: 'param',
+                  name: p.name,
+                  span: span(p.nameRange),
+                  hover: code(`${typeText(p.type)} ${p.name}`) + `\n\nparameter of \`${qname}.${op.name}\``,
+                });
               }
             }
             break;
@@ -76,7 +124,8 @@ export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): 
       }
     }
   }
-  for (const list of Object.values(occurrences)) list.sort((a, b) => a.span.startLine - b.span.startLine || a.span.startColumn - b.span.startColumn);
+  for (const list of Object.values(occurrences))
+    list.sort((a, b) => a.span.startLine - b.span.startLine || a.span.startColumn - b.span.startColumn);
   return { symbols, occurrences };
 }
 
@@ -91,14 +140,24 @@ const typeText = (t: TypeRefNode): string => (t.module ? `${t.module}::${t.name}
 
 function typeSymbol(model: IdlModel, qname: string, nameRange: SourceRange): SymbolInfo {
   const decl = model.types[qname];
-  return { key: qname, kind: decl?.kind ?? 'struct', name: qname.slice(qname.lastIndexOf('.') + 1), span: span(nameRange), hover: decl ? typeHover(decl) : code(qname) + '\n\n*not in the checked model*' };
+  return {
+    key: qname,
+    kind: decl?.kind ?? 'struct',
+    name: qname.slice(qname.lastIndexOf('.') + 1),
+    span: span(nameRange),
+    hover: decl ? typeHover(decl) : code(qname) + '\n\n*not in the checked model*',
+  };
 }
 
 function typeHover(decl: TypeDecl): string {
   const doc = decl.doc ? `\n\n${decl.doc}` : '';
   switch (decl.kind) {
     case 'struct':
-      return code(`struct ${decl.qname} {\n${decl.fields.map((f) => `  ${typeRefToString(f.type)} ${f.name};`).join('\n')}\n}`) + doc;
+      return (
+        code(
+          `struct ${decl.qname} {\n${decl.fields.map((f) => `  ${typeRefToString(f.type)} ${f.name};`).join('\n')}\n}`,
+        ) + doc
+      );
     case 'sequence':
       return code(`sequence<${typeRefToString(decl.element)}> ${decl.qname}`) + doc;
     case 'dictionary':
@@ -118,12 +177,22 @@ function interfaceHover(model: IdlModel, decl: InterfaceDecl): string {
     return `- opidx **${op.index}** \`${op.name}\`${inherited}`;
   });
   const base = decl.base ? ` extends ${decl.base}` : '';
-  return [code(`interface ${decl.qname}${base}`), `ifidx **${decl.index}**`, ...(decl.doc ? [decl.doc] : []), lines.length ? lines.join('\n') : '*no operations*'].join('\n\n');
+  return [
+    code(`interface ${decl.qname}${base}`),
+    `ifidx **${decl.index}**`,
+    ...(decl.doc ? [decl.doc] : []),
+    lines.length ? lines.join('\n') : '*no operations*',
+  ].join('\n\n');
 }
 
 function operationHover(iface: InterfaceDecl, op: Operation): string {
-  const oneway = op.returns.kind === 'void' ? 'void: callable two-way, one-way or async' : 'returns a value: two-way or async only';
-  return [code(signature(op)), `\`${iface.qname}\` ifidx **${iface.index}**, opidx **${op.index}** — ${oneway}`, ...(op.doc ? [op.doc] : [])].join('\n\n');
+  const oneway =
+    op.returns.kind === 'void' ? 'void: callable two-way, one-way or async' : 'returns a value: two-way or async only';
+  return [
+    code(signature(op)),
+    `\`${iface.qname}\` ifidx **${iface.index}**, opidx **${op.index}** — ${oneway}`,
+    ...(op.doc ? [op.doc] : []),
+  ].join('\n\n');
 }
 
 function moduleHover(model: IdlModel, node: ModuleNode): string {

@@ -276,7 +276,8 @@ function resultDecoder(scope: FileScope, op: Operation): string {
 }
 
 /** The base interface, if it exists (a model with errors may name one that does not). */
-const baseOf = (scope: FileScope, decl: InterfaceDecl): InterfaceDecl | undefined => (decl.base ? scope.model.interfaces[decl.base] : undefined);
+const baseOf = (scope: FileScope, decl: InterfaceDecl): InterfaceDecl | undefined =>
+  decl.base ? scope.model.interfaces[decl.base] : undefined;
 
 function interfaceBlocks(scope: FileScope, decl: InterfaceDecl): string {
   const views = operationViews(scope, decl);

@@ -18,14 +18,25 @@ const RESERVED = new Set(
 
 /** Names a declaration may not take: TS primitive type names and the globals generated code refers to. */
 const TYPE_RESERVED = new Set(
-  'any unknown never object string number boolean bigint symbol type Array Map Uint8Array Promise Partial Object'.split(' '),
+  'any unknown never object string number boolean bigint symbol type Array Map Uint8Array Promise Partial Object'.split(
+    ' ',
+  ),
 );
 
 /** Locals and parameters used inside generated bodies; a user name must not shadow them. */
 const BODY_LOCALS = ['w', 'r', 'v', 'n', 'i', 'k', 'e', 'init', 'ctx', 'table', 'options', 'result'] as const;
 
 /** Members of the runtime's Proxy/Servant bases (and `then`, which would make a proxy a thenable). */
-const METHOD_RESERVED = new Set(['constructor', 'target', 'invoke', 'invokeOneway', 'operations', 'describe', 'table', 'then']);
+const METHOD_RESERVED = new Set([
+  'constructor',
+  'target',
+  'invoke',
+  'invokeOneway',
+  'operations',
+  'describe',
+  'table',
+  'then',
+]);
 
 /** `name`, or `name_`, `name__`, … — the first that is not taken. */
 export function freeName(name: string, taken: (candidate: string) => boolean): string {
@@ -52,7 +63,8 @@ export function memberNames(fields: readonly { name: string }[]): string[] {
   });
 }
 
-const isDeclReserved = (n: string): boolean => RESERVED.has(n) || TYPE_RESERVED.has(n) || (BODY_LOCALS as readonly string[]).includes(n);
+const isDeclReserved = (n: string): boolean =>
+  RESERVED.has(n) || TYPE_RESERVED.has(n) || (BODY_LOCALS as readonly string[]).includes(n);
 
 /** A type or module alias declared at module scope. */
 export function declName(name: string): string {
@@ -142,7 +154,7 @@ export class ModuleNaming {
   private inheritedMethodNames(decl: InterfaceDecl): string[] {
     const out: string[] = [];
     const seen = new Set<QualifiedName>([decl.qname]);
-    for (let base = decl.base ? this.model.interfaces[decl.base] : undefined; base && !seen.has(base.qname); ) {
+    for (let base = decl.base ? this.model.interfaces[decl.base] : undefined; base && !seen.has(base.qname);) {
       seen.add(base.qname);
       const names = this.lookup(base.module).interfaceNames(base.qname);
       out.push(...names.methods.values(), ...names.oneway.values());
@@ -173,7 +185,10 @@ export function modelNaming(model: IdlModel): (module: string) => ModuleNaming {
 export function paramNames(params: readonly { name: string }[], moduleScope: ReadonlySet<string>): string[] {
   const taken = new Set<string>();
   return params.map((p) => {
-    const name = freeName(p.name, (n) => RESERVED.has(n) || (BODY_LOCALS as readonly string[]).includes(n) || moduleScope.has(n) || taken.has(n));
+    const name = freeName(
+      p.name,
+      (n) => RESERVED.has(n) || (BODY_LOCALS as readonly string[]).includes(n) || moduleScope.has(n) || taken.has(n),
+    );
     taken.add(name);
     return name;
   });

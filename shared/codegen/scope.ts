@@ -13,7 +13,14 @@ export type RuntimeSymbol =
   | 'Proxy'
   | 'Servant';
 
-const TYPE_ONLY: ReadonlySet<RuntimeSymbol> = new Set(['ByteReader', 'ByteWriter', 'CallContext', 'CallOptions', 'OnewayOptions', 'OperationTable']);
+const TYPE_ONLY: ReadonlySet<RuntimeSymbol> = new Set([
+  'ByteReader',
+  'ByteWriter',
+  'CallContext',
+  'CallOptions',
+  'OnewayOptions',
+  'OperationTable',
+]);
 const RUNTIME_ORDER: readonly RuntimeSymbol[] = [
   'ByteReader',
   'ByteWriter',
@@ -77,7 +84,9 @@ export class FileScope {
     if (spelled === undefined) {
       const decl = this.model.types[qname];
       // An unresolved name (a model with errors): spelled as written, for the preview.
-      spelled = decl ? this.qualify(decl.module, this.lookup(decl.module).typeName(qname)) : qname.slice(qname.lastIndexOf('.') + 1);
+      spelled = decl
+        ? this.qualify(decl.module, this.lookup(decl.module).typeName(qname))
+        : qname.slice(qname.lastIndexOf('.') + 1);
       this.spelled.set(qname, spelled);
     }
     return spelled;

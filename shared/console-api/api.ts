@@ -39,7 +39,10 @@ export interface ConsoleMethods {
   'project.current': { params: Record<string, never>; result: ProjectSnapshot | null };
   'project.close': { params: Record<string, never>; result: null };
   /** Compiles the project's IDL with unsaved editor texts in place of the files on disk. */
-  'project.compile': { params: { overrides?: { path: string; text: string }[] }; result: { model: IdlModel; diagnostics: Diagnostic[] } };
+  'project.compile': {
+    params: { overrides?: { path: string; text: string }[] };
+    result: { model: IdlModel; diagnostics: Diagnostic[] };
+  };
 
   'file.read': { params: { path: string }; result: FileContent };
   /** Atomic; fails with `conflict` if the file changed on disk since `baseVersion`. */
@@ -58,7 +61,10 @@ export interface ConsoleMethods {
   /** Holds batches for this subscriber; resume delivers everything still in the buffer. */
   'feed.pause': { params: Record<string, never>; result: FeedStats };
   'feed.resume': { params: Record<string, never>; result: FeedStats };
-  'feed.query': { params: { afterId?: number; limit: number; filter?: FeedFilter }; result: { entries: FeedEntry[]; stats: FeedStats } };
+  'feed.query': {
+    params: { afterId?: number; limit: number; filter?: FeedFilter };
+    result: { entries: FeedEntry[]; stats: FeedStats };
+  };
   'feed.decode': { params: { id: number }; result: DecodedPayload };
   /** Entries of one call across hops (same correlation key). */
   'feed.related': { params: { id: number }; result: FeedEntry[] };
@@ -76,13 +82,19 @@ export interface ConsoleMethods {
   /** Every operation the project's mock back ends answer, with behaviour and call counts; the scripts and their problems. */
   'mocks.state': { params: Record<string, never>; result: MocksState };
   /** Sets (or with null removes) an operation's override; `interface` is its declaring interface. */
-  'mocks.setOverride': { params: { interface: string; method: string; override: MockOverride | null }; result: MocksState };
+  'mocks.setOverride': {
+    params: { interface: string; method: string; override: MockOverride | null };
+    result: MocksState;
+  };
 
   /** Publishes a server → client call on the chosen gateway's back-end-facing queue, as a back end would. */
   'push.send': { params: PushRequest; result: PushResult };
 
   'workspace.state': { params: Record<string, never>; result: WorkspaceState };
-  'workspace.setEnvironments': { params: { environments: Environment[]; activeEnvironment?: string }; result: WorkspaceState };
+  'workspace.setEnvironments': {
+    params: { environments: Environment[]; activeEnvironment?: string };
+    result: WorkspaceState;
+  };
   'workspace.savedCalls': { params: Record<string, never>; result: SavedCall[] };
   'workspace.saveCall': { params: { call: SavedCall }; result: SavedCall[] };
   'workspace.deleteCall': { params: { name: string }; result: SavedCall[] };
@@ -112,7 +124,8 @@ export type MethodParams<M extends MethodName> = ConsoleMethods[M]['params'];
 export type MethodResult<M extends MethodName> = ConsoleMethods[M]['result'];
 
 /** Why a host method failed (a failed TCE call is not one: `invoke` returns it). */
-export type ConsoleErrorCode = 'invalid-params' | 'unknown-method' | 'no-project' | 'not-found' | 'conflict' | 'io' | 'unauthorized' | 'internal';
+export type ConsoleErrorCode =
+  'invalid-params' | 'unknown-method' | 'no-project' | 'not-found' | 'conflict' | 'io' | 'unauthorized' | 'internal';
 
 export interface ConsoleErrorData {
   code: ConsoleErrorCode;

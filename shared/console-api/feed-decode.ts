@@ -36,7 +36,9 @@ export class FeedPayloads {
   /** Never throws: whatever cannot be decoded comes back as the reason and the bytes in hex. */
   decode(entry: FeedEntry): DecodedPayload {
     const d = this.decodeNative(entry);
-    return 'native' in d ? { ok: true, interface: d.interface, method: d.method, kind: d.kind, value: toJsonValue(d.native) } : d;
+    return 'native' in d
+      ? { ok: true, interface: d.interface, method: d.method, kind: d.kind, value: toJsonValue(d.native) }
+      : d;
   }
 
   /**
@@ -55,9 +57,18 @@ export class FeedPayloads {
   }
 
   /** The payload as the codec gives it (no JSON form: searching needs none). */
-  private decodeNative(entry: FeedEntry): DecodedPayload | { interface: string; method: string; kind: 'params' | 'result'; native: unknown } {
+  private decodeNative(
+    entry: FeedEntry,
+  ): DecodedPayload | { interface: string; method: string; kind: 'params' | 'result'; native: unknown } {
     // An error RETURN has no bytes to decode: its code is its meaning (spec §1.5).
-    if (entry.kind === 'error') return { ok: true, kind: 'error', code: entry.errcode, codeName: errorCodeName(entry.errcode), reason: errorDescription(entry.errcode) };
+    if (entry.kind === 'error')
+      return {
+        ok: true,
+        kind: 'error',
+        code: entry.errcode,
+        codeName: errorCodeName(entry.errcode),
+        reason: errorDescription(entry.errcode),
+      };
     let bytes: Uint8Array;
     try {
       bytes = this.bytesOf(entry);
@@ -66,7 +77,11 @@ export class FeedPayloads {
     }
     const fail = (reason: string): DecodedPayload => ({ ok: false, reason, hex: bytesToHex(bytes) });
     if (entry.rawTruncated) {
-      return fail(bytes.length === 0 ? `the ${entry.size} bytes are no longer kept (the feed keeps the bytes of its newest entries only)` : `only the first ${bytes.length} of ${entry.size} bytes were kept`);
+      return fail(
+        bytes.length === 0
+          ? `the ${entry.size} bytes are no longer kept (the feed keeps the bytes of its newest entries only)`
+          : `only the first ${bytes.length} of ${entry.size} bytes were kept`,
+      );
     }
     if (!this.names || !this.codec) return fail('no project is open to decode against');
     const found = this.names.lookup(entry.ifidx, entry.opidx);

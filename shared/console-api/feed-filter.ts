@@ -16,22 +16,29 @@ export type SearchText = (entry: FeedEntry) => string;
 export type EntryPredicate = (entry: FeedEntry) => boolean;
 
 /** `gwserver/2` where the gateway that numbered the user is known, else `2`; '' without a user. */
-export const userLabel = (e: Pick<FeedEntry, 'userId' | 'gateway'>): string => (e.userId === undefined ? '' : e.gateway ? `${e.gateway}/${e.userId}` : e.userId);
+export const userLabel = (e: Pick<FeedEntry, 'userId' | 'gateway'>): string =>
+  e.userId === undefined ? '' : e.gateway ? `${e.gateway}/${e.userId}` : e.userId;
 
-export const isAsyncCall = (e: Pick<FeedEntry, 'kind' | 'calltype'>): boolean => e.kind === 'call' && (e.calltype & CallType.ASYNC) !== 0;
+export const isAsyncCall = (e: Pick<FeedEntry, 'kind' | 'calltype'>): boolean =>
+  e.kind === 'call' && (e.calltype & CallType.ASYNC) !== 0;
 
 /** The FeedFilter's fields and its query as one tree; throws FeedQueryError for a bad query. */
 export function feedFilterNode(filter: FeedFilter | undefined): FilterNode | undefined {
   if (!filter) return undefined;
   const items: FilterNode[] = [];
-  const exact = (s: string): string => s.trim().toLowerCase().replace(/[*\\]/g, (c) => `\\${c}`);
+  const exact = (s: string): string =>
+    s
+      .trim()
+      .toLowerCase()
+      .replace(/[*\\]/g, (c) => `\\${c}`);
   if (filter.text?.trim()) items.push({ kind: 'text', text: filter.text.trim().toLowerCase() });
   if (filter.interface?.trim()) items.push({ kind: 'interface', pattern: exact(filter.interface) });
   if (filter.method?.trim()) items.push({ kind: 'method', interface: undefined, method: exact(filter.method) });
   if (filter.direction) items.push({ kind: 'dir', direction: filter.direction });
   if (filter.hop) items.push({ kind: 'hop', hop: filter.hop });
   if (filter.userId) items.push({ kind: 'user', gateway: undefined, user: filter.userId.toLowerCase() });
-  for (const [key, value] of Object.entries(filter.extra ?? {})) items.push({ kind: 'extra', key: key.toLowerCase(), pattern: exact(value) });
+  for (const [key, value] of Object.entries(filter.extra ?? {}))
+    items.push({ kind: 'extra', key: key.toLowerCase(), pattern: exact(value) });
   if (filter.query?.trim()) {
     const parsed = parseFeedQuery(filter.query);
     if (!parsed.ok) throw new FeedQueryError(parsed.error);
@@ -40,7 +47,8 @@ export function feedFilterNode(filter: FeedFilter | undefined): FilterNode | und
   return items.length === 0 ? undefined : items.length === 1 ? items[0] : { kind: 'and', items };
 }
 
-export const isEmptyFilter = (f: FeedFilter): boolean => feedFilterNode({ ...f, query: undefined }) === undefined && !f.query?.trim();
+export const isEmptyFilter = (f: FeedFilter): boolean =>
+  feedFilterNode({ ...f, query: undefined }) === undefined && !f.query?.trim();
 
 /** Does the filter read decoded payloads (free text)? Then it costs a decode per entry, once. */
 export function readsPayload(node: FilterNode | undefined): boolean {
@@ -58,7 +66,15 @@ export function feedPredicate(filter: FeedFilter | undefined, searchText?: Searc
 
 /** Cheap conditions first: AND and OR stop early, so a payload is decoded only where it decides. */
 const cost = (n: FilterNode): number =>
-  n.kind === 'text' ? 10 : n.kind === 'not' ? cost(n.item) : n.kind === 'and' || n.kind === 'or' ? Math.max(...n.items.map(cost)) : n.kind === 'extra' ? 2 : 1;
+  n.kind === 'text'
+    ? 10
+    : n.kind === 'not'
+      ? cost(n.item)
+      : n.kind === 'and' || n.kind === 'or'
+        ? Math.max(...n.items.map(cost))
+        : n.kind === 'extra'
+          ? 2
+          : 1;
 
 export function compileFilter(node: FilterNode, searchText?: SearchText): EntryPredicate {
   switch (node.kind) {
@@ -108,7 +124,10 @@ export function compileFilter(node: FilterNode, searchText?: SearchText): EntryP
     }
     case 'user': {
       const { user, gateway } = node;
-      return (e) => e.userId !== undefined && e.userId.toLowerCase() === user && (gateway === undefined || e.gateway?.toLowerCase() === gateway);
+      return (e) =>
+        e.userId !== undefined &&
+        e.userId.toLowerCase() === user &&
+        (gateway === undefined || e.gateway?.toLowerCase() === gateway);
     }
     case 'entry-kind':
       switch (node.entryKind) {
@@ -188,7 +207,19 @@ export function forgetSearchText(e: FeedEntry): void {
 export function headerText(e: FeedEntry): string {
   let s = (e as WithHeaderText)[HEADER_TEXT];
   if (s === undefined) {
-    const parts = [e.hop, e.direction, e.kind, e.endpoint, e.peer ?? '', userLabel(e), String(e.sequence), e.interface ?? '', e.method ?? '', e.note ?? '', e.correlation];
+    const parts = [
+      e.hop,
+      e.direction,
+      e.kind,
+      e.endpoint,
+      e.peer ?? '',
+      userLabel(e),
+      String(e.sequence),
+      e.interface ?? '',
+      e.method ?? '',
+      e.note ?? '',
+      e.correlation,
+    ];
     if (e.interface && e.method) parts.push(`${e.interface}.${e.method}`);
     if (e.push) parts.push('push');
     if (isAsyncCall(e)) parts.push('async');

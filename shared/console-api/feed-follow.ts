@@ -53,7 +53,9 @@ function describeCall(entries: readonly FeedEntry[], call: CallHops): FollowedCa
   // The arguments are the same at every hop: the first sighting will do. The reply that counts
   // is the one the caller got: a client's at the hop nearest the client, a push's last one.
   const request = calls[0];
-  const reply = push ? returns[returns.length - 1] : [...returns].sort((a, b) => HOP_ORDER[a.hop] - HOP_ORDER[b.hop] || a.id - b.id)[0];
+  const reply = push
+    ? returns[returns.length - 1]
+    : [...returns].sort((a, b) => HOP_ORDER[a.hop] - HOP_ORDER[b.hop] || a.id - b.id)[0];
   const caller = identityOf(call.entries);
   return { ...call, pushes: push || !caller ? [] : pushesDuring(entries, call, caller), request, reply, caller };
 }
@@ -76,7 +78,11 @@ const span = (entries: readonly FeedEntry[]): { from: number; to: number } => ({
   to: Math.max(...entries.map((e) => e.time)),
 });
 
-function pushesDuring(entries: readonly FeedEntry[], call: CallHops, caller: NonNullable<FollowedCall['caller']>): CallHops[] {
+function pushesDuring(
+  entries: readonly FeedEntry[],
+  call: CallHops,
+  caller: NonNullable<FollowedCall['caller']>,
+): CallHops[] {
   const { from, to } = span(call.entries);
   const started = new Map<string, number>();
   const keys: string[] = [];
@@ -93,8 +99,12 @@ function pushesDuring(entries: readonly FeedEntry[], call: CallHops, caller: Non
     }),
   );
   const groups = new Map<string, FeedEntry[]>();
-  for (const e of entries) if (caused.has(e.correlation)) (groups.get(e.correlation) ?? groups.set(e.correlation, []).get(e.correlation)!).push(e);
-  return [...groups].filter(([, hops]) => hops.some((h) => h.userId !== undefined && sameUser(h, caller))).map(([correlation, hops]) => ({ correlation, entries: hops }));
+  for (const e of entries)
+    if (caused.has(e.correlation))
+      (groups.get(e.correlation) ?? groups.set(e.correlation, []).get(e.correlation)!).push(e);
+  return [...groups]
+    .filter(([, hops]) => hops.some((h) => h.userId !== undefined && sameUser(h, caller)))
+    .map(([correlation, hops]) => ({ correlation, entries: hops }));
 }
 
 /** The client call during which (or just before) this push started, to the same user. */

@@ -53,14 +53,28 @@ function entryProblem(v: unknown): string | undefined {
   if (!KINDS.has(e['kind'] as string)) return 'kind must be call, oneway, return or error';
   if (typeof e['time'] !== 'number' || !Number.isFinite(e['time'])) return 'time must be a number (epoch milliseconds)';
   for (const key of INTEGER_FIELDS) if (!Number.isInteger(e[key])) return `${key} must be an integer`;
-  for (const key of ['endpoint', 'correlation', 'raw'] as const) if (typeof e[key] !== 'string') return `${key} must be a string`;
-  for (const key of OPTIONAL_STRINGS) if (e[key] !== undefined && typeof e[key] !== 'string') return `${key} must be a string`;
-  if (typeof e['push'] !== 'boolean' || typeof e['rawTruncated'] !== 'boolean') return 'push and rawTruncated must be booleans';
+  for (const key of ['endpoint', 'correlation', 'raw'] as const)
+    if (typeof e[key] !== 'string') return `${key} must be a string`;
+  for (const key of OPTIONAL_STRINGS)
+    if (e[key] !== undefined && typeof e[key] !== 'string') return `${key} must be a string`;
+  if (typeof e['push'] !== 'boolean' || typeof e['rawTruncated'] !== 'boolean')
+    return 'push and rawTruncated must be booleans';
   if (e['latencyMs'] !== undefined && typeof e['latencyMs'] !== 'number') return 'latencyMs must be a number';
-  if (e['mock'] !== undefined && !MOCK_SOURCES.has(e['mock'] as string)) return 'mock must be example, script or override';
+  if (e['mock'] !== undefined && !MOCK_SOURCES.has(e['mock'] as string))
+    return 'mock must be example, script or override';
   const extra = e['extra'];
-  if (typeof extra !== 'object' || extra === null || Array.isArray(extra) || Object.values(extra).some((x) => typeof x !== 'string')) return 'extra must map strings to strings';
+  if (
+    typeof extra !== 'object' ||
+    extra === null ||
+    Array.isArray(extra) ||
+    Object.values(extra).some((x) => typeof x !== 'string')
+  )
+    return 'extra must map strings to strings';
   const decoded = e['decoded'];
-  if (decoded !== undefined && (typeof decoded !== 'object' || decoded === null || typeof (decoded as Record<string, unknown>)['ok'] !== 'boolean')) return 'decoded must be a decoded payload ({"ok": …})';
+  if (
+    decoded !== undefined &&
+    (typeof decoded !== 'object' || decoded === null || typeof (decoded as Record<string, unknown>)['ok'] !== 'boolean')
+  )
+    return 'decoded must be a decoded payload ({"ok": …})';
   return undefined;
 }

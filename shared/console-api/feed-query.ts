@@ -54,8 +54,7 @@ export interface QueryError {
 
 export type ParsedQuery =
   /** `node` is undefined for an empty query (everything matches). `notes` explain broad terms. */
-  | { ok: true; node: FilterNode | undefined; notes: string[] }
-  | { ok: false; error: QueryError };
+  { ok: true; node: FilterNode | undefined; notes: string[] } | { ok: false; error: QueryError };
 
 /** Thrown where a query must be valid (host methods); carries the place. */
 export class FeedQueryError extends Error {
@@ -93,7 +92,12 @@ class Lexer {
         this.at++;
         out.push({ type: c, start, end: this.at });
       } else if (c === '-') {
-        if (!this.startsTerm(this.at + 1)) throw new FeedQueryError({ message: '- needs a term right after it (no space): -hop:server; to search for "-", quote it', start, end: start + 1 });
+        if (!this.startsTerm(this.at + 1))
+          throw new FeedQueryError({
+            message: '- needs a term right after it (no space): -hop:server; to search for "-", quote it',
+            start,
+            end: start + 1,
+          });
         this.at++;
         out.push({ type: '-', start, end: this.at });
       } else if (c === '"') {
@@ -140,7 +144,11 @@ class Lexer {
       if (isSpace(c) || c === '(' || c === ')') break;
       if (c === '"') {
         if (text === '' || !OPERATOR_CHARS.includes(text[text.length - 1]!)) {
-          throw new FeedQueryError({ message: 'a quote must start a phrase or a value (after : or =): put a space before it', start: this.at, end: this.at + 1 });
+          throw new FeedQueryError({
+            message: 'a quote must start a phrase or a value (after : or =): put a space before it',
+            start: this.at,
+            end: this.at + 1,
+          });
         }
         text += QUOTE_MARK + this.quoted();
         break;
@@ -157,12 +165,33 @@ const QUOTE_MARK = '\u0000';
 
 // ----------------------------------------------------------------------------------- parser
 
-const FIELDS = ['method', 'if', 'hop', 'dir', 'endpoint', 'user', 'gw', 'seq', 'errcode', 'kind', 'call', 'size', 'latency'] as const;
+const FIELDS = [
+  'method',
+  'if',
+  'hop',
+  'dir',
+  'endpoint',
+  'user',
+  'gw',
+  'seq',
+  'errcode',
+  'kind',
+  'call',
+  'size',
+  'latency',
+] as const;
 type FieldName = (typeof FIELDS)[number];
 const NUMERIC: readonly string[] = ['size', 'latency', 'seq', 'errcode'] satisfies NumericField[];
 const isNumeric = (f: FieldName): f is NumericField => NUMERIC.includes(f);
-const ALIASES: Record<string, FieldName> = { interface: 'if', iface: 'if', op: 'method', direction: 'dir', gateway: 'gw', sequence: 'seq', userid: 'user' };
-
+const ALIASES: Record<string, FieldName> = {
+  interface: 'if',
+  iface: 'if',
+  op: 'method',
+  direction: 'dir',
+  gateway: 'gw',
+  sequence: 'seq',
+  userid: 'user',
+};
 
 class Parser {
   private i = 0;
@@ -174,7 +203,12 @@ class Parser {
     if (this.tokens.length === 0) return undefined;
     const node = this.or();
     const extra = this.tokens[this.i];
-    if (extra) throw new FeedQueryError({ message: extra.type === ')' ? 'this ) closes nothing: remove it or add a ( before' : 'unexpected here', start: extra.start, end: extra.end });
+    if (extra)
+      throw new FeedQueryError({
+        message: extra.type === ')' ? 'this ) closes nothing: remove it or add a ( before' : 'unexpected here',
+        start: extra.start,
+        end: extra.end,
+      });
     return node;
   }
 
@@ -207,7 +241,9 @@ class Parser {
         items.push(this.operand(t, 'AND'));
       } else items.push(this.unary());
     }
-    return items.length === 1 ? items[0]! : { kind: 'and', items: items.flatMap((n) => (n.kind === 'and' ? n.items : [n])) };
+    return items.length === 1
+      ? items[0]!
+      : { kind: 'and', items: items.flatMap((n) => (n.kind === 'and' ? n.items : [n])) };
   }
 
   /** What follows AND / OR: a missing one is an error at the operator. */
@@ -225,7 +261,11 @@ class Parser {
       this.i++;
       const next = this.peek();
       if (!next || next.type === ')' || this.keyword(next) === 'OR' || this.keyword(next) === 'AND') {
-        throw new FeedQueryError({ message: `${t.type === '-' ? '-' : 'NOT'} needs a term after it`, start: t.start, end: t.end });
+        throw new FeedQueryError({
+          message: `${t.type === '-' ? '-' : 'NOT'} needs a term after it`,
+          start: t.start,
+          end: t.end,
+        });
       }
       return { kind: 'not', item: this.unary() };
     }
@@ -235,17 +275,25 @@ class Parser {
   private primary(): FilterNode {
     const t = this.tokens[this.i++]!;
     const keyword = this.keyword(t);
-    if (keyword) throw new FeedQueryError({ message: `${keyword} needs a term on both sides`, start: t.start, end: t.end });
+    if (keyword)
+      throw new FeedQueryError({ message: `${keyword} needs a term on both sides`, start: t.start, end: t.end });
     if (t.type === '(') {
       const next = this.peek();
       if (!next) throw new FeedQueryError({ message: 'this ( is never closed: add a )', start: t.start, end: t.end });
-      if (next.type === ')') throw new FeedQueryError({ message: 'empty parentheses: put a term inside', start: t.start, end: next.end });
+      if (next.type === ')')
+        throw new FeedQueryError({ message: 'empty parentheses: put a term inside', start: t.start, end: next.end });
       const inner = this.or();
       const close = this.tokens[this.i++];
-      if (!close || close.type !== ')') throw new FeedQueryError({ message: 'this ( is never closed: add a )', start: t.start, end: t.end });
+      if (!close || close.type !== ')')
+        throw new FeedQueryError({ message: 'this ( is never closed: add a )', start: t.start, end: t.end });
       return inner;
     }
-    if (t.type === ')') throw new FeedQueryError({ message: 'this ) closes nothing: remove it or add a ( before', start: t.start, end: t.end });
+    if (t.type === ')')
+      throw new FeedQueryError({
+        message: 'this ) closes nothing: remove it or add a ( before',
+        start: t.start,
+        end: t.end,
+      });
     if (t.type === '-') throw new FeedQueryError({ message: 'unexpected -', start: t.start, end: t.end });
     return this.term(t as Extract<Token, { type: 'word' }>);
   }
@@ -253,7 +301,11 @@ class Parser {
   private term(t: Extract<Token, { type: 'word' }>): FilterNode {
     if (t.quoted) return text(t.text);
     const src = t.text;
-    const where = (from: number, to = src.length): QueryError => ({ message: '', start: t.start + from, end: t.start + Math.min(to, t.end - t.start) });
+    const where = (from: number, to = src.length): QueryError => ({
+      message: '',
+      start: t.start + from,
+      end: t.start + Math.min(to, t.end - t.start),
+    });
     const fail = (message: string, from = 0, to = src.length): never => {
       throw new FeedQueryError({ ...where(from, to), message });
     };
@@ -262,14 +314,16 @@ class Parser {
     if (extra) {
       const key = extra[1]!;
       if (key === '') fail('extra. needs a key: extra.name=value');
-      if (extra[2] !== '=' && extra[2] !== ':') fail(`extra.${key} needs a value: extra.${key}=value (use extra.${key}=* for "has ${key}")`);
+      if (extra[2] !== '=' && extra[2] !== ':')
+        fail(`extra.${key} needs a value: extra.${key}=value (use extra.${key}=* for "has ${key}")`);
       const value = this.value(src.slice(extra[0].length), t.start + extra[0].length, t.end, `extra.${key}`);
       return { kind: 'extra', key: key.toLowerCase(), pattern: value.pattern };
     }
 
     const op = /^([A-Za-z_][\w]*)(>=|<=|:|=|>|<)/.exec(src);
     if (!op) {
-      if (/^[<>]/.test(src) || src.includes(QUOTE_MARK)) fail('a comparison needs a field before it: size>1000, latency>50');
+      if (/^[<>]/.test(src) || src.includes(QUOTE_MARK))
+        fail('a comparison needs a field before it: size>1000, latency>50');
       return text(src);
     }
     const name = op[1]!.toLowerCase();
@@ -278,13 +332,26 @@ class Parser {
     if (!field) {
       // name=value is text (it finds extra pairs); name:value or name>value must name a field.
       if (operator === '=') return text(src.replace(QUOTE_MARK, ''));
-      fail(`unknown field "${op[1]}": fields are ${FIELDS.join(', ')} and extra.KEY; to search for this text, quote it: "${src}"`, 0, op[1]!.length);
+      fail(
+        `unknown field "${op[1]}": fields are ${FIELDS.join(', ')} and extra.KEY; to search for this text, quote it: "${src}"`,
+        0,
+        op[1]!.length,
+      );
     }
     const valueStart = op[0].length;
     const raw = src.slice(valueStart);
     const label = `${field}${operator}`;
-    if (operator !== ':' && operator !== '=' && !isNumeric(field!)) fail(`${field} cannot be compared with ${operator}: only ${NUMERIC.join(', ')} can`, 0, valueStart);
-    if (isNumeric(field!)) return this.numeric(field, operator === ':' ? '=' : (operator as Comparison), raw, t.start + valueStart, t.end, label);
+    if (operator !== ':' && operator !== '=' && !isNumeric(field!))
+      fail(`${field} cannot be compared with ${operator}: only ${NUMERIC.join(', ')} can`, 0, valueStart);
+    if (isNumeric(field!))
+      return this.numeric(
+        field,
+        operator === ':' ? '=' : (operator as Comparison),
+        raw,
+        t.start + valueStart,
+        t.end,
+        label,
+      );
     const value = this.value(raw, t.start + valueStart, t.end, label);
     return this.field(field!, value, label);
   }
@@ -293,33 +360,57 @@ class Parser {
   private value(raw: string, start: number, end: number, label: string): { text: string; pattern: string } {
     const quoted = raw.startsWith(QUOTE_MARK);
     const text = quoted ? raw.slice(1) : raw;
-    if (text === '' && !quoted) throw new FeedQueryError({ message: `${label} needs a value`, start: start - label.length, end });
+    if (text === '' && !quoted)
+      throw new FeedQueryError({ message: `${label} needs a value`, start: start - label.length, end });
     const lower = text.toLowerCase();
     return { text: lower, pattern: quoted ? escapeGlob(lower) : lower };
   }
 
-  private numeric(field: NumericField, op: Comparison, raw: string, start: number, end: number, label: string): FilterNode {
+  private numeric(
+    field: NumericField,
+    op: Comparison,
+    raw: string,
+    start: number,
+    end: number,
+    label: string,
+  ): FilterNode {
     if (raw.startsWith(QUOTE_MARK)) raw = raw.slice(1);
     if (raw === '') throw new FeedQueryError({ message: `${label} needs a number`, start: start - label.length, end });
     let value: number | undefined;
     if (field === 'errcode' && op === '=' && !/^-?\d/.test(raw)) {
       value = (ErrorCode as Record<string, number>)[raw.toUpperCase().replace(/^RPCERROR_/, '')];
-      if (value === undefined) throw new FeedQueryError({ message: `errcode: "${raw}" is not an error code: give a number or a name such as TIMEOUT or RPCERROR_INTERFACE_NOTFOUND`, start, end });
+      if (value === undefined)
+        throw new FeedQueryError({
+          message: `errcode: "${raw}" is not an error code: give a number or a name such as TIMEOUT or RPCERROR_INTERFACE_NOTFOUND`,
+          start,
+          end,
+        });
     } else {
       const unit = field === 'latency' ? /^(-?\d+(?:\.\d+)?)(ms)?$/i : field === 'size' ? /^(\d+)(b)?$/i : /^(-?\d+)$/;
       const m = unit.exec(raw);
-      if (!m) throw new FeedQueryError({ message: `${label} needs ${field === 'latency' ? 'milliseconds, e.g. 50 or 0.5' : field === 'size' ? 'a number of bytes' : 'a whole number'}, not "${raw}"`, start, end });
+      if (!m)
+        throw new FeedQueryError({
+          message: `${label} needs ${field === 'latency' ? 'milliseconds, e.g. 50 or 0.5' : field === 'size' ? 'a number of bytes' : 'a whole number'}, not "${raw}"`,
+          start,
+          end,
+        });
       value = Number(m[1]);
     }
     return { kind: 'compare', field, op, value };
   }
 
-  private field(field: Exclude<FieldName, NumericField>, value: { text: string; pattern: string }, label: string): FilterNode {
+  private field(
+    field: Exclude<FieldName, NumericField>,
+    value: { text: string; pattern: string },
+    label: string,
+  ): FilterNode {
     const v = value.text;
     switch (field) {
       case 'method': {
         const dot = value.pattern.lastIndexOf('.');
-        return dot > 0 ? { kind: 'method', interface: value.pattern.slice(0, dot), method: value.pattern.slice(dot + 1) } : { kind: 'method', interface: undefined, method: value.pattern };
+        return dot > 0
+          ? { kind: 'method', interface: value.pattern.slice(0, dot), method: value.pattern.slice(dot + 1) }
+          : { kind: 'method', interface: undefined, method: value.pattern };
       }
       case 'if':
         return { kind: 'interface', pattern: value.pattern };
@@ -341,10 +432,13 @@ class Parser {
       case 'user': {
         const slash = v.lastIndexOf('/');
         if (slash < 0) {
-          this.notes.add(`user:${v} matches user ${v} at every gateway (each gateway counts its own users): write user:GATEWAY/${v} for one`);
+          this.notes.add(
+            `user:${v} matches user ${v} at every gateway (each gateway counts its own users): write user:GATEWAY/${v} for one`,
+          );
           return { kind: 'user', gateway: undefined, user: v };
         }
-        if (slash === 0 || slash === v.length - 1) throw this.lastError(`${label} is user:ID or user:GATEWAY/ID, not "${v}"`);
+        if (slash === 0 || slash === v.length - 1)
+          throw this.lastError(`${label} is user:ID or user:GATEWAY/ID, not "${v}"`);
         return { kind: 'user', gateway: v.slice(0, slash), user: v.slice(slash + 1) };
       }
     }
@@ -355,7 +449,9 @@ class Parser {
   }
 
   private badValue(label: string, value: string, allowed: readonly string[]): FeedQueryError {
-    return this.lastError(`${label} is ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, not "${value}"`);
+    return this.lastError(
+      `${label} is ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, not "${value}"`,
+    );
   }
 
   private lastError(message: string): FeedQueryError {

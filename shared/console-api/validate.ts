@@ -14,8 +14,19 @@ const MAX_STRING = 64 * 1024 * 1024;
 const MAX_ARRAY = 1_000_000;
 const MAX_DEPTH = 64;
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)?.slice(0, 40) ?? ''}`.trim());
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+const describe = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'an array'
+      : typeof v === 'object'
+        ? 'an object'
+        : `${typeof v} ${JSON.stringify(v)?.slice(0, 40) ?? ''}`.trim();
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 const str =
   (options: { min?: number; max?: number; pattern?: RegExp; what?: string } = {}): Check =>
@@ -23,21 +34,27 @@ const str =
     if (typeof v !== 'string') return `${path}: expected a string, got ${describe(v)}`;
     if (v.length < (options.min ?? 0)) return `${path}: must not be empty`;
     if (v.length > (options.max ?? MAX_STRING)) return `${path}: longer than ${options.max ?? MAX_STRING} characters`;
-    if (options.pattern && !options.pattern.test(v)) return `${path}: ${options.what ?? `does not match ${String(options.pattern)}`}`;
+    if (options.pattern && !options.pattern.test(v))
+      return `${path}: ${options.what ?? `does not match ${String(options.pattern)}`}`;
     return undefined;
   };
 
 const int =
   (min: number, max: number): Check =>
   (v, path) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? undefined : `${path}: expected an integer from ${min} to ${max}, got ${describe(v)}`;
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : `${path}: expected an integer from ${min} to ${max}, got ${describe(v)}`;
 
 const oneOf =
   <T extends string>(...values: T[]): Check =>
   (v, path) =>
-    typeof v === 'string' && (values as string[]).includes(v) ? undefined : `${path}: expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`;
+    typeof v === 'string' && (values as string[]).includes(v)
+      ? undefined
+      : `${path}: expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`;
 
-const boolean: Check = (v, path) => (typeof v === 'boolean' ? undefined : `${path}: expected true or false, got ${describe(v)}`);
+const boolean: Check = (v, path) =>
+  typeof v === 'boolean' ? undefined : `${path}: expected true or false, got ${describe(v)}`;
 
 const nullable =
   (check: Check): Check =>
@@ -94,7 +111,10 @@ const tagged =
   (tag: string, shapes: Record<string, Check>): Check =>
   (v, path) => {
     const value = isPlainObject(v) ? v[tag] : undefined;
-    if (typeof value !== 'string' || !(value in shapes)) return `${path}.${tag}: expected one of ${Object.keys(shapes).map((k) => `"${k}"`).join(', ')}, got ${describe(value)}`;
+    if (typeof value !== 'string' || !(value in shapes))
+      return `${path}.${tag}: expected one of ${Object.keys(shapes)
+        .map((k) => `"${k}"`)
+        .join(', ')}, got ${describe(value)}`;
     return shapes[value]!(v, path);
   };
 
@@ -103,7 +123,8 @@ const json: Check = (v, path) => jsonAt(v, path, 0);
 function jsonAt(v: unknown, path: string, depth: number): string | undefined {
   if (depth > MAX_DEPTH) return `${path}: nested deeper than ${MAX_DEPTH} levels`;
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
-  if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${path}: ${v} is not a JSON number (write "NaN", "Infinity" as strings)`;
+  if (typeof v === 'number')
+    return Number.isFinite(v) ? undefined : `${path}: ${v} is not a JSON number (write "NaN", "Infinity" as strings)`;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const problem = jsonAt(v[i], `${path}[${i}]`, depth + 1);
@@ -126,8 +147,18 @@ const text = str();
 const name = str({ min: 1, max: 1024 });
 const extra = record(str({ max: 1024 * 1024 }));
 /** A saved call's name becomes a file name: no separators, no control characters, not `.` or `..`. */
-const fileName = str({ min: 1, max: 100, pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/, what: 'must be a file name: no / \\ : * ? " < > | or control characters' });
-const qualifiedName = str({ min: 1, max: 1024, pattern: /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/, what: 'expected module.Interface, e.g. test.Server' });
+const fileName = str({
+  min: 1,
+  max: 100,
+  pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/,
+  what: 'must be a file name: no / \\ : * ? " < > | or control characters',
+});
+const qualifiedName = str({
+  min: 1,
+  max: 1024,
+  pattern: /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/,
+  what: 'expected module.Interface, e.g. test.Server',
+});
 const feedId = int(0, Number.MAX_SAFE_INTEGER);
 const target = tagged('kind', {
   endpoint: object({ kind: oneOf('endpoint'), endpoint: name }),
@@ -153,8 +184,14 @@ const invokeRequest: Check = (v, path) =>
   object(
     { interface: qualifiedName, method: name, args: json, mode },
     { connectionId: name, target, timeoutMs, extra },
-  )(v, path) ?? (isPlainObject(v) && v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined);
-const savedCall = object({ name: fileName, interface: qualifiedName, method: name, args: json, mode }, { target, timeoutMs, extra });
+  )(v, path) ??
+  (isPlainObject(v) && v['connectionId'] === undefined && v['target'] === undefined
+    ? `${path}: give connectionId or target`
+    : undefined);
+const savedCall = object(
+  { name: fileName, interface: qualifiedName, method: name, args: json, mode },
+  { target, timeoutMs, extra },
+);
 const errcode = int(1, 0x7fffffff);
 const delayMs = int(0, 3_600_000);
 const mockOverride = object(
@@ -196,7 +233,15 @@ const validators: { [M in MethodName]: Check } = {
   'feed.export': object({}, { ids: array(feedId), filter }),
   'feed.import': object({ ndjson: text }),
   'feed.stats': none,
-  'sandbox.start': object({}, { broker: oneOf('auto', 'amqp', 'memory'), amqpUrl: str({ min: 1, max: 4096 }), listenHost: str({ min: 1, max: 255 }), mode: oneOf('full', 'gateways', 'backends') }),
+  'sandbox.start': object(
+    {},
+    {
+      broker: oneOf('auto', 'amqp', 'memory'),
+      amqpUrl: str({ min: 1, max: 4096 }),
+      listenHost: str({ min: 1, max: 255 }),
+      mode: oneOf('full', 'gateways', 'backends'),
+    },
+  ),
   'sandbox.stop': none,
   'sandbox.state': none,
   'sandbox.clients': none,
@@ -209,7 +254,10 @@ const validators: { [M in MethodName]: Check } = {
   'workspace.saveCall': object({ call: savedCall }),
   'workspace.deleteCall': object({ name: fileName }),
   'workspace.history': object({}, { limit: int(1, 100_000) }),
-  'workspace.setSecret': object({ name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }), value: nullable(str({ max: 1024 * 1024 })) }),
+  'workspace.setSecret': object({
+    name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
+    value: nullable(str({ max: 1024 * 1024 })),
+  }),
 };
 
 /** What is wrong with a stored mock override (`.tce-console/mocks.json`), or undefined. */
@@ -221,14 +269,16 @@ export function isMethodName(method: unknown): method is MethodName {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(validators, method);
 }
 
-export type CheckedCall<M extends MethodName = MethodName> = { ok: true; method: M; params: ConsoleMethods[M]['params'] } | { ok: false; error: ConsoleErrorData };
+export type CheckedCall<M extends MethodName = MethodName> =
+  { ok: true; method: M; params: ConsoleMethods[M]['params'] } | { ok: false; error: ConsoleErrorData };
 
 /**
  * Checks a call as it arrives from a bridge: a known method and params of the right shape.
  * A missing params value counts as `{}`, so methods without params may be called without any.
  */
 export function checkCall(method: unknown, params: unknown): CheckedCall {
-  if (!isMethodName(method)) return { ok: false, error: { code: 'unknown-method', message: `unknown method ${describe(method)}` } };
+  if (!isMethodName(method))
+    return { ok: false, error: { code: 'unknown-method', message: `unknown method ${describe(method)}` } };
   const value = params === undefined ? {} : params;
   const problem = validators[method](value, 'params');
   if (problem) return { ok: false, error: { code: 'invalid-params', message: `${method}: ${problem}` } };

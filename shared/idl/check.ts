@@ -141,9 +141,20 @@ class Checker {
         const seen = new Map<string, SourceRange>();
         const fields: Field[] = [];
         for (const m of node.members) {
-          this.unique(seen, m.name, m.nameRange, 'duplicate-member', `member '${m.name}' is already declared in struct '${node.name}'`);
+          this.unique(
+            seen,
+            m.name,
+            m.nameRange,
+            'duplicate-member',
+            `member '${m.name}' is already declared in struct '${node.name}'`,
+          );
           const before = this.reporter.diagnostics.length;
-          const field: Field = { name: m.name, type: this.resolve(m.type, mod, entry.position, 'member'), range: m.range, nameRange: m.nameRange };
+          const field: Field = {
+            name: m.name,
+            type: this.resolve(m.type, mod, entry.position, 'member'),
+            range: m.range,
+            nameRange: m.nameRange,
+          };
           if (this.reporter.diagnostics.length > before) this.reportedFields.add(field);
           if (m.doc) field.doc = m.doc;
           fields.push(field);
@@ -152,7 +163,13 @@ class Checker {
         return;
       }
       case 'sequence':
-        this.addType(withDoc<TypeDecl>({ ...base, kind: 'sequence', element: this.resolve(node.element, mod, entry.position, 'element') }, node.doc), mod);
+        this.addType(
+          withDoc<TypeDecl>(
+            { ...base, kind: 'sequence', element: this.resolve(node.element, mod, entry.position, 'element') },
+            node.doc,
+          ),
+          mod,
+        );
         return;
       case 'dictionary': {
         const key = this.resolve(node.key, mod, entry.position, 'key');
@@ -164,7 +181,13 @@ class Checker {
             node.key.range,
           );
         }
-        this.addType(withDoc<TypeDecl>({ ...base, kind: 'dictionary', key, value: this.resolve(node.value, mod, entry.position, 'value') }, node.doc), mod);
+        this.addType(
+          withDoc<TypeDecl>(
+            { ...base, kind: 'dictionary', key, value: this.resolve(node.value, mod, entry.position, 'value') },
+            node.doc,
+          ),
+          mod,
+        );
         return;
       }
       case 'interface':
@@ -178,10 +201,17 @@ class Checker {
     mod.model.types.push(decl.qname);
   }
 
-  private declareInterface(entry: Entry, mod: MergedModule, base: Omit<InterfaceDecl, 'kind' | 'index' | 'operations' | 'annotations'>): void {
+  private declareInterface(
+    entry: Entry,
+    mod: MergedModule,
+    base: Omit<InterfaceDecl, 'kind' | 'index' | 'operations' | 'annotations'>,
+  ): void {
     const node = entry.node as InterfaceNode;
     const ann = this.annotations(node.annotation, 'interface');
-    const decl: InterfaceDecl = withDoc<InterfaceDecl>({ ...base, kind: 'interface', index: 0, operations: [], annotations: ann.values }, ann.values.comment ?? node.doc);
+    const decl: InterfaceDecl = withDoc<InterfaceDecl>(
+      { ...base, kind: 'interface', index: 0, operations: [], annotations: ann.values },
+      ann.values.comment ?? node.doc,
+    );
     if (node.base) {
       const b = this.resolve(node.base, mod, entry.position, 'base');
       if (b.kind === 'ref' && this.kindOf(b.name) === 'interface') decl.base = b.name;
@@ -190,17 +220,31 @@ class Checker {
     if (ann.index) checked.index = ann.index;
     const opNames = new Map<string, SourceRange>();
     for (const opNode of node.operations) {
-      this.unique(opNames, opNode.name, opNode.nameRange, 'duplicate-operation', `operation '${opNode.name}' is already declared in interface '${node.name}' (TCE has no overloading)`);
+      this.unique(
+        opNames,
+        opNode.name,
+        opNode.nameRange,
+        'duplicate-operation',
+        `operation '${opNode.name}' is already declared in interface '${node.name}' (TCE has no overloading)`,
+      );
       const opAnn = this.annotations(opNode.annotation, 'operation');
       const params: Param[] = opNode.params.map((p, i) => {
         // Parameter lists are short: a scan beats a Map per operation.
         const first = opNode.params.findIndex((q) => q.name === p.name);
         if (first < i) {
-          this.reporter.error('duplicate-parameter', `parameter '${p.name}' is already declared in operation '${opNode.name}'`, p.nameRange, [
-            { message: `'${p.name}' is first declared here`, range: opNode.params[first]!.nameRange },
-          ]);
+          this.reporter.error(
+            'duplicate-parameter',
+            `parameter '${p.name}' is already declared in operation '${opNode.name}'`,
+            p.nameRange,
+            [{ message: `'${p.name}' is first declared here`, range: opNode.params[first]!.nameRange }],
+          );
         }
-        return { name: p.name, type: this.resolve(p.type, mod, 'any', 'param'), range: p.range, nameRange: p.nameRange };
+        return {
+          name: p.name,
+          type: this.resolve(p.type, mod, 'any', 'param'),
+          range: p.range,
+          nameRange: p.nameRange,
+        };
       });
       const op: Operation = withDoc<Operation>(
         {
@@ -229,40 +273,83 @@ class Checker {
     return this.modules.get(qname.slice(0, dot))?.byName.get(qname.slice(dot + 1))?.node.kind;
   }
 
-  private unique(seen: Map<string, SourceRange>, name: string, range: SourceRange, code: string, message: string, severity: Severity = 'error'): void {
+  private unique(
+    seen: Map<string, SourceRange>,
+    name: string,
+    range: SourceRange,
+    code: string,
+    message: string,
+    severity: Severity = 'error',
+  ): void {
     const first = seen.get(name);
-    if (first) this.reporter.report(severity, code, message, range, [{ message: `'${name}' is first declared here`, range: first }]);
+    if (first)
+      this.reporter.report(severity, code, message, range, [
+        { message: `'${name}' is first declared here`, range: first },
+      ]);
     else seen.set(name, range);
   }
 
   // ---- annotations ----
 
-  private annotations(node: AnnotationNode | undefined, target: 'interface' | 'operation'): { values: Annotations; index?: IndexAnnotation } {
+  private annotations(
+    node: AnnotationNode | undefined,
+    target: 'interface' | 'operation',
+  ): { values: Annotations; index?: IndexAnnotation } {
     const values: Annotations = {};
     const result: { values: Annotations; index?: IndexAnnotation } = { values };
     if (!node) return result;
     const seen = new Map<string, SourceRange>();
     for (const attr of node.attrs) {
-      this.unique(seen, attr.key, attr.keyRange, 'duplicate-annotation', `annotation key '${attr.key}' is given twice (the last value wins)`, 'warning');
+      this.unique(
+        seen,
+        attr.key,
+        attr.keyRange,
+        'duplicate-annotation',
+        `annotation key '${attr.key}' is given twice (the last value wins)`,
+        'warning',
+      );
       values[attr.key] = attr.value;
       if (attr.key === 'index') {
         const digits = attr.value.replace(/[uUlL]{1,2}$/, '');
         if (attr.valueKind === 'identifier' || !/^\d+$/.test(digits)) {
-          this.reporter.error('annotation-value', `index must be a non-negative integer, found '${attr.value}'`, attr.valueRange);
+          this.reporter.error(
+            'annotation-value',
+            `index must be a non-negative integer, found '${attr.value}'`,
+            attr.valueRange,
+          );
           delete result.index;
         } else if (Number(digits) > MAX_INDEX) {
-          this.reporter.error('index-out-of-range', `index ${digits} does not fit the 16-bit ${target === 'interface' ? 'ifidx' : 'opidx'} field (0..${MAX_INDEX})`, attr.valueRange);
+          this.reporter.error(
+            'index-out-of-range',
+            `index ${digits} does not fit the 16-bit ${target === 'interface' ? 'ifidx' : 'opidx'} field (0..${MAX_INDEX})`,
+            attr.valueRange,
+          );
           delete result.index;
         } else {
           result.index = { value: Number(digits), range: attr.valueRange };
         }
       } else if (attr.key.startsWith('skeleton_')) {
         const lang = attr.key.slice('skeleton_'.length);
-        if (target !== 'interface') this.reporter.info('unknown-annotation', `'${attr.key}' only has an effect on interfaces`, attr.keyRange);
-        else if (!SKELETON_LANGS.includes(lang)) this.reporter.info('unknown-annotation', `'${attr.key}': no generator reads it (known: ${SKELETON_LANGS.map((l) => `skeleton_${l}`).join(', ')})`, attr.keyRange);
-        if (attr.value !== 'true' && attr.value !== 'false') this.reporter.warning('annotation-value', `'${attr.key}' takes true or false, found '${attr.value}'`, attr.valueRange);
+        if (target !== 'interface')
+          this.reporter.info('unknown-annotation', `'${attr.key}' only has an effect on interfaces`, attr.keyRange);
+        else if (!SKELETON_LANGS.includes(lang))
+          this.reporter.info(
+            'unknown-annotation',
+            `'${attr.key}': no generator reads it (known: ${SKELETON_LANGS.map((l) => `skeleton_${l}`).join(', ')})`,
+            attr.keyRange,
+          );
+        if (attr.value !== 'true' && attr.value !== 'false')
+          this.reporter.warning(
+            'annotation-value',
+            `'${attr.key}' takes true or false, found '${attr.value}'`,
+            attr.valueRange,
+          );
       } else if (attr.key !== 'comment') {
-        this.reporter.info('unknown-annotation', `annotation key '${attr.key}' is not used by TCE (known: index, comment, skeleton_<lang>)`, attr.keyRange);
+        this.reporter.info(
+          'unknown-annotation',
+          `annotation key '${attr.key}' is not used by TCE (known: index, comment, skeleton_<lang>)`,
+          attr.keyRange,
+        );
       }
     }
     return result;
@@ -281,15 +368,23 @@ class Checker {
       return this.typeRef('void');
     }
     if (typeof target === 'string') {
-      if (use === 'base') this.reporter.error('extends-not-interface', `'${target}' is a builtin type, not an interface: 'extends' needs an interface`, ref.range);
+      if (use === 'base')
+        this.reporter.error(
+          'extends-not-interface',
+          `'${target}' is a builtin type, not an interface: 'extends' needs an interface`,
+          ref.range,
+        );
       return this.typeRef('builtin', target);
     }
     if (!target) return this.typeRef('ref', `${ref.module ?? mod.model.name}.${ref.name}`);
     const kind = target.node.kind;
     if (use === 'base' && kind !== 'interface') {
-      this.reporter.error('extends-not-interface', `'${target.qname}' is ${withArticle(kind)}, not an interface: 'extends' needs an interface`, ref.range, [
-        { message: `'${target.node.name}' is declared here`, range: target.node.nameRange },
-      ]);
+      this.reporter.error(
+        'extends-not-interface',
+        `'${target.qname}' is ${withArticle(kind)}, not an interface: 'extends' needs an interface`,
+        ref.range,
+        [{ message: `'${target.node.name}' is declared here`, range: target.node.nameRange }],
+      );
     } else if (use !== 'base' && kind === 'interface') {
       this.reporter.error(
         'interface-as-type',
@@ -311,7 +406,11 @@ class Checker {
     return t;
   }
 
-  private lookup(ref: TypeRefNode, mod: MergedModule, position: number | 'any'): Entry | BuiltinName | 'void' | undefined {
+  private lookup(
+    ref: TypeRefNode,
+    mod: MergedModule,
+    position: number | 'any',
+  ): Entry | BuiltinName | 'void' | undefined {
     if (ref.module === undefined) {
       if (isBuiltin(ref.name)) return ref.name;
       if (ref.name === 'void') return 'void';
@@ -334,12 +433,20 @@ class Checker {
     }
     const other = this.modules.get(ref.module);
     if (!other) {
-      this.reporter.error('unknown-type', `unknown module '${ref.module}'${suggest(ref.module, [...this.modules.keys()])}`, ref.moduleRange ?? ref.range);
+      this.reporter.error(
+        'unknown-type',
+        `unknown module '${ref.module}'${suggest(ref.module, [...this.modules.keys()])}`,
+        ref.moduleRange ?? ref.range,
+      );
       return undefined;
     }
     const entry = other.byName.get(ref.name);
     if (!entry) {
-      this.reporter.error('unknown-type', `module '${ref.module}' has no type '${ref.name}'${suggest(ref.name, [...other.byName.keys()])}`, ref.nameRange);
+      this.reporter.error(
+        'unknown-type',
+        `module '${ref.module}' has no type '${ref.name}'${suggest(ref.name, [...other.byName.keys()])}`,
+        ref.nameRange,
+      );
       return undefined;
     }
     return entry;
@@ -358,11 +465,19 @@ class Checker {
     const inCycle = new Set<QualifiedName>();
     for (const c of this.checked) {
       const path: QualifiedName[] = [];
-      for (let cur: InterfaceDecl | undefined = c.decl; cur; cur = cur.base ? this.model.interfaces[cur.base] : undefined) {
+      for (
+        let cur: InterfaceDecl | undefined = c.decl;
+        cur;
+        cur = cur.base ? this.model.interfaces[cur.base] : undefined
+      ) {
         if (path.includes(cur.qname)) {
           if (cur.qname === c.decl.qname) {
             inCycle.add(c.decl.qname);
-            this.reporter.error('inheritance-cycle', `interface '${c.decl.name}' inherits from itself: ${[...path, cur.qname].join(' → ')}`, c.node.base?.range ?? c.node.nameRange);
+            this.reporter.error(
+              'inheritance-cycle',
+              `interface '${c.decl.name}' inherits from itself: ${[...path, cur.qname].join(' → ')}`,
+              c.node.base?.range ?? c.node.nameRange,
+            );
           }
           break;
         }
@@ -381,7 +496,11 @@ class Checker {
     for (const c of this.checked) {
       if (!c.decl.base) continue;
       for (const node of c.node.operations) {
-        for (let anc: InterfaceDecl | undefined = this.model.interfaces[c.decl.base]; anc; anc = anc.base ? this.model.interfaces[anc.base] : undefined) {
+        for (
+          let anc: InterfaceDecl | undefined = this.model.interfaces[c.decl.base];
+          anc;
+          anc = anc.base ? this.model.interfaces[anc.base] : undefined
+        ) {
           const clash = ops(anc).get(node.name);
           if (clash) {
             this.reporter.error(
@@ -405,11 +524,16 @@ class Checker {
       if (decl?.kind !== 'struct' || state.get(qname) === 'done') return;
       if (state.get(qname) === 'visiting') {
         const cycle = trail.slice(trail.indexOf(qname));
-        this.reporter.error('recursive-struct', `struct '${qname}' contains itself (${[...cycle, qname].join(' → ')}): use a sequence to make the nesting finite`, decl.nameRange ?? decl.range);
+        this.reporter.error(
+          'recursive-struct',
+          `struct '${qname}' contains itself (${[...cycle, qname].join(' → ')}): use a sequence to make the nesting finite`,
+          decl.nameRange ?? decl.range,
+        );
         return;
       }
       state.set(qname, 'visiting');
-      for (const f of decl.fields) if (f.type.kind === 'ref' && !this.reportedFields.has(f)) visit(f.type.name, [...trail, qname]);
+      for (const f of decl.fields)
+        if (f.type.kind === 'ref' && !this.reportedFields.has(f)) visit(f.type.name, [...trail, qname]);
       state.set(qname, 'done');
     };
     for (const qname of Object.keys(this.model.types)) visit(qname, []);

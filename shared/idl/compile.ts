@@ -57,7 +57,11 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
         const imported = resolve(file.path, item.name);
         if (typeof imported === 'string' || !imported) {
           const why = typeof imported === 'string' ? `: ${imported}` : '';
-          reporter.error('import-not-found', `cannot find imported file '${item.name}' (${item.name}.idl beside ${file.path})${why}`, item.nameRange);
+          reporter.error(
+            'import-not-found',
+            `cannot find imported file '${item.name}' (${item.name}.idl beside ${file.path})${why}`,
+            item.nameRange,
+          );
         } else load(imported);
       }
     }
@@ -81,7 +85,11 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
     // A bug here must not take the editor or the CLI down with it.
     const file = loaded[0]?.path ?? files[0]?.path ?? '<input>';
     const start = { line: 1, column: 1, offset: 0 };
-    reporter.error('internal-error', `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { file, start, end: start });
+    reporter.error('internal-error', `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, {
+      file,
+      start,
+      end: start,
+    });
   }
   return { model, diagnostics: sortDiagnostics(reporter.diagnostics, loaded), files: loaded, asts };
 }

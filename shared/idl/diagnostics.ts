@@ -23,4 +23,5 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.range.file}:${d.range.start.line}:${d.range.start.column}: ${d.severity}: ${d.message}`;
 }
 
-export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
+export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
+  diagnostics.some((d) => d.severity === 'error');

@@ -4,7 +4,15 @@ export type { CompileOptions, CompileResult, InterfaceDefEntry, Numbering } from
 export type * from './ast.js';
 export { formatDiagnostic, hasErrors } from './diagnostics.js';
 export type { Diagnostic, RelatedInformation, Severity } from './diagnostics.js';
-export { allOperations, BUILTIN_NAMES, emptyModel, findOperation, interfaceByIndex, operationByIndex, typeRefToString } from './model.js';
+export {
+  allOperations,
+  BUILTIN_NAMES,
+  emptyModel,
+  findOperation,
+  interfaceByIndex,
+  operationByIndex,
+  typeRefToString,
+} from './model.js';
 export type * from './model.js';
 export type { SourceFile, SourcePos, SourceRange } from './source.js';
 export { KEYWORDS, RESERVED_WORDS } from './lexer.js';

@@ -37,11 +37,23 @@ export class Token {
   }
 
   get end(): SourcePos {
-    return (this.endPos ??= { line: this.line, column: this.column + this.endOffset - this.offset, offset: this.endOffset });
+    return (this.endPos ??= {
+      line: this.line,
+      column: this.column + this.endOffset - this.offset,
+      offset: this.endOffset,
+    });
   }
 }
 
-export const KEYWORDS: ReadonlySet<string> = new Set(['module', 'import', 'interface', 'extends', 'struct', 'sequence', 'dictionary']);
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'module',
+  'import',
+  'interface',
+  'extends',
+  'struct',
+  'sequence',
+  'dictionary',
+]);
 /** Spec §4.4: not allowed as names. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([...KEYWORDS, 'exception', 'void']);
 
@@ -69,7 +81,8 @@ const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 &&
 const isDigit = (c: number): boolean => c >= C.Zero && c <= C.Nine;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
 const isSuffix = (c: number): boolean => c === 117 || c === 85 || c === 108 || c === 76; // u U l L
-const isBlank = (c: number): boolean => c === C.Space || c === C.Tab || c === C.VT || c === C.FF || c === C.NBSP || c === C.BOM;
+const isBlank = (c: number): boolean =>
+  c === C.Space || c === C.Tab || c === C.VT || c === C.FF || c === C.NBSP || c === C.BOM;
 
 /** Single-character punctuation: `{ } ; ( ) < > , [ ] =` (`:` and `::` are handled apart). */
 const PUNCT = new Uint8Array(128);
@@ -77,7 +90,15 @@ for (const ch of '{};()<>,[]=') PUNCT[ch.charCodeAt(0)] = 1;
 
 /** Characters that may start a token or be skipped: everything else is illegal. */
 const isLegalStart = (c: number): boolean =>
-  isIdentPart(c) || isBlank(c) || c === C.LF || c === C.CR || c === C.Quote || c === C.Slash || c === C.Colon || c === C.Hash || (c < 128 && PUNCT[c] === 1);
+  isIdentPart(c) ||
+  isBlank(c) ||
+  c === C.LF ||
+  c === C.CR ||
+  c === C.Quote ||
+  c === C.Slash ||
+  c === C.Colon ||
+  c === C.Hash ||
+  (c < 128 && PUNCT[c] === 1);
 
 const LETTER = /^\p{L}$/u;
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
@@ -164,7 +185,11 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
           }
         }
         if (foreign) {
-          reporter.error('illegal-character', `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`, { file: path, start: pos(i), end: pos(j) });
+          reporter.error(
+            'illegal-character',
+            `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`,
+            { file: path, start: pos(i), end: pos(j) },
+          );
         }
         push('ident', i, j);
         i = j;
@@ -207,7 +232,11 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
       if (c === C.Hash) {
         // Documented as a comment but never supported (spec §4.1): say so, then skip the line so one
         // mistake gives one diagnostic.
-        reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", { file: path, start: pos(i), end: pos(i + 1) });
+        reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", {
+          file: path,
+          start: pos(i),
+          end: pos(i + 1),
+        });
         let j = i + 1;
         while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
         lineUsed = true;
@@ -220,7 +249,11 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
       while (j < n && !isLegalStart(text.charCodeAt(j))) j++;
       const run = text.slice(i, j);
       const shown = run.length > 20 ? `${run.slice(0, 20)}…` : run;
-      reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, { file: path, start: pos(i), end: pos(j) });
+      reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, {
+        file: path,
+        start: pos(i),
+        end: pos(j),
+      });
       lineUsed = true;
       pendingDoc = undefined;
       i = j;
@@ -261,7 +294,11 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
       push('string', from, j + 1, value);
       return j + 1;
     }
-    reporter.error('unterminated-string', 'unterminated string: a string needs a closing \'"\' on the same line', { file: path, start: pos(from), end: pos(j) });
+    reporter.error('unterminated-string', "unterminated string: a string needs a closing '\"' on the same line", {
+      file: path,
+      start: pos(from),
+      end: pos(j),
+    });
     push('string', from, j, value);
     return j;
   }

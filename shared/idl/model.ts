@@ -7,7 +7,16 @@ import type { SourceRange } from './source.js';
  */
 
 export type BuiltinName = 'byte' | 'bool' | 'short' | 'int' | 'long' | 'float' | 'double' | 'string';
-export const BUILTIN_NAMES: readonly BuiltinName[] = ['byte', 'bool', 'short', 'int', 'long', 'float', 'double', 'string'];
+export const BUILTIN_NAMES: readonly BuiltinName[] = [
+  'byte',
+  'bool',
+  'short',
+  'int',
+  'long',
+  'float',
+  'double',
+  'string',
+];
 
 /** `module.Name`: the form services.xml and tce-call use (the IDL spells it `module::Name`). */
 export type QualifiedName = string;
@@ -112,7 +121,11 @@ export const emptyModel = (): IdlModel => ({ modules: [], types: {}, interfaces:
 export function allOperations(model: IdlModel, iface: InterfaceDecl): Operation[] {
   const ops: Operation[] = [];
   const seen = new Set<QualifiedName>();
-  for (let cur: InterfaceDecl | undefined = iface; cur && !seen.has(cur.qname); cur = cur.base ? model.interfaces[cur.base] : undefined) {
+  for (
+    let cur: InterfaceDecl | undefined = iface;
+    cur && !seen.has(cur.qname);
+    cur = cur.base ? model.interfaces[cur.base] : undefined
+  ) {
     seen.add(cur.qname);
     ops.push(...cur.operations);
   }

@@ -48,7 +48,10 @@ interface Origin {
 export function assignIndexes(interfaces: CheckedInterface[], options: NumberingOptions, reporter: Reporter): void {
   const mode = options.numbering ?? 'annotations';
   const origins = new Map<CheckedInterface, Origin>();
-  const legacyList = mode === 'legacy' && options.legacyIndexList ? parseIndexList(options.legacyIndexList, interfaces, reporter) : undefined;
+  const legacyList =
+    mode === 'legacy' && options.legacyIndexList
+      ? parseIndexList(options.legacyIndexList, interfaces, reporter)
+      : undefined;
   const perModule = new Map<string, number>();
   let global = options.legacyStart ?? 0;
 
@@ -91,17 +94,29 @@ function numberOperations(c: CheckedInterface, ignoreAnnotations: boolean, repor
     const annotated = c.operationIndexes.get(op);
     op.index = counter;
     if (annotated && ignoreAnnotations) {
-      reporter.info('index-annotation-ignored', `legacy numbering ignores operation annotations: '${op.name}' gets opidx ${counter}, not ${annotated.value}`, annotated.range);
+      reporter.info(
+        'index-annotation-ignored',
+        `legacy numbering ignores operation annotations: '${op.name}' gets opidx ${counter}, not ${annotated.value}`,
+        annotated.range,
+      );
     } else if (annotated) {
       op.index = annotated.value;
     }
     const range = (!ignoreAnnotations && annotated?.range) || op.nameRange || op.range;
     const other = byIndex.get(op.index);
     if (other !== undefined) {
-      reporter.error('duplicate-opidx', `opidx ${op.index} of '${op.name}' is also used by '${other}' in interface '${c.decl.qname}': a servant cannot dispatch both`, range);
+      reporter.error(
+        'duplicate-opidx',
+        `opidx ${op.index} of '${op.name}' is also used by '${other}' in interface '${c.decl.qname}': a servant cannot dispatch both`,
+        range,
+      );
     } else byIndex.set(op.index, op.name);
     if (op.index >= SIGNED_BYTE) {
-      reporter.warning('opidx-range', `opidx ${op.index} of '${op.name}' is ≥ ${SIGNED_BYTE}: C++ peers keep opidx in an int8 and will call the wrong method`, range);
+      reporter.warning(
+        'opidx-range',
+        `opidx ${op.index} of '${op.name}' is ≥ ${SIGNED_BYTE}: C++ peers keep opidx in an int8 and will call the wrong method`,
+        range,
+      );
     }
   });
 }
@@ -119,19 +134,32 @@ function applyInterfaceDef(
     const range = entry.range ?? NO_RANGE;
     const dup = seen.get(entry.name);
     if (dup) {
-      reporter.warning('interfacedef-duplicate', `<InterfaceDef> lists '${entry.name}' twice (ids ${dup.id} and ${entry.id})`, range, dup.range ? [{ message: 'first listed here', range: dup.range }] : undefined);
+      reporter.warning(
+        'interfacedef-duplicate',
+        `<InterfaceDef> lists '${entry.name}' twice (ids ${dup.id} and ${entry.id})`,
+        range,
+        dup.range ? [{ message: 'first listed here', range: dup.range }] : undefined,
+      );
     }
     seen.set(entry.name, entry);
     const c = byName.get(entry.name);
     if (!c) {
-      reporter.warning('interfacedef-unknown', `<InterfaceDef> names '${entry.name}', which no IDL file declares`, range);
+      reporter.warning(
+        'interfacedef-unknown',
+        `<InterfaceDef> names '${entry.name}', which no IDL file declares`,
+        range,
+      );
       continue;
     }
     const { decl } = c;
     const idlRange = decl.nameRange ?? decl.range;
     if (def.mode === 'override') {
       if (decl.index !== entry.id) {
-        reporter.info('ifidx-overridden', `'${decl.qname}' uses ifidx ${entry.id} from <InterfaceDef>${entry.range ? ` (${where(entry.range)})` : ''}; the IDL (${mode} numbering) gives ${decl.index}`, idlRange);
+        reporter.info(
+          'ifidx-overridden',
+          `'${decl.qname}' uses ifidx ${entry.id} from <InterfaceDef>${entry.range ? ` (${where(entry.range)})` : ''}; the IDL (${mode} numbering) gives ${decl.index}`,
+          idlRange,
+        );
       }
       decl.index = entry.id;
       origins.set(c, { range: idlRange });
@@ -156,19 +184,36 @@ function applyInterfaceDef(
 }
 
 /** Where a diagnostic about an <InterfaceDef> entry without a known position goes. */
-const NO_RANGE: SourceRange = { file: '<InterfaceDef>', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+const NO_RANGE: SourceRange = {
+  file: '<InterfaceDef>',
+  start: { line: 1, column: 1, offset: 0 },
+  end: { line: 1, column: 1, offset: 0 },
+};
 
-function checkInterfaceIndexes(interfaces: CheckedInterface[], origins: Map<CheckedInterface, Origin>, mode: Numbering, reporter: Reporter): void {
+function checkInterfaceIndexes(
+  interfaces: CheckedInterface[],
+  origins: Map<CheckedInterface, Origin>,
+  mode: Numbering,
+  reporter: Reporter,
+): void {
   const byIndex = new Map<number, CheckedInterface>();
   for (const c of interfaces) {
     const { decl } = c;
     const range = origins.get(c)!.range;
     if (!Number.isInteger(decl.index) || decl.index < 0 || decl.index > MAX_INDEX) {
-      reporter.error('index-out-of-range', `ifidx ${decl.index} of '${decl.qname}' does not fit the 16-bit ifidx field (0..${MAX_INDEX})`, range);
+      reporter.error(
+        'index-out-of-range',
+        `ifidx ${decl.index} of '${decl.qname}' does not fit the 16-bit ifidx field (0..${MAX_INDEX})`,
+        range,
+      );
       continue;
     }
     if (decl.index >= SIGNED_SHORT) {
-      reporter.warning('ifidx-range', `ifidx ${decl.index} of '${decl.qname}' is ≥ ${SIGNED_SHORT}: Java and C# peers read it as a negative number`, range);
+      reporter.warning(
+        'ifidx-range',
+        `ifidx ${decl.index} of '${decl.qname}' is ≥ ${SIGNED_SHORT}: Java and C# peers read it as a negative number`,
+        range,
+      );
     }
     const first = byIndex.get(decl.index);
     if (!first) {
@@ -190,7 +235,11 @@ function checkInterfaceIndexes(interfaces: CheckedInterface[], origins: Map<Chec
 }
 
 /** `ifx-index-list.txt`: `module.Interface = N[,true|false]` lines; `#` lines and lines that do not match are ignored. */
-function parseIndexList(file: SourceFile, interfaces: CheckedInterface[], reporter: Reporter): Map<QualifiedName, { value: number; range: SourceRange }> {
+function parseIndexList(
+  file: SourceFile,
+  interfaces: CheckedInterface[],
+  reporter: Reporter,
+): Map<QualifiedName, { value: number; range: SourceRange }> {
   const names = new Set(interfaces.map((c) => c.decl.qname));
   const result = new Map<QualifiedName, { value: number; range: SourceRange }>();
   const lines = file.text.split(/\r\n|\r|\n/);
@@ -206,7 +255,13 @@ function parseIndexList(file: SourceFile, interfaces: CheckedInterface[], report
     if (!trimmed || trimmed.startsWith('#')) return;
     const eq = trimmed.indexOf('=');
     const name = eq < 0 ? '' : trimmed.slice(0, eq).trim();
-    const value = eq < 0 ? '' : trimmed.slice(eq + 1).split(',')[0]!.trim();
+    const value =
+      eq < 0
+        ? ''
+        : trimmed
+            .slice(eq + 1)
+            .split(',')[0]!
+            .trim();
     if (!name || !/^\d+$/.test(value)) {
       reporter.info('index-list-syntax', `ignored line: expected 'module.Interface = N[,true|false]'`, range);
       return;

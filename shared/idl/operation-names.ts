@@ -8,7 +8,8 @@ export class OperationNames {
     for (const qname in model.interfaces) {
       const iface = model.interfaces[qname]!;
       // The first interface with an index wins, as interfaceByIndex does; duplicates are compile errors.
-      if (!this.byIndex.has(iface.index)) this.byIndex.set(iface.index, { iface, ops: new Map(iface.operations.map((op) => [op.index, op])) });
+      if (!this.byIndex.has(iface.index))
+        this.byIndex.set(iface.index, { iface, ops: new Map(iface.operations.map((op) => [op.index, op])) });
     }
   }
 

@@ -116,7 +116,11 @@ class Parser {
   private missingBrace(what: string, open: Token | undefined): void {
     const opened = open ? ` (opened at ${open.start.line}:${open.start.column})` : '';
     const before = this.peek().kind === 'eof' ? 'before the end of the file' : `before ${this.describe(this.peek())}`;
-    this.reporter.error('missing-brace', `missing '}' to close ${what}${opened} ${before}`, pointRange(this.file.path, this.prevEnd));
+    this.reporter.error(
+      'missing-brace',
+      `missing '}' to close ${what}${opened} ${before}`,
+      pointRange(this.file.path, this.prevEnd),
+    );
   }
 
   private isBlockKeyword(tok: Token): boolean {
@@ -140,7 +144,13 @@ class Parser {
         return;
       }
       if (braces === 0 && t === '}') return;
-      if (level === 'element' && braces === 0 && this.i > startIndex && (tok.text === 'sequence' || tok.text === 'dictionary')) return;
+      if (
+        level === 'element' &&
+        braces === 0 &&
+        this.i > startIndex &&
+        (tok.text === 'sequence' || tok.text === 'dictionary')
+      )
+        return;
       this.next();
       if (t === '{') braces++;
       else if (t === '}' && --braces === 0 && level === 'element') {
@@ -161,7 +171,11 @@ class Parser {
     this.next();
     const nameRange = this.tokRange(tok);
     if (RESERVED_WORDS.has(tok.text)) {
-      this.reporter.error('reserved-word', `'${tok.text}' is a reserved word and cannot be used as ${what} name`, nameRange);
+      this.reporter.error(
+        'reserved-word',
+        `'${tok.text}' is a reserved word and cannot be used as ${what} name`,
+        nameRange,
+      );
     }
     return { name: tok.text, nameRange };
   }
@@ -191,7 +205,11 @@ class Parser {
           this.tokRange(tok),
         );
       } else if (this.startsElement(tok)) {
-        this.reporter.error('element-outside-module', `${this.elementWord(tok)} must be declared inside a module`, this.tokRange(tok));
+        this.reporter.error(
+          'element-outside-module',
+          `${this.elementWord(tok)} must be declared inside a module`,
+          this.tokRange(tok),
+        );
         const el = this.parseElement();
         if (el && this.at(';')) this.next();
       } else {
@@ -223,7 +241,11 @@ class Parser {
     if (tok.kind === 'string') {
       this.next();
       const bare = (tok.value ?? '').replace(/\.idl$/, '');
-      this.reporter.error('unexpected-token', `import takes a bare file name without quotes or '.idl': import ${bare || 'name'}`, this.tokRange(tok));
+      this.reporter.error(
+        'unexpected-token',
+        `import takes a bare file name without quotes or '.idl': import ${bare || 'name'}`,
+        this.tokRange(tok),
+      );
       return undefined;
     }
     if (tok.kind !== 'ident' || tok.text === 'module' || tok.text === 'import') {
@@ -264,11 +286,19 @@ class Parser {
       }
       if (tok.text === 'module') {
         // Either a nested module or a forgotten '}': end this one and let the top level parse it.
-        this.reporter.error('nested-module', "modules cannot be nested (is a '}' missing before this module?)", this.tokRange(tok));
+        this.reporter.error(
+          'nested-module',
+          "modules cannot be nested (is a '}' missing before this module?)",
+          this.tokRange(tok),
+        );
         break;
       }
       if (tok.text === 'import') {
-        this.reporter.error('unexpected-token', "'import' is only allowed at the top level, outside modules", this.tokRange(tok));
+        this.reporter.error(
+          'unexpected-token',
+          "'import' is only allowed at the top level, outside modules",
+          this.tokRange(tok),
+        );
         this.parseImport();
       } else if (tok.text === ';') {
         this.next();
@@ -286,11 +316,20 @@ class Parser {
       if (this.i === start) this.next();
     }
     if (!name) return undefined;
-    return withDoc<ModuleNode>({ kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(kw.start) }, kw);
+    return withDoc<ModuleNode>(
+      { kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(kw.start) },
+      kw,
+    );
   }
 
   private startsElement(tok: Token): boolean {
-    return tok.text === '[' || tok.text === 'struct' || tok.text === 'interface' || tok.text === 'sequence' || tok.text === 'dictionary';
+    return (
+      tok.text === '[' ||
+      tok.text === 'struct' ||
+      tok.text === 'interface' ||
+      tok.text === 'sequence' ||
+      tok.text === 'dictionary'
+    );
   }
 
   private elementWord(tok: Token): string {
@@ -310,9 +349,17 @@ class Parser {
       case 'sequence':
       case 'dictionary': {
         if (annotation) {
-          this.reporter.error('misplaced-annotation', `annotations are only allowed before interfaces and operations, not before a ${kw.text}`, annotation.range);
+          this.reporter.error(
+            'misplaced-annotation',
+            `annotations are only allowed before interfaces and operations, not before a ${kw.text}`,
+            annotation.range,
+          );
         }
-        return kw.text === 'struct' ? this.parseStruct(first) : kw.text === 'sequence' ? this.parseSequence(first) : this.parseDictionary(first);
+        return kw.text === 'struct'
+          ? this.parseStruct(first)
+          : kw.text === 'sequence'
+            ? this.parseSequence(first)
+            : this.parseDictionary(first);
       }
       default:
         this.unexpected("'interface' after the annotation");
@@ -330,12 +377,25 @@ class Parser {
     }
     const open = this.expectOpenBrace(`struct '${name.name}'`);
     if (open === undefined) return undefined;
-    const { items: members, closed } = this.parseBlock(open, `struct '${name.name}'`, 'a struct', () => this.parseMember(), {
-      code: 'empty-struct',
-      message: `struct '${name.name}' must have at least one member`,
-      range: name.nameRange,
-    });
-    return { node: withDoc<StructNode>({ kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.start) }, first, kw), complete: closed };
+    const { items: members, closed } = this.parseBlock(
+      open,
+      `struct '${name.name}'`,
+      'a struct',
+      () => this.parseMember(),
+      {
+        code: 'empty-struct',
+        message: `struct '${name.name}' must have at least one member`,
+        range: name.nameRange,
+      },
+    );
+    return {
+      node: withDoc<StructNode>(
+        { kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.start) },
+        first,
+        kw,
+      ),
+      complete: closed,
+    };
   }
 
   /**
@@ -400,7 +460,10 @@ class Parser {
     if (this.at(';')) this.next();
     else this.missingSemicolon(`member '${name.name}'`);
     if (!type) return undefined;
-    return withDoc<MemberNode>({ kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first);
+    return withDoc<MemberNode>(
+      { kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) },
+      first,
+    );
   }
 
   private parseSequence(first: Token): ElementResult<SequenceNode> {
@@ -410,7 +473,12 @@ class Parser {
     if (element === undefined || !this.expectPunct('>', "'>' to close 'sequence<'")) return this.abandon();
     const name = this.expectName('a sequence');
     if (!name) return this.abandon();
-    const node = element ? withDoc<SequenceNode>({ kind: 'sequence', element, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first) : undefined;
+    const node = element
+      ? withDoc<SequenceNode>(
+          { kind: 'sequence', element, name: name.name, nameRange: name.nameRange, range: this.range(first.start) },
+          first,
+        )
+      : undefined;
     return { node, complete: true };
   }
 
@@ -418,13 +486,26 @@ class Parser {
     this.next();
     if (!this.expectPunct('<', "'<' after 'dictionary'")) return this.abandon();
     const key = this.parseType();
-    if (key === undefined || !this.expectPunct(',', "',' between the key and value types of 'dictionary<'")) return this.abandon();
+    if (key === undefined || !this.expectPunct(',', "',' between the key and value types of 'dictionary<'"))
+      return this.abandon();
     const value = this.parseType();
     if (value === undefined || !this.expectPunct('>', "'>' to close 'dictionary<'")) return this.abandon();
     const name = this.expectName('a dictionary');
     if (!name) return this.abandon();
     const node =
-      key && value ? withDoc<DictionaryNode>({ kind: 'dictionary', key, value, name: name.name, nameRange: name.nameRange, range: this.range(first.start) }, first) : undefined;
+      key && value
+        ? withDoc<DictionaryNode>(
+            {
+              kind: 'dictionary',
+              key,
+              value,
+              name: name.name,
+              nameRange: name.nameRange,
+              range: this.range(first.start),
+            },
+            first,
+          )
+        : undefined;
     return { node, complete: true };
   }
 
@@ -458,12 +539,22 @@ class Parser {
     }
     const open = this.expectOpenBrace(`interface '${name.name}'`);
     if (open === undefined) return undefined;
-    const { items: operations, closed } = this.parseBlock(open, `interface '${name.name}'`, 'an interface', () => this.parseOperation(), {
-      code: 'empty-interface',
-      message: `interface '${name.name}' must have at least one operation`,
-      range: name.nameRange,
-    });
-    const node: InterfaceNode = withDoc<InterfaceNode>({ kind: 'interface', name: name.name, nameRange: name.nameRange, operations, range: this.range(first.start) }, first, kw);
+    const { items: operations, closed } = this.parseBlock(
+      open,
+      `interface '${name.name}'`,
+      'an interface',
+      () => this.parseOperation(),
+      {
+        code: 'empty-interface',
+        message: `interface '${name.name}' must have at least one operation`,
+        range: name.nameRange,
+      },
+    );
+    const node: InterfaceNode = withDoc<InterfaceNode>(
+      { kind: 'interface', name: name.name, nameRange: name.nameRange, operations, range: this.range(first.start) },
+      first,
+      kw,
+    );
     if (annotation) node.annotation = annotation;
     if (base) node.base = base;
     return { node, complete: closed };
@@ -497,7 +588,18 @@ class Parser {
     if (this.at(';')) this.next();
     else this.missingSemicolon(`operation '${name.name}'`);
     if (!returns || params.invalid) return undefined;
-    const node: OperationNode = withDoc<OperationNode>({ kind: 'operation', returns, name: name.name, nameRange: name.nameRange, params: params.list, range: this.range(first.start) }, first, typeTok);
+    const node: OperationNode = withDoc<OperationNode>(
+      {
+        kind: 'operation',
+        returns,
+        name: name.name,
+        nameRange: name.nameRange,
+        params: params.list,
+        range: this.range(first.start),
+      },
+      first,
+      typeTok,
+    );
     if (annotation) node.annotation = annotation;
     return node;
   }
@@ -516,7 +618,8 @@ class Parser {
       if (type === undefined) return undefined;
       const name = this.expectName('a parameter');
       if (!name) return undefined;
-      if (type) list.push({ kind: 'param', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) });
+      if (type)
+        list.push({ kind: 'param', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) });
       else invalid = true;
       if (this.at(',')) {
         this.next();
@@ -562,7 +665,11 @@ class Parser {
     }
     const sep = this.next();
     if (sep.text === ':') {
-      this.reporter.error('unexpected-token', "a qualified name is written 'module::Name' (two colons)", this.tokRange(sep));
+      this.reporter.error(
+        'unexpected-token',
+        "a qualified name is written 'module::Name' (two colons)",
+        this.tokRange(sep),
+      );
       if (this.at(':')) this.next();
     }
     const nameTok = this.peek();
@@ -639,7 +746,11 @@ class Parser {
       }
       if (this.peek().kind === 'ident') {
         // Most likely the ']' was forgotten and the declaration follows.
-        this.reporter.error('annotation-syntax', "missing ']' to close the annotation", pointRange(this.file.path, this.prevEnd));
+        this.reporter.error(
+          'annotation-syntax',
+          "missing ']' to close the annotation",
+          pointRange(this.file.path, this.prevEnd),
+        );
         return done();
       }
       this.annotationError("',' or ']' in the annotation");
@@ -653,7 +764,15 @@ class Parser {
     this.reporter.error('annotation-syntax', `expected ${expected}, found ${this.describe(tok)}`, this.tokRange(tok));
     for (;;) {
       const t = this.peek();
-      if (t.kind === 'eof' || this.isBlockKeyword(t) || t.text === ';' || t.text === '{' || t.text === '}' || t.text === '(') return;
+      if (
+        t.kind === 'eof' ||
+        this.isBlockKeyword(t) ||
+        t.text === ';' ||
+        t.text === '{' ||
+        t.text === '}' ||
+        t.text === '('
+      )
+        return;
       this.next();
       if (t.text === ']') return;
     }

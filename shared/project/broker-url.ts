@@ -50,7 +50,10 @@ function checked(url: string, source: 'cli' | 'env', from: string): BrokerUrl {
   const m = AMQP_URL.exec(url);
   const port = m?.[4];
   if (!m || (port !== undefined && (port === '' || Number(port) > 65535))) {
-    return { ok: false, message: `${from}: "${displayUrl(url)}" is not an AMQP URL like amqp://user:password@host:5672` };
+    return {
+      ok: false,
+      message: `${from}: "${displayUrl(url)}" is not an AMQP URL like amqp://user:password@host:5672`,
+    };
   }
   return { ok: true, url, source, display: displayUrl(url) };
 }
@@ -63,13 +66,17 @@ function fromServices(services: ServicesModel | undefined, name: string | undefi
   const qpid = services?.endpoints.filter((e) => e.type === 'qpid') ?? [];
   const ep = name === undefined ? qpid.find((e) => e.port !== undefined) : qpid.find((e) => e.name === name);
   if (!ep) {
-    const why = name === undefined ? 'the project has no qpid endpoint with a host and port' : `"${name}" is not a qpid endpoint`;
+    const why =
+      name === undefined ? 'the project has no qpid endpoint with a host and port' : `"${name}" is not a qpid endpoint`;
     return { ok: false, message: `no AMQP broker URL: ${why}; ${hint}` };
   }
   const host = ep.host.trim();
   // The Java runtime reads an AMQP URL from `host`; such a URL may hold credentials, which a project file must not supply.
   if (/[@/]/.test(host) || host.includes('://')) {
-    return { ok: false, message: `endpoint "${ep.name}" has host "${displayUrl(host)}", which is not a plain host name: broker credentials never come from a project file; ${hint}` };
+    return {
+      ok: false,
+      message: `endpoint "${ep.name}" has host "${displayUrl(host)}", which is not a plain host name: broker credentials never come from a project file; ${hint}`,
+    };
   }
   const scheme = ep.tls ? 'amqps' : 'amqp';
   const port = ep.port ?? (ep.tls ? 5671 : 5672);
@@ -78,7 +85,9 @@ function fromServices(services: ServicesModel | undefined, name: string | undefi
   const notes = [
     `host and port from endpoint "${ep.name}" with RabbitMQ's local default user guest`,
     LOOPBACK_HOSTS.includes(host) ? '' : `RabbitMQ refuses guest from other hosts than localhost: ${hint}`,
-    qpid.some((e) => e.port !== undefined && hostPort(e) !== hostPort(ep)) ? 'qpid endpoints name different brokers; only this one is used' : '',
+    qpid.some((e) => e.port !== undefined && hostPort(e) !== hostPort(ep))
+      ? 'qpid endpoints name different brokers; only this one is used'
+      : '',
   ];
   return { ok: true, url, source: 'services', display: displayUrl(url), note: notes.filter(Boolean).join('; ') };
 }

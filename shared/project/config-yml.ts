@@ -2,7 +2,15 @@ import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node, Pair, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../idl/diagnostics.js';
 import type { SourceFile, SourceRange } from '../idl/source.js';
-import type { ConfigEndpoint, ConfigEndpointField, ConfigModel, ConfigServerEndpoint, ConfigServerSection, EndpointRef, Loopback } from './model.js';
+import type {
+  ConfigEndpoint,
+  ConfigEndpointField,
+  ConfigModel,
+  ConfigServerEndpoint,
+  ConfigServerSection,
+  EndpointRef,
+  Loopback,
+} from './model.js';
 import { emptyConfig } from './model.js';
 import { positionsOf, type Positions } from './positions.js';
 import { Report } from './report.js';
@@ -24,7 +32,12 @@ export function parseConfigYml(file: SourceFile): ConfigParseResult {
   if (doc.errors.length > 0) {
     return {
       config: emptyConfig(file.path),
-      diagnostics: doc.errors.map((e) => ({ severity: 'error', code: 'yaml-syntax', message: e.message, range: positions.range(e.pos[0], e.pos[1]) })),
+      diagnostics: doc.errors.map((e) => ({
+        severity: 'error',
+        code: 'yaml-syntax',
+        message: e.message,
+        range: positions.range(e.pos[0], e.pos[1]),
+      })),
     };
   }
   const reader = new ConfigReader(file.path, positions);
@@ -49,7 +62,11 @@ class ConfigReader {
   read(root: Node | null): void {
     if (root === null) return;
     if (!isMap(root)) {
-      this.report.error('config-shape', 'config.yml must be a map of common_defs and server sections', this.range(root));
+      this.report.error(
+        'config-shape',
+        'config.yml must be a map of common_defs and server sections',
+        this.range(root),
+      );
       return;
     }
     const entries = this.entries(root);
@@ -65,7 +82,11 @@ class ConfigReader {
 
   /** The pairs of a map with a key and the value node (null when the value is empty). */
   private entries(map: YAMLMap): Entry[] {
-    return map.items.flatMap((pair: Pair) => (pair.key && typeof pair.key === 'object' ? [{ key: pair.key as Node, value: (pair.value as Node | null) ?? null }] : []));
+    return map.items.flatMap((pair: Pair) =>
+      pair.key && typeof pair.key === 'object'
+        ? [{ key: pair.key as Node, value: (pair.value as Node | null) ?? null }]
+        : [],
+    );
   }
 
   /** A scalar as text; undefined for collections and empty values. */
@@ -85,7 +106,12 @@ class ConfigReader {
     for (const e of this.entries(node)) {
       const k = this.text(e.key) ?? '';
       if (known.includes(k)) fields.set(k, e);
-      else this.report.warning('unknown-field', `${what} has no field "${k}"${didYouMean(k, known)}; it is ignored`, this.range(e.key));
+      else
+        this.report.warning(
+          'unknown-field',
+          `${what} has no field "${k}"${didYouMean(k, known)}; it is ignored`,
+          this.range(e.key),
+        );
     }
     return fields;
   }
@@ -99,7 +125,13 @@ class ConfigReader {
   }
 
   /** A required scalar field: its text and range, or undefined after reporting. */
-  private scalar(fields: Map<string, Entry>, name: string, owner: Node, what: string, code = 'missing-field'): { text: string; range: SourceRange } | undefined {
+  private scalar(
+    fields: Map<string, Entry>,
+    name: string,
+    owner: Node,
+    what: string,
+    code = 'missing-field',
+  ): { text: string; range: SourceRange } | undefined {
     const e = fields.get(name);
     if (!e) {
       this.report.error(code, `${what} has no ${name}`, this.range(owner));
@@ -107,7 +139,11 @@ class ConfigReader {
     }
     const text = this.text(e.value);
     if (text === undefined || text.trim() === '') {
-      this.report.error(code, `${what} has an empty or non-scalar ${name}`, e.value ? this.range(e.value) : this.range(e.key));
+      this.report.error(
+        code,
+        `${what} has an empty or non-scalar ${name}`,
+        e.value ? this.range(e.value) : this.range(e.key),
+      );
       return undefined;
     }
     return { text, range: this.range(e.value!) };
@@ -123,7 +159,12 @@ class ConfigReader {
       const ep = this.readEndpoint(item);
       if (!ep) continue;
       const earlier = seen.get(ep.name);
-      if (earlier) this.report.error('duplicate-endpoint', `endpoint ${ep.name} is already defined at ${earlier.start.line}:${earlier.start.column}`, ep.range);
+      if (earlier)
+        this.report.error(
+          'duplicate-endpoint',
+          `endpoint ${ep.name} is already defined at ${earlier.start.line}:${earlier.start.column}`,
+          ep.range,
+        );
       else seen.set(ep.name, ep.range);
       this.config.endpoints.push(ep);
     }
@@ -144,8 +185,18 @@ class ConfigReader {
     }
     // A missing type means qpid: config.yml only describes message queues.
     const verdict = values.type === undefined ? { type: 'qpid' as const } : endpointType(values.type);
-    if (verdict.problem) this.report.add(verdict.problem.severity, verdict.problem.code, verdict.problem.message, ranges.type!);
-    const ep: ConfigEndpoint = { name: name.text, host: values.host ?? '', port: undefined, address: values.address ?? '', type: verdict.type, mq: undefined, range: name.range, ranges };
+    if (verdict.problem)
+      this.report.add(verdict.problem.severity, verdict.problem.code, verdict.problem.message, ranges.type!);
+    const ep: ConfigEndpoint = {
+      name: name.text,
+      host: values.host ?? '',
+      port: undefined,
+      address: values.address ?? '',
+      type: verdict.type,
+      mq: undefined,
+      range: name.range,
+      ranges,
+    };
 
     const port = this.scalar(fields, 'port', item, what);
     if (port) {
@@ -182,7 +233,11 @@ class ConfigReader {
   private known(ref: EndpointRef): boolean {
     const names = this.config.endpoints.map((e) => e.name);
     if (names.includes(ref.name)) return true;
-    this.report.error('unknown-endpoint', `unknown endpoint "${ref.name}"${didYouMean(ref.name, names)}; it is not in common_defs.endpoints`, ref.range);
+    this.report.error(
+      'unknown-endpoint',
+      `unknown endpoint "${ref.name}"${didYouMean(ref.name, names)}; it is not in common_defs.endpoints`,
+      ref.range,
+    );
     return false;
   }
 
@@ -198,13 +253,26 @@ class ConfigReader {
     // As the original: af_write (any case) writes, everything else reads.
     const mode = modeText?.trim().toLowerCase() === 'af_write' ? 'write' : 'read';
     if (modeEntry && modeText?.trim().toLowerCase() !== 'af_read' && mode === 'read') {
-      this.report.warning('bad-af-mode', `af_mode "${modeText ?? ''}" is neither AF_READ nor AF_WRITE; the endpoint is opened for reading`, modeRange ?? this.range(modeEntry.key));
+      this.report.warning(
+        'bad-af-mode',
+        `af_mode "${modeText ?? ''}" is neither AF_READ nor AF_WRITE; the endpoint is opened for reading`,
+        modeRange ?? this.range(modeEntry.key),
+      );
     }
     const twin = section.endpoints.find((e) => e.name === ref.name && e.mode === mode);
     if (twin) {
-      this.report.warning('duplicate-endpoint-use', `"${ref.name}" is already opened for ${mode === 'write' ? 'writing' : 'reading'} at ${twin.range.start.line}:${twin.range.start.column}`, ref.range);
+      this.report.warning(
+        'duplicate-endpoint-use',
+        `"${ref.name}" is already opened for ${mode === 'write' ? 'writing' : 'reading'} at ${twin.range.start.line}:${twin.range.start.column}`,
+        ref.range,
+      );
     }
-    const ep: ConfigServerEndpoint = { name: ref.name, mode, range: ref.range, ranges: { name: ref.range, af_mode: modeRange } };
+    const ep: ConfigServerEndpoint = {
+      name: ref.name,
+      mode,
+      range: ref.range,
+      ranges: { name: ref.range, af_mode: modeRange },
+    };
     section.endpoints.push(ep);
   }
 
@@ -214,13 +282,26 @@ class ConfigReader {
     const call = this.scalar(fields, 'call', item, 'an endpoint pair');
     const ret = this.scalar(fields, 'return', item, 'an endpoint pair');
     if (!call || !ret) return;
-    const pair: Loopback = { call: { name: call.text, range: call.range }, return: { name: ret.text, range: ret.range }, range: this.range(item) };
-    const opened = (ref: EndpointRef, mode: 'read' | 'write') => section.endpoints.some((e) => e.name === ref.name && e.mode === mode);
+    const pair: Loopback = {
+      call: { name: call.text, range: call.range },
+      return: { name: ret.text, range: ret.range },
+      range: this.range(item),
+    };
+    const opened = (ref: EndpointRef, mode: 'read' | 'write') =>
+      section.endpoints.some((e) => e.name === ref.name && e.mode === mode);
     if (this.known(pair.call) && !opened(pair.call, 'write')) {
-      this.report.warning('loopback-not-written', `endpoint pair call "${call.text}" is not opened with AF_WRITE in "${section.name}", so the pair has no effect`, call.range);
+      this.report.warning(
+        'loopback-not-written',
+        `endpoint pair call "${call.text}" is not opened with AF_WRITE in "${section.name}", so the pair has no effect`,
+        call.range,
+      );
     }
     if (this.known(pair.return) && !opened(pair.return, 'read')) {
-      this.report.warning('loopback-not-read', `endpoint pair return "${ret.text}" is not opened with AF_READ in "${section.name}", so replies sent there are lost`, ret.range);
+      this.report.warning(
+        'loopback-not-read',
+        `endpoint pair return "${ret.text}" is not opened with AF_READ in "${section.name}", so replies sent there are lost`,
+        ret.range,
+      );
     }
     section.pairs.push(pair);
   }

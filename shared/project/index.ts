@@ -5,7 +5,14 @@ export { parseServicesXml, type ServicesParseResult } from './services-xml.js';
 export { parseConfigYml, type ConfigParseResult } from './config-yml.js';
 export { loadProject, type Project, type ProjectFiles } from './project.js';
 export { interfaceDefEntries, type InterfaceDefEntry } from './interface-def.js';
-export { resolveBrokerUrl, displayUrl, AMQP_URL_ENV, LOCAL_DEFAULT_CREDENTIALS, type BrokerUrl, type BrokerUrlOptions } from './broker-url.js';
+export {
+  resolveBrokerUrl,
+  displayUrl,
+  AMQP_URL_ENV,
+  LOCAL_DEFAULT_CREDENTIALS,
+  type BrokerUrl,
+  type BrokerUrlOptions,
+} from './broker-url.js';
 export {
   endpointByName,
   serverByName,

@@ -8,5 +8,7 @@ export type { InterfaceDefEntry };
  * mode } })`; `range` is the id value, what fixing a mismatch edits.
  */
 export function interfaceDefEntries(services: ServicesModel): InterfaceDefEntry[] {
-  return services.interfaces.flatMap((i) => (i.id === undefined ? [] : [{ id: i.id, name: i.name, range: i.ranges.id ?? i.range }]));
+  return services.interfaces.flatMap((i) =>
+    i.id === undefined ? [] : [{ id: i.id, name: i.name, range: i.ranges.id ?? i.range }],
+  );
 }

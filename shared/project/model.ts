@@ -40,7 +40,8 @@ export type EndpointType = 'socket' | 'websocket' | 'qpid' | 'easymq' | 'unsuppo
 
 export const isMqType = (type: EndpointType): boolean => type === 'qpid' || type === 'easymq';
 
-export type EndpointAttribute = 'name' | 'type' | 'host' | 'port' | 'address' | 'keyfile' | 'certfile' | 'compress' | 'ssl';
+export type EndpointAttribute =
+  'name' | 'type' | 'host' | 'port' | 'address' | 'keyfile' | 'certfile' | 'compress' | 'ssl';
 
 /** `<ep/>` in `<EndPoints>`, after `{variable}` substitution. */
 export interface Endpoint {
@@ -131,7 +132,14 @@ export interface ServicesModel {
   servers: Server[];
 }
 
-export const emptyServices = (file: string): ServicesModel => ({ file, root: '', interfaces: [], variables: [], endpoints: [], servers: [] });
+export const emptyServices = (file: string): ServicesModel => ({
+  file,
+  root: '',
+  interfaces: [],
+  variables: [],
+  endpoints: [],
+  servers: [],
+});
 
 export type ConfigEndpointField = 'name' | 'host' | 'port' | 'address' | 'type';
 

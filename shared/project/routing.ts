@@ -6,10 +6,12 @@ import { isMqType } from './model.js';
 /** What a gateway or back end built from the project opens and how it routes (spec §7.1, §7.3). */
 
 /** The first endpoint of that name (later duplicates are errors). */
-export const endpointByName = (services: ServicesModel, name: string): Endpoint | undefined => services.endpoints.find((e) => e.name === name);
+export const endpointByName = (services: ServicesModel, name: string): Endpoint | undefined =>
+  services.endpoints.find((e) => e.name === name);
 
 /** The first server of that name: the original picks its configuration by the communicator's name. */
-export const serverByName = (services: ServicesModel, name: string): Server | undefined => services.servers.find((s) => s.name === name);
+export const serverByName = (services: ServicesModel, name: string): Server | undefined =>
+  services.servers.find((s) => s.name === name);
 
 export interface RouteTarget {
   interface: QualifiedName;
@@ -51,7 +53,8 @@ export function serverRoutes(services: ServicesModel, server: Server): ServerRou
   return { calls, returns };
 }
 
-export const lookupRoute = (table: RouteTable, ifidx: number, inEndpoint: string): RouteTarget | undefined => table.get(ifidx)?.get(inEndpoint);
+export const lookupRoute = (table: RouteTable, ifidx: number, inEndpoint: string): RouteTarget | undefined =>
+  table.get(ifidx)?.get(inEndpoint);
 
 export interface ServerEndpoints {
   /** Every route `in`, extra_mqs `ins` and MQ `listen` endpoint: MQ ones are consumed. */
@@ -114,7 +117,11 @@ export function backEndEndpoints(config: ConfigModel, section: string): BackEndE
       const endpoint = config.endpoints.find((c) => c.name === e.name);
       return e.mode === mode && endpoint?.mq ? [{ name: e.name, address: endpoint.mq, endpoint }] : [];
     });
-  return { read: opened('read'), write: opened('write'), loopbacks: new Map(s.pairs.map((p) => [p.call.name, p.return.name])) };
+  return {
+    read: opened('read'),
+    write: opened('write'),
+    loopbacks: new Map(s.pairs.map((p) => [p.call.name, p.return.name])),
+  };
 }
 
 const streamOut = (services: ServicesModel, name: string): boolean => {
@@ -131,7 +138,9 @@ export function clientInterfaces(services: ServicesModel): QualifiedName[] {
   const found = new Set<QualifiedName>();
   for (const server of services.servers) {
     for (const route of server.routes) {
-      const fromQueue = route.calls.some((p) => isMqType(endpointByName(services, p.in.name)?.type ?? 'unsupported') && streamOut(services, p.out.name));
+      const fromQueue = route.calls.some(
+        (p) => isMqType(endpointByName(services, p.in.name)?.type ?? 'unsupported') && streamOut(services, p.out.name),
+      );
       if (fromQueue) found.add(route.interface);
     }
   }
@@ -170,7 +179,8 @@ export function pushRoutes(services: ServicesModel, iface: QualifiedName): PushR
  */
 export function backEndInterfaces(services: ServicesModel, backEnd: BackEndEndpoints): QualifiedName[] {
   const reads = (e: Endpoint | undefined): boolean =>
-    !!e?.mq && backEnd.read.some((r) => r.name === e.name || (r.address.name === e.mq!.name && r.address.type === e.mq!.type));
+    !!e?.mq &&
+    backEnd.read.some((r) => r.name === e.name || (r.address.name === e.mq!.name && r.address.type === e.mq!.type));
   const found = new Set<QualifiedName>();
   for (const server of services.servers) {
     for (const route of server.routes) {

@@ -48,7 +48,10 @@ function readServices(root: XmlElement, file: string, report: Report): ServicesM
   for (const child of root.children) {
     const name = SECTIONS.find((s) => s === child.name);
     if (!name) {
-      const hint = child.name === 'ServiceDef' ? ': the legacy <ServiceDef> schema is not supported' : `${didYouMean(child.name, SECTIONS)}; it is ignored`;
+      const hint =
+        child.name === 'ServiceDef'
+          ? ': the legacy <ServiceDef> schema is not supported'
+          : `${didYouMean(child.name, SECTIONS)}; it is ignored`;
       report.warning('unknown-element', `unexpected <${child.name}> in <${root.name}>${hint}`, child.range);
     } else if (sections.has(name)) {
       report.warning('duplicate-section', `a second <${name}>: only the first one is read`, child.range);
@@ -57,7 +60,12 @@ function readServices(root: XmlElement, file: string, report: Report): ServicesM
     }
   }
   for (const name of EXPECTED) {
-    if (!sections.has(name)) report.warning('missing-section', `<${root.name}> has no <${name}> (the original tcelib refuses such a file)`, root.range);
+    if (!sections.has(name))
+      report.warning(
+        'missing-section',
+        `<${root.name}> has no <${name}> (the original tcelib refuses such a file)`,
+        root.range,
+      );
   }
 
   const children = (section: SectionName, tag: string): XmlElement[] => {
@@ -65,7 +73,11 @@ function readServices(root: XmlElement, file: string, report: Report): ServicesM
     if (!el) return [];
     return el.children.filter((c) => {
       if (c.name === tag) return true;
-      report.warning('unknown-element', `unexpected <${c.name}> in <${section}>${didYouMean(c.name, [tag])}; it is ignored`, c.range);
+      report.warning(
+        'unknown-element',
+        `unexpected <${c.name}> in <${section}>${didYouMean(c.name, [tag])}; it is ignored`,
+        c.range,
+      );
       return false;
     });
   };
@@ -86,7 +98,12 @@ function readServices(root: XmlElement, file: string, report: Report): ServicesM
 
 function checkAttributes(el: XmlElement, known: readonly string[], report: Report): void {
   for (const a of el.attributes.values()) {
-    if (!known.includes(a.name)) report.warning('unknown-attribute', `<${el.name}> has no attribute "${a.name}"${didYouMean(a.name, known)}; it is ignored`, a.range);
+    if (!known.includes(a.name))
+      report.warning(
+        'unknown-attribute',
+        `<${el.name}> has no attribute "${a.name}"${didYouMean(a.name, known)}; it is ignored`,
+        a.range,
+      );
   }
 }
 
@@ -94,7 +111,8 @@ function checkAttributes(el: XmlElement, known: readonly string[], report: Repor
 function required(el: XmlElement, name: string, report: Report, allowEmpty = false): XmlAttribute | undefined {
   const a = el.attributes.get(name);
   if (!a) report.error('missing-attribute', `<${el.name}> needs a ${name} attribute`, el.range);
-  else if (!allowEmpty && a.value.trim() === '') report.error('missing-attribute', `<${el.name}> has an empty ${name}`, a.valueRange);
+  else if (!allowEmpty && a.value.trim() === '')
+    report.error('missing-attribute', `<${el.name}> has an empty ${name}`, a.valueRange);
   else return a;
   return undefined;
 }
@@ -121,7 +139,12 @@ function readVariable(el: XmlElement, report: Report): Variable | undefined {
   const name = required(el, 'name', report);
   const value = required(el, 'value', report, true);
   if (!name || !value) return undefined;
-  return { name: name.value, value: value.value, range: el.range, ranges: { name: name.valueRange, value: value.valueRange } };
+  return {
+    name: name.value,
+    value: value.value,
+    range: el.range,
+    ranges: { name: name.valueRange, value: value.valueRange },
+  };
 }
 
 /** `{name}` where name has no braces, blanks or Qpid option punctuation, so address options stay as they are. */
@@ -134,13 +157,27 @@ function substitute(attr: XmlAttribute, variables: ReadonlyMap<string, Variable>
     const v = variables.get(name);
     if (v) return v.value;
     defined = false;
-    report.error('undefined-variable', `undefined variable {${name}}${didYouMean(name, variables.keys())}: define it in <VariantDef>`, attr.slice(offset, offset + whole.length));
+    report.error(
+      'undefined-variable',
+      `undefined variable {${name}}${didYouMean(name, variables.keys())}: define it in <VariantDef>`,
+      attr.slice(offset, offset + whole.length),
+    );
     return whole;
   });
   return defined ? text : undefined;
 }
 
-const EP_ATTRIBUTES: readonly EndpointAttribute[] = ['name', 'type', 'host', 'port', 'address', 'keyfile', 'certfile', 'compress', 'ssl'];
+const EP_ATTRIBUTES: readonly EndpointAttribute[] = [
+  'name',
+  'type',
+  'host',
+  'port',
+  'address',
+  'keyfile',
+  'certfile',
+  'compress',
+  'ssl',
+];
 
 /** An attribute with its `{variables}` substituted; text is undefined when one is undefined (already reported). */
 interface Substituted {
@@ -148,13 +185,19 @@ interface Substituted {
   text: string | undefined;
 }
 
-function readEndpoint(el: XmlElement, id: number, variables: ReadonlyMap<string, Variable>, report: Report): Endpoint | undefined {
+function readEndpoint(
+  el: XmlElement,
+  id: number,
+  variables: ReadonlyMap<string, Variable>,
+  report: Report,
+): Endpoint | undefined {
   checkAttributes(el, EP_ATTRIBUTES, report);
   const name = required(el, 'name', report);
   const typeAttr = required(el, 'type', report);
   if (!name) return undefined;
   const verdict = typeAttr ? endpointType(typeAttr.value) : { type: 'unsupported' as const };
-  if (verdict.problem && typeAttr) report.add(verdict.problem.severity, verdict.problem.code, verdict.problem.message, typeAttr.valueRange);
+  if (verdict.problem && typeAttr)
+    report.add(verdict.problem.severity, verdict.problem.code, verdict.problem.message, typeAttr.valueRange);
   const ranges: Endpoint['ranges'] = {};
   for (const a of EP_ATTRIBUTES) {
     const attr = el.attributes.get(a);
@@ -164,7 +207,9 @@ function readEndpoint(el: XmlElement, id: number, variables: ReadonlyMap<string,
     const attr = el.attributes.get(a);
     return attr && { attr, text: substitute(attr, variables, report) };
   };
-  const [host, port, address, keyfile, certfile, ssl, compress] = (['host', 'port', 'address', 'keyfile', 'certfile', 'ssl', 'compress'] as const).map(sub);
+  const [host, port, address, keyfile, certfile, ssl, compress] = (
+    ['host', 'port', 'address', 'keyfile', 'certfile', 'ssl', 'compress'] as const
+  ).map(sub);
   const ep: Endpoint = {
     id,
     name: name.value,
@@ -192,8 +237,14 @@ function readEndpoint(el: XmlElement, id: number, variables: ReadonlyMap<string,
 
   if (ep.type === 'qpid') {
     const example = `e.g. ${ep.name};{create:always,node:{type:queue,durable:true}}`;
-    if (!address) report.error('missing-mq-address', `qpid endpoint "${ep.name}" needs an address, ${example}`, el.range);
-    else if (address.text?.trim() === '') report.error('missing-mq-address', `qpid endpoint "${ep.name}" has an empty address, ${example}`, address.attr.valueRange);
+    if (!address)
+      report.error('missing-mq-address', `qpid endpoint "${ep.name}" needs an address, ${example}`, el.range);
+    else if (address.text?.trim() === '')
+      report.error(
+        'missing-mq-address',
+        `qpid endpoint "${ep.name}" has an empty address, ${example}`,
+        address.attr.valueRange,
+      );
     else if (address.text !== undefined) {
       const a = parseAddress(address.text);
       if (a.ok) ep.mq = a.value;
@@ -210,7 +261,11 @@ function readEndpoint(el: XmlElement, id: number, variables: ReadonlyMap<string,
   }
   if ((ep.keyfile === '') !== (ep.certfile === '')) {
     const [given, missing] = ep.keyfile !== '' ? [keyfile, 'certfile'] : [certfile, 'keyfile'];
-    report.warning('tls-incomplete', `${given!.attr.name} without ${missing}: a TLS listener needs both${ssl ? '' : ', so TLS stays off'}`, given!.attr.valueRange);
+    report.warning(
+      'tls-incomplete',
+      `${given!.attr.name} without ${missing}: a TLS listener needs both${ssl ? '' : ', so TLS stays off'}`,
+      given!.attr.valueRange,
+    );
   }
 
   if (compress && compress.text !== undefined) {
@@ -248,7 +303,13 @@ function loopbackList(attr: XmlAttribute, report: Report): Loopback[] {
       return [];
     }
     const retOffset = offset + hash + 1 + text.slice(hash + 1).indexOf(ret);
-    return [{ call: { name: call, range: attr.slice(offset, offset + call.length) }, return: { name: ret, range: attr.slice(retOffset, retOffset + ret.length) }, range }];
+    return [
+      {
+        call: { name: call, range: attr.slice(offset, offset + call.length) },
+        return: { name: ret, range: attr.slice(retOffset, retOffset + ret.length) },
+        range,
+      },
+    ];
   });
 }
 
@@ -293,12 +354,26 @@ function readServer(el: XmlElement, report: Report): Server | undefined {
         const pname = required(p, 'name', report);
         const value = required(p, 'value', report, true);
         if (!pname || !value) continue;
-        if (typed.has(pname.value)) report.warning('duplicate-property', `property "${pname.value}" is set again; this one wins`, pname.valueRange);
+        if (typed.has(pname.value))
+          report.warning(
+            'duplicate-property',
+            `property "${pname.value}" is set again; this one wins`,
+            pname.valueRange,
+          );
         typed.set(pname.value, value);
-        server.properties.push({ name: pname.value, value: value.value, range: p.range, ranges: { name: pname.valueRange, value: value.valueRange } });
+        server.properties.push({
+          name: pname.value,
+          value: value.value,
+          range: p.range,
+          ranges: { name: pname.valueRange, value: value.valueRange },
+        });
       }
     } else {
-      report.warning('unknown-element', `unexpected <${child.name}> in <server>${didYouMean(child.name, ['route', 'extra_mqs', 'properties'])}; it is ignored`, child.range);
+      report.warning(
+        'unknown-element',
+        `unexpected <${child.name}> in <server>${didYouMean(child.name, ['route', 'extra_mqs', 'properties'])}; it is ignored`,
+        child.range,
+      );
     }
   }
   // The properties spec §7.1 gives a meaning to.
@@ -318,10 +393,21 @@ function readServer(el: XmlElement, report: Report): Server | undefined {
 function readRoute(el: XmlElement, report: Report): Route | undefined {
   checkAttributes(el, ['if'], report);
   const iface = required(el, 'if', report);
-  const route: Route = { interface: iface?.value ?? '', ifidx: undefined, calls: [], returns: [], range: el.range, ranges: { if: iface?.valueRange } };
+  const route: Route = {
+    interface: iface?.value ?? '',
+    ifidx: undefined,
+    calls: [],
+    returns: [],
+    range: el.range,
+    ranges: { if: iface?.valueRange },
+  };
   for (const child of el.children) {
     if (child.name !== 'call' && child.name !== 'return') {
-      report.warning('unknown-element', `unexpected <${child.name}> in <route>${didYouMean(child.name, ['call', 'return'])}; it is ignored`, child.range);
+      report.warning(
+        'unknown-element',
+        `unexpected <${child.name}> in <route>${didYouMean(child.name, ['call', 'return'])}; it is ignored`,
+        child.range,
+      );
       continue;
     }
     checkAttributes(child, ['in', 'out'], report);

@@ -8,7 +8,11 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
 export interface TypeVerdict {
   type: EndpointType;
-  problem?: { severity: 'warning' | 'error'; code: 'unsupported-endpoint-type' | 'unknown-endpoint-type'; message: string };
+  problem?: {
+    severity: 'warning' | 'error';
+    code: 'unsupported-endpoint-type' | 'unknown-endpoint-type';
+    message: string;
+  };
 }
 
 const LEGACY_TYPES = ['zmq', 'user', 'auto'];
@@ -18,14 +22,32 @@ export function endpointType(text: string): TypeVerdict {
   if (t === 'socket' || t === 'websocket' || t === 'qpid') return { type: t };
   if (t === 'amqp') return { type: 'qpid' };
   if (t === 'mq' || t === 'easymq') {
-    return { type: 'easymq', problem: { severity: 'warning', code: 'unsupported-endpoint-type', message: `endpoint type "${text}" (EasyMQ) is legacy and not supported: use qpid` } };
+    return {
+      type: 'easymq',
+      problem: {
+        severity: 'warning',
+        code: 'unsupported-endpoint-type',
+        message: `endpoint type "${text}" (EasyMQ) is legacy and not supported: use qpid`,
+      },
+    };
   }
   if (LEGACY_TYPES.includes(t)) {
-    return { type: 'unsupported', problem: { severity: 'warning', code: 'unsupported-endpoint-type', message: `endpoint type "${text}" is legacy and not supported` } };
+    return {
+      type: 'unsupported',
+      problem: {
+        severity: 'warning',
+        code: 'unsupported-endpoint-type',
+        message: `endpoint type "${text}" is legacy and not supported`,
+      },
+    };
   }
   return {
     type: 'unsupported',
-    problem: { severity: 'error', code: 'unknown-endpoint-type', message: `unknown endpoint type "${text}": expected socket, websocket or qpid (amqp)` },
+    problem: {
+      severity: 'error',
+      code: 'unknown-endpoint-type',
+      message: `unknown endpoint type "${text}": expected socket, websocket or qpid (amqp)`,
+    },
   };
 }
 
@@ -81,7 +103,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length]!;

@@ -120,5 +120,12 @@ export function parseXml(file: SourceFile): XmlParseResult {
   }
   if (failure) return { root: undefined, diagnostics: [failure] };
   // saxes reports a missing root, so without a failure there is a root.
-  return root ? { root, diagnostics: [] } : { root: undefined, diagnostics: [{ severity: 'error', code: 'xml-syntax', message: 'no root element', range: positions.range(0, 0) }] };
+  return root
+    ? { root, diagnostics: [] }
+    : {
+        root: undefined,
+        diagnostics: [
+          { severity: 'error', code: 'xml-syntax', message: 'no root element', range: positions.range(0, 0) },
+        ],
+      };
 }

@@ -1,7 +1,13 @@
 import { ByteReader, ByteWriter } from '../wire/bytes.js';
 import { CallType, ExtraKey, MSGTYPE_RPC, type Extra, type RpcMessage } from '../wire/message.js';
 import { ErrorAnswer, ErrorCode } from './errors.js';
-import { OperationTable, type CallContext, type CallerConnection, type Servant, type ServantOperation } from './servant.js';
+import {
+  OperationTable,
+  type CallContext,
+  type CallerConnection,
+  type Servant,
+  type ServantOperation,
+} from './servant.js';
 
 /** A call the adapter could not serve: the caller got (or, for one-way, would have got) `code`. */
 export interface DispatchFailure {
@@ -30,7 +36,8 @@ const takeWriter = (): ByteWriter => spareWriters.pop() ?? new ByteWriter(256);
 function releaseWriter(w: ByteWriter): void {
   if (w.length <= KEEP_WRITER && spareWriters.length < MAX_SPARE_WRITERS) spareWriters.push(w.reset());
 }
-const tableOf = (servant: Servant | OperationTable): OperationTable => (servant instanceof OperationTable ? servant : servant.operations);
+const tableOf = (servant: Servant | OperationTable): OperationTable =>
+  servant instanceof OperationTable ? servant : servant.operations;
 
 /**
  * The servant registry of a server or of a client that accepts calls back (spec §6.1, §6.4),
@@ -53,7 +60,8 @@ export class Adapter {
     const ops = [...table.operations()];
     for (const op of ops) {
       const existing = this.operations.get(key(op.ifidx, op.opidx));
-      if (existing) throw new Error(`${op.name} (ifidx ${op.ifidx}, opidx ${op.opidx}) is already served by ${existing.name}`);
+      if (existing)
+        throw new Error(`${op.name} (ifidx ${op.ifidx}, opidx ${op.opidx}) is already served by ${existing.name}`);
     }
     for (const op of ops) this.operations.set(key(op.ifidx, op.opidx), op);
     return this;
@@ -80,7 +88,13 @@ export class Adapter {
    * bytes at once), so the RETURN's params may be a view into a result writer reused afterwards
    * instead of a copy of their own.
    */
-  dispatch(call: RpcMessage, caller: CallerConnection, userId: string | undefined, respond: (reply: RpcMessage) => void, respondCopies = false): Promise<void> | undefined {
+  dispatch(
+    call: RpcMessage,
+    caller: CallerConnection,
+    userId: string | undefined,
+    respond: (reply: RpcMessage) => void,
+    respondCopies = false,
+  ): Promise<void> | undefined {
     const oneway = (call.calltype & CallType.ONEWAY) !== 0;
     const op = this.operations.get(key(call.ifidx, call.opidx));
     if (!op) {
@@ -107,9 +121,22 @@ export class Adapter {
     );
   }
 
-  private answer(call: RpcMessage, ctx: CallContext, result: ByteWriter, op: ServantOperation, oneway: boolean, respond: (reply: RpcMessage) => void, respondCopies: boolean): void {
+  private answer(
+    call: RpcMessage,
+    ctx: CallContext,
+    result: ByteWriter,
+    op: ServantOperation,
+    oneway: boolean,
+    respond: (reply: RpcMessage) => void,
+    respondCopies: boolean,
+  ): void {
     if (oneway) return releaseWriter(result);
-    const reply = valueReturn(call, ctx.replyExtra, respondCopies ? result.written() : result.finish(), op.returnsValue);
+    const reply = valueReturn(
+      call,
+      ctx.replyExtra,
+      respondCopies ? result.written() : result.finish(),
+      op.returnsValue,
+    );
     try {
       respond(reply);
     } finally {
@@ -127,7 +154,15 @@ export class Adapter {
     respond: (reply: RpcMessage) => void,
   ): void {
     releaseWriter(result);
-    this.fail(error instanceof ErrorAnswer ? error.code : ErrorCode.REMOTEMETHOD_EXCEPTION, call, caller, op, error, oneway, respond);
+    this.fail(
+      error instanceof ErrorAnswer ? error.code : ErrorCode.REMOTEMETHOD_EXCEPTION,
+      call,
+      caller,
+      op,
+      error,
+      oneway,
+      respond,
+    );
   }
 
   private fail(
@@ -145,7 +180,12 @@ export class Adapter {
 }
 
 /** The RETURN of a served call: copies sequence, ifidx, opidx, call_id and `__user_id__` (spec §2.3). */
-function valueReturn(call: RpcMessage, replyExtra: Extra, result: Uint8Array, returnsValue: boolean | undefined): RpcMessage {
+function valueReturn(
+  call: RpcMessage,
+  replyExtra: Extra,
+  result: Uint8Array,
+  returnsValue: boolean | undefined,
+): RpcMessage {
   const userId = call.extra[ExtraKey.userId];
   if (userId !== undefined) replyExtra[ExtraKey.userId] = userId;
   return {

@@ -53,7 +53,14 @@ export interface CallTarget {
    * behave as `call` followed by decoding: the encoder's own errors reject the promise as they are;
    * an undecodable result rejects with 5 UNSERIALIZE_FAILED; `decode` null resolves undefined.
    */
-  invoke?<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R>;
+  invoke?<R>(
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    encode: ParamEncoder,
+    decode: ResultDecoder<R> | null,
+    options?: CallOptions,
+  ): Promise<R>;
   /** Optional, with invoke: a one-way call taken whole, as `send`; the encoder's errors are thrown as they are. */
   invokeOneway?(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void;
 }
@@ -66,12 +73,19 @@ export function decodeResult<R>(decode: ResultDecoder<R>, bytes: Uint8Array, sta
   try {
     return decode(new ByteReader(bytes, start, end));
   } catch (e) {
-    throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `reply could not be decoded: ${(e as Error).message}`, { cause: e });
+    throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `reply could not be decoded: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
 /** The CALL message of an outgoing call, once its sender has chosen the sequence and calltype. */
-export function callMessage(call: OutgoingCall, sequence: number, calltype: number, extra: Extra = call.extra ?? NO_EXTRA): RpcMessage {
+export function callMessage(
+  call: OutgoingCall,
+  sequence: number,
+  calltype: number,
+  extra: Extra = call.extra ?? NO_EXTRA,
+): RpcMessage {
   return {
     type: MSGTYPE_RPC,
     sequence,

@@ -68,7 +68,9 @@ export class RpcClient implements CallTarget {
     if (token !== undefined) hello[ExtraKey.token] = token;
     if (deviceId !== undefined) hello[ExtraKey.deviceId] = deviceId;
     this.peerOptions = { ...peerOptions, hello };
-    this.reconnect = autoReconnect ? { minDelay: 100, maxDelay: 5_000, ...(autoReconnect === true ? {} : autoReconnect) } : undefined;
+    this.reconnect = autoReconnect
+      ? { minDelay: 100, maxDelay: 5_000, ...(autoReconnect === true ? {} : autoReconnect) }
+      : undefined;
     this.maxQueued = maxQueued ?? 1_000;
   }
 
@@ -118,9 +120,18 @@ export class RpcClient implements CallTarget {
   }
 
   /** A proxy's call taken whole by the open connection (CallTarget.invoke); otherwise as call(). */
-  invoke<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+  invoke<R>(
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    encode: ParamEncoder,
+    decode: ResultDecoder<R> | null,
+    options?: CallOptions,
+  ): Promise<R> {
     const peer = this.peer;
-    return peer ? peer.invoke(ifidx, opidx, paramsize, encode, decode, options) : callThrough(this, ifidx, opidx, paramsize, encode, decode, options);
+    return peer
+      ? peer.invoke(ifidx, opidx, paramsize, encode, decode, options)
+      : callThrough(this, ifidx, opidx, paramsize, encode, decode, options);
   }
 
   /** A proxy's one-way call taken whole by the open connection; otherwise as send(). */
@@ -135,7 +146,8 @@ export class RpcClient implements CallTarget {
     const peer = this.peer;
     if (peer) return peer.send(call);
     if (this.shut) throw new RpcError(ErrorCode.SENDFAILED, 'the client is closed');
-    if (this.queued.length >= this.maxQueued) throw new RpcError(ErrorCode.SENDFAILED, `${this.maxQueued} one-way calls already wait for a connection`);
+    if (this.queued.length >= this.maxQueued)
+      throw new RpcError(ErrorCode.SENDFAILED, `${this.maxQueued} one-way calls already wait for a connection`);
     this.queued.push(call);
     this.connect().catch(() => {
       // The state event reports the failure; one-way calls have nobody to tell.
@@ -163,7 +175,8 @@ export class RpcClient implements CallTarget {
     try {
       connection = await this.dial();
     } catch (e) {
-      const error = e instanceof RpcError ? e : new RpcError(ErrorCode.CONNECT_FAILED, (e as Error).message, { cause: e });
+      const error =
+        e instanceof RpcError ? e : new RpcError(ErrorCode.CONNECT_FAILED, (e as Error).message, { cause: e });
       this.queued = [];
       this.setState({ state: 'closed', kind: 'connect-failed', message: error.message });
       this.scheduleRetry(error.message);
@@ -210,7 +223,8 @@ export class RpcClient implements CallTarget {
   /** Subscribes to the active peer's traffic only while this client has listeners. */
   private followPeerTraffic(): void {
     const want = this.traffic.size > 0 && this.activePeer !== undefined;
-    if (want && !this.unsubscribePeerTraffic) this.unsubscribePeerTraffic = this.activePeer!.onTraffic((e) => this.traffic.emit(e));
+    if (want && !this.unsubscribePeerTraffic)
+      this.unsubscribePeerTraffic = this.activePeer!.onTraffic((e) => this.traffic.emit(e));
     if (!want && this.unsubscribePeerTraffic) {
       this.unsubscribePeerTraffic();
       this.unsubscribePeerTraffic = undefined;

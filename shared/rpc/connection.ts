@@ -47,7 +47,15 @@ export interface MessageConnection {
    * writes straight into the write buffer. What writeParams throws is thrown as it is, with
    * nothing queued.
    */
-  sendCall?(sequence: number, calltype: number, ifidx: number, opidx: number, paramsize: number, extra: Extra, writeParams: (w: ByteWriter) => void): boolean;
+  sendCall?(
+    sequence: number,
+    calltype: number,
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    extra: Extra,
+    writeParams: (w: ByteWriter) => void,
+  ): boolean;
   close(reason?: string): void;
   /** Sets the one consumer of this connection's events; messages arriving before are held. */
   listen(events: ConnectionEvents): void;

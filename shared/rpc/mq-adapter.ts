@@ -96,7 +96,9 @@ export class MqAdapter {
   serve(reader: MqReader, endpoint: string): void {
     this.readers.push(reader);
     this.served.push(endpoint);
-    reader.listen((message, raw, delivery) => this.receive(message, raw, endpoint, delivery), { ack: this.ackOnReceipt ? 'on-receipt' : 'by-listener' });
+    reader.listen((message, raw, delivery) => this.receive(message, raw, endpoint, delivery), {
+      ack: this.ackOnReceipt ? 'on-receipt' : 'by-listener',
+    });
   }
 
   /** One message read from a served queue; `delivery` is settled once it is dealt with. */
@@ -105,12 +107,18 @@ export class MqAdapter {
     if (!isCall(message)) {
       delivery.ack();
       if (this.onOther) this.onOther(message, raw, endpoint);
-      else this.tellOnce(`other:${endpoint}`, `${endpoint}: dropped a message that is not a CALL (calltype 0x${message.calltype.toString(16)}); later ones are not logged`);
+      else
+        this.tellOnce(
+          `other:${endpoint}`,
+          `${endpoint}: dropped a message that is not a CALL (calltype 0x${message.calltype.toString(16)}); later ones are not logged`,
+        );
       return;
     }
     if (lingeredOut(message)) {
       delivery.ack();
-      this.log(`${endpoint}: dropped CALL sequence ${message.sequence}: its ${ExtraKey.lingerTime} ${message.extra[ExtraKey.lingerTime]} has passed`);
+      this.log(
+        `${endpoint}: dropped CALL sequence ${message.sequence}: its ${ExtraKey.lingerTime} ${message.extra[ExtraKey.lingerTime]} has passed`,
+      );
       return;
     }
     const oneway = (message.calltype & CallType.ONEWAY) !== 0;
@@ -161,7 +169,10 @@ export class MqAdapter {
     const target = call.extra[ExtraKey.mqReturn];
     if (target === undefined) {
       delivery.ack();
-      this.tellOnce(`no-return:${endpoint}`, `${endpoint}: a CALL without ${ExtraKey.mqReturn} got no RETURN (ifidx ${call.ifidx} opidx ${call.opidx}, sequence ${call.sequence}); later ones are not logged`);
+      this.tellOnce(
+        `no-return:${endpoint}`,
+        `${endpoint}: a CALL without ${ExtraKey.mqReturn} got no RETURN (ifidx ${call.ifidx} opidx ${call.opidx}, sequence ${call.sequence}); later ones are not logged`,
+      );
       return;
     }
     const what = `RETURN for sequence ${call.sequence} (ifidx ${call.ifidx} opidx ${call.opidx})`;
@@ -214,6 +225,10 @@ export function callbackTarget(ctx: CallContext): CallTarget {
   const caller = ctx.connection;
   if (!(caller instanceof MqCaller)) return callerTarget(ctx);
   const endpoint = ctx.extra[ExtraKey.mqReturn];
-  if (endpoint === undefined) throw new RpcError(ErrorCode.SENDFAILED, `cannot push to the caller: the CALL read from ${caller.endpoint} has no ${ExtraKey.mqReturn}`);
+  if (endpoint === undefined)
+    throw new RpcError(
+      ErrorCode.SENDFAILED,
+      `cannot push to the caller: the CALL read from ${caller.endpoint} has no ${ExtraKey.mqReturn}`,
+    );
   return pushTarget(caller.writers, endpoint, ctx.userId);
 }

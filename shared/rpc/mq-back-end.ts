@@ -28,7 +28,8 @@ export interface ServeQueuesOptions {
 export async function serveQueues(options: ServeQueuesOptions): Promise<MqAdapter> {
   const { broker, endpoints } = options;
   const log = options.log ?? (() => {});
-  if (endpoints.read.length === 0) throw new Error('the config.yml section reads no endpoint (AF_READ): there is nothing to serve');
+  if (endpoints.read.length === 0)
+    throw new Error('the config.yml section reads no endpoint (AF_READ): there is nothing to serve');
   const writers: [string, MqWriter][] = [];
   const readers: { name: string; reader: MqReader }[] = [];
   try {
@@ -38,7 +39,12 @@ export async function serveQueues(options: ServeQueuesOptions): Promise<MqAdapte
     await Promise.all(readers.map((r) => r.reader.close()));
     throw error;
   }
-  const mq = new MqAdapter({ adapter: options.adapter, writers: new MqWriters(writers, { log, direct: await broker.openDirectWriter() }), log, ackOnReceipt: options.ackOnReceipt });
+  const mq = new MqAdapter({
+    adapter: options.adapter,
+    writers: new MqWriters(writers, { log, direct: await broker.openDirectWriter() }),
+    log,
+    ackOnReceipt: options.ackOnReceipt,
+  });
   // Consumed only once every endpoint is open: a CALL never arrives before its reply writer exists.
   for (const { name, reader } of readers) mq.serve(reader, name);
   return mq;

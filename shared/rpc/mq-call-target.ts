@@ -32,7 +32,8 @@ export class MqCallTarget implements CallTarget {
   }
 
   call(call: OutgoingCall): Promise<RpcMessage> {
-    if (call.mode === 'oneway') return Promise.reject(new RpcError(ErrorCode.SENDFAILED, 'a one-way call goes through send(), not call()'));
+    if (call.mode === 'oneway')
+      return Promise.reject(new RpcError(ErrorCode.SENDFAILED, 'a one-way call goes through send(), not call()'));
     let sequence: number;
     let reply: Promise<RpcMessage>;
     try {
@@ -42,9 +43,18 @@ export class MqCallTarget implements CallTarget {
     }
     // Not confirmed by the broker: the CALL may never reach a back end, so the caller hears it now.
     const unconfirmed: OnConfirm = (outcome) => {
-      if (!outcome.ok) this.replies.fail(sequence, new RpcError(ErrorCode.SENDFAILED, `${this.endpoint}: the broker did not take the CALL (${outcome.reason})`));
+      if (!outcome.ok)
+        this.replies.fail(
+          sequence,
+          new RpcError(ErrorCode.SENDFAILED, `${this.endpoint}: the broker did not take the CALL (${outcome.reason})`),
+        );
     };
-    const failure = this.write(call, sequence, call.mode === 'async' ? SendCallType.async : SendCallType.twoway, unconfirmed);
+    const failure = this.write(
+      call,
+      sequence,
+      call.mode === 'async' ? SendCallType.async : SendCallType.twoway,
+      unconfirmed,
+    );
     if (failure) this.replies.fail(sequence, failure);
     return reply;
   }
@@ -61,7 +71,10 @@ export class MqCallTarget implements CallTarget {
 
   /** Writes the CALL; returns the error when it could not be handed to the broker. */
   private write(call: OutgoingCall, sequence: number, calltype: number, confirmed?: OnConfirm): RpcError | undefined {
-    const message = callMessage(call, sequence, calltype, { ...call.extra, [ExtraKey.mqReturn]: this.replies.endpoint });
+    const message = callMessage(call, sequence, calltype, {
+      ...call.extra,
+      [ExtraKey.mqReturn]: this.replies.endpoint,
+    });
     try {
       if (!this.writer.send(message, confirmed)) {
         const state = this.replies.broker.state;
@@ -74,9 +87,12 @@ export class MqCallTarget implements CallTarget {
         return new RpcError(ErrorCode.SENDFAILED, `cannot write to ${this.endpoint}: ${why}`);
       }
     } catch (error) {
-      return new RpcError(ErrorCode.SENDFAILED, `cannot write to ${this.endpoint}: ${(error as Error).message}`, { cause: error });
+      return new RpcError(ErrorCode.SENDFAILED, `cannot write to ${this.endpoint}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    if (this.traffic.size > 0) this.traffic.emit({ direction: 'out', message, raw: encodeMessage(message), endpoint: this.endpoint });
+    if (this.traffic.size > 0)
+      this.traffic.emit({ direction: 'out', message, raw: encodeMessage(message), endpoint: this.endpoint });
     return undefined;
   }
 }

@@ -38,7 +38,11 @@ export class MqReplies {
     this.reader = reader;
     this.fixedEndpoint = options.endpoint;
     this.onUnmatched = options.onUnmatched;
-    this.pending = new PendingCalls({ timeout: options.timeout, maxInFlight: options.maxInFlight, description: `MQ replies on ${this.endpoint}` });
+    this.pending = new PendingCalls({
+      timeout: options.timeout,
+      maxInFlight: options.maxInFlight,
+      description: `MQ replies on ${this.endpoint}`,
+    });
     this.stopWatching = broker.onStateChange((state) => this.brokerChanged(state));
     reader.listen((message, raw) => this.receive(message, raw));
   }
@@ -90,8 +94,10 @@ export class MqReplies {
   }
 
   private brokerChanged(state: BrokerState): void {
-    if (state.state === 'reconnecting') this.pending.failAll(ErrorCode.CONNECTION_LOST, `the broker connection was lost (${state.lastError})`);
-    else if (state.state === 'closed') this.pending.failAll(ErrorCode.CONNECTION_LOST, `the broker connection closed (${state.reason})`);
+    if (state.state === 'reconnecting')
+      this.pending.failAll(ErrorCode.CONNECTION_LOST, `the broker connection was lost (${state.lastError})`);
+    else if (state.state === 'closed')
+      this.pending.failAll(ErrorCode.CONNECTION_LOST, `the broker connection closed (${state.reason})`);
   }
 }
 
@@ -100,6 +106,9 @@ export class MqReplies {
  * tools such as tce-call that call a back end's queue directly. A back end answers to the queue
  * named in `__mq_return__` when it has no writer endpoint of that name (MqWriters' direct writer).
  */
-export async function openPrivateReplies(broker: Broker, options: Omit<MqRepliesOptions, 'endpoint'> = {}): Promise<MqReplies> {
+export async function openPrivateReplies(
+  broker: Broker,
+  options: Omit<MqRepliesOptions, 'endpoint'> = {},
+): Promise<MqReplies> {
   return new MqReplies(broker, await broker.openPrivateReader(), options);
 }

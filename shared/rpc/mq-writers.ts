@@ -64,7 +64,9 @@ export class MqWriters {
     } else if (this.direct) {
       if (!this.toldDirect) {
         this.toldDirect = true;
-        this.log?.(`no writer endpoint "${endpoint}" is configured: sending to the queue of that name (endpoint names equal queue names); later such sends are not logged`);
+        this.log?.(
+          `no writer endpoint "${endpoint}" is configured: sending to the queue of that name (endpoint names equal queue names); later such sends are not logged`,
+        );
       }
       sent = this.direct.send(endpoint, message, confirmed);
     } else {
@@ -101,7 +103,10 @@ export function pushTarget(writers: MqWriters, endpoint: string, userId: string 
   return {
     call(call: OutgoingCall): Promise<RpcMessage> {
       return Promise.reject(
-        new RpcError(ErrorCode.SENDFAILED, `pushes through MQ are one-way: a gateway has no route back for the reply of ifidx ${call.ifidx} opidx ${call.opidx} (use the Oneway method)`),
+        new RpcError(
+          ErrorCode.SENDFAILED,
+          `pushes through MQ are one-way: a gateway has no route back for the reply of ifidx ${call.ifidx} opidx ${call.opidx} (use the Oneway method)`,
+        ),
       );
     },
     send(call: OutgoingCall): void {
@@ -111,9 +116,17 @@ export function pushTarget(writers: MqWriters, endpoint: string, userId: string 
       try {
         outcome = writers.send(endpoint, message);
       } catch (error) {
-        throw new RpcError(ErrorCode.SENDFAILED, `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${(error as Error).message}`, { cause: error });
+        throw new RpcError(
+          ErrorCode.SENDFAILED,
+          `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
-      if (!outcome.sent) throw new RpcError(ErrorCode.SENDFAILED, `push ifidx ${call.ifidx} opidx ${call.opidx} to user ${userId ?? '(none)'} not sent: ${describeSendFailure(outcome)}`);
+      if (!outcome.sent)
+        throw new RpcError(
+          ErrorCode.SENDFAILED,
+          `push ifidx ${call.ifidx} opidx ${call.opidx} to user ${userId ?? '(none)'} not sent: ${describeSendFailure(outcome)}`,
+        );
     },
   };
 }

@@ -1,6 +1,15 @@
 import { CallType, ExtraKey, SendCallType, encodeMessage, type Extra, type RpcMessage } from '../wire/message.js';
 import { errorReturn, type Adapter } from './adapter.js';
-import { NO_EXTRA, callMessage, type CallOptions, type CallTarget, type OnewayOptions, type OutgoingCall, type ParamEncoder, type ResultDecoder } from './call.js';
+import {
+  NO_EXTRA,
+  callMessage,
+  type CallOptions,
+  type CallTarget,
+  type OnewayOptions,
+  type OutgoingCall,
+  type ParamEncoder,
+  type ResultDecoder,
+} from './call.js';
 import type { CloseReason, MessageConnection } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
@@ -61,13 +70,18 @@ export class RpcPeer implements CallTarget, CallerConnection {
     this.hello = options.hello && Object.keys(options.hello).length > 0 ? options.hello : undefined;
     this.maxDispatching = options.maxDispatching ?? DEFAULT_MAX_DISPATCHING;
     this.onUserIdChange = options.onUserIdChange;
-    this.pending = new PendingCalls({ timeout: options.timeout, maxInFlight: options.maxInFlight, description: connection.remote });
+    this.pending = new PendingCalls({
+      timeout: options.timeout,
+      maxInFlight: options.maxInFlight,
+      description: connection.remote,
+    });
     let markClosed!: (reason: CloseReason) => void;
     this.closed = new Promise((resolve) => (markClosed = resolve));
     connection.listen({
       message: (message, raw) => this.receive(message, raw),
       // Listeners see every message decoded, so they take the decoding path.
-      reply: (sequence, bytes, start, end) => this.traffic.size === 0 && this.pending.settleInPlace(sequence, bytes, start, end),
+      reply: (sequence, bytes, start, end) =>
+        this.traffic.size === 0 && this.pending.settleInPlace(sequence, bytes, start, end),
       close: (reason) => {
         this.closeReason = reason;
         this.pending.failAll(ErrorCode.CONNECTION_LOST, `connection closed (${reason.kind}): ${reason.message}`);
@@ -111,7 +125,8 @@ export class RpcPeer implements CallTarget, CallerConnection {
   }
 
   call(call: OutgoingCall): Promise<RpcMessage> {
-    if (call.mode === 'oneway') return Promise.reject(new RpcError(ErrorCode.SENDFAILED, 'a one-way call goes through send(), not call()'));
+    if (call.mode === 'oneway')
+      return Promise.reject(new RpcError(ErrorCode.SENDFAILED, 'a one-way call goes through send(), not call()'));
     if (!this.connection.isOpen) return Promise.reject(this.notOpen());
     let sequence: number;
     let reply: Promise<RpcMessage>;
@@ -139,9 +154,17 @@ export class RpcPeer implements CallTarget, CallerConnection {
    * write buffer, the result decoded before the promise settles. The first message (it carries
    * `hello`) and calls seen by traffic listeners take the `call` path.
    */
-  invoke<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+  invoke<R>(
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    encode: ParamEncoder,
+    decode: ResultDecoder<R> | null,
+    options?: CallOptions,
+  ): Promise<R> {
     const connection = this.connection;
-    if (!connection.sendCall || this.hello || this.traffic.size > 0) return callThrough(this, ifidx, opidx, paramsize, encode, decode, options);
+    if (!connection.sendCall || this.hello || this.traffic.size > 0)
+      return callThrough(this, ifidx, opidx, paramsize, encode, decode, options);
     if (!connection.isOpen) return Promise.reject(this.notOpen());
     let sequence: number;
     let reply: Promise<R>;
@@ -152,7 +175,8 @@ export class RpcPeer implements CallTarget, CallerConnection {
     }
     const calltype = options?.mode === 'async' ? SendCallType.async : SendCallType.twoway;
     try {
-      if (!connection.sendCall(sequence, calltype, ifidx, opidx, paramsize, options?.extra ?? NO_EXTRA, encode)) this.pending.fail(sequence, this.notOpen());
+      if (!connection.sendCall(sequence, calltype, ifidx, opidx, paramsize, options?.extra ?? NO_EXTRA, encode))
+        this.pending.fail(sequence, this.notOpen());
     } catch (error) {
       // The encoder's own error, or SENDFAILED for a frame over the limit: nothing was sent.
       this.pending.discard(sequence);
@@ -164,8 +188,20 @@ export class RpcPeer implements CallTarget, CallerConnection {
   /** A proxy's one-way call taken whole (CallTarget.invokeOneway). */
   invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
     const connection = this.connection;
-    if (!connection.sendCall || this.hello || this.traffic.size > 0) return sendThrough(this, ifidx, opidx, paramsize, encode, options);
-    if (!connection.sendCall(this.pending.nextSequence(), SendCallType.oneway, ifidx, opidx, paramsize, options?.extra ?? NO_EXTRA, encode)) throw this.notOpen();
+    if (!connection.sendCall || this.hello || this.traffic.size > 0)
+      return sendThrough(this, ifidx, opidx, paramsize, encode, options);
+    if (
+      !connection.sendCall(
+        this.pending.nextSequence(),
+        SendCallType.oneway,
+        ifidx,
+        opidx,
+        paramsize,
+        options?.extra ?? NO_EXTRA,
+        encode,
+      )
+    )
+      throw this.notOpen();
   }
 
   /** Sends any message as it is (gateways, raw tools); false when the connection is closed. */
@@ -176,7 +212,12 @@ export class RpcPeer implements CallTarget, CallerConnection {
     if (this.traffic.size > 0) {
       const raw = encodeMessage(out);
       // The event owns its params: the sent ones may be a view into a writer reused next (Adapter.dispatch).
-      this.traffic.emit({ direction: 'out', message: { ...out, params: raw.subarray(raw.length - out.params.length) }, raw, peer: this });
+      this.traffic.emit({
+        direction: 'out',
+        message: { ...out, params: raw.subarray(raw.length - out.params.length) },
+        raw,
+        peer: this,
+      });
     }
     return true;
   }
@@ -232,9 +273,10 @@ export class RpcPeer implements CallTarget, CallerConnection {
 }
 
 function asSendError(error: unknown): RpcError {
-  return error instanceof RpcError ? error : new RpcError(ErrorCode.SENDFAILED, (error as Error).message, { cause: error });
+  return error instanceof RpcError
+    ? error
+    : new RpcError(ErrorCode.SENDFAILED, (error as Error).message, { cause: error });
 }
-
 
 /**
  * The caller of a call as a CallTarget, for calls back over the same connection (spec §6.4):

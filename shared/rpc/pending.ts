@@ -125,7 +125,8 @@ class EntryTable {
     else this.buckets[i] = entry.chain;
     entry.chain = undefined;
     // A burst's buckets are given back once it is over.
-    if (--this.size < this.buckets.length / 8 && this.buckets.length > MIN_BUCKETS) this.resize(this.buckets.length / 2);
+    if (--this.size < this.buckets.length / 8 && this.buckets.length > MIN_BUCKETS)
+      this.resize(this.buckets.length / 2);
     return entry;
   }
 
@@ -185,7 +186,8 @@ export class PendingCalls {
     this.defaultTimeout = checkTimeout(options.timeout ?? DEFAULT_CALL_TIMEOUT);
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.description = options.description ?? 'peer';
-    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new RangeError(`maxInFlight must be a positive integer, not ${this.maxInFlight}`);
+    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1)
+      throw new RangeError(`maxInFlight must be a positive integer, not ${this.maxInFlight}`);
   }
 
   get size(): number {
@@ -209,7 +211,12 @@ export class PendingCalls {
   }
 
   /** As open, for a call whose promise resolves with its decoded result (`decode` null: a void result). */
-  openDecoding<R>(timeout: number | undefined, ifidx: number, opidx: number, decode: ResultDecoder<R> | null): PendingCall<R> {
+  openDecoding<R>(
+    timeout: number | undefined,
+    ifidx: number,
+    opidx: number,
+    decode: ResultDecoder<R> | null,
+  ): PendingCall<R> {
     return this.register(timeout, ifidx, opidx, decode) as PendingCall<R>;
   }
 
@@ -221,7 +228,10 @@ export class PendingCalls {
     const entry = this.take(reply.sequence);
     if (!entry) return false;
     if (reply.errcode === 0) entry.succeed(reply, reply.params, 0, reply.params.length);
-    else entry.reject(new RpcError(reply.errcode, `${this.label(entry)}: the peer answered ${describeCode(reply.errcode)}`));
+    else
+      entry.reject(
+        new RpcError(reply.errcode, `${this.label(entry)}: the peer answered ${describeCode(reply.errcode)}`),
+      );
     return true;
   }
 
@@ -263,7 +273,10 @@ export class PendingCalls {
   private register(timeout: number | undefined, ifidx: number, opidx: number, settlement: Settlement): Entry {
     const ms = timeout === undefined ? this.defaultTimeout : checkTimeout(timeout);
     if (this.entries.size >= this.maxInFlight) {
-      throw new RpcError(ErrorCode.SENDFAILED, `${this.description}: too many calls in flight (limit ${this.maxInFlight}); call ifidx ${ifidx} opidx ${opidx} was not sent`);
+      throw new RpcError(
+        ErrorCode.SENDFAILED,
+        `${this.description}: too many calls in flight (limit ${this.maxInFlight}); call ifidx ${ifidx} opidx ${opidx} was not sent`,
+      );
     }
     const entry = new Entry(this.nextSequence(), ifidx, opidx, settlement);
     this.entries.add(entry);
@@ -341,7 +354,8 @@ export class PendingCalls {
 }
 
 function checkTimeout(ms: number): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a call timeout must be a number of milliseconds ≥ 0 (0 = forever), not ${ms}`);
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new RangeError(`a call timeout must be a number of milliseconds ≥ 0 (0 = forever), not ${ms}`);
   return Math.min(ms, MAX_TIMER);
 }
 

@@ -1,6 +1,13 @@
 import { ByteWriter } from '../wire/bytes.js';
 import type { RpcMessage } from '../wire/message.js';
-import { decodeResult, type CallOptions, type CallTarget, type OnewayOptions, type ParamEncoder, type ResultDecoder } from './call.js';
+import {
+  decodeResult,
+  type CallOptions,
+  type CallTarget,
+  type OnewayOptions,
+  type ParamEncoder,
+  type ResultDecoder,
+} from './call.js';
 
 export type { ParamEncoder, ResultDecoder } from './call.js';
 
@@ -25,7 +32,15 @@ const ignoreResult = (): undefined => undefined;
  * A two-way or async call through any CallTarget's `call`: parameters encoded into owned bytes,
  * the RETURN decoded once it is there. A `.then` chain, not async/await: it saves a promise per call.
  */
-export function callThrough<R>(target: CallTarget, ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+export function callThrough<R>(
+  target: CallTarget,
+  ifidx: number,
+  opidx: number,
+  paramsize: number,
+  encode: ParamEncoder,
+  decode: ResultDecoder<R> | null,
+  options?: CallOptions,
+): Promise<R> {
   let reply: Promise<RpcMessage>;
   try {
     reply = target.call({
@@ -44,7 +59,14 @@ export function callThrough<R>(target: CallTarget, ifidx: number, opidx: number,
 }
 
 /** A one-way call through any CallTarget's `send`. */
-export function sendThrough(target: CallTarget, ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
+export function sendThrough(
+  target: CallTarget,
+  ifidx: number,
+  opidx: number,
+  paramsize: number,
+  encode: ParamEncoder,
+  options?: OnewayOptions,
+): void {
   target.send({ ifidx, opidx, paramsize, params: encodeParams(encode), mode: 'oneway', extra: options?.extra });
 }
 
@@ -57,12 +79,27 @@ export abstract class Proxy {
   constructor(readonly target: CallTarget) {}
 
   /** Sends a two-way or async call. */
-  protected invoke<R>(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, decode: ResultDecoder<R> | null, options?: CallOptions): Promise<R> {
+  protected invoke<R>(
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    encode: ParamEncoder,
+    decode: ResultDecoder<R> | null,
+    options?: CallOptions,
+  ): Promise<R> {
     const target = this.target;
-    return target.invoke ? target.invoke(ifidx, opidx, paramsize, encode, decode, options) : callThrough(target, ifidx, opidx, paramsize, encode, decode, options);
+    return target.invoke
+      ? target.invoke(ifidx, opidx, paramsize, encode, decode, options)
+      : callThrough(target, ifidx, opidx, paramsize, encode, decode, options);
   }
 
-  protected invokeOneway(ifidx: number, opidx: number, paramsize: number, encode: ParamEncoder, options?: OnewayOptions): void {
+  protected invokeOneway(
+    ifidx: number,
+    opidx: number,
+    paramsize: number,
+    encode: ParamEncoder,
+    options?: OnewayOptions,
+  ): void {
     const target = this.target;
     if (target.invokeOneway) target.invokeOneway(ifidx, opidx, paramsize, encode, options);
     else sendThrough(target, ifidx, opidx, paramsize, encode, options);

@@ -82,7 +82,9 @@ export class RpcServer {
   /** Serves a new connection; refuses it (closing it) when closing or full. */
   accept(connection: MessageConnection): RpcPeer | undefined {
     if (this.closing || this.open.size >= this.maxConnections) {
-      const reason = this.closing ? 'the server is closing' : `the server is at its limit of ${this.maxConnections} connections`;
+      const reason = this.closing
+        ? 'the server is closing'
+        : `the server is at its limit of ${this.maxConnections} connections`;
       connection.close(reason);
       this.log?.(`${connection.remote}: refused: ${reason}`);
       this.events.emit({ type: 'rejected', remote: connection.remote, reason });
@@ -141,7 +143,8 @@ export class RpcServer {
     this.trafficSubscriptions.get(peer)?.();
     this.trafficSubscriptions.delete(peer);
     if (peer.userId !== undefined && this.byUser.get(peer.userId) === peer) this.byUser.delete(peer.userId);
-    if (reason.kind === 'protocol' || reason.kind === 'overflow') this.log?.(`${peer.description}: closed (${reason.kind}): ${reason.message}`);
+    if (reason.kind === 'protocol' || reason.kind === 'overflow')
+      this.log?.(`${peer.description}: closed (${reason.kind}): ${reason.message}`);
     this.events.emit({ type: 'close', peer, reason });
   }
 }

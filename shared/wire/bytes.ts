@@ -123,7 +123,8 @@ export class ByteWriter {
     const n = v.length;
     this.ensure(4 + n * 3);
     const start = this.pos + 4;
-    const written = n <= SHORT_STRING ? writeUtf8(v, this.buf, start) : utf8Encoder.encodeInto(v, this.buf.subarray(start)).written;
+    const written =
+      n <= SHORT_STRING ? writeUtf8(v, this.buf, start) : utf8Encoder.encodeInto(v, this.buf.subarray(start)).written;
     this.view.setUint32(this.pos, written);
     this.pos = start + written;
     return this;
@@ -252,7 +253,10 @@ export class ByteReader {
   count(minElementSize = 1, what = 'count'): number {
     const n = this.uint32At(this.take(4, what));
     if (n * minElementSize > this.end - this.offset) {
-      throw new WireError('truncated', `${what} ${n} exceeds the ${this.end - this.offset} byte(s) left at offset ${this.offset}`);
+      throw new WireError(
+        'truncated',
+        `${what} ${n} exceeds the ${this.end - this.offset} byte(s) left at offset ${this.offset}`,
+      );
     }
     return n;
   }
@@ -362,7 +366,14 @@ function readUtf8(b: Uint8Array, at: number, n: number): string | null {
   let i = at;
   while (i < end) {
     if (end - i >= 8) {
-      const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
+      const c0 = b[i]!,
+        c1 = b[i + 1]!,
+        c2 = b[i + 2]!,
+        c3 = b[i + 3]!,
+        c4 = b[i + 4]!,
+        c5 = b[i + 5]!,
+        c6 = b[i + 6]!,
+        c7 = b[i + 7]!;
       if (((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0x80) === 0) {
         s += fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
         i += 8;
@@ -386,7 +397,8 @@ function readUtf8(b: Uint8Array, at: number, n: number): string | null {
       cp = (cp << 6) | (d & 0x3f);
     }
     // Overlong forms, surrogates and values past U+10FFFF are ill-formed.
-    if (len === 3 ? cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) : len === 4 && (cp < 0x10000 || cp > 0x10ffff)) return null;
+    if (len === 3 ? cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) : len === 4 && (cp < 0x10000 || cp > 0x10ffff))
+      return null;
     s += cp > 0xffff ? fromCharCode(0xd7c0 + (cp >> 10), 0xdc00 | (cp & 0x3ff)) : fromCharCode(cp);
     i += len;
   }

@@ -1,4 +1,12 @@
-import type { BuiltinName, DictionaryDecl, IdlModel, Operation, SequenceDecl, StructDecl, TypeRef } from '../idl/model.js';
+import type {
+  BuiltinName,
+  DictionaryDecl,
+  IdlModel,
+  Operation,
+  SequenceDecl,
+  StructDecl,
+  TypeRef,
+} from '../idl/model.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { CodecError, WireError } from './errors.js';
 import {
@@ -86,7 +94,8 @@ function integerEncoder(name: 'byte' | 'short' | 'int', write: (w: ByteWriter, v
   const { min, max } = INTEGER_RANGES[name];
   return (v, w) => {
     if (typeof v !== 'number') expectedBuiltin(name, v, true);
-    if ((v as number) !== ((v as number) | 0) || (v as number) < min || (v as number) > max) expectedBuiltin(name, v, false);
+    if ((v as number) !== ((v as number) | 0) || (v as number) < min || (v as number) > max)
+      expectedBuiltin(name, v, false);
     write(w, v as number);
   };
 }
@@ -96,7 +105,8 @@ function longValue(v: unknown): bigint {
     if (v >= LONG_MIN && v <= LONG_MAX) return v;
   } else if (typeof v === 'number') {
     if (Number.isSafeInteger(v)) return BigInt(v);
-    if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) fail(`expected ${builtinLabel('long')}, got ${describeValue(v)} (beyond ±2^53: pass a decimal string)`);
+    if (Number.isInteger(v) && Math.abs(v) < 2 ** 63)
+      fail(`expected ${builtinLabel('long')}, got ${describeValue(v)} (beyond ±2^53: pass a decimal string)`);
   } else if (typeof v === 'string') {
     if (DECIMAL_INTEGER.test(v)) {
       const b = BigInt(v);
@@ -128,7 +138,8 @@ const BUILTINS: Record<BuiltinName, Compiled> = {
   float: {
     enc: (v, w) => {
       const f = typeof v === 'number' ? v : floatValue('float', v);
-      if ((f > FLOAT32_MAX || f < -FLOAT32_MAX) && f !== Infinity && f !== -Infinity) expectedBuiltin('float', v, false);
+      if ((f > FLOAT32_MAX || f < -FLOAT32_MAX) && f !== Infinity && f !== -Infinity)
+        expectedBuiltin('float', v, false);
       w.f32(f);
     },
     dec: (r) => r.f32(),
@@ -202,7 +213,11 @@ class Compiler {
     this.building.add(name);
     const decl = declOf(this.model, name);
     const compiled =
-      decl.kind === 'struct' ? this.struct(decl) : decl.kind === 'sequence' ? this.sequence(decl) : this.dictionary(decl);
+      decl.kind === 'struct'
+        ? this.struct(decl)
+        : decl.kind === 'sequence'
+          ? this.sequence(decl)
+          : this.dictionary(decl);
     this.building.delete(name);
     this.cache.set(name, compiled);
     return compiled;
@@ -301,7 +316,8 @@ class Compiler {
           w.bytes(v);
           return;
         }
-        if (!Array.isArray(v)) fail(`expected ${decl.qname} (Uint8Array or array of ${min}..${max}), got ${describeKind(v)}`);
+        if (!Array.isArray(v))
+          fail(`expected ${decl.qname} (Uint8Array or array of ${min}..${max}), got ${describeKind(v)}`);
         const a = v as unknown[];
         const n = a.length;
         w.u32(n);
@@ -351,7 +367,9 @@ class Compiler {
             const pair: unknown = v[i];
             if (!Array.isArray(pair) || pair.length !== 2) {
               if (path) path.push(`[${i}]`);
-              fail(`expected [key, value] pair, got ${Array.isArray(pair) ? `array of ${pair.length}` : describeKind(pair)}`);
+              fail(
+                `expected [key, value] pair, got ${Array.isArray(pair) ? `array of ${pair.length}` : describeKind(pair)}`,
+              );
             }
             const [k, x] = pair as [unknown, unknown];
             entry(k, x, w, k);
@@ -427,7 +445,9 @@ class Codec implements ModelCodec {
         try {
           return dec(r);
         } catch (e) {
-          throw this.placeDecodeError(e, path, () => this.traced.compile(type).dec(new ByteReader(r.bytes, start, r.end)));
+          throw this.placeDecodeError(e, path, () =>
+            this.traced.compile(type).dec(new ByteReader(r.bytes, start, r.end)),
+          );
         }
       },
     };
@@ -498,7 +518,11 @@ class Codec implements ModelCodec {
   }
 
   /** Arguments in declaration order, from an array or an object keyed by parameter name. */
-  private positional(op: Operation, names: string[], args: readonly unknown[] | Readonly<Record<string, unknown>>): readonly unknown[] {
+  private positional(
+    op: Operation,
+    names: string[],
+    args: readonly unknown[] | Readonly<Record<string, unknown>>,
+  ): readonly unknown[] {
     const signature = `${op.name}(${names.join(', ')})`;
     if (Array.isArray(args)) {
       if (args.length !== names.length) {
@@ -506,7 +530,11 @@ class Codec implements ModelCodec {
       }
       return args;
     }
-    if (!isPlainObject(args)) throw new CodecError('params', `expected an array or an object keyed by parameter name, got ${describeKind(args)}`);
+    if (!isPlainObject(args))
+      throw new CodecError(
+        'params',
+        `expected an array or an object keyed by parameter name, got ${describeKind(args)}`,
+      );
     const record = args as Readonly<Record<string, unknown>>;
     for (const k of Object.keys(record)) {
       if (!names.includes(k)) throw new CodecError('params', `unknown parameter "${k}" (${signature})`);
@@ -519,7 +547,8 @@ class Codec implements ModelCodec {
 
   /** Re-runs a failed encode with the traced closures to name the place of the failure. */
   private placeEncodeError(e: unknown, root: string, retrace: (w: ByteWriter) => void): unknown {
-    if (isStackOverflow(e)) return new CodecError(root || 'params', 'value nested too deeply (does it contain itself?)');
+    if (isStackOverflow(e))
+      return new CodecError(root || 'params', 'value nested too deeply (does it contain itself?)');
     if (!(e instanceof CodecError)) return e;
     this.trail.length = 0;
     try {
@@ -539,7 +568,8 @@ class Codec implements ModelCodec {
     try {
       retrace();
     } catch (traced) {
-      if (traced instanceof WireError) return new WireError(traced.reason, `${root + this.trail.join('')}: ${traced.message}`);
+      if (traced instanceof WireError)
+        return new WireError(traced.reason, `${root + this.trail.join('')}: ${traced.message}`);
       return traced;
     }
     return e;

@@ -2,7 +2,14 @@
 export class WireError extends Error {
   override readonly name = 'WireError';
   constructor(
-    readonly reason: 'truncated' | 'bad-magic' | 'frame-too-large' | 'frame-too-small' | 'unsupported-compression' | 'inflate-failed' | 'invalid-value',
+    readonly reason:
+      | 'truncated'
+      | 'bad-magic'
+      | 'frame-too-large'
+      | 'frame-too-small'
+      | 'unsupported-compression'
+      | 'inflate-failed'
+      | 'invalid-value',
     message: string,
   ) {
     super(message);

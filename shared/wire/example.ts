@@ -54,7 +54,9 @@ function example(model: IdlModel, type: TypeRef, open: Set<string>): JsonValue {
   let value: JsonValue;
   switch (decl.kind) {
     case 'struct':
-      value = Object.fromEntries(decl.fields.filter((f) => !isOpen(f.type)).map((f) => [f.name, example(model, f.type, open)]));
+      value = Object.fromEntries(
+        decl.fields.filter((f) => !isOpen(f.type)).map((f) => [f.name, example(model, f.type, open)]),
+      );
       break;
     case 'sequence':
       value = isOpen(decl.element) ? [] : [example(model, decl.element, open)];

@@ -42,7 +42,16 @@ export function writeFrame(w: ByteWriter, m: RpcMessage): void {
  * `writeParams` writes in place: no parameter bytes of their own. Returns where the parameters
  * start. If writeParams throws, w holds a partial frame: the caller truncates it.
  */
-export function writeCallFrame(w: ByteWriter, sequence: number, calltype: number, ifidx: number, opidx: number, paramsize: number, extra: Extra, writeParams: (w: ByteWriter) => void): number {
+export function writeCallFrame(
+  w: ByteWriter,
+  sequence: number,
+  calltype: number,
+  ifidx: number,
+  opidx: number,
+  paramsize: number,
+  extra: Extra,
+  writeParams: (w: ByteWriter) => void,
+): number {
   const start = beginFrame(w);
   writeHead(w, MSGTYPE_RPC, sequence, calltype, ifidx, opidx, 0, paramsize, 0, extra);
   const paramsAt = w.length;
@@ -65,7 +74,12 @@ function endFrame(w: ByteWriter, start: number): void {
 /** Wraps an already encoded RpcMessage in a meta header. */
 export function frameBytes(payload: Uint8Array, compress: number = Compression.none): Uint8Array {
   const w = new ByteWriter(META_HEADER_SIZE + payload.length);
-  w.u32(MAGIC).u32(SIZE_OVERHEAD + payload.length).u8(compress).u8(0).u32(FRAME_VERSION).raw(payload);
+  w.u32(MAGIC)
+    .u32(SIZE_OVERHEAD + payload.length)
+    .u8(compress)
+    .u8(0)
+    .u32(FRAME_VERSION)
+    .raw(payload);
   return w.finish();
 }
 
@@ -148,7 +162,10 @@ export class FrameParser {
     const magic = view.getUint32(at);
     if (magic !== MAGIC) {
       const offset = this.consumed + at;
-      throw new WireError('bad-magic', `bad frame magic 0x${magic.toString(16).padStart(8, '0')} at stream offset ${offset}`);
+      throw new WireError(
+        'bad-magic',
+        `bad frame magic 0x${magic.toString(16).padStart(8, '0')} at stream offset ${offset}`,
+      );
     }
     const size = view.getUint32(at + 4);
     if (size > this.maxFrameSize) {

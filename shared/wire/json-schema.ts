@@ -1,5 +1,22 @@
-import { type BuiltinName, type IdlModel, type Operation, type TypeDecl, type TypeRef, typeRefToString } from '../idl/model.js';
-import { DECIMAL_INTEGER, FLOAT32_MAX, INTEGER_KEY, INTEGER_RANGES, NUMBER_KEY, OCTET_RANGE, SPECIAL_FLOATS, builtinLabel, declOf } from './value-rules.js';
+import {
+  type BuiltinName,
+  type IdlModel,
+  type Operation,
+  type TypeDecl,
+  type TypeRef,
+  typeRefToString,
+} from '../idl/model.js';
+import {
+  DECIMAL_INTEGER,
+  FLOAT32_MAX,
+  INTEGER_KEY,
+  INTEGER_RANGES,
+  NUMBER_KEY,
+  OCTET_RANGE,
+  SPECIAL_FLOATS,
+  builtinLabel,
+  declOf,
+} from './value-rules.js';
 
 /**
  * JSON Schema (draft 2020-12) of the JSON form the codec accepts (see toJsonValue), for the
@@ -89,7 +106,11 @@ function schemaOf(model: IdlModel, type: TypeRef, defs: Record<string, JsonSchem
   if (!(type.name in defs)) {
     const decl = declOf(model, type.name);
     defs[type.name] = {}; // placeholder: a type that contains itself refers to it
-    defs[type.name] = { title: decl.qname, ...(decl.doc ? { description: decl.doc } : {}), ...declSchema(model, decl, defs) };
+    defs[type.name] = {
+      title: decl.qname,
+      ...(decl.doc ? { description: decl.doc } : {}),
+      ...declSchema(model, decl, defs),
+    };
   }
   return { $ref: `#/$defs/${type.name}` };
 }

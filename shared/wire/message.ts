@@ -102,8 +102,26 @@ export function writeMessage(w: ByteWriter, m: RpcMessage): void {
 }
 
 /** Writes an RpcMessage up to its params (header and extra): the caller writes the params next. */
-export function writeHead(w: ByteWriter, type: number, sequence: number, calltype: number, ifidx: number, opidx: number, errcode: number, paramsize: number, callId: number, extra: Extra): void {
-  w.u8(type).u32(sequence >>> 0).u8(calltype).u16(ifidx).u16(opidx).u32(errcode >>> 0).u8(paramsize).u16(callId);
+export function writeHead(
+  w: ByteWriter,
+  type: number,
+  sequence: number,
+  calltype: number,
+  ifidx: number,
+  opidx: number,
+  errcode: number,
+  paramsize: number,
+  callId: number,
+  extra: Extra,
+): void {
+  w.u8(type)
+    .u32(sequence >>> 0)
+    .u8(calltype)
+    .u16(ifidx)
+    .u16(opidx)
+    .u32(errcode >>> 0)
+    .u8(paramsize)
+    .u16(callId);
   writeExtra(w, extra);
 }
 
@@ -113,7 +131,8 @@ export function writeHead(w: ByteWriter, type: number, sequence: number, calltyp
  * decoding the message.
  */
 export function plainReturnAt(bytes: Uint8Array, start: number, end: number): number {
-  if (end - start < MIN_MESSAGE_SIZE || (bytes[start + 5]! & (CallType.CALL | CallType.RETURN)) !== CallType.RETURN) return -1;
+  if (end - start < MIN_MESSAGE_SIZE || (bytes[start + 5]! & (CallType.CALL | CallType.RETURN)) !== CallType.RETURN)
+    return -1;
   const errcode = bytes[start + 10]! | bytes[start + 11]! | bytes[start + 12]! | bytes[start + 13]!;
   const extraCount = bytes[start + 17]! | bytes[start + 18]! | bytes[start + 19]! | bytes[start + 20]!;
   return errcode === 0 && extraCount === 0 ? start + MIN_MESSAGE_SIZE : -1;

@@ -32,7 +32,12 @@ export const INTEGER_KEY = /^(?:0|-?[1-9][0-9]*)$/;
 export const NUMBER_KEY = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|-?Infinity)$/;
 
 /** How JSON spells the float values it cannot write as numbers. */
-export const SPECIAL_FLOATS: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+export const SPECIAL_FLOATS: Readonly<Record<string, number>> = {
+  NaN: NaN,
+  Infinity: Infinity,
+  '-Infinity': -Infinity,
+  '-0': -0,
+};
 
 /** The label used in "expected …" messages and schema descriptions. */
 export function builtinLabel(name: BuiltinName): string {
@@ -94,7 +99,8 @@ export function describeKind(v: unknown): string {
 
 /** Sets an own property even when the key is `__proto__` (dictionary keys come from data). */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
@@ -104,7 +110,6 @@ export function declOf(model: IdlModel, name: QualifiedName): TypeDecl {
   if (!decl) throw new Error(`type ${name} is not declared in the model`);
   return decl;
 }
-
 
 /**
  * A JSON object key read as a dictionary key of builtin type `name` (`"1"` → 1 for int,

@@ -41,7 +41,9 @@ export const test = base.extend<{ app: ConsolePage; consoleUrl: string; readyMet
     await page.goto(consoleUrl);
     const region = (name: string): Locator => page.getByRole('region', { name, exact: true });
     await expect(region('Project').getByLabel('Sandbox')).toContainText('Sandbox running');
-    await expect(page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: new RegExp(`^${readyMethod},`) })).toBeVisible();
+    await expect(
+      page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: new RegExp(`^${readyMethod},`) }),
+    ).toBeVisible();
     const feedGrid = page.getByRole('grid', { name: 'Live feed' });
     const invokeRegion = region('Invoke');
     const app: ConsolePage = {
@@ -50,7 +52,11 @@ export const test = base.extend<{ app: ConsolePage; consoleUrl: string; readyMet
       feedGrid,
       feedRows: feedGrid.locator('[role=rowgroup] [role=row]'),
       selectMethod: async (name) => {
-        await page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: new RegExp(`^${name},`) }).first().click();
+        await page
+          .getByRole('tree', { name: 'Methods' })
+          .getByRole('treeitem', { name: new RegExp(`^${name},`) })
+          .first()
+          .click();
       },
       setParams: async (json) => {
         const editor = invokeRegion.locator('.args-editor .monaco-editor').first();

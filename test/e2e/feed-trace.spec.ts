@@ -10,11 +10,22 @@ import { rowCount, trafficBridge } from './feed-kit.js';
 
 const GATEWAY = { kind: 'endpoint', endpoint: 'socket_gateway' } as const;
 
-async function echo(bridge: WebBridgeClient, text: string, run: string, mode: 'twoway' | 'async' = 'twoway'): Promise<void> {
-  const result = await bridge.call('invoke', { target: GATEWAY, interface: 'test.Server', method: 'echo', args: [text], mode, extra: { run } });
+async function echo(
+  bridge: WebBridgeClient,
+  text: string,
+  run: string,
+  mode: 'twoway' | 'async' = 'twoway',
+): Promise<void> {
+  const result = await bridge.call('invoke', {
+    target: GATEWAY,
+    interface: 'test.Server',
+    method: 'echo',
+    args: [text],
+    mode,
+    extra: { run },
+  });
   expect(result.ok).toBe(true);
 }
-
 
 const details = (app: ConsolePage): Locator => app.page.getByRole('complementary', { name: 'Entry details' });
 
@@ -22,7 +33,8 @@ const details = (app: ConsolePage): Locator => app.page.getByRole('complementary
 async function expectApart(a: Locator, b: Locator): Promise<void> {
   const [ra, rb] = [await a.boundingBox(), await b.boundingBox()];
   expect(ra && rb).toBeTruthy();
-  const overlap = ra!.x < rb!.x + rb!.width && rb!.x < ra!.x + ra!.width && ra!.y < rb!.y + rb!.height && rb!.y < ra!.y + ra!.height;
+  const overlap =
+    ra!.x < rb!.x + rb!.width && rb!.x < ra!.x + ra!.width && ra!.y < rb!.y + rb!.height && rb!.y < ra!.y + ra!.height;
   expect(overlap, `${JSON.stringify(ra)} overlaps ${JSON.stringify(rb)}`).toBe(false);
 }
 
@@ -36,7 +48,9 @@ for (const size of [
     test.use({ viewport: size });
     const bridge = trafficBridge();
 
-    test('filter language: payload search, fields, OR / NOT / parentheses, and bad syntax shown at the box', async ({ app }) => {
+    test('filter language: payload search, fields, OR / NOT / parentheses, and bad syntax shown at the box', async ({
+      app,
+    }) => {
       const run = runId();
       // The argument text is only in the payload: no header field or extra holds it.
       const needle = `needle${runId()}`;
@@ -102,9 +116,18 @@ for (const size of [
       await expect(help).toBeHidden();
     });
 
-    test('follow call: every hop, the request, the reply and the pushes it caused; widened to whole calls', async ({ app }) => {
+    test('follow call: every hop, the request, the reply and the pushes it caused; widened to whole calls', async ({
+      app,
+    }) => {
       const run = runId();
-      const result = await bridge().call('invoke', { target: GATEWAY, interface: 'test.Server', method: 'bidirection', args: [], mode: 'twoway', extra: { run } });
+      const result = await bridge().call('invoke', {
+        target: GATEWAY,
+        interface: 'test.Server',
+        method: 'bidirection',
+        args: [],
+        mode: 'twoway',
+        extra: { run },
+      });
       expect(result.ok).toBe(true);
       // Only the CALL carries the run's extra: the server's row.
       await app.filterFeed(`extra.run=${run} hop:server`);
@@ -122,7 +145,10 @@ for (const size of [
       await app.screenshot(`feed-follow-call-${at}`);
 
       // A push row follows back to the call that caused it.
-      await pushes.getByRole('button', { name: /console/ }).first().click();
+      await pushes
+        .getByRole('button', { name: /console/ })
+        .first()
+        .click();
       await details(app).getByRole('tab', { name: 'Follow call' }).click();
       await expect(follow).toContainText('test.Server.bidirection');
 
@@ -139,7 +165,14 @@ for (const size of [
     test('error RETURNs are named after the call they answer, and show their code and reason', async ({ app }) => {
       const run = runId();
       // The gateway routes no test.ITerminal call from a client: it answers error 4 at once.
-      const result = await bridge().call('invoke', { target: GATEWAY, interface: 'test.ITerminal', method: 'onMessage', args: [run], mode: 'twoway', extra: { run } });
+      const result = await bridge().call('invoke', {
+        target: GATEWAY,
+        interface: 'test.ITerminal',
+        method: 'onMessage',
+        args: [run],
+        mode: 'twoway',
+        extra: { run },
+      });
       expect(result).toMatchObject({ ok: false, error: { code: 4 } });
       await app.filterFeed(`method:test.ITerminal.onMessage kind:error`);
       const errorRows = app.feedRows.filter({ hasText: 'error' });
@@ -156,7 +189,9 @@ for (const size of [
       await app.screenshot(`feed-error-return-${at}`);
     });
 
-    test('import opens a read-only capture tab; filters, details and follow call work there; the live feed is untouched', async ({ app }) => {
+    test('import opens a read-only capture tab; filters, details and follow call work there; the live feed is untouched', async ({
+      app,
+    }) => {
       const run = runId();
       await echo(bridge(), `captured ${run}`, run);
       const exported = await bridge().call('feed.export', { filter: { query: `extra.run=${run}`, wholeCalls: true } });
@@ -165,7 +200,9 @@ for (const size of [
       const file = join(dir, `capture-${run}.ndjson`);
       writeFileSync(file, exported.ndjson);
       // Every exported line carries its decoded payload beside raw.
-      expect(JSON.parse(exported.ndjson.split('\n')[0]!)).toMatchObject({ decoded: { ok: true, kind: 'params', value: { text: `captured ${run}` } } });
+      expect(JSON.parse(exported.ndjson.split('\n')[0]!)).toMatchObject({
+        decoded: { ok: true, kind: 'params', value: { text: `captured ${run}` } },
+      });
 
       await app.filterFeed('');
       const liveRows = await rowCount(app);
@@ -191,7 +228,10 @@ for (const size of [
       await app.region('Live feed').getByRole('tab', { name: 'Live' }).click();
       await expect(app.page.getByRole('searchbox', { name: 'Filter' })).toHaveValue('');
       expect(await rowCount(app)).toBeGreaterThanOrEqual(liveRows);
-      await app.region('Live feed').getByRole('button', { name: `Close capture capture-${run}.ndjson` }).click();
+      await app
+        .region('Live feed')
+        .getByRole('button', { name: `Close capture capture-${run}.ndjson` })
+        .click();
       await expect(app.region('Live feed').getByRole('tablist', { name: 'Feed views' })).toHaveCount(0);
     });
 
@@ -203,7 +243,9 @@ for (const size of [
       // Copy JSON gives the arguments, Copy hex the RpcMessage bytes.
       await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
       await details(app).getByRole('button', { name: 'Copy JSON' }).click();
-      await expect.poll(() => app.page.evaluate('navigator.clipboard.readText()')).toBe(JSON.stringify({ text: `replay ${run}` }, null, 2));
+      await expect
+        .poll(() => app.page.evaluate('navigator.clipboard.readText()'))
+        .toBe(JSON.stringify({ text: `replay ${run}` }, null, 2));
       await details(app).getByRole('button', { name: 'Copy hex' }).click();
       await expect.poll(() => app.page.evaluate('navigator.clipboard.readText()')).toMatch(/^01( [0-9a-f]{2})+$/);
       await details(app).getByRole('button', { name: 'Open in Invoke' }).click();
@@ -213,18 +255,29 @@ for (const size of [
       await expect(invoke.getByLabel('Extra value 1')).toHaveValue(run);
       await app.screenshot(`feed-replay-${at}`);
       await app.invoke();
-      await expect(invoke.getByRole('listitem', { name: /test\.Server\.echo ok/ }).first()).toContainText(`Yah! replay ${run}`);
+      await expect(invoke.getByRole('listitem', { name: /test\.Server\.echo ok/ }).first()).toContainText(
+        `Yah! replay ${run}`,
+      );
       // The replay went the same way: a second call with the run's extra, through socket_gateway.
       await app.filterFeed(`extra.run=${run} hop:console endpoint:socket_gateway kind:async`);
       await expect(app.feedRows).toHaveCount(2);
     });
 
-    test('rows show gateway/user from the first console row on, sub-millisecond times, full sizes; Clear asks first', async ({ app }) => {
+    test('rows show gateway/user from the first console row on, sub-millisecond times, full sizes; Clear asks first', async ({
+      app,
+    }) => {
       const run = runId();
       // A new connection: its first CALL is recorded before the gateway has named its user.
       const connection = await bridge().call('connection.open', { target: GATEWAY, deviceId: `e2e-${run}` });
       const big = 'x'.repeat(70_000);
-      const result = await bridge().call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [big], mode: 'twoway', extra: { run } });
+      const result = await bridge().call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'echo',
+        args: [big],
+        mode: 'twoway',
+        extra: { run },
+      });
       expect(result.ok).toBe(true);
       await app.filterFeed(`extra.run=${run} hop:console`);
       await expect(app.feedRows).toHaveCount(1);
@@ -235,7 +288,9 @@ for (const size of [
       // Its RETURN (whole calls) has a latency measured below the millisecond.
       await app.region('Live feed').getByRole('checkbox', { name: 'Whole calls' }).check();
       await expect(app.feedRows).toHaveCount(8);
-      await expect(app.feedRows.filter({ hasText: 'console' }).filter({ hasText: 'return' })).toContainText(/\d\.\d+ ms/);
+      await expect(app.feedRows.filter({ hasText: 'console' }).filter({ hasText: 'return' })).toContainText(
+        /\d\.\d+ ms/,
+      );
       await app.region('Live feed').getByRole('checkbox', { name: 'Whole calls' }).uncheck();
       await bridge().call('connection.close', { id: connection.id });
 

@@ -5,7 +5,14 @@ import { rowCount, trafficBridge } from './feed-kit.js';
 async function echoes(bridge: WebBridgeClient, run: string, count: number, user = 'scott.bo'): Promise<void> {
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      bridge.call('invoke', { target: { kind: 'endpoint', endpoint: 'socket_gateway' }, interface: 'test.Server', method: 'echo', args: [`hello ${i}`], mode: 'async', extra: { name: user, run } }),
+      bridge.call('invoke', {
+        target: { kind: 'endpoint', endpoint: 'socket_gateway' },
+        interface: 'test.Server',
+        method: 'echo',
+        args: [`hello ${i}`],
+        mode: 'async',
+        extra: { name: user, run },
+      }),
     ),
   );
 }
@@ -33,7 +40,9 @@ test.describe('live feed', () => {
     await echoes(bridge(), run, 2);
     await expect(app.feedRows).toHaveCount(7);
     await app.filterFeed('dir:sideways');
-    await expect(app.region('Live feed').getByRole('alert')).toContainText('column 1: dir: is in or out, not "sideways"');
+    await expect(app.region('Live feed').getByRole('alert')).toContainText(
+      'column 1: dir: is in or out, not "sideways"',
+    );
     await app.filterFeed(`extra.run=${run} hop:console`);
     await app.screenshot('feed-filtered');
   });

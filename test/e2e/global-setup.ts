@@ -33,7 +33,8 @@ export function startConsoleProcess(projectDir: string): Promise<{ url: string; 
 export async function startWebConsole(args: readonly string[]): Promise<{ url: string; stop(): Promise<void> }> {
   const cli = join(root, 'dist/electron/cli/tce-console.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
-  if (!existsSync(join(root, 'dist/renderer/index.html'))) throw new Error('dist/renderer is missing: run npm run build:renderer first');
+  if (!existsSync(join(root, 'dist/renderer/index.html')))
+    throw new Error('dist/renderer is missing: run npm run build:renderer first');
   const child = spawn(process.execPath, [cli, '--web', ...args], {
     cwd: root,
     env: { ...process.env, TCE_AMQP_URL: '' },

@@ -9,7 +9,10 @@ async function cursorAfter(page: Page, editor: Locator, text: string): Promise<v
 }
 
 test.describe('IDL editing', () => {
-  test('an added operation appears in the TypeScript preview and the Methods tree without reloading', async ({ app, page }) => {
+  test('an added operation appears in the TypeScript preview and the Methods tree without reloading', async ({
+    app,
+    page,
+  }) => {
     const editor = app.region('IDL editor').locator('.monaco-editor').first();
 
     await cursorAfter(page, editor, 'string echo(string text);');
@@ -29,7 +32,10 @@ test.describe('IDL editing', () => {
     await app.screenshot('idl-added-operation');
   });
 
-  test('a malformed IDL gets a marker on the right line, and the preview keeps its last good output', async ({ app, page }) => {
+  test('a malformed IDL gets a marker on the right line, and the preview keeps its last good output', async ({
+    app,
+    page,
+  }) => {
     const editor = app.region('IDL editor').locator('.monaco-editor').first();
     await cursorAfter(page, editor, 'void heartbeat(string hello);');
     // Line 16: a parameter without a name.
@@ -54,13 +60,19 @@ test.describe('IDL editing', () => {
 
   test('hover shows the resolved indices and go to definition jumps to the declaration', async ({ app, page }) => {
     const editor = app.region('IDL editor').locator('.monaco-editor').first();
-    await editor.locator('.view-line', { hasText: 'string echo(string text);' }).getByText('echo', { exact: true }).hover();
+    await editor
+      .locator('.view-line', { hasText: 'string echo(string text);' })
+      .getByText('echo', { exact: true })
+      .hover();
     const hover = page.locator('.monaco-hover').filter({ hasText: 'opidx' });
     await expect(hover).toContainText('test.Server');
     await expect(hover).toContainText('ifidx 2, opidx 0');
     await app.screenshot('idl-hover');
     // `extends BaseServer` → interface BaseServer (line 5).
-    await editor.locator('.view-line', { hasText: 'extends BaseServer' }).getByText('BaseServer', { exact: true }).click();
+    await editor
+      .locator('.view-line', { hasText: 'extends BaseServer' })
+      .getByText('BaseServer', { exact: true })
+      .click();
     await page.keyboard.press('F12');
     await expect(editor.locator('.line-numbers.active-line-number')).toHaveText('5');
   });

@@ -9,12 +9,16 @@ async function expectHops(app: ConsolePage, run: string): Promise<void> {
   for (const hop of CALL_PATH) await expect(app.feedRows.filter({ hasText: hop }).first()).toBeVisible();
   // Its details list every hop, the RETURN's included (one call = one correlation).
   await app.feedRows.first().click();
-  const hops = app.page.getByRole('complementary', { name: 'Entry details' }).getByRole('region', { name: 'Other hops of this call' });
+  const hops = app.page
+    .getByRole('complementary', { name: 'Entry details' })
+    .getByRole('region', { name: 'Other hops of this call' });
   for (const hop of CALL_PATH) await expect(hops.getByRole('button', { name: new RegExp(hop) }).first()).toBeVisible();
 }
 
 test.describe('invoke', () => {
-  test('echo with extra name=scott.bo, two-way: result, latency, sequence, sizes and a feed row per hop', async ({ app }) => {
+  test('echo with extra name=scott.bo, two-way: result, latency, sequence, sizes and a feed row per hop', async ({
+    app,
+  }) => {
     const run = runId();
     await app.selectMethod('echo');
     await app.setParams('{"text": "hello"}');
@@ -22,7 +26,10 @@ test.describe('invoke', () => {
     await app.addExtra('run', run);
     await app.page.getByRole('radio', { name: 'two-way' }).check();
     await app.invoke();
-    const call = app.region('Invoke').getByRole('listitem', { name: /test\.Server\.echo ok/ }).first();
+    const call = app
+      .region('Invoke')
+      .getByRole('listitem', { name: /test\.Server\.echo ok/ })
+      .first();
     await expect(call).toContainText('"Yah! hello"');
     await expect(call).toContainText('latency');
     await expect(call).toContainText('sequence');
@@ -66,7 +73,12 @@ test.describe('invoke', () => {
     await app.page.getByRole('radio', { name: 'one-way' }).check();
     await expect(app.page.getByLabel('Timeout (ms)')).toBeDisabled();
     await app.invoke();
-    await expect(app.region('Invoke').getByRole('listitem', { name: /test\.Server\.heartbeat ok/ }).first()).toContainText('one-way');
+    await expect(
+      app
+        .region('Invoke')
+        .getByRole('listitem', { name: /test\.Server\.heartbeat ok/ })
+        .first(),
+    ).toContainText('one-way');
     await app.filterFeed(`extra.run=${run}`);
     for (const hop of CALL_PATH) await expect(app.feedRows.filter({ hasText: hop }).first()).toBeVisible();
     await expect(app.feedRows.first()).toContainText('oneway');
@@ -75,7 +87,12 @@ test.describe('invoke', () => {
   test('bidirection: the push arrives and is marked', async ({ app }) => {
     await app.selectMethod('bidirection');
     await app.invoke();
-    await expect(app.region('Invoke').getByRole('listitem', { name: /test\.Server\.bidirection ok/ }).first()).toBeVisible();
+    await expect(
+      app
+        .region('Invoke')
+        .getByRole('listitem', { name: /test\.Server\.bidirection ok/ })
+        .first(),
+    ).toBeVisible();
     await app.filterFeed('method:onMessage hop:console');
     const push = app.feedRows.filter({ hasText: 'PUSH' }).first();
     await expect(push).toContainText('test.ITerminal.onMessage');
@@ -86,7 +103,10 @@ test.describe('invoke', () => {
     await app.screenshot('push');
   });
 
-  test('a TCE error shows its code and reason; a call can be copied as a tce-call command line', async ({ app, page }) => {
+  test('a TCE error shows its code and reason; a call can be copied as a tce-call command line', async ({
+    app,
+    page,
+  }) => {
     await app.selectMethod('echo');
     await app.setParams('{"text": "hello"}');
     await app.addExtra('name', 'scott.bo');
@@ -95,18 +115,23 @@ test.describe('invoke', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await app.region('Invoke').getByRole('button', { name: 'Copy as tce-call' }).click();
     const line = await page.evaluate<string>('navigator.clipboard.readText()');
-    expect(line).toMatch(/^npx tce-call --idl \S+test\.idl --target tcp:\/\/127\.0\.0\.1:\d+ test\.Server\.echo '\{"text":"hello"\}' --extra name=scott\.bo --mode async --timeout 3000$/);
+    expect(line).toMatch(
+      /^npx tce-call --idl \S+test\.idl --target tcp:\/\/127\.0\.0\.1:\d+ test\.Server\.echo '\{"text":"hello"\}' --extra name=scott\.bo --mode async --timeout 3000$/,
+    );
     // `timeout` sleeps longer than the call waits.
     await app.selectMethod('timeout');
     await app.setParams('{"secs": 3}');
     await page.getByRole('radio', { name: 'two-way' }).check();
     await page.getByLabel('Timeout (ms)').fill('300');
     await app.invoke();
-    const failed = app.region('Invoke').getByRole('listitem', { name: /test\.Server\.timeout error/ }).first();
+    const failed = app
+      .region('Invoke')
+      .getByRole('listitem', { name: /test\.Server\.timeout error/ })
+      .first();
     await expect(failed.getByRole('alert')).toContainText(/RPCERROR_\w+ \(\d+\)/);
   });
 
-  test('parameters are checked against the operation\'s JSON Schema as the user types', async ({ app }) => {
+  test("parameters are checked against the operation's JSON Schema as the user types", async ({ app }) => {
     await app.selectMethod('echo');
     await app.setParams('{"text": 5, "extra": true}');
     const editor = app.region('Invoke').locator('.args-editor');
@@ -126,8 +151,13 @@ test.describe('invoke', () => {
     await dialog.getByRole('button', { name: 'OK' }).click();
     await app.selectMethod('datetime');
     await app.region('Invoke').getByRole('tab', { name: 'Saved' }).click();
-    await app.region('Invoke').getByRole('button', { name: new RegExp(`^${name}`) }).click();
-    await expect(page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'echo, opidx 0' })).toHaveAttribute('aria-selected', 'true');
+    await app
+      .region('Invoke')
+      .getByRole('button', { name: new RegExp(`^${name}`) })
+      .click();
+    await expect(
+      page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'echo, opidx 0' }),
+    ).toHaveAttribute('aria-selected', 'true');
     await expect(app.region('Invoke').locator('.args-editor')).toContainText('"kept"');
   });
 
@@ -141,11 +171,19 @@ test.describe('invoke', () => {
     await expect(page.getByRole('combobox', { name: 'Environment' })).toHaveValue(env);
     await app.selectMethod('echo');
     await app.addExtra('run', run);
-    await app.region('Invoke').getByRole('button', { name: `Make defaults of ${env}` }).click();
+    await app
+      .region('Invoke')
+      .getByRole('button', { name: `Make defaults of ${env}` })
+      .click();
     // The table shows the default (not an editable row any more) and the call sends it.
     await expect(app.region('Invoke').locator('.env-default')).toContainText(run);
     await app.invoke();
-    await expect(app.region('Invoke').getByRole('listitem', { name: /test\.Server\.echo ok/ }).first()).toBeVisible();
+    await expect(
+      app
+        .region('Invoke')
+        .getByRole('listitem', { name: /test\.Server\.echo ok/ })
+        .first(),
+    ).toBeVisible();
     await app.filterFeed(`extra.run=${run} hop:server`);
     await expect(app.feedRows).toHaveCount(1);
     await page.getByRole('combobox', { name: 'Environment' }).selectOption('');

@@ -14,9 +14,13 @@ test.describe('workbench', () => {
     await expect(project.getByText('call socket_gateway → mq_server').first()).toBeAttached();
     await expect(project.getByText(/in-memory broker/)).toBeVisible();
     await expect(project.getByRole('button', { name: 'Open project' })).toBeVisible();
-    await expect(app.page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'test.Server, ifidx 2' })).toBeVisible();
+    await expect(
+      app.page.getByRole('tree', { name: 'Methods' }).getByRole('treeitem', { name: 'test.Server, ifidx 2' }),
+    ).toBeVisible();
     await expect(app.page.getByRole('contentinfo', { name: 'Status' })).toContainText('sandbox: running');
-    await expect(await app.findInPreview('class ServerProxy')).toContainText('export class ServerProxy extends BaseServerProxy');
+    await expect(await app.findInPreview('class ServerProxy')).toContainText(
+      'export class ServerProxy extends BaseServerProxy',
+    );
     await app.screenshot('workbench-light');
   });
 
@@ -47,7 +51,10 @@ test.describe('workbench', () => {
     await app.region('IDL editor').locator('.monaco-editor').first().click();
     await app.page.keyboard.press('ControlOrMeta+End');
     await app.page.keyboard.insertText('\nmodule broken { struct S { nosuchtype x; }; };\n');
-    const problem = app.region('Project').getByRole('list', { name: 'Problems' }).getByRole('button', { name: /unknown type 'nosuchtype'/ });
+    const problem = app
+      .region('Project')
+      .getByRole('list', { name: 'Problems' })
+      .getByRole('button', { name: /unknown type 'nosuchtype'/ });
     await expect(problem).toContainText('test.idl:26:');
     await problem.click();
     await expect(app.region('IDL editor').locator('.line-numbers.active-line-number')).toHaveText('26');

@@ -41,16 +41,22 @@ describe('connectAmqp', () => {
     const error = await connectAmqp('amqp://guest:wrong-password@127.0.0.1:5672').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcError);
     expect((error as RpcError).code).toBe(ErrorCode.CONNECT_REJECT);
-    expect((error as RpcError).message).toMatch(/^RabbitMQ at 127\.0\.0\.1:5672 refused the connection: .*ACCESS_REFUSED/);
+    expect((error as RpcError).message).toMatch(
+      /^RabbitMQ at 127\.0\.0\.1:5672 refused the connection: .*ACCESS_REFUSED/,
+    );
     expect((error as RpcError).message).not.toContain('wrong-password');
   });
 
   it('reports an unknown vhost as a rejection', async () => {
-    await expect(connectAmqp(`${RABBIT_URL}/no-such-vhost-${suffix()}`)).rejects.toThrow(/refused the connection: .*(NOT_ALLOWED|vhost)/);
+    await expect(connectAmqp(`${RABBIT_URL}/no-such-vhost-${suffix()}`)).rejects.toThrow(
+      /refused the connection: .*(NOT_ALLOWED|vhost)/,
+    );
   });
 
   it('rejects a malformed URL before connecting', async () => {
-    await expect(connectAmqp('http://guest:secret@127.0.0.1:5672')).rejects.toThrow('protocol must be amqp or amqps, not http');
+    await expect(connectAmqp('http://guest:secret@127.0.0.1:5672')).rejects.toThrow(
+      'protocol must be amqp or amqps, not http',
+    );
   });
 
   it('describes itself without the password and reports open', async () => {
@@ -85,7 +91,11 @@ describe('AMQP writer backpressure', () => {
       expect(accepted).toBeLessThan(20_000);
 
       // After 'drain' the buffer empties onto the wire and the writer takes messages again.
-      await until(() => writer.send(numbered(0)), 10_000, () => 'the writer never accepted again');
+      await until(
+        () => writer.send(numbered(0)),
+        10_000,
+        () => 'the writer never accepted again',
+      );
       accepted++;
       let depth = 0;
       for (const deadline = Date.now() + 10_000; depth !== accepted && Date.now() < deadline; await sleep(50)) {
@@ -112,7 +122,11 @@ describe('AMQP persistence', () => {
       expect((await broker.openWriter(durable)).send(numbered(1), note)).toBe(true);
       expect((await broker.openWriter(transient)).send(numbered(2), note)).toBe(true);
       expect((await broker.openDirectWriter()).send(durable.name, numbered(3), note)).toBe(true);
-      await until(() => confirmed.length === 3, 10_000, () => `${confirmed.length} confirms`);
+      await until(
+        () => confirmed.length === 3,
+        10_000,
+        () => `${confirmed.length} confirms`,
+      );
       expect(confirmed).toEqual([true, true, true]);
       expect(await admin.take(durable.name)).toEqual({ deliveryMode: 2 });
       expect(await admin.take(transient.name)).toEqual({ deliveryMode: 1 });
@@ -140,7 +154,11 @@ describe('AMQP close', () => {
         // Closed from inside the last delivery: its ack has not left the process yet.
         reader.listen(() => void (++got === 2000 && (closed = broker.close())));
         for (let i = 0; i < 2000; i++) writer.send(numbered(i));
-        await until(() => closed !== undefined, 10_000, () => `got ${got}`);
+        await until(
+          () => closed !== undefined,
+          10_000,
+          () => `got ${got}`,
+        );
         await closed;
         expect(got).toBe(2000);
         expect(await admin.queueDepth(address.name)).toBe(0);
@@ -151,4 +169,3 @@ describe('AMQP close', () => {
     }
   });
 });
-

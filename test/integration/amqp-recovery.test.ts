@@ -3,7 +3,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAmqp } from '../../electron/transports/amqp.js';
 import type { Broker, BrokerState, MqAddress, MqWriter } from '../../shared/rpc/connection.js';
-import { RABBIT_URL, RabbitAdmin, closeConnectionsNamed, collect, numbered, queueAddress, rabbitmqctl, suffix, topicAddress, until, type Collector } from '../../support/mq-kit.js';
+import {
+  RABBIT_URL,
+  RabbitAdmin,
+  closeConnectionsNamed,
+  collect,
+  numbered,
+  queueAddress,
+  rabbitmqctl,
+  suffix,
+  topicAddress,
+  until,
+  type Collector,
+} from '../../support/mq-kit.js';
 
 let admin: RabbitAdmin;
 /** Vitest reports these too; collected here so each test states it had none. */
@@ -61,7 +73,11 @@ interface Pair {
 async function roundTrip(p: Pair, n: number): Promise<void> {
   expect(p.queueWriter.send(numbered(n))).toBe(true);
   expect(p.topicWriter.send(numbered(n))).toBe(true);
-  await until(() => p.queueReader.sequences().includes(n) && p.topicReader.sequences().includes(n), 10_000, () => `message ${n} did not arrive`);
+  await until(
+    () => p.queueReader.sequences().includes(n) && p.topicReader.sequences().includes(n),
+    10_000,
+    () => `message ${n} did not arrive`,
+  );
 }
 
 async function cleanup(broker: Broker, queue: MqAddress, topic: MqAddress): Promise<void> {
@@ -75,7 +91,11 @@ describe('RabbitMQ connection recovery', () => {
     const live = await liveBroker(name);
     try {
       expect(await closeConnectionsNamed(name)).toBe(1);
-      await until(() => live.states.some((s) => s.state === 'open'), 20_000, () => JSON.stringify(live.states));
+      await until(
+        () => live.states.some((s) => s.state === 'open'),
+        20_000,
+        () => JSON.stringify(live.states),
+      );
 
       const [lost, back] = live.states;
       expect(lost).toMatchObject({ state: 'reconnecting', attempt: 1 });
@@ -96,16 +116,30 @@ describe('RabbitMQ connection recovery', () => {
   it('recovers from a RabbitMQ restart (stop_app / start_app) and refuses new endpoints meanwhile', async () => {
     const live = await liveBroker(`tce-test-restart-${suffix()}`);
     // A second broker that may only retry twice: it gives up and closes while RabbitMQ is down.
-    const impatient = await connectAmqp(RABBIT_URL, { connectionName: 'tce-test-impatient', reconnect: { initialDelayMs: 50, maxDelayMs: 100, maxAttempts: 2 }, log: () => undefined });
+    const impatient = await connectAmqp(RABBIT_URL, {
+      connectionName: 'tce-test-impatient',
+      reconnect: { initialDelayMs: 50, maxDelayMs: 100, maxAttempts: 2 },
+      log: () => undefined,
+    });
     const impatientStates: BrokerState[] = [];
     impatient.onStateChange((s) => impatientStates.push(s));
     try {
       await rabbitmqctl('stop_app');
-      await until(() => live.states.filter((s) => s.state === 'reconnecting').length >= 2, 20_000, () => JSON.stringify(live.states));
+      await until(
+        () => live.states.filter((s) => s.state === 'reconnecting').length >= 2,
+        20_000,
+        () => JSON.stringify(live.states),
+      );
       expect(live.queueWriter.send(numbered(9))).toBe(false);
-      await expect(live.broker.openReader(queueAddress('tce-test-never-opened'))).rejects.toThrow(/not connected, reconnecting \(attempt \d+/);
+      await expect(live.broker.openReader(queueAddress('tce-test-never-opened'))).rejects.toThrow(
+        /not connected, reconnecting \(attempt \d+/,
+      );
 
-      await until(() => impatient.state.state === 'closed', 10_000, () => JSON.stringify(impatientStates));
+      await until(
+        () => impatient.state.state === 'closed',
+        10_000,
+        () => JSON.stringify(impatientStates),
+      );
       expect(impatientStates.map((s) => s.state)).toEqual(['reconnecting', 'reconnecting', 'closed']);
       expect(impatient.state).toEqual({ state: 'closed', reason: 'gave up reconnecting: ECONNREFUSED' });
     } finally {
@@ -113,12 +147,18 @@ describe('RabbitMQ connection recovery', () => {
       await rabbitmqctl('await_startup');
     }
     try {
-      await until(() => live.broker.state.state === 'open', 30_000, () => JSON.stringify(live.states.slice(-3)));
+      await until(
+        () => live.broker.state.state === 'open',
+        30_000,
+        () => JSON.stringify(live.states.slice(-3)),
+      );
       const reconnecting = live.states.filter((s) => s.state === 'reconnecting');
       expect(reconnecting.map((s) => s.attempt)).toEqual(reconnecting.map((_, i) => i + 1));
       expect(live.states.at(-1)).toEqual({ state: 'open' });
       expect(live.states.filter((s) => s.state === 'open')).toHaveLength(1);
-      expect(live.states.some((s) => s.state === 'reconnecting' && /ECONNREFUSED|CONNECTION_FORCED/.test(s.lastError))).toBe(true);
+      expect(
+        live.states.some((s) => s.state === 'reconnecting' && /ECONNREFUSED|CONNECTION_FORCED/.test(s.lastError)),
+      ).toBe(true);
 
       // The durable queue and exchange survived; the topic reader has a new private queue.
       await roundTrip(live, 2);
@@ -134,13 +174,25 @@ describe('RabbitMQ connection recovery', () => {
     const live = await liveBroker(`tce-test-deleted-${suffix()}`);
     try {
       await admin.remove([live.queue.name], []);
-      await until(() => live.logs.some((l) => l.includes('cancelled the subscription')), 10_000, () => live.logs.join('\n'));
+      await until(
+        () => live.logs.some((l) => l.includes('cancelled the subscription')),
+        10_000,
+        () => live.logs.join('\n'),
+      );
       // The reader re-declares the queue (create: always) after its retry delay; until then
       // messages to the missing queue are dropped by RabbitMQ, so probe until one gets through.
       let probe = 100;
-      await until(() => live.queueReader.sequences().some((n) => n >= 100) || !live.queueWriter.send(numbered(probe++)), 10_000, () => 'the reader never came back');
+      await until(
+        () => live.queueReader.sequences().some((n) => n >= 100) || !live.queueWriter.send(numbered(probe++)),
+        10_000,
+        () => 'the reader never came back',
+      );
       expect(live.queueWriter.send(numbered(4))).toBe(true);
-      await until(() => live.queueReader.sequences().includes(4), 10_000, () => `got ${live.queueReader.sequences().join()}`);
+      await until(
+        () => live.queueReader.sequences().includes(4),
+        10_000,
+        () => `got ${live.queueReader.sequences().join()}`,
+      );
       expect(live.states).toEqual([]); // the connection itself never dropped
     } finally {
       await cleanup(live.broker, live.queue, live.topic);

@@ -21,9 +21,16 @@ function typeCheck(): { code: number | null; output: string } {
   const config = join(TMP, 'gen', 'tsconfig.json');
   writeFileSync(
     config,
-    JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { noEmit: true, types: ['node'] }, include: ['**/*.ts'] }),
+    JSON.stringify({
+      extends: '../../../tsconfig.base.json',
+      compilerOptions: { noEmit: true, types: ['node'] },
+      include: ['**/*.ts'],
+    }),
   );
-  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--strict', '--noEmit', '-p', config], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--strict', '--noEmit', '-p', config], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { code: r.status, output: r.stdout + r.stderr };
 }
 
@@ -49,7 +56,8 @@ describe('tce2ts on the golden cases', () => {
       expect(r.stdout).toMatch(/^tce2ts: \d+ module\(s\), \d+ interface\(s\) → .*ifxdef\.xml\n$/);
       const golden = join(ROOT, goldenDir(name));
       expect(readdirSync(out).sort()).toEqual(readdirSync(golden).sort());
-      for (const f of readdirSync(golden)) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(golden, f), 'utf8'));
+      for (const f of readdirSync(golden))
+        expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(golden, f), 'utf8'));
     });
   }
 
@@ -58,7 +66,9 @@ describe('tce2ts on the golden cases', () => {
     const r = tce2ts('-i', 'idl-samples/test.idl,idl-samples/sns.idl,idl-samples/all-types.idl', '-o', out);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['alltypes.ts', 'ifxdef.xml', 'sns.ts', 'test.ts']);
-    expect(readFileSync(join(out, 'ifxdef.xml'), 'utf8').split('\n')).toContain('<if id="20" name="alltypes.MoreTypes"/>');
+    expect(readFileSync(join(out, 'ifxdef.xml'), 'utf8').split('\n')).toContain(
+      '<if id="20" name="alltypes.MoreTypes"/>',
+    );
   });
 
   // Runs after the tests above have written their output (tests in a file run in order).
@@ -74,7 +84,9 @@ describe('tce2ts numbering modes', () => {
   it('js-compat ignores interface [index] annotations', () => {
     const out = join(TMP, 'js-compat');
     expect(tce2ts('-i', 'idl-samples/all-types.idl', '-o', out, '--numbering', 'js-compat').code).toBe(0);
-    expect(readFileSync(join(out, 'ifxdef.xml'), 'utf8')).toBe('<if id="0" name="alltypes.AllTypes"/>\n<if id="1" name="alltypes.MoreTypes"/>\n');
+    expect(readFileSync(join(out, 'ifxdef.xml'), 'utf8')).toBe(
+      '<if id="0" name="alltypes.AllTypes"/>\n<if id="1" name="alltypes.MoreTypes"/>\n',
+    );
   });
 
   it('-if N starts one legacy counter across modules', () => {
@@ -88,13 +100,23 @@ describe('tce2ts numbering modes', () => {
 describe('tce2ts --ifx services.xml', () => {
   const mismatched = (): string => {
     const path = join(TMP, 'services-mismatch.xml');
-    const xml = readFileSync(join(ROOT, 'idl-samples', 'cluster', 'services.xml'), 'utf8').replace('<if id="2" name="test.Server"/>', '<if id="7" name="test.Server"/>');
+    const xml = readFileSync(join(ROOT, 'idl-samples', 'cluster', 'services.xml'), 'utf8').replace(
+      '<if id="2" name="test.Server"/>',
+      '<if id="7" name="test.Server"/>',
+    );
     writeFileSync(path, xml);
     return path;
   };
 
   it('check: numbering that agrees with <InterfaceDef> compiles', () => {
-    const r = tce2ts('-i', 'idl-samples/cluster/test.idl', '-o', join(TMP, 'ifx-ok'), '--ifx', 'idl-samples/cluster/services.xml');
+    const r = tce2ts(
+      '-i',
+      'idl-samples/cluster/test.idl',
+      '-o',
+      join(TMP, 'ifx-ok'),
+      '--ifx',
+      'idl-samples/cluster/services.xml',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -104,7 +126,9 @@ describe('tce2ts --ifx services.xml', () => {
     const out = join(TMP, 'ifx-check');
     const r = tce2ts('-i', 'idl-samples/cluster/test.idl', '-o', out, '--ifx', xml);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^idl-samples\/cluster\/test\.idl:\d+:\d+: error: 'test\.Server' has ifidx 2 in the IDL .* id 7/m);
+    expect(r.stderr).toMatch(
+      /^idl-samples\/cluster\/test\.idl:\d+:\d+: error: 'test\.Server' has ifidx 2 in the IDL .* id 7/m,
+    );
     expect(r.stderr).toMatch(/services-mismatch\.xml:\d+:\d+: error: <InterfaceDef> gives 'test\.Server' id 7/m);
     expect(existsSync(out)).toBe(false);
   });
@@ -114,7 +138,9 @@ describe('tce2ts --ifx services.xml', () => {
     const r = tce2ts('-i', 'idl-samples/cluster/test.idl', '-o', out, '--ifx', mismatched(), '--ifx-mode', 'override');
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, 'ifxdef.xml'), 'utf8')).toContain('<if id="7" name="test.Server"/>');
-    expect(readFileSync(join(out, 'test.ts'), 'utf8')).toContain('return this.invoke(7, 0, 1, (w) => w.string(text), (r) => r.string(), options);');
+    expect(readFileSync(join(out, 'test.ts'), 'utf8')).toContain(
+      'return this.invoke(7, 0, 1, (w) => w.string(text), (r) => r.string(), options);',
+    );
   });
 });
 
@@ -123,7 +149,10 @@ describe('tce2ts on bad input', () => {
     const dir = join(TMP, 'bad');
     mkdirSync(dir, { recursive: true });
     const idl = join(dir, 'bad.idl');
-    writeFileSync(idl, 'module bad{\n\tstruct S{\n\t\tNoSuchType x;\n\t};\n\tinterface I{\n\t\tvoid f(Missing m);\n\t};\n}\n');
+    writeFileSync(
+      idl,
+      'module bad{\n\tstruct S{\n\t\tNoSuchType x;\n\t};\n\tinterface I{\n\t\tvoid f(Missing m);\n\t};\n}\n',
+    );
     const out = join(dir, 'out');
     const r = tce2ts('-i', idl, '-o', out);
     expect(r.code).toBe(1);
@@ -148,7 +177,11 @@ describe('tce2ts on bad input', () => {
     ['no output', ['-i', 'idl-samples/test.idl'], /no output directory/],
     ['an unknown option', ['-i', 'a.idl', '-o', 'x', '--frobnicate'], /unknown option --frobnicate/],
     ['a bad numbering', ['-i', 'a.idl', '-o', 'x', '--numbering', 'random'], /--numbering must be one of/],
-    ['-if with annotations numbering', ['-i', 'a.idl', '-o', 'x', '-if', '3', '--numbering', 'annotations'], /-if applies to --numbering legacy only/],
+    [
+      '-if with annotations numbering',
+      ['-i', 'a.idl', '-o', 'x', '-if', '3', '--numbering', 'annotations'],
+      /-if applies to --numbering legacy only/,
+    ],
     ['a missing value', ['-i', 'a.idl', '-o'], /-o needs a value/],
     ['--ifx-mode without --ifx', ['-i', 'a.idl', '-o', 'x', '--ifx-mode', 'override'], /--ifx-mode needs --ifx/],
   ] as const) {

@@ -71,7 +71,11 @@ describe('the gateway', () => {
     await expect(b.server.echo('still b')).resolves.toBe('Yah! still b');
     // A freed slot takes the next client.
     await b.close();
-    await until(() => gw.counters().connectionsOpen === 1, 5_000, () => 'the close');
+    await until(
+      () => gw.counters().connectionsOpen === 1,
+      5_000,
+      () => 'the close',
+    );
     await expect(newClient(url).server.echo('c')).resolves.toBe('Yah! c');
   });
 
@@ -81,12 +85,18 @@ describe('the gateway', () => {
     const busy = newClient(url);
     await idle.server.echo('then nothing');
     const pinging = keepBusy(busy);
-    await until(() => idle.rpc.state.state === 'closed', 15_000, () => `the idle client is ${idle.rpc.state.state}`);
+    await until(
+      () => idle.rpc.state.state === 'closed',
+      15_000,
+      () => `the idle client is ${idle.rpc.state.state}`,
+    );
     await sleep(1_500); // the busy one outlives another idle period
     expect(await pinging.stop()).toBeGreaterThan(5);
     expect(busy.rpc.state.state).toBe('open');
     expect(gw.counters().connectionsOpen).toBe(1);
-    expect(logs.some((l) => /closed, idle: nothing sent or received for \d+ ms \(idle timeout 1000 ms\)/.test(l))).toBe(true);
+    expect(logs.some((l) => /closed, idle: nothing sent or received for \d+ ms \(idle timeout 1000 ms\)/.test(l))).toBe(
+      true,
+    );
   });
 
   it('answers a RETURN too large for its client with error 6 (the original drops it and the client times out)', async () => {
@@ -94,12 +104,17 @@ describe('the gateway', () => {
     const { gw, url } = await rig({ stream: { maxFrameSize } });
     const c = newClient(url);
     // The largest echo the gateway takes from the client: its RETURN ("Yah! " + text, with __user_id__) is larger.
-    const frameOf = (text: string): number => encodeFrame(rpcMessage({ ifidx: 2, paramsize: 1, params: new ByteWriter().string(text).finish() })).length - 4;
+    const frameOf = (text: string): number =>
+      encodeFrame(rpcMessage({ ifidx: 2, paramsize: 1, params: new ByteWriter().string(text).finish() })).length - 4;
     const text = 'x'.repeat(maxFrameSize - frameOf(''));
     expect(frameOf(text)).toBe(maxFrameSize);
     const error = await c.server.echo(text, { timeout: 10_000 }).catch((e: unknown) => e);
     expect(codeOf(error)).toBe(ErrorCode.REMOTEMETHOD_EXCEPTION);
-    expect(gw.counters()).toMatchObject({ callsFailed: 1, callsAwaitingReply: 0, drops: expect.objectContaining({ 'send-failed': 1 }) });
+    expect(gw.counters()).toMatchObject({
+      callsFailed: 1,
+      callsAwaitingReply: 0,
+      drops: expect.objectContaining({ 'send-failed': 1 }),
+    });
     await expect(c.server.echo('small')).resolves.toBe('Yah! small');
   });
 });
@@ -112,7 +127,14 @@ describe('tce-sample-server', () => {
   });
 
   it('--max-connections refuses (and logs) a connection past the limit; --idle-timeout closes idle ones', async () => {
-    const started = await startSampleServerCli(['--listen', 'tcp://127.0.0.1:0', '--max-connections', '2', '--idle-timeout', '1000']);
+    const started = await startSampleServerCli([
+      '--listen',
+      'tcp://127.0.0.1:0',
+      '--max-connections',
+      '2',
+      '--idle-timeout',
+      '1000',
+    ]);
     server = started.server;
     const [url] = listeningUrls(started.ready) as [string];
     const idle = newClient(url);
@@ -122,7 +144,11 @@ describe('tce-sample-server', () => {
     const pinging = keepBusy(busy);
     await refused(newClient(url));
     expect(await server.waitFor(/refused: the server is at its limit of 2 connections/)).toBeTruthy();
-    await until(() => idle.rpc.state.state === 'closed', 15_000, () => `the idle client is ${idle.rpc.state.state}`);
+    await until(
+      () => idle.rpc.state.state === 'closed',
+      15_000,
+      () => `the idle client is ${idle.rpc.state.state}`,
+    );
     await sleep(1_500);
     expect(await pinging.stop()).toBeGreaterThan(5);
     expect(busy.rpc.state.state).toBe('open');

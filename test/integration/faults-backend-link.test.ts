@@ -8,7 +8,15 @@ describe('fault (b): the back end loses its broker link for 5 s under 100 calls 
   it('loses no call: every one is answered, once, to the client that made it', async () => {
     const counts = await backEndLinkCut({ inFlight: 100, cutMs: 5_000 });
     console.log(JSON.stringify(counts));
-    expect(counts).toMatchObject({ inFlight: 100, answered: counts.calls, errorReturned: 0, silent: 0, duplicated: 0, wrongClient: 0, connectionLost: 0 });
+    expect(counts).toMatchObject({
+      inFlight: 100,
+      answered: counts.calls,
+      errorReturned: 0,
+      silent: 0,
+      duplicated: 0,
+      wrongClient: 0,
+      connectionLost: 0,
+    });
     expect(counts.facts['answeredAfterRecovery']).toBeGreaterThanOrEqual(500);
   }, 180_000);
 });

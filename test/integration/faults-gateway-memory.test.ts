@@ -9,7 +9,16 @@ const IN_FLIGHT = 64;
 describe('fault (e): the gateway under a 32 MB heap, 60 000 calls', () => {
   it('serves them all; its per-call structures stay bounded by the calls in flight and its heap after GC does not grow', async () => {
     const result = await gatewaySoak({ calls: 60_000, sampleEvery: 20_000, heapMb: 32, inFlight: IN_FLIGHT });
-    console.log(JSON.stringify(result.samples.map((s) => ({ calls: s.calls, heapUsed: s.stats.heapUsed, rss: s.stats.rss, footprint: s.stats.footprint }))));
+    console.log(
+      JSON.stringify(
+        result.samples.map((s) => ({
+          calls: s.calls,
+          heapUsed: s.stats.heapUsed,
+          rss: s.stats.rss,
+          footprint: s.stats.footprint,
+        })),
+      ),
+    );
     expect(result.gatewayRunning).toBe(true);
     expect(result.failed).toBe(0);
     expect(result.answered).toBe(60_000);

@@ -34,7 +34,9 @@ async function start(name: string, args: string[]): Promise<Running> {
     lines.on('line', (l) => {
       if (stdout.push(l) === 1) resolve(l);
     });
-    void exited.then((code) => reject(new Error(`${name} exited with ${code} before it was ready: ${stderr.join('\n')}`)));
+    void exited.then((code) =>
+      reject(new Error(`${name} exited with ${code} before it was ready: ${stderr.join('\n')}`)),
+    );
   });
   return { child, ready, stdout, stderr, exited };
 }
@@ -52,7 +54,11 @@ function tceCall(target: string, ...args: string[]): Promise<{ code: number | nu
 }
 
 const gatewaySync = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [cli('tce-gateway'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [cli('tce-gateway'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -72,7 +78,10 @@ describe('tce-gateway: bad input', () => {
     const c = cluster();
     try {
       const broken = join(c.dir, 'broken.xml');
-      writeFileSync(broken, '<SNS>\n  <EndPoints>\n    <ep name="a" type="sockt" host="" port="x"/>\n  </EndPoints>\n</SNS>\n');
+      writeFileSync(
+        broken,
+        '<SNS>\n  <EndPoints>\n    <ep name="a" type="sockt" host="" port="x"/>\n  </EndPoints>\n</SNS>\n',
+      );
       const r = gatewaySync(broken, 'gwserver');
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${broken}:3:24: error: unknown endpoint type "sockt"`);
@@ -115,12 +124,23 @@ describe('done when: tce-gateway + tce-sample-server serve tce-call over TCP and
 
   beforeAll(async () => {
     c = cluster();
-    const backEnd = await start('tce-sample-server', ['--config', c.configYml, '--name', 'server', '--amqp', RABBIT_URL, '--broadcast']);
+    const backEnd = await start('tce-sample-server', [
+      '--config',
+      c.configYml,
+      '--name',
+      'server',
+      '--amqp',
+      RABBIT_URL,
+      '--broadcast',
+    ]);
     processes.push(backEnd);
     for (const server of ['gwserver', 'gwserver_ws']) {
       const gw = await start('tce-gateway', [c.servicesXml, server, '--amqp', RABBIT_URL]);
       processes.push(gw);
-      const m = /^tce-gateway (\S+): listening on ((?:tcp|ws):\/\/127\.0\.0\.1:\d+\/?); mq: amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672 \((mq_gateway(?:_ws)?), mq_gateway_broadcast\)$/.exec(gw.ready);
+      const m =
+        /^tce-gateway (\S+): listening on ((?:tcp|ws):\/\/127\.0\.0\.1:\d+\/?); mq: amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672 \((mq_gateway(?:_ws)?), mq_gateway_broadcast\)$/.exec(
+          gw.ready,
+        );
       expect(m, gw.ready).not.toBeNull();
       expect(m![1]).toBe(server);
       targets[server] = m![2]!;
@@ -149,7 +169,9 @@ describe('done when: tce-gateway + tce-sample-server serve tce-call over TCP and
         expect(datetime.code).toBe(0);
         expect(JSON.parse(datetime.stdout)).toMatch(/^\d{4}-\d\d-\d\dT/);
         const backEnd = processes[0]!.stdout.join('\n');
-        expect(backEnd).toMatch(/echo\("hello"\) extra=\{"name":"scott\.bo","__user_id__":"\d+","__mq_return__":"mq_gateway(_ws)?"\}/);
+        expect(backEnd).toMatch(
+          /echo\("hello"\) extra=\{"name":"scott\.bo","__user_id__":"\d+","__mq_return__":"mq_gateway(_ws)?"\}/,
+        );
         expect(backEnd).toMatch(/heartbeat\("hi"\) oneway/);
       });
 
@@ -163,10 +185,20 @@ describe('done when: tce-gateway + tce-sample-server serve tce-call over TCP and
         expect(late.code).toBe(1);
         expect(late.stderr).toMatch(/error RPCERROR_TIMEOUT \(2\)/);
         expect(pushes.code).toBe(0);
-        const lines = pushes.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+        const lines = pushes.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown);
         expect(lines).toContainEqual(null);
-        expect(lines).toContainEqual(expect.objectContaining({ push: 'test.ITerminal.onMessage', args: { message: 'server push message!' } }));
-        expect(lines).toContainEqual(expect.objectContaining({ push: 'test.ITerminal.onMessage', args: { message: 'server push message! (broadcast)' } }));
+        expect(lines).toContainEqual(
+          expect.objectContaining({ push: 'test.ITerminal.onMessage', args: { message: 'server push message!' } }),
+        );
+        expect(lines).toContainEqual(
+          expect.objectContaining({
+            push: 'test.ITerminal.onMessage',
+            args: { message: 'server push message! (broadcast)' },
+          }),
+        );
         expect(ping).toMatchObject({ code: 0, stdout: 'null\n' });
       });
     });

@@ -9,7 +9,16 @@ import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { FrameParser, encodeFrame } from '../../shared/wire/frame.js';
 import { CallType, decodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
-import { TestScope, client, gateway, startBackEnd, urlOf, type BackEnd, type Client, type Cluster } from './gateway-kit.js';
+import {
+  TestScope,
+  client,
+  gateway,
+  startBackEnd,
+  urlOf,
+  type BackEnd,
+  type Client,
+  type Cluster,
+} from './gateway-kit.js';
 import { RabbitAdmin, sleep, until } from '../../support/mq-kit.js';
 
 let admin: RabbitAdmin;
@@ -27,15 +36,22 @@ const { running } = scope;
 const track = <T extends { close(): Promise<void> }>(thing: T): T => scope.track(thing);
 const newCluster = (edit?: Parameters<typeof scope.cluster>[0]): Cluster => scope.cluster(edit);
 
-async function rig(serverName: 'gwserver' | 'gwserver_ws', options: { backEnd?: boolean; broadcast?: boolean; useridCheck?: boolean } = {}) {
+async function rig(
+  serverName: 'gwserver' | 'gwserver_ws',
+  options: { backEnd?: boolean; broadcast?: boolean; useridCheck?: boolean } = {},
+) {
   const c = newCluster({ useridCheck: options.useridCheck });
-  const backEnd = options.backEnd === false ? undefined : track(await startBackEnd(c, { broadcast: options.broadcast }));
+  const backEnd =
+    options.backEnd === false ? undefined : track(await startBackEnd(c, { broadcast: options.broadcast }));
   const gw = track(await gateway(c, serverName));
   return { c, backEnd, gw, url: urlOf(gw) };
 }
 
 const newClient = (url: string, options?: Parameters<typeof client>[1]): Client => track(client(url, options));
-const callsSeen = (backEnd: BackEnd, name: string): RpcMessage[] => backEnd.traffic.filter((e) => e.direction === 'in' && e.message.ifidx === 2 && e.message.opidx === OPS[name]).map((e) => e.message);
+const callsSeen = (backEnd: BackEnd, name: string): RpcMessage[] =>
+  backEnd.traffic
+    .filter((e) => e.direction === 'in' && e.message.ifidx === 2 && e.message.opidx === OPS[name])
+    .map((e) => e.message);
 const OPS: Record<string, number> = { echo: 0, timeout: 1, heartbeat: 2, bidirection: 3 };
 
 for (const serverName of ['gwserver', 'gwserver_ws'] as const) {
@@ -43,12 +59,23 @@ for (const serverName of ['gwserver', 'gwserver_ws'] as const) {
     it('echo with extra: the back end sees __user_id__, __mq_return__ and call_id 0x8000 on the wire', async () => {
       const { backEnd, url, gw } = await rig(serverName);
       const c = newClient(url);
-      await expect(c.server.echo('hello', { extra: { name: 'scott.bo', __user_id__: 'forged' } })).resolves.toBe('Yah! hello');
+      await expect(c.server.echo('hello', { extra: { name: 'scott.bo', __user_id__: 'forged' } })).resolves.toBe(
+        'Yah! hello',
+      );
       const [inbound] = backEnd!.traffic.filter((e) => e.direction === 'in');
-      expect(inbound!.message.extra).toEqual({ name: 'scott.bo', __user_id__: '1', __mq_return__: serverName === 'gwserver' ? 'mq_gateway' : 'mq_gateway_ws' });
+      expect(inbound!.message.extra).toEqual({
+        name: 'scott.bo',
+        __user_id__: '1',
+        __mq_return__: serverName === 'gwserver' ? 'mq_gateway' : 'mq_gateway_ws',
+      });
       // call_id is bytes 15–16 of the RpcMessage (spec §1.3).
       expect([...inbound!.raw.subarray(15, 17)]).toEqual([0x80, 0x00]);
-      expect(gw.counters()).toMatchObject({ callsForwarded: 1, returnsDelivered: 1, callsAwaitingReply: 0, connectionsOpen: 1 });
+      expect(gw.counters()).toMatchObject({
+        callsForwarded: 1,
+        returnsDelivered: 1,
+        callsAwaitingReply: 0,
+        connectionsOpen: 1,
+      });
     });
 
     it('one-way and async calls keep their calltype; datetime (BaseServer) is routed too', async () => {
@@ -57,8 +84,16 @@ for (const serverName of ['gwserver', 'gwserver_ws'] as const) {
       c.server.heartbeatOneway('hi');
       await expect(c.server.echo('async', { mode: 'async' })).resolves.toBe('Yah! async');
       await expect(c.server.datetime()).resolves.toMatch(/^\d{4}-\d\d-\d\dT/);
-      await until(() => callsSeen(backEnd!, 'heartbeat').length === 1, 5_000, () => 'the heartbeat');
-      expect(callsSeen(backEnd!, 'heartbeat')[0]).toMatchObject({ calltype: 0x21, callId: 0x8000, extra: { __user_id__: '1' } });
+      await until(
+        () => callsSeen(backEnd!, 'heartbeat').length === 1,
+        5_000,
+        () => 'the heartbeat',
+      );
+      expect(callsSeen(backEnd!, 'heartbeat')[0]).toMatchObject({
+        calltype: 0x21,
+        callId: 0x8000,
+        extra: { __user_id__: '1' },
+      });
       expect(callsSeen(backEnd!, 'echo')[0]!.calltype).toBe(0x41);
     });
 
@@ -68,7 +103,11 @@ for (const serverName of ['gwserver', 'gwserver_ws'] as const) {
       const error = await c.server.timeout(1, { timeout: 300 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RpcError);
       expect((error as RpcError).code).toBe(ErrorCode.TIMEOUT);
-      await until(() => gw.counters().returnsDelivered === 1, 5_000, () => 'the late RETURN');
+      await until(
+        () => gw.counters().returnsDelivered === 1,
+        5_000,
+        () => 'the late RETURN',
+      );
       await expect(c.server.echo('still fine')).resolves.toBe('Yah! still fine');
     });
 
@@ -79,9 +118,17 @@ for (const serverName of ['gwserver', 'gwserver_ws'] as const) {
       await a.server.echo('connect a');
       await b.server.echo('connect b');
       await a.server.bidirection();
-      await until(() => a.pushes.length === 1, 5_000, () => 'the push to a');
+      await until(
+        () => a.pushes.length === 1,
+        5_000,
+        () => 'the push to a',
+      );
       await b.server.bidirection();
-      await until(() => b.pushes.length === 1, 5_000, () => 'the push to b');
+      await until(
+        () => b.pushes.length === 1,
+        5_000,
+        () => 'the push to b',
+      );
       await sleep(200);
       expect(a.pushes).toEqual([PUSH_MESSAGE]);
       expect(b.pushes).toEqual([PUSH_MESSAGE]);
@@ -91,14 +138,18 @@ for (const serverName of ['gwserver', 'gwserver_ws'] as const) {
     it('an unknown operation comes back as error 4 from the back end', async () => {
       const { url } = await rig(serverName);
       const c = newClient(url);
-      const error = await c.rpc.call({ ifidx: 2, opidx: 99, paramsize: 0, params: new Uint8Array(0), mode: 'twoway' }).catch((e: unknown) => e);
+      const error = await c.rpc
+        .call({ ifidx: 2, opidx: 99, paramsize: 0, params: new Uint8Array(0), mode: 'twoway' })
+        .catch((e: unknown) => e);
       expect((error as RpcError).code).toBe(ErrorCode.INTERFACE_NOTFOUND);
     });
 
     it("ping() is answered by the gateway's own servant", async () => {
       const { url, gw, backEnd } = await rig(serverName);
       const c = newClient(url);
-      await expect(c.rpc.call({ ifidx: 1, opidx: 0, paramsize: 0, params: new Uint8Array(0), mode: 'twoway' })).resolves.toMatchObject({ errcode: 0, ifidx: 1 });
+      await expect(
+        c.rpc.call({ ifidx: 1, opidx: 0, paramsize: 0, params: new Uint8Array(0), mode: 'twoway' }),
+      ).resolves.toMatchObject({ errcode: 0, ifidx: 1 });
       expect(gw.counters().servedLocally).toBe(1);
       expect(backEnd!.traffic).toEqual([]);
     });
@@ -113,9 +164,16 @@ describe('error RETURNs without routing info (spec §1.5, §9.2 item 11)', () =>
     await a.rpc.connect();
     await b.rpc.connect();
     const call = a.server.echo('never served', { timeout: 10_000 });
-    await until(() => gw.counters().callsAwaitingReply === 1, 5_000, () => 'the forwarded call');
+    await until(
+      () => gw.counters().callsAwaitingReply === 1,
+      5_000,
+      () => 'the forwarded call',
+    );
     // Python's _doError: sequence, errcode, nothing else (V4); the first call of a client has sequence 1.
-    await admin.publishRaw({ name: c.node('mq_gateway'), type: 'queue', durable: true, create: 'always', subject: '' }, encodeBody(rpcMessage({ sequence: 1, calltype: CallType.RETURN, errcode: ErrorCode.REMOTEMETHOD_EXCEPTION })));
+    await admin.publishRaw(
+      { name: c.node('mq_gateway'), type: 'queue', durable: true, create: 'always', subject: '' },
+      encodeBody(rpcMessage({ sequence: 1, calltype: CallType.RETURN, errcode: ErrorCode.REMOTEMETHOD_EXCEPTION })),
+    );
     const error = await call.catch((e: unknown) => e);
     expect((error as RpcError).code).toBe(ErrorCode.REMOTEMETHOD_EXCEPTION);
     expect(gw.counters().callsAwaitingReply).toBe(0);
@@ -136,8 +194,16 @@ describe('two gateways on one broker', () => {
     await bob.server.echo('here');
     // Directly through mq_gateway, and on the broadcast topic that both gateways read.
     await alice.server.bidirection();
-    await until(() => alice.pushes.length === 2, 5_000, () => `alice's pushes: ${JSON.stringify(alice.pushes)}`);
-    await until(() => ws.counters().drops['user-not-here'] === 1, 5_000, () => 'the drop at the other gateway');
+    await until(
+      () => alice.pushes.length === 2,
+      5_000,
+      () => `alice's pushes: ${JSON.stringify(alice.pushes)}`,
+    );
+    await until(
+      () => ws.counters().drops['user-not-here'] === 1,
+      5_000,
+      () => 'the drop at the other gateway',
+    );
     expect(alice.pushes.sort()).toEqual([PUSH_MESSAGE, BROADCAST_PUSH_MESSAGE].sort());
     expect(bob.pushes).toEqual([]);
     expect(tcp.counters().drops['user-not-here']).toBe(0);
@@ -160,7 +226,10 @@ describe('the back ends', () => {
   it('requests published while no back end runs are served once one starts, within the caller’s timeout', async () => {
     const { c, url } = await rig('gwserver', { backEnd: false });
     const cl = newClient(url);
-    const replies = Promise.all([cl.server.echo('early 1', { timeout: 15_000 }), cl.server.echo('early 2', { timeout: 15_000 })]);
+    const replies = Promise.all([
+      cl.server.echo('early 1', { timeout: 15_000 }),
+      cl.server.echo('early 2', { timeout: 15_000 }),
+    ]);
     await sleep(300);
     expect(await admin.queueDepth(c.node('mq_server'))).toBe(2);
     track(await startBackEnd(c));
@@ -178,10 +247,23 @@ describe('clients', () => {
     ws.on('message', (data: Buffer) => {
       for (const payload of parser.push(new Uint8Array(data))) replies.push(decodeMessage(payload));
     });
-    const frame = encodeFrame(rpcMessage({ sequence: 0, calltype: 0x41, ifidx: 2, opidx: 0, paramsize: 1, params: new ByteWriter().string('from a browser').finish() }));
+    const frame = encodeFrame(
+      rpcMessage({
+        sequence: 0,
+        calltype: 0x41,
+        ifidx: 2,
+        opidx: 0,
+        paramsize: 1,
+        params: new ByteWriter().string('from a browser').finish(),
+      }),
+    );
     ws.send(frame.subarray(0, 14));
     ws.send(frame.subarray(14));
-    await until(() => replies.length === 1, 5_000, () => 'the reply');
+    await until(
+      () => replies.length === 1,
+      5_000,
+      () => 'the reply',
+    );
     expect(replies[0]).toMatchObject({ sequence: 0, calltype: CallType.RETURN, errcode: 0 });
     expect(new ByteReader(replies[0]!.params).string()).toBe('Yah! from a browser');
     ws.close();
@@ -225,12 +307,37 @@ describe('clients', () => {
     const fine = newClient(urlOf(gw));
     await fine.server.echo('I am user 2');
     const big = new ByteWriter().string('x'.repeat(64 * 1024)).finish();
-    const push = (user: string) => encodeBody(rpcMessage({ sequence: 1, calltype: 0x21, ifidx: 3, opidx: 0, paramsize: 1, extra: { __user_id__: user }, params: big }));
-    const queue = { name: c.node('mq_gateway'), type: 'queue' as const, durable: true, create: 'always' as const, subject: '' };
+    const push = (user: string) =>
+      encodeBody(
+        rpcMessage({
+          sequence: 1,
+          calltype: 0x21,
+          ifidx: 3,
+          opidx: 0,
+          paramsize: 1,
+          extra: { __user_id__: user },
+          params: big,
+        }),
+      );
+    const queue = {
+      name: c.node('mq_gateway'),
+      type: 'queue' as const,
+      durable: true,
+      create: 'always' as const,
+      subject: '',
+    };
     for (let i = 0; i < 400; i++) await admin.publishRaw(queue, push('1'));
     await admin.publishRaw(queue, push('2'));
-    await until(() => fine.pushes.length === 1, 10_000, () => 'the push to the client that reads');
-    await until(() => gw.counters().drops.overflow === 1, 10_000, () => `the overflow (${JSON.stringify(gw.counters())})`);
+    await until(
+      () => fine.pushes.length === 1,
+      10_000,
+      () => 'the push to the client that reads',
+    );
+    await until(
+      () => gw.counters().drops.overflow === 1,
+      10_000,
+      () => `the overflow (${JSON.stringify(gw.counters())})`,
+    );
     // A paused socket sees the close once it reads again.
     stuck.resume();
     await closed;
@@ -245,7 +352,11 @@ describe('shutdown', () => {
     const events: GatewayEvent[] = [];
     gw.events.subscribe((e) => events.push(e));
     const slow = cl.server.timeout(1, { timeout: 5_000 });
-    await until(() => gw.counters().callsAwaitingReply === 1, 5_000, () => 'the forwarded call');
+    await until(
+      () => gw.counters().callsAwaitingReply === 1,
+      5_000,
+      () => 'the forwarded call',
+    );
     await gw.close();
     await expect(slow).resolves.toBeUndefined();
     const kinds = events.map((e) => (e.type === 'message' ? `${e.direction}:${e.outcome.kind}` : e.type));

@@ -75,7 +75,10 @@ export async function startBackEnd(c: Cluster, options: { broadcast?: boolean; n
   const config = parseConfigYml({ path: c.configYml, text: readFileSync(c.configYml, 'utf8') });
   const endpoints = backEndEndpoints(config.config, 'server');
   if (!endpoints) throw new Error('config.yml has no section "server"');
-  const broker = await connectAmqp(RABBIT_URL, { connectionName: options.name ?? 'tce-test-backend', log: () => undefined });
+  const broker = await connectAmqp(RABBIT_URL, {
+    connectionName: options.name ?? 'tce-test-backend',
+    log: () => undefined,
+  });
   const calls: string[] = [];
   const server = await startSampleServer({
     mq: { broker, endpoints, broadcast: options.broadcast ? 'mq_gateway_broadcast' : undefined },

@@ -17,7 +17,10 @@ describe('gateway and broker failures', () => {
     const c = cluster();
     const logs: string[] = [];
     const backEnd = await startBackEnd(c);
-    const gw = await gateway(c, 'gwserver', { log: (line) => logs.push(line), amqp: { reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } } });
+    const gw = await gateway(c, 'gwserver', {
+      log: (line) => logs.push(line),
+      amqp: { reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } },
+    });
     const cl = client(urlOf(gw));
     const outcomes = { ok: 0, failed: new Map<number, number>() };
     let loading = true;
@@ -34,7 +37,11 @@ describe('gateway and broker failures', () => {
       }
     })();
     try {
-      await until(() => outcomes.ok >= 20, 10_000, () => 'calls before the restart');
+      await until(
+        () => outcomes.ok >= 20,
+        10_000,
+        () => 'calls before the restart',
+      );
       try {
         await rabbitmqctl('stop_app');
         await sleep(1_000);
@@ -43,10 +50,16 @@ describe('gateway and broker failures', () => {
         await rabbitmqctl('await_startup');
       }
       const before = outcomes.ok;
-      await until(() => outcomes.ok >= before + 20, 30_000, () => `calls after the restart (ok ${outcomes.ok}, failed ${JSON.stringify([...outcomes.failed])})`);
+      await until(
+        () => outcomes.ok >= before + 20,
+        30_000,
+        () => `calls after the restart (ok ${outcomes.ok}, failed ${JSON.stringify([...outcomes.failed])})`,
+      );
       // While the broker was down the gateway answered at once (1 SENDFAILED) or the calls timed out (2).
       expect([...outcomes.failed.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-      expect([...outcomes.failed.keys()].every((code) => code === ErrorCode.SENDFAILED || code === ErrorCode.TIMEOUT)).toBe(true);
+      expect(
+        [...outcomes.failed.keys()].every((code) => code === ErrorCode.SENDFAILED || code === ErrorCode.TIMEOUT),
+      ).toBe(true);
       expect(gw.counters().connectionsOpen).toBe(1);
       expect(logs.join('\n')).toMatch(/connection re-established/);
     } finally {
@@ -62,7 +75,10 @@ describe('gateway and broker failures', () => {
   it('RabbitMQ unreachable at start: the gateway serves sockets, says why, and fails forwarded calls at once', async () => {
     const c = cluster();
     const logs: string[] = [];
-    const gw = await gateway(c, 'gwserver', { amqpUrl: 'amqp://guest:guest@127.0.0.1:1', log: (line) => logs.push(line) });
+    const gw = await gateway(c, 'gwserver', {
+      amqpUrl: 'amqp://guest:guest@127.0.0.1:1',
+      log: (line) => logs.push(line),
+    });
     const cl = client(urlOf(gw));
     try {
       expect(gw.broker).toBeUndefined();
@@ -72,8 +88,14 @@ describe('gateway and broker failures', () => {
       expect((error as RpcError).code).toBe(ErrorCode.SENDFAILED);
       expect(Date.now() - started).toBeLessThan(1_000);
       // The gateway's own servant needs no broker.
-      await expect(cl.rpc.call({ ifidx: 1, opidx: 0, paramsize: 0, params: new Uint8Array(0), mode: 'twoway' })).resolves.toMatchObject({ errcode: 0 });
-      await until(() => logs.filter((l) => l.includes('cannot reach RabbitMQ')).length >= 2, 5_000, () => 'a second attempt');
+      await expect(
+        cl.rpc.call({ ifidx: 1, opidx: 0, paramsize: 0, params: new Uint8Array(0), mode: 'twoway' }),
+      ).resolves.toMatchObject({ errcode: 0 });
+      await until(
+        () => logs.filter((l) => l.includes('cannot reach RabbitMQ')).length >= 2,
+        5_000,
+        () => 'a second attempt',
+      );
     } finally {
       await cl.close();
       await gw.close();

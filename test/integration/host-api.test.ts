@@ -7,13 +7,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterCopy } from '../../support/cluster-copy.js';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { ConnectionInfo, FeedBatch } from '../../shared/console-api/types.js';
-import { clusterProject, path, sleep, startConsole, startSandboxConsole, succeeded, waitForEntries, type Console, type SandboxConsole } from './host-kit.js';
+import {
+  clusterProject,
+  path,
+  sleep,
+  startConsole,
+  startSandboxConsole,
+  succeeded,
+  waitForEntries,
+  type Console,
+  type SandboxConsole,
+} from './host-kit.js';
 import { RABBIT_URL } from '../../support/mq-kit.js';
 
 const ok = succeeded;
 
 /** The path of a client's call through the sandbox and back, as the feed shows it. */
-const CALL_PATH = ['console out', 'gateway in', 'queue out', 'server in', 'server out', 'queue in', 'gateway out', 'console in'];
+const CALL_PATH = [
+  'console out',
+  'gateway in',
+  'queue out',
+  'server in',
+  'server out',
+  'queue in',
+  'gateway out',
+  'console in',
+];
 
 describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbox on %s', (broker) => {
   let project: ClusterCopy;
@@ -59,46 +78,95 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     expect(state.state).toBe('running');
     if (state.state !== 'running') return;
     expect(state.broker.kind).toBe(broker);
-    expect(state.broker.description).toMatch(broker === 'amqp' ? /RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672/ : /in-memory/);
+    expect(state.broker.description).toMatch(
+      broker === 'amqp' ? /RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672/ : /in-memory/,
+    );
     expect(state.gateways.map((g) => g.server).sort()).toEqual(['gwserver', 'gwserver_ws']);
     expect(state.mode).toBe('full');
-    expect(state.backEnds).toEqual([{ name: 'server', reads: ['mq_server'], serves: ['test.BaseServer', 'test.Server'] }]);
+    expect(state.backEnds).toEqual([
+      { name: 'server', reads: ['mq_server'], serves: ['test.BaseServer', 'test.Server'] },
+    ]);
     expect(connection.state).toEqual({ state: 'open' });
     expect(connection.pushInterfaces).toContain('test.ITerminal');
   });
 
   it('invokes echo with extra name=scott.bo two-way and async, and follows each call through every hop', async () => {
     for (const mode of ['twoway', 'async'] as const) {
-      const result = ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['hello'], mode, extra: { name: 'scott.bo' } }));
+      const result = ok(
+        await c.bridge.call('invoke', {
+          connectionId: connection.id,
+          interface: 'test.Server',
+          method: 'echo',
+          args: ['hello'],
+          mode,
+          extra: { name: 'scott.bo' },
+        }),
+      );
       expect(result.value).toBe('Yah! hello');
       expect(result.sequence).toBeGreaterThan(0);
       expect(result.requestSize).toBeGreaterThan(21);
       expect(result.responseSize).toBeGreaterThan(21);
-      const [sent] = await waitForEntries(c.bridge, { hop: 'console', direction: 'out', method: 'echo', text: `call:${result.sequence}:` });
+      const [sent] = await waitForEntries(c.bridge, {
+        hop: 'console',
+        direction: 'out',
+        method: 'echo',
+        text: `call:${result.sequence}:`,
+      });
       const hops = await waitUntilRelated(c, sent!.id, CALL_PATH.length);
       expect(path(hops)).toEqual(CALL_PATH);
       expect(new Set(hops.map((e) => e.correlation)).size).toBe(1);
-      expect(hops.every((e) => e.sequence === result.sequence && e.interface === 'test.Server' && e.method === 'echo')).toBe(true);
+      expect(
+        hops.every((e) => e.sequence === result.sequence && e.interface === 'test.Server' && e.method === 'echo'),
+      ).toBe(true);
       expect(hops.filter((e) => e.kind === 'call').every((e) => e.extra['name'] === 'scott.bo')).toBe(true);
       const atServer = hops.find((e) => e.hop === 'server' && e.direction === 'in')!;
       expect(atServer.callId & 0x8000).toBe(0x8000);
       expect(atServer.calltype).toBe(mode === 'async' ? 0x41 : 0x01);
-      expect(await c.bridge.call('feed.decode', { id: atServer.id })).toEqual({ ok: true, interface: 'test.Server', method: 'echo', kind: 'params', value: { text: 'hello' } });
+      expect(await c.bridge.call('feed.decode', { id: atServer.id })).toEqual({
+        ok: true,
+        interface: 'test.Server',
+        method: 'echo',
+        kind: 'params',
+        value: { text: 'hello' },
+      });
       const back = hops[hops.length - 1]!;
       expect(back.latencyMs).toBeGreaterThanOrEqual(0);
-      expect(await c.bridge.call('feed.decode', { id: back.id })).toMatchObject({ ok: true, kind: 'result', value: 'Yah! hello' });
+      expect(await c.bridge.call('feed.decode', { id: back.id })).toMatchObject({
+        ok: true,
+        kind: 'result',
+        value: 'Yah! hello',
+      });
     }
   });
 
   it('sends one-way calls of void operations, and refuses one-way for operations that return a value', async () => {
-    const sent = ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'heartbeat', args: { hello: 'hi' }, mode: 'oneway', extra: { name: 'scott.bo' } }));
+    const sent = ok(
+      await c.bridge.call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'heartbeat',
+        args: { hello: 'hi' },
+        mode: 'oneway',
+        extra: { name: 'scott.bo' },
+      }),
+    );
     expect(sent.value).toBeNull();
     expect(sent.responseSize).toBe(0);
-    const [atServer] = await waitForEntries(c.bridge, { hop: 'server', method: 'heartbeat', text: `call:${sent.sequence}:` });
+    const [atServer] = await waitForEntries(c.bridge, {
+      hop: 'server',
+      method: 'heartbeat',
+      text: `call:${sent.sequence}:`,
+    });
     expect(atServer!.kind).toBe('oneway');
 
     const before = (await c.bridge.call('feed.stats', {})).lastId;
-    const refused = await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['hello'], mode: 'oneway' });
+    const refused = await c.bridge.call('invoke', {
+      connectionId: connection.id,
+      interface: 'test.Server',
+      method: 'echo',
+      args: ['hello'],
+      mode: 'oneway',
+    });
     expect(refused).toMatchObject({ ok: false, error: { codeName: 'RPCERROR_SENDFAILED' } });
     expect(refused.ok ? '' : refused.error.reason).toMatch(/returns a value.*cannot be called one-way/);
     expect(refused.ok ? 0 : refused.sequence).toBeUndefined();
@@ -107,18 +175,44 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
   });
 
   it('receives the push bidirection() triggers, decoded, at the console hop', async () => {
-    ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'bidirection', args: [], mode: 'twoway' }));
-    const [push] = await waitForEntries(c.bridge, { hop: 'console', direction: 'in', interface: 'test.ITerminal', method: 'onMessage' });
+    ok(
+      await c.bridge.call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'bidirection',
+        args: [],
+        mode: 'twoway',
+      }),
+    );
+    const [push] = await waitForEntries(c.bridge, {
+      hop: 'console',
+      direction: 'in',
+      interface: 'test.ITerminal',
+      method: 'onMessage',
+    });
     expect(push!.push).toBe(true);
     expect(push!.kind).toBe('oneway');
-    expect(await c.bridge.call('feed.decode', { id: push!.id })).toEqual({ ok: true, interface: 'test.ITerminal', method: 'onMessage', kind: 'params', value: { message: 'server push message!' } });
+    expect(await c.bridge.call('feed.decode', { id: push!.id })).toEqual({
+      ok: true,
+      interface: 'test.ITerminal',
+      method: 'onMessage',
+      kind: 'params',
+      value: { message: 'server push message!' },
+    });
     const hops = await waitUntilRelated(c, push!.id, 4);
     expect(path(hops)).toEqual(['server out', 'queue in', 'gateway out', 'console in']);
     expect(hops.every((e) => e.push)).toBe(true);
   });
 
   it('reports a call that outlives its timeout as RPCERROR_TIMEOUT, with the sequence it was sent with', async () => {
-    const result = await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'timeout', args: { secs: 1 }, mode: 'twoway', timeoutMs: 200 });
+    const result = await c.bridge.call('invoke', {
+      connectionId: connection.id,
+      interface: 'test.Server',
+      method: 'timeout',
+      args: { secs: 1 },
+      mode: 'twoway',
+      timeoutMs: 200,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 2, codeName: 'RPCERROR_TIMEOUT' } });
     expect(result.ok ? 0 : result.sequence).toBeGreaterThan(0);
     expect(result.latencyMs).toBeGreaterThanOrEqual(190);
@@ -127,7 +221,15 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
 
   it('answers calls many at a time', async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [`n${i}`], mode: 'async' })),
+      Array.from({ length: 50 }, (_, i) =>
+        c.bridge.call('invoke', {
+          connectionId: connection.id,
+          interface: 'test.Server',
+          method: 'echo',
+          args: [`n${i}`],
+          mode: 'async',
+        }),
+      ),
     );
     expect(results.map((r) => ok(r).value)).toEqual(Array.from({ length: 50 }, (_, i) => `Yah! n${i}`));
     expect(new Set(results.map((r) => ok(r).sequence)).size).toBe(50);
@@ -138,12 +240,29 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     const stop = c.bridge.on('feed.batch', (b) => batches.push(b));
     const start = (await c.bridge.call('feed.stats', {})).lastId ?? 0;
     await c.bridge.call('feed.subscribe', { afterId: start });
-    ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['one'], mode: 'twoway' }));
+    ok(
+      await c.bridge.call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'echo',
+        args: ['one'],
+        mode: 'twoway',
+      }),
+    );
     await until(() => ids(batches).length >= CALL_PATH.length);
 
     expect((await c.bridge.call('feed.pause', {})).paused).toBe(true);
     const seen = ids(batches).length;
-    for (let i = 0; i < 5; i++) ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [`p${i}`], mode: 'twoway' }));
+    for (let i = 0; i < 5; i++)
+      ok(
+        await c.bridge.call('invoke', {
+          connectionId: connection.id,
+          interface: 'test.Server',
+          method: 'echo',
+          args: [`p${i}`],
+          mode: 'twoway',
+        }),
+      );
     await sleep(150);
     expect(ids(batches).length).toBe(seen);
     await c.bridge.call('feed.resume', {});
@@ -163,22 +282,53 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     expect((await c.bridge.call('feed.stats', {})).size).toBe(0);
     expect(await c.bridge.call('feed.import', { ndjson })).toEqual({ count });
     const again = await c.bridge.call('feed.export', {});
-    const withoutIds = (text: string) => text.trimEnd().split('\n').map((l) => ({ ...JSON.parse(l), id: 0 }));
+    const withoutIds = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => ({ ...JSON.parse(l), id: 0 }));
     expect(withoutIds(again.ndjson)).toEqual(withoutIds(ndjson));
     const [first] = (await c.bridge.call('feed.query', { limit: 1 })).entries;
     expect(await c.bridge.call('feed.decode', { id: first!.id })).toMatchObject({ ok: true, method: 'echo' });
-    await expect(c.bridge.call('feed.import', { ndjson: '{"hop":"moon"}\n' })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/line 1/) });
+    await expect(c.bridge.call('feed.import', { ndjson: '{"hop":"moon"}\n' })).rejects.toMatchObject({
+      code: 'invalid-params',
+      message: expect.stringMatching(/line 1/),
+    });
   });
 
   // Last: it restarts the sandbox, whose gateways then listen on new ports.
   it('after a sandbox restart, a call to a gateway endpoint reaches the new gateway (the old connection closed with the old sandbox)', async () => {
     const target = { kind: 'endpoint', endpoint: 'socket_gateway' } as const;
-    expect(ok(await c.bridge.call('invoke', { target, interface: 'test.Server', method: 'echo', args: ['before'], mode: 'twoway' })).value).toBe('Yah! before');
+    expect(
+      ok(
+        await c.bridge.call('invoke', {
+          target,
+          interface: 'test.Server',
+          method: 'echo',
+          args: ['before'],
+          mode: 'twoway',
+        }),
+      ).value,
+    ).toBe('Yah! before');
     await c.bridge.call('sandbox.stop', {});
     expect((await c.bridge.call('connection.list', {})).map((l) => l.id)).not.toContain(connection.id);
-    const state = await c.bridge.call('sandbox.start', broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' });
+    const state = await c.bridge.call(
+      'sandbox.start',
+      broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' },
+    );
     expect(state.state).toBe('running');
-    expect(ok(await c.bridge.call('invoke', { target, interface: 'test.Server', method: 'echo', args: ['after'], mode: 'twoway', timeoutMs: 5_000 })).value).toBe('Yah! after');
+    expect(
+      ok(
+        await c.bridge.call('invoke', {
+          target,
+          interface: 'test.Server',
+          method: 'echo',
+          args: ['after'],
+          mode: 'twoway',
+          timeoutMs: 5_000,
+        }),
+      ).value,
+    ).toBe('Yah! after');
   });
 });
 
@@ -199,8 +349,19 @@ describe('console host over the bridge: a gateway with userid_check', () => {
   });
 
   it('sends the token with the first message, and the token is the user at every hop', async () => {
-    const connection = await c.bridge.call('connection.open', { target: { kind: 'endpoint', endpoint: 'socket_gateway' }, token: 'alice' });
-    const result = ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['hello'], mode: 'twoway' }));
+    const connection = await c.bridge.call('connection.open', {
+      target: { kind: 'endpoint', endpoint: 'socket_gateway' },
+      token: 'alice',
+    });
+    const result = ok(
+      await c.bridge.call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'echo',
+        args: ['hello'],
+        mode: 'twoway',
+      }),
+    );
     expect(result.value).toBe('Yah! hello');
     const [sent] = await waitForEntries(c.bridge, { hop: 'console', direction: 'out', method: 'echo' });
     expect(sent!.extra['__token__']).toBe('alice');
@@ -227,10 +388,24 @@ describe('console host over the bridge: the feed under pressure', () => {
   it('keeps the newest entries when full and counts what it evicted', async () => {
     await c.bridge.call('feed.clear', {});
     const first = ((await c.bridge.call('feed.stats', {})).lastId ?? 0) + 1;
-    for (let i = 0; i < 30; i++) ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['x'], mode: 'twoway' }));
+    for (let i = 0; i < 30; i++)
+      ok(
+        await c.bridge.call('invoke', {
+          connectionId: connection.id,
+          interface: 'test.Server',
+          method: 'echo',
+          args: ['x'],
+          mode: 'twoway',
+        }),
+      );
     await until(async () => (await c.bridge.call('feed.stats', {})).lastId === first + 30 * CALL_PATH.length - 1);
     const stats = await c.bridge.call('feed.stats', {});
-    expect(stats).toMatchObject({ capacity: 100, size: 100, evicted: 30 * CALL_PATH.length - 100, firstId: first + 30 * CALL_PATH.length - 100 });
+    expect(stats).toMatchObject({
+      capacity: 100,
+      size: 100,
+      evicted: 30 * CALL_PATH.length - 100,
+      firstId: first + 30 * CALL_PATH.length - 100,
+    });
   });
 
   it('gives a subscriber that cannot keep up "dropped" markers, while calls go on unhindered', async () => {
@@ -244,7 +419,17 @@ describe('console host over the bridge: the feed under pressure', () => {
     const big = 'y'.repeat(48 * 1024);
     const calls = 40;
     const started = performance.now();
-    const results = await Promise.all(Array.from({ length: calls }, () => c.host.run('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: [big], mode: 'async' })));
+    const results = await Promise.all(
+      Array.from({ length: calls }, () =>
+        c.host.run('invoke', {
+          connectionId: connection.id,
+          interface: 'test.Server',
+          method: 'echo',
+          args: [big],
+          mode: 'async',
+        }),
+      ),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(performance.now() - started).toBeLessThan(5_000);
     await until(async () => (await c.host.run('feed.stats', {})).lastId === start + calls * CALL_PATH.length);
@@ -286,10 +471,18 @@ describe('console host over the bridge: files, workspace, security', () => {
     c.bridge.on('file.changed', (change) => changes.push(change));
     const theirs = `${opened.text}\n// changed by someone else\n`;
     writeFileSync(idl, theirs);
-    const mine = opened.text.replace('void heartbeat(string hello);', 'void heartbeat(string hello);\n\t\tvoid ping2();');
-    const error = await c.bridge.call('file.write', { path: 'test.idl', text: mine, baseVersion: opened.version }).catch((e: unknown) => e);
+    const mine = opened.text.replace(
+      'void heartbeat(string hello);',
+      'void heartbeat(string hello);\n\t\tvoid ping2();',
+    );
+    const error = await c.bridge
+      .call('file.write', { path: 'test.idl', text: mine, baseVersion: opened.version })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConsoleError);
-    expect(error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/changed on disk since you opened it.*not saved/) });
+    expect(error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/changed on disk since you opened it.*not saved/),
+    });
     expect(readFileSync(idl, 'utf8')).toBe(theirs);
     await until(() => changes.some((ch) => ch.path === idl));
 
@@ -300,22 +493,45 @@ describe('console host over the bridge: files, workspace, security', () => {
     expect(readFileSync(idl, 'utf8')).toBe(mine);
     expect(saved.version).not.toBe(current.version);
     expect(await changed).toBeGreaterThan(revision);
-    expect(Object.keys((await c.bridge.call('project.current', {}))!.model.interfaces['test.Server']!.operations.map((o) => o.name))).toHaveLength(5);
-    await expect(c.bridge.call('file.write', { path: 'new.idl', text: 'module x {};', baseVersion: null })).resolves.toMatchObject({ path: join(project.dir, 'new.idl') });
-    await expect(c.bridge.call('file.write', { path: 'new.idl', text: 'module y {};', baseVersion: null })).rejects.toMatchObject({ code: 'conflict' });
-    await expect(c.bridge.call('file.read', { path: '../../etc/passwd' })).rejects.toMatchObject({ code: 'invalid-params' });
+    expect(
+      Object.keys(
+        (await c.bridge.call('project.current', {}))!.model.interfaces['test.Server']!.operations.map((o) => o.name),
+      ),
+    ).toHaveLength(5);
+    await expect(
+      c.bridge.call('file.write', { path: 'new.idl', text: 'module x {};', baseVersion: null }),
+    ).resolves.toMatchObject({ path: join(project.dir, 'new.idl') });
+    await expect(
+      c.bridge.call('file.write', { path: 'new.idl', text: 'module y {};', baseVersion: null }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    await expect(c.bridge.call('file.read', { path: '../../etc/passwd' })).rejects.toMatchObject({
+      code: 'invalid-params',
+    });
   });
 
   it('keeps saved calls as one plain JSON file each, and secrets outside the project', async () => {
-    const call = { name: 'echo hello', interface: 'test.Server', method: 'echo', mode: 'twoway' as const, args: ['hello'], extra: { name: 'scott.bo' } };
+    const call = {
+      name: 'echo hello',
+      interface: 'test.Server',
+      method: 'echo',
+      mode: 'twoway' as const,
+      args: ['hello'],
+      extra: { name: 'scott.bo' },
+    };
     expect(await c.bridge.call('workspace.saveCall', { call })).toEqual([call]);
     const file = readFileSync(join(project.dir, '.tce-console', 'saved-calls', 'echo hello.json'), 'utf8');
-    expect(file).toBe(`${JSON.stringify({ args: ['hello'], extra: { name: 'scott.bo' }, interface: 'test.Server', method: 'echo', mode: 'twoway', name: 'echo hello' }, null, 2)}\n`);
-    await expect(c.bridge.call('workspace.saveCall', { call: { ...call, name: '../escape' } })).rejects.toMatchObject({ code: 'invalid-params' });
+    expect(file).toBe(
+      `${JSON.stringify({ args: ['hello'], extra: { name: 'scott.bo' }, interface: 'test.Server', method: 'echo', mode: 'twoway', name: 'echo hello' }, null, 2)}\n`,
+    );
+    await expect(c.bridge.call('workspace.saveCall', { call: { ...call, name: '../escape' } })).rejects.toMatchObject({
+      code: 'invalid-params',
+    });
     expect(await c.bridge.call('workspace.deleteCall', { name: 'echo hello' })).toEqual([]);
 
     const env = { name: 'local', variables: { host: '127.0.0.1' }, extraDefaults: { name: 'scott.bo' } };
-    expect(await c.bridge.call('workspace.setEnvironments', { environments: [env], activeEnvironment: 'local' })).toEqual({ environments: [env], activeEnvironment: 'local' });
+    expect(
+      await c.bridge.call('workspace.setEnvironments', { environments: [env], activeEnvironment: 'local' }),
+    ).toEqual({ environments: [env], activeEnvironment: 'local' });
     expect(await c.bridge.call('workspace.state', {})).toEqual({ environments: [env], activeEnvironment: 'local' });
 
     await c.bridge.call('workspace.setSecret', { name: 'token', value: 's3cret' });
@@ -323,15 +539,41 @@ describe('console host over the bridge: files, workspace, security', () => {
     expect(JSON.parse(readFileSync(secrets, 'utf8'))).toEqual({ [project.dir]: { token: 's3cret' } });
     const { statSync } = await import('node:fs');
     expect(statSync(secrets).mode & 0o777).toBe(0o600);
-    expect(JSON.stringify(readFileSync(join(project.dir, '.tce-console', 'environments.json'), 'utf8'))).not.toContain('s3cret');
+    expect(JSON.stringify(readFileSync(join(project.dir, '.tce-console', 'environments.json'), 'utf8'))).not.toContain(
+      's3cret',
+    );
   });
 
   it('rejects calls with invalid params or unknown methods before the host acts', async () => {
-    await expect(c.bridge.call('invoke', { interface: 'test.Server', method: 'echo', args: [], mode: 'twoway' })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/connectionId or target/) });
-    await expect(c.bridge.call('invoke', { connectionId: 'c1', interface: 'test.Server', method: 'echo', args: [], mode: 'sideways' as 'twoway' })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/params\.mode: expected one of/) });
-    await expect(c.bridge.call('feed.query', { limit: 10, colour: 'red' } as never)).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/unknown field "colour"/) });
+    await expect(
+      c.bridge.call('invoke', { interface: 'test.Server', method: 'echo', args: [], mode: 'twoway' }),
+    ).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/connectionId or target/) });
+    await expect(
+      c.bridge.call('invoke', {
+        connectionId: 'c1',
+        interface: 'test.Server',
+        method: 'echo',
+        args: [],
+        mode: 'sideways' as 'twoway',
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid-params',
+      message: expect.stringMatching(/params\.mode: expected one of/),
+    });
+    await expect(c.bridge.call('feed.query', { limit: 10, colour: 'red' } as never)).rejects.toMatchObject({
+      code: 'invalid-params',
+      message: expect.stringMatching(/unknown field "colour"/),
+    });
     await expect(c.bridge.call('no.such.method' as 'app.info', {})).rejects.toMatchObject({ code: 'unknown-method' });
-    await expect(c.bridge.call('invoke', { target: { kind: 'url', url: 'tcp://127.0.0.1:9' }, interface: 'test.Nope', method: 'x', args: [], mode: 'twoway' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(
+      c.bridge.call('invoke', {
+        target: { kind: 'url', url: 'tcp://127.0.0.1:9' },
+        interface: 'test.Nope',
+        method: 'x',
+        args: [],
+        mode: 'twoway',
+      }),
+    ).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('reports a target nobody listens on: an io error on connect, error 102 from invoke', async () => {
@@ -339,10 +581,22 @@ describe('console host over the bridge: files, workspace, security', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const url = `tcp://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(c.bridge.call('connection.open', { target: { kind: 'url', url } })).rejects.toMatchObject({ code: 'io', message: expect.stringMatching(/cannot connect to tcp:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/) });
-    const result = await c.bridge.call('invoke', { target: { kind: 'url', url }, interface: 'test.Server', method: 'echo', args: ['x'], mode: 'twoway', timeoutMs: 2000 });
+    await expect(c.bridge.call('connection.open', { target: { kind: 'url', url } })).rejects.toMatchObject({
+      code: 'io',
+      message: expect.stringMatching(/cannot connect to tcp:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/),
+    });
+    const result = await c.bridge.call('invoke', {
+      target: { kind: 'url', url },
+      interface: 'test.Server',
+      method: 'echo',
+      args: ['x'],
+      mode: 'twoway',
+      timeoutMs: 2000,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 102, codeName: 'RPCERROR_CONNECT_FAILED' } });
-    await expect(c.bridge.call('connection.open', { target: { kind: 'url', url: 'http://127.0.0.1:1' } })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/unknown scheme http/) });
+    await expect(
+      c.bridge.call('connection.open', { target: { kind: 'url', url: 'http://127.0.0.1:1' } }),
+    ).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/unknown scheme http/) });
   });
 
   it('requires the per-launch token on HTTP and on the WebSocket', async () => {
@@ -375,7 +629,9 @@ describe('console host over the bridge: files, workspace, security', () => {
     expect(status).toBe(401);
     const { request } = await import('node:http');
     const rebound = await new Promise<number>((resolve, reject) => {
-      const req = request(c.web.url, { headers: { host: `evil.example:${c.web.port}` } }, (res) => resolve(res.statusCode ?? 0));
+      const req = request(c.web.url, { headers: { host: `evil.example:${c.web.port}` } }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
       req.on('error', reject);
       req.end();
     });
@@ -392,7 +648,10 @@ describe('console host over the bridge: files, workspace, security', () => {
       writeFileSync(xml, readFileSync(xml, 'utf8').replace(/(name="socket_gateway"[^>]*port=")0"/, `$1${port}"`));
       await c.bridge.call('project.open', { path: busy.dir });
       const state = await c.bridge.call('sandbox.start', { broker: 'memory' });
-      expect(state).toMatchObject({ state: 'failed', reason: expect.stringMatching(new RegExp(`gwserver.*127\\.0\\.0\\.1:${port}.*port is taken`)) });
+      expect(state).toMatchObject({
+        state: 'failed',
+        reason: expect.stringMatching(new RegExp(`gwserver.*127\\.0\\.0\\.1:${port}.*port is taken`)),
+      });
       expect(await c.bridge.call('sandbox.state', {})).toEqual(state);
       expect((await c.bridge.call('sandbox.start', { broker: 'memory' })).state).toBe('failed');
     } finally {

@@ -1,7 +1,18 @@
 // The console's boundary over the browser-mode bridge: project paths stay inside the project
 // folder (symbolic links followed), the sandbox listens on loopback unless told otherwise, and a
 // project.open that fails leaves the open project, its sandbox and connections as they were.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,15 +73,21 @@ describe('console boundary: project paths stay inside the project folder', () =>
     // The folder's *.idl: the link that leads outside is not read, and says why.
     expect(Object.keys(snapshot.model.interfaces).sort()).toEqual(['lib.Ledger', 'shop.Catalog', 'shop.Store']);
     expect(snapshot.files.idl).not.toContain(join(f.root, 'leak.idl'));
-    expect(messages(snapshot.diagnostics)).toContainEqual(expect.stringMatching(/leak\.idl: .*leak\.idl leads to .*outside\/secret\.idl, outside the project folder/));
+    expect(messages(snapshot.diagnostics)).toContainEqual(
+      expect.stringMatching(/leak\.idl: .*leak\.idl leads to .*outside\/secret\.idl, outside the project folder/),
+    );
 
     const refused = { code: 'invalid-params', message: expect.stringMatching(/outside the project folder/) };
     await expect(c.bridge.call('file.read', { path: 'leak.idl' })).rejects.toMatchObject(refused);
     await expect(c.bridge.call('file.read', { path: 'out/hostname.txt' })).rejects.toMatchObject(refused);
-    await expect(c.bridge.call('file.read', { path: join(f.root, 'out', 'hostname.txt') })).rejects.toMatchObject(refused);
+    await expect(c.bridge.call('file.read', { path: join(f.root, 'out', 'hostname.txt') })).rejects.toMatchObject(
+      refused,
+    );
     await expect(c.bridge.call('file.read', { path: '../outside/hostname.txt' })).rejects.toMatchObject(refused);
     await expect(c.bridge.call('file.read', { path: join(f.outside, 'hostname.txt') })).rejects.toMatchObject(refused);
-    await expect(c.bridge.call('project.compile', { overrides: [{ path: 'out/secret.idl', text: SECRET_IDL }] })).rejects.toMatchObject(refused);
+    await expect(
+      c.bridge.call('project.compile', { overrides: [{ path: 'out/secret.idl', text: SECRET_IDL }] }),
+    ).rejects.toMatchObject(refused);
 
     // Links that stay inside are followed: the file keeps the name it was asked by.
     const alias = await c.bridge.call('file.read', { path: 'alias.idl' });
@@ -84,41 +101,70 @@ describe('console boundary: project paths stay inside the project folder', () =>
     await c.bridge.call('project.open', { path: f.root });
     const refused = { code: 'invalid-params', message: expect.stringMatching(/outside the project folder/) };
     const before = readdirSync(f.outside).sort();
-    await expect(c.bridge.call('file.write', { path: 'out/new.idl', text: 'module x {};', baseVersion: null })).rejects.toMatchObject(refused);
-    await expect(c.bridge.call('file.write', { path: 'out/deeper/new.idl', text: 'module x {};', baseVersion: null })).rejects.toMatchObject(refused);
-    await expect(c.bridge.call('file.write', { path: join(f.outside, 'new.idl'), text: 'module x {};', baseVersion: null })).rejects.toMatchObject(refused);
+    await expect(
+      c.bridge.call('file.write', { path: 'out/new.idl', text: 'module x {};', baseVersion: null }),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      c.bridge.call('file.write', { path: 'out/deeper/new.idl', text: 'module x {};', baseVersion: null }),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      c.bridge.call('file.write', { path: join(f.outside, 'new.idl'), text: 'module x {};', baseVersion: null }),
+    ).rejects.toMatchObject(refused);
     const { createHash } = await import('node:crypto');
     const version = createHash('sha256').update(SECRET_IDL).digest('hex').slice(0, 20);
-    await expect(c.bridge.call('file.write', { path: 'leak.idl', text: 'module owned {};', baseVersion: version })).rejects.toMatchObject(refused);
+    await expect(
+      c.bridge.call('file.write', { path: 'leak.idl', text: 'module owned {};', baseVersion: version }),
+    ).rejects.toMatchObject(refused);
     expect(readdirSync(f.outside).sort()).toEqual(before);
     expect(readFileSync(join(f.outside, 'secret.idl'), 'utf8')).toBe(SECRET_IDL);
     expect(lstatSync(join(f.root, 'leak.idl')).isSymbolicLink()).toBe(true);
     // A new file in a folder that does not exist yet, inside: allowed.
-    await expect(c.bridge.call('file.write', { path: 'more/new.idl', text: 'module more {};', baseVersion: null })).resolves.toMatchObject({ path: join(f.root, 'more', 'new.idl') });
+    await expect(
+      c.bridge.call('file.write', { path: 'more/new.idl', text: 'module more {};', baseVersion: null }),
+    ).resolves.toMatchObject({ path: join(f.root, 'more', 'new.idl') });
   });
 
   it('does not read files a tce-project.json or an import names outside the project', async () => {
     symlinkSync(join(f.outside, 'base.idl'), join(f.root, 'base.idl'));
     f.put(join(f.root, 'uses-base.idl'), 'import base\nmodule user { interface U { void f(); }; };\n');
-    f.put(join(f.root, 'tce-project.json'), JSON.stringify({ idl: ['shop.idl', 'uses-base.idl', '../outside/secret.idl', join(f.outside, 'hostname.txt')] }));
+    f.put(
+      join(f.root, 'tce-project.json'),
+      JSON.stringify({ idl: ['shop.idl', 'uses-base.idl', '../outside/secret.idl', join(f.outside, 'hostname.txt')] }),
+    );
     const snapshot = await c.bridge.call('project.open', { path: join(f.root, 'tce-project.json') });
     expect(Object.keys(snapshot.model.interfaces).sort()).toEqual(['shop.Catalog', 'shop.Store', 'user.U']);
     expect(snapshot.files.idl.sort()).toEqual([join(f.root, 'shop.idl'), join(f.root, 'uses-base.idl')]);
     const said = messages(snapshot.diagnostics);
-    expect(said).toContainEqual(expect.stringMatching(/tce-project\.json: .*outside\/secret\.idl is outside the project folder/));
-    expect(said).toContainEqual(expect.stringMatching(/tce-project\.json: .*outside\/hostname\.txt is outside the project folder/));
-    expect(said).toContainEqual(expect.stringMatching(/uses-base\.idl: cannot find imported file 'base'.*base\.idl leads to .*outside\/base\.idl, outside the project folder/));
+    expect(said).toContainEqual(
+      expect.stringMatching(/tce-project\.json: .*outside\/secret\.idl is outside the project folder/),
+    );
+    expect(said).toContainEqual(
+      expect.stringMatching(/tce-project\.json: .*outside\/hostname\.txt is outside the project folder/),
+    );
+    expect(said).toContainEqual(
+      expect.stringMatching(
+        /uses-base\.idl: cannot find imported file 'base'.*base\.idl leads to .*outside\/base\.idl, outside the project folder/,
+      ),
+    );
     // Named by the project file or not, a file outside is not the console's to read.
-    await expect(c.bridge.call('file.read', { path: join(f.outside, 'secret.idl') })).rejects.toMatchObject({ code: 'invalid-params' });
+    await expect(c.bridge.call('file.read', { path: join(f.outside, 'secret.idl') })).rejects.toMatchObject({
+      code: 'invalid-params',
+    });
   });
 
   it('keeps the workspace inside the project: a .tce-console linked elsewhere is refused', async () => {
     const elsewhere = join(f.outside, 'ws');
     mkdirSync(join(elsewhere, 'saved-calls'), { recursive: true });
-    f.put(join(elsewhere, 'environments.json'), JSON.stringify({ environments: [{ name: 'stolen', variables: {}, extraDefaults: {} }] }));
+    f.put(
+      join(elsewhere, 'environments.json'),
+      JSON.stringify({ environments: [{ name: 'stolen', variables: {}, extraDefaults: {} }] }),
+    );
     symlinkSync(elsewhere, join(f.root, '.tce-console'));
     await c.bridge.call('project.open', { path: f.root });
-    const refused = { code: 'invalid-params', message: expect.stringMatching(/\.tce-console.* outside the project folder/) };
+    const refused = {
+      code: 'invalid-params',
+      message: expect.stringMatching(/\.tce-console.* outside the project folder/),
+    };
     await expect(c.bridge.call('workspace.state', {})).rejects.toMatchObject(refused);
     await expect(c.bridge.call('workspace.savedCalls', {})).rejects.toMatchObject(refused);
     const call = { name: 'buy one', interface: 'shop.Store', method: 'buy', mode: 'oneway' as const, args: ['a', 1] };
@@ -140,7 +186,7 @@ describe('console boundary: project paths stay inside the project folder', () =>
 });
 
 describe('console boundary: the browser mode tells a refused token from a lost connection', () => {
-  it('answers the token check 204 for this launch\'s token and 401 for any other, never by cookie', async () => {
+  it("answers the token check 204 for this launch's token and 401 for any other, never by cookie", async () => {
     const c = await startConsole();
     try {
       const check = `http://127.0.0.1:${c.web.port}/api/token`;
@@ -151,7 +197,11 @@ describe('console boundary: the browser mode tells a refused token from a lost c
       expect((await fetch(check, { headers: { cookie } })).status).toBe(401);
       const { request } = await import('node:http');
       const rebound = await new Promise<number>((resolve, reject) => {
-        const req = request(`${check}?token=${c.web.token}`, { headers: { host: `evil.example:${c.web.port}` } }, (res) => resolve(res.statusCode ?? 0));
+        const req = request(
+          `${check}?token=${c.web.token}`,
+          { headers: { host: `evil.example:${c.web.port}` } },
+          (res) => resolve(res.statusCode ?? 0),
+        );
         req.on('error', reject);
         req.end();
       });
@@ -170,23 +220,39 @@ describe('console boundary: a failed project.open changes nothing', () => {
     try {
       const opened = await c.bridge.call('project.open', { path: project.dir });
       expect((await c.bridge.call('sandbox.start', { broker: 'memory' })).state).toBe('running');
-      const connection = await c.bridge.call('connection.open', { target: { kind: 'endpoint', endpoint: 'socket_gateway' } });
-      const echo = () => c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['still here'], mode: 'twoway', timeoutMs: 5_000 });
+      const connection = await c.bridge.call('connection.open', {
+        target: { kind: 'endpoint', endpoint: 'socket_gateway' },
+      });
+      const echo = () =>
+        c.bridge.call('invoke', {
+          connectionId: connection.id,
+          interface: 'test.Server',
+          method: 'echo',
+          args: ['still here'],
+          mode: 'twoway',
+          timeoutMs: 5_000,
+        });
       expect(succeeded(await echo()).value).toBe('Yah! still here');
       const closed: string[] = [];
       c.bridge.on('project.closed', ({ root }) => closed.push(root));
       const sandboxEvents: string[] = [];
       c.bridge.on('sandbox.state', (s) => sandboxEvents.push(s.state));
 
-      await expect(c.bridge.call('project.open', { path: join(empty, 'missing') })).rejects.toMatchObject({ code: 'not-found' });
+      await expect(c.bridge.call('project.open', { path: join(empty, 'missing') })).rejects.toMatchObject({
+        code: 'not-found',
+      });
       await expect(c.bridge.call('project.open', { path: empty })).rejects.toMatchObject({ code: 'not-found' });
       writeFileSync(join(empty, 'notes.txt'), '');
-      await expect(c.bridge.call('project.open', { path: join(empty, 'notes.txt') })).rejects.toMatchObject({ code: 'invalid-params' });
+      await expect(c.bridge.call('project.open', { path: join(empty, 'notes.txt') })).rejects.toMatchObject({
+        code: 'invalid-params',
+      });
 
       const current = await c.bridge.call('project.current', {});
       expect(current).toMatchObject({ root: opened.root, revision: opened.revision });
       expect(await c.bridge.call('sandbox.state', {})).toMatchObject({ state: 'running' });
-      expect(await c.bridge.call('connection.list', {})).toEqual([expect.objectContaining({ id: connection.id, state: { state: 'open' } })]);
+      expect(await c.bridge.call('connection.list', {})).toEqual([
+        expect.objectContaining({ id: connection.id, state: { state: 'open' } }),
+      ]);
       expect(succeeded(await echo()).value).toBe('Yah! still here');
       expect(closed).toEqual([]);
       expect(sandboxEvents).toEqual([]);
@@ -208,7 +274,15 @@ function listeningOn(port: number): string[] {
       if (!local || state !== '0A') continue;
       const [hex, portHex] = local.split(':');
       if (parseInt(portHex!, 16) !== port) continue;
-      found.push(hex!.length === 8 ? hex!.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.') : ipv6(hex!));
+      found.push(
+        hex!.length === 8
+          ? hex!
+              .match(/../g)!
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join('.')
+          : ipv6(hex!),
+      );
     }
   }
   return found.sort();
@@ -217,7 +291,10 @@ function listeningOn(port: number): string[] {
 function ipv6(hex: string): string {
   // Four little-endian 32-bit words.
   const words = hex.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join(''));
-  const groups = words.join('').match(/.{4}/g)!.map((g) => parseInt(g, 16).toString(16));
+  const groups = words
+    .join('')
+    .match(/.{4}/g)!
+    .map((g) => parseInt(g, 16).toString(16));
   const text = groups.join(':');
   return text === '0:0:0:0:0:0:0:0' ? '::' : text === '0:0:0:0:0:0:0:1' ? '::1' : text;
 }
@@ -285,8 +362,20 @@ describe('console boundary: the sandbox listens on loopback', () => {
     const listening = ports(state);
     expect(listening).toHaveLength(2);
     for (const port of listening) expect(listeningOn(port)).toEqual(['127.0.0.1']);
-    expect(state).toMatchObject({ gateways: [{ server: 'shopgw', listen: [expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/), expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/?$/)] }] });
-    expect(logged).toContainEqual(expect.stringMatching(/shop_ws: services\.xml says host "0\.0\.0\.0"; the sandbox listens on 127\.0\.0\.1/));
+    expect(state).toMatchObject({
+      gateways: [
+        {
+          server: 'shopgw',
+          listen: [
+            expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/),
+            expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/?$/),
+          ],
+        },
+      ],
+    });
+    expect(logged).toContainEqual(
+      expect.stringMatching(/shop_ws: services\.xml says host "0\.0\.0\.0"; the sandbox listens on 127\.0\.0\.1/),
+    );
     await c.bridge.call('sandbox.stop', {});
 
     // The user's explicit choice is honoured.
@@ -303,13 +392,19 @@ describe('console boundary: the sandbox listens on loopback', () => {
       copyFileSync(new URL('./support/test-cert.pem', import.meta.url), join(outside, 'cert.pem'));
       symlinkSync(outside, join(tls.dir, 'keys'));
       await c.bridge.call('project.open', { path: tls.dir });
-      await expect(c.bridge.call('sandbox.start', { broker: 'memory' })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/keys\/key\.pem leads to .*key\.pem, outside the project folder/) });
+      await expect(c.bridge.call('sandbox.start', { broker: 'memory' })).rejects.toMatchObject({
+        code: 'invalid-params',
+        message: expect.stringMatching(/keys\/key\.pem leads to .*key\.pem, outside the project folder/),
+      });
       expect(await c.bridge.call('sandbox.state', {})).toMatchObject({ state: 'stopped' });
       // The same files inside the project: the gateway starts with TLS.
       rmSync(join(tls.dir, 'keys'));
       mkdirSync(join(tls.dir, 'keys'));
       for (const name of ['key.pem', 'cert.pem']) copyFileSync(join(outside, name), join(tls.dir, 'keys', name));
-      expect(await c.bridge.call('sandbox.start', { broker: 'memory' })).toMatchObject({ state: 'running', gateways: [{ listen: [expect.stringMatching(/^tls:\/\/127\.0\.0\.1:/), expect.anything()] }] });
+      expect(await c.bridge.call('sandbox.start', { broker: 'memory' })).toMatchObject({
+        state: 'running',
+        gateways: [{ listen: [expect.stringMatching(/^tls:\/\/127\.0\.0\.1:/), expect.anything()] }],
+      });
       await c.bridge.call('sandbox.stop', {});
     } finally {
       await c.bridge.call('project.open', { path: project.dir });

@@ -23,24 +23,27 @@ describe('tce-console', () => {
   });
   afterAll(() => project?.removeFiles());
 
-  it.skipIf(electronBinary(ROOT) !== undefined)('falls back to the browser mode, says so, and serves the project and its sandbox behind the token', async () => {
-    const cli = new CliProcess('tce-console', ['--project', project.dir, '--sandbox'], env);
-    try {
-      const line = await cli.waitFor(/^TCE Console \(browser mode\): http:\/\/127\.0\.0\.1:\d+\/\?token=\S+$/);
-      expect(cli.stderr).toContain(NO_ELECTRON_MESSAGE);
-      expect(cli.stderr).toMatch(/sandbox on in-memory broker/);
-      const url = line.split(': ')[1]!;
-      expect((await fetch(url)).status).toBe(200);
-      expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
-      const token = new URL(url).searchParams.get('token')!;
-      const bridge = await connectWebBridge(`ws://${new URL(url).host}/api?token=${token}`);
-      expect((await bridge.call('project.current', {}))?.root).toBe(project.dir);
-      expect((await bridge.call('sandbox.state', {})).state).toBe('running');
-      await bridge.close();
-    } finally {
-      expect(await cli.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    }
-  });
+  it.skipIf(electronBinary(ROOT) !== undefined)(
+    'falls back to the browser mode, says so, and serves the project and its sandbox behind the token',
+    async () => {
+      const cli = new CliProcess('tce-console', ['--project', project.dir, '--sandbox'], env);
+      try {
+        const line = await cli.waitFor(/^TCE Console \(browser mode\): http:\/\/127\.0\.0\.1:\d+\/\?token=\S+$/);
+        expect(cli.stderr).toContain(NO_ELECTRON_MESSAGE);
+        expect(cli.stderr).toMatch(/sandbox on in-memory broker/);
+        const url = line.split(': ')[1]!;
+        expect((await fetch(url)).status).toBe(200);
+        expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
+        const token = new URL(url).searchParams.get('token')!;
+        const bridge = await connectWebBridge(`ws://${new URL(url).host}/api?token=${token}`);
+        expect((await bridge.call('project.current', {}))?.root).toBe(project.dir);
+        expect((await bridge.call('sandbox.state', {})).state).toBe('running');
+        await bridge.close();
+      } finally {
+        expect(await cli.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      }
+    },
+  );
 
   it('refuses to serve beyond this machine, and a project that is not there', async () => {
     const wide = await runCli('tce-console', ['--web', '--host', '0.0.0.0'], { env });

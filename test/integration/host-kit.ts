@@ -53,12 +53,18 @@ export interface SandboxConsole extends Console {
 }
 
 /** A private cluster project opened in a console whose sandbox runs on `broker`; close() removes its queues. */
-export async function startSandboxConsole(broker: 'memory' | 'amqp', options: Partial<ConsoleHostOptions> = {}): Promise<SandboxConsole> {
+export async function startSandboxConsole(
+  broker: 'memory' | 'amqp',
+  options: Partial<ConsoleHostOptions> = {},
+): Promise<SandboxConsole> {
   const project = clusterProject();
   const c = await startConsole(options);
   try {
     await c.bridge.call('project.open', { path: project.dir });
-    const state = await c.bridge.call('sandbox.start', broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' });
+    const state = await c.bridge.call(
+      'sandbox.start',
+      broker === 'amqp' ? { broker: 'amqp', amqpUrl: RABBIT_URL } : { broker: 'memory' },
+    );
     if (state.state !== 'running') throw new Error(`sandbox: ${JSON.stringify(state)}`);
   } catch (error) {
     await c.close();
@@ -89,12 +95,18 @@ export function succeeded(r: InvokeResult): Extract<InvokeResult, { ok: true }> 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls feed.query until `count` entries match; fails with what there was. */
-export async function waitForEntries(bridge: WebBridgeClient, filter: FeedFilter, count = 1, timeoutMs = 5_000): Promise<FeedEntry[]> {
+export async function waitForEntries(
+  bridge: WebBridgeClient,
+  filter: FeedFilter,
+  count = 1,
+  timeoutMs = 5_000,
+): Promise<FeedEntry[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { entries } = await bridge.call('feed.query', { limit: 100_000, filter });
     if (entries.length >= count) return entries;
-    if (Date.now() > deadline) throw new Error(`expected ${count} feed entries matching ${JSON.stringify(filter)}, got ${entries.length}`);
+    if (Date.now() > deadline)
+      throw new Error(`expected ${count} feed entries matching ${JSON.stringify(filter)}, got ${entries.length}`);
     await sleep(20);
   }
 }

@@ -16,7 +16,10 @@ describe.each(['memory', 'amqp'] as const)('console → back end queue, sandbox 
   beforeAll(async () => {
     c = await startSandboxConsole(broker);
     project = c.project;
-    target = broker === 'amqp' ? { kind: 'url', url: `${RABBIT_URL}/${project.node('mq_server')}` } : { kind: 'endpoint', endpoint: 'mq_server' };
+    target =
+      broker === 'amqp'
+        ? { kind: 'url', url: `${RABBIT_URL}/${project.node('mq_server')}` }
+        : { kind: 'endpoint', endpoint: 'mq_server' };
   });
 
   afterAll(async () => {
@@ -27,14 +30,31 @@ describe.each(['memory', 'amqp'] as const)('console → back end queue, sandbox 
     const connection = await c.bridge.call('connection.open', { target });
     expect(connection).toMatchObject({ transport: 'amqp', state: { state: 'open' } });
     expect(connection.url).not.toMatch(/guest:guest/);
-    const result = ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'echo', args: ['hello'], mode: 'twoway', extra: { name: 'scott.bo' } }));
+    const result = ok(
+      await c.bridge.call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'echo',
+        args: ['hello'],
+        mode: 'twoway',
+        extra: { name: 'scott.bo' },
+      }),
+    );
     expect(result.value).toBe('Yah! hello');
     const [sent] = await waitForEntries(c.bridge, { hop: 'console', direction: 'out', method: 'echo' });
     expect(sent!.extra['__mq_return__']).toBeDefined();
     const hops = (await c.bridge.call('feed.related', { id: sent!.id })).filter((e) => e.sequence === result.sequence);
     expect(path(hops)).toEqual(['console out', 'server in', 'server out', 'console in']);
     expect(hops.find((e) => e.hop === 'server' && e.direction === 'in')!.extra['name']).toBe('scott.bo');
-    const oneway = ok(await c.bridge.call('invoke', { connectionId: connection.id, interface: 'test.Server', method: 'heartbeat', args: ['hi'], mode: 'oneway' }));
+    const oneway = ok(
+      await c.bridge.call('invoke', {
+        connectionId: connection.id,
+        interface: 'test.Server',
+        method: 'heartbeat',
+        args: ['hi'],
+        mode: 'oneway',
+      }),
+    );
     await waitForEntries(c.bridge, { hop: 'server', method: 'heartbeat', text: `call:${oneway.sequence}:` });
   });
 });

@@ -3,7 +3,18 @@
 // written through, and no temporary file left behind by a save that was killed. Real files,
 // real child processes; the fsync order is read from strace.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +26,8 @@ import { ConsoleError } from '../../shared/console-api/api.js';
 import { startConsole } from './host-kit.js';
 
 const DIST = fileURLToPath(new URL('../../dist/electron/host/', import.meta.url));
-const ORDERS_IDL = 'module orders { struct Line { string sku; int qty; }; interface Desk { sequence<Line> open(); }; };\n';
+const ORDERS_IDL =
+  'module orders { struct Line { string sku; int qty; }; interface Desk { sequence<Line> open(); }; };\n';
 
 let dir: string;
 beforeEach(() => {
@@ -106,7 +118,10 @@ describe('saving: files as they are on disk', () => {
     const { version } = await readText(file);
     const error = await writeText(file, 'module changed {};\n', version).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConsoleError);
-    expect(error).toMatchObject({ code: 'io', message: expect.stringMatching(/locked\.idl is read-only .*0444.*not saved and is still in the editor/) });
+    expect(error).toMatchObject({
+      code: 'io',
+      message: expect.stringMatching(/locked\.idl is read-only .*0444.*not saved and is still in the editor/),
+    });
     expect(readFileSync(file.real, 'utf8')).toBe(ORDERS_IDL);
     expect(statSync(file.real).mode & 0o777).toBe(0o444);
     expect(readdirSync(dir)).toEqual(['locked.idl']);
@@ -122,7 +137,11 @@ describe('saving: files as they are on disk', () => {
       await c.bridge.call('project.open', { path: dir });
       const opened = await c.bridge.call('file.read', { path: 'alias.idl' });
       const changed = ORDERS_IDL.replace('int qty;', 'int qty; double price;');
-      const saved = await c.bridge.call('file.write', { path: 'alias.idl', text: changed, baseVersion: opened.version });
+      const saved = await c.bridge.call('file.write', {
+        path: 'alias.idl',
+        text: changed,
+        baseVersion: opened.version,
+      });
       expect(saved.path).toBe(join(dir, 'alias.idl'));
       expect(lstatSync(join(dir, 'alias.idl')).isSymbolicLink()).toBe(true);
       expect(readFileSync(join(dir, 'shared', 'orders.idl'), 'utf8')).toBe(changed);
@@ -148,20 +167,44 @@ describe('saving: durability', () => {
       await writeText(file, 'module replaced {};\\n', (await readText(file)).version);
       await writeText(folder.contain('fresh.idl'), 'module fresh {};\\n', null);`;
     try {
-      const run = spawnSync('strace', ['-f', '-y', '-o', trace, '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2,link,linkat', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8' });
+      const run = spawnSync(
+        'strace',
+        [
+          '-f',
+          '-y',
+          '-o',
+          trace,
+          '-e',
+          'trace=fsync,fdatasync,rename,renameat,renameat2,link,linkat',
+          process.execPath,
+          '--input-type=module',
+          '-e',
+          script,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(run.status, run.stderr).toBe(0);
-      const calls = readFileSync(trace, 'utf8').split('\n').map((l) => l.replace(/^(\[pid\s+\d+\]\s*|\d+\s+)/, ''));
+      const calls = readFileSync(trace, 'utf8')
+        .split('\n')
+        .map((l) => l.replace(/^(\[pid\s+\d+\]\s*|\d+\s+)/, ''));
       const position = (pattern: RegExp): number => calls.findIndex((l) => pattern.test(l));
       const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       for (const name of ['orders.idl', 'fresh.idl']) {
         // The new text goes to a temporary file that is fsynced, then renamed (or linked) into place, then the folder is fsynced.
-        const placed = position(new RegExp(`^(rename|renameat2?|link|linkat)\\(.*"${escape(join(dir, `.${name}`))}[^"]*", .*"${escape(join(dir, name))}"`));
+        const placed = position(
+          new RegExp(
+            `^(rename|renameat2?|link|linkat)\\(.*"${escape(join(dir, `.${name}`))}[^"]*", .*"${escape(join(dir, name))}"`,
+          ),
+        );
         expect(placed, `${name} is put in place by rename or link:\n${calls.join('\n')}`).toBeGreaterThanOrEqual(0);
         const temp = new RegExp(`^f(data)?sync\\(\\d+<${escape(join(dir, `.${name}`))}[^>]*>\\)`);
         const syncedTemp = calls.slice(0, placed).some((l) => temp.test(l));
         expect(syncedTemp, `the temporary file of ${name} is fsynced before it is put in place`).toBe(true);
         const folderSync = new RegExp(`^f(data)?sync\\(\\d+<${escape(dir)}>\\)`);
-        expect(calls.slice(placed + 1).some((l) => folderSync.test(l)), `the folder is fsynced after ${name} is put in place`).toBe(true);
+        expect(
+          calls.slice(placed + 1).some((l) => folderSync.test(l)),
+          `the folder is fsynced after ${name} is put in place`,
+        ).toBe(true);
       }
     } finally {
       rmSync(trace, { force: true });
@@ -183,7 +226,9 @@ describe('saving: durability', () => {
     const leftovers = (): string[] => readdirSync(dir).filter((n) => !ours.has(n));
     let kills = 0;
     while (leftovers().length === 0 && kills < 40) {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise<void>((resolve) => createInterface({ input: child.stdout! }).once('line', () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 200));
@@ -191,7 +236,7 @@ describe('saving: durability', () => {
       await exited;
       kills++;
     }
-    console.log(`killed save: ${kills} kill(s), left ${leftovers().join(", ")}`);
+    console.log(`killed save: ${kills} kill(s), left ${leftovers().join(', ')}`);
     expect(leftovers().length, `a killed save left a temporary file within ${kills} kills`).toBeGreaterThan(0);
     // Whatever the kill interrupted, the file is one whole text.
     const text = readFileSync(join(dir, 'big.idl'), 'utf8');

@@ -27,7 +27,8 @@ for (const broker of ['memory', 'amqp'] as const) {
       const args = broker === 'amqp' ? [project.dir, '--amqp', RABBIT_URL] : [project.dir];
       mock = new CliProcess('tce-mock', args, { ...process.env, TCE_AMQP_URL: '' });
       await mock.waitFor(/^tce-mock: ready/);
-      const listen = (server: string): string => /listens on (\S+)/.exec(mock.lines.find((l) => l.startsWith(`tce-mock: gateway ${server} `))!)![1]!;
+      const listen = (server: string): string =>
+        /listens on (\S+)/.exec(mock.lines.find((l) => l.startsWith(`tce-mock: gateway ${server} `))!)![1]!;
       urls = { tcp: listen('shopgw'), ws: listen('shopgw_ws') };
     });
     afterAll(async () => {
@@ -42,7 +43,11 @@ for (const broker of ['memory', 'amqp'] as const) {
     });
 
     it('prints the broker, what listens where and what each back end answers', () => {
-      expect(mock.lines).toContainEqual(broker === 'amqp' ? expect.stringMatching(/^tce-mock: broker: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672/) : expect.stringMatching(/^tce-mock: broker: in-memory broker/));
+      expect(mock.lines).toContainEqual(
+        broker === 'amqp'
+          ? expect.stringMatching(/^tce-mock: broker: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:5672/)
+          : expect.stringMatching(/^tce-mock: broker: in-memory broker/),
+      );
       expect(urls.tcp).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
       expect(urls.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
       expect(mock.lines).toContainEqual(
@@ -56,10 +61,28 @@ for (const broker of ['memory', 'amqp'] as const) {
         expect(await c.call('shop.Catalog.stock', [['a', 'b']])).toEqual({ errcode: 0, value: new Map([['key', 1]]) });
         expect(await c.call('shop.Catalog.count', [])).toEqual({ errcode: 0, value: 1n });
         expect(await c.call('shop.Catalog.touch', ['a'])).toEqual({ errcode: 0, value: undefined });
-        expect(await c.call('shop.Catalog.item', [7])).toEqual({ errcode: 0, value: { id: 7, name: 'item 7', price: 9.5 } });
-        expect(await c.call('shop.Catalog.search', ['tea', 2])).toEqual({ errcode: 0, value: [{ id: 1, name: 'tea 1', price: 1 }, { id: 2, name: 'tea 2', price: 1 }] });
+        expect(await c.call('shop.Catalog.item', [7])).toEqual({
+          errcode: 0,
+          value: { id: 7, name: 'item 7', price: 9.5 },
+        });
+        expect(await c.call('shop.Catalog.search', ['tea', 2])).toEqual({
+          errcode: 0,
+          value: [
+            { id: 1, name: 'tea 1', price: 1 },
+            { id: 2, name: 'tea 2', price: 1 },
+          ],
+        });
         expect(await c.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'shop 2.0' });
-        await until(() => mock.lines.some((l) => /^shopd: shop\.Catalog\.item \{"id":7\} user=\d+ → \{"id":7,"name":"item 7","price":9\.5\} \(script mocks\/shop\.mjs\)$/.test(l)), 5_000, () => 'the call line');
+        await until(
+          () =>
+            mock.lines.some((l) =>
+              /^shopd: shop\.Catalog\.item \{"id":7\} user=\d+ → \{"id":7,"name":"item 7","price":9\.5\} \(script mocks\/shop\.mjs\)$/.test(
+                l,
+              ),
+            ),
+          5_000,
+          () => 'the call line',
+        );
       });
     }
 
@@ -68,19 +91,27 @@ for (const broker of ['memory', 'amqp'] as const) {
       const other = connect(urls.tcp);
       expect((await other.call('shop.Catalog.count', [])).errcode).toBe(0);
       expect(await caller.call('shop.Orders.watch', ['tea'])).toEqual({ errcode: 0, value: undefined });
-      await until(() => caller.pushes.length === 1, 5_000, () => 'the push');
+      await until(
+        () => caller.pushes.length === 1,
+        5_000,
+        () => 'the push',
+      );
       expect(caller.pushes[0]).toMatchObject({ method: 'onPrice', args: { sku: 'tea', price: 1.25 } });
       // The other client's next call returns after anything sent to it before.
       expect((await other.call('shop.Catalog.count', [])).errcode).toBe(0);
       expect(other.pushes).toEqual([]);
     });
 
-    it("an override written to .tce-console/mocks.json by hand answers its error code, over both transports", async () => {
-      project.write('.tce-console/mocks.json', JSON.stringify({ overrides: { 'shop.Catalog.item': { answer: { kind: 'error', code: 4, reason: 'gone' } } } }));
+    it('an override written to .tce-console/mocks.json by hand answers its error code, over both transports', async () => {
+      project.write(
+        '.tce-console/mocks.json',
+        JSON.stringify({ overrides: { 'shop.Catalog.item': { answer: { kind: 'error', code: 4, reason: 'gone' } } } }),
+      );
       const tcp = connect(urls.tcp);
       const ws = connect(urls.ws);
       // Read again once the file watcher has seen it (debounced).
-      for (let i = 0; i < 100 && (await tcp.call('shop.Catalog.item', [1])).errcode !== 4; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && (await tcp.call('shop.Catalog.item', [1])).errcode !== 4; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(await tcp.call('shop.Catalog.item', [1])).toEqual({ errcode: 4, value: undefined });
       expect(await ws.call('shop.Catalog.item', [1])).toEqual({ errcode: 4, value: undefined });
       project.write('.tce-console/mocks.json', JSON.stringify({ overrides: {} }));
@@ -95,7 +126,9 @@ describe('tce-mock, the command line', () => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         const mock = new CliProcess('tce-mock', [project.dir], { ...process.env, TCE_AMQP_URL: '' });
         await mock.waitFor(/^tce-mock: ready/);
-        expect(mock.lines).toContainEqual(expect.stringMatching(/^tce-mock: no scripts in .*mocks: answers are overrides or examples$/));
+        expect(mock.lines).toContainEqual(
+          expect.stringMatching(/^tce-mock: no scripts in .*mocks: answers are overrides or examples$/),
+        );
         expect(await mock.stop(signal)).toEqual({ code: 0, signal: null });
         expect(mock.lines.at(-1)).toBe(`tce-mock: stopped (${signal})`);
       }
@@ -106,11 +139,23 @@ describe('tce-mock, the command line', () => {
 
   it('usage errors exit 2; a project with errors, or an unreachable RabbitMQ for --only backends, exit 1 with the reason', async () => {
     const env = { ...process.env, TCE_AMQP_URL: '' };
-    expect(await runCli('tce-mock', [], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('expected <project dir | services.xml>') });
-    expect(await runCli('tce-mock', ['x', '--only', 'sideways'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining("--only must be gateways or backends, not 'sideways'") });
-    expect(await runCli('tce-mock', ['x', '--only', 'backends'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('--only backends needs --amqp URL') });
+    expect(await runCli('tce-mock', [], { env })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected <project dir | services.xml>'),
+    });
+    expect(await runCli('tce-mock', ['x', '--only', 'sideways'], { env })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--only must be gateways or backends, not 'sideways'"),
+    });
+    expect(await runCli('tce-mock', ['x', '--only', 'backends'], { env })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--only backends needs --amqp URL'),
+    });
     const help = await runCli('tce-mock', ['--help'], { env });
-    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: tce-mock <project dir | services.xml>') });
+    expect(help).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('usage: tce-mock <project dir | services.xml>'),
+    });
     const project = shopProject(`tce-mock-${suffix()}`, { script: false });
     try {
       project.write('shop.idl', 'module shop{ interface Base{ strin version(); }; }');
@@ -118,8 +163,17 @@ describe('tce-mock, the command line', () => {
       expect(broken.code).toBe(1);
       expect(broken.stderr).toMatch(/shop\.idl:1:\d+: error: .*strin/);
       project.write('shop.idl', SHOP_IDL);
-      const unreachable = await runCli('tce-mock', [project.dir, '--only', 'backends', '--amqp', 'amqp://guest:guest@127.0.0.1:1'], { env });
-      expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringMatching(/tce-mock: error: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1 is not reachable/) });
+      const unreachable = await runCli(
+        'tce-mock',
+        [project.dir, '--only', 'backends', '--amqp', 'amqp://guest:guest@127.0.0.1:1'],
+        { env },
+      );
+      expect(unreachable).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(
+          /tce-mock: error: RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1 is not reachable/,
+        ),
+      });
     } finally {
       project.removeFiles();
     }

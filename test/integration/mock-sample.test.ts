@@ -32,13 +32,19 @@ async function observe(url: string): Promise<Record<string, unknown>> {
     seen['heartbeat'] = await c.server.heartbeat('hi');
     c.server.heartbeatOneway('hi');
     const datetime = await c.server.datetime();
-    seen['datetime'] = Math.abs(Date.parse(datetime) - Date.now()) < 86_400_000 && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(datetime);
+    seen['datetime'] =
+      Math.abs(Date.parse(datetime) - Date.now()) < 86_400_000 &&
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(datetime);
     const started = Date.now();
     seen['timeout'] = await c.server.timeout(1);
     seen['timeout waited'] = Date.now() - started >= 950;
     seen['timeout negative'] = await c.server.timeout(-5);
     seen['bidirection'] = await c.server.bidirection();
-    await until(() => c.pushes.length >= 1, 5_000, () => 'the push of bidirection()');
+    await until(
+      () => c.pushes.length >= 1,
+      5_000,
+      () => 'the push of bidirection()',
+    );
     // A second push would have come with the first.
     await c.server.echo('flush');
     seen['pushes'] = [...c.pushes];
@@ -94,7 +100,13 @@ describe('the sample back end, servant and mock script', () => {
     // Every operation was answered by the script, none by an example.
     const state = opened.engine.state();
     expect(state.operations.map((o) => `${o.interface}.${o.method} ${o.behaviour}`).sort()).toEqual(
-      ['test.BaseServer.datetime', 'test.Server.bidirection', 'test.Server.echo', 'test.Server.heartbeat', 'test.Server.timeout'].map((k) => `${k} script`),
+      [
+        'test.BaseServer.datetime',
+        'test.Server.bidirection',
+        'test.Server.echo',
+        'test.Server.heartbeat',
+        'test.Server.timeout',
+      ].map((k) => `${k} script`),
     );
   });
 });

@@ -6,7 +6,17 @@ import { createMemoryBroker, type MemoryBroker } from '../../electron/transports
 import type { Broker, BrokerState, MqAddress, MqConfirm, MqDelivery } from '../../shared/rpc/connection.js';
 import { parseMqAddress } from '../../shared/rpc/mq-address.js';
 import { encodeMessage } from '../../shared/wire/message.js';
-import { RABBIT_URL, RabbitAdmin, collect, numbered, queueAddress, sleep, suffix, topicAddress, until } from '../../support/mq-kit.js';
+import {
+  RABBIT_URL,
+  RabbitAdmin,
+  collect,
+  numbered,
+  queueAddress,
+  sleep,
+  suffix,
+  topicAddress,
+  until,
+} from '../../support/mq-kit.js';
 
 interface Subject {
   name: string;
@@ -92,7 +102,7 @@ describe.each(subjects)('$name broker', (subject) => {
     expect(reader.address).toEqual(address);
   });
 
-  it('delivers on a later turn, never inside the sender\'s call, and copies the bytes', async () => {
+  it("delivers on a later turn, never inside the sender's call, and copies the bytes", async () => {
     await openBroker();
     const address = queue();
     const writer = await broker.openWriter(address);
@@ -109,7 +119,11 @@ describe.each(subjects)('$name broker', (subject) => {
     writer.send(message);
     message.params[0] = 99; // the sender reuses its buffer
     sending = false;
-    await until(() => got.length === 1, 10_000, () => 'no delivery');
+    await until(
+      () => got.length === 1,
+      10_000,
+      () => 'no delivery',
+    );
     expect(reentered).toBe(false);
     expect(got[0]).toEqual([5, 0, 0xab]);
   });
@@ -140,7 +154,11 @@ describe.each(subjects)('$name broker', (subject) => {
     const n = 400;
     for (let i = 0; i < n; i++) writer.send(numbered(i));
 
-    await until(() => a.messages.length + b.messages.length >= n, 10_000, () => `${a.messages.length} + ${b.messages.length} of ${n}`);
+    await until(
+      () => a.messages.length + b.messages.length >= n,
+      10_000,
+      () => `${a.messages.length} + ${b.messages.length} of ${n}`,
+    );
     await sleep(100); // nothing more may come
     const all = [...a.sequences(), ...b.sequences()].sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -200,17 +218,25 @@ describe.each(subjects)('$name broker', (subject) => {
     });
     writer.send(numbered(1));
     writer.send(numbered(2));
-    await until(() => seen.length === 2, 10_000, () => `seen ${seen.join()}`);
+    await until(
+      () => seen.length === 2,
+      10_000,
+      () => `seen ${seen.join()}`,
+    );
     expect(logs.some((l) => l.includes('handler threw: handler bug'))).toBe(true);
   });
 
   it('refuses to open a missing node with create: never, with a clear reason', async () => {
     await openBroker();
     const missing = queue('never');
-    await expect(broker.openReader(missing)).rejects.toThrow(new RegExp(`reader for queue "${missing.name}".*NOT_FOUND`));
+    await expect(broker.openReader(missing)).rejects.toThrow(
+      new RegExp(`reader for queue "${missing.name}".*NOT_FOUND`),
+    );
     await expect(broker.openWriter(missing)).rejects.toThrow(/NOT_FOUND/);
     const missingTopic = { ...topic(), create: 'never' as const };
-    await expect(broker.openReader(missingTopic)).rejects.toThrow(new RegExp(`topic "${missingTopic.name}".*NOT_FOUND`));
+    await expect(broker.openReader(missingTopic)).rejects.toThrow(
+      new RegExp(`topic "${missingTopic.name}".*NOT_FOUND`),
+    );
 
     // The broker is unharmed, and create: never works once the node exists.
     const existing = queue();
@@ -264,7 +290,11 @@ describe.each(subjects)('$name broker', (subject) => {
     const writer = await broker.openWriter(address);
     const outcomes: MqConfirm[] = [];
     for (let i = 0; i < 50; i++) expect(writer.send(numbered(i), (outcome) => outcomes.push(outcome))).toBe(true);
-    await until(() => outcomes.length === 50, 10_000, () => `${outcomes.length} confirms`);
+    await until(
+      () => outcomes.length === 50,
+      10_000,
+      () => `${outcomes.length} confirms`,
+    );
     expect(outcomes.every((o) => o.ok)).toBe(true);
     const got = collect(await broker.openReader(address));
     await got.waitFor(50);
@@ -276,9 +306,16 @@ describe.each(subjects)('$name broker', (subject) => {
     const writer = await broker.openWriter(address);
     const first = await broker.openReader(address);
     const held: { sequence: number; delivery: MqDelivery }[] = [];
-    first.listen((m, _raw, delivery) => held.push({ sequence: m.sequence, delivery }), { ack: 'by-listener', closeWaitMs: 0 });
+    first.listen((m, _raw, delivery) => held.push({ sequence: m.sequence, delivery }), {
+      ack: 'by-listener',
+      closeWaitMs: 0,
+    });
     for (let i = 1; i <= 4; i++) writer.send(numbered(i));
-    await until(() => held.length === 4, 10_000, () => `held ${held.length}`);
+    await until(
+      () => held.length === 4,
+      10_000,
+      () => `held ${held.length}`,
+    );
     held[0]!.delivery.ack();
     held[2]!.delivery.ack();
     await first.close(); // as if its back end died with calls 2 and 4 in hand
@@ -307,7 +344,11 @@ describe.each(subjects)('$name broker', (subject) => {
     writer.send(numbered(1));
     writer.send(numbered(2));
     writer.send(numbered(3));
-    await until(() => seen.length === 4, 10_000, () => `seen ${seen.join()}`);
+    await until(
+      () => seen.length === 4,
+      10_000,
+      () => `seen ${seen.join()}`,
+    );
     await sleep(200);
     expect([...seen].sort()).toEqual([1, 1, 2, 3]);
   });
@@ -320,12 +361,20 @@ describe.each(subjects)('$name broker', (subject) => {
     const reader = await broker.openReader(address);
     const held: MqDelivery[] = [];
     reader.listen((_m, _raw, delivery) => held.push(delivery), { ack: 'by-listener' });
-    await until(() => held.length === 3, 10_000, () => `held ${held.length}`);
+    await until(
+      () => held.length === 3,
+      10_000,
+      () => `held ${held.length}`,
+    );
     await sleep(200);
     expect(held).toHaveLength(3);
     held[0]!.ack();
     held[1]!.ack();
-    await until(() => held.length === 5, 10_000, () => `held ${held.length}`);
+    await until(
+      () => held.length === 5,
+      10_000,
+      () => `held ${held.length}`,
+    );
     await sleep(200);
     expect(held).toHaveLength(5);
   });

@@ -18,7 +18,17 @@ import type { CallContext } from '../../shared/rpc/servant.js';
 import { ByteReader } from '../../shared/wire/bytes.js';
 import { CALL_ID_FORWARDED, CallType, ExtraKey, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { PROBE_IFIDX, probeTable } from './support/rpc-fixtures.js';
-import { RABBIT_URL, RabbitAdmin, collect, queueAddress, rabbitmqctl, sleep, suffix, topicAddress, until } from '../../support/mq-kit.js';
+import {
+  RABBIT_URL,
+  RabbitAdmin,
+  collect,
+  queueAddress,
+  rabbitmqctl,
+  sleep,
+  suffix,
+  topicAddress,
+  until,
+} from '../../support/mq-kit.js';
 
 /** The cluster example's back end, recording what it saw; bidirection pushes back through the gateway. */
 class RecordingServer extends ServerServant {
@@ -55,7 +65,11 @@ interface Subject {
 
 const subjects: Subject[] = [
   { name: 'memory', open: async (_name, log) => createMemoryBroker({ log }) },
-  { name: 'amqp', open: (connectionName, log) => connectAmqp(RABBIT_URL, { connectionName, log, reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } }) },
+  {
+    name: 'amqp',
+    open: (connectionName, log) =>
+      connectAmqp(RABBIT_URL, { connectionName, log, reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } }),
+  },
 ];
 
 let admin: RabbitAdmin;
@@ -95,10 +109,19 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
   let logs: string[];
   let brokers: Broker[];
   let backEnd: { broker: Broker; servant: RecordingServer; mq: MqAdapter; writers: MqWriters };
-  let client: { broker: Broker; replies: MqReplies; target: MqCallTarget; server: ServerProxy; unmatched: RpcMessage[] };
+  let client: {
+    broker: Broker;
+    replies: MqReplies;
+    target: MqCallTarget;
+    server: ServerProxy;
+    unmatched: RpcMessage[];
+  };
 
   const openBroker = async (role: string): Promise<Broker> => {
-    const broker = subject.name === 'memory' && brokers.length > 0 ? brokers[0]! : await subject.open(`tce-test-mq-rpc-${role}-${id}`, (line) => logs.push(line));
+    const broker =
+      subject.name === 'memory' && brokers.length > 0
+        ? brokers[0]!
+        : await subject.open(`tce-test-mq-rpc-${role}-${id}`, (line) => logs.push(line));
     if (!brokers.includes(broker)) brokers.push(broker);
     return broker;
   };
@@ -115,7 +138,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
       { direct: await broker.openDirectWriter(), log: (line) => logs.push(line) },
     );
     const servant = new RecordingServer(label);
-    const mq = new MqAdapter({ adapter: new Adapter().add(servant).add(probeTable()), writers, log: (line) => logs.push(line) });
+    const mq = new MqAdapter({
+      adapter: new Adapter().add(servant).add(probeTable()),
+      writers,
+      log: (line) => logs.push(line),
+    });
     mq.serve(await broker.openReader(queue(q.server)), 'mq_server');
     return { broker, servant, mq, writers };
   }
@@ -124,7 +151,10 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
   async function startClient(replyQueue = q.gateway, endpoint = 'mq_gateway'): Promise<typeof client> {
     const broker = await openBroker(`client-${endpoint}`);
     const unmatched: RpcMessage[] = [];
-    const replies = new MqReplies(broker, await broker.openReader(queue(replyQueue)), { endpoint, onUnmatched: (m) => unmatched.push(m) });
+    const replies = new MqReplies(broker, await broker.openReader(queue(replyQueue)), {
+      endpoint,
+      onUnmatched: (m) => unmatched.push(m),
+    });
     const target = new MqCallTarget(await broker.openWriter(queue(q.server)), replies, { endpoint: 'mq_server' });
     return { broker, replies, target, server: new ServerProxy(target), unmatched };
   }
@@ -138,7 +168,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
 
   afterEach(async () => {
     for (const broker of brokers) await broker.close();
-    if (subject.name === 'amqp') await admin.remove(Object.values(q).filter((n) => n !== q.broadcast), [q.broadcast]);
+    if (subject.name === 'amqp')
+      await admin.remove(
+        Object.values(q).filter((n) => n !== q.broadcast),
+        [q.broadcast],
+      );
   });
 
   it('two-way call: the RETURN comes back through the reply endpoint named in __mq_return__', async () => {
@@ -148,7 +182,9 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
     expect(call!.ctx.extra).toEqual({ name: 'scott.bo', [ExtraKey.mqReturn]: 'mq_gateway' });
     expect(call!.ctx.userId).toBeUndefined();
     expect(call!.ctx.message.calltype).toBe(CallType.CALL);
-    expect(outgoing.map((e) => [e.direction, e.endpoint, e.message.sequence])).toEqual([['out', 'mq_server', call!.ctx.message.sequence]]);
+    expect(outgoing.map((e) => [e.direction, e.endpoint, e.message.sequence])).toEqual([
+      ['out', 'mq_server', call!.ctx.message.sequence],
+    ]);
     expect(client.replies.inFlight).toBe(0);
   });
 
@@ -162,7 +198,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
   it('one-way call: served with __mq_return__ but never answered', async () => {
     const incoming = trafficOf((l) => client.replies.onTraffic(l));
     client.server.heartbeatOneway('hi', { extra: { k: 'v' } });
-    await until(() => backEnd.servant.calls.length === 1, 5_000, () => 'the heartbeat was not served');
+    await until(
+      () => backEnd.servant.calls.length === 1,
+      5_000,
+      () => 'the heartbeat was not served',
+    );
     const ctx = backEnd.servant.calls[0]!.ctx;
     expect(ctx.message.calltype).toBe(CallType.CALL | CallType.ONEWAY);
     expect(ctx.extra).toEqual({ k: 'v', [ExtraKey.mqReturn]: 'mq_gateway' });
@@ -182,10 +222,25 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
     const writer = await client.broker.openWriter(queue(q.server));
     const params = new Uint8Array([0, 0, 0, 5, 104, 101, 108, 108, 111]);
     const extra = { name: 'scott.bo', [ExtraKey.userId]: '1', [ExtraKey.mqReturn]: 'mq_gateway' };
-    expect(writer.send(rpcMessage({ sequence: 424242, ifidx: 2, opidx: 0, paramsize: 1, callId: CALL_ID_FORWARDED, extra, params }))).toBe(true);
-    await until(() => client.unmatched.length === 1, 5_000, () => 'no RETURN arrived');
+    expect(
+      writer.send(
+        rpcMessage({ sequence: 424242, ifidx: 2, opidx: 0, paramsize: 1, callId: CALL_ID_FORWARDED, extra, params }),
+      ),
+    ).toBe(true);
+    await until(
+      () => client.unmatched.length === 1,
+      5_000,
+      () => 'no RETURN arrived',
+    );
     const reply = client.unmatched[0]!;
-    expect(reply).toMatchObject({ sequence: 424242, calltype: CallType.RETURN, ifidx: 2, errcode: 0, paramsize: 1, callId: CALL_ID_FORWARDED });
+    expect(reply).toMatchObject({
+      sequence: 424242,
+      calltype: CallType.RETURN,
+      ifidx: 2,
+      errcode: 0,
+      paramsize: 1,
+      callId: CALL_ID_FORWARDED,
+    });
     expect(reply.extra).toEqual({ [ExtraKey.userId]: '1' });
     expect(new ByteReader(reply.params).string()).toBe('Yah! hello');
   });
@@ -197,24 +252,50 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
     expect(error.message).toMatch(/no reply within 200 ms/);
     expect(Date.now() - started).toBeLessThan(900);
     expect(client.replies.inFlight).toBe(0);
-    await until(() => client.unmatched.length === 1, 5_000, () => 'the late RETURN did not arrive');
+    await until(
+      () => client.unmatched.length === 1,
+      5_000,
+      () => 'the late RETURN did not arrive',
+    );
     expect(client.unmatched[0]!.calltype).toBe(CallType.RETURN);
   });
 
   it('unknown interface: error 4 comes back over MQ', async () => {
-    const call: OutgoingCall = { ifidx: 77, opidx: 0, paramsize: 0, params: new Uint8Array(0), mode: 'twoway', timeout: 5_000 };
+    const call: OutgoingCall = {
+      ifidx: 77,
+      opidx: 0,
+      paramsize: 0,
+      params: new Uint8Array(0),
+      mode: 'twoway',
+      timeout: 5_000,
+    };
     expect((await rejection(client.target.call(call))).code).toBe(ErrorCode.INTERFACE_NOTFOUND);
   });
 
   it('a servant that throws (at once or later): error 6 comes back over MQ', async () => {
     for (const opidx of [2, 3]) {
-      const call: OutgoingCall = { ifidx: PROBE_IFIDX, opidx, paramsize: 0, params: new Uint8Array(0), mode: 'twoway', timeout: 5_000 };
+      const call: OutgoingCall = {
+        ifidx: PROBE_IFIDX,
+        opidx,
+        paramsize: 0,
+        params: new Uint8Array(0),
+        mode: 'twoway',
+        timeout: 5_000,
+      };
       expect((await rejection(client.target.call(call))).code).toBe(ErrorCode.REMOTEMETHOD_EXCEPTION);
     }
   });
 
   it('falsy results are answered (unlike the original Python)', async () => {
-    const call = (opidx: number): Promise<RpcMessage> => client.target.call({ ifidx: PROBE_IFIDX, opidx, paramsize: 0, params: new Uint8Array(0), mode: 'twoway', timeout: 5_000 });
+    const call = (opidx: number): Promise<RpcMessage> =>
+      client.target.call({
+        ifidx: PROBE_IFIDX,
+        opidx,
+        paramsize: 0,
+        params: new Uint8Array(0),
+        mode: 'twoway',
+        timeout: 5_000,
+      });
     expect(new ByteReader((await call(0)).params).string()).toBe('');
     expect(new ByteReader((await call(1)).params).i32()).toBe(0);
   });
@@ -241,7 +322,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
 
   it('push helper: bidirection() pushes through the calling gateway with __user_id__; broadcast reaches every topic reader', async () => {
     await client.server.bidirection({ extra: { [ExtraKey.userId]: '5' } });
-    await until(() => client.unmatched.length === 1, 5_000, () => 'no push arrived');
+    await until(
+      () => client.unmatched.length === 1,
+      5_000,
+      () => 'no push arrived',
+    );
     const push = client.unmatched[0]!;
     expect(push).toMatchObject({ calltype: CallType.CALL | CallType.ONEWAY, ifidx: 3, opidx: 0, paramsize: 1 });
     expect(push.extra).toEqual({ [ExtraKey.userId]: '5' });
@@ -250,12 +335,16 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
     const gatewayA = collect(await client.broker.openReader(topicAddress(q.broadcast)));
     const gatewayB = collect(await client.broker.openReader(topicAddress(q.broadcast)));
     const out = trafficOf((l) => backEnd.mq.onTraffic(l));
-    new ITerminalProxy(pushTarget(backEnd.writers, 'mq_gateway_broadcast', 'A1002')).onMessageOneway('to A1002, wherever he is');
+    new ITerminalProxy(pushTarget(backEnd.writers, 'mq_gateway_broadcast', 'A1002')).onMessageOneway(
+      'to A1002, wherever he is',
+    );
     await gatewayA.waitFor(1);
     await gatewayB.waitFor(1);
     expect(gatewayA.messages[0]!.extra).toEqual({ [ExtraKey.userId]: 'A1002' });
     expect(out.map((e) => [e.direction, e.endpoint])).toEqual([['out', 'mq_gateway_broadcast']]);
-    await expect(new ITerminalProxy(pushTarget(backEnd.writers, 'mq_gateway', '1')).onMessage('two-way?')).rejects.toThrow(/one-way/);
+    await expect(
+      new ITerminalProxy(pushTarget(backEnd.writers, 'mq_gateway', '1')).onMessage('two-way?'),
+    ).rejects.toThrow(/one-way/);
   });
 
   it('two back ends on one queue share the load (competing consumers)', async () => {
@@ -270,7 +359,7 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
     expect(b).toBeGreaterThan(0);
   });
 
-  it('a private reply queue of the broker\'s naming: the back end answers by queue name (direct writer), once logged', async () => {
+  it("a private reply queue of the broker's naming: the back end answers by queue name (direct writer), once logged", async () => {
     const replies = await openPrivateReplies(client.broker);
     try {
       expect(replies.endpoint).not.toBe('');
@@ -286,7 +375,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
 
   it('closing the reply queue fails its waiting calls with 104 at once', async () => {
     const pending = rejection(client.server.timeout(2, { timeout: 10_000 }));
-    await until(() => backEnd.servant.calls.length === 1, 5_000, () => 'not served');
+    await until(
+      () => backEnd.servant.calls.length === 1,
+      5_000,
+      () => 'not served',
+    );
     await client.replies.close();
     expect((await pending).code).toBe(ErrorCode.CONNECTION_LOST);
     expect((await rejection(client.server.echo('after close'))).code).toBe(ErrorCode.SENDFAILED);
@@ -294,7 +387,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
 
   it('the broker closing fails waiting calls with 104 at once; later sends fail with 1', async () => {
     const pending = rejection(client.server.timeout(2, { timeout: 10_000 }));
-    await until(() => backEnd.servant.calls.length === 1, 5_000, () => 'not served');
+    await until(
+      () => backEnd.servant.calls.length === 1,
+      5_000,
+      () => 'not served',
+    );
     const started = Date.now();
     await client.broker.close();
     const error = await pending;
@@ -314,7 +411,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
         if (state.state === 'reconnecting' && lostAt === 0) lostAt = Date.now();
       });
       const pending = rejection(client.server.timeout(3, { timeout: 60_000 }).finally(() => (failedAt = Date.now())));
-      await until(() => backEnd.servant.calls.length === 2, 5_000, () => 'not served');
+      await until(
+        () => backEnd.servant.calls.length === 2,
+        5_000,
+        () => 'not served',
+      );
       let stoppedAt = 0;
       try {
         stoppedAt = Date.now();
@@ -332,7 +433,11 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
         await rabbitmqctl('start_app');
         await rabbitmqctl('await_startup');
       }
-      await until(() => brokers.every((b) => b.state.state === 'open'), 30_000, () => brokers.map((b) => b.state.state).join(', '));
+      await until(
+        () => brokers.every((b) => b.state.state === 'open'),
+        30_000,
+        () => brokers.map((b) => b.state.state).join(', '),
+      );
       // Nothing was restarted by hand: the same proxy, target, replies and back end work again.
       expect(await client.server.echo('after', { timeout: 10_000 })).toBe('Yah! after');
       expect(await client.server.datetime({ mode: 'async', timeout: 10_000 })).toBe('now');

@@ -10,7 +10,15 @@ import { NO_PARAMS, Proxy } from '../../shared/rpc/proxy.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { PROBE_IFIDX, V1_REPLY, openRaw, sleep, startTestServer, tlsFiles, type RunningServer } from './support/rpc-fixtures.js';
+import {
+  PROBE_IFIDX,
+  V1_REPLY,
+  openRaw,
+  sleep,
+  startTestServer,
+  tlsFiles,
+  type RunningServer,
+} from './support/rpc-fixtures.js';
 import { fromHex } from '../support/hex.js';
 import { V1, V3 } from '../support/spec-vectors.js';
 import { ITerminalProxy, ITerminalServant, ServerProxy } from './support/test-idl.js';
@@ -75,7 +83,14 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
     expect(call.calltype).toBe(0x01);
     expect(call.paramsize).toBe(1);
     const reply = serverTraffic.find((e) => e.direction === 'out')!.message;
-    expect(reply).toMatchObject({ calltype: 0x02, sequence: call.sequence, ifidx: 2, opidx: 0, errcode: 0, paramsize: 1 });
+    expect(reply).toMatchObject({
+      calltype: 0x02,
+      sequence: call.sequence,
+      ifidx: 2,
+      opidx: 0,
+      errcode: 0,
+      paramsize: 1,
+    });
   });
 
   it('sends async calls as calltype 0x41 and resolves them like two-way calls', async () => {
@@ -119,12 +134,25 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
   it('copies call_id and __user_id__ into RETURNs, error RETURNs included, for gateways', async () => {
     const raw = await openRaw(running.url);
     const extra = { __user_id__: 'A1002', other: 'x' };
-    raw.write(frameBytes(encodeMessage(rpcMessage({ sequence: 9, ifidx: 2, opidx: 0, callId: 0x8000, extra, params: fromHex('00000001 41') }))));
+    raw.write(
+      frameBytes(
+        encodeMessage(
+          rpcMessage({ sequence: 9, ifidx: 2, opidx: 0, callId: 0x8000, extra, params: fromHex('00000001 41') }),
+        ),
+      ),
+    );
     raw.write(frameBytes(encodeMessage(rpcMessage({ sequence: 10, ifidx: 77, callId: 0x8000, extra }))));
     const ok = (await raw.next()).message;
     expect(ok).toMatchObject({ sequence: 9, errcode: 0, callId: 0x8000, extra: { __user_id__: 'A1002' } });
     const failed = (await raw.next()).message;
-    expect(failed).toMatchObject({ sequence: 10, errcode: 4, ifidx: 0, opidx: 0, callId: 0x8000, extra: { __user_id__: 'A1002' } });
+    expect(failed).toMatchObject({
+      sequence: 10,
+      errcode: 4,
+      ifidx: 0,
+      opidx: 0,
+      callId: 0x8000,
+      extra: { __user_id__: 'A1002' },
+    });
     raw.close();
   });
 
@@ -204,7 +232,10 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
 
   it('answers void two-way calls (paramsize 0) and falsy results', async () => {
     await expect(proxy.heartbeat('hi')).resolves.toBeUndefined();
-    expect(serverTraffic.find((e) => e.direction === 'out')!.message).toMatchObject({ paramsize: 0, params: new Uint8Array(0) });
+    expect(serverTraffic.find((e) => e.direction === 'out')!.message).toMatchObject({
+      paramsize: 0,
+      params: new Uint8Array(0),
+    });
     const stray = new StrayProxy(client);
     expect(await stray.string(PROBE_IFIDX, 0)).toBe('');
     expect(await stray.int(PROBE_IFIDX, 1)).toBe(0);
@@ -251,7 +282,11 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
       await expect.poll(() => authed.state.state).toBe('closed');
       await tokenProxy.echo('three');
       const extras = running.servant.echoContexts.map((ctx) => ctx.extra);
-      expect(extras).toEqual([{ __token__: 'tok-1', __device_id__: 'dev-9', name: 'x' }, {}, { __token__: 'tok-1', __device_id__: 'dev-9' }]);
+      expect(extras).toEqual([
+        { __token__: 'tok-1', __device_id__: 'dev-9', name: 'x' },
+        {},
+        { __token__: 'tok-1', __device_id__: 'dev-9' },
+      ]);
     } finally {
       await authed.close();
     }
@@ -280,7 +315,10 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
 
   it('accepts zlib-compressed frames, Python style and Java style (padded)', async () => {
     const raw = await openRaw(running.url);
-    const call = (sequence: number): Uint8Array => encodeMessage(rpcMessage({ sequence, ifidx: 2, opidx: 0, paramsize: 1, params: fromHex('00000064' + '61'.repeat(100)) }));
+    const call = (sequence: number): Uint8Array =>
+      encodeMessage(
+        rpcMessage({ sequence, ifidx: 2, opidx: 0, paramsize: 1, params: fromHex('00000064' + '61'.repeat(100)) }),
+      );
     const python = frameBytes(deflateSync(call(21)), 1);
     const body = call(22);
     const java = new Uint8Array(14 + body.length);

@@ -69,7 +69,10 @@ describe('client connection life', () => {
     // A server in another process that reads calls and never answers, then is killed.
     const child = spawn(
       process.execPath,
-      ['-e', `const s=require('net').createServer(c=>c.on('data',()=>process.stdout.write('got\\n')));s.listen(0,'127.0.0.1',()=>process.stdout.write(s.address().port+'\\n'))`],
+      [
+        '-e',
+        `const s=require('net').createServer(c=>c.on('data',()=>process.stdout.write('got\\n')));s.listen(0,'127.0.0.1',()=>process.stdout.write(s.address().port+'\\n'))`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const lines: string[] = [];
@@ -94,7 +97,10 @@ describe('client connection life', () => {
         received.push(message);
       }
     }
-    const client = createClient(first.url, { adapter: new Adapter().add(new Terminal()), autoReconnect: { minDelay: 20, maxDelay: 100 } });
+    const client = createClient(first.url, {
+      adapter: new Adapter().add(new Terminal()),
+      autoReconnect: { minDelay: 20, maxDelay: 100 },
+    });
     const states: ClientState[] = [];
     client.onState((s) => states.push(s));
     await client.connect();
@@ -133,7 +139,9 @@ describe('client connection life', () => {
     const client = createClient(running.url, { maxFrameSize: 1000 });
     const proxy = new ServerProxy(client);
     expect(await codeOf(proxy.echo('x'.repeat(2000)))).toBe(ErrorCode.SENDFAILED);
-    expect(() => proxy.heartbeatOneway('x'.repeat(2000))).toThrow(/a message with 2004 bytes of parameters exceeds the 1000-byte frame limit/);
+    expect(() => proxy.heartbeatOneway('x'.repeat(2000))).toThrow(
+      /a message with 2004 bytes of parameters exceeds the 1000-byte frame limit/,
+    );
     // Parameters that fit, in a frame that does not: size field 10 + 17 + 4 + 984.
     expect(() => proxy.heartbeatOneway('x'.repeat(980))).toThrow(/a 1015-byte frame exceeds the 1000-byte frame limit/);
     expect(await proxy.echo('small')).toBe('Yah! small');
@@ -197,7 +205,14 @@ describe('server connection management', () => {
     const events: ServerEvent['type'][] = [];
     running.server.onConnection((e) => events.push(e.type));
     const clients = [1, 2, 3].map(() => createClient(running.url));
-    const results = await Promise.all(clients.map((c) => new ServerProxy(c).echo('x').then(() => 0, (e: RpcError) => e.code)));
+    const results = await Promise.all(
+      clients.map((c) =>
+        new ServerProxy(c).echo('x').then(
+          () => 0,
+          (e: RpcError) => e.code,
+        ),
+      ),
+    );
     expect(results.sort()).toEqual([0, 0, ErrorCode.CONNECTION_LOST]);
     expect(events.sort()).toEqual(['open', 'open', 'rejected']);
     for (const c of clients) await c.close();
@@ -215,12 +230,26 @@ describe('server connection management', () => {
     socket.on('error', () => {});
     const big = 'x'.repeat(60_000);
     const call = (sequence: number): Uint8Array =>
-      frameBytes(encodeMessage(rpcMessage({ sequence, ifidx: 2, opidx: 0, paramsize: 1, params: new Uint8Array([...Buffer.from([0, 0, 0xea, 0x60]), ...Buffer.from(big)]) })));
+      frameBytes(
+        encodeMessage(
+          rpcMessage({
+            sequence,
+            ifidx: 2,
+            opidx: 0,
+            paramsize: 1,
+            params: new Uint8Array([...Buffer.from([0, 0, 0xea, 0x60]), ...Buffer.from(big)]),
+          }),
+        ),
+      );
     const frame = call(1);
     const burst = Buffer.concat(Array.from({ length: 400 }, () => frame));
     socket.write(burst);
     await expect.poll(() => lines.some((l) => l.includes('closed (overflow)')), { timeout: 10_000 }).toBe(true);
-    raw.write(frameBytes(encodeMessage(rpcMessage({ sequence: 7, ifidx: 2, opidx: 0, params: new Uint8Array([0, 0, 0, 1, 0x41]) }))));
+    raw.write(
+      frameBytes(
+        encodeMessage(rpcMessage({ sequence: 7, ifidx: 2, opidx: 0, params: new Uint8Array([0, 0, 0, 1, 0x41]) })),
+      ),
+    );
     expect((await raw.next()).message.sequence).toBe(7);
     socket.destroy();
     raw.close();
@@ -244,7 +273,9 @@ describe('server connection management', () => {
     }
     await stalled.closed;
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-    expect(closes).toEqual([expect.stringMatching(/^protocol: a frame started \d+ ms ago and is still incomplete \(limit 300 ms\)$/)]);
+    expect(closes).toEqual([
+      expect.stringMatching(/^protocol: a frame started \d+ ms ago and is still incomplete \(limit 300 ms\)$/),
+    ]);
     expect(steady.isClosed).toBe(false);
     steady.close();
     await running.close();

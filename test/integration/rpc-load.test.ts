@@ -122,7 +122,7 @@ describe('fuzz', () => {
         socket.on('connect', () => {
           // A few writes of random sizes: frames straddle reads.
           const all = Buffer.concat(chunks);
-          for (let at = 0; at < all.length; ) {
+          for (let at = 0; at < all.length;) {
             const n = 1 + rnd(all.length);
             socket.write(all.subarray(at, at + n));
             at += n;
@@ -147,7 +147,9 @@ describe('fuzz', () => {
     expect(decoded, `seed ${seed}`).toBeGreaterThan(25_000);
     expect(await good.echo('still here')).toBe('Yah! still here');
     await expect.poll(() => running.server.peers.size, { timeout: 10_000 }).toBe(1);
-    console.log(`fuzz seed ${seed}: ${sent} frames over ${CONNECTIONS} connections in ${seconds.toFixed(1)} s; ${decoded} decoded by the server; ${closes.protocol} protocol closes; ${goodCalls} good calls answered`);
+    console.log(
+      `fuzz seed ${seed}: ${sent} frames over ${CONNECTIONS} connections in ${seconds.toFixed(1)} s; ${decoded} decoded by the server; ${closes.protocol} protocol closes; ${goodCalls} good calls answered`,
+    );
     await goodClient.close();
     await running.close();
   });

@@ -5,7 +5,15 @@ import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
-import { CliProcess, ROOT, listeningUrls, requireBuilt, runCli, startSampleServerCli, suffixedClusterConfig } from '../../support/cli-kit.js';
+import {
+  CliProcess,
+  ROOT,
+  listeningUrls,
+  requireBuilt,
+  runCli,
+  startSampleServerCli,
+  suffixedClusterConfig,
+} from '../../support/cli-kit.js';
 
 const IDL = 'idl-samples/test.idl';
 const TMP = join(ROOT, 'out', `tmp-tce-call-${process.pid}-${Date.now().toString(36)}`);
@@ -32,13 +40,28 @@ describe('against the sample server on sockets', () => {
     const target = () => urls[transport];
 
     it('echo with extra prints "Yah! hello" as JSON and exits 0; the server saw the extra', async () => {
-      const r = await tceCall('--target', target(), 'test.Server.echo', '["hello"]', '--extra', 'name=scott.bo', '--extra', 'k=v=w');
+      const r = await tceCall(
+        '--target',
+        target(),
+        'test.Server.echo',
+        '["hello"]',
+        '--extra',
+        'name=scott.bo',
+        '--extra',
+        'k=v=w',
+      );
       expect(r).toMatchObject({ code: 0, stdout: '"Yah! hello"\n', stderr: '' });
-      expect(await server.waitFor(new RegExp(`^echo\\("hello"\\) extra=\\{"name":"scott.bo","k":"v=w"\\} user=\\d+ from=${transport}://`))).toBeTruthy();
+      expect(
+        await server.waitFor(
+          new RegExp(`^echo\\("hello"\\) extra=\\{"name":"scott.bo","k":"v=w"\\} user=\\d+ from=${transport}://`),
+        ),
+      ).toBeTruthy();
     });
 
     it('async mode (0x41), arguments by name, and an inherited operation', async () => {
-      expect(await tceCall('--target', target(), 'test.Server.echo', '{"text":"by name"}', '--mode', 'async')).toMatchObject({ code: 0, stdout: '"Yah! by name"\n' });
+      expect(
+        await tceCall('--target', target(), 'test.Server.echo', '{"text":"by name"}', '--mode', 'async'),
+      ).toMatchObject({ code: 0, stdout: '"Yah! by name"\n' });
       expect(await server.waitFor(/^echo\("by name"\) async /)).toBeTruthy();
       const datetime = await tceCall('--target', target(), 'test.Server.datetime');
       expect(datetime.code).toBe(0);
@@ -47,12 +70,17 @@ describe('against the sample server on sockets', () => {
 
     it('one-way (0x21): prints null, exits 0, the server serves it', async () => {
       const hello = `oneway-${transport}-${suffix()}`;
-      expect(await tceCall('--target', target(), 'test.Server.heartbeat', JSON.stringify([hello]), '--mode', 'oneway')).toMatchObject({ code: 0, stdout: 'null\n', stderr: '' });
+      expect(
+        await tceCall('--target', target(), 'test.Server.heartbeat', JSON.stringify([hello]), '--mode', 'oneway'),
+      ).toMatchObject({ code: 0, stdout: 'null\n', stderr: '' });
       expect(await server.waitFor(new RegExp(`^heartbeat\\("${hello}"\\) oneway `))).toBeTruthy();
     });
 
     it('void two-way prints null', async () => {
-      expect(await tceCall('--target', target(), 'test.Server.heartbeat', '["hi"]')).toMatchObject({ code: 0, stdout: 'null\n' });
+      expect(await tceCall('--target', target(), 'test.Server.heartbeat', '["hi"]')).toMatchObject({
+        code: 0,
+        stdout: 'null\n',
+      });
     });
 
     it('timeout: error RPCERROR_TIMEOUT (2) on stderr, exit 1', async () => {
@@ -71,14 +99,29 @@ describe('against the sample server on sockets', () => {
 
   it('usage errors exit 2 before anything is sent: unknown method or interface, one-way on a non-void operation, bad arguments', async () => {
     const cases: [string[], RegExp][] = [
-      [['test.Server.nope'], /test\.Server has no operation 'nope' \(operations: echo, timeout, heartbeat, bidirection, datetime\)/],
-      [['test.Nobody.echo'], /no interface 'test\.Nobody' in the IDL \(interfaces: test\.BaseServer, test\.ITerminalGatewayServer, test\.Server, test\.ITerminal\)/],
-      [['test.Server.echo', '["x"]', '--mode', 'oneway'], /string test\.Server\.echo\(string text\) returns a value, which a one-way call never gets/],
-      [['test.Server.echo', '[5]'], /bad parameters for string test\.Server\.echo\(string text\): param text: expected string, got number/],
+      [
+        ['test.Server.nope'],
+        /test\.Server has no operation 'nope' \(operations: echo, timeout, heartbeat, bidirection, datetime\)/,
+      ],
+      [
+        ['test.Nobody.echo'],
+        /no interface 'test\.Nobody' in the IDL \(interfaces: test\.BaseServer, test\.ITerminalGatewayServer, test\.Server, test\.ITerminal\)/,
+      ],
+      [
+        ['test.Server.echo', '["x"]', '--mode', 'oneway'],
+        /string test\.Server\.echo\(string text\) returns a value, which a one-way call never gets/,
+      ],
+      [
+        ['test.Server.echo', '[5]'],
+        /bad parameters for string test\.Server\.echo\(string text\): param text: expected string, got number/,
+      ],
       [['test.Server.echo', '["a", "b"]'], /bad parameters for string test\.Server\.echo/],
       [['test.Server.echo', '[nope'], /the parameters are not JSON/],
       [['test.Server.echo', '"hello"'], /must be a JSON array or object/],
-      [['test.Server.echo', '["x"]', '--mode', 'sometimes'], /--mode must be one of twoway, oneway, async, not 'sometimes'/],
+      [
+        ['test.Server.echo', '["x"]', '--mode', 'sometimes'],
+        /--mode must be one of twoway, oneway, async, not 'sometimes'/,
+      ],
       [['test.Server.echo', '["x"]', '--timeout', 'soon'], /--timeout needs a whole number/],
       [['test.Server.echo', '["x"]', '--extra', 'novalue'], /--extra needs KEY=VALUE/],
     ];
@@ -112,7 +155,16 @@ describe('against the sample server on sockets', () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/error: /);
     // With the override the call goes out under ifidx 5, which the sample server does not serve: error 4.
-    const overridden = await tceCall('--target', urls.tcp, 'test.Server.echo', '["x"]', '--ifx', ifx, '--ifx-mode', 'override');
+    const overridden = await tceCall(
+      '--target',
+      urls.tcp,
+      'test.Server.echo',
+      '["x"]',
+      '--ifx',
+      ifx,
+      '--ifx-mode',
+      'override',
+    );
     expect(overridden.code).toBe(1);
     expect(overridden.stderr).toMatch(/^idl-samples\/test\.idl:\d+:\d+: info: /);
     expect(overridden.stderr).toMatch(/^error RPCERROR_INTERFACE_NOTFOUND \(4\): /m);
@@ -121,7 +173,9 @@ describe('against the sample server on sockets', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await runCli('tce-call', ['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: tce-call --idl FILES --target URL module\.Interface\.method \[ARGS\] \[options\]/);
+    expect(r.stdout).toMatch(
+      /^usage: tce-call --idl FILES --target URL module\.Interface\.method \[ARGS\] \[options\]/,
+    );
   });
 });
 
@@ -132,7 +186,16 @@ describe('against the sample server on TLS and secure WebSocket', () => {
   let urls: string[];
 
   beforeAll(async () => {
-    const started = await startSampleServerCli(['--listen', 'tls://127.0.0.1:0', '--listen', 'wss://127.0.0.1:0', '--tls-key', key, '--tls-cert', cert]);
+    const started = await startSampleServerCli([
+      '--listen',
+      'tls://127.0.0.1:0',
+      '--listen',
+      'wss://127.0.0.1:0',
+      '--tls-key',
+      key,
+      '--tls-cert',
+      cert,
+    ]);
     server = started.server;
     urls = listeningUrls(started.ready);
     expect(urls.map((u) => u.split(':')[0])).toEqual(['tls', 'wss']);
@@ -141,10 +204,16 @@ describe('against the sample server on TLS and secure WebSocket', () => {
     await server.stop();
   });
 
-  it('echo with the server\'s certificate as --ca, or with --insecure; refused without either', async () => {
+  it("echo with the server's certificate as --ca, or with --insecure; refused without either", async () => {
     for (const url of urls) {
-      expect(await tceCall('--target', url, 'test.Server.echo', '["hello"]', '--ca', cert)).toMatchObject({ code: 0, stdout: '"Yah! hello"\n' });
-      expect(await tceCall('--target', url, 'test.Server.echo', '["hello"]', '--insecure')).toMatchObject({ code: 0, stdout: '"Yah! hello"\n' });
+      expect(await tceCall('--target', url, 'test.Server.echo', '["hello"]', '--ca', cert)).toMatchObject({
+        code: 0,
+        stdout: '"Yah! hello"\n',
+      });
+      expect(await tceCall('--target', url, 'test.Server.echo', '["hello"]', '--insecure')).toMatchObject({
+        code: 0,
+        stdout: '"Yah! hello"\n',
+      });
       const unverified = await tceCall('--target', url, 'test.Server.echo', '["hello"]');
       expect(unverified.code).toBe(1);
       expect(unverified.stderr).toMatch(/^error RPCERROR_CONNECT_FAILED \(102\): .*(self-signed|certificate)/i);
@@ -166,7 +235,10 @@ describe('against the sample server on RabbitMQ (amqp:// target, private reply q
   });
   afterAll(async () => {
     await server?.stop();
-    await admin.remove(Object.values(nodes).filter((n) => !n.startsWith('mq_gateway_broadcast')), [nodes['mq_gateway_broadcast']!]);
+    await admin.remove(
+      Object.values(nodes).filter((n) => !n.startsWith('mq_gateway_broadcast')),
+      [nodes['mq_gateway_broadcast']!],
+    );
     await admin.close();
   });
 
@@ -176,13 +248,17 @@ describe('against the sample server on RabbitMQ (amqp:// target, private reply q
     const r = await tceCall('--target', target(), 'test.Server.echo', '["hello"]', '--extra', 'name=scott.bo');
     expect(r).toMatchObject({ code: 0, stdout: '"Yah! hello"\n', stderr: '' });
     const line = await server.waitFor(/^echo\("hello"\) extra=/);
-    expect(line).toMatch(/^echo\("hello"\) extra=\{"name":"scott\.bo","__mq_return__":"amq\.gen-[^"]+"\} user=- from=MQ endpoint mq_server$/);
+    expect(line).toMatch(
+      /^echo\("hello"\) extra=\{"name":"scott\.bo","__mq_return__":"amq\.gen-[^"]+"\} user=- from=MQ endpoint mq_server$/,
+    );
   });
 
   it('async, one-way and timeout over the queue', async () => {
     expect(await tceCall('--target', target(), 'test.Server.datetime', '--mode', 'async')).toMatchObject({ code: 0 });
     const hello = `mq-oneway-${suffix()}`;
-    expect(await tceCall('--target', target(), 'test.Server.heartbeat', JSON.stringify([hello]), '--mode', 'oneway')).toMatchObject({ code: 0, stdout: 'null\n' });
+    expect(
+      await tceCall('--target', target(), 'test.Server.heartbeat', JSON.stringify([hello]), '--mode', 'oneway'),
+    ).toMatchObject({ code: 0, stdout: 'null\n' });
     expect(await server.waitFor(new RegExp(`^heartbeat\\("${hello}"\\) oneway `))).toBeTruthy();
     const slow = await tceCall('--target', target(), 'test.Server.timeout', '[2]', '--timeout', '300');
     expect(slow.code).toBe(1);
@@ -197,9 +273,16 @@ describe('against the sample server on RabbitMQ (amqp:// target, private reply q
   });
 
   it('a queue that does not exist, or no queue in the URL: clear errors', async () => {
-    const missing = await tceCall('--target', `${RABBIT_URL}/tce-test-no-such-queue-${id}`, 'test.Server.echo', '["x"]');
+    const missing = await tceCall(
+      '--target',
+      `${RABBIT_URL}/tce-test-no-such-queue-${id}`,
+      'test.Server.echo',
+      '["x"]',
+    );
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error RPCERROR_CONNECT_FAILED \(102\): cannot open writer for queue "tce-test-no-such-queue-[0-9a-f]+".*NOT_FOUND/);
+    expect(missing.stderr).toMatch(
+      /^error RPCERROR_CONNECT_FAILED \(102\): cannot open writer for queue "tce-test-no-such-queue-[0-9a-f]+".*NOT_FOUND/,
+    );
     const noQueue = await tceCall('--target', RABBIT_URL, 'test.Server.echo', '["x"]');
     expect(noQueue.code).toBe(2);
     expect(noQueue.stderr).toMatch(/names no queue: expected amqp:\/\/user:password@host:port\/<queue>/);

@@ -24,7 +24,11 @@ export interface MockKit {
   /** Every line the engine logged. */
   logs: string[];
   /** Calls `module.Interface.method` through the back end's queue. */
-  call(qualifiedMethod: string, args: unknown[] | Record<string, unknown>, options?: { extra?: Extra; timeout?: number }): Promise<CallOutcome>;
+  call(
+    qualifiedMethod: string,
+    args: unknown[] | Record<string, unknown>,
+    options?: { extra?: Extra; timeout?: number },
+  ): Promise<CallOutcome>;
   /** Messages that arrived on the reply queue unasked: pushes. */
   pushes: RpcMessage[];
   close(): Promise<void>;
@@ -64,12 +68,17 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
   const log = (level: string, message: string): void => void logs.push(`${level}: ${message}`);
   const broker = createMemoryBroker();
   const backEnds: MockBackEnd[] = [];
-  for (const b of engine.catalog.backEnds) backEnds.push(await startMockBackEnd({ engine, section: b.section, broker, log: (line) => log('info', line) }));
+  for (const b of engine.catalog.backEnds)
+    backEnds.push(await startMockBackEnd({ engine, section: b.section, broker, log: (line) => log('info', line) }));
   const first = engine.catalog.backEnds[0]!;
   const pushes: RpcMessage[] = [];
-  const replies = new MqReplies(broker, await broker.openReader({ name: REPLY_ENDPOINT, type: 'queue', durable: false, create: 'always', subject: '' }), {
-    onUnmatched: (message) => void pushes.push(message),
-  });
+  const replies = new MqReplies(
+    broker,
+    await broker.openReader({ name: REPLY_ENDPOINT, type: 'queue', durable: false, create: 'always', subject: '' }),
+    {
+      onUnmatched: (message) => void pushes.push(message),
+    },
+  );
   const target = new MqCallTarget(await broker.openWriter(first.endpoints.read[0]!.address), replies);
   const codec = project.codec;
   return {
@@ -83,7 +92,14 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
       const op = iface && findOperation(project.model, iface, qualifiedMethod.slice(dot + 1));
       if (!iface || !op) throw new Error(`no operation ${qualifiedMethod}`);
       const owner = project.model.interfaces[op.owner]!;
-      const outgoing = { ifidx: owner.index, opidx: op.index, paramsize: op.params.length, params: codec.encodeParams(op, args), extra: callOptions.extra, timeout: callOptions.timeout ?? 5_000 };
+      const outgoing = {
+        ifidx: owner.index,
+        opidx: op.index,
+        paramsize: op.params.length,
+        params: codec.encodeParams(op, args),
+        extra: callOptions.extra,
+        timeout: callOptions.timeout ?? 5_000,
+      };
       try {
         const reply = await target.call({ ...outgoing, mode: 'twoway' });
         return { errcode: 0, value: codec.decodeResult(op, reply.params) };

@@ -18,7 +18,11 @@ export interface Received {
 }
 
 export interface ShopClient {
-  call(qualifiedMethod: string, args: unknown[] | Record<string, unknown>, options?: { extra?: Extra }): Promise<{ errcode: number; value: unknown }>;
+  call(
+    qualifiedMethod: string,
+    args: unknown[] | Record<string, unknown>,
+    options?: { extra?: Extra },
+  ): Promise<{ errcode: number; value: unknown }>;
   pushes: Received[];
   close(): Promise<void>;
 }
@@ -37,7 +41,11 @@ export function shopClient(url: string, options: { deviceId?: string; idlFile?: 
   const client = model.interfaces['shop.IShopClient']!;
   for (const op of allOperations(model, client)) {
     table.add(client.index, op.index, `shop.IShopClient.${op.name}`, (_params, ctx) => {
-      pushes.push({ method: op.name, args: codec.decodeParams(op, ctx.message.params), userId: ctx.extra['__user_id__'] });
+      pushes.push({
+        method: op.name,
+        args: codec.decodeParams(op, ctx.message.params),
+        userId: ctx.extra['__user_id__'],
+      });
     });
   }
   const rpc = createClient(url, { adapter: new Adapter().add(table), deviceId: options.deviceId });
@@ -50,7 +58,15 @@ export function shopClient(url: string, options: { deviceId?: string; idlFile?: 
       if (!iface || !op) throw new Error(`no operation ${qualifiedMethod}`);
       const owner = model.interfaces[op.owner]!;
       try {
-        const reply = await rpc.call({ ifidx: owner.index, opidx: op.index, paramsize: op.params.length, params: codec.encodeParams(op, args), mode: 'twoway', extra: callOptions.extra, timeout: 10_000 });
+        const reply = await rpc.call({
+          ifidx: owner.index,
+          opidx: op.index,
+          paramsize: op.params.length,
+          params: codec.encodeParams(op, args),
+          mode: 'twoway',
+          extra: callOptions.extra,
+          timeout: 10_000,
+        });
         return { errcode: 0, value: codec.decodeResult(op, reply.params) };
       } catch (error) {
         if (error instanceof RpcError) return { errcode: error.code, value: undefined };

@@ -103,9 +103,12 @@ export const GOLDEN_CASES: Record<string, SourceFile[]> = {
 /** Compiles IDL that must be valid; any diagnostic fails the calling test. */
 export function compileValid(files: SourceFile[]): IdlModel {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const result = compile(files.slice(0, 1), { resolveImport: (from, name) => byPath.get(join(dirname(from), `${name}.idl`)) });
+  const result = compile(files.slice(0, 1), {
+    resolveImport: (from, name) => byPath.get(join(dirname(from), `${name}.idl`)),
+  });
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
-  if (result.files.length !== files.length) throw new Error(`unused fixture files: ${files.map((f) => basename(f.path)).join(', ')}`);
+  if (result.files.length !== files.length)
+    throw new Error(`unused fixture files: ${files.map((f) => basename(f.path)).join(', ')}`);
   return result.model;
 }
 

@@ -13,7 +13,10 @@ describe('generated code matches the golden output', () => {
   for (const sample of Object.keys(GOLDEN_CASES)) {
     it(sample, () => {
       const model = caseModel(sample);
-      const expected = new Map([...generateAll(model).map((f) => [f.path, f.text] as const), ['ifxdef.xml', generateIfxdef(model)]]);
+      const expected = new Map([
+        ...generateAll(model).map((f) => [f.path, f.text] as const),
+        ['ifxdef.xml', generateIfxdef(model)],
+      ]);
       const dir = join(ROOT, goldenDir(sample));
       if (update) {
         rmSync(dir, { recursive: true, force: true });
@@ -21,7 +24,8 @@ describe('generated code matches the golden output', () => {
         for (const [path, text] of expected) writeFileSync(join(dir, path), text);
       }
       expect(readdirSync(dir).sort()).toEqual([...expected.keys()].sort());
-      for (const [path, text] of expected) expect(readFileSync(join(dir, path), 'utf8'), `${sample}/${path}`).toBe(text);
+      for (const [path, text] of expected)
+        expect(readFileSync(join(dir, path), 'utf8'), `${sample}/${path}`).toBe(text);
     });
   }
 });

@@ -58,17 +58,13 @@ describe('spec §10 vectors through generated proxies', () => {
     const result = await new test.ServerProxy(target).echo('hello', { extra: { name: 'scott.bo' } });
     expect(result).toBe('hello');
     expect(target.last.mode).toBe('twoway');
-    expect(encodeFrame(message(target.last, 1))).toEqual(
-      V1,
-    );
+    expect(encodeFrame(message(target.last, 1))).toEqual(V1);
   });
 
   it('V3: heartbeatOneway("hi") is a one-way CALL (0x21) of Server opidx 2', () => {
     const target = new CapturingTarget();
     new test.ServerProxy(target).heartbeatOneway('hi');
-    expect(encodeFrame(message(target.last, 2))).toEqual(
-      V3,
-    );
+    expect(encodeFrame(message(target.last, 2))).toEqual(V3);
   });
 
   it('V6: sns.ITerminal.onMessageOneway(Message_t) is the 72-byte MQ body, and the struct decodes back', () => {
@@ -85,11 +81,14 @@ describe('spec §10 vectors through generated proxies', () => {
     const target = new CapturingTarget();
     target.reply = fromHex('00 00 00 00');
     await new annotated.ServerProxy(target).datetime({ mode: 'async' });
-    expect(encodeFrame(message(target.last, 5))).toEqual(
-      V8,
-    );
+    expect(encodeFrame(message(target.last, 5))).toEqual(V8);
     // The counter advances past the annotated interface (spec §1.7 rule 2).
-    expect([annotated.BaseServerProxy.ifidx, annotated.ITerminalGatewayServerProxy.ifidx, annotated.ServerProxy.ifidx, annotated.ITerminalProxy.ifidx]).toEqual([11, 1, 2, 3]);
+    expect([
+      annotated.BaseServerProxy.ifidx,
+      annotated.ITerminalGatewayServerProxy.ifidx,
+      annotated.ServerProxy.ifidx,
+      annotated.ITerminalProxy.ifidx,
+    ]).toEqual([11, 1, 2, 3]);
   });
 
   it('async mode sends calltype 0x41 with the same Promise API', async () => {
@@ -116,7 +115,11 @@ describe('spec §10 vectors through generated proxies', () => {
 describe('spec §10 V7 value encodings through generated code', () => {
   const rows: [string, (w: ByteWriter) => void, string][] = [
     ['sequence<int> [1, -2]', (w) => alltypes.IntList.encode(w, [1, -2]), '00 00 00 02 00 00 00 01 ff ff ff fe'],
-    ['dictionary<string,string> {k: v}', (w) => alltypes.StrStrMap.encode(w, new Map([['k', 'v']])), '00 00 00 01 00 00 00 01 6b 00 00 00 01 76'],
+    [
+      'dictionary<string,string> {k: v}',
+      (w) => alltypes.StrStrMap.encode(w, new Map([['k', 'v']])),
+      '00 00 00 01 00 00 00 01 6b 00 00 00 01 76',
+    ],
     ['sequence<byte> [1,2,3]', (w) => alltypes.Bytes_t.encode(w, Uint8Array.of(1, 2, 3)), '00 00 00 03 01 02 03'],
   ];
   for (const [label, encode, bytes] of rows) {
@@ -147,7 +150,15 @@ describe('spec §10 V7 value encodings through generated code', () => {
 describe('generated names that would collide get a _ suffix, never on the wire', () => {
   it('struct members: reserved words and Object.prototype names', () => {
     const rec = edge.Rec.create({ class_: 1, class__: 2 });
-    expect(rec).toEqual({ default_: 0, __proto___: '', class_: 1, class__: 2, constructor_: 0, toString_: 0n, far: { x: 0 } });
+    expect(rec).toEqual({
+      default_: 0,
+      __proto___: '',
+      class_: 1,
+      class__: 2,
+      constructor_: 0,
+      toString_: 0n,
+      far: { x: 0 },
+    });
     expect(Object.getPrototypeOf(rec)).toBe(Object.prototype);
     const bytes = encoded((w) => edge.Rec.encode(w, rec));
     expect(bytes.length).toBe(4 + 4 + 4 + 4 + 4 + 8 + 4);
@@ -208,7 +219,12 @@ describe('generated servants', () => {
   }
 
   it('registers own and inherited operations under their declaring indices, with IDL names', () => {
-    const names = [...new EchoServer().operations.operations()].map((op) => [op.ifidx, op.opidx, op.name, op.returnsValue]);
+    const names = [...new EchoServer().operations.operations()].map((op) => [
+      op.ifidx,
+      op.opidx,
+      op.name,
+      op.returnsValue,
+    ]);
     expect(names).toEqual([
       [0, 0, 'test.BaseServer.datetime', true],
       [2, 0, 'test.Server.echo', true],

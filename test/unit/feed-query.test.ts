@@ -2,8 +2,20 @@
 // (feed-filter.ts): one meaning for the host and the renderer.
 import { describe, expect, it } from 'vitest';
 import { FeedPayloads, MAX_PAYLOAD_TEXT, payloadText, valueText } from '../../shared/console-api/feed-decode.js';
-import { feedPredicate, headerText, isEmptyFilter, readsPayload, userLabel, wholeCalls } from '../../shared/console-api/feed-filter.js';
-import { describeQueryError, globMatcher, parseFeedQuery, type FilterNode } from '../../shared/console-api/feed-query.js';
+import {
+  feedPredicate,
+  headerText,
+  isEmptyFilter,
+  readsPayload,
+  userLabel,
+  wholeCalls,
+} from '../../shared/console-api/feed-filter.js';
+import {
+  describeQueryError,
+  globMatcher,
+  parseFeedQuery,
+  type FilterNode,
+} from '../../shared/console-api/feed-query.js';
 import type { FeedEntry, FeedFilter } from '../../shared/console-api/types.js';
 import { compile } from '../../shared/idl/compile.js';
 import type { IdlModel } from '../../shared/idl/model.js';
@@ -56,7 +68,8 @@ const at = (query: string): string => {
   return query.slice(e.start, e.end);
 };
 
-const matches = (query: string, e: FeedEntry, searchText?: (e: FeedEntry) => string): boolean => feedPredicate({ query }, searchText)(e);
+const matches = (query: string, e: FeedEntry, searchText?: (e: FeedEntry) => string): boolean =>
+  feedPredicate({ query }, searchText)(e);
 
 describe('filter grammar', () => {
   it('reads free text, quoted phrases and field terms, lower-cased', () => {
@@ -92,11 +105,26 @@ describe('filter grammar', () => {
   });
 
   it('gives AND (or nothing) precedence over OR, and NOT and - bind to one term', () => {
-    expect(node('a b OR c')).toEqual({ kind: 'or', items: [{ kind: 'and', items: [text('a'), text('b')] }, text('c')] });
-    expect(node('a AND b or c')).toEqual({ kind: 'or', items: [{ kind: 'and', items: [text('a'), text('b')] }, text('c')] });
-    expect(node('a (b OR c)')).toEqual({ kind: 'and', items: [text('a'), { kind: 'or', items: [text('b'), text('c')] }] });
+    expect(node('a b OR c')).toEqual({
+      kind: 'or',
+      items: [{ kind: 'and', items: [text('a'), text('b')] }, text('c')],
+    });
+    expect(node('a AND b or c')).toEqual({
+      kind: 'or',
+      items: [{ kind: 'and', items: [text('a'), text('b')] }, text('c')],
+    });
+    expect(node('a (b OR c)')).toEqual({
+      kind: 'and',
+      items: [text('a'), { kind: 'or', items: [text('b'), text('c')] }],
+    });
     expect(node('NOT a b')).toEqual({ kind: 'and', items: [{ kind: 'not', item: text('a') }, text('b')] });
-    expect(node('-hop:queue -"x y"')).toEqual({ kind: 'and', items: [{ kind: 'not', item: { kind: 'hop', hop: 'queue' } }, { kind: 'not', item: text('x y') }] });
+    expect(node('-hop:queue -"x y"')).toEqual({
+      kind: 'and',
+      items: [
+        { kind: 'not', item: { kind: 'hop', hop: 'queue' } },
+        { kind: 'not', item: text('x y') },
+      ],
+    });
     expect(node('-(a OR b)')).toEqual({ kind: 'not', item: { kind: 'or', items: [text('a'), text('b')] } });
     expect(node('not not a')).toEqual({ kind: 'not', item: { kind: 'not', item: text('a') } });
     // Quoted keywords and hyphens inside words are text.
@@ -106,7 +134,11 @@ describe('filter grammar', () => {
   });
 
   it('says where a query is wrong, and never reads it as another query', () => {
-    expect(errorOf('hop:moon')).toMatchObject({ message: 'hop: is console, gateway, queue or server, not "moon"', start: 0, end: 8 });
+    expect(errorOf('hop:moon')).toMatchObject({
+      message: 'hop: is console, gateway, queue or server, not "moon"',
+      start: 0,
+      end: 8,
+    });
     expect(at('echo dir:up')).toBe('dir:up');
     expect(errorOf('colour:red').message).toMatch(/unknown field "colour".*quote it: "colour:red"/);
     expect(at('a colour:red')).toBe('colour');
@@ -136,7 +168,9 @@ describe('filter grammar', () => {
 
   it('notes that a user id alone matches that user at every gateway', () => {
     const parsed = parseFeedQuery('user:2');
-    expect(parsed.ok && parsed.notes).toEqual(['user:2 matches user 2 at every gateway (each gateway counts its own users): write user:GATEWAY/2 for one']);
+    expect(parsed.ok && parsed.notes).toEqual([
+      'user:2 matches user 2 at every gateway (each gateway counts its own users): write user:GATEWAY/2 for one',
+    ]);
     const one = parseFeedQuery('user:gwserver/2');
     expect(one.ok && one.notes).toEqual([]);
   });
@@ -209,7 +243,17 @@ describe('filter meaning', () => {
 
   it('structured FeedFilter fields mean the same as their query terms, and AND with the query', () => {
     const filters: [FeedFilter, string][] = [
-      [{ interface: 'Server', method: 'echo', direction: 'in', hop: 'gateway', userId: '7', extra: { name: 'scott.bo' } }, 'if:Server method:echo dir:in hop:gateway user:7 extra.name=scott.bo'],
+      [
+        {
+          interface: 'Server',
+          method: 'echo',
+          direction: 'in',
+          hop: 'gateway',
+          userId: '7',
+          extra: { name: 'scott.bo' },
+        },
+        'if:Server method:echo dir:in hop:gateway user:7 extra.name=scott.bo',
+      ],
       [{ text: 'forwarded to' }, '"forwarded to"'],
       [{ method: 'ec*' }, 'method:"ec*"'],
     ];
@@ -223,7 +267,12 @@ describe('filter meaning', () => {
   });
 
   it('widens to whole calls: every entry of a call one of whose entries matches', () => {
-    const entries = [entry(1, { correlation: 'a', hop: 'console' }), entry(2, { correlation: 'b', hop: 'console' }), entry(3, { correlation: 'a', hop: 'server' }), entry(4, { correlation: 'b', hop: 'gateway' })];
+    const entries = [
+      entry(1, { correlation: 'a', hop: 'console' }),
+      entry(2, { correlation: 'b', hop: 'console' }),
+      entry(3, { correlation: 'a', hop: 'server' }),
+      entry(4, { correlation: 'b', hop: 'gateway' }),
+    ];
     expect(wholeCalls(entries, feedPredicate({ query: 'hop:server' })).map((x) => x.id)).toEqual([1, 3]);
   });
 });
@@ -238,17 +287,48 @@ describe('payload search', () => {
   const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
   /** An inherited operation travels with its declaring interface's ifidx (spec §1.7). */
-  function callEntry(id: number, op = place, args: unknown = { items: [{ sku: 'AB-12', qty: 3 }], tags: { Colour: 'Teal' } }): FeedEntry {
+  function callEntry(
+    id: number,
+    op = place,
+    args: unknown = { items: [{ sku: 'AB-12', qty: 3 }], tags: { Colour: 'Teal' } },
+  ): FeedEntry {
     const iface = op === find ? catalog : orders;
-    const message = rpcMessage({ sequence: id, ifidx: iface.index, opidx: op.index, params: codec.encodeParams(op, args as Record<string, unknown>) });
+    const message = rpcMessage({
+      sequence: id,
+      ifidx: iface.index,
+      opidx: op.index,
+      params: codec.encodeParams(op, args as Record<string, unknown>),
+    });
     const raw = encodeMessage(message);
-    return entry(id, { interface: iface.qname, method: op.name, ifidx: iface.index, opidx: op.index, raw: b64(raw), size: raw.length });
+    return entry(id, {
+      interface: iface.qname,
+      method: op.name,
+      ifidx: iface.index,
+      opidx: op.index,
+      raw: b64(raw),
+      size: raw.length,
+    });
   }
 
   function returnEntry(id: number, value: number): FeedEntry {
-    const message = rpcMessage({ sequence: id, calltype: CallType.RETURN, ifidx: orders.index, opidx: place.index, params: codec.encodeResult(place, value) });
+    const message = rpcMessage({
+      sequence: id,
+      calltype: CallType.RETURN,
+      ifidx: orders.index,
+      opidx: place.index,
+      params: codec.encodeResult(place, value),
+    });
     const raw = encodeMessage(message);
-    return entry(id, { kind: 'return', calltype: CallType.RETURN, interface: 'shop.Orders', method: 'place', ifidx: orders.index, opidx: place.index, raw: b64(raw), size: raw.length });
+    return entry(id, {
+      kind: 'return',
+      calltype: CallType.RETURN,
+      interface: 'shop.Orders',
+      method: 'place',
+      ifidx: orders.index,
+      opidx: place.index,
+      raw: b64(raw),
+      size: raw.length,
+    });
   }
 
   it('finds text in decoded arguments, results (structs, sequences, dictionaries) and error reasons', () => {
@@ -298,10 +378,25 @@ describe('payload search', () => {
       codeName: 'RPCERROR_INTERFACE_NOTFOUND',
       reason: 'the server has no servant for this interface or operation',
     });
-    expect(payloads.decode({ ...callEntry(1), ifidx: 40 })).toMatchObject({ ok: false, reason: 'no interface with ifidx 40 in the project\'s IDL' });
-    expect(payloads.decode({ ...callEntry(1), raw: '', rawTruncated: true })).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
-    expect(new FeedPayloads(undefined, (x) => base64ToBytes(x.raw)).decode(callEntry(1))).toMatchObject({ ok: false, reason: 'no project is open to decode against' });
-    expect(payloads.decode(callEntry(1))).toEqual({ ok: true, interface: 'shop.Orders', method: 'place', kind: 'params', value: { items: [{ sku: 'AB-12', qty: 3 }], tags: { Colour: 'Teal' } } });
+    expect(payloads.decode({ ...callEntry(1), ifidx: 40 })).toMatchObject({
+      ok: false,
+      reason: "no interface with ifidx 40 in the project's IDL",
+    });
+    expect(payloads.decode({ ...callEntry(1), raw: '', rawTruncated: true })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/no longer kept/),
+    });
+    expect(new FeedPayloads(undefined, (x) => base64ToBytes(x.raw)).decode(callEntry(1))).toMatchObject({
+      ok: false,
+      reason: 'no project is open to decode against',
+    });
+    expect(payloads.decode(callEntry(1))).toEqual({
+      ok: true,
+      interface: 'shop.Orders',
+      method: 'place',
+      kind: 'params',
+      value: { items: [{ sku: 'AB-12', qty: 3 }], tags: { Colour: 'Teal' } },
+    });
   });
 
   it('searches a payload the same whether decoded now or read back from an export', () => {
@@ -309,13 +404,20 @@ describe('payload search', () => {
     const call = callEntry(1, place, { items: [{ sku: 'AB-12', qty: -0 }], tags: { Colour: 'Teal', Size: 'XL' } });
     const decoded = payloads.decode(call);
     expect(payloads.searchText(call)).toBe(`${headerText(call)}\n${payloadText(decoded)}`);
-    expect(payloadText(decoded)).toBe(['items', 'sku', 'ab-12', 'qty', '0', 'tags', 'colour', 'teal', 'size', 'xl'].join('\n'));
-    expect(valueText(new Map([[1n, new Uint8Array([7, 8])]]))).toBe(payloadText({ ok: true, interface: 'a.B', method: 'm', kind: 'result', value: { '1': [7, 8] } }));
+    expect(payloadText(decoded)).toBe(
+      ['items', 'sku', 'ab-12', 'qty', '0', 'tags', 'colour', 'teal', 'size', 'xl'].join('\n'),
+    );
+    expect(valueText(new Map([[1n, new Uint8Array([7, 8])]]))).toBe(
+      payloadText({ ok: true, interface: 'a.B', method: 'm', kind: 'result', value: { '1': [7, 8] } }),
+    );
   });
 
   it('keeps at most MAX_PAYLOAD_TEXT characters of one payload for searching', () => {
     const payloads = new FeedPayloads(model, (x) => base64ToBytes(x.raw));
-    const big = callEntry(1, place, { items: Array.from({ length: 3000 }, (_, i) => ({ sku: `SKU-${i}`, qty: i })), tags: {} });
+    const big = callEntry(1, place, {
+      items: Array.from({ length: 3000 }, (_, i) => ({ sku: `SKU-${i}`, qty: i })),
+      tags: {},
+    });
     const text = payloadText(payloads.decode(big));
     expect(text.length).toBe(MAX_PAYLOAD_TEXT);
     expect(text).toContain('sku-0');

@@ -10,7 +10,14 @@ import { MqLink } from '../../electron/gateway/mq-link.js';
 import { planGateway, type GatewayPlan, type StreamEndpointPlan } from '../../electron/gateway/plan.js';
 import { createMemoryBroker, type MemoryBroker } from '../../electron/transports/memory.js';
 import { parseServicesXml } from '../../shared/project/index.js';
-import type { CloseReason, ConnectionEvents, MessageConnection, MqAddress, MqWriter, OnConfirm } from '../../shared/rpc/connection.js';
+import type {
+  CloseReason,
+  ConnectionEvents,
+  MessageConnection,
+  MqAddress,
+  MqWriter,
+  OnConfirm,
+} from '../../shared/rpc/connection.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { CallType, decodeMessage, encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { toHex } from '../support/hex.js';
@@ -84,7 +91,15 @@ interface Rig {
   publish(address: MqAddress, message: RpcMessage): Promise<void>;
 }
 
-async function rig(options: { server?: string; xml?: (x: string) => string; authenticate?: Authenticate; brokerDown?: boolean; forwardedCalls?: ForwardedCallsOptions } = {}): Promise<Rig> {
+async function rig(
+  options: {
+    server?: string;
+    xml?: (x: string) => string;
+    authenticate?: Authenticate;
+    brokerDown?: boolean;
+    forwardedCalls?: ForwardedCallsOptions;
+  } = {},
+): Promise<Rig> {
   const planned = planGateway(services(options.xml), options.server ?? 'gwserver');
   if (!planned.ok) throw new Error(planned.message);
   const plan = planned.plan;
@@ -93,8 +108,18 @@ async function rig(options: { server?: string; xml?: (x: string) => string; auth
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
   const link = new MqLink({ plan, log, onMessage: (p, m, raw) => core.fromQueue(p, m, raw) });
-  const mq = options.brokerDown ? { writer: (): MqWriter | undefined => undefined, replyWriter: async () => undefined } : link;
-  const core = new GatewayCore({ name: options.server ?? 'gwserver', plan, mq, monitor, log, authenticate: options.authenticate, forwardedCalls: options.forwardedCalls });
+  const mq = options.brokerDown
+    ? { writer: (): MqWriter | undefined => undefined, replyWriter: async () => undefined }
+    : link;
+  const core = new GatewayCore({
+    name: options.server ?? 'gwserver',
+    plan,
+    mq,
+    monitor,
+    log,
+    authenticate: options.authenticate,
+    forwardedCalls: options.forwardedCalls,
+  });
   if (!options.brokerDown) await link.use(broker);
   return {
     plan,
@@ -103,7 +128,9 @@ async function rig(options: { server?: string; xml?: (x: string) => string; auth
     monitor,
     logs,
     connect(endpoint) {
-      const listener = plan.listeners.find((l) => endpoint === undefined || l.endpoint.name === endpoint) as StreamEndpointPlan;
+      const listener = plan.listeners.find(
+        (l) => endpoint === undefined || l.endpoint.name === endpoint,
+      ) as StreamEndpointPlan;
       const connection = new TestConnection();
       core.accept(listener, connection);
       return connection;
@@ -121,11 +148,35 @@ async function rig(options: { server?: string; xml?: (x: string) => string; auth
 }
 
 const echo = (sequence: number, extra: Record<string, string> = {}, calltype: number = CallType.CALL): RpcMessage =>
-  rpcMessage({ sequence, calltype, ifidx: 2, opidx: 0, paramsize: 1, extra, params: new ByteWriter().string('hello').finish() });
+  rpcMessage({
+    sequence,
+    calltype,
+    ifidx: 2,
+    opidx: 0,
+    paramsize: 1,
+    extra,
+    params: new ByteWriter().string('hello').finish(),
+  });
 const onMessage = (userId: string, text: string): RpcMessage =>
-  rpcMessage({ sequence: 99, calltype: CallType.CALL | CallType.ONEWAY, ifidx: 3, opidx: 0, paramsize: 1, extra: { __user_id__: userId }, params: new ByteWriter().string(text).finish() });
+  rpcMessage({
+    sequence: 99,
+    calltype: CallType.CALL | CallType.ONEWAY,
+    ifidx: 3,
+    opidx: 0,
+    paramsize: 1,
+    extra: { __user_id__: userId },
+    params: new ByteWriter().string(text).finish(),
+  });
 const reply = (call: RpcMessage, extra: Record<string, string> = call.extra): RpcMessage =>
-  rpcMessage({ sequence: call.sequence, calltype: CallType.RETURN, ifidx: call.ifidx, opidx: call.opidx, callId: call.callId, extra, params: new ByteWriter().string('Yah! hello').finish() });
+  rpcMessage({
+    sequence: call.sequence,
+    calltype: CallType.RETURN,
+    ifidx: call.ifidx,
+    opidx: call.opidx,
+    callId: call.callId,
+    extra,
+    params: new ByteWriter().string('Yah! hello').finish(),
+  });
 const text = (m: RpcMessage): string => new ByteReader(m.params).string();
 
 describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
@@ -201,7 +252,9 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
       [2, 1, '2'],
     ]);
     expect(r.core.awaitingReplies).toBe(0);
-    expect(r.logs).toContain('the broker link is down (reconnecting: ECONNRESET): 3 call(s) awaiting a RETURN answered with error 1');
+    expect(r.logs).toContain(
+      'the broker link is down (reconnecting: ECONNRESET): 3 call(s) awaiting a RETURN answered with error 1',
+    );
     await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
     await until(() => r.monitor.drops.expired === 1);
     expect(one.received).toHaveLength(1);
@@ -214,7 +267,13 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
       writer: () => ({ address: queue('mq_server'), send: (_m, confirmed) => ((confirm = confirmed), true) }),
       replyWriter: async () => undefined,
     };
-    const core = new GatewayCore({ name: 'gwserver', plan: r.plan, mq: nacking, monitor: new GatewayMonitor(), log: () => undefined });
+    const core = new GatewayCore({
+      name: 'gwserver',
+      plan: r.plan,
+      mq: nacking,
+      monitor: new GatewayMonitor(),
+      log: () => undefined,
+    });
     const client = new TestConnection();
     core.accept(r.plan.listeners[0]!, client);
     client.write(echo(5));
@@ -233,7 +292,9 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     for (const sequence of [1, 2, 3]) client.write(echo(sequence));
     await until(() => backEnd.length === 3);
     // The table holds two: call 1 was given up on to make room for call 3.
-    expect(client.received.map((m) => [m.sequence, m.calltype, m.errcode, m.extra['__user_id__']])).toEqual([[1, CallType.RETURN, 2, '1']]);
+    expect(client.received.map((m) => [m.sequence, m.calltype, m.errcode, m.extra['__user_id__']])).toEqual([
+      [1, CallType.RETURN, 2, '1'],
+    ]);
     t = 1_500;
     r.core.sweep();
     expect(client.received.map((m) => [m.sequence, m.errcode])).toEqual([
@@ -369,7 +430,9 @@ describe("gateway core: the gateway's own ITerminalGatewayServer", () => {
     const r = await rig();
     const client = r.connect();
     client.write(rpcMessage({ sequence: 3, ifidx: 1, opidx: 0 }));
-    expect(client.received).toEqual([expect.objectContaining({ sequence: 3, calltype: CallType.RETURN, ifidx: 1, errcode: 0 })]);
+    expect(client.received).toEqual([
+      expect.objectContaining({ sequence: 3, calltype: CallType.RETURN, ifidx: 1, errcode: 0 }),
+    ]);
     client.write(rpcMessage({ sequence: 4, ifidx: 1, opidx: 5 }));
     expect(client.received[1]).toMatchObject({ sequence: 4, errcode: 4 });
     expect(r.monitor.counts.servedLocally).toBe(2);
@@ -377,7 +440,10 @@ describe("gateway core: the gateway's own ITerminalGatewayServer", () => {
 
   it('answers ping() from a back end over a listen queue, to the queue named by __mq_return__', async () => {
     const r = await rig();
-    await r.publish(queue('mq_gateway'), rpcMessage({ sequence: 11, ifidx: 1, opidx: 0, extra: { __mq_return__: 'mq_server' } }));
+    await r.publish(
+      queue('mq_gateway'),
+      rpcMessage({ sequence: 11, ifidx: 1, opidx: 0, extra: { __mq_return__: 'mq_server' } }),
+    );
     // mq_server is the endpoint named; its queue is what the back end reads.
     const backEnd = await r.tap(queue('mq_server'));
     await until(() => backEnd.length === 1, 'the RETURN on mq_server');
@@ -387,7 +453,8 @@ describe("gateway core: the gateway's own ITerminalGatewayServer", () => {
 });
 
 describe('gateway core: user ids from __token__ (userid_check)', () => {
-  const check = (xml: string): string => xml.replace(/name="userid_check" value="false"/g, 'name="userid_check" value="true"');
+  const check = (xml: string): string =>
+    xml.replace(/name="userid_check" value="false"/g, 'name="userid_check" value="true"');
 
   it('refuses a connection whose first message has no __token__, with a log line', async () => {
     const r = await rig({ xml: check });
@@ -395,7 +462,9 @@ describe('gateway core: user ids from __token__ (userid_check)', () => {
     const client = r.connect();
     client.write(echo(1));
     expect(client.isOpen).toBe(false);
-    expect(r.logs).toEqual([expect.stringMatching(/socket_gateway tcp:\/\/127\.0\.0\.1:\d+: refused: its first message carries no __token__/)]);
+    expect(r.logs).toEqual([
+      expect.stringMatching(/socket_gateway tcp:\/\/127\.0\.0\.1:\d+: refused: its first message carries no __token__/),
+    ]);
     expect(r.monitor.drops.unauthorized).toBe(1);
     expect(r.monitor.counts.connectionsRefused).toBe(1);
     await settle();
@@ -450,7 +519,11 @@ describe('gateway core: user ids from __token__ (userid_check)', () => {
 });
 
 describe('gateway core: user online/offline events (extra_mqs outs)', () => {
-  const withMessageServer = (xml: string): string => xml.replace('<if id="3" name="test.ITerminal"/>', '<if id="3" name="test.ITerminal"/>\n<if id="4" name="test.IMessageServer"/>');
+  const withMessageServer = (xml: string): string =>
+    xml.replace(
+      '<if id="3" name="test.ITerminal"/>',
+      '<if id="3" name="test.ITerminal"/>\n<if id="4" name="test.IMessageServer"/>',
+    );
 
   it('publishes IMessageServer.onUserOnLine / onUserOffLine(userId, gatewayName) one-way when connections come and go', async () => {
     const r = await rig({ xml: withMessageServer });
@@ -471,7 +544,9 @@ describe('gateway core: user online/offline events (extra_mqs outs)', () => {
   it('publishes nothing, and says why, without IMessageServer in InterfaceDef', async () => {
     const r = await rig();
     expect(r.plan.userEvents).toBeUndefined();
-    expect(r.plan.notes).toEqual([expect.stringMatching(/extra_mqs outs mq_user_event_listener: no IMessageServer in <InterfaceDef>/)]);
+    expect(r.plan.notes).toEqual([
+      expect.stringMatching(/extra_mqs outs mq_user_event_listener: no IMessageServer in <InterfaceDef>/),
+    ]);
   });
 });
 
@@ -488,7 +563,12 @@ describe('gateway core: the event stream', () => {
     await r.publish(topic('mq_gateway_broadcast'), onMessage('9', 'elsewhere'));
     await until(() => events.filter((e) => e.type === 'message').length === 5);
     const messages = events.filter((e): e is GatewayMessageEvent => e.type === 'message');
-    expect(events[0]).toMatchObject({ type: 'connection-open', endpoint: 'socket_gateway', endpointKind: 'socket', userId: '1' });
+    expect(events[0]).toMatchObject({
+      type: 'connection-open',
+      endpoint: 'socket_gateway',
+      endpointKind: 'socket',
+      userId: '1',
+    });
     expect(messages.map((e) => [e.direction, e.endpoint, e.endpointKind, e.outcome.kind])).toEqual([
       ['in', 'socket_gateway', 'socket', 'forwarded'],
       ['out', 'mq_server', 'mq', 'published'],
@@ -498,12 +578,27 @@ describe('gateway core: the event stream', () => {
     ]);
     const [callIn, callOut] = messages;
     // In: as the client sent it; out: stamped.
-    expect(callIn).toMatchObject({ hop: 'gateway', userId: '1', header: { sequence: 1, callId: 0, ifidx: 2 }, extra: { name: 'scott.bo' }, outcome: { kind: 'forwarded', to: 'mq_server', toKind: 'mq', toPeer: 'queue mq_server' } });
+    expect(callIn).toMatchObject({
+      hop: 'gateway',
+      userId: '1',
+      header: { sequence: 1, callId: 0, ifidx: 2 },
+      extra: { name: 'scott.bo' },
+      outcome: { kind: 'forwarded', to: 'mq_server', toKind: 'mq', toPeer: 'queue mq_server' },
+    });
     expect(callIn!.peer).toBe(client.remote);
     expect(callIn!.size).toBe(50);
     expect(callIn!.truncated).toBe(false);
-    expect(callOut).toMatchObject({ peer: 'queue mq_server', header: { callId: 0x8000 }, extra: { name: 'scott.bo', __user_id__: '1', __mq_return__: 'mq_gateway' }, size: 101 });
-    expect(messages[4]!.outcome).toEqual({ kind: 'dropped', reason: 'user-not-here', detail: 'user 9 is not connected to socket_gateway here' });
+    expect(callOut).toMatchObject({
+      peer: 'queue mq_server',
+      header: { callId: 0x8000 },
+      extra: { name: 'scott.bo', __user_id__: '1', __mq_return__: 'mq_gateway' },
+      size: 101,
+    });
+    expect(messages[4]!.outcome).toEqual({
+      kind: 'dropped',
+      reason: 'user-not-here',
+      detail: 'user 9 is not connected to socket_gateway here',
+    });
   });
 
   it('keeps at most 64 KiB of a message', async () => {
@@ -538,6 +633,9 @@ describe('gateway plan', () => {
   });
 
   it('names the servers there are when asked for one that is not', () => {
-    expect(planGateway(services(), 'gwsrever')).toEqual({ ok: false, message: 'services.xml: no <server name="gwsrever">; the servers are: gwserver, gwserver_ws' });
+    expect(planGateway(services(), 'gwsrever')).toEqual({
+      ok: false,
+      message: 'services.xml: no <server name="gwsrever">; the servers are: gwserver, gwserver_ws',
+    });
   });
 });

@@ -15,7 +15,10 @@ describe('forwarded calls', () => {
     calls.remember('mq_gateway', 7, '1', 'client-1');
     calls.remember('mq_gateway', 8, '2', 'client-2');
     expect(calls.size).toBe(2);
-    expect(calls.take('mq_gateway', 7, undefined)).toEqual({ kind: 'found', call: expect.objectContaining({ sequence: 7, userId: '1', client: 'client-1' }) });
+    expect(calls.take('mq_gateway', 7, undefined)).toEqual({
+      kind: 'found',
+      call: expect.objectContaining({ sequence: 7, userId: '1', client: 'client-1' }),
+    });
     expect(calls.take('mq_gateway', 7, undefined)).toEqual({ kind: 'none' });
     expect(calls.size).toBe(1);
   });
@@ -33,8 +36,14 @@ describe('forwarded calls', () => {
     calls.remember('mq_gateway', 1, '2', 'client-2');
     expect(calls.take('mq_gateway', 1, undefined)).toEqual({ kind: 'ambiguous', count: 2 });
     expect(calls.size).toBe(2);
-    expect(calls.take('mq_gateway', 1, '2')).toEqual({ kind: 'found', call: expect.objectContaining({ client: 'client-2' }) });
-    expect(calls.take('mq_gateway', 1, undefined)).toEqual({ kind: 'found', call: expect.objectContaining({ client: 'client-1' }) });
+    expect(calls.take('mq_gateway', 1, '2')).toEqual({
+      kind: 'found',
+      call: expect.objectContaining({ client: 'client-2' }),
+    });
+    expect(calls.take('mq_gateway', 1, undefined)).toEqual({
+      kind: 'found',
+      call: expect.objectContaining({ client: 'client-1' }),
+    });
   });
 
   it('replaces a call when the same user reuses its sequence (a reconnected client starts at 1 again)', () => {
@@ -42,7 +51,10 @@ describe('forwarded calls', () => {
     calls.remember('mq_gateway', 1, 'alice', 'old-connection');
     calls.remember('mq_gateway', 1, 'alice', 'new-connection');
     expect(calls.size).toBe(1);
-    expect(calls.take('mq_gateway', 1, undefined)).toEqual({ kind: 'found', call: expect.objectContaining({ client: 'new-connection' }) });
+    expect(calls.take('mq_gateway', 1, undefined)).toEqual({
+      kind: 'found',
+      call: expect.objectContaining({ client: 'new-connection' }),
+    });
   });
 
   it('expires calls after the TTL', () => {
@@ -60,7 +72,13 @@ describe('forwarded calls', () => {
     const { calls } = table({ max: 3 });
     for (let seq = 1; seq <= 5; seq++) calls.remember('mq_gateway', seq, '1', 'a');
     expect(calls.size).toBe(3);
-    expect([1, 2, 3, 4, 5].map((seq) => calls.take('mq_gateway', seq, '1').kind)).toEqual(['none', 'none', 'found', 'found', 'found']);
+    expect([1, 2, 3, 4, 5].map((seq) => calls.take('mq_gateway', seq, '1').kind)).toEqual([
+      'none',
+      'none',
+      'found',
+      'found',
+      'found',
+    ]);
   });
 
   it("forgets a client's calls when it disconnects", () => {
@@ -94,7 +112,7 @@ describe('forwarded calls', () => {
     expect(calls.footprint).toBeLessThanOrEqual(4 + 3 * 1024);
   });
 
-  it('lets an answered call\'s client be collected (the leak kept every client session alive)', async () => {
+  it("lets an answered call's client be collected (the leak kept every client session alive)", async () => {
     const gc = exposeGc();
     const calls = new ForwardedCalls<object>();
     let client: object | undefined = { name: 'a client that made one call and left' };
@@ -136,7 +154,9 @@ describe('forwarded calls', () => {
   it('tells which calls it gives up on: expired, or evicted to make room', () => {
     let t = 0;
     const given: string[] = [];
-    const calls = new ForwardedCalls<string>({ max: 2, ttlMs: 100, now: () => t }, (call, why) => given.push(`${call.sequence} ${why}`));
+    const calls = new ForwardedCalls<string>({ max: 2, ttlMs: 100, now: () => t }, (call, why) =>
+      given.push(`${call.sequence} ${why}`),
+    );
     calls.remember('mq_gateway', 1, '1', 'a');
     calls.remember('mq_gateway', 2, '1', 'a');
     calls.remember('mq_gateway', 3, '1', 'a');

@@ -10,8 +10,20 @@ import type { FeedSink } from '../../electron/host/feed/subscriber.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function record(feed: Feed, sequence: number, extra: Record<string, string> = {}, direction: 'in' | 'out' = 'out', kind: 'call' | 'return' = 'call') {
-  const message = rpcMessage({ sequence, calltype: kind === 'call' ? CallType.CALL : CallType.RETURN, ifidx: 2, opidx: 1, extra });
+function record(
+  feed: Feed,
+  sequence: number,
+  extra: Record<string, string> = {},
+  direction: 'in' | 'out' = 'out',
+  kind: 'call' | 'return' = 'call',
+) {
+  const message = rpcMessage({
+    sequence,
+    calltype: kind === 'call' ? CallType.CALL : CallType.RETURN,
+    ifidx: 2,
+    opidx: 1,
+    extra,
+  });
   return feed.record(
     { hop: 'console', direction, endpoint: 'tcp://127.0.0.1:1', message, raw: encodeMessage(message) },
     { scope: 'console:c1', user: '', who: '@c1', push: false },
@@ -109,7 +121,10 @@ describe('feed', () => {
     expect(kept.reduce((n, e) => n + e.raw.length, 0)).toBeLessThanOrEqual(1000);
     expect(entries.slice(0, entries.length - kept.length).every((e) => e.raw === '' && e.rawTruncated)).toBe(true);
     expect(entries.at(-1)!.raw).not.toBe('');
-    expect(new FeedPayloads(undefined, rawBytes).decode(entries[0]!)).toMatchObject({ ok: false, reason: expect.stringMatching(/no longer kept/) });
+    expect(new FeedPayloads(undefined, rawBytes).decode(entries[0]!)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/no longer kept/),
+    });
   });
 
   it('caps a batch by its raw bytes as well as by entries', async () => {

@@ -24,7 +24,13 @@ const builder = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) 
 
 /** dist/electron/x/y.js (or .cjs) ← electron/x/y.ts (or .cts): what tsc -p tsconfig.build.json emits. */
 function sourceOf(built: string): string {
-  return join(root, built.replace(/^dist\//, '').replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts'));
+  return join(
+    root,
+    built
+      .replace(/^dist\//, '')
+      .replace(/\.js$/, '.ts')
+      .replace(/\.cjs$/, '.cts'),
+  );
 }
 
 function sources(dir: string): string[] {
@@ -39,7 +45,9 @@ function sources(dir: string): string[] {
 function runtimeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found = new Set<string>();
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\bfrom\s+)?'([^']+)'|require\('([^']+)'\)/gm)) {
+  for (const m of text.matchAll(
+    /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\bfrom\s+)?'([^']+)'|require\('([^']+)'\)/gm,
+  )) {
     const spec = m[1] ?? m[2]!;
     if (spec.startsWith('.') || spec.startsWith('node:')) continue;
     found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
@@ -60,13 +68,16 @@ describe('packaging', () => {
   });
 
   it('ships the built main process, shared code and renderer, and no tests or benchmarks', () => {
-    for (const needed of ['package.json', 'dist/electron/**/*', 'dist/shared/**/*', 'dist/renderer/**/*']) expect(builder.files).toContain(needed);
+    for (const needed of ['package.json', 'dist/electron/**/*', 'dist/shared/**/*', 'dist/renderer/**/*'])
+      expect(builder.files).toContain(needed);
     expect(builder.files.filter((f) => /test|bench/.test(f))).toEqual([]);
     expect(builder.directories.output).toBe('release');
   });
 
   it('pins the Electron version that is installed as a devDependency', () => {
-    const installed = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(pkg.devDependencies['electron']).toBe(builder.electronVersion);
     expect(installed.version).toBe(builder.electronVersion);
     expect(pkg.dependencies['electron']).toBeUndefined();
@@ -83,12 +94,14 @@ describe('packaging', () => {
   it('lists as dependencies exactly the packages electron/ and shared/ load at run time', () => {
     const files = [...sources(join(root, 'electron')), ...sources(join(root, 'shared'))];
     const used = new Map<string, string>();
-    for (const file of files) for (const name of runtimeImports(file)) if (!used.has(name)) used.set(name, relative(root, file));
+    for (const file of files)
+      for (const name of runtimeImports(file)) if (!used.has(name)) used.set(name, relative(root, file));
     // Electron is the runtime itself; the package imports its own runtime by name (generated code).
     used.delete('electron');
     used.delete('tce-console');
     for (const [name, file] of used) expect(pkg.dependencies[name], `${file} imports ${name}`).toBeDefined();
     expect(Object.keys(pkg.dependencies).sort()).toEqual([...used.keys()].sort());
-    for (const bundled of ['react', 'react-dom', 'monaco-editor', 'zustand', 'vite']) expect(pkg.dependencies[bundled]).toBeUndefined();
+    for (const bundled of ['react', 'react-dom', 'monaco-editor', 'zustand', 'vite'])
+      expect(pkg.dependencies[bundled]).toBeUndefined();
   });
 });

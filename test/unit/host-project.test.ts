@@ -33,7 +33,13 @@ describe('project discovery', () => {
     write('a.idl', 'module a { interface A { void f(); }; };');
     write('notes.txt', '');
     const layout = await findProject(dir);
-    expect(layout).toMatchObject({ root: dir, servicesXml: join(dir, 'services.xml'), configYml: join(dir, 'config.yml'), idl: [join(dir, 'a.idl'), join(dir, 'b.idl')], diagnostics: [] });
+    expect(layout).toMatchObject({
+      root: dir,
+      servicesXml: join(dir, 'services.xml'),
+      configYml: join(dir, 'config.yml'),
+      idl: [join(dir, 'a.idl'), join(dir, 'b.idl')],
+      diagnostics: [],
+    });
     expect((await findProject(join(dir, 'services.xml'))).root).toBe(dir);
   });
 
@@ -43,13 +49,18 @@ describe('project discovery', () => {
     write('tce-project.json', JSON.stringify({ idl: ['idl/main.idl', 'idl/gone.idl'] }));
     const layout = await findProject(dir);
     expect(layout.idl).toEqual([join(dir, 'idl/main.idl')]);
-    expect(layout.diagnostics.map((d) => [d.range.file, d.message])).toEqual([[join(dir, 'tce-project.json'), `${join(dir, 'idl/gone.idl')} does not exist`]]);
+    expect(layout.diagnostics.map((d) => [d.range.file, d.message])).toEqual([
+      [join(dir, 'tce-project.json'), `${join(dir, 'idl/gone.idl')} does not exist`],
+    ]);
     write('tce-project.json', JSON.stringify({ idl: 'main.idl' }));
     expect((await findProject(dir)).diagnostics[0]?.message).toMatch(/idl must be a list of paths/);
   });
 
   it('refuses what is not a project, saying why', async () => {
-    await expect(findProject(dir)).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/no services\.xml, tce-project\.json or \.idl file/) });
+    await expect(findProject(dir)).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/no services\.xml, tce-project\.json or \.idl file/),
+    });
     await expect(findProject(join(dir, 'nothing-here'))).rejects.toMatchObject({ code: 'not-found' });
     await expect(findProject(write('x.txt', ''))).rejects.toMatchObject({ code: 'invalid-params' });
   });
@@ -62,7 +73,12 @@ describe('project discovery', () => {
       const snapshot = session.snapshot();
       expect(snapshot.files.idl).toContain(join(dir, 'base.idl'));
       const problem = snapshot.diagnostics.find((d) => d.severity === 'error');
-      expect(problem).toMatchObject({ range: { file: main, start: { line: 3, column: '  interface I { void f(base::S s); void g(Nope n); };'.indexOf('Nope') + 1 } } });
+      expect(problem).toMatchObject({
+        range: {
+          file: main,
+          start: { line: 3, column: '  interface I { void f(base::S s); void g(Nope n); };'.indexOf('Nope') + 1 },
+        },
+      });
       expect(() => session.resolve('../elsewhere.idl')).toThrow(ConsoleError);
     } finally {
       session.close();
@@ -90,6 +106,9 @@ describe('{{variables}}', () => {
     expect(await expand('tcp://{{host}}:12002', lookup)).toBe('tcp://127.0.0.1:12002');
     expect(await expand('{{ token }}-{{token}}', lookup)).toBe('s3cret-s3cret');
     expect(await expand('plain', lookup)).toBe('plain');
-    await expect(expand('{{port}}', lookup)).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringMatching(/\{\{port\}\}/) });
+    await expect(expand('{{port}}', lookup)).rejects.toMatchObject({
+      code: 'invalid-params',
+      message: expect.stringMatching(/\{\{port\}\}/),
+    });
   });
 });

@@ -24,7 +24,8 @@ const slice = (text: string, r: SourceRange): string => text.slice(r.start.offse
 describe('imports and module merging', () => {
   const project = folder({
     'android/base.idl': 'module common{\n\tstruct Box{ int w; int h; };\n\tinterface Base{ void ping(); };\n}\n',
-    'android/service.idl': 'import base\nmodule common{\n\tinterface Service extends Base{ Box measure(); };\n}\nmodule app{\n\t[index=10] interface Front extends common::Service{ void open(common::Box b); };\n}\n',
+    'android/service.idl':
+      'import base\nmodule common{\n\tinterface Service extends Base{ Box measure(); };\n}\nmodule app{\n\t[index=10] interface Front extends common::Service{ void open(common::Box b); };\n}\n',
   });
 
   it('loads an import once, merges the module across files and resolves extends across files', () => {
@@ -60,7 +61,10 @@ describe('imports and module merging', () => {
   });
 
   it('accepts import cycles', () => {
-    const p = folder({ 'a.idl': 'import b\nmodule a{ struct A{ int x; }; }\n', 'b.idl': 'import a\nmodule b{ struct B{ a::A a; }; }\n' });
+    const p = folder({
+      'a.idl': 'import b\nmodule a{ struct A{ int x; }; }\n',
+      'b.idl': 'import a\nmodule b{ struct B{ a::A a; }; }\n',
+    });
     const r = compile([p.files[0]!], p.options);
     expect(r.diagnostics).toEqual([]);
     expect(r.files.map((f) => f.path)).toEqual(['a.idl', 'b.idl']);
@@ -70,13 +74,18 @@ describe('imports and module merging', () => {
     const text = 'import nowhere\nmodule a{ struct A{ int x; }; }\n';
     const r = compile([{ path: 'dir/a.idl', text }], { resolveImport: () => undefined });
     expect(r.diagnostics).toHaveLength(1);
-    expect(formatDiagnostic(r.diagnostics[0]!)).toBe("dir/a.idl:1:8: error: cannot find imported file 'nowhere' (nowhere.idl beside dir/a.idl)");
+    expect(formatDiagnostic(r.diagnostics[0]!)).toBe(
+      "dir/a.idl:1:8: error: cannot find imported file 'nowhere' (nowhere.idl beside dir/a.idl)",
+    );
     const thrown = compile([{ path: 'a.idl', text }], {
       resolveImport: () => {
         throw new Error('EACCES: permission denied');
       },
     });
-    expect(thrown.diagnostics[0]).toMatchObject({ code: 'import-not-found', message: expect.stringContaining('EACCES') });
+    expect(thrown.diagnostics[0]).toMatchObject({
+      code: 'import-not-found',
+      message: expect.stringContaining('EACCES'),
+    });
   });
 
   it('reports a duplicate across files with the first declaration as related information', () => {
@@ -85,7 +94,10 @@ describe('imports and module merging', () => {
       { path: 'two.idl', text: 'module m{\n\tstruct P{ int y; };\n}' },
     ]);
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]).toMatchObject({ code: 'duplicate-name', range: { file: 'two.idl', start: { line: 2, column: 9 } } });
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'duplicate-name',
+      range: { file: 'two.idl', start: { line: 2, column: 9 } },
+    });
     expect(r.diagnostics[0]!.related![0]!.range).toMatchObject({ file: 'one.idl', start: { line: 1, column: 18 } });
     // The first declaration wins in the model.
     expect(r.model.types['m.P']).toMatchObject({ kind: 'struct', fields: [{ name: 'x' }] });
@@ -120,7 +132,9 @@ describe('ASTs', () => {
     '}',
     'import other',
   ].join('\n');
-  const r = compile([{ path: 'demo.idl', text }], { resolveImport: () => ({ path: 'other.idl', text: 'module other{}' }) });
+  const r = compile([{ path: 'demo.idl', text }], {
+    resolveImport: () => ({ path: 'other.idl', text: 'module other{}' }),
+  });
   const ast = r.asts[0]!;
 
   it('gives every node a range and every named node a nameRange that slices to its name', () => {
@@ -174,9 +188,16 @@ describe('ASTs', () => {
   });
 
   it('keeps a best-effort model and AST when there are errors', () => {
-    const broken = compile([{ path: 'b.idl', text: 'module m{\n\tstruct P{ Nope n; int ok; };\n\tinterface I{ void f(P p); void g(;\n\tvoid h(); };\n}' }]);
+    const broken = compile([
+      {
+        path: 'b.idl',
+        text: 'module m{\n\tstruct P{ Nope n; int ok; };\n\tinterface I{ void f(P p); void g(;\n\tvoid h(); };\n}',
+      },
+    ]);
     expect(broken.diagnostics.map((d) => d.code)).toEqual(['unknown-type', 'unexpected-token']);
-    expect(broken.model.types['m.P']).toMatchObject({ fields: [{ name: 'n', type: { kind: 'ref', name: 'm.Nope' } }, { name: 'ok' }] });
+    expect(broken.model.types['m.P']).toMatchObject({
+      fields: [{ name: 'n', type: { kind: 'ref', name: 'm.Nope' } }, { name: 'ok' }],
+    });
     expect(broken.model.interfaces['m.I']!.operations.map((o) => `${o.name}=${o.index}`)).toEqual(['f=0', 'h=1']);
   });
 });
@@ -223,7 +244,12 @@ describe('doc comments', () => {
 
 describe('lexing', () => {
   it('keywords are whole words only', () => {
-    const r = compile([{ path: 'k.idl', text: 'module imported{ struct structure{ int sequenceNo; }; interface interfaces extends extendsX{ void f(); }; }' }]);
+    const r = compile([
+      {
+        path: 'k.idl',
+        text: 'module imported{ struct structure{ int sequenceNo; }; interface interfaces extends extendsX{ void f(); }; }',
+      },
+    ]);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['unknown-type']);
     expect(r.model.types['imported.structure']).toBeDefined();
   });
@@ -237,7 +263,9 @@ describe('lexing', () => {
 
   it('reports a file that ends inside a comment or string, and never a doc from a trailing comment', () => {
     const r = compile([{ path: 'e.idl', text: 'module m{ struct S{ int x; }; }\n/* open' }]);
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual(["e.idl:2:1: error: unterminated comment: '/*' has no closing '*/'"]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      "e.idl:2:1: error: unterminated comment: '/*' has no closing '*/'",
+    ]);
     expect(r.model.types['m.S']).toBeDefined();
   });
 });

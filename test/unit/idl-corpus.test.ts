@@ -36,7 +36,8 @@ function readExpectations(text: string): Expected[] {
 }
 
 const key = (e: Expected): string => `${e.line}:${e.column} ${e.severity} ${e.code}`;
-const keyOf = (d: Diagnostic): string => key({ line: d.range.start.line, column: d.range.start.column, severity: d.severity, code: d.code });
+const keyOf = (d: Diagnostic): string =>
+  key({ line: d.range.start.line, column: d.range.start.column, severity: d.severity, code: d.code });
 
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.idl'))
@@ -59,7 +60,10 @@ describe('malformed IDL corpus', () => {
     for (const e of expected) expect(actual, `${file}: missing ${key(e)}`).toContain(key(e));
     const listed = new Set(expected.map(key));
     const unexpected = result.diagnostics.filter((d) => d.severity !== 'info' && !listed.has(keyOf(d)));
-    expect(unexpected.map((d) => `${keyOf(d)}: ${d.message}`), `${file}: unexpected diagnostics`).toEqual([]);
+    expect(
+      unexpected.map((d) => `${keyOf(d)}: ${d.message}`),
+      `${file}: unexpected diagnostics`,
+    ).toEqual([]);
     for (const d of result.diagnostics) {
       expect(d.message.length, `${file}: ${d.code} has a message`).toBeGreaterThan(10);
       expect(d.range.file).toBe(file);

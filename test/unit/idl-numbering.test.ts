@@ -6,9 +6,13 @@ import { formatDiagnostic } from '../../shared/idl/diagnostics.js';
 import { allOperations } from '../../shared/idl/model.js';
 import type { SourceFile, SourceRange } from '../../shared/idl/source.js';
 
-const sample = (name: string): SourceFile => ({ path: `idl-samples/${name}`, text: readFileSync(`idl-samples/${name}`, 'utf8') });
+const sample = (name: string): SourceFile => ({
+  path: `idl-samples/${name}`,
+  text: readFileSync(`idl-samples/${name}`, 'utf8'),
+});
 
-const ifidx = (r: CompileResult): Record<string, number> => Object.fromEntries(Object.values(r.model.interfaces).map((i) => [i.qname, i.index]));
+const ifidx = (r: CompileResult): Record<string, number> =>
+  Object.fromEntries(Object.values(r.model.interfaces).map((i) => [i.qname, i.index]));
 const opidx = (r: CompileResult, qname: string): Record<string, number> =>
   Object.fromEntries(r.model.interfaces[qname]!.operations.map((o) => [o.name, o.index]));
 const codes = (r: CompileResult): string[] => r.diagnostics.map((d) => `${d.severity} ${d.code}`);
@@ -50,13 +54,22 @@ describe('the sample IDLs', () => {
   it('test.idl: BaseServer 0, ITerminalGatewayServer 1, Server 2, ITerminal 3', () => {
     const r = compile([sample('test.idl')]);
     expect(r.diagnostics).toEqual([]);
-    expect(ifidx(r)).toEqual({ 'test.BaseServer': 0, 'test.ITerminalGatewayServer': 1, 'test.Server': 2, 'test.ITerminal': 3 });
+    expect(ifidx(r)).toEqual({
+      'test.BaseServer': 0,
+      'test.ITerminalGatewayServer': 1,
+      'test.Server': 2,
+      'test.ITerminal': 3,
+    });
     expect(opidx(r, 'test.Server')).toEqual({ echo: 0, timeout: 1, heartbeat: 2, bidirection: 3 });
     const server = r.model.interfaces['test.Server']!;
     expect(server.base).toBe('test.BaseServer');
     // Inherited operations keep their owner's (ifidx, opidx).
     const datetime = allOperations(r.model, server).find((o) => o.name === 'datetime')!;
-    expect([datetime.owner, datetime.index, r.model.interfaces[datetime.owner]!.index]).toEqual(['test.BaseServer', 0, 0]);
+    expect([datetime.owner, datetime.index, r.model.interfaces[datetime.owner]!.index]).toEqual([
+      'test.BaseServer',
+      0,
+      0,
+    ]);
     expect(r.model.interfaces['test.ITerminal']!.operations[0]!.returns).toEqual({ kind: 'void' });
     expect(r.model.interfaces['test.BaseServer']!.operations[0]!.returns).toEqual({ kind: 'builtin', name: 'string' });
   });
@@ -64,7 +77,13 @@ describe('the sample IDLs', () => {
   it('sns.idl: 0..4 = BaseServer, ITerminalGatewayServer, Server, ITerminal, IMessageServer', () => {
     const r = compile([sample('sns.idl')]);
     expect(r.diagnostics).toEqual([]);
-    expect(ifidx(r)).toEqual({ 'sns.BaseServer': 0, 'sns.ITerminalGatewayServer': 1, 'sns.Server': 2, 'sns.ITerminal': 3, 'sns.IMessageServer': 4 });
+    expect(ifidx(r)).toEqual({
+      'sns.BaseServer': 0,
+      'sns.ITerminalGatewayServer': 1,
+      'sns.Server': 2,
+      'sns.ITerminal': 3,
+      'sns.IMessageServer': 4,
+    });
     expect(opidx(r, 'sns.IMessageServer')).toEqual({ onUserOnLine: 0, onUserOffLine: 1, postMessage: 2 });
     expect(r.model.modules.map((m) => [m.name, m.types])).toEqual([['sns', ['sns.Tick_t', 'sns.Message_t']]]);
     const message = r.model.types['sns.Message_t']!;
@@ -87,7 +106,10 @@ describe('the sample IDLs', () => {
     expect(more.doc).toBe('inherits every operation of AllTypes');
     expect(allOperations(r.model, more)).toHaveLength(15);
     expect(r.model.modules[0]!.types).toHaveLength(21);
-    expect(r.model.types['alltypes.IntMatrix']).toMatchObject({ kind: 'sequence', element: { kind: 'ref', name: 'alltypes.IntList' } });
+    expect(r.model.types['alltypes.IntMatrix']).toMatchObject({
+      kind: 'sequence',
+      element: { kind: 'ref', name: 'alltypes.IntList' },
+    });
     expect(r.model.types['alltypes.NestedMap']).toMatchObject({
       kind: 'dictionary',
       key: { kind: 'builtin', name: 'string' },
@@ -95,10 +117,15 @@ describe('the sample IDLs', () => {
     });
   });
 
-  it("the annotated test.idl of spec §1.7: BaseServer [index=11] → 11, then 1, 2, 3; datetime [index=10]", () => {
+  it('the annotated test.idl of spec §1.7: BaseServer [index=11] → 11, then 1, 2, 3; datetime [index=10]', () => {
     const r = compile([ANNOTATED_TEST_IDL]);
     expect(r.diagnostics).toEqual([]);
-    expect(ifidx(r)).toEqual({ 'test.BaseServer': 11, 'test.ITerminalGatewayServer': 1, 'test.Server': 2, 'test.ITerminal': 3 });
+    expect(ifidx(r)).toEqual({
+      'test.BaseServer': 11,
+      'test.ITerminalGatewayServer': 1,
+      'test.Server': 2,
+      'test.ITerminal': 3,
+    });
     expect(opidx(r, 'test.BaseServer')).toEqual({ datetime: 10 });
     const server = r.model.interfaces['test.Server']!;
     expect(server.annotations).toMatchObject({ skeleton_js: 'false', skeleton_cpp: 'false' });
@@ -109,7 +136,12 @@ describe('the sample IDLs', () => {
 describe('js-compat numbering (tce2js_requirejs)', () => {
   it('ignores interface [index] (BaseServer 0) but honours operation [index]', () => {
     const r = compile([ANNOTATED_TEST_IDL], { numbering: 'js-compat' });
-    expect(ifidx(r)).toEqual({ 'test.BaseServer': 0, 'test.ITerminalGatewayServer': 1, 'test.Server': 2, 'test.ITerminal': 3 });
+    expect(ifidx(r)).toEqual({
+      'test.BaseServer': 0,
+      'test.ITerminalGatewayServer': 1,
+      'test.Server': 2,
+      'test.ITerminal': 3,
+    });
     expect(opidx(r, 'test.BaseServer')).toEqual({ datetime: 10 });
     expect(codes(r)).toEqual(['info index-annotation-ignored']);
     expect(r.diagnostics[0]!.message).toContain("'test.BaseServer' gets ifidx 0, not 11");
@@ -142,14 +174,21 @@ describe('legacy numbering (one global counter, -if N, ifx-index-list.txt)', () 
     };
     const r = compile([first, second], { numbering: 'legacy', legacyStart: 100, legacyIndexList: list });
     expect(ifidx(r)).toEqual({ 'm1.A': 100, 'm1.B': 300, 'm1.E': 102, 'm2.C': 7, 'm2.D': 104 });
-    const listDiagnostics = r.diagnostics.filter((d) => d.range.file === list.path).map((d) => `${d.range.start.line} ${d.severity} ${d.code}`);
+    const listDiagnostics = r.diagnostics
+      .filter((d) => d.range.file === list.path)
+      .map((d) => `${d.range.start.line} ${d.severity} ${d.code}`);
     expect(listDiagnostics).toEqual(['4 info index-list-syntax', '5 info index-list-unmatched']);
     expect(r.diagnostics.every((d) => d.severity === 'info')).toBe(true);
   });
 
   it('defaults to a counter starting at 0', () => {
     const r = compile([sample('test.idl'), sample('sns.idl')], { numbering: 'legacy' });
-    expect(ifidx(r)).toMatchObject({ 'test.BaseServer': 0, 'test.ITerminal': 3, 'sns.BaseServer': 4, 'sns.IMessageServer': 8 });
+    expect(ifidx(r)).toMatchObject({
+      'test.BaseServer': 0,
+      'test.ITerminal': 3,
+      'sns.BaseServer': 4,
+      'sns.IMessageServer': 8,
+    });
     expect(r.diagnostics).toEqual([]);
   });
 });
@@ -174,14 +213,22 @@ describe('InterfaceDef from services.xml', () => {
     });
     expect(ifidx(r)['test.Server']).toBe(2);
     const [idlSide, ...rest] = r.diagnostics;
-    expect(idlSide).toMatchObject({ severity: 'error', code: 'ifidx-mismatch', range: { file: 'idl-samples/test.idl', start: { line: 13, column: 12 } } });
-    expect(idlSide!.message).toBe("'test.Server' has ifidx 2 in the IDL (annotations numbering) but <InterfaceDef> gives id 5 (cluster/services.xml:4:5)");
+    expect(idlSide).toMatchObject({
+      severity: 'error',
+      code: 'ifidx-mismatch',
+      range: { file: 'idl-samples/test.idl', start: { line: 13, column: 12 } },
+    });
+    expect(idlSide!.message).toBe(
+      "'test.Server' has ifidx 2 in the IDL (annotations numbering) but <InterfaceDef> gives id 5 (cluster/services.xml:4:5)",
+    );
     expect(idlSide!.related).toEqual([{ message: "<InterfaceDef> entry for 'test.Server'", range: xml(4, 5) }]);
     expect(rest.map((d) => [d.severity, d.code, d.range.start.line])).toEqual([
       ['error', 'ifidx-mismatch', 4],
       ['warning', 'interfacedef-unknown', 5],
     ]);
-    expect(rest[0]!.message).toBe("<InterfaceDef> gives 'test.Server' id 5 but the IDL (annotations numbering) gives 2 (idl-samples/test.idl:13:12)");
+    expect(rest[0]!.message).toBe(
+      "<InterfaceDef> gives 'test.Server' id 5 but the IDL (annotations numbering) gives 2 (idl-samples/test.idl:13:12)",
+    );
   });
 
   it('check: the cluster example agrees with its services.xml; the annotated test.idl does not', () => {
@@ -205,20 +252,35 @@ describe('InterfaceDef from services.xml', () => {
   });
 
   it('check: an entry without a position still gives the IDL-side error', () => {
-    const r = compile([sample('test.idl')], { interfaceDef: { mode: 'check', entries: [{ id: 7, name: 'test.ITerminal' }] } });
+    const r = compile([sample('test.idl')], {
+      interfaceDef: { mode: 'check', entries: [{ id: 7, name: 'test.ITerminal' }] },
+    });
     expect(r.diagnostics.map((d) => [d.code, d.range.file])).toEqual([['ifidx-mismatch', 'idl-samples/test.idl']]);
   });
 
   it('override: the InterfaceDef ids replace the computed ones', () => {
     const r = compile([sample('test.idl')], {
-      interfaceDef: { mode: 'override', entries: [{ id: 40, name: 'test.Server', range: xml(4, 5) }, { id: 1, name: 'test.ITerminalGatewayServer' }] },
+      interfaceDef: {
+        mode: 'override',
+        entries: [
+          { id: 40, name: 'test.Server', range: xml(4, 5) },
+          { id: 1, name: 'test.ITerminalGatewayServer' },
+        ],
+      },
     });
-    expect(ifidx(r)).toEqual({ 'test.BaseServer': 0, 'test.ITerminalGatewayServer': 1, 'test.Server': 40, 'test.ITerminal': 3 });
+    expect(ifidx(r)).toEqual({
+      'test.BaseServer': 0,
+      'test.ITerminalGatewayServer': 1,
+      'test.Server': 40,
+      'test.ITerminal': 3,
+    });
     expect(codes(r)).toEqual(['info ifidx-overridden']);
   });
 
   it('override: the final numbers are checked for collisions', () => {
-    const r = compile([sample('test.idl')], { interfaceDef: { mode: 'override', entries: [{ id: 0, name: 'test.Server' }] } });
+    const r = compile([sample('test.idl')], {
+      interfaceDef: { mode: 'override', entries: [{ id: 0, name: 'test.Server' }] },
+    });
     expect(codes(r)).toEqual(['info ifidx-overridden', 'warning duplicate-ifidx']);
   });
 });
@@ -235,7 +297,12 @@ describe('collisions and limits', () => {
 
   it('a legacy start past 65535 is out of range', () => {
     const r = compile([sample('test.idl')], { numbering: 'legacy', legacyStart: 65535 });
-    expect(codes(r)).toEqual(['warning ifidx-range', 'error index-out-of-range', 'error index-out-of-range', 'error index-out-of-range']);
+    expect(codes(r)).toEqual([
+      'warning ifidx-range',
+      'error index-out-of-range',
+      'error index-out-of-range',
+      'error index-out-of-range',
+    ]);
   });
 
   it('more than 128 operations: opidx 128 and up warn about C++ peers', () => {

@@ -5,7 +5,12 @@ import type { Node } from '../../shared/idl/ast.js';
 import { compile, type CompileResult } from '../../shared/idl/compile.js';
 import type { SourceFile, SourceRange } from '../../shared/idl/source.js';
 
-const samples = ['idl-samples/test.idl', 'idl-samples/sns.idl', 'idl-samples/all-types.idl', 'idl-samples/cluster/test.idl'].map((path) => readFileSync(path, 'utf8'));
+const samples = [
+  'idl-samples/test.idl',
+  'idl-samples/sns.idl',
+  'idl-samples/all-types.idl',
+  'idl-samples/cluster/test.idl',
+].map((path) => readFileSync(path, 'utf8'));
 const corpus = readdirSync('test/fixtures/idl-bad')
   .sort()
   .filter((_, i) => i % 4 === 0)
@@ -24,8 +29,49 @@ function prng(seed: number): () => number {
   };
 }
 
-const SNIPPETS = [';', '}', '{', '<', '>', '(', ')', '[', ']', ',', '=', '::', ':', '"', '/*', '*/', '//', '#', '\n', '\r', '\r\n', '\t', '\\',
-  'module', 'interface', 'struct', 'sequence<', 'dictionary<', 'extends', 'import x', 'import', 'void', 'int', '[index=', '99999', '7u', 'é', '𝒳', '\uFEFF', 'test::', 'exception'];
+const SNIPPETS = [
+  ';',
+  '}',
+  '{',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  '=',
+  '::',
+  ':',
+  '"',
+  '/*',
+  '*/',
+  '//',
+  '#',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  '\\',
+  'module',
+  'interface',
+  'struct',
+  'sequence<',
+  'dictionary<',
+  'extends',
+  'import x',
+  'import',
+  'void',
+  'int',
+  '[index=',
+  '99999',
+  '7u',
+  'é',
+  '𝒳',
+  '\uFEFF',
+  'test::',
+  'exception',
+];
 
 function mutate(text: string, rand: () => number): string {
   const at = (): number => Math.floor(rand() * (text.length + 1));
@@ -78,7 +124,8 @@ function checkRange(r: SourceRange, files: Map<string, { text: string; starts: n
   const file = files.get(r.file);
   if (!file) throw new Error(`${what}: range in unknown file ${r.file}`);
   for (const pos of [r.start, r.end]) {
-    if (!(pos.offset >= 0 && pos.offset <= file.text.length)) throw new Error(`${what}: offset ${pos.offset} outside 0..${file.text.length}`);
+    if (!(pos.offset >= 0 && pos.offset <= file.text.length))
+      throw new Error(`${what}: offset ${pos.offset} outside 0..${file.text.length}`);
     let line = 0;
     while (line + 1 < file.starts.length && file.starts[line + 1]! <= pos.offset) line++;
     const column = pos.offset - file.starts[line]! + 1;
@@ -173,9 +220,14 @@ describe('performance', () => {
       lines.push('\t};', `\tsequence<S${s}> L${s};`);
     }
     for (let i = 0; i < 200; i++) {
-      lines.push(i % 10 === 0 ? `\t[index=${1000 + i}, comment="interface ${i}"]` : '', `\tinterface I${i}${i > 0 && i % 3 === 0 ? ` extends I${i - 1}` : ''}{`);
+      lines.push(
+        i % 10 === 0 ? `\t[index=${1000 + i}, comment="interface ${i}"]` : '',
+        `\tinterface I${i}${i > 0 && i % 3 === 0 ? ` extends I${i - 1}` : ''}{`,
+      );
       for (let o = 0; o < 40; o++) {
-        lines.push(`\t\t${o % 7 === 0 ? `[index=${o + 60}] ` : ''}L${o % 60} op${i}_${o}(S${o % 60} a, string b, int c, L${(o + 1) % 60} d);`);
+        lines.push(
+          `\t\t${o % 7 === 0 ? `[index=${o + 60}] ` : ''}L${o % 60} op${i}_${o}(S${o % 60} a, string b, int c, L${(o + 1) % 60} d);`,
+        );
       }
       lines.push('\t};');
     }

@@ -36,9 +36,14 @@ describe('mock engine, all-types.idl', () => {
     project = shopProject('mock-alltypes', { script: false });
     // The same layout, serving the all-types interfaces instead of the shop's.
     const model = compile([{ path: 'all-types.idl', text: ALL_TYPES }]).model;
-    const ids = Object.values(model.interfaces).map((i) => `<if id="${i.index}" name="${i.qname}"/>`).join('');
+    const ids = Object.values(model.interfaces)
+      .map((i) => `<if id="${i.index}" name="${i.qname}"/>`)
+      .join('');
     const routes = Object.keys(model.interfaces)
-      .map((q) => `<route if="${q}"><call in="shop_tcp" out="shop_backend"/><return in="shop_replies" out="shop_tcp"/></route>`)
+      .map(
+        (q) =>
+          `<route if="${q}"><call in="shop_tcp" out="shop_backend"/><return in="shop_replies" out="shop_tcp"/></route>`,
+      )
       .join('');
     const xml = readFileSync(join(project.dir, 'services.xml'), 'utf8');
     project.write('shop.idl', ALL_TYPES);
@@ -46,7 +51,10 @@ describe('mock engine, all-types.idl', () => {
       'services.xml',
       xml
         .replace(/<InterfaceDef>[\s\S]*<\/InterfaceDef>/, `<InterfaceDef>${ids}</InterfaceDef>`)
-        .replace(/<server name="shopgw"[\s\S]*<\/servers>/, `<server name="shopgw">${routes}<properties><property name="listen" value="shop_tcp,shop_replies"/><property name="loopback" value="shop_backend#shop_replies"/></properties></server></servers>`),
+        .replace(
+          /<server name="shopgw"[\s\S]*<\/servers>/,
+          `<server name="shopgw">${routes}<properties><property name="listen" value="shop_tcp,shop_replies"/><property name="loopback" value="shop_backend#shop_replies"/></properties></server></servers>`,
+        ),
     );
     kit = await startMockKit(project.dir);
   });
@@ -67,14 +75,21 @@ describe('mock engine, all-types.idl', () => {
     }
     const echoList = kit.engine.state().operations.find((o) => o.method === 'echoList')!;
     // Inherited: listed once, under the declaring interface and its index.
-    expect(echoList).toMatchObject({ interface: 'alltypes.AllTypes', ifidx: model.interfaces['alltypes.AllTypes']!.index, behaviour: 'example', calls: 1, backEnds: ['shopd'] });
+    expect(echoList).toMatchObject({
+      interface: 'alltypes.AllTypes',
+      ifidx: model.interfaces['alltypes.AllTypes']!.index,
+      behaviour: 'example',
+      calls: 1,
+      backEnds: ['shopd'],
+    });
   });
 });
 
 describe('mock engine, a project of its own', () => {
   let project: ShopProject;
   let kit: MockKit | undefined;
-  const start = async (options: { handlerTimeoutMs?: number } = {}): Promise<MockKit> => (kit = await startMockKit(project.dir, options));
+  const start = async (options: { handlerTimeoutMs?: number } = {}): Promise<MockKit> =>
+    (kit = await startMockKit(project.dir, options));
   beforeEach(() => {
     project = shopProject('mock-shop');
   });
@@ -89,17 +104,35 @@ describe('mock engine, a project of its own', () => {
     const version = k.engine.catalog.operations.get('shop.Base.version')!;
     expect(handlerKeys(version, version.carriers)).toEqual(['shop.Base.version', 'shop.Catalog.version']);
     expect(await k.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'shop 2.0' });
-    expect(k.engine.state().operations.find((o) => o.method === 'version')).toMatchObject({ interface: 'shop.Base', behaviour: 'script', script: { file: 'mocks/shop.mjs', key: 'shop.Catalog.version' } });
+    expect(k.engine.state().operations.find((o) => o.method === 'version')).toMatchObject({
+      interface: 'shop.Base',
+      behaviour: 'script',
+      script: { file: 'mocks/shop.mjs', key: 'shop.Catalog.version' },
+    });
     // A second script naming the declaring interface wins over the derived one.
     project.write('mocks/two.mjs', `export default { 'shop.Base': { version: () => 'base' } };\n`);
-    await eventually(async () => expect(await k.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'base' }));
-    expect(k.engine.state().operations.find((o) => o.method === 'version')?.script).toEqual({ file: 'mocks/two.mjs', key: 'shop.Base.version' });
+    await eventually(async () =>
+      expect(await k.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'base' }),
+    );
+    expect(k.engine.state().operations.find((o) => o.method === 'version')?.script).toEqual({
+      file: 'mocks/two.mjs',
+      key: 'shop.Base.version',
+    });
   });
 
   it('answers scripted values, examples for the rest, keeps state, and counts calls', async () => {
     const k = await start();
-    expect(await k.call('shop.Catalog.item', [7])).toEqual({ errcode: 0, value: { id: 7, name: 'item 7', price: 9.5 } });
-    expect(await k.call('shop.Catalog.search', ['tea', 2])).toEqual({ errcode: 0, value: [{ id: 1, name: 'tea 1', price: 1 }, { id: 2, name: 'tea 2', price: 1 }] });
+    expect(await k.call('shop.Catalog.item', [7])).toEqual({
+      errcode: 0,
+      value: { id: 7, name: 'item 7', price: 9.5 },
+    });
+    expect(await k.call('shop.Catalog.search', ['tea', 2])).toEqual({
+      errcode: 0,
+      value: [
+        { id: 1, name: 'tea 1', price: 1 },
+        { id: 2, name: 'tea 2', price: 1 },
+      ],
+    });
     expect(await k.call('shop.Catalog.stock', [['a']])).toEqual({ errcode: 0, value: new Map([['key', 1]]) });
     expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 0, value: 1n });
     expect(await k.call('shop.Catalog.touch', ['a'])).toEqual({ errcode: 0, value: undefined });
@@ -110,22 +143,36 @@ describe('mock engine, a project of its own', () => {
     expect(ops.get('shop.Catalog.stock')).toMatchObject({ behaviour: 'example', calls: 1 });
     // Client interfaces are not served.
     expect(ops.has('shop.IShopClient.onPrice')).toBe(false);
-    expect(k.logs.some((l) => l.includes('shopd: shop.Catalog.item {"id":7} user=- → {"id":7,"name":"item 7","price":9.5} (script mocks/shop.mjs)'))).toBe(true);
+    expect(
+      k.logs.some((l) =>
+        l.includes(
+          'shopd: shop.Catalog.item {"id":7} user=- → {"id":7,"name":"item 7","price":9.5} (script mocks/shop.mjs)',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('pushes from a handler to the caller through the queue the call named', async () => {
     const k = await start();
-    expect(await k.call('shop.Orders.watch', ['tea'], { extra: { __user_id__: '42' } })).toEqual({ errcode: 0, value: undefined });
+    expect(await k.call('shop.Orders.watch', ['tea'], { extra: { __user_id__: '42' } })).toEqual({
+      errcode: 0,
+      value: undefined,
+    });
     await eventually(() => expect(k.pushes).toHaveLength(1));
     const push = k.pushes[0]!;
     expect(push).toMatchObject({ ifidx: 3, opidx: 0, calltype: 0x21, extra: { __user_id__: '42' } });
   });
 
   it('answers 6, with a log line naming the operation and the field, when a value does not fit', async () => {
-    project.write('mocks/shop.mjs', `export default { 'shop.Catalog.item': ({ id }) => ({ id: 'seven', name: 'x', price: 1 }), 'shop.Catalog.count': () => 2 ** 70 };\n`);
+    project.write(
+      'mocks/shop.mjs',
+      `export default { 'shop.Catalog.item': ({ id }) => ({ id: 'seven', name: 'x', price: 1 }), 'shop.Catalog.count': () => 2 ** 70 };\n`,
+    );
     const k = await start();
     expect(await k.call('shop.Catalog.item', [7])).toEqual({ errcode: 6, value: undefined });
-    expect(k.logs.find((l) => l.includes('shop.Catalog.item {"id":7}'))).toMatch(/error 6: the script mocks\/shop\.mjs answer does not fit the declared type of shop\.Catalog\.item: result\.id: expected int/);
+    expect(k.logs.find((l) => l.includes('shop.Catalog.item {"id":7}'))).toMatch(
+      /error 6: the script mocks\/shop\.mjs answer does not fit the declared type of shop\.Catalog\.item: result\.id: expected int/,
+    );
     expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 6, value: undefined });
     // The back end still answers.
     expect((await k.call('shop.Catalog.search', ['x', 0])).errcode).toBe(0);
@@ -145,7 +192,9 @@ describe('mock engine, a project of its own', () => {
     );
     const k = await start({ handlerTimeoutMs: 300 });
     expect(await k.call('shop.Catalog.item', [1])).toEqual({ errcode: 6, value: undefined });
-    expect(k.logs.some((l) => /shop\.Catalog\.item .* error 6 \(script mocks\/shop\.mjs threw: out of stock\)/.test(l))).toBe(true);
+    expect(
+      k.logs.some((l) => /shop\.Catalog\.item .* error 6 \(script mocks\/shop\.mjs threw: out of stock\)/.test(l)),
+    ).toBe(true);
     expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 7, value: undefined });
     expect(await k.call('shop.Catalog.search', ['x', 1])).toEqual({ errcode: 6, value: undefined });
     // ctx.delay moves the deadline: 600 ms of waiting within a 300 ms handler time.
@@ -153,19 +202,30 @@ describe('mock engine, a project of its own', () => {
     // An endless loop: answered at its deadline, the worker restarted, the next calls answered.
     expect(await k.call('shop.Catalog.stock', [['a']])).toEqual({ errcode: 6, value: undefined });
     await eventually(() => expect(k.logs.some((l) => l.includes('blocks the script worker'))).toBe(true));
-    await eventually(async () => expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 7, value: undefined }));
+    await eventually(async () =>
+      expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 7, value: undefined }),
+    );
   });
 
   it('reloads a script when it changes; one that does not load is a problem at file:line and the others keep working', async () => {
     project.write('mocks/other.mjs', `export default { 'shop.Catalog.count': () => 5 };\n`);
     const k = await start();
     expect(await k.call('shop.Catalog.item', [1])).toMatchObject({ errcode: 0, value: { name: 'item 1' } });
-    project.write('mocks/shop.mjs', `export default { 'shop.Catalog.item': ({ id }) => ({ id, name: 'changed', price: 0 }) };\n`);
-    await eventually(async () => expect((await k.call('shop.Catalog.item', [1])).value).toEqual({ id: 1, name: 'changed', price: 0 }));
+    project.write(
+      'mocks/shop.mjs',
+      `export default { 'shop.Catalog.item': ({ id }) => ({ id, name: 'changed', price: 0 }) };\n`,
+    );
+    await eventually(async () =>
+      expect((await k.call('shop.Catalog.item', [1])).value).toEqual({ id: 1, name: 'changed', price: 0 }),
+    );
     project.write('mocks/shop.mjs', `export default {\n  'shop.Catalog.item': ({ id }) => id id,\n};\n`);
     await eventually(() => expect(k.engine.problems()).toHaveLength(1));
     const [problem] = k.engine.problems();
-    expect(problem).toMatchObject({ severity: 'error', code: 'mock-script', range: { file: join(project.dir, 'mocks/shop.mjs'), start: { line: 2 } } });
+    expect(problem).toMatchObject({
+      severity: 'error',
+      code: 'mock-script',
+      range: { file: join(project.dir, 'mocks/shop.mjs'), start: { line: 2 } },
+    });
     expect(problem!.message).toMatch(/mocks\/shop\.mjs does not load: SyntaxError/);
     expect(problem!.range.start.column).toBeGreaterThan(1);
     expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 0, value: 5n });
@@ -178,7 +238,10 @@ describe('mock engine, a project of its own', () => {
   });
 
   it('reports keys that name nothing, values that are not handlers, and handlers for client interfaces', async () => {
-    project.write('mocks/shop.mjs', `export default {\n  'shop.Catalog.itme': () => 1,\n  'shop.IShopClient.onPrice': () => undefined,\n  'shop.Orders': { place: 3 },\n};\n`);
+    project.write(
+      'mocks/shop.mjs',
+      `export default {\n  'shop.Catalog.itme': () => 1,\n  'shop.IShopClient.onPrice': () => undefined,\n  'shop.Orders': { place: 3 },\n};\n`,
+    );
     const k = await start();
     const problems = k.engine.problems().map((p) => `${p.range.start.line} ${p.severity} ${p.message}`);
     expect(problems).toEqual([
@@ -195,10 +258,17 @@ describe('mock engine, a project of its own', () => {
     // Set on the derived interface, kept under the declaring one.
     await k.engine.setOverride('shop.Catalog', 'version', { answer: { kind: 'result', value: 'pinned' }, delayMs: 50 });
     expect(await k.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'pinned' });
-    const saved = JSON.parse(readFileSync(join(project.dir, '.tce-console/mocks.json'), 'utf8')) as { overrides: Record<string, unknown> };
+    const saved = JSON.parse(readFileSync(join(project.dir, '.tce-console/mocks.json'), 'utf8')) as {
+      overrides: Record<string, unknown>;
+    };
     expect(Object.keys(saved.overrides).sort()).toEqual(['shop.Base.version', 'shop.Catalog.item']);
-    expect(k.engine.state().operations.find((o) => o.method === 'item')).toMatchObject({ behaviour: 'override', override: { answer: { kind: 'error', code: 4 } } });
-    await expect(k.engine.setOverride('shop.Catalog', 'item', { answer: { kind: 'result', value: { id: 'x' } } })).rejects.toThrow(ConsoleError);
+    expect(k.engine.state().operations.find((o) => o.method === 'item')).toMatchObject({
+      behaviour: 'override',
+      override: { answer: { kind: 'error', code: 4 } },
+    });
+    await expect(
+      k.engine.setOverride('shop.Catalog', 'item', { answer: { kind: 'result', value: { id: 'x' } } }),
+    ).rejects.toThrow(ConsoleError);
     await k.engine.setOverride('shop.Catalog', 'item', null);
     expect(await k.call('shop.Catalog.item', [1])).toMatchObject({ errcode: 0, value: { name: 'item 1' } });
     // A new engine reads them back.

@@ -21,11 +21,21 @@ describe('parseMqAddress', () => {
   });
 
   it('takes a bare name as an existing, non-durable queue (create: never)', () => {
-    expect(parseMqAddress('mq_gateway')).toEqual({ name: 'mq_gateway', type: 'queue', durable: false, create: 'never', subject: '' });
+    expect(parseMqAddress('mq_gateway')).toEqual({
+      name: 'mq_gateway',
+      type: 'queue',
+      durable: false,
+      create: 'never',
+      subject: '',
+    });
   });
 
   it('splits off the subject', () => {
-    expect(parseMqAddress('events/user.online;{node:{type:topic}}')).toMatchObject({ name: 'events', subject: 'user.online', type: 'topic' });
+    expect(parseMqAddress('events/user.online;{node:{type:topic}}')).toMatchObject({
+      name: 'events',
+      subject: 'user.online',
+      type: 'topic',
+    });
   });
 
   it('tolerates spaces, quotes, any-case booleans, trailing commas and options it does not use', () => {

@@ -16,7 +16,12 @@ describe('parseAmqpUrl', () => {
   });
 
   it('defaults the port per protocol and the credentials to guest', () => {
-    expect(parseAmqpUrl('amqp://mq.example')).toMatchObject({ port: 5672, username: 'guest', password: 'guest', vhost: '/' });
+    expect(parseAmqpUrl('amqp://mq.example')).toMatchObject({
+      port: 5672,
+      username: 'guest',
+      password: 'guest',
+      vhost: '/',
+    });
     expect(parseAmqpUrl('amqps://mq.example/')).toMatchObject({ protocol: 'amqps', port: 5671, vhost: '/' });
   });
 
@@ -52,7 +57,9 @@ describe('parseAmqpUrl', () => {
 describe('describeAmqpUrl', () => {
   it('shows user, host, port and a non-default vhost, never the password', () => {
     expect(describeAmqpUrl(parseAmqpUrl('amqp://guest:guest@127.0.0.1:5672'))).toBe('amqp://guest@127.0.0.1:5672');
-    expect(describeAmqpUrl(parseAmqpUrl('amqps://admin:s3cret@mq:5671/tce%20dev'))).toBe('amqps://admin@mq:5671/tce%20dev');
+    expect(describeAmqpUrl(parseAmqpUrl('amqps://admin:s3cret@mq:5671/tce%20dev'))).toBe(
+      'amqps://admin@mq:5671/tce%20dev',
+    );
     expect(hostPort(parseAmqpUrl('amqp://[::1]'))).toBe('[::1]:5672');
   });
 
@@ -66,7 +73,10 @@ describe('errorReason', () => {
   it('keeps the part of an amqplib or socket error a person needs', () => {
     const socket = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5672'), { code: 'ECONNREFUSED' });
     expect(errorReason(socket)).toBe('ECONNREFUSED');
-    const amqp = Object.assign(new Error(`Operation failed: QueueDeclare; 404 (NOT-FOUND) with message "NOT_FOUND - no queue 'q' in vhost '/'"`), { code: 404 });
+    const amqp = Object.assign(
+      new Error(`Operation failed: QueueDeclare; 404 (NOT-FOUND) with message "NOT_FOUND - no queue 'q' in vhost '/'"`),
+      { code: 404 },
+    );
     expect(errorReason(amqp)).toBe(`NOT_FOUND - no queue 'q' in vhost '/'`);
     expect(errorReason(new Error('plain'))).toBe('plain');
     expect(errorReason('text')).toBe('text');

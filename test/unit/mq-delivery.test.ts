@@ -43,7 +43,14 @@ async function caller(broker: MemoryBroker) {
   const replies = new MqReplies(broker, await broker.openReader(REPLIES), { endpoint: REPLIES.name });
   const target = new MqCallTarget(await broker.openWriter(REQUESTS), replies);
   return async (timeout: number): Promise<string> => {
-    const reply = await target.call({ ifidx: 7, opidx: 0, paramsize: 0, params: new Uint8Array(0), mode: 'twoway', timeout });
+    const reply = await target.call({
+      ifidx: 7,
+      opidx: 0,
+      paramsize: 0,
+      params: new Uint8Array(0),
+      mode: 'twoway',
+      timeout,
+    });
     return new ByteReader(reply.params).string();
   };
 }

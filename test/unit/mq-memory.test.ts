@@ -7,7 +7,13 @@ import { rpcMessage } from '../../shared/wire/message.js';
 import { exposeGc } from '../support/gc.js';
 
 const queue = (name: string): MqAddress => ({ name, type: 'queue', durable: true, create: 'always', subject: '' });
-const topic = (name: string, subject = ''): MqAddress => ({ name, type: 'topic', durable: true, create: 'always', subject });
+const topic = (name: string, subject = ''): MqAddress => ({
+  name,
+  type: 'topic',
+  durable: true,
+  create: 'always',
+  subject,
+});
 const until = async (predicate: () => boolean): Promise<void> => {
   for (let i = 0; !predicate(); i++) {
     if (i > 500) throw new Error('timed out');
@@ -99,7 +105,10 @@ describe('in-memory broker', () => {
     (await broker.openWriter(topic('events', 'system'))).send(rpcMessage({ sequence: 2 }));
     await until(() => got.all.length === 2);
     expect(got).toEqual({ all: [1, 2], online: [1] });
-    expect(broker.stats().map((s) => s.name)).toEqual(['topic "events" subscription 1', 'topic "events" subscription 2']);
+    expect(broker.stats().map((s) => s.name)).toEqual([
+      'topic "events" subscription 1',
+      'topic "events" subscription 2',
+    ]);
 
     await online.close();
     expect(broker.stats().map((s) => s.name)).toEqual(['topic "events" subscription 1']);

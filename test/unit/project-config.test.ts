@@ -7,10 +7,19 @@ import { parseConfigYml } from '../../shared/project/config-yml.js';
 import { loadProject } from '../../shared/project/project.js';
 import { backEndEndpoints, backEndInterfaces, clientInterfaces, pushRoutes } from '../../shared/project/routing.js';
 
-const read = (rel: string, path: string): SourceFile => ({ path, text: readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8') });
+const read = (rel: string, path: string): SourceFile => ({
+  path,
+  text: readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8'),
+});
 const configYml = read('../../idl-samples/cluster/config.yml', 'cluster/config.yml');
 const servicesXml = read('../../idl-samples/cluster/services.xml', 'cluster/services.xml');
-const queue = (name: string, type: 'queue' | 'topic' = 'queue') => ({ name, subject: '', type, durable: true, create: 'always' });
+const queue = (name: string, type: 'queue' | 'topic' = 'queue') => ({
+  name,
+  subject: '',
+  type,
+  durable: true,
+  create: 'always',
+});
 
 describe('the cluster sample (idl-samples/cluster/config.yml)', () => {
   const { config, diagnostics } = parseConfigYml(configYml);
@@ -29,7 +38,9 @@ describe('the cluster sample (idl-samples/cluster/config.yml)', () => {
     ]);
     const lines = configYml.text.split('\n');
     const r = config.endpoints[2]!.ranges.address!;
-    expect(lines[r.start.line - 1]!.slice(r.start.column - 1)).toBe('mq_server;{create:always,node:{type:queue,durable:true}}');
+    expect(lines[r.start.line - 1]!.slice(r.start.column - 1)).toBe(
+      'mq_server;{create:always,node:{type:queue,durable:true}}',
+    );
   });
 
   test('the server section: what the back end reads and writes', () => {
@@ -56,7 +67,9 @@ describe('the cluster sample (idl-samples/cluster/config.yml)', () => {
     expect(backEndInterfaces(services, backEndEndpoints(both!, 'server')!)).toEqual(['test.BaseServer', 'test.Server']);
     expect(clientInterfaces(services)).toEqual(['test.ITerminal']);
     // A push to a user goes on a gateway's queue; every gateway also reads the broadcast topic.
-    expect(pushRoutes(services, 'test.ITerminal').map((r) => `${r.gateway} ${r.endpoint.name}${r.topic ? ' topic' : ''}`)).toEqual([
+    expect(
+      pushRoutes(services, 'test.ITerminal').map((r) => `${r.gateway} ${r.endpoint.name}${r.topic ? ' topic' : ''}`),
+    ).toEqual([
       'gwserver mq_gateway_broadcast topic',
       'gwserver mq_gateway',
       'gwserver_ws mq_gateway_broadcast topic',
@@ -105,19 +118,27 @@ worker:
   });
 
   test('an empty file is an empty config', () => {
-    expect(parseConfigYml({ path: 'e.yml', text: '' })).toEqual({ config: { file: 'e.yml', endpoints: [], servers: [] }, diagnostics: [] });
+    expect(parseConfigYml({ path: 'e.yml', text: '' })).toEqual({
+      config: { file: 'e.yml', endpoints: [], servers: [] },
+      diagnostics: [],
+    });
   });
 });
 
 test('never throws on damaged YAML; ranges stay inside the file', () => {
   fc.assert(
-    fc.property(fc.nat(configYml.text.length), fc.nat(20), fc.string({ maxLength: 8, unit: fc.constantFrom(':', '-', ' ', '\t', '\n', '{', '[', '"', 'a', '#', '&', '*') }), (at, len, s) => {
-      const text = configYml.text.slice(0, at) + s + configYml.text.slice(at + len);
-      for (const d of parseConfigYml({ path: 'f.yml', text }).diagnostics) {
-        expect(d.range.start.offset).toBeLessThanOrEqual(d.range.end.offset);
-        expect(d.range.end.offset).toBeLessThanOrEqual(text.length);
-      }
-    }),
+    fc.property(
+      fc.nat(configYml.text.length),
+      fc.nat(20),
+      fc.string({ maxLength: 8, unit: fc.constantFrom(':', '-', ' ', '\t', '\n', '{', '[', '"', 'a', '#', '&', '*') }),
+      (at, len, s) => {
+        const text = configYml.text.slice(0, at) + s + configYml.text.slice(at + len);
+        for (const d of parseConfigYml({ path: 'f.yml', text }).diagnostics) {
+          expect(d.range.start.offset).toBeLessThanOrEqual(d.range.end.offset);
+          expect(d.range.end.offset).toBeLessThanOrEqual(text.length);
+        }
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -16,7 +16,10 @@ import { parseServicesXml } from '../../shared/project/services-xml.js';
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const EXPECT = /expect:\s*(\d+):(\d+)\s+(error|warning|info)\s+([a-z-]+)/g;
 
-const read = (dir: string, name: string): SourceFile => ({ path: name, text: readFileSync(join(fixtures, dir, name), 'utf8') });
+const read = (dir: string, name: string): SourceFile => ({
+  path: name,
+  text: readFileSync(join(fixtures, dir, name), 'utf8'),
+});
 
 function diagnose(dir: string, name: string): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   if (statSync(join(fixtures, dir, name)).isDirectory()) {
@@ -25,10 +28,14 @@ function diagnose(dir: string, name: string): { files: SourceFile[]; diagnostics
     return { files: [servicesXml, configYml], diagnostics: loadProject({ servicesXml, configYml }).diagnostics };
   }
   const file = read(dir, name);
-  return { files: [file], diagnostics: (name.endsWith('.xml') ? parseServicesXml(file) : parseConfigYml(file)).diagnostics };
+  return {
+    files: [file],
+    diagnostics: (name.endsWith('.xml') ? parseServicesXml(file) : parseConfigYml(file)).diagnostics,
+  };
 }
 
-const key = (file: string, line: string | number, column: string | number, severity: string, code: string) => `${file}:${line}:${column} ${severity} ${code}`;
+const key = (file: string, line: string | number, column: string | number, severity: string, code: string) =>
+  `${file}:${line}:${column} ${severity} ${code}`;
 
 function expected(files: SourceFile[]): string[] {
   return files.flatMap((f) => [...f.text.matchAll(EXPECT)].map((m) => key(f.path, m[1]!, m[2]!, m[3]!, m[4]!))).sort();
@@ -54,7 +61,9 @@ describe('project-bad: every fixture reports exactly the diagnostics it expects'
     const { files, diagnostics } = diagnose('project-bad', name);
     const want = expected(files);
     expect(want.length, 'a bad fixture states what it expects').toBeGreaterThan(0);
-    expect(diagnostics.map((d) => key(d.range.file, d.range.start.line, d.range.start.column, d.severity, d.code)).sort()).toEqual(want);
+    expect(
+      diagnostics.map((d) => key(d.range.file, d.range.start.line, d.range.start.column, d.severity, d.code)).sort(),
+    ).toEqual(want);
     checkRanges(files, diagnostics);
   });
 });

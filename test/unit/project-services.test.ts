@@ -6,7 +6,13 @@ import { compile } from '../../shared/idl/compile.js';
 import type { SourceFile } from '../../shared/idl/source.js';
 import { interfaceDefEntries } from '../../shared/project/interface-def.js';
 import type { Endpoint, ServicesModel } from '../../shared/project/model.js';
-import { lookupRoute, serverByName, serverEndpoints, serverLoopbacks, serverRoutes } from '../../shared/project/routing.js';
+import {
+  lookupRoute,
+  serverByName,
+  serverEndpoints,
+  serverLoopbacks,
+  serverRoutes,
+} from '../../shared/project/routing.js';
 import { parseServicesXml } from '../../shared/project/services-xml.js';
 
 const samplePath = fileURLToPath(new URL('../../idl-samples/cluster/services.xml', import.meta.url));
@@ -21,8 +27,15 @@ function where(text: string, needle: string, nth = 1, plus = 0): string {
   const lines = text.slice(0, i).split(/\r\n|\r|\n/);
   return `${lines.length}:${lines.at(-1)!.length + 1}`;
 }
-const pos = (r: { start: { line: number; column: number } } | undefined) => (r ? `${r.start.line}:${r.start.column}` : 'none');
-const queue = (name: string, type: 'queue' | 'topic' = 'queue') => ({ name, subject: '', type, durable: true, create: 'always' });
+const pos = (r: { start: { line: number; column: number } } | undefined) =>
+  r ? `${r.start.line}:${r.start.column}` : 'none';
+const queue = (name: string, type: 'queue' | 'topic' = 'queue') => ({
+  name,
+  subject: '',
+  type,
+  durable: true,
+  create: 'always',
+});
 const names = (eps: Endpoint[]) => eps.map((e) => e.name);
 
 function parse(text: string, path = 'services.xml'): { services: ServicesModel; codes: string[] } {
@@ -56,12 +69,24 @@ describe('the cluster sample (idl-samples/cluster/services.xml)', () => {
   });
 
   test('InterfaceDef entries check against the IDL compiler', () => {
-    const idl: SourceFile = { path: 'cluster/test.idl', text: readFileSync(fileURLToPath(new URL('../../idl-samples/cluster/test.idl', import.meta.url)), 'utf8') };
-    expect(compile([idl], { interfaceDef: { entries: interfaceDefEntries(services), mode: 'check' } }).diagnostics).toEqual([]);
-    const swapped = parseServicesXml({ path: 's.xml', text: sample.text.replace('id="2" name="test.Server"', 'id="5" name="test.Server"') });
-    const mismatch = compile([idl], { interfaceDef: { entries: interfaceDefEntries(swapped.services), mode: 'check' } }).diagnostics;
+    const idl: SourceFile = {
+      path: 'cluster/test.idl',
+      text: readFileSync(fileURLToPath(new URL('../../idl-samples/cluster/test.idl', import.meta.url)), 'utf8'),
+    };
+    expect(
+      compile([idl], { interfaceDef: { entries: interfaceDefEntries(services), mode: 'check' } }).diagnostics,
+    ).toEqual([]);
+    const swapped = parseServicesXml({
+      path: 's.xml',
+      text: sample.text.replace('id="2" name="test.Server"', 'id="5" name="test.Server"'),
+    });
+    const mismatch = compile([idl], {
+      interfaceDef: { entries: interfaceDefEntries(swapped.services), mode: 'check' },
+    }).diagnostics;
     expect(mismatch.length).toBeGreaterThan(0);
-    expect(mismatch.some((d) => d.range.file === 's.xml' && pos(d.range) === where(sample.text, '2" name="test.Server'))).toBe(true);
+    expect(
+      mismatch.some((d) => d.range.file === 's.xml' && pos(d.range) === where(sample.text, '2" name="test.Server')),
+    ).toBe(true);
   });
 
   test('variables', () => {
@@ -103,7 +128,14 @@ describe('the cluster sample (idl-samples/cluster/services.xml)', () => {
   test('gwserver: routes, extra_mqs and typed properties', () => {
     const gw = serverByName(services, 'gwserver')!;
     expect(gw.type).toBe('socket server');
-    expect(gw.routes.map((r) => [r.interface, r.ifidx, r.calls.map((p) => `${p.in.name}>${p.out.name}`), r.returns.map((p) => `${p.in.name}>${p.out.name}`)])).toEqual([
+    expect(
+      gw.routes.map((r) => [
+        r.interface,
+        r.ifidx,
+        r.calls.map((p) => `${p.in.name}>${p.out.name}`),
+        r.returns.map((p) => `${p.in.name}>${p.out.name}`),
+      ]),
+    ).toEqual([
       ['test.Server', 2, ['socket_gateway>mq_server'], ['mq_gateway>socket_gateway']],
       ['test.BaseServer', 0, ['socket_gateway>mq_server'], ['mq_gateway>socket_gateway']],
       ['test.ITerminal', 3, ['mq_gateway_broadcast>socket_gateway', 'mq_gateway>socket_gateway'], []],
@@ -195,20 +227,32 @@ describe('variables (spec §7.1: "{NAME}" substituted in ep host, address and po
     expect(codes).toEqual([]);
     const [ws, mq, other] = services.endpoints;
     expect([ws!.host, ws!.port]).toEqual(['localhost', 12001]);
-    expect([mq!.host, mq!.port, mq!.address]).toEqual(['centos66', 5672, 'mq_server;{create:always,node:{type:queue,durable:true}}']);
+    expect([mq!.host, mq!.port, mq!.address]).toEqual([
+      'centos66',
+      5672,
+      'mq_server;{create:always,node:{type:queue,durable:true}}',
+    ]);
     expect(mq!.mq).toEqual(queue('mq_server'));
-    expect([other!.host, other!.port, other!.address, other!.mq?.name]).toEqual(['{mq-host}:5672', 56720, 'x_mq_server_y', 'x_mq_server_y']);
+    expect([other!.host, other!.port, other!.address, other!.mq?.name]).toEqual([
+      '{mq-host}:5672',
+      56720,
+      'x_mq_server_y',
+      'x_mq_server_y',
+    ]);
   });
 
   test('a missing VariantDef is not fatal (spec §9.2 #12)', () => {
-    const { services, codes } = parse('<SNS><InterfaceDef/><EndPoints><ep name="a" type="socket" host="h" port="1"/></EndPoints><servers/></SNS>');
+    const { services, codes } = parse(
+      '<SNS><InterfaceDef/><EndPoints><ep name="a" type="socket" host="h" port="1"/></EndPoints><servers/></SNS>',
+    );
     expect(codes).toEqual([]);
     expect(services.variables).toEqual([]);
     expect(services.endpoints[0]!.port).toBe(1);
   });
 
   test('variables also apply to keyfile, certfile, ssl and compress', () => {
-    const { services, codes } = parse(`<SNS><InterfaceDef/><VariantDef><var name="d" value="/etc/tce"/><var name="on" value="true"/><var name="z" value="0"/></VariantDef>
+    const { services, codes } =
+      parse(`<SNS><InterfaceDef/><VariantDef><var name="d" value="/etc/tce"/><var name="on" value="true"/><var name="z" value="0"/></VariantDef>
 <EndPoints><ep name="a" type="socket" host="h" port="1" keyfile="{d}/k.pem" certfile="{d}/c.pem" ssl="{on}" compress="{z}"/></EndPoints><servers/></SNS>`);
     expect(codes).toEqual([]);
     const ep = services.endpoints[0]!;
@@ -229,7 +273,13 @@ describe('the TLS rule: ssl when given, else keyfile and certfile both set', () 
       ['plain', 'socket', 'socket', false, '0.0.0.0', 12002],
       ['events', 'qpid', 'amqp', true, 'rabbit.example', 5671],
     ]);
-    expect(services.endpoints[2]!.mq).toEqual({ name: 'events', subject: '', type: 'topic', durable: false, create: 'always' });
+    expect(services.endpoints[2]!.mq).toEqual({
+      name: 'events',
+      subject: '',
+      type: 'topic',
+      durable: false,
+      create: 'always',
+    });
   });
 
   test('server: entities decoded, list items trimmed, other properties kept as strings', () => {
@@ -254,13 +304,22 @@ describe('robustness: never throws, every range lies inside the file', () => {
   };
 
   test('truncated samples', () => {
-    fc.assert(fc.property(fc.nat(sample.text.length), (n) => check(sample.text.slice(0, n))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.nat(sample.text.length), (n) => check(sample.text.slice(0, n))),
+      { numRuns: 300 },
+    );
   });
 
   test('samples with a span replaced by arbitrary text', () => {
     fc.assert(
-      fc.property(fc.nat(sample.text.length), fc.nat(40), fc.string({ maxLength: 12, unit: fc.constantFrom('<', '>', '"', "'", '&', '{', '}', '#', ',', '/', '=', ' ', 'a', '\n') }), (at, len, s) =>
-        check(sample.text.slice(0, at) + s + sample.text.slice(at + len)),
+      fc.property(
+        fc.nat(sample.text.length),
+        fc.nat(40),
+        fc.string({
+          maxLength: 12,
+          unit: fc.constantFrom('<', '>', '"', "'", '&', '{', '}', '#', ',', '/', '=', ' ', 'a', '\n'),
+        }),
+        (at, len, s) => check(sample.text.slice(0, at) + s + sample.text.slice(at + len)),
       ),
       { numRuns: 300 },
     );

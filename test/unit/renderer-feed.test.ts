@@ -86,7 +86,9 @@ describe('feed window', () => {
     w.append(Array.from({ length: 5000 }, (_, i) => entry(i + 1, { hop: i % 2 ? 'server' : 'gateway' })));
     let clock = 0;
     expect(w.work(200, () => (clock += 50))).toBe(false);
-    expect(ids(w)).toEqual([2, 4, 6, 8, 10, 12].concat(Array.from({ length: 250 }, (_, i) => 14 + 2 * i)).slice(0, 256));
+    expect(ids(w)).toEqual(
+      [2, 4, 6, 8, 10, 12].concat(Array.from({ length: 250 }, (_, i) => 14 + 2 * i)).slice(0, 256),
+    );
     while (!w.work(200, () => (clock += 50)));
     expect(w.rowCount).toBe(2500);
   });
@@ -115,7 +117,7 @@ describe('feed window', () => {
     expect(w.rowsPrepended).toBe(500);
   });
 
-  it('searches payloads through the caller\'s decoder, once per entry', () => {
+  it("searches payloads through the caller's decoder, once per entry", () => {
     const w = new FeedWindow(100);
     w.append([entry(1), entry(2), entry(3)]);
     const seen: number[] = [];

@@ -8,17 +8,30 @@ const model = (text: string) => compile([{ path: '/p/test.idl', text }]).model;
 describe('copy as tce-call', () => {
   it('writes a command line a POSIX shell reads back as the same call', () => {
     const line = tceCallLine(
-      { interface: 'test.Server', method: 'echo', args: ["it's"], mode: 'async', timeoutMs: 3000, extra: { name: 'scott.bo', note: 'a b' } },
+      {
+        interface: 'test.Server',
+        method: 'echo',
+        args: ["it's"],
+        mode: 'async',
+        timeoutMs: 3000,
+        extra: { name: 'scott.bo', note: 'a b' },
+      },
       ['/p/test.idl', '/p/other.idl'],
       'tcp://127.0.0.1:12002',
     );
-    expect(line).toBe(`npx tce-call --idl /p/test.idl,/p/other.idl --target tcp://127.0.0.1:12002 test.Server.echo '["it'\\''s"]' --extra name=scott.bo --extra 'note=a b' --mode async --timeout 3000`);
+    expect(line).toBe(
+      `npx tce-call --idl /p/test.idl,/p/other.idl --target tcp://127.0.0.1:12002 test.Server.echo '["it'\\''s"]' --extra name=scott.bo --extra 'note=a b' --mode async --timeout 3000`,
+    );
   });
 
   it('leaves out what tce-call defaults or ignores', () => {
-    expect(tceCallLine({ interface: 'test.Server', method: 'heartbeat', args: { hello: 'hi' }, mode: 'oneway', timeoutMs: 30000 }, ['t.idl'], 'ws://h:1')).toBe(
-      `npx tce-call --idl t.idl --target ws://h:1 test.Server.heartbeat '{"hello":"hi"}' --mode oneway`,
-    );
+    expect(
+      tceCallLine(
+        { interface: 'test.Server', method: 'heartbeat', args: { hello: 'hi' }, mode: 'oneway', timeoutMs: 30000 },
+        ['t.idl'],
+        'ws://h:1',
+      ),
+    ).toBe(`npx tce-call --idl t.idl --target ws://h:1 test.Server.heartbeat '{"hello":"hi"}' --mode oneway`);
   });
 });
 
@@ -26,14 +39,29 @@ describe('wire signature', () => {
   const base = 'module test { struct P { int x; }; interface S { string echo(string text); void put(P p); }; };';
 
   it('is the same for edits that do not change the bytes of a call', () => {
-    const renamed = 'module test { struct P { int x; }; interface S { string echo(string words); void put(P p); }; }; // comment';
+    const renamed =
+      'module test { struct P { int x; }; interface S { string echo(string words); void put(P p); }; }; // comment';
     expect(wireSignature(model(renamed), 'test.S', 'put')).toBe(wireSignature(model(base), 'test.S', 'put'));
   });
 
   it('changes with the opidx, a parameter type, or a type the call reaches', () => {
     const sig = wireSignature(model(base), 'test.S', 'put');
-    expect(wireSignature(model('module test { struct P { int x; }; interface S { void first(); string echo(string text); void put(P p); }; };'), 'test.S', 'put')).not.toBe(sig);
-    expect(wireSignature(model('module test { struct P { long x; }; interface S { string echo(string text); void put(P p); }; };'), 'test.S', 'put')).not.toBe(sig);
+    expect(
+      wireSignature(
+        model(
+          'module test { struct P { int x; }; interface S { void first(); string echo(string text); void put(P p); }; };',
+        ),
+        'test.S',
+        'put',
+      ),
+    ).not.toBe(sig);
+    expect(
+      wireSignature(
+        model('module test { struct P { long x; }; interface S { string echo(string text); void put(P p); }; };'),
+        'test.S',
+        'put',
+      ),
+    ).not.toBe(sig);
     expect(wireSignature(model(base), 'test.S', 'echo')).not.toBe(sig);
   });
 

@@ -4,11 +4,16 @@ import { buildSymbolIndex } from '../../renderer/worker/symbols.js';
 
 const files = [
   { path: '/p/base.idl', text: 'module base { struct Tick { int t; }; interface Clock { Tick now(); }; };\n' },
-  { path: '/p/app.idl', text: 'import base\nmodule app {\n  interface Server extends base::Clock {\n    string echo(base::Tick at, string text);\n  };\n};\n' },
+  {
+    path: '/p/app.idl',
+    text: 'import base\nmodule app {\n  interface Server extends base::Clock {\n    string echo(base::Tick at, string text);\n  };\n};\n',
+  },
 ];
 
 describe('editor symbol index', () => {
-  const result = compile([files[1]!], { resolveImport: (_from, name) => files.find((f) => f.path === `/p/${name}.idl`) });
+  const result = compile([files[1]!], {
+    resolveImport: (_from, name) => files.find((f) => f.path === `/p/${name}.idl`),
+  });
   const index = buildSymbolIndex(result.asts, result.model);
 
   it('hovers show what the checker resolved: ifidx, opidx, base, inherited operations', () => {

@@ -7,10 +7,16 @@ const caller = { id: 1, description: 'test caller' };
 
 class Echo extends Servant {
   protected override describe(table: OperationTable): void {
-    table.add(2, 0, 'test.Server.echo', (p, ctx, out) => {
-      ctx.replyExtra['seen'] = ctx.userId ?? 'none';
-      out.string(p.string());
-    }, { returnsValue: true });
+    table.add(
+      2,
+      0,
+      'test.Server.echo',
+      (p, ctx, out) => {
+        ctx.replyExtra['seen'] = ctx.userId ?? 'none';
+        out.string(p.string());
+      },
+      { returnsValue: true },
+    );
     table.add(2, 1, 'test.Server.later', async (p, _ctx, out) => {
       await Promise.resolve();
       out.i32(p.i32());
@@ -36,27 +42,56 @@ describe('Adapter dispatch rules (spec §2.3, §2.4)', () => {
   it('answers a call synchronously for a synchronous servant, copying header fields and __user_id__', () => {
     let answer: RpcMessage | undefined;
     const pending = adapter.dispatch(
-      rpcMessage({ sequence: 42, ifidx: 2, opidx: 0, callId: 0x8000, extra: { __user_id__: 'u7', other: 'x' }, params: Uint8Array.of(0, 0, 0, 1, 0x61) }),
+      rpcMessage({
+        sequence: 42,
+        ifidx: 2,
+        opidx: 0,
+        callId: 0x8000,
+        extra: { __user_id__: 'u7', other: 'x' },
+        params: Uint8Array.of(0, 0, 0, 1, 0x61),
+      }),
       caller,
       'u7',
       (r) => (answer = r),
     );
     expect(pending).toBeUndefined();
-    expect(answer).toMatchObject({ sequence: 42, calltype: 0x02, ifidx: 2, opidx: 0, callId: 0x8000, errcode: 0, paramsize: 1, extra: { seen: 'u7', __user_id__: 'u7' } });
+    expect(answer).toMatchObject({
+      sequence: 42,
+      calltype: 0x02,
+      ifidx: 2,
+      opidx: 0,
+      callId: 0x8000,
+      errcode: 0,
+      paramsize: 1,
+      extra: { seen: 'u7', __user_id__: 'u7' },
+    });
     expect([...answer!.params]).toEqual([0, 0, 0, 1, 0x61]);
   });
 
   it('sets paramsize from the bytes written when the operation does not say', async () => {
-    expect((await run(adapter, rpcMessage({ ifidx: 2, opidx: 1, params: Uint8Array.of(0, 0, 0, 0) })))!.paramsize).toBe(1);
+    expect((await run(adapter, rpcMessage({ ifidx: 2, opidx: 1, params: Uint8Array.of(0, 0, 0, 0) })))!.paramsize).toBe(
+      1,
+    );
     expect((await run(adapter, rpcMessage({ ifidx: 2, opidx: 2 })))!.paramsize).toBe(0);
   });
 
   it('answers 4 for an unknown interface or operation, and 6 for failures, keeping call_id', async () => {
     failures.length = 0;
-    expect(await run(adapter, rpcMessage({ sequence: 1, ifidx: 5, callId: 0x8001 }))).toMatchObject({ errcode: 4, ifidx: 0, opidx: 0, callId: 0x8001, extra: {} });
+    expect(await run(adapter, rpcMessage({ sequence: 1, ifidx: 5, callId: 0x8001 }))).toMatchObject({
+      errcode: 4,
+      ifidx: 0,
+      opidx: 0,
+      callId: 0x8001,
+      extra: {},
+    });
     expect(await run(adapter, rpcMessage({ sequence: 2, ifidx: 2, opidx: 9 }))).toMatchObject({ errcode: 4 });
-    expect(await run(adapter, rpcMessage({ sequence: 3, ifidx: 2, opidx: 0, params: Uint8Array.of(0, 0) }))).toMatchObject({ errcode: 6 });
-    expect(await run(adapter, rpcMessage({ sequence: 4, ifidx: 2, opidx: 3 }))).toMatchObject({ errcode: 6, sequence: 4 });
+    expect(
+      await run(adapter, rpcMessage({ sequence: 3, ifidx: 2, opidx: 0, params: Uint8Array.of(0, 0) })),
+    ).toMatchObject({ errcode: 6 });
+    expect(await run(adapter, rpcMessage({ sequence: 4, ifidx: 2, opidx: 3 }))).toMatchObject({
+      errcode: 6,
+      sequence: 4,
+    });
     expect(failures.map((f) => [f.code, f.operation?.name])).toEqual([
       [4, undefined],
       [4, undefined],

@@ -3,7 +3,12 @@ import { formatEndpointUrl, parseEndpointUrl } from '../../electron/transports/e
 
 describe('endpoint URLs', () => {
   it('parses every stream scheme', () => {
-    expect(parseEndpointUrl('tcp://127.0.0.1:12002')).toEqual({ transport: 'tcp', host: '127.0.0.1', port: 12002, path: '' });
+    expect(parseEndpointUrl('tcp://127.0.0.1:12002')).toEqual({
+      transport: 'tcp',
+      host: '127.0.0.1',
+      port: 12002,
+      path: '',
+    });
     expect(parseEndpointUrl('ssl://example.org:443')).toMatchObject({ transport: 'tls', port: 443 });
     expect(parseEndpointUrl('tls://[::1]:9')).toMatchObject({ transport: 'tls', host: '::1', port: 9 });
     expect(parseEndpointUrl('ws://h:1/tce?x=1')).toEqual({ transport: 'ws', host: 'h', port: 1, path: '/tce?x=1' });

@@ -135,7 +135,12 @@ describe('PendingCalls', () => {
     const table = new PendingCalls({ maxInFlight: 2 });
     table.open(undefined, 0, 0);
     table.open(undefined, 0, 0);
-    expect(() => table.open(undefined, 1, 2)).toThrow(expect.objectContaining({ code: ErrorCode.SENDFAILED, message: expect.stringMatching(/too many calls in flight \(limit 2\)/) }));
+    expect(() => table.open(undefined, 1, 2)).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.SENDFAILED,
+        message: expect.stringMatching(/too many calls in flight \(limit 2\)/),
+      }),
+    );
     expect(table.size).toBe(2);
   });
 

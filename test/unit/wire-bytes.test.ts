@@ -6,9 +6,28 @@ import { WireError } from '../../shared/wire/errors.js';
 describe('ByteWriter / ByteReader', () => {
   it('round-trips every primitive big-endian', () => {
     const w = new ByteWriter(4);
-    w.byte(255).bool(true).i16(-1).i32(-2).i64(-3n).f32(1.5).f64(-2).string('中').string('hello').bytes(new Uint8Array([1, 2, 3]));
+    w.byte(255)
+      .bool(true)
+      .i16(-1)
+      .i32(-2)
+      .i64(-3n)
+      .f32(1.5)
+      .f64(-2)
+      .string('中')
+      .string('hello')
+      .bytes(new Uint8Array([1, 2, 3]));
     const r = new ByteReader(w.finish());
-    expect([r.byte(), r.bool(), r.i16(), r.i32(), r.i64(), r.f32(), r.f64(), r.string(), r.string()]).toEqual([255, true, -1, -2, -3n, 1.5, -2, '中', 'hello']);
+    expect([r.byte(), r.bool(), r.i16(), r.i32(), r.i64(), r.f32(), r.f64(), r.string(), r.string()]).toEqual([
+      255,
+      true,
+      -1,
+      -2,
+      -3n,
+      1.5,
+      -2,
+      '中',
+      'hello',
+    ]);
     expect([...r.byteSeq()]).toEqual([1, 2, 3]);
     expect(r.remaining).toBe(0);
   });
@@ -43,9 +62,12 @@ describe('strings coded by hand agree with TextEncoder / TextDecoder', () => {
 
   it('encodes any string, lone surrogates included, to the same bytes', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 70 }), fc.string({ unit: 'grapheme', maxLength: 40 })), (s) => {
-        expect(written(s)).toEqual(encoder.encode(s));
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 70 }), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        (s) => {
+          expect(written(s)).toEqual(encoder.encode(s));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -53,7 +75,10 @@ describe('strings coded by hand agree with TextEncoder / TextDecoder', () => {
   it('decodes any bytes, ill-formed UTF-8 included, to the same string', () => {
     // Mostly UTF-8 with a few octets changed, so both well-formed and broken sequences occur.
     const utf8ish = fc
-      .tuple(fc.string({ unit: 'binary', maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }))
+      .tuple(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+      )
       .map(([s, edits]) => {
         const bytes = encoder.encode(s);
         for (const [at, b] of edits) if (bytes.length) bytes[at % bytes.length] = b;
@@ -73,7 +98,18 @@ describe('strings coded by hand agree with TextEncoder / TextDecoder', () => {
   });
 
   it('decodes the edges of each UTF-8 length', () => {
-    for (const s of ['\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}', 'a€𝄞b']) {
+    for (const s of [
+      '\u007f',
+      '\u0080',
+      '\u07ff',
+      '\u0800',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '\u{10000}',
+      '\u{10ffff}',
+      'a€𝄞b',
+    ]) {
       expect(read(encoder.encode(s))).toBe(s);
       expect(written(s)).toEqual(encoder.encode(s));
     }

@@ -46,7 +46,8 @@ function jsonKeepsOrder(value: unknown): boolean {
     return Object.keys(object).join('\0') === keys.join('\0') && Array.from(value.values()).every(jsonKeepsOrder);
   }
   if (Array.isArray(value)) return value.every(jsonKeepsOrder);
-  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) return Object.values(value).every(jsonKeepsOrder);
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array))
+    return Object.values(value).every(jsonKeepsOrder);
   return true;
 }
 
@@ -147,22 +148,28 @@ describe('codec round trips (property)', () => {
 });
 
 describe('examples', () => {
-  it.each(types.map((t) => [typeRefToString(t), t] as const))('%s: the example encodes and fits the schema', (_name, type) => {
-    const example = exampleValue(model, type);
-    expectValid(typeJsonSchema(model, type), example);
-    const bytes = encode(type, example);
-    expect(bytes.length).toBeGreaterThan(0);
-    // Non-empty strings and one-element containers: the example shows the shape of the data.
-    expect(JSON.stringify(example)).not.toMatch(/""|\[\]|\{\}/);
-    expect(encode(type, viaJsonText(codec.decodeValue(type, new ByteReader(bytes))))).toEqual(bytes);
-  });
+  it.each(types.map((t) => [typeRefToString(t), t] as const))(
+    '%s: the example encodes and fits the schema',
+    (_name, type) => {
+      const example = exampleValue(model, type);
+      expectValid(typeJsonSchema(model, type), example);
+      const bytes = encode(type, example);
+      expect(bytes.length).toBeGreaterThan(0);
+      // Non-empty strings and one-element containers: the example shows the shape of the data.
+      expect(JSON.stringify(example)).not.toMatch(/""|\[\]|\{\}/);
+      expect(encode(type, viaJsonText(codec.decodeValue(type, new ByteReader(bytes))))).toEqual(bytes);
+    },
+  );
 
-  it.each(operations.map((op) => [`${op.owner}.${op.name}`, op] as const))('%s: exampleParams encode and fit the schema', (_name, op) => {
-    const args = exampleParams(model, op);
-    expect(Object.keys(args)).toEqual(op.params.map((p) => p.name));
-    expectValid(paramsJsonSchema(model, op), args);
-    expect(codec.decodeParams(op, codec.encodeParams(op, args))).toBeDefined();
-  });
+  it.each(operations.map((op) => [`${op.owner}.${op.name}`, op] as const))(
+    '%s: exampleParams encode and fit the schema',
+    (_name, op) => {
+      const args = exampleParams(model, op);
+      expect(Object.keys(args)).toEqual(op.params.map((p) => p.name));
+      expectValid(paramsJsonSchema(model, op), args);
+      expect(codec.decodeParams(op, codec.encodeParams(op, args))).toBeDefined();
+    },
+  );
 
   it('Everything_t example, spelled out', () => {
     expect(exampleValue(model, { kind: 'ref', name: 'alltypes.Everything_t' })).toEqual({
@@ -184,6 +191,11 @@ describe('examples', () => {
       nested: { key: { key: 'text' } },
       longs: [1],
     });
-    expect(exampleParams(model, operations.find((op) => op.name === 'lookup')!)).toEqual({ keys: [1] });
+    expect(
+      exampleParams(
+        model,
+        operations.find((op) => op.name === 'lookup')!,
+      ),
+    ).toEqual({ keys: [1] });
   });
 });

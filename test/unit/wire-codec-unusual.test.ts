@@ -28,7 +28,13 @@ describe('recursive types', () => {
   it('compile', () => expect(diagnostics).toEqual([]));
 
   it('round-trip a tree', () => {
-    const tree = { name: 'root', kids: [{ name: 'a', kids: [] }, { name: 'b', kids: [{ name: 'c', kids: [] }] }] };
+    const tree = {
+      name: 'root',
+      kids: [
+        { name: 'a', kids: [] },
+        { name: 'b', kids: [{ name: 'c', kids: [] }] },
+      ],
+    };
     const w = new ByteWriter();
     codec.encodeValue(node, tree, w);
     expect(codec.decodeValue(node, new ByteReader(w.finish()))).toEqual(tree);
@@ -36,7 +42,9 @@ describe('recursive types', () => {
 
   it('name the place of a bad value deep inside', () => {
     const tree = { name: 'root', kids: [{ name: 'a', kids: [{ name: 7, kids: [] }] }] };
-    expect(() => codec.encodeParams(echo, [tree])).toThrow(new CodecError('param root.kids[0].kids[0].name', 'expected string, got number'));
+    expect(() => codec.encodeParams(echo, [tree])).toThrow(
+      new CodecError('param root.kids[0].kids[0].name', 'expected string, got number'),
+    );
   });
 
   it('have a finite example that fits the schema', () => {
@@ -67,13 +75,18 @@ describe('recursive types', () => {
   it('refuse a value that contains itself', () => {
     const loop: { name: string; kids: unknown[] } = { name: 'loop', kids: [] };
     loop.kids.push(loop);
-    expect(() => codec.encodeParams(echo, [loop])).toThrow(new CodecError('params', 'value nested too deeply (does it contain itself?)'));
+    expect(() => codec.encodeParams(echo, [loop])).toThrow(
+      new CodecError('params', 'value nested too deeply (does it contain itself?)'),
+    );
   });
 });
 
 describe('field names that mean something to JavaScript', () => {
   const { model: odd } = compile([
-    { path: 'odd.idl', text: 'module odd{ struct In_t{ int a; }; struct S_t{ In_t __proto__; string constructor; }; interface I{ S_t echo(S_t v); }; }' },
+    {
+      path: 'odd.idl',
+      text: 'module odd{ struct In_t{ int a; }; struct S_t{ In_t __proto__; string constructor; }; interface I{ S_t echo(S_t v); }; }',
+    },
   ]);
   const oddCodec = createCodec(odd);
   const op = odd.interfaces['odd.I']!.operations[0]!;

@@ -2,7 +2,16 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../shared/wire/bytes.js';
 import { WireError } from '../../shared/wire/errors.js';
-import { Compression, DEFAULT_MAX_FRAME, FRAME_VERSION, FrameParser, type Inflate, MAGIC, encodeFrame, frameBytes } from '../../shared/wire/frame.js';
+import {
+  Compression,
+  DEFAULT_MAX_FRAME,
+  FRAME_VERSION,
+  FrameParser,
+  type Inflate,
+  MAGIC,
+  encodeFrame,
+  frameBytes,
+} from '../../shared/wire/frame.js';
 import { decodeMessage, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
 import { fromHex } from '../support/hex.js';
 import { V1, V3 } from '../support/spec-vectors.js';
@@ -25,7 +34,8 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
 };
 
 /** Byte-exact comparison that stays fast at 1 MiB and ignores Buffer vs Uint8Array. */
-const bytesOf = (frames: Uint8Array[]): string[] => frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.length).toString('hex'));
+const bytesOf = (frames: Uint8Array[]): string[] =>
+  frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.length).toString('hex'));
 
 function wireError(f: () => unknown): WireError {
   try {
@@ -60,7 +70,9 @@ describe('FrameParser (spec §10 V9)', () => {
     const seen: string[] = [];
     const parser = new FrameParser();
     const bad = concat(V1, V3, fromHex('ef d2 bb 00 00 00 00 0a'));
-    const e = wireError(() => parser.pushEach(bad, (bytes, start, end) => seen.push(Buffer.from(bytes.subarray(start, end)).toString('hex'))));
+    const e = wireError(() =>
+      parser.pushEach(bad, (bytes, start, end) => seen.push(Buffer.from(bytes.subarray(start, end)).toString('hex'))),
+    );
     expect(e.reason).toBe('bad-magic');
     expect(seen).toEqual(bytesOf([V1_MESSAGE, V3.subarray(14)]));
   });
@@ -107,7 +119,9 @@ describe('FrameParser (spec §10 V9)', () => {
   it('bad magic in a second frame is found at its offset', () => {
     const bad = concat(V1, V3.slice());
     bad[V1.length + 3] = 0;
-    expect(wireError(() => new FrameParser().push(bad)).message).toBe(`bad frame magic 0xefd2bb00 at stream offset ${V1.length}`);
+    expect(wireError(() => new FrameParser().push(bad)).message).toBe(
+      `bad frame magic 0xefd2bb00 at stream offset ${V1.length}`,
+    );
   });
 
   it('size 1 MiB + 11 is refused as soon as the header arrives; a larger limit accepts it', () => {
@@ -138,7 +152,13 @@ describe('FrameParser (spec §10 V9)', () => {
   describe('zlib frames (compress 1)', () => {
     // Longer than 100 bytes, so Python and Java peers would compress it.
     const message = encodeMessage(
-      rpcMessage({ sequence: 11, ifidx: 2, paramsize: 1, extra: { name: 'scott.bo' }, params: new ByteWriter().string('hello '.repeat(30)).finish() }),
+      rpcMessage({
+        sequence: 11,
+        ifidx: 2,
+        paramsize: 1,
+        extra: { name: 'scott.bo' },
+        params: new ByteWriter().string('hello '.repeat(30)).finish(),
+      }),
     );
 
     it('Python style: size = 10 + compressed length', () => {
@@ -153,7 +173,12 @@ describe('FrameParser (spec §10 V9)', () => {
       const compressed = deflateSync(message, { level: 9 });
       expect(compressed.length).toBeLessThan(message.length);
       const w = new ByteWriter();
-      w.u32(MAGIC).u32(10 + message.length).u8(Compression.zlib).u8(0).u32(FRAME_VERSION).raw(compressed);
+      w.u32(MAGIC)
+        .u32(10 + message.length)
+        .u8(Compression.zlib)
+        .u8(0)
+        .u32(FRAME_VERSION)
+        .raw(compressed);
       w.raw(new Uint8Array(message.length - compressed.length));
       const frame = w.finish();
       expect(frame.length).toBe(14 + message.length);
@@ -168,7 +193,9 @@ describe('FrameParser (spec §10 V9)', () => {
     });
 
     it('bzip2 (compress 2) is unsupported', () => {
-      expect(wireError(() => new FrameParser({ inflate }).push(frameBytes(message, 2))).reason).toBe('unsupported-compression');
+      expect(wireError(() => new FrameParser({ inflate }).push(frameBytes(message, 2))).reason).toBe(
+        'unsupported-compression',
+      );
     });
 
     it('a corrupt zlib stream fails to inflate', () => {
@@ -204,11 +231,19 @@ describe('FrameParser (spec §10 V9)', () => {
     const bad = V1.slice();
     bad[0] = 0xee;
     expect(parser.push(bad.subarray(0, 3))).toHaveLength(0);
-    expect(wireError(() => parser.push(bad.subarray(3))).message).toBe(`bad frame magic 0xeed2bb99 at stream offset ${V1.length}`);
+    expect(wireError(() => parser.push(bad.subarray(3))).message).toBe(
+      `bad frame magic 0xeed2bb99 at stream offset ${V1.length}`,
+    );
   });
 
   it('encodeFrame is what frameBytes makes of encodeMessage', () => {
-    const m = rpcMessage({ sequence: 1, ifidx: 2, paramsize: 1, extra: { name: 'scott.bo' }, params: new ByteWriter().string('hello').finish() });
+    const m = rpcMessage({
+      sequence: 1,
+      ifidx: 2,
+      paramsize: 1,
+      extra: { name: 'scott.bo' },
+      params: new ByteWriter().string('hello').finish(),
+    });
     expect(encodeFrame(m)).toEqual(V1);
     expect(frameBytes(encodeMessage(m))).toEqual(V1);
   });

@@ -3,7 +3,14 @@ import { type IdlModel, type TypeRef, findOperation } from '../../shared/idl/mod
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { FrameParser, encodeFrame } from '../../shared/wire/frame.js';
-import { CallType, type RpcMessage, SendCallType, decodeMessage, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
+import {
+  CallType,
+  type RpcMessage,
+  SendCallType,
+  decodeMessage,
+  encodeMessage,
+  rpcMessage,
+} from '../../shared/wire/message.js';
 import { fromHex, toHex } from '../support/hex.js';
 import { V1, V2, V3, V4, V5, V6, V8 } from '../support/spec-vectors.js';
 import { allTypesModel, snsModel, testModel } from './support/models.js';
@@ -33,12 +40,31 @@ describe('spec §10 vectors', () => {
   it('V1: CALL test.Server.echo("hello") with extra {name: "scott.bo"}', () => {
     const { op, ifidx } = operation(test, 'test.Server', 'echo');
     const params = testCodec.encodeParams(op, ['hello']);
-    const m = rpcMessage({ sequence: 1, calltype: SendCallType.twoway, ifidx, opidx: op.index, paramsize: op.params.length, extra: { name: 'scott.bo' }, params });
+    const m = rpcMessage({
+      sequence: 1,
+      calltype: SendCallType.twoway,
+      ifidx,
+      opidx: op.index,
+      paramsize: op.params.length,
+      extra: { name: 'scott.bo' },
+      params,
+    });
     expect(toHex(encodeFrame(m))).toBe(toHex(V1));
     expect(toHex(testCodec.encodeParams(op, { text: 'hello' }))).toBe(toHex(params));
 
     const back = parseFrame(V1);
-    expect(back).toEqual({ type: 1, sequence: 1, calltype: 0x01, ifidx: 2, opidx: 0, errcode: 0, paramsize: 1, callId: 0, extra: { name: 'scott.bo' }, params: V1.subarray(55) });
+    expect(back).toEqual({
+      type: 1,
+      sequence: 1,
+      calltype: 0x01,
+      ifidx: 2,
+      opidx: 0,
+      errcode: 0,
+      paramsize: 1,
+      callId: 0,
+      extra: { name: 'scott.bo' },
+      params: V1.subarray(55),
+    });
     expect(testCodec.decodeParams(op, back.params)).toEqual({ text: 'hello' });
   });
 
@@ -49,7 +75,17 @@ describe('spec §10 vectors', () => {
     expect(toHex(encodeFrame(m))).toBe(toHex(V2));
 
     const back = parseFrame(V2);
-    expect(back).toMatchObject({ type: 1, sequence: 1, calltype: CallType.RETURN, ifidx: 2, opidx: 0, errcode: 0, paramsize: 1, callId: 0, extra: {} });
+    expect(back).toMatchObject({
+      type: 1,
+      sequence: 1,
+      calltype: CallType.RETURN,
+      ifidx: 2,
+      opidx: 0,
+      errcode: 0,
+      paramsize: 1,
+      callId: 0,
+      extra: {},
+    });
     expect(testCodec.decodeResult(op, back.params)).toBe('hello');
   });
 
@@ -60,7 +96,17 @@ describe('spec §10 vectors', () => {
     expect(toHex(encodeFrame(m))).toBe(toHex(V3));
 
     const back = parseFrame(V3);
-    expect(back).toMatchObject({ type: 1, sequence: 2, calltype: 0x21, ifidx: 2, opidx: 2, errcode: 0, paramsize: 1, callId: 0, extra: {} });
+    expect(back).toMatchObject({
+      type: 1,
+      sequence: 2,
+      calltype: 0x21,
+      ifidx: 2,
+      opidx: 2,
+      errcode: 0,
+      paramsize: 1,
+      callId: 0,
+      extra: {},
+    });
     expect(testCodec.decodeParams(op, back.params)).toEqual({ hello: 'hi' });
   });
 
@@ -68,17 +114,46 @@ describe('spec §10 vectors', () => {
     const m = rpcMessage({ sequence: 7, calltype: SendCallType.return, errcode: 4 });
     expect(toHex(encodeFrame(m))).toBe(toHex(V4));
     const back = parseFrame(V4);
-    expect(back).toEqual({ type: 1, sequence: 7, calltype: 2, ifidx: 0, opidx: 0, errcode: 4, paramsize: 0, callId: 0, extra: {}, params: new Uint8Array(0) });
+    expect(back).toEqual({
+      type: 1,
+      sequence: 7,
+      calltype: 2,
+      ifidx: 0,
+      opidx: 0,
+      errcode: 4,
+      paramsize: 0,
+      callId: 0,
+      extra: {},
+      params: new Uint8Array(0),
+    });
   });
 
   it('V5: V1 forwarded by a gateway to a back-end queue (MQ body, no meta header)', () => {
     const { op, ifidx } = operation(test, 'test.Server', 'echo');
     const extra = { name: 'scott.bo', __user_id__: '1', __mq_return__: 'mq_gateway' };
-    const m = rpcMessage({ sequence: 1, ifidx, opidx: op.index, paramsize: 1, callId: 0x8000, extra, params: testCodec.encodeParams(op, ['hello']) });
+    const m = rpcMessage({
+      sequence: 1,
+      ifidx,
+      opidx: op.index,
+      paramsize: 1,
+      callId: 0x8000,
+      extra,
+      params: testCodec.encodeParams(op, ['hello']),
+    });
     expect(toHex(encodeMessage(m))).toBe(toHex(V5));
 
     const back = decodeMessage(V5);
-    expect(back).toMatchObject({ type: 1, sequence: 1, calltype: 1, ifidx: 2, opidx: 0, errcode: 0, paramsize: 1, callId: 0x8000, extra });
+    expect(back).toMatchObject({
+      type: 1,
+      sequence: 1,
+      calltype: 1,
+      ifidx: 2,
+      opidx: 0,
+      errcode: 0,
+      paramsize: 1,
+      callId: 0x8000,
+      extra,
+    });
     expect(testCodec.decodeParams(op, back.params)).toEqual({ text: 'hello' });
   });
 
@@ -89,12 +164,30 @@ describe('spec §10 vectors', () => {
     const message = { tick: { tick1: 5 }, sender_id: 'A1001', issue_time: '1000', content: 'hi' };
     const params = codec.encodeParams(op, { message });
     expect(params).toHaveLength(27);
-    const m = rpcMessage({ sequence: 3, calltype: SendCallType.oneway, ifidx, opidx: op.index, paramsize: 1, extra: { __user_id__: 'A1002' }, params });
+    const m = rpcMessage({
+      sequence: 3,
+      calltype: SendCallType.oneway,
+      ifidx,
+      opidx: op.index,
+      paramsize: 1,
+      extra: { __user_id__: 'A1002' },
+      params,
+    });
     expect(toHex(encodeMessage(m))).toBe(toHex(V6));
     expect(toHex(V6.subarray(0x2d))).toBe(toHex(params));
 
     const back = decodeMessage(V6);
-    expect(back).toMatchObject({ type: 1, sequence: 3, calltype: 0x21, ifidx: 3, opidx: 0, errcode: 0, paramsize: 1, callId: 0, extra: { __user_id__: 'A1002' } });
+    expect(back).toMatchObject({
+      type: 1,
+      sequence: 3,
+      calltype: 0x21,
+      ifidx: 3,
+      opidx: 0,
+      errcode: 0,
+      paramsize: 1,
+      callId: 0,
+      extra: { __user_id__: 'A1002' },
+    });
     expect(codec.decodeParams(op, back.params)).toEqual({ message });
   });
 
@@ -104,11 +197,29 @@ describe('spec §10 vectors', () => {
     // Called through the derived Server: the inherited operation keeps BaseServer's numbers.
     const { op, ifidx } = operation(annotated, 'test.Server', 'datetime');
     const params = codec.encodeParams(op, []);
-    const m = rpcMessage({ sequence: 5, calltype: SendCallType.async, ifidx, opidx: op.index, paramsize: op.params.length, params });
+    const m = rpcMessage({
+      sequence: 5,
+      calltype: SendCallType.async,
+      ifidx,
+      opidx: op.index,
+      paramsize: op.params.length,
+      params,
+    });
     expect(toHex(encodeFrame(m))).toBe(toHex(V8));
 
     const back = parseFrame(V8);
-    expect(back).toEqual({ type: 1, sequence: 5, calltype: 0x41, ifidx: 11, opidx: 10, errcode: 0, paramsize: 0, callId: 0, extra: {}, params: new Uint8Array(0) });
+    expect(back).toEqual({
+      type: 1,
+      sequence: 5,
+      calltype: 0x41,
+      ifidx: 11,
+      opidx: 10,
+      errcode: 0,
+      paramsize: 0,
+      callId: 0,
+      extra: {},
+      params: new Uint8Array(0),
+    });
     expect(codec.decodeParams(op, back.params)).toEqual({});
   });
 });
@@ -117,12 +228,21 @@ describe('spec §10 V7 value encodings', () => {
   const all = allTypesModel();
   const codec = createCodec(all);
   const ref = (name: string): TypeRef => ({ kind: 'ref', name: `alltypes.${name}` });
-  const builtin = (name: 'byte' | 'bool' | 'short' | 'long' | 'float' | 'double' | 'string'): TypeRef => ({ kind: 'builtin', name });
+  const builtin = (name: 'byte' | 'bool' | 'short' | 'long' | 'float' | 'double' | 'string'): TypeRef => ({
+    kind: 'builtin',
+    name,
+  });
 
   // [row, type, native value, other accepted input forms, hex]
   const rows: [string, TypeRef, unknown, unknown[], string][] = [
     ['sequence<int> [1, -2]', ref('IntList'), [1, -2], [], '00 00 00 02 00 00 00 01 ff ff ff fe'],
-    ['dictionary<string,string> {"k":"v"}', ref('StrStrMap'), new Map([['k', 'v']]), [{ k: 'v' }, [['k', 'v']]], '00 00 00 01 00 00 00 01 6b 00 00 00 01 76'],
+    [
+      'dictionary<string,string> {"k":"v"}',
+      ref('StrStrMap'),
+      new Map([['k', 'v']]),
+      [{ k: 'v' }, [['k', 'v']]],
+      '00 00 00 01 00 00 00 01 6b 00 00 00 01 76',
+    ],
     ['sequence<byte> [1,2,3]', ref('Bytes_t'), new Uint8Array([1, 2, 3]), [[1, 2, 3]], '00 00 00 03 01 02 03'],
     ['long 1', builtin('long'), 1n, [1, '1'], '00 00 00 00 00 00 00 01'],
     ['bool true', builtin('bool'), true, [], '01'],
@@ -148,7 +268,9 @@ describe('spec §10 V7 value encodings', () => {
 
 describe('extra (spec §1.6)', () => {
   it('keeps every key a peer sends, __proto__ included', () => {
-    const m = decodeMessage(encodeMessage(rpcMessage({ extra: JSON.parse('{"__proto__": "x", "a": "b"}') as Record<string, string> })));
+    const m = decodeMessage(
+      encodeMessage(rpcMessage({ extra: JSON.parse('{"__proto__": "x", "a": "b"}') as Record<string, string> })),
+    );
     expect(Object.keys(m.extra)).toEqual(['__proto__', 'a']);
     expect(Object.getOwnPropertyDescriptor(m.extra, '__proto__')?.value).toBe('x');
     expect(Object.getPrototypeOf(m.extra)).toBe(Object.prototype);

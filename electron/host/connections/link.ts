@@ -44,7 +44,8 @@ export class ProvisionalEntries {
     const settled = [...this.entries];
     for (const e of settled) {
       forgetSearchText(e);
-      if (e.correlation.endsWith(`:${provisional}`)) e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
+      if (e.correlation.endsWith(`:${provisional}`))
+        e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
       if (e.userId === undefined) {
         e.userId = userId;
         e.gateway = gateway;

@@ -15,7 +15,10 @@ export interface ConnectionsContext extends LinkContext {
   sandbox(): SandboxView | undefined;
 }
 
-const sameTarget = (a: TargetSpec, b: TargetSpec): boolean => (a.kind === 'url' ? b.kind === 'url' && a.url.trim() === b.url.trim() : b.kind === 'endpoint' && a.endpoint === b.endpoint);
+const sameTarget = (a: TargetSpec, b: TargetSpec): boolean =>
+  a.kind === 'url'
+    ? b.kind === 'url' && a.url.trim() === b.url.trim()
+    : b.kind === 'endpoint' && a.endpoint === b.endpoint;
 
 /** The console's client connections: opened on request, listed, reused by invoke, closed with the host. */
 export class ConnectionManager {
@@ -32,7 +35,11 @@ export class ConnectionManager {
 
   get(id: string): ConsoleLink {
     const link = this.links.get(id);
-    if (!link) throw new ConsoleError('not-found', `no connection "${id}" (open: ${[...this.links.keys()].join(', ') || 'none'})`);
+    if (!link)
+      throw new ConsoleError(
+        'not-found',
+        `no connection "${id}" (open: ${[...this.links.keys()].join(', ') || 'none'})`,
+      );
     return link;
   }
 
@@ -45,7 +52,10 @@ export class ConnectionManager {
       this.links.delete(link.id);
       await link.close().catch(() => undefined);
       const reason = (error as Error).message;
-      throw new ConsoleError('io', reason.includes(link.info().url) ? reason : `cannot connect to ${link.info().url}: ${reason}`);
+      throw new ConsoleError(
+        'io',
+        reason.includes(link.info().url) ? reason : `cannot connect to ${link.info().url}: ${reason}`,
+      );
     }
     return link;
   }
@@ -93,29 +103,56 @@ export class ConnectionManager {
 
   /** The console's stream connections that a sandbox gateway has told their user id. */
   atGateways(): { id: string; gateway: string; userId: string }[] {
-    return [...this.links.values()].flatMap((l) => (l instanceof StreamLink && l.atGateway ? [{ id: l.id, ...l.atGateway }] : []));
+    return [...this.links.values()].flatMap((l) =>
+      l instanceof StreamLink && l.atGateway ? [{ id: l.id, ...l.atGateway }] : [],
+    );
   }
 
   /** A sandbox gateway reports the `__device_id__` a client sent from `userId`. */
   learnDevice(deviceId: string, userId: string, gateway: string): void {
-    for (const link of this.links.values()) if (link instanceof StreamLink && link.deviceId === deviceId) link.learn(userId, gateway);
+    for (const link of this.links.values())
+      if (link instanceof StreamLink && link.deviceId === deviceId) link.learn(userId, gateway);
   }
 
   private create(params: OpenConnectionParams): ConsoleLink {
     const resolved = resolveTarget(params.target, this.ctx.services(), this.ctx.sandbox(), process.env);
     const id = `c${this.nextId++}`;
-    const endpoint = params.target.kind === 'endpoint' ? params.target.endpoint : resolved.kind === 'stream' ? resolved.url : resolved.display;
+    const endpoint =
+      params.target.kind === 'endpoint'
+        ? params.target.endpoint
+        : resolved.kind === 'stream'
+          ? resolved.url
+          : resolved.display;
     let link: ConsoleLink;
     if (resolved.kind === 'stream') {
       const stream = new StreamLink(
-        { id, spec: params.target, url: resolved.url, transport: resolved.transport, endpoint, token: params.token, deviceId: params.deviceId ?? `${this.devicePrefix}-${id}`, viaSandbox: resolved.gateway !== undefined },
+        {
+          id,
+          spec: params.target,
+          url: resolved.url,
+          transport: resolved.transport,
+          endpoint,
+          token: params.token,
+          deviceId: params.deviceId ?? `${this.devicePrefix}-${id}`,
+          viaSandbox: resolved.gateway !== undefined,
+        },
         this.ctx,
       );
       const current = this.ctx.model();
       stream.setModel(current?.model, () => this.ctx.model()!.codec);
       link = stream;
     } else {
-      link = new MqLink({ id, spec: params.target, queue: resolved.queue, broker: resolved.broker, display: resolved.display, endpoint }, this.ctx);
+      link = new MqLink(
+        {
+          id,
+          spec: params.target,
+          queue: resolved.queue,
+          broker: resolved.broker,
+          display: resolved.display,
+          endpoint,
+        },
+        this.ctx,
+      );
     }
     this.links.set(id, link);
     return link;

@@ -57,7 +57,14 @@ export class MqLink implements ConsoleLink {
 
   info(): ConnectionInfo {
     const transport = 'amqp';
-    return { id: this.id, target: this.spec, url: this.options.display, transport, state: this.current, pushInterfaces: [] };
+    return {
+      id: this.id,
+      target: this.spec,
+      url: this.options.display,
+      transport,
+      state: this.current,
+      pushInterfaces: [],
+    };
   }
 
   ready(): Promise<MqCallTarget> {
@@ -65,7 +72,9 @@ export class MqLink implements ConsoleLink {
     this.opened ??= this.open().catch((error: unknown) => {
       this.opened = undefined;
       this.setState({ state: 'closed', reason: (error as Error).message });
-      throw error instanceof RpcError ? error : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+      throw error instanceof RpcError
+        ? error
+        : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
     });
     return this.opened;
   }
@@ -84,9 +93,22 @@ export class MqLink implements ConsoleLink {
 
   private async open(): Promise<MqCallTarget> {
     const own = 'url' in this.options.broker;
-    const broker = 'url' in this.options.broker ? await connectAmqp(this.options.broker.url, { connectionName: 'tce-console', connectTimeoutMs: 5_000, log: (m) => this.ctx.log('warn', m) }) : this.options.broker.sandbox;
+    const broker =
+      'url' in this.options.broker
+        ? await connectAmqp(this.options.broker.url, {
+            connectionName: 'tce-console',
+            connectTimeoutMs: 5_000,
+            log: (m) => this.ctx.log('warn', m),
+          })
+        : this.options.broker.sandbox;
     try {
-      const address: MqAddress = { name: this.options.queue, type: 'queue', durable: true, create: 'never', subject: '' };
+      const address: MqAddress = {
+        name: this.options.queue,
+        type: 'queue',
+        durable: true,
+        create: 'never',
+        subject: '',
+      };
       const writer = await broker.openWriter(address);
       const replies = await openPrivateReplies(broker);
       const target = new MqCallTarget(writer, replies, { endpoint: this.options.queue });
@@ -96,7 +118,10 @@ export class MqLink implements ConsoleLink {
         const { direction, message, raw } = event;
         if (direction === 'out') this.sent = { sequence: message.sequence, size: raw.length };
         const push = isCall(message) === (direction === 'in');
-        this.ctx.feed.record({ hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, message, raw }, { scope, user: '', who, push });
+        this.ctx.feed.record(
+          { hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, message, raw },
+          { scope, user: '', who, push },
+        );
       };
       const stopOut = target.onTraffic(record);
       const stopIn = replies.onTraffic(record);

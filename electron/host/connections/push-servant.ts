@@ -30,9 +30,15 @@ export function pushServant(model: IdlModel, codec: () => ModelCodec): Operation
       const owner = model.interfaces[op.owner];
       if (!owner || served.has(`${owner.index}/${op.index}`)) continue;
       served.add(`${owner.index}/${op.index}`);
-      table.add(owner.index, op.index, `${op.owner}.${op.name}`, (_params, ctx) => {
-        codec().decodeParams(op, ctx.message.params);
-      }, { returnsValue: false });
+      table.add(
+        owner.index,
+        op.index,
+        `${op.owner}.${op.name}`,
+        (_params, ctx) => {
+          codec().decodeParams(op, ctx.message.params);
+        },
+        { returnsValue: false },
+      );
     }
   }
   return table;

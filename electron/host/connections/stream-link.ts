@@ -60,7 +60,11 @@ export class StreamLink implements ConsoleLink {
     this.scope = `console:${options.id}`;
     this.who = this.provisionalWho;
     this.adapter = new Adapter({
-      onFailure: (f) => ctx.log('warn', `${options.endpoint}: a push (ifidx ${f.call.ifidx} opidx ${f.call.opidx}) failed with error ${f.code}: ${f.error instanceof Error ? f.error.message : 'no servant'}`),
+      onFailure: (f) =>
+        ctx.log(
+          'warn',
+          `${options.endpoint}: a push (ifidx ${f.call.ifidx} opidx ${f.call.opidx}) failed with error ${f.code}: ${f.error instanceof Error ? f.error.message : 'no servant'}`,
+        ),
     });
     this.client = createClient(options.url, {
       adapter: this.adapter,
@@ -82,7 +86,14 @@ export class StreamLink implements ConsoleLink {
   }
 
   info(): ConnectionInfo {
-    return { id: this.id, target: this.spec, url: this.options.url, transport: this.options.transport, state: this.current, pushInterfaces: this.pushNames };
+    return {
+      id: this.id,
+      target: this.spec,
+      url: this.options.url,
+      transport: this.options.transport,
+      state: this.current,
+      pushInterfaces: this.pushNames,
+    };
   }
 
   ready() {
@@ -114,7 +125,9 @@ export class StreamLink implements ConsoleLink {
 
   /** Who this connection is at a sandbox gateway, once the gateway said. */
   get atGateway(): { gateway: string; userId: string } | undefined {
-    return this.userId !== undefined && this.gateway !== undefined ? { gateway: this.gateway, userId: this.userId } : undefined;
+    return this.userId !== undefined && this.gateway !== undefined
+      ? { gateway: this.gateway, userId: this.userId }
+      : undefined;
   }
 
   close(): Promise<void> {
@@ -132,7 +145,16 @@ export class StreamLink implements ConsoleLink {
     const push = isCall(message) === (direction === 'in');
     const who = push ? identity(message.extra[ExtraKey.userId] ?? this.userId, undefined) : this.who;
     const entry = this.ctx.feed.record(
-      { hop: 'console', direction, endpoint: this.options.endpoint, peer: this.id, userId: this.userId, gateway: this.gateway, message, raw },
+      {
+        hop: 'console',
+        direction,
+        endpoint: this.options.endpoint,
+        peer: this.id,
+        userId: this.userId,
+        gateway: this.gateway,
+        message,
+        raw,
+      },
       { scope: this.scope, user: '', who, push },
     );
     if (!push && this.userId === undefined) this.provisional.add(entry);

@@ -22,11 +22,21 @@ export type ResolvedTarget =
  * `amqp://user:pass@host:port/<queue>`) or an endpoint of the project, which in a running
  * sandbox means the sandbox's listener or broker.
  */
-export function resolveTarget(spec: TargetSpec, services: ServicesModel | undefined, sandbox: SandboxView | undefined, env: NodeJS.ProcessEnv): ResolvedTarget {
+export function resolveTarget(
+  spec: TargetSpec,
+  services: ServicesModel | undefined,
+  sandbox: SandboxView | undefined,
+  env: NodeJS.ProcessEnv,
+): ResolvedTarget {
   if (spec.kind === 'url') return resolveUrl(spec.url.trim(), sandbox);
-  if (!services) throw new ConsoleError('no-project', `endpoint "${spec.endpoint}" needs an open project with a services.xml`);
+  if (!services)
+    throw new ConsoleError('no-project', `endpoint "${spec.endpoint}" needs an open project with a services.xml`);
   const ep = services.endpoints.find((e) => e.name === spec.endpoint);
-  if (!ep) throw new ConsoleError('not-found', `services.xml has no endpoint "${spec.endpoint}" (${services.endpoints.map((e) => e.name).join(', ') || 'none'})`);
+  if (!ep)
+    throw new ConsoleError(
+      'not-found',
+      `services.xml has no endpoint "${spec.endpoint}" (${services.endpoints.map((e) => e.name).join(', ') || 'none'})`,
+    );
   const listener = sandbox?.listeners.get(ep.name);
   if (listener) return resolveUrl(listener.url, sandbox);
   if (ep.type === 'socket' || ep.type === 'websocket') {
@@ -34,8 +44,18 @@ export function resolveTarget(spec: TargetSpec, services: ServicesModel | undefi
     const transport = ep.type === 'socket' ? (ep.tls ? 'tls' : 'tcp') : ep.tls ? 'wss' : 'ws';
     return resolveUrl(formatEndpointUrl(transport, ep.host.trim() || '127.0.0.1', ep.port), sandbox);
   }
-  if (ep.type !== 'qpid' || !ep.mq) throw new ConsoleError('invalid-params', `endpoint "${ep.name}" is a ${ep.declaredType} endpoint; the console connects to socket, websocket and qpid endpoints`);
-  if (sandbox) return { kind: 'mq', queue: ep.mq.name, broker: { sandbox: sandbox.broker }, display: `${sandbox.broker.description} queue ${ep.mq.name}` };
+  if (ep.type !== 'qpid' || !ep.mq)
+    throw new ConsoleError(
+      'invalid-params',
+      `endpoint "${ep.name}" is a ${ep.declaredType} endpoint; the console connects to socket, websocket and qpid endpoints`,
+    );
+  if (sandbox)
+    return {
+      kind: 'mq',
+      queue: ep.mq.name,
+      broker: { sandbox: sandbox.broker },
+      display: `${sandbox.broker.description} queue ${ep.mq.name}`,
+    };
   const broker = resolveBrokerUrl({ env, services, endpoint: ep.name });
   if (!broker.ok) throw new ConsoleError('invalid-params', broker.message);
   return { kind: 'mq', queue: ep.mq.name, broker: { url: broker.url }, display: `${broker.display}/${ep.mq.name}` };
@@ -63,11 +83,18 @@ export function splitAmqpUrl(url: string): { brokerUrl: string; queue: string } 
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConsoleError('invalid-params', `"${displayUrl(url)}" is not a URL: expected amqp://user:password@host:port/<queue>`);
+    throw new ConsoleError(
+      'invalid-params',
+      `"${displayUrl(url)}" is not a URL: expected amqp://user:password@host:port/<queue>`,
+    );
   }
   const segments = parsed.pathname.split('/').filter((s) => s !== '');
   const queue = segments.pop();
-  if (queue === undefined) throw new ConsoleError('invalid-params', `"${displayUrl(url)}" names no queue: expected amqp://user:password@host:port/<queue>`);
+  if (queue === undefined)
+    throw new ConsoleError(
+      'invalid-params',
+      `"${displayUrl(url)}" names no queue: expected amqp://user:password@host:port/<queue>`,
+    );
   parsed.pathname = segments.length > 0 ? `/${segments.join('/')}` : '';
   return { brokerUrl: parsed.toString(), queue: decodeURIComponent(queue) };
 }

@@ -16,7 +16,8 @@ import type { FeedEntry } from '../../../shared/console-api/types.js';
 
 export const identity = (userId: string | undefined, via: string | undefined): string => `${userId ?? ''}@${via ?? ''}`;
 
-export const callKey = (sequence: number, who: string, push: boolean): string => `${push ? 'push' : 'call'}:${sequence}:${who}`;
+export const callKey = (sequence: number, who: string, push: boolean): string =>
+  `${push ? 'push' : 'call'}:${sequence}:${who}`;
 
 /** How one hop places a message: which calls it can answer, and who called. */
 export interface Placement {

@@ -119,7 +119,8 @@ export class Feed {
    */
   query(afterId: number, limit: number, filter?: FeedFilter, searchText?: SearchText): FeedEntry[] {
     const matches = feedPredicate(filter, searchText);
-    if (filter?.wholeCalls) return wholeCalls({ [Symbol.iterator]: () => this.ring.after(afterId) }, matches).slice(0, limit);
+    if (filter?.wholeCalls)
+      return wholeCalls({ [Symbol.iterator]: () => this.ring.after(afterId) }, matches).slice(0, limit);
     const out: FeedEntry[] = [];
     for (const e of this.ring.after(afterId)) {
       if (!matches(e)) continue;
@@ -141,10 +142,12 @@ export class Feed {
   select(ids: number[] | undefined, filter: FeedFilter | undefined, searchText?: SearchText): FeedEntry[] {
     const matches = feedPredicate(filter, searchText);
     if (!ids) return this.query(0, Number.MAX_SAFE_INTEGER, filter, searchText);
-    return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => {
-      const e = this.ring.get(id);
-      return e && matches(e) ? [e] : [];
-    });
+    return [...new Set(ids)]
+      .sort((a, b) => a - b)
+      .flatMap((id) => {
+        const e = this.ring.get(id);
+        return e && matches(e) ? [e] : [];
+      });
   }
 
   clear(): void {

@@ -10,7 +10,8 @@ export class Ring<T> {
   private next = 1;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     this.slots = new Array<T | undefined>(capacity);
   }
 
@@ -53,7 +54,8 @@ export class Ring<T> {
   /** Items with ids after `afterId`, oldest first. */
   *after(afterId: number): IterableIterator<T> {
     const first = this.next - this.count;
-    for (let id = Math.max(first, afterId + 1); id < this.next; id++) yield this.slots[(this.head + (id - first)) % this.capacity]!;
+    for (let id = Math.max(first, afterId + 1); id < this.next; id++)
+      yield this.slots[(this.head + (id - first)) % this.capacity]!;
   }
 
   clear(): void {

@@ -63,7 +63,8 @@ export class FeedSubscriber {
 
   /** New entries are in the ring. */
   notify(): void {
-    if (this.paused || this.closed || this.timer || (this.ring.nextId - 1 <= this.cursor && this.revised.length === 0)) return;
+    if (this.paused || this.closed || this.timer || (this.ring.nextId - 1 <= this.cursor && this.revised.length === 0))
+      return;
     const wait = Math.max(0, this.lastFlush + this.interval - performance.now());
     this.timer = setTimeout(() => this.flush(), wait);
     this.timer.unref();
@@ -126,7 +127,8 @@ export class FeedSubscriber {
     this.droppedTotal += dropped;
     const revised = this.revised;
     this.revised = [];
-    if (entries.length > 0 || dropped > 0 || revised.length > 0) this.sink.deliver(revised.length > 0 ? { entries, dropped, revised } : { entries, dropped });
+    if (entries.length > 0 || dropped > 0 || revised.length > 0)
+      this.sink.deliver(revised.length > 0 ? { entries, dropped, revised } : { entries, dropped });
     this.notify();
   }
 

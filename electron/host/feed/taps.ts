@@ -20,7 +20,8 @@ function headerMessage(e: GatewayMessageEvent): RpcMessage {
 }
 
 function gatewayNote(e: GatewayMessageEvent): string | undefined {
-  if (e.direction === 'out') return e.outcome.kind === 'delivered' ? `delivered to ${e.peer}` : `published to ${e.endpoint}`;
+  if (e.direction === 'out')
+    return e.outcome.kind === 'delivered' ? `delivered to ${e.peer}` : `published to ${e.endpoint}`;
   const o = e.outcome;
   if (o.kind === 'forwarded') return `forwarded to ${o.to}${o.toKind === 'mq' ? '' : ` (${o.toPeer})`}`;
   if (o.kind === 'served') return 'served by the gateway';
@@ -33,7 +34,11 @@ export interface GatewayTapOptions {
 }
 
 /** Records a gateway's messages; returns the event listener to subscribe with. */
-export function gatewayTap(feed: Feed, gateway: string, options: GatewayTapOptions = {}): (event: GatewayEvent) => void {
+export function gatewayTap(
+  feed: Feed,
+  gateway: string,
+  options: GatewayTapOptions = {},
+): (event: GatewayEvent) => void {
   const scope = `gateway:${gateway}`;
   return (e) => {
     if (e.type !== 'message') return;
@@ -41,7 +46,7 @@ export function gatewayTap(feed: Feed, gateway: string, options: GatewayTapOptio
     const inbound = e.direction === 'in';
     const isCall = (e.header.calltype & CallType.CALL) !== 0;
     // A CALL from a client or a RETURN to one belongs to the client's call; the rest to a push.
-    const push = !(isCall !== inbound !== clientSide);
+    const push = !((isCall !== inbound) !== clientSide);
     const userId = e.userId ?? e.extra[ExtraKey.userId];
     const deviceId = e.extra[ExtraKey.deviceId];
     if (inbound && clientSide && deviceId !== undefined && userId !== undefined) options.onDevice?.(deviceId, userId);
@@ -69,7 +74,11 @@ export function gatewayTap(feed: Feed, gateway: string, options: GatewayTapOptio
  * names the gateway whose replies arrive on an endpoint (its loopback), so a client's call is
  * named as the gateway named it. A mock's RETURN carries what produced it.
  */
-export function serverTap(feed: Feed, backEnd: string, gatewayOf: (replyEndpoint: string) => string | undefined): (event: MqTrafficEvent, mock?: MockSource) => void {
+export function serverTap(
+  feed: Feed,
+  backEnd: string,
+  gatewayOf: (replyEndpoint: string) => string | undefined,
+): (event: MqTrafficEvent, mock?: MockSource) => void {
   const scope = `server:${backEnd}`;
   return ({ direction, message, raw, endpoint }, mock) => {
     const inbound = direction === 'in';
@@ -81,6 +90,9 @@ export function serverTap(feed: Feed, backEnd: string, gatewayOf: (replyEndpoint
     const note = mock && `answered by the mock: ${mock}`;
     // A push written to a gateway's queue goes to that gateway's user (a topic's could be anyone's).
     const gateway = userId === undefined ? undefined : push ? (inbound ? undefined : gatewayOf(endpoint)) : via;
-    feed.record({ hop: 'server', direction, endpoint, peer: backEnd, userId, gateway, note, mock, message, raw }, { scope, user: userId ?? '', who: identity(userId, via), push });
+    feed.record(
+      { hop: 'server', direction, endpoint, peer: backEnd, userId, gateway, note, mock, message, raw },
+      { scope, user: userId ?? '', who: identity(userId, via), push },
+    );
   };
 }

@@ -180,4 +180,3 @@ export async function openRaw(url: string): Promise<RawClient> {
 export const V1_REPLY = fromHex(`ef d2 bb 99 00 00 00 2d 00 00 00 00 01 00 01 00
   00 00 01 02 00 02 00 00 00 00 00 00 01 00 00 00
   00 00 00 00 00 00 0a 59 61 68 21 20 68 65 6c 6c 6f`);
-

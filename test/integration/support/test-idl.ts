@@ -37,7 +37,14 @@ export class ITerminalGatewayServerProxy extends Proxy {
 
 export class ServerProxy extends BaseServerProxy {
   echo(text: string, options?: CallOptions): Promise<string> {
-    return this.invoke(2, 0, 1, (w) => w.string(text), (r) => r.string(), options);
+    return this.invoke(
+      2,
+      0,
+      1,
+      (w) => w.string(text),
+      (r) => r.string(),
+      options,
+    );
   }
   timeout(secs: number, options?: CallOptions): Promise<void> {
     return this.invoke(2, 1, 1, (w) => w.i32(secs), null, options);
@@ -73,7 +80,13 @@ export abstract class BaseServerServant extends Servant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(0, 0, 'test.BaseServer.datetime', (_p, ctx, out: ByteWriter) => reply(this.datetime(ctx), (v) => out.string(v)), { returnsValue: true });
+    table.add(
+      0,
+      0,
+      'test.BaseServer.datetime',
+      (_p, ctx, out: ByteWriter) => reply(this.datetime(ctx), (v) => out.string(v)),
+      { returnsValue: true },
+    );
   }
 }
 
@@ -85,7 +98,9 @@ export abstract class ServerServant extends BaseServerServant {
 
   protected override describe(table: OperationTable): void {
     super.describe(table);
-    table.add(2, 0, 'test.Server.echo', (p, ctx, out) => reply(this.echo(p.string(), ctx), (v) => out.string(v)), { returnsValue: true });
+    table.add(2, 0, 'test.Server.echo', (p, ctx, out) => reply(this.echo(p.string(), ctx), (v) => out.string(v)), {
+      returnsValue: true,
+    });
     table.add(2, 1, 'test.Server.timeout', (p, ctx) => this.timeout(p.i32(), ctx), { returnsValue: false });
     table.add(2, 2, 'test.Server.heartbeat', (p, ctx) => this.heartbeat(p.string(), ctx), { returnsValue: false });
     table.add(2, 3, 'test.Server.bidirection', (_p, ctx) => this.bidirection(ctx), { returnsValue: false });

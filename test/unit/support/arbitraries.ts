@@ -34,7 +34,11 @@ export function arbitraryValue(model: IdlModel, type: TypeRef, options: Arbitrar
         case 'double':
           return fc.double();
         case 'string':
-          return fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ minLength: 65, maxLength: 90 }));
+          return fc.oneof(
+            fc.string({ maxLength: 12 }),
+            fc.string({ unit: 'grapheme', maxLength: 6 }),
+            fc.string({ minLength: 65, maxLength: 90 }),
+          );
       }
     }
     const decl = model.types[t.name];
@@ -43,7 +47,8 @@ export function arbitraryValue(model: IdlModel, type: TypeRef, options: Arbitrar
       case 'struct':
         return fc.record(Object.fromEntries(decl.fields.map((f) => [f.name, of(f.type)])));
       case 'sequence':
-        if (decl.element.kind === 'builtin' && decl.element.name === 'byte') return fc.uint8Array({ maxLength: maxLength * 4 });
+        if (decl.element.kind === 'builtin' && decl.element.name === 'byte')
+          return fc.uint8Array({ maxLength: maxLength * 4 });
         return fc.array(of(decl.element), { maxLength });
       case 'dictionary':
         return fc.array(fc.tuple(of(decl.key), of(decl.value)), { maxLength }).map((entries) => new Map(entries));
@@ -69,6 +74,11 @@ export function normalize(model: IdlModel, type: TypeRef, value: unknown): unkno
     case 'sequence':
       return value instanceof Uint8Array ? value : (value as unknown[]).map((v) => normalize(model, decl.element, v));
     case 'dictionary':
-      return new Map(Array.from(value as Map<unknown, unknown>, ([k, v]) => [normalize(model, decl.key, k), normalize(model, decl.value, v)]));
+      return new Map(
+        Array.from(value as Map<unknown, unknown>, ([k, v]) => [
+          normalize(model, decl.key, k),
+          normalize(model, decl.value, v),
+        ]),
+      );
   }
 }

@@ -10,7 +10,8 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 function compiled(path: string, text: string): IdlModel {
   const { model, diagnostics } = compile([{ path, text }]);
-  if (hasErrors(diagnostics)) throw new Error(`${path} does not compile:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  if (hasErrors(diagnostics))
+    throw new Error(`${path} does not compile:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
   return model;
 }
 
@@ -41,7 +42,8 @@ const ANNOTATED_TEST_IDL = `module test{
 `;
 
 /** idl-samples/test.idl, or the spec's annotated original. */
-export const testModel = (annotated = false): IdlModel => (annotated ? compiled('annotated/test.idl', ANNOTATED_TEST_IDL) : sample('test'));
+export const testModel = (annotated = false): IdlModel =>
+  annotated ? compiled('annotated/test.idl', ANNOTATED_TEST_IDL) : sample('test');
 
 export const snsModel = (): IdlModel => sample('sns');
 
