@@ -1,6 +1,8 @@
 import type WebSocket from 'ws';
 import type { BridgeFrame } from '../../shared/console-api/api.js';
+import type { FeedBatch } from '../../shared/console-api/types.js';
 import type { ConsoleHost, HostSession } from '../host/host.js';
+import { sendFeedBatch } from './feed-frames.js';
 
 /** A WebSocket whose send buffer is past this counts as backed up: feed batches wait. */
 export const BACKED_UP_BYTES = 4 * 1024 * 1024;
@@ -17,14 +19,18 @@ export function serveBridgeSession(socket: WebSocket, host: ConsoleHost): void {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   };
   const session: HostSession = host.connect({
-    event: (event, payload) => send({ type: 'event', event, payload }),
+    event: (event, payload) => {
+      if (event !== 'feed.batch') send({ type: 'event', event, payload });
+      else if (socket.readyState === socket.OPEN) sendFeedBatch(socket, payload as FeedBatch);
+    },
     backedUp: () => socket.bufferedAmount > BACKED_UP_BYTES,
   });
   let inFlight = 0;
   socket.on('message', (data, isBinary) => {
     let frame: unknown;
     try {
-      frame = isBinary ? undefined : JSON.parse(data.toString());
+      // Text frames arrive as one Buffer (the socket's default binaryType).
+      frame = isBinary || !Buffer.isBuffer(data) ? undefined : JSON.parse(data.toString());
     } catch {
       frame = undefined;
     }

@@ -1,5 +1,6 @@
 import type { FeedEntry, FeedFilter, FeedStats } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
+import { Interner } from './intern.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
 import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from '../../../shared/idl/operation-names.js';
@@ -38,6 +39,7 @@ export class Feed {
   private rawFrom = 1;
   private readonly ring: Ring<FeedEntry>;
   private readonly correlator = new Correlator();
+  private readonly intern = new Interner();
   private readonly subscribers = new Set<FeedSubscriber>();
   private readonly subscriberOptions: SubscriberOptions;
   private names: OperationNames | undefined;
@@ -59,16 +61,21 @@ export class Feed {
   record(s: Sighting, placement: Placement): FeedEntry {
     const m = s.message;
     const found = this.names?.lookup(m.ifidx, m.opidx);
+    const intern = this.intern;
+    const userId = intern.string(s.userId ?? m.extra['__user_id__']);
+    const { raw, rawTruncated } = rawField(s.raw, this.rawLimit);
     const { item } = this.append((id) => {
+      // Every field in one literal, in one order, optional ones too: all entries share one
+      // shape with their fields inside the object (fields added later grow a separate store).
       const entry: FeedEntry = {
         id,
         time: s.time ?? epochNow(),
         hop: s.hop,
         direction: s.direction,
-        endpoint: s.endpoint,
-        peer: s.peer,
-        userId: s.userId ?? m.extra['__user_id__'],
-        gateway: s.gateway,
+        endpoint: intern.string(s.endpoint),
+        peer: intern.string(s.peer),
+        userId,
+        gateway: intern.string(s.gateway),
         kind: feedKind(m),
         push: false,
         sequence: m.sequence,
@@ -79,19 +86,20 @@ export class Feed {
         callId: m.callId,
         interface: found?.iface.qname,
         method: found?.op?.name,
-        // A copy: a forwarding hop may stamp the same message's extra after telling us about it.
-        extra: { ...m.extra },
+        extra: intern.extra(m.extra),
         size: s.size ?? s.raw.length,
+        latencyMs: undefined,
         correlation: '',
-        note: s.note,
-        ...rawField(s.raw, this.rawLimit),
+        note: intern.string(s.note),
+        mock: s.mock,
+        raw,
+        rawTruncated: rawTruncated || s.truncated === true,
       };
-      if (s.truncated) entry.rawTruncated = true;
-      if (s.mock) entry.mock = s.mock;
       // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
       // theirs; the correlator names them after the CALL they answer.
       if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);
+      entry.correlation = intern.correlation(entry.correlation);
       return entry;
     });
     return item;
@@ -153,6 +161,7 @@ export class Feed {
   clear(): void {
     this.ring.clear();
     this.correlator.clear();
+    this.intern.clear();
     this.evicted = 0;
     this.rawHeld = 0;
     this.rawFrom = this.ring.nextId;
