@@ -87,6 +87,8 @@ async function start(args: Args): Promise<Running> {
     if (level !== 'info') err(`${NAME}: ${level === 'warn' ? 'warning' : 'error'}: ${message}`);
   };
   let sandbox: RunningSandbox | undefined;
+  // Assigned once, below, but read by the project's change callback, which may run before that.
+  // eslint-disable-next-line prefer-const
   let engine: MockEngine | undefined;
   let project: ProjectSession;
   try {
