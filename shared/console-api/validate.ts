@@ -176,7 +176,7 @@ const filter = object(
     method: str({ max: 1024 }),
     direction: oneOf('in', 'out'),
     userId: str({ max: 1024 }),
-    hop: oneOf('console', 'gateway', 'queue', 'server'),
+    hop: oneOf('console', 'proxy', 'gateway', 'queue', 'server'),
     extra,
   },
 );
