@@ -53,7 +53,8 @@ export class ProxyRecorder {
       },
       { scope: this.options.scope, user: '', who, push },
     );
-    if (!push && this.userId === undefined) this.provisional.add(entry);
+    // Only a gateway names users: in front of a plain server, keys stay as they are.
+    if (!push && this.userId === undefined && gateway !== undefined) this.provisional.add(entry);
   }
 
   private learn(userId: string, gateway: string): void {

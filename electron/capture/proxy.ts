@@ -212,11 +212,12 @@ export class RecordingProxy {
       connected = true;
       clearTimeout(timer);
     });
-    client.on('data', (chunk: Buffer) => sides.fromClient(chunk));
-    upstream.on('data', (chunk: Buffer) => sides.fromUpstream(chunk));
-    // pipe(): each side's writes pause the other side's reads past the high-water mark.
+    // pipe(): each side's writes pause the other side's reads past the high-water mark. Piped
+    // first, so a chunk is on its way before it is recorded: watching adds no latency.
     client.pipe(upstream);
     upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => sides.fromClient(chunk));
+    upstream.on('data', (chunk: Buffer) => sides.fromUpstream(chunk));
     upstream.on('error', (error: Error) => {
       clearTimeout(timer);
       if (!connected) sides.unreachable(error.message);
@@ -265,11 +266,11 @@ export class RecordingProxy {
     const forward = (from: WebSocket, to: WebSocket, observe: (chunk: Uint8Array) => void) => {
       from.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = toBytes(data);
-        if (isBinary) observe(bytes);
         to.send(bytes, { binary: isBinary }, () => {
           if (from.isPaused && to.bufferedAmount < WS_HIGH_WATER / 2) from.resume();
         });
         if (to.bufferedAmount >= WS_HIGH_WATER) from.pause();
+        if (isBinary) observe(bytes);
       });
     };
     forward(client, upstream, (chunk) => sides.fromClient(chunk));
