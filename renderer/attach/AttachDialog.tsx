@@ -10,6 +10,24 @@ import './attach.css';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** A section's start button: busy while it runs, its error shown until the next try. */
+function useStart(): { busy: boolean; error: string | null; run: (start: () => Promise<void>) => Promise<void> } {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (start: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await start();
+    } catch (e) {
+      setError(message(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
 /**
  * Attach: watch a cluster the console did not start — a recording proxy in front of a gateway or
  * server, a tap on the broker's firehose, the sandbox with one half only (docs/attach.md).
@@ -59,8 +77,7 @@ function ProxySection() {
   const [url, setUrl] = useState('');
   const [listenHost, setListenHost] = useState('127.0.0.1');
   const [port, setPort] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useStart();
   const byUrl = choice === '' || endpoints.length === 0;
   const endpointUrl = (name: string): string => {
     const listener = sandbox.state === 'running' ? sandbox.gateways.flatMap((g) => g.listen) : [];
@@ -73,23 +90,16 @@ function ProxySection() {
   const upstreamUrl = byUrl ? url : endpointUrl(choice);
   const webSocket = byUrl ? /^wss?:/i.test(url.trim()) : endpoints.find((e) => e.name === choice)?.type === 'websocket';
   const shownPort = port === '' ? suggestedPort(upstreamUrl) : port;
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    const upstream: TargetSpec = byUrl ? { kind: 'url', url: url.trim() } : { kind: 'endpoint', endpoint: choice };
-    const host = listenHost.trim() || '127.0.0.1';
-    try {
+  const submit = (): Promise<void> =>
+    run(async () => {
+      const upstream: TargetSpec = byUrl ? { kind: 'url', url: url.trim() } : { kind: 'endpoint', endpoint: choice };
+      const host = listenHost.trim() || '127.0.0.1';
       const info = await startProxy(
         upstream,
         `${webSocket ? 'ws' : 'tcp'}://${host.includes(':') ? `[${host}]` : host}:${shownPort}`,
       );
       if (info.kind === 'proxy') toast(`proxy listening on ${info.listen}`);
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section aria-labelledby="attach-proxy-title">
       <h3 className="section-title" id="attach-proxy-title">
@@ -175,21 +185,13 @@ function ProxySection() {
 
 function TapSection() {
   const [url, setUrl] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useStart();
   const vhost = url.trim() ? vhostOf(url) : undefined;
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (): Promise<void> =>
+    run(async () => {
       const info = await startTap(url);
       if (info.kind === 'tap') toast(`tap on vhost ${info.vhost}: tracing is on`);
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section aria-labelledby="attach-tap-title">
       <h3 className="section-title" id="attach-tap-title">

@@ -1,26 +1,11 @@
 // The Attach dialog on a project of its own (test/support/shop-project.ts): a recording proxy in
 // front of the sandbox's gateway, its address copied, a client through it recorded at hop proxy
 // with the status bar counting; a broker tap refused on a vhost without tracing, saying why.
-import { expect, test as base } from './console-fixture.js';
-import { startConsoleProcess } from './global-setup.js';
-import { shopProject } from '../support/shop-project.js';
+import { expect } from './console-fixture.js';
+import { shopConsoleTest } from './shop-console.js';
 import { shopClient } from '../support/shop-client.js';
 
-const test = base.extend<object, { shopConsole: string }>({
-  shopConsole: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this pattern: none.
-    async ({}, use) => {
-      const project = shopProject(`tce-e2e-attach-${process.pid}`);
-      const started = await startConsoleProcess(project.dir);
-      await use(started.url);
-      await started.stop();
-      project.removeFiles();
-    },
-    { scope: 'worker' },
-  ],
-  consoleUrl: async ({ shopConsole }, use) => use(shopConsole),
-});
-test.use({ readyMethod: 'item' });
+const test = shopConsoleTest('tce-e2e-attach');
 
 test.describe('Attach', () => {
   test('a proxy started from the dialog records a client that connects to its copied address; the status bar counts and stops it', async ({

@@ -30,7 +30,7 @@ let admin: ChannelModel;
 const { model } = shopModel();
 
 beforeAll(async () => {
-  requireBuilt('tce-gateway', 'tce-mock', 'tce-call');
+  requireBuilt('tce-gateway', 'tce-mock', 'tce-call', 'tce-capture');
   // The test's own vhosts: tracing is turned on only here, never on a vhost the test did not make.
   await rabbitmqctl('add_vhost', VHOST);
   await rabbitmqctl('set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*');
@@ -168,6 +168,40 @@ describe('a broker tap and a proxy on a cluster of CLI processes', () => {
       await channel.purgeQueue(queue).catch(() => undefined);
       await channel.close().catch(() => undefined);
       await attach.stopAll();
+    }
+  }, 60_000);
+
+  it('tce-capture --project --tap writes the queue hops of one-way calls as NDJSON with their decoded arguments, and stops at --count', async () => {
+    const queue = project.queues[0]!;
+    const capture = new CliProcess(
+      'tce-capture',
+      ['--project', project.dir, '--tap', URL, '--count', '2', '--duration', '60'],
+      {
+        ...process.env,
+        TCE_AMQP_URL: '',
+      },
+    );
+    const channel = await admin.createChannel();
+    try {
+      await vi.waitFor(() => expect(capture.stderr).toMatch(/recording; Ctrl\+C stops/), { timeout: 20_000 });
+      expect(capture.stderr).toContain(`vhost ${VHOST}: queue ${queue} (shop_backend)`);
+      for (const sku of ['x', 'y'])
+        expect((await shopCall(gatewayUrl, 'shop.Catalog.touch', JSON.stringify([sku]), '--mode', 'oneway')).code).toBe(
+          0,
+        );
+      expect(await capture.exited).toEqual({ code: 0, signal: null });
+      const lines = capture.lines.map((l) => JSON.parse(l) as { hop: string; endpoint: string; decoded: unknown });
+      expect(lines.map((l) => [l.hop, l.endpoint, l.decoded])).toEqual(
+        ['x', 'y'].map((sku) => [
+          'queue',
+          'shop_backend',
+          { ok: true, interface: 'shop.Catalog', method: 'touch', kind: 'params', value: { sku } },
+        ]),
+      );
+    } finally {
+      await capture.stop('SIGKILL');
+      await channel.purgeQueue(queue).catch(() => undefined);
+      await channel.close().catch(() => undefined);
     }
   }, 60_000);
 
