@@ -18,7 +18,7 @@ import { ProjectSession } from '../host/project-session.js';
 import { describeAmqpUrl } from '../transports/amqp-url.js';
 import { scanArgs, UsageError, wholeNumber } from './args.js';
 import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, readSource } from './idl-input.js';
-import { err, out } from './output.js';
+import { err, out, runMain } from './output.js';
 import { stopSignal } from './stop-signal.js';
 
 const NAME = 'tce-capture';
@@ -245,13 +245,5 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    // Listeners and timers are closed; exit also when a client still holds a socket half open.
-    process.exit(code);
-  },
-  (e: unknown) => {
-    err(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(1);
-  },
-);
+// Exits when done: a client may still hold a proxied socket half open.
+runMain(NAME, main, { exit: true });

@@ -1,14 +1,16 @@
 import type { Diagnostic } from '../idl/diagnostics.js';
 import type { IdlModel, QualifiedName } from '../idl/model.js';
 import type { ConfigModel, ServicesModel } from '../project/model.js';
+import type { JsonValue } from '../wire/json-value.js';
+import type { Extra } from '../wire/message.js';
 
 /**
  * Data that crosses the bridge between the console host (electron/host) and the renderer.
  * Everything is plain JSON: no classes, no Maps, no bigint, no Uint8Array (bytes are base64).
  */
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type Extra = Record<string, string>;
+// The wire's own types, not look-alikes: a decoded value or an extra map crosses the bridge as is.
+export type { Extra, JsonValue };
 
 // ---------------------------------------------------------------------------------- project
 

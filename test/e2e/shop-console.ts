@@ -7,7 +7,7 @@ import { shopProject } from '../support/shop-project.js';
 export function shopConsoleTest(prefix: string) {
   const test = base.extend<object, { shopConsole: string }>({
     shopConsole: [
-      // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this pattern: none.
+      // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
       async ({}, use) => {
         const project = shopProject(`${prefix}-${process.pid}`);
         const started = await startConsoleProcess(project.dir);
