@@ -29,8 +29,8 @@ export function serveBridgeSession(socket: WebSocket, host: ConsoleHost): void {
   socket.on('message', (data, isBinary) => {
     let frame: unknown;
     try {
-      // Text frames arrive as one Buffer (the socket's default binaryType).
-      frame = isBinary || !Buffer.isBuffer(data) ? undefined : JSON.parse(data.toString());
+      // A text frame arrives as one Buffer (ws's default binaryType, 'nodebuffer').
+      frame = isBinary ? undefined : JSON.parse((data as Buffer).toString('utf8'));
     } catch {
       frame = undefined;
     }
