@@ -104,7 +104,7 @@ export class Feed {
       // theirs; the correlator names them after the CALL they answer.
       if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);
-      entry.correlation = intern.correlation(entry.correlation);
+      entry.correlation = intern.correlation(entry.correlation, entry.sequence);
       return entry;
     });
     return item;

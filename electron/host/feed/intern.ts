@@ -1,5 +1,7 @@
 import type { Extra } from '../../../shared/wire/message.js';
 
+const KEY_SLOTS = 65_536;
+
 const EMPTY_EXTRA: Extra = Object.freeze({});
 
 /**
@@ -44,8 +46,12 @@ class Generations<V> {
  */
 export class Interner {
   private readonly strings = new Generations<string>(4096);
-  /** Correlation keys are one per call: enough of them for the hops of a call seconds apart. */
-  private readonly keys = new Generations<string>(32_768);
+  /**
+   * Correlation keys, one per call, by the call's sequence: a slot compare instead of a hash
+   * lookup (a hashed table of this size cost more CPU per entry than the copies it saved).
+   * 65 536 slots keep the hops of a call seconds apart at 10 000 calls/s.
+   */
+  private keys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
   private readonly extras = new Generations<Extra>(4096);
 
   string(s: string): string;
@@ -54,8 +60,13 @@ export class Interner {
     return s === undefined ? undefined : once(this.strings, s);
   }
 
-  correlation(key: string): string {
-    return once(this.keys, key);
+  /** `key`, or the equal key of another hop of the call with this sequence. */
+  correlation(key: string, sequence: number): string {
+    const slot = sequence & (KEY_SLOTS - 1);
+    const held = this.keys[slot];
+    if (held === key) return held;
+    this.keys[slot] = key;
+    return key;
   }
 
   /**
@@ -78,7 +89,7 @@ export class Interner {
 
   clear(): void {
     this.strings.clear();
-    this.keys.clear();
+    this.keys = new Array<string | undefined>(KEY_SLOTS);
     this.extras.clear();
   }
 }
