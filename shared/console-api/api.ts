@@ -13,12 +13,15 @@ import type {
   HistoryEntry,
   InvokeRequest,
   InvokeResult,
+  LoadRequest,
   MockOverride,
   MocksState,
   OpenConnectionParams,
   ProjectSnapshot,
   PushRequest,
   PushResult,
+  RunEvent,
+  RunRequest,
   SandboxClient,
   SandboxState,
   SavedCall,
@@ -104,6 +107,14 @@ export interface ConsoleMethods {
   /** Copies a saved call under a new name; `conflict` if that name is taken. */
   'workspace.duplicateCall': { params: { name: string; newName: string }; result: SavedCall[] };
   'workspace.history': { params: { limit?: number }; result: HistoryEntry[] };
+
+  /** Runs saved calls with their expectations; progress comes as `runs.event`s, the last one `done`. */
+  'runs.start': { params: RunRequest; result: { runId: string } };
+  /** A load run of one saved call; `load-progress` events about once a second, then `load-done`. */
+  'runs.load': { params: LoadRequest; result: { runId: string } };
+  /** Stops a run: calls in flight finish, no new ones start. */
+  'runs.cancel': { params: { runId: string }; result: null };
+
   /** Secrets (tokens, broker passwords) live outside the project folder. */
   'workspace.setSecret': { params: { name: string; value: string | null }; result: null };
 }
@@ -119,6 +130,8 @@ export interface ConsoleEvents {
   'sandbox.state': SandboxState;
   /** Scripts reloaded, an override changed, calls counted (at most twice a second). */
   'mocks.changed': MocksState;
+  /** Progress of a collection or load run started by any session. */
+  'runs.event': RunEvent;
   /** A line for the status bar / log panel. */
   log: { level: 'info' | 'warn' | 'error'; message: string; time: number };
 }

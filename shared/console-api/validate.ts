@@ -202,11 +202,47 @@ const invokeRequest: Check = (v, path) =>
   (isPlainObject(v) && v['connectionId'] === undefined && v['target'] === undefined
     ? `${path}: give connectionId or target`
     : undefined);
+const errcode = int(1, 0x7fffffff);
+const jsonPath = str({
+  min: 1,
+  max: 1024,
+  pattern: /^\$/,
+  what: 'a path starts with $ (the result), e.g. $.items[0].id',
+});
+const regex: Check = (v, path) => {
+  const problem = str({ min: 1, max: 4096 })(v, path);
+  if (problem) return problem;
+  try {
+    new RegExp(v as string);
+    return undefined;
+  } catch (error) {
+    return `${path}: not a regular expression (${(error as Error).message})`;
+  }
+};
+const expectation = tagged('kind', {
+  equals: object({ kind: oneOf('equals'), value: json }),
+  contains: object({ kind: oneOf('contains'), value: json }),
+  path: object({ kind: oneOf('path'), path: jsonPath, value: json }),
+  matches: object({ kind: oneOf('matches'), path: jsonPath, regex }),
+  error: object({ kind: oneOf('error'), code: errcode }),
+  latency: object({ kind: oneOf('latency'), underMs: int(1, 3_600_000) }),
+  push: object(
+    {
+      kind: oneOf('push'),
+      method: str({ min: 3, max: 1024, pattern: /\.[^.]+\.[^.]+$/, what: 'expected module.Interface.method' }),
+      withinMs: int(0, 3_600_000),
+    },
+    { args: json },
+  ),
+  extra: object({ kind: oneOf('extra'), key: str({ min: 1, max: 1024 }), value: str({ max: 1024 * 1024 }) }),
+  script: object({ kind: oneOf('script'), source: str({ min: 1, max: 64 * 1024 }) }),
+});
+const variableName = str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' });
+const capture = object({ variable: variableName, path: jsonPath });
 const savedCall = object(
   { name: savedCallName, interface: qualifiedName, method: name, args: json, mode },
-  { target, timeoutMs, extra },
+  { target, timeoutMs, extra, expectations: array(expectation, 1000), captures: array(capture, 1000) },
 );
-const errcode = int(1, 0x7fffffff);
 const delayMs = int(0, 3_600_000);
 const mockOverride = object(
   {},
@@ -270,6 +306,12 @@ const validators: { [M in MethodName]: Check } = {
   'workspace.renameCall': object({ from: savedCallName, to: savedCallName }),
   'workspace.duplicateCall': object({ name: savedCallName, newName: savedCallName }),
   'workspace.history': object({}, { limit: int(1, 100_000) }),
+  'runs.start': object({ selection: array(savedCallName, 10_000) }, { environment: name, target, bail: boolean }),
+  'runs.load': object(
+    { call: savedCallName, concurrency: int(1, 1024) },
+    { environment: name, target, durationMs: int(1, 3_600_000), calls: int(1, 100_000_000), rate: int(1, 1_000_000) },
+  ),
+  'runs.cancel': object({ runId: name }),
   'workspace.setSecret': object({
     name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
     value: nullable(str({ max: 1024 * 1024 })),
@@ -281,6 +323,9 @@ export const mockOverrideProblem = (value: unknown, path: string): string | unde
 
 /** What is wrong with a saved call's name (`a/b/name`), or undefined. */
 export const savedCallNameProblem = (value: unknown, path: string): string | undefined => savedCallName(value, path);
+
+/** What is wrong with a stored saved call (`.tce-console/saved-calls/…json`), or undefined. */
+export const savedCallProblem = (value: unknown, path: string): string | undefined => savedCall(value, path);
 
 export const METHOD_NAMES = Object.keys(validators) as MethodName[];
 
