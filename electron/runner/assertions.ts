@@ -30,8 +30,19 @@ export class Assertions {
     await worker?.terminate();
   }
 
-  private one(source: string, context: ScriptContext): Promise<AssertVerdict> {
-    const worker = (this.worker ??= new Worker(workerFile()));
+  private async one(source: string, context: ScriptContext): Promise<AssertVerdict> {
+    if (!this.worker) {
+      const fresh = new Worker(workerFile());
+      // The deadline is the script's: a worker slow to start on a busy machine does not count.
+      await new Promise<void>((resolve, reject) => {
+        fresh.once('online', resolve);
+        fresh.once('error', reject);
+      }).catch((error: unknown) => {
+        throw new Error(`the assertion worker did not start: ${(error as Error).message}`);
+      });
+      this.worker = fresh;
+    }
+    const worker = this.worker;
     const id = this.nextId++;
     return new Promise<AssertVerdict>((resolve) => {
       const done = (verdict: AssertVerdict): void => {
