@@ -63,7 +63,9 @@ export async function runLoad(backend: RunBackend, request: LoadRequest, options
       if (request.rate !== undefined) {
         const due = started + (i * 1000) / request.rate;
         if (due - started >= durationMs) return;
-        if (due > from) await sleep(due - from);
+        // Timers may fire a little early: never send before the due time.
+        for (let left = due - performance.now(); left > 0; left = due - performance.now())
+          await (left >= 1 ? sleep(left) : new Promise<void>((resolve) => setImmediate(resolve)));
         from = due;
       }
       const result = await backend.invoke(invokeRequest, tag);
