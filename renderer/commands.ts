@@ -2,6 +2,7 @@ import { exportVisibleRows, openCapture, selectEntry, toggleFeedPause } from './
 import { connectTarget, copyCommandLine, generateExample, invoke, saveCurrentCall } from './actions/invoke.js';
 import { openProject, saveAll, saveFile } from './actions/project.js';
 import { startSandbox, stopSandbox } from './actions/sandbox.js';
+import { openRuns } from './runs/runs.js';
 import { useHost } from './stores/host.js';
 import { activeView, useFeed } from './stores/feed.js';
 import { useInvoke } from './stores/invoke.js';
@@ -71,6 +72,8 @@ export const COMMANDS: Command[] = [
     enabled: () => useHost.getState().sandbox.state === 'running',
     run: stopSandbox,
   },
+  { id: 'runs.collection', title: 'Run saved calls (collection)…', enabled: hasProject, run: () => openRuns('run') },
+  { id: 'runs.load', title: 'Load run of a saved call…', enabled: hasProject, run: () => openRuns('load') },
   { id: 'invoke.run', title: 'Invoke the selected method', keys: `${modKey}Enter`, run: invoke },
   {
     id: 'invoke.example',
