@@ -12,6 +12,8 @@ export const DEFAULT_RAW_LIMIT = 64 * 1024;
 export const DEFAULT_RAW_BUDGET = 256 * 1024 * 1024;
 /** Calls of runs whose later hops are still tagged; the oldest are forgotten past it. */
 const MAX_TAGGED_CALLS = 10_000;
+/** How far back a changed correlation key looks for entries to tag (the hops of one call are recent). */
+const RETAG_WINDOW = 2_000;
 
 export interface FeedOptions extends SubscriberOptions {
   /** Entries held; the oldest are evicted past it. Default 100 000. */
@@ -131,16 +133,44 @@ export class Feed {
     const tag = this.tagging ?? this.tags.get(entry.correlation);
     if (!tag) return;
     entry.run = tag;
-    if (this.tagging && entry.correlation !== '' && !this.tags.has(entry.correlation)) {
-      this.tags.set(entry.correlation, tag);
-      if (this.tags.size > MAX_TAGGED_CALLS) this.tags.delete(this.tags.keys().next().value!);
+    if (this.tagging) this.rememberTag(entry.correlation, tag);
+  }
+
+  private rememberTag(correlation: string, tag: RunTag): void {
+    if (correlation === '' || this.tags.has(correlation)) return;
+    this.tags.set(correlation, tag);
+    if (this.tags.size > MAX_TAGGED_CALLS) this.tags.delete(this.tags.keys().next().value!);
+  }
+
+  /**
+   * A tagged call whose correlation key changed (its connection learned who it is at the
+   * gateway) tags the recent entries of its new key too: the gateway's and back end's hops of a
+   * connection's first call were recorded under that key before the console knew it.
+   */
+  private retag(revised: readonly FeedEntry[]): FeedEntry[] {
+    const keys = new Map<string, RunTag>();
+    for (const e of revised) {
+      if (!e.run) continue;
+      keys.set(e.correlation, e.run);
+      this.rememberTag(e.correlation, e.run);
     }
+    if (keys.size === 0) return [];
+    const out: FeedEntry[] = [];
+    for (const e of this.ring.after(Math.max(0, this.ring.nextId - 1 - RETAG_WINDOW))) {
+      const tag = keys.get(e.correlation);
+      if (tag && !e.run) {
+        e.run = tag;
+        out.push(e);
+      }
+    }
+    return out;
   }
 
   /** Entries changed after they were recorded (see FeedBatch.revised): subscribers that had them get them again. */
   revise(entries: readonly FeedEntry[]): void {
     if (entries.length === 0) return;
-    for (const s of this.subscribers) s.revise(entries);
+    const revised = [...entries, ...this.retag(entries)];
+    for (const s of this.subscribers) s.revise(revised);
   }
 
   /** Adds entries read back from an export, with new ids. */
