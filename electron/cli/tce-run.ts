@@ -10,13 +10,12 @@ import { ConsoleError } from '../../shared/console-api/api.js';
 import type { LoadRequest, RunReport, TargetSpec } from '../../shared/console-api/types.js';
 import { formatDiagnostic } from '../../shared/idl/diagnostics.js';
 import { ConsoleHost } from '../host/host.js';
-import { messageOf } from '../host/errors.js';
 import { Assertions } from '../runner/assertions.js';
 import { DEFAULT_CONCURRENCY, runLoad } from '../runner/load.js';
 import { RunError } from '../runner/run-error.js';
 import { runCollection } from '../runner/runner.js';
 import { choice, scanArgs, UsageError, wholeNumber } from './args.js';
-import { err, out } from './output.js';
+import { err, out, runMain } from './output.js';
 
 const NAME = 'tce-run';
 const REPORTERS = ['text', 'junit', 'json'] as const;
@@ -303,12 +302,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    err(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : messageOf(e)}`);
-    process.exitCode = 1;
-  },
-);
+runMain(NAME, main);

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../idl/diagnostics.js';
 import type { IdlModel } from '../idl/model.js';
 import type {
   AppInfo,
+  AttachmentInfo,
   ConnectionInfo,
   DecodedPayload,
   Environment,
@@ -25,7 +26,9 @@ import type {
   SandboxClient,
   SandboxState,
   SavedCall,
+  StartProxyParams,
   StartSandboxParams,
+  StartTapParams,
   WorkspaceState,
 } from './types.js';
 
@@ -108,6 +111,10 @@ export interface ConsoleMethods {
   'workspace.duplicateCall': { params: { name: string; newName: string }; result: SavedCall[] };
   'workspace.history': { params: { limit?: number }; result: HistoryEntry[] };
 
+  /** Secrets (tokens, broker passwords) live outside the project folder. */
+  'workspace.setSecret': { params: { name: string; value: string | null }; result: null };
+
+  // Runs (docs/collections.md): saved calls as a test suite, and load runs.
   /** Runs saved calls with their expectations; progress comes as `runs.event`s, the last one `done`. */
   'runs.start': { params: RunRequest; result: { runId: string } };
   /** A load run of one saved call; `load-progress` events about once a second, then `load-done`. */
@@ -115,8 +122,14 @@ export interface ConsoleMethods {
   /** Stops a run: calls in flight finish, no new ones start. */
   'runs.cancel': { params: { runId: string }; result: null };
 
-  /** Secrets (tokens, broker passwords) live outside the project folder. */
-  'workspace.setSecret': { params: { name: string; value: string | null }; result: null };
+  // Attach (docs/attach.md): watch a cluster the console did not start.
+  /** Listens (loopback unless `listen` says otherwise) and forwards every connection to the upstream, recording at hop `proxy`. */
+  'attach.proxy.start': { params: StartProxyParams; result: AttachmentInfo };
+  'attach.proxy.stop': { params: { id: string }; result: AttachmentInfo[] };
+  /** Reads the vhost's firehose (RabbitMQ tracing must be on: the error says how), recording the project's queues at hop `queue`. */
+  'attach.tap.start': { params: StartTapParams; result: AttachmentInfo };
+  'attach.tap.stop': { params: { id: string }; result: AttachmentInfo[] };
+  'attach.list': { params: Record<string, never>; result: AttachmentInfo[] };
 }
 
 export interface ConsoleEvents {
@@ -132,6 +145,8 @@ export interface ConsoleEvents {
   'mocks.changed': MocksState;
   /** Progress of a collection or load run started by any session. */
   'runs.event': RunEvent;
+  /** Every attachment, when one starts or stops or its counters move (at most 4 times a second). */
+  'attach.state': AttachmentInfo[];
   /** A line for the status bar / log panel. */
   log: { level: 'info' | 'warn' | 'error'; message: string; time: number };
 }
