@@ -43,7 +43,7 @@ export async function runCollection(backend: RunBackend, request: RunRequest, op
   const { plan, unknown } = planRun(all, request.selection);
   if (unknown.length > 0)
     throw new RunError(`no saved call or folder named ${unknown.map((u) => `"${u}"`).join(', ')}`);
-  const captured = new Map<string, JsonValue>();
+  const captured = new Map<string, JsonValue>(Object.entries(request.variables ?? {}));
   const reports: CallReport[] = [];
   const failedSetups: string[] = [];
   let bailed = false;
@@ -139,7 +139,7 @@ async function runCall(
   options: RunOptions,
 ): Promise<CallReport> {
   const started = performance.now();
-  const base = { name: call.name, role, captured: {} as Record<string, string> };
+  const base = { name: call.name, role, captured: {} as Record<string, JsonValue> };
   const values = await variablesFor(backend, call, captured);
   const lookup: VariableLookup = (name) => values.get(name);
   let request: InvokeRequest;
@@ -189,7 +189,7 @@ async function runCall(
   const failure = outcomes.find((o) => !o.pass);
   for (const [name, value] of Object.entries(taken.values)) {
     captured.set(name, value);
-    base.captured[name] = typeof value === 'string' ? value : JSON.stringify(value);
+    base.captured[name] = value;
   }
   const report: CallReport = {
     ...base,

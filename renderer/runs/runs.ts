@@ -94,7 +94,13 @@ export async function rerunFailed(): Promise<void> {
   if (!report || !lastRequest) return;
   const failed = report.calls.filter((c) => c.verdict === 'failed' && c.role === 'call').map((c) => c.name);
   if (failed.length === 0) return;
-  await startRun({ ...lastRequest, selection: failed });
+  // What the last run captured stays known: a failed call that uses {{order_id}} gets it again.
+  const variables = Object.assign(
+    {},
+    lastRequest.variables,
+    ...report.calls.map((c) => c.captured),
+  ) as RunRequest['variables'];
+  await startRun({ ...lastRequest, selection: failed, variables });
 }
 
 export async function stopRun(): Promise<void> {

@@ -506,8 +506,8 @@ export interface CallReport {
   outcomes: ExpectationOutcome[];
   result?: InvokeResult;
   pushes: SeenPush[];
-  /** Variables it captured. */
-  captured: Record<string, string>;
+  /** Variables it captured, with their values. */
+  captured: Record<string, JsonValue>;
   durationMs: number;
 }
 
@@ -535,6 +535,8 @@ export interface RunRequest {
   /** Overrides every call's own target. */
   target?: TargetSpec;
   bail?: boolean;
+  /** Values known before the first call, as if captured (re-running failed calls passes what the last run captured). */
+  variables?: Record<string, JsonValue>;
 }
 
 export interface LatencySummary {

@@ -360,7 +360,10 @@ const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
 /** The runs.* block (docs/collections.md). */
 function runsValidators(): { [M in Extract<MethodName, `runs.${string}`>]: Check<MethodParams<M>> } {
   return {
-    'runs.start': object({ selection: array(savedCallName, 10_000) }, { environment: name, target, bail: boolean }),
+    'runs.start': object(
+      { selection: array(savedCallName, 10_000) },
+      { environment: name, target, bail: boolean, variables: record(json) },
+    ),
     'runs.load': object(
       { call: savedCallName, concurrency: int(1, 1024) },
       {

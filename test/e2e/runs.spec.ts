@@ -47,8 +47,8 @@ const drawn = (page: Page, name: string): Promise<boolean> =>
 test.describe('the Run view', () => {
   test('runs a folder, shows the one failure with its diff, and re-runs the failed call', async ({ app }) => {
     const folder = `e2e-${runId()}`;
-    save(echo(`${folder}/a hello`, 'hello', 'Yah! hello'));
-    save(echo(`${folder}/b wrong`, 'hi', 'Yah! bye'));
+    save({ ...echo(`${folder}/a hello`, 'hello', 'Yah! hello'), captures: [{ variable: 'greeting', path: '$' }] });
+    save(echo(`${folder}/b wrong`, '{{greeting}}', 'Yah! bye'));
     save({
       name: `${folder}/c push`,
       interface: 'test.Server',
@@ -68,14 +68,14 @@ test.describe('the Run view', () => {
     await expect(runs.getByRole('listitem', { name: `${folder}/a hello: passed` })).toBeVisible();
     await expect(runs.getByRole('listitem', { name: `${folder}/c push: passed` })).toBeVisible();
     const failed = runs.getByRole('listitem', { name: `${folder}/b wrong: failed` });
-    await expect(failed).toContainText('$: expected "Yah! bye", got "Yah! hi"');
+    await expect(failed).toContainText('$: expected "Yah! bye", got "Yah! Yah! hello"');
     const diff = failed.getByRole('table', { name: `Expected vs actual for ${folder}/b wrong` });
     await expect(diff.locator('.diff-expected')).toHaveText('-"Yah! bye"');
-    await expect(diff.locator('.diff-actual')).toHaveText('+"Yah! hi"');
+    await expect(diff.locator('.diff-actual')).toHaveText('+"Yah! Yah! hello"');
     await app.screenshot('runs-failure-diff');
 
-    // Fixed on disk: "Re-run failed" runs only that call, read afresh.
-    save(echo(`${folder}/b wrong`, 'hi', 'Yah! hi'));
+    // Fixed on disk: "Re-run failed" runs only that call, read afresh, with what the run captured.
+    save(echo(`${folder}/b wrong`, '{{greeting}}', 'Yah! Yah! hello'));
     await runs.getByRole('button', { name: 'Re-run failed' }).click();
     await expect(totals).toContainText('1 passed, 0 failed');
     await expect(runs.getByRole('listitem', { name: `${folder}/b wrong: passed` })).toBeVisible();
