@@ -4,6 +4,7 @@ import { Assertions } from '../../electron/runner/assertions.js';
 import { planRun } from '../../electron/runner/plan.js';
 import { capture, evaluate } from '../../shared/collections/evaluate.js';
 import { LatencyHistogram } from '../../shared/collections/histogram.js';
+import { lineDiff } from '../../shared/collections/diff.js';
 import { valueAt } from '../../shared/collections/path.js';
 import { junitReport, summaryLine, totalsOf } from '../../shared/collections/report.js';
 import { fillJson } from '../../shared/collections/template.js';
@@ -297,5 +298,17 @@ describe('latency histogram', () => {
     a.add(b);
     expect(a.summary()).toMatchObject({ count: 100, minMs: 0.001, p50Ms: 0.05, p90Ms: 0.09, maxMs: 0.1 });
     expect(a.bars(10).reduce((n, bar) => n + bar.count, 0)).toBe(100);
+  });
+});
+
+describe('expected vs actual line diff', () => {
+  it('keeps common lines and marks what only one side has', () => {
+    const expected = JSON.stringify({ id: 'A-17', status: 'paid', total: 9.5 }, null, 2);
+    const actual = JSON.stringify({ id: 'A-17', status: 'open', total: 9.5 }, null, 2);
+    expect(lineDiff(expected, actual).filter((l) => l.op !== 'same')).toEqual([
+      { op: 'expected', text: '  "status": "paid",' },
+      { op: 'actual', text: '  "status": "open",' },
+    ]);
+    expect(lineDiff('a\nb', 'a\nb').every((l) => l.op === 'same')).toBe(true);
   });
 });
