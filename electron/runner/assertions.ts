@@ -40,6 +40,8 @@ export class Assertions {
       }).catch((error: unknown) => {
         throw new Error(`the assertion worker did not start: ${(error as Error).message}`);
       });
+      // An idle worker must not keep a finishing process (tce-run) alive.
+      fresh.unref();
       this.worker = fresh;
     }
     const worker = this.worker;
