@@ -20,7 +20,7 @@ import { createCodec } from '../../shared/wire/codec.js';
 import { Compression, encodeFrame, frameBytes } from '../../shared/wire/frame.js';
 import { encodeMessage, rpcMessage, SendCallType } from '../../shared/wire/message.js';
 import { CliProcess, ROOT, listeningUrls, requireBuilt, startSampleServerCli } from '../../support/cli-kit.js';
-import { openRaw } from './support/rpc-fixtures.js';
+import { openRaw, tlsFiles } from './support/rpc-fixtures.js';
 import { copyCluster } from '../../support/cluster-copy.js';
 import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
 import { CallType, ExtraKey, decodeMessage } from '../../shared/wire/message.js';
@@ -147,6 +147,48 @@ describe('a recording proxy in front of tce-sample-server', () => {
       expect(attach.list()[0]).toMatchObject({ accepted: 1, frames: 9, upstreamFailures: 0 });
     });
   }
+
+  it('in front of tls:// and wss:// the proxy dials with TLS, checking the certificate, and clients talk to it in plain', async () => {
+    const { feed, attach } = recorder();
+    open.push(attach);
+    const key = join(ROOT, 'test', 'integration', 'support', 'test-key.pem');
+    const cert = join(ROOT, 'test', 'integration', 'support', 'test-cert.pem');
+    const secure = await startSampleServerCli([
+      '--listen',
+      'tls://127.0.0.1:0',
+      '--listen',
+      'wss://127.0.0.1:0',
+      '--tls-key',
+      key,
+      '--tls-cert',
+      cert,
+    ]);
+    try {
+      const [tlsUrl, wssUrl] = listeningUrls(secure.ready) as [string, string];
+      for (const [listen, upstream] of [
+        ['tcp://127.0.0.1:0', tlsUrl],
+        ['ws://127.0.0.1:0', wssUrl],
+      ] as const) {
+        const proxy = listenOf(await attach.startProxy({ listen, upstream, tls: { ca: tlsFiles.cert } }));
+        const client = createClient(proxy, { adapter: new Adapter() });
+        try {
+          expect(await new ServerProxy(client).echo(`over ${upstream.slice(0, 3)}`)).toMatch(/^Yah! over /);
+        } finally {
+          await client.close();
+        }
+      }
+      await vi.waitFor(() => expect(feed.query(0, 100).filter((e) => e.method === 'echo')).toHaveLength(4));
+      // Without the CA the certificate is refused: the client is closed and the feed says why.
+      const strict = listenOf(await attach.startProxy({ listen: 'tcp://127.0.0.1:0', upstream: tlsUrl }));
+      const refused = await openRaw(strict);
+      await refused.closed;
+      await vi.waitFor(() =>
+        expect(feed.query(0, 100).some((e) => /unreachable \(.*certificate/.test(e.note ?? ''))).toBe(true),
+      );
+    } finally {
+      await secure.server.stop();
+    }
+  });
 
   it('a hundred clients at once through one proxy all get their own answers, each call recorded under its own key', async () => {
     const { feed, attach } = recorder();
