@@ -1,6 +1,7 @@
 import type { FeedEntry, FeedFilter, FeedStats, RunTag } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
+import { FeedInterner } from './intern.js';
 import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from '../../../shared/idl/operation-names.js';
 import { epochNow } from '../../../shared/rpc/clock.js';
@@ -42,6 +43,7 @@ export class Feed {
   private rawFrom = 1;
   private readonly ring: Ring<FeedEntry>;
   private readonly correlator = new Correlator();
+  private readonly intern = new FeedInterner();
   private readonly subscribers = new Set<FeedSubscriber>();
   private readonly subscriberOptions: SubscriberOptions;
   private names: OperationNames | undefined;
@@ -73,17 +75,23 @@ export class Feed {
   record(s: Sighting, placement: Placement): FeedEntry {
     const m = s.message;
     const found = this.names?.lookup(m.ifidx, m.opidx);
+    const intern = this.intern;
     const { item } = this.append((id) => {
+      const kind = feedKind(m);
+      const raw = rawField(s.raw, this.rawLimit);
+      // Every field is written here, in one order, even when undefined: all entries share one
+      // hidden class with in-object fields (fields added later went to a second, out-of-object
+      // store per entry, and a spread built the object on a slower path).
       const entry: FeedEntry = {
         id,
         time: s.time ?? epochNow(),
         hop: s.hop,
         direction: s.direction,
-        endpoint: s.endpoint,
-        peer: s.peer,
-        userId: s.userId ?? m.extra['__user_id__'],
-        gateway: s.gateway,
-        kind: feedKind(m),
+        endpoint: intern.string(s.endpoint),
+        peer: intern.string(s.peer),
+        userId: intern.string(s.userId ?? m.extra['__user_id__']),
+        gateway: intern.string(s.gateway),
+        kind,
         push: false,
         sequence: m.sequence,
         calltype: m.calltype,
@@ -91,21 +99,22 @@ export class Feed {
         opidx: m.opidx,
         errcode: m.errcode,
         callId: m.callId,
-        interface: found?.iface.qname,
-        method: found?.op?.name,
-        // A copy: a forwarding hop may stamp the same message's extra after telling us about it.
-        extra: { ...m.extra },
+        // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
+        // theirs; the correlator names them after the CALL they answer.
+        interface: kind === 'error' ? undefined : found?.iface.qname,
+        method: kind === 'error' ? undefined : found?.op?.name,
+        extra: intern.extra(m.extra),
         size: s.size ?? s.raw.length,
+        latencyMs: undefined,
         correlation: '',
-        note: s.note,
-        ...rawField(s.raw, this.rawLimit),
+        note: intern.string(s.note),
+        mock: s.mock,
+        run: undefined,
+        raw: raw.raw,
+        rawTruncated: raw.rawTruncated || s.truncated === true,
       };
-      if (s.truncated) entry.rawTruncated = true;
-      if (s.mock) entry.mock = s.mock;
-      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
-      // theirs; the correlator names them after the CALL they answer.
-      if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);
+      entry.correlation = intern.string(entry.correlation);
       this.tag(entry);
       return entry;
     });
