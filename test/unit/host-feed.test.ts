@@ -57,24 +57,6 @@ describe('feed', () => {
     expect(feed.get(151)?.sequence).toBe(151);
   });
 
-  it('keeps one frozen copy of a recurring extra, unchanged when the message is stamped after recording', () => {
-    const feed = new Feed();
-    const extras: Record<string, string>[] = [
-      { __user_id__: '5', note: 'a' },
-      { __user_id__: '5', note: 'a' },
-      { note: 'a', __user_id__: '5' },
-    ];
-    const [a, b, c] = extras.map((extra, i) => record(feed, i + 1, extra));
-    expect(b!.extra).toBe(a!.extra);
-    expect(c!.extra).toEqual(a!.extra);
-    expect(Object.isFrozen(a!.extra)).toBe(true);
-    extras[0]!['__mq_return__'] = 'stamped later';
-    expect(feed.get(a!.id)!.extra).toEqual({ __user_id__: '5', note: 'a' });
-    const other = record(feed, 4, { __user_id__: '5', note: 'b' });
-    expect(other.extra).toEqual({ __user_id__: '5', note: 'b' });
-    expect(other.extra['__user_id__']).toBe(a!.extra['__user_id__']);
-  });
-
   it('links a RETURN to its CALL at the same hop and measures latency', () => {
     const feed = new Feed();
     const call = record(feed, 7, {}, 'out', 'call');
@@ -139,9 +121,10 @@ describe('feed', () => {
     expect(kept.reduce((n, e) => n + e.raw.length, 0)).toBeLessThanOrEqual(1000);
     expect(entries.slice(0, entries.length - kept.length).every((e) => e.raw === '' && e.rawTruncated)).toBe(true);
     expect(entries.at(-1)!.raw).not.toBe('');
-    const decoded = new FeedPayloads(undefined, rawBytes).decode(entries[0]!);
-    expect(decoded.ok).toBe(false);
-    expect('reason' in decoded ? decoded.reason : '').toMatch(/no longer kept/);
+    expect(new FeedPayloads(undefined, rawBytes).decode(entries[0]!)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/no longer kept/),
+    });
   });
 
   it('caps a batch by its raw bytes as well as by entries', async () => {
@@ -150,8 +133,10 @@ describe('feed', () => {
     feed.subscribe(sink);
     for (let i = 1; i <= 30; i++) record(feed, i, { pad: 'x'.repeat(40) });
     const per = feed.get(1)!.raw.length;
-    await sleep(400);
-    expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // At most 30 batches a second: 30 entries in batches of a few take a while on a loaded machine.
+    await vi.waitFor(() => expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1)), {
+      timeout: 5_000,
+    });
     expect(Math.max(...sink.batches.map((b) => b.entries.length))).toBe(Math.ceil(200 / per));
   });
 

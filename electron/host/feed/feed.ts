@@ -1,7 +1,7 @@
 import type { FeedEntry, FeedFilter, FeedStats, RunTag } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
-import { Interner } from './intern.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
+import { FeedInterner } from './intern.js';
 import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from '../../../shared/idl/operation-names.js';
 import { epochNow } from '../../../shared/rpc/clock.js';
@@ -43,7 +43,7 @@ export class Feed {
   private rawFrom = 1;
   private readonly ring: Ring<FeedEntry>;
   private readonly correlator = new Correlator();
-  private readonly intern = new Interner();
+  private readonly intern = new FeedInterner();
   private readonly subscribers = new Set<FeedSubscriber>();
   private readonly subscriberOptions: SubscriberOptions;
   private names: OperationNames | undefined;
@@ -76,11 +76,12 @@ export class Feed {
     const m = s.message;
     const found = this.names?.lookup(m.ifidx, m.opidx);
     const intern = this.intern;
-    const userId = intern.string(s.userId ?? m.extra['__user_id__']);
-    const { raw, rawTruncated } = rawField(s.raw, this.rawLimit);
     const { item } = this.append((id) => {
-      // Every field in one literal, in one order, optional ones too: all entries share one
-      // shape with their fields inside the object (fields added later grow a separate store).
+      const kind = feedKind(m);
+      const raw = rawField(s.raw, this.rawLimit);
+      // Every field is written here, in one order, even when undefined: all entries share one
+      // hidden class with in-object fields (fields added later went to a second, out-of-object
+      // store per entry, and a spread built the object on a slower path).
       const entry: FeedEntry = {
         id,
         time: s.time ?? epochNow(),
@@ -88,9 +89,9 @@ export class Feed {
         direction: s.direction,
         endpoint: intern.string(s.endpoint),
         peer: intern.string(s.peer),
-        userId,
+        userId: intern.string(s.userId ?? m.extra['__user_id__']),
         gateway: intern.string(s.gateway),
-        kind: feedKind(m),
+        kind,
         push: false,
         sequence: m.sequence,
         calltype: m.calltype,
@@ -98,23 +99,22 @@ export class Feed {
         opidx: m.opidx,
         errcode: m.errcode,
         callId: m.callId,
-        interface: found?.iface.qname,
-        method: found?.op?.name,
+        // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
+        // theirs; the correlator names them after the CALL they answer.
+        interface: kind === 'error' ? undefined : found?.iface.qname,
+        method: kind === 'error' ? undefined : found?.op?.name,
         extra: intern.extra(m.extra),
         size: s.size ?? s.raw.length,
         latencyMs: undefined,
         correlation: '',
         note: intern.string(s.note),
         mock: s.mock,
-        raw,
-        rawTruncated: rawTruncated || s.truncated === true,
         run: undefined,
+        raw: raw.raw,
+        rawTruncated: raw.rawTruncated || s.truncated === true,
       };
-      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
-      // theirs; the correlator names them after the CALL they answer.
-      if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);
-      entry.correlation = intern.correlation(entry.correlation, entry.sequence);
+      entry.correlation = intern.string(entry.correlation);
       this.tag(entry);
       return entry;
     });
@@ -237,7 +237,6 @@ export class Feed {
   clear(): void {
     this.ring.clear();
     this.correlator.clear();
-    this.intern.clear();
     this.tags.clear();
     this.evicted = 0;
     this.rawHeld = 0;
