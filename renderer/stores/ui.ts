@@ -60,5 +60,8 @@ export function toast(text: string, level: 'info' | 'error' = 'info'): void {
   );
 }
 
+/** For `.catch(toastError)`: an action's failure as an error toast. */
+export const toastError = (e: unknown): void => toast(e instanceof Error ? e.message : String(e), 'error');
+
 export const openDialog = (dialog: Dialog): void => useUi.setState({ dialog, paletteOpen: false });
 export const closeDialog = (): void => useUi.setState({ dialog: null });
