@@ -5,10 +5,11 @@ import type {
   Environment,
   HistoryEntry,
   MockOverride,
+  RequestTabs,
   SavedCall,
   WorkspaceState,
 } from '../../shared/console-api/types.js';
-import { mockOverrideProblem } from '../../shared/console-api/validate.js';
+import { mockOverrideProblem, requestTabsProblem } from '../../shared/console-api/validate.js';
 import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
 import type { ProjectFolder, ProjectPath } from './project-folder.js';
@@ -17,12 +18,16 @@ import { stableJson } from './stable-json.js';
 export const WORKSPACE_FOLDER = '.tce-console';
 export const MAX_HISTORY = 200;
 export const MOCKS_FILE = 'mocks.json';
+export const TABS_FILE = 'tabs.json';
+/** What stays out of git: personal state (`.tce-console/.gitignore`). */
+const PERSONAL = ['history.json', TABS_FILE];
 
 /**
  * A project's console state, in `.tce-console/` inside the project so it can be committed:
  *   saved-calls/<name>.json   one saved call per file
  *   environments.json         environments and the active one
  *   history.json              recent invocations (personal: listed in .tce-console/.gitignore)
+ *   tabs.json                 the Invoke panel's request tabs and their drafts (personal, like history)
  *   mocks.json                mock overrides per operation: {"overrides": {"module.Interface.op": {…}}}
  * Plain JSON with sorted keys and a final newline, so diffs stay small. Every path goes through
  * the project's boundary: a `.tce-console` that leads outside the project is refused.
@@ -63,6 +68,27 @@ export class Workspace {
     const state: WorkspaceState = { environments, activeEnvironment };
     await this.write('environments.json', stableJson(state));
     return state;
+  }
+
+  /** The file `workspace.changed` watches for (edited by hand or by another window). */
+  get environmentsFile(): string {
+    return join(this.file('').real, 'environments.json');
+  }
+
+  /** The request tabs as last kept, or null (none kept, or a file that is not tabs: logged). */
+  async tabs(): Promise<RequestTabs | null> {
+    const value = await this.readJson(TABS_FILE);
+    if (value === undefined) return null;
+    const problem = requestTabsProblem(value);
+    if (problem) {
+      this.log(`${join(this.folder, TABS_FILE)}: ${problem}; the tabs start afresh`);
+      return null;
+    }
+    return value as RequestTabs;
+  }
+
+  async setTabs(tabs: RequestTabs): Promise<void> {
+    await this.write(TABS_FILE, stableJson(tabs));
   }
 
   async savedCalls(): Promise<SavedCall[]> {
@@ -200,14 +226,15 @@ export class Workspace {
     }
   }
 
-  /** History is personal; saved calls and environments are meant to be shared. */
+  /** History and tabs are personal; saved calls and environments are meant to be shared. */
   private async ensureGitignore(): Promise<void> {
     const { real } = this.file('.gitignore');
-    try {
-      await readFile(real);
-    } catch {
-      await atomicWrite(real, 'history.json\n').catch(() => undefined);
-    }
+    const text = await readFile(real, 'utf8').catch(() => '');
+    const lines = text.split('\n');
+    const missing = PERSONAL.filter((name) => !lines.includes(name));
+    if (missing.length === 0) return;
+    const head = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    await atomicWrite(real, `${head}${missing.join('\n')}\n`).catch(() => undefined);
   }
 }
 
