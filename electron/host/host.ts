@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   ConsoleError,
   type ConsoleEvents,
@@ -32,7 +32,7 @@ import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSubscriber } from './feed/subscriber.js';
 import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
 import { invoke } from './invoker.js';
-import { packageVersion } from './package-info.js';
+import { packageRoot, packageVersion } from './package-info.js';
 import { openProjectMocks } from './project-mocks.js';
 import { ProjectSession } from './project-session.js';
 import { startSandbox, type RunningSandbox } from './sandbox.js';
@@ -185,6 +185,11 @@ export class ConsoleHost {
         version: packageVersion(),
         platform: process.platform,
         recentProjects: await this.user.recentProjects(),
+        // Electron's own binary is no Node: a copied command starts tce-call with the `node` on the PATH.
+        tceCall: [
+          this.options.mode === 'web' ? process.execPath : 'node',
+          join(packageRoot(), 'dist/electron/cli/tce-call.js'),
+        ],
       }),
 
       'project.open': ({ path }) => this.exclusive(() => this.openProject(path)),

@@ -27,7 +27,7 @@ export function EnvironmentPicker() {
           } else act(() => setEnvironments(environments, v || undefined));
         }}
       >
-        <option value="">none</option>
+        <option value="">No environment</option>
         {environments.map((e) => (
           <option key={e.name} value={e.name}>
             {e.name}

@@ -33,6 +33,7 @@ export function ParamsEditor({ run }: { run: () => void }) {
   const key = methodKey(selected);
   const argsText = useInvoke((s) => s.argsText[key] ?? '{}');
   const argsError = useInvoke((s) => s.argsError);
+  const problems = useInvoke((s) => s.problems);
   const owner = model.interfaces[op.owner] ?? iface;
 
   const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
@@ -91,6 +92,21 @@ export function ParamsEditor({ run }: { run: () => void }) {
       {argsError && (
         <div className="error-text small" role="alert">
           {argsError}
+        </div>
+      )}
+      {problems.length > 0 && (
+        <div className="problem-list small" role="alert" aria-label="Parameter problems">
+          <div className="error-text">
+            Not sent: {problems.length === 1 ? 'one argument does' : `${problems.length} arguments do`} not fit{' '}
+            {op.name}
+          </div>
+          <ul>
+            {problems.map((p, i) => (
+              <li key={i}>
+                <code className="problem-path">{p.path || '(arguments)'}</code> {p.message}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </>

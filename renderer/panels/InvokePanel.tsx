@@ -1,15 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { resolveMethod } from '../actions/invoke.js';
 import { CallList, HistoryList, SavedList } from '../invoke/CallList.js';
 import { EnvironmentPicker } from '../invoke/EnvironmentPicker.js';
 import { InvokeForm } from '../invoke/InvokeForm.js';
 import { MethodTree } from '../invoke/MethodTree.js';
 import { PushForm } from '../invoke/PushForm.js';
+import { RequestTabBar } from '../invoke/RequestTabs.js';
+import '../styles/invoke.css';
 import { TargetPicker } from '../invoke/TargetPicker.js';
 import { methodKey, useInvoke } from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
 
-/** Invoke: target, methods, schema-driven parameters, mode, timeout, extra; results, history, saved calls. */
+/**
+ * Invoke: request tabs; target, methods, schema-driven parameters, mode, timeout, extra; results,
+ * history, saved calls. However short the window, the action bar (mode, timeout, Invoke) and the
+ * newest result stay in sight: the method tree, the form and the results scroll on their own.
+ */
 export function InvokePanel() {
   const snapshot = useProject((s) => s.snapshot);
   const lastGood = useProject((s) => s.lastGood);
@@ -20,22 +26,14 @@ export function InvokePanel() {
   const calls = useInvoke((s) => s.calls);
   const pending = calls.filter((c) => !c.result && !c.failure).length;
 
-  // The first gateway endpoint is the natural default target.
-  useEffect(() => {
-    if (!snapshot || useInvoke.getState().target) return;
-    const gw =
-      snapshot.services?.endpoints.find((e) => e.type === 'socket') ??
-      snapshot.services?.endpoints.find((e) => e.type === 'websocket');
-    if (gw) useInvoke.setState({ target: { kind: 'endpoint', endpoint: gw.name } });
-  }, [snapshot]);
-
   return (
     <section className="panel invoke-panel" aria-label="Invoke">
-      <header className="panel-header">
+      <header className="panel-header invoke-header">
         <h2 className="panel-title">Invoke</h2>
+        <RequestTabBar />
         <EnvironmentPicker />
       </header>
-      <div className="panel-body scroll invoke-body">
+      <div className="panel-body invoke-body">
         <TargetPicker />
         <MethodTree model={model} />
         {resolved && selected && model ? (
@@ -78,7 +76,9 @@ export function InvokePanel() {
               Saved
             </button>
           </div>
-          {tab === 'results' ? <CallList /> : tab === 'history' ? <HistoryList /> : <SavedList />}
+          <div className="results-scroll">
+            {tab === 'results' ? <CallList /> : tab === 'history' ? <HistoryList /> : <SavedList />}
+          </div>
         </div>
       </div>
     </section>

@@ -424,4 +424,6 @@ export interface AppInfo {
   version: string;
   platform: string;
   recentProjects: string[];
+  /** How to start this package's own tce-call from any folder: the Node binary and the script's absolute path. */
+  tceCall: string[];
 }
