@@ -113,7 +113,7 @@ export function Workbench() {
           onChange={(v) => setLayout({ feedHeight: v })}
         />
         {/* On a short window the feed yields height, so the Invoke panel's action bar and newest result stay in sight. */}
-        <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh, max(150px, 100vh - 540px))` }}>
+        <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh, max(150px, 100vh - 560px))` }}>
           <PanelBoundary name="Live feed">
             <FeedPanel />
           </PanelBoundary>

@@ -64,7 +64,7 @@ function CallItem({ call }: { call: CallRow }) {
         <span className="muted small">{time(call.started)}</span>
       </div>
       {result ? (
-        <ResultBody result={result} target={request.target} />
+        <ResultBody result={result} target={request.target} pushes={call.pushes} />
       ) : (
         request.target && (
           <dl className="metrics">
@@ -83,7 +83,6 @@ function CallItem({ call }: { call: CallRow }) {
         </div>
       )}
       {failure && <div className="error-text small">{failure}</div>}
-      {call.pushes && call.pushes.length > 0 && <PushList pushes={call.pushes} />}
     </li>
   );
 }
@@ -96,7 +95,15 @@ const STATUS_LABEL = {
   cancelled: 'cancelled',
 } as const;
 
-function ResultBody({ result, target }: { result: InvokeResult; target?: TargetSpec | undefined }) {
+function ResultBody({
+  result,
+  target,
+  pushes,
+}: {
+  result: InvokeResult;
+  target?: TargetSpec | undefined;
+  pushes?: CallPush[] | undefined;
+}) {
   if (!result.ok && result.cancelled)
     return (
       <div className="muted small">cancelled after {result.latencyMs.toFixed(1)} ms: the console stopped waiting</div>
@@ -111,22 +118,20 @@ function ResultBody({ result, target }: { result: InvokeResult; target?: TargetS
         ))}
       </ul>
     );
-  // The value (or the error) first: it is what the user waits for; the numbers follow.
+  // The value (or the error) and the pushes first: they are what the user waits for; the numbers follow.
   return (
     <>
       {result.ok ? (
         <div className="call-value" aria-label="Result value">
-          {result.value === null ? (
-            <span className="muted small">null (void or one-way)</span>
-          ) : (
-            <ValueView value={result.value} label="Result value" />
-          )}
-          {Object.keys(result.extra).length > 0 && (
+          {result.value !== null && <ValueView value={result.value} label="Result value" />}
+          {(result.value === null || Object.keys(result.extra).length > 0) && (
             <div className="muted small">
-              extra:{' '}
-              {Object.entries(result.extra)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ')}
+              {result.value === null && 'no value (void or one-way)'}
+              {result.value === null && Object.keys(result.extra).length > 0 && ' · '}
+              {Object.keys(result.extra).length > 0 &&
+                `extra: ${Object.entries(result.extra)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(', ')}`}
             </div>
           )}
         </div>
@@ -138,6 +143,7 @@ function ResultBody({ result, target }: { result: InvokeResult; target?: TargetS
           : {result.error.reason}
         </div>
       )}
+      {pushes && pushes.length > 0 && <PushList pushes={pushes} />}
       <dl className="metrics">
         {target && <Metric name="target" value={targetLabel(target)} />}
         {result.sequence !== undefined && <Metric name="sequence" value={String(result.sequence)} />}
@@ -189,27 +195,32 @@ function ValueView({ value, label }: { value: JsonValue; label: string }) {
   );
 }
 
-/** Pushes the call's connection received while it was pending or just after. */
+/** A push's value short enough to stay on its line. */
+const INLINE_VALUE = 90;
+
+/** Pushes the call's connection received while it was pending or just after: one line each where they fit. */
 function PushList({ pushes }: { pushes: CallPush[] }) {
   return (
-    <div className="call-pushes" role="group" aria-label="Pushes during this call">
-      <div className="muted small">
-        {pushes.length === 1 ? '1 push' : `${pushes.length} pushes`} on this connection during the call
-      </div>
-      <ul className="plain-list">
-        {pushes.map((p) => (
+    <ul className="plain-list call-pushes" aria-label="Pushes during this call">
+      {pushes.map((p) => {
+        const text = p.value === undefined ? '' : JSON.stringify(p.value);
+        return (
           <li key={p.feedId} className="call-push">
             <span className="status-pill status-push">push</span> <span className="mono">{p.name}</span>{' '}
-            <span className="muted small">+{p.afterMs.toFixed(0)} ms</span>
+            <span className="muted small" title="since the call was made">
+              +{p.afterMs.toFixed(0)} ms
+            </span>{' '}
             {p.problem ? (
-              <div className="error-text small">{p.problem}</div>
+              <span className="error-text small">{p.problem}</span>
+            ) : text.length <= INLINE_VALUE ? (
+              <span className="mono small push-value">{text}</span>
             ) : (
-              p.value !== undefined && <JsonTree value={p.value} label={`Push ${p.name}`} />
+              <JsonTree value={p.value!} label={`Push ${p.name}`} />
             )}
           </li>
-        ))}
-      </ul>
-    </div>
+        );
+      })}
+    </ul>
   );
 }
 

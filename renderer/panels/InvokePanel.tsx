@@ -24,6 +24,7 @@ export function InvokePanel() {
   const resolved = resolveMethod(model, selected);
   const [tab, setTab] = useState<'results' | 'history' | 'saved'>('results');
   const calls = useInvoke((s) => s.calls);
+  const hasProblems = useInvoke((s) => s.problems.length > 0);
   const pending = calls.filter((c) => !c.result && !c.failure).length;
 
   return (
@@ -33,7 +34,7 @@ export function InvokePanel() {
         <RequestTabBar />
         <EnvironmentPicker />
       </header>
-      <div className="panel-body invoke-body">
+      <div className={`panel-body invoke-body ${hasProblems ? 'has-problems' : ''}`}>
         <TargetPicker />
         <MethodTree model={model} />
         {resolved && selected && model ? (
