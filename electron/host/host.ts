@@ -342,6 +342,8 @@ export class ConsoleHost {
       'workspace.savedCalls': () => this.needWorkspace().savedCalls(),
       'workspace.saveCall': ({ call }) => this.needWorkspace().saveCall(call),
       'workspace.deleteCall': ({ name }) => this.needWorkspace().deleteCall(name),
+      'workspace.renameCall': ({ from, to }) => this.needWorkspace().renameCall(from, to),
+      'workspace.duplicateCall': ({ name, newName }) => this.needWorkspace().duplicateCall(name, newName),
       'workspace.history': ({ limit }) => this.needWorkspace().recentHistory(limit),
       'workspace.tabs': () => this.needWorkspace().tabs(),
       'workspace.setTabs': async (tabs) => {

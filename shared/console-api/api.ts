@@ -103,9 +103,14 @@ export interface ConsoleMethods {
     params: { environments: Environment[]; activeEnvironment?: string };
     result: WorkspaceState;
   };
+  /** Every saved call, folders included, in name order (`compareCallNames`). */
   'workspace.savedCalls': { params: Record<string, never>; result: SavedCall[] };
   'workspace.saveCall': { params: { call: SavedCall }; result: SavedCall[] };
   'workspace.deleteCall': { params: { name: string }; result: SavedCall[] };
+  /** Moves a saved call to another name (folders follow the `/`s); `conflict` if that name is taken. */
+  'workspace.renameCall': { params: { from: string; to: string }; result: SavedCall[] };
+  /** Copies a saved call under a new name; `conflict` if that name is taken. */
+  'workspace.duplicateCall': { params: { name: string; newName: string }; result: SavedCall[] };
   'workspace.history': { params: { limit?: number }; result: HistoryEntry[] };
   /** Secrets (tokens, broker passwords) live outside the project folder. */
   'workspace.setSecret': { params: { name: string; value: string | null }; result: null };

@@ -376,6 +376,7 @@ export interface PushResult {
 
 /** A call kept in the project's workspace folder, one JSON file each. */
 export interface SavedCall extends CallSpec {
+  /** `name` or `folder/…/name`: stored as `saved-calls/folder/…/name.json`. */
   name: string;
   target?: TargetSpec;
 }

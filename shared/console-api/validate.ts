@@ -146,13 +146,27 @@ const none = object({});
 const text = str();
 const name = str({ min: 1, max: 1024 });
 const extra = record(str({ max: 1024 * 1024 }));
-/** A saved call's name becomes a file name: no separators, no control characters, not `.` or `..`. */
+/** Each part of a saved call's name becomes a file name: no separators, no control characters, not `.` or `..`. */
 const fileName = str({
   min: 1,
   max: 100,
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
   pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/,
   what: 'must be a file name: no / \\ : * ? " < > | or control characters',
 });
+/** Saved calls may sit in folders: `a/b/name`, each part a file name, at most 16 deep. */
+const MAX_CALL_DEPTH = 16;
+const savedCallName: Check = (v, path) => {
+  const problem = str({ min: 1, max: 1024 })(v, path);
+  if (problem) return problem;
+  const parts = (v as string).split('/');
+  if (parts.length > MAX_CALL_DEPTH) return `${path}: more than ${MAX_CALL_DEPTH} folders deep`;
+  for (const part of parts) {
+    const bad = fileName(part, path);
+    if (bad) return `${bad} (in "${part}"; folders are separated by /)`;
+  }
+  return undefined;
+};
 const qualifiedName = str({
   min: 1,
   max: 1024,
@@ -189,7 +203,7 @@ const invokeRequest: Check = (v, path) =>
     ? `${path}: give connectionId or target`
     : undefined);
 const savedCall = object(
-  { name: fileName, interface: qualifiedName, method: name, args: json, mode },
+  { name: savedCallName, interface: qualifiedName, method: name, args: json, mode },
   { target, timeoutMs, extra },
 );
 const errcode = int(1, 0x7fffffff);
@@ -265,7 +279,9 @@ const validators: { [M in MethodName]: Check } = {
   'workspace.setEnvironments': object({ environments: array(environment, 1000) }, { activeEnvironment: name }),
   'workspace.savedCalls': none,
   'workspace.saveCall': object({ call: savedCall }),
-  'workspace.deleteCall': object({ name: fileName }),
+  'workspace.deleteCall': object({ name: savedCallName }),
+  'workspace.renameCall': object({ from: savedCallName, to: savedCallName }),
+  'workspace.duplicateCall': object({ name: savedCallName, newName: savedCallName }),
   'workspace.history': object({}, { limit: int(1, 100_000) }),
   'workspace.setSecret': object({
     name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
@@ -278,6 +294,9 @@ export const mockOverrideProblem = (value: unknown, path: string): string | unde
 
 /** What is wrong with stored request tabs (`.tce-console/tabs.json`), or undefined. */
 export const requestTabsProblem = (value: unknown): string | undefined => requestTabs(value, 'tabs');
+
+/** What is wrong with a saved call's name (`a/b/name`), or undefined. */
+export const savedCallNameProblem = (value: unknown, path: string): string | undefined => savedCallName(value, path);
 
 export const METHOD_NAMES = Object.keys(validators) as MethodName[];
 
