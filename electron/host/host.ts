@@ -350,6 +350,7 @@ export class ConsoleHost {
         await this.needWorkspace().setTabs(tabs);
         return null;
       },
+      'workspace.secretNames': () => this.user.secretNames(this.needProject().root),
       'workspace.setSecret': async ({ name, value }) => {
         await this.user.setSecret(this.needProject().root, name, value);
         return null;

@@ -62,6 +62,8 @@ export interface ConsoleMethods {
   /** The request tabs as the user left them, or null when none were kept. */
   'workspace.tabs': { params: Record<string, never>; result: RequestTabs | null };
   'workspace.setTabs': { params: RequestTabs; result: null };
+  /** The names of the project's secrets, for the environments editor: values never leave the host. */
+  'workspace.secretNames': { params: Record<string, never>; result: string[] };
 
   /** Starts this bridge's batches (`feed.batch` events) from entries after `afterId`. */
   'feed.subscribe': { params: { afterId?: number }; result: FeedStats };

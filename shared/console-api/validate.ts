@@ -249,6 +249,7 @@ const validators: { [M in MethodName]: Check } = {
   'invoke.cancel': object({ callId: name }),
   'workspace.tabs': none,
   'workspace.setTabs': requestTabs,
+  'workspace.secretNames': none,
   'feed.subscribe': object({}, { afterId: feedId }),
   'feed.unsubscribe': none,
   'feed.pause': none,
