@@ -292,6 +292,20 @@ export async function deleteSavedCall(name: string): Promise<void> {
   useInvoke.setState({ saved: await host.call('workspace.deleteCall', { name }) });
 }
 
+export async function renameSavedCall(from: string, to: string): Promise<void> {
+  useInvoke.setState({ saved: await host.call('workspace.renameCall', { from, to }) });
+}
+
+export async function duplicateSavedCall(name: string, newName: string): Promise<void> {
+  useInvoke.setState({ saved: await host.call('workspace.duplicateCall', { name, newName }) });
+}
+
+/** Puts a saved call into the form and invokes it. */
+export async function runSavedCall(call: SavedCall): Promise<void> {
+  restoreCall(call);
+  await invoke();
+}
+
 /** Puts a saved call or a history entry back into the form. */
 export function restoreCall(call: {
   target?: TargetSpec;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InvokeResult, JsonValue, TargetSpec } from '../../shared/console-api/index.js';
-import { cancelCall, deleteSavedCall, restoreCall } from '../actions/invoke.js';
+import { cancelCall, restoreCall } from '../actions/invoke.js';
 import { JsonTree } from '../components/JsonTree.js';
 import { useInvoke, type CallPush, type CallRow } from '../stores/invoke.js';
 import { toast, toastError } from '../stores/ui.js';
@@ -246,38 +246,6 @@ export function HistoryList() {
             <span className="muted small">{MODE_LABEL[h.request.mode]}</span>
             <span className="spacer" />
             <span className="muted small">{time(h.time)}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-export function SavedList() {
-  const saved = useInvoke((s) => s.saved);
-  if (saved.length === 0)
-    return (
-      <p className="muted small pad">
-        No saved calls. “Save call” keeps the form as a JSON file in the project's workspace folder.
-      </p>
-    );
-  return (
-    <ul className="plain-list" aria-label="Saved calls">
-      {saved.map((c) => (
-        <li key={c.name} className="saved-item">
-          <button type="button" className="row-button" onClick={() => restoreCall(c)}>
-            <strong>{c.name}</strong>
-            <span className="mono muted small">
-              {c.interface}.{c.method}
-            </span>
-          </button>
-          <button
-            type="button"
-            className="btn btn-small btn-ghost"
-            aria-label={`Delete saved call ${c.name}`}
-            onClick={() => void deleteSavedCall(c.name).catch(toastError)}
-          >
-            ✕
           </button>
         </li>
       ))}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { resolveMethod } from '../actions/invoke.js';
-import { CallList, HistoryList, SavedList } from '../invoke/CallList.js';
+import { CallList, HistoryList } from '../invoke/CallList.js';
+import { SavedCallDialogs, SavedList } from '../invoke/SavedCalls.js';
 import { EnvironmentPicker } from '../invoke/EnvironmentPicker.js';
 import { InvokeForm } from '../invoke/InvokeForm.js';
 import { MethodTree } from '../invoke/MethodTree.js';
@@ -82,6 +83,7 @@ export function InvokePanel() {
           </div>
         </div>
       </div>
+      <SavedCallDialogs />
     </section>
   );
 }

@@ -68,7 +68,11 @@ export interface MethodRef {
   method: string;
 }
 
+/** The saved-call dialog open in the Invoke panel: saving the form, renaming or duplicating a call. */
+export type SavedCallDialog = { kind: 'save' } | { kind: 'rename'; name: string } | { kind: 'duplicate'; name: string };
+
 interface InvokeState extends Draft {
+  savedDialog: SavedCallDialog | null;
   tabs: RequestTab[];
   activeTab: number;
   argsError: string | null;
@@ -100,6 +104,7 @@ export const useInvoke = create<InvokeState>()(() => ({
   ...blankDraft(),
   tabs: [{ id: 1, draft: blankDraft() }],
   activeTab: 1,
+  savedDialog: null,
   argsError: null,
   problems: [],
   calls: [],
