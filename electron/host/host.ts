@@ -37,7 +37,7 @@ import { openProjectMocks } from './project-mocks.js';
 import { ProjectSession } from './project-session.js';
 import { startSandbox, type RunningSandbox } from './sandbox.js';
 import { defaultConfigDir, UserConfig } from './user-config.js';
-import { expand, expandRecord, type Lookup } from './variables.js';
+import { expand, expandJson, expandRecord, type Lookup } from './variables.js';
 import { FolderWatcher } from './watch.js';
 import { Workspace } from './workspace.js';
 
@@ -221,6 +221,7 @@ export class ConsoleHost {
         const project = this.needProject();
         const lookup = this.variables();
         const extra = await expandRecord(request.extra, lookup);
+        const args = await expandJson(request.args, lookup);
         const target = request.target && (await this.expandTarget(request.target, lookup));
         const link = () => {
           if (request.connectionId !== undefined) return this.connections.get(request.connectionId);
@@ -243,7 +244,7 @@ export class ConsoleHost {
             linkId = l.id;
             return l;
           };
-          const result = await invoke({ ...request, extra }, project.model, project.codec, chosen, {
+          const result = await invoke({ ...request, args, extra }, project.model, project.codec, chosen, {
             signal: cancel.signal,
             late,
           });

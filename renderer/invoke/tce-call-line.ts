@@ -18,13 +18,18 @@ export const secretVariable = (name: string): string => `TCE_SECRET_${name.toUpp
  * else (a secret, which the renderer never sees) as a reference to an environment variable,
  * so the secret is never written into the command.
  */
-function expandPieces(text: string, variables: Readonly<Record<string, string>>, secrets: Set<string>): Piece[] {
+function expandPieces(
+  text: string,
+  variables: Readonly<Record<string, string>>,
+  secrets: Set<string>,
+  escape: (value: string) => string,
+): Piece[] {
   const pieces: Piece[] = [];
   let at = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
     const name = m[1]!;
     if (m.index > at) pieces.push({ text: text.slice(at, m.index) });
-    if (Object.prototype.hasOwnProperty.call(variables, name)) pieces.push({ text: variables[name]! });
+    if (Object.prototype.hasOwnProperty.call(variables, name)) pieces.push({ text: escape(variables[name]!) });
     else {
       secrets.add(name);
       pieces.push({ env: secretVariable(name) });
@@ -35,8 +40,16 @@ function expandPieces(text: string, variables: Readonly<Record<string, string>>,
   return pieces;
 }
 
-const quotePieces = (pieces: Piece[]): string =>
-  pieces.map((p) => ('env' in p ? `"$${p.env}"` : p.text === '' ? '' : shellQuote(p.text))).join('') || "''";
+/** One shell word: runs of text quoted as one, environment references in double quotes between them. */
+function quotePieces(pieces: Piece[]): string {
+  const runs: Piece[] = [];
+  for (const p of pieces) {
+    const last = runs[runs.length - 1];
+    if ('text' in p && last && 'text' in last) runs[runs.length - 1] = { text: last.text + p.text };
+    else runs.push(p);
+  }
+  return runs.map((p) => ('env' in p ? `"$${p.env}"` : p.text === '' ? '' : shellQuote(p.text))).join('') || "''";
+}
 
 export interface TceCallOptions {
   /** How to start this package's tce-call: the Node binary and the script's absolute path (AppInfo.tceCall). */
@@ -48,8 +61,9 @@ export interface TceCallOptions {
 /**
  * The same call as a `tce-call` command line (see electron/cli/tce-call.ts) that runs as it is
  * from any folder: this package's own script (never a bare `npx tce-call`, which the registry
- * could resolve to someone else's package), absolute IDL paths, variables expanded, secrets as
- * `"$TCE_SECRET_NAME"`. Returns the line and the secrets the shell must provide.
+ * could resolve to someone else's package), absolute IDL paths, variables expanded (in the
+ * arguments, extras and target, as the host expands them), secrets as `"$TCE_SECRET_NAME"`.
+ * Returns the line and the secrets the shell must provide.
  */
 export function tceCallLine(
   request: InvokeRequest,
@@ -58,7 +72,10 @@ export function tceCallLine(
   options: TceCallOptions,
 ): { line: string; secrets: string[] } {
   const secrets = new Set<string>();
-  const expand = (text: string): Piece[] => expandPieces(text, options.variables ?? {}, secrets);
+  const expand = (text: string): Piece[] => expandPieces(text, options.variables ?? {}, secrets, (v) => v);
+  // Inside the arguments' JSON a variable's value is a JSON string's content (a secret comes from the shell as it is).
+  const expandJson = (text: string): Piece[] =>
+    expandPieces(text, options.variables ?? {}, secrets, (v) => JSON.stringify(v).slice(1, -1));
   const words: Piece[][] = [
     ...options.command.map((text) => [{ text }]),
     [{ text: '--idl' }],
@@ -66,7 +83,7 @@ export function tceCallLine(
     [{ text: '--target' }],
     expand(targetUrl),
     [{ text: `${request.interface}.${request.method}` }],
-    [{ text: JSON.stringify(request.args) }],
+    expandJson(JSON.stringify(request.args)),
   ];
   for (const [key, value] of Object.entries(request.extra ?? {}))
     words.push([{ text: '--extra' }], [{ text: `${key}=` }, ...expand(value)]);

@@ -59,14 +59,13 @@ for (const size of SIZES) {
 
       // The call sends the expanded values.
       await app.selectMethod('echo');
-      await app.setParams('{"text": "hello"}');
+      await app.setParams('{"text": "hello {{who}}"}');
       await app.addExtra('who', '{{who}}');
       await app.addExtra('auth', `Bearer {{tok_${id}}}`);
       await app.invoke();
-      await expect(invoke.getByRole('list', { name: 'Results' }).getByRole('listitem').first()).toHaveAttribute(
-        'aria-label',
-        /echo ok/,
-      );
+      const card = invoke.getByRole('list', { name: 'Results' }).getByRole('listitem').first();
+      await expect(card).toHaveAttribute('aria-label', /echo ok/);
+      await expect(card).toContainText(`"Yah! hello scott.${id}"`);
       await app.filterFeed(`extra.who=scott.${id} hop:server`);
       await expect(app.feedRows).toHaveCount(1);
 
@@ -82,7 +81,7 @@ for (const size of SIZES) {
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', [`TCE_SECRET_TOK_${id.toUpperCase()}`]: `s3cret-${id}` },
         timeout: 30_000,
       });
-      expect(stdout).toContain('Yah! hello');
+      expect(stdout).toContain(`Yah! hello scott.${id}`);
       // The shell filled the secret in: the back end saw it from tce-call as from the console.
       await app.filterFeed(`extra.auth="Bearer s3cret-${id}" hop:server`);
       await expect(app.feedRows).toHaveCount(2);

@@ -24,7 +24,7 @@ describe('copy as tce-call', () => {
       { command },
     );
     expect(line).toBe(
-      `/usr/bin/node '/opt/tce console/dist/electron/cli/tce-call.js' --idl /p/test.idl,/p/other.idl --target tcp://127.0.0.1:12002 test.Server.echo '["it'\\''s"]' --extra name=scott.bo --extra note='a b' --mode async --timeout 3000`,
+      `/usr/bin/node '/opt/tce console/dist/electron/cli/tce-call.js' --idl /p/test.idl,/p/other.idl --target tcp://127.0.0.1:12002 test.Server.echo '["it'\\''s"]' --extra name=scott.bo --extra 'note=a b' --mode async --timeout 3000`,
     );
     expect(line).not.toMatch(/npx/);
     expect(secrets).toEqual([]);
@@ -67,16 +67,16 @@ describe('copy as tce-call', () => {
       {
         interface: 'test.Server',
         method: 'echo',
-        args: ['x'],
+        args: ['x {{user}} "{{quote}}"'],
         mode: 'twoway',
         extra: { who: '{{user}}', auth: 'Bearer {{api-token}}' },
       },
       ['t.idl'],
       'tcp://{{host}}:1',
-      { command: ['node', '/x/tce-call.js'], variables: { user: 'scott bo', host: '127.0.0.1' } },
+      { command: ['node', '/x/tce-call.js'], variables: { user: 'scott bo', host: '127.0.0.1', quote: 'say "hi"' } },
     );
     expect(line).toBe(
-      `node /x/tce-call.js --idl t.idl --target tcp://127.0.0.1:1 test.Server.echo '["x"]' --extra who='scott bo' --extra auth='Bearer '"$TCE_SECRET_API_TOKEN"`,
+      `node /x/tce-call.js --idl t.idl --target tcp://127.0.0.1:1 test.Server.echo '["x scott bo \\"say \\"hi\\"\\""]' --extra 'who=scott bo' --extra 'auth=Bearer '"$TCE_SECRET_API_TOKEN"`,
     );
     expect(secrets).toEqual(['TCE_SECRET_API_TOKEN']);
     const auth = execFileSync('sh', ['-c', `set -- ${line}; for w; do :; done; printf %s "$w"`], {
@@ -84,6 +84,8 @@ describe('copy as tce-call', () => {
       env: { ...process.env, TCE_SECRET_API_TOKEN: 's3cret' },
     });
     expect(auth).toBe('auth=Bearer s3cret');
+    const args = execFileSync('sh', ['-c', `set -- ${line}; printf %s "$8"`], { encoding: 'utf8' });
+    expect(JSON.parse(args)).toEqual(['x scott bo "say "hi""']);
   });
 });
 
