@@ -55,6 +55,12 @@ export function SavedList() {
 
 function SavedItem({ call }: { call: SavedCall }) {
   const depth = call.name.split('/').length - 1;
+  const actions = [
+    { verb: 'Run', icon: '▶', run: () => void runSavedCall(call).catch(toastError) },
+    { verb: 'Rename', icon: '✎', run: () => openDialog({ kind: 'rename', name: call.name }) },
+    { verb: 'Duplicate', icon: '⊕', run: () => openDialog({ kind: 'duplicate', name: call.name }) },
+    { verb: 'Delete', icon: '✕', run: () => void deleteSavedCall(call.name).catch(toastError) },
+  ];
   return (
     <li className="saved-item" style={{ paddingLeft: depth * 14 }}>
       <button
@@ -69,42 +75,18 @@ function SavedItem({ call }: { call: SavedCall }) {
           {call.interface}.{call.method}
         </span>
       </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        aria-label={`Run saved call ${call.name}`}
-        title="Run"
-        onClick={() => void runSavedCall(call).catch(toastError)}
-      >
-        ▶
-      </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        aria-label={`Rename saved call ${call.name}`}
-        title="Rename"
-        onClick={() => openDialog({ kind: 'rename', name: call.name })}
-      >
-        ✎
-      </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        aria-label={`Duplicate saved call ${call.name}`}
-        title="Duplicate"
-        onClick={() => openDialog({ kind: 'duplicate', name: call.name })}
-      >
-        ⊕
-      </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        aria-label={`Delete saved call ${call.name}`}
-        title="Delete"
-        onClick={() => void deleteSavedCall(call.name).catch(toastError)}
-      >
-        ✕
-      </button>
+      {actions.map((a) => (
+        <button
+          key={a.verb}
+          type="button"
+          className="btn btn-small btn-ghost"
+          aria-label={`${a.verb} saved call ${call.name}`}
+          title={a.verb}
+          onClick={a.run}
+        >
+          {a.icon}
+        </button>
+      ))}
     </li>
   );
 }
