@@ -329,6 +329,10 @@ export function restoreCall(call: {
   }));
 }
 
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
 export function commandLine(): { line: string; secrets: string[] } {
   const request = buildRequest();
   const snapshot = useProject.getState().snapshot;
@@ -338,7 +342,7 @@ export function commandLine(): { line: string; secrets: string[] } {
     snapshot?.files.idl ?? [],
     targetUrl(snapshot, sandbox, connectionFor(connections, request.target!), request.target!),
     {
-      command: app?.tceCall ?? ['node', 'tce-call.js'],
+      command: app?.tceCall ?? fail('the console host has not said where its tce-call is yet: try again'),
       variables: activeEnvironment(useInvoke.getState())?.variables ?? {},
     },
   );
