@@ -201,7 +201,7 @@ export async function cancelCall(callId: string): Promise<void> {
   await host.call('invoke.cancel', { callId });
 }
 
-/** Cancels the newest pending call of the tab in front (the form's Cancel button). */
+/** The newest pending call made from a tab: what the action bar's Cancel stops. */
 export function pendingOfTab(calls: readonly CallRow[], tab: number): CallRow | undefined {
   return calls.find((c) => c.tab === tab && !c.result && !c.failure);
 }
