@@ -3,7 +3,7 @@ import type { InvokeResult, JsonValue, TargetSpec } from '../../shared/console-a
 import { cancelCall, restoreCall } from '../actions/invoke.js';
 import { JsonTree } from '../components/JsonTree.js';
 import { useInvoke, type CallPush, type CallRow } from '../stores/invoke.js';
-import { toast, toastError } from '../stores/ui.js';
+import { toast, toastFailure } from '../stores/ui.js';
 import { targetLabel } from './targets.js';
 
 const MODE_LABEL = { twoway: 'two-way', oneway: 'one-way', async: 'async' } as const;
@@ -56,7 +56,7 @@ function CallItem({ call }: { call: CallRow }) {
             type="button"
             className="btn btn-small btn-ghost"
             aria-label={`Cancel call ${call.id}`}
-            onClick={() => void cancelCall(call.callId).catch(toastError)}
+            onClick={() => toastFailure(() => cancelCall(call.callId))}
           >
             Cancel
           </button>

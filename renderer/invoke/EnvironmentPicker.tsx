@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { setEnvironments } from '../actions/invoke.js';
 import { useInvoke } from '../stores/invoke.js';
-import { openDialog, toastError } from '../stores/ui.js';
+import { openDialog, toastFailure } from '../stores/ui.js';
 import { EnvironmentsDialog } from './EnvironmentsDialog.js';
 
 /** Chooses the active environment, or creates one; Edit environments opens the editor. */
@@ -9,7 +9,7 @@ export function EnvironmentPicker() {
   const [editing, setEditing] = useState(false);
   const environments = useInvoke((s) => s.environments);
   const active = useInvoke((s) => s.activeEnvironment);
-  const act = (f: () => Promise<unknown>): void => void f().catch(toastError);
+  const act = (f: () => Promise<unknown>): void => toastFailure(f);
   const NEW = '__new__';
   return (
     <div className="env-picker-wrap">

@@ -1,6 +1,6 @@
 import { saveExtrasAsDefaults } from '../actions/invoke.js';
 import { activeEnvironment, extraRow, useInvoke } from '../stores/invoke.js';
-import { toastError } from '../stores/ui.js';
+import { toastFailure } from '../stores/ui.js';
 
 /** The call's extra (out-of-band key/value pairs), under the active environment's defaults. */
 export function ExtraTable() {
@@ -22,7 +22,7 @@ export function ExtraTable() {
           <button
             type="button"
             className="btn btn-small btn-ghost"
-            onClick={() => void saveExtrasAsDefaults().catch(toastError)}
+            onClick={() => toastFailure(() => saveExtrasAsDefaults())}
           >
             Make defaults of {env.name}
           </button>

@@ -4,7 +4,7 @@ import { cancelCall, hostDisagrees, pendingOfTab, resolveMethod, saveAndInvoke }
 import { runCommand } from '../commands.js';
 import { useInvoke } from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
-import { toastError } from '../stores/ui.js';
+import { toastFailure } from '../stores/ui.js';
 import { ExtraTable } from './ExtraTable.js';
 import { ParamsEditor } from './ParamsEditor.js';
 
@@ -36,7 +36,7 @@ export function InvokeForm() {
         {unsaved && (
           <div className="banner banner-warn inline-banner" role="status">
             The editor's IDL changes this operation; the host calls with the saved IDL.
-            <button type="button" className="btn btn-small" onClick={() => void saveAndInvoke().catch(toastError)}>
+            <button type="button" className="btn btn-small" onClick={() => toastFailure(() => saveAndInvoke())}>
               Save and invoke
             </button>
           </div>
@@ -76,7 +76,7 @@ function InvokeActions({ isVoid }: { isVoid: boolean }) {
           type="button"
           className="btn"
           title={`Stop waiting for ${pending.request.interface}.${pending.request.method}`}
-          onClick={() => void cancelCall(pending.callId).catch(toastError)}
+          onClick={() => toastFailure(() => cancelCall(pending.callId))}
         >
           Cancel
         </button>

@@ -11,7 +11,7 @@ import {
 } from '../actions/invoke.js';
 import { Dialog } from '../components/Dialog.js';
 import { useInvoke, type SavedCallDialog } from '../stores/invoke.js';
-import { toastError } from '../stores/ui.js';
+import { toastFailure } from '../stores/ui.js';
 
 const openDialog = (savedDialog: SavedCallDialog): void => useInvoke.setState({ savedDialog });
 
@@ -56,10 +56,10 @@ export function SavedList() {
 function SavedItem({ call }: { call: SavedCall }) {
   const depth = call.name.split('/').length - 1;
   const actions = [
-    { verb: 'Run', icon: '▶', run: () => void runSavedCall(call).catch(toastError) },
+    { verb: 'Run', icon: '▶', run: () => toastFailure(() => runSavedCall(call)) },
     { verb: 'Rename', icon: '✎', run: () => openDialog({ kind: 'rename', name: call.name }) },
     { verb: 'Duplicate', icon: '⊕', run: () => openDialog({ kind: 'duplicate', name: call.name }) },
-    { verb: 'Delete', icon: '✕', run: () => void deleteSavedCall(call.name).catch(toastError) },
+    { verb: 'Delete', icon: '✕', run: () => toastFailure(() => deleteSavedCall(call.name)) },
   ];
   return (
     <li className="saved-item" style={{ paddingLeft: depth * 14 }}>

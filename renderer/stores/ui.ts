@@ -28,7 +28,8 @@ function loadLayout(): Layout {
 export type Dialog =
   | { kind: 'open-project' }
   | { kind: 'prompt'; title: string; label: string; initial: string; submit: (value: string) => void | Promise<void> }
-  | { kind: 'text'; title: string; text: string };
+  | { kind: 'text'; title: string; text: string }
+  | { kind: 'attach' };
 
 interface UiState {
   layout: Layout;
@@ -48,6 +49,11 @@ export function setLayout(patch: Partial<Layout>): void {
 
 export const resetLayout = (): void => setLayout(DEFAULT_LAYOUT);
 
+/** Runs an action started by the user; its failure becomes an error toast (`prefix` names the part that failed). */
+export function toastFailure(action: () => Promise<unknown>, prefix = ''): void {
+  action().catch((e: unknown) => toast(`${prefix}${e instanceof Error ? e.message : String(e)}`, 'error'));
+}
+
 let toastSeq = 0;
 export function toast(text: string, level: 'info' | 'error' = 'info'): void {
   const seq = ++toastSeq;
@@ -59,9 +65,6 @@ export function toast(text: string, level: 'info' | 'error' = 'info'): void {
     level === 'error' ? 6000 : 2500,
   );
 }
-
-/** For `.catch(toastError)`: an action's failure as an error toast. */
-export const toastError = (e: unknown): void => toast(e instanceof Error ? e.message : String(e), 'error');
 
 export const openDialog = (dialog: Dialog): void => useUi.setState({ dialog, paletteOpen: false });
 export const closeDialog = (): void => useUi.setState({ dialog: null });
