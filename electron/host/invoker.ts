@@ -46,6 +46,8 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** A reply (or an error RETURN) that arrived after the call was cancelled, as its result would have been. */
   late?: (result: InvokeResult) => void;
+  /** Wraps the sending (synchronous) of the call: runs tag its feed entries so. */
+  around?: <T>(send: () => T) => T;
 }
 
 /** Error codes that only a reply carries (anything else is local: timeout, lost connection). */
@@ -137,6 +139,7 @@ export async function invoke(
     };
   };
   const stop = cancellation(options.signal);
+  const around = options.around ?? (<T>(send: () => T): T => send());
   try {
     const l = link();
     const target = await Promise.race([l.ready(), stop]);
@@ -145,7 +148,7 @@ export async function invoke(
     const before = l.lastSent;
     const justSent = () => (l.lastSent !== before ? l.lastSent : undefined);
     if (request.mode === 'oneway') {
-      target.send(call);
+      around(() => target.send(call));
       sent = justSent();
       return {
         ok: true,
@@ -157,7 +160,7 @@ export async function invoke(
         responseSize: 0,
       };
     }
-    const reply = target.call(call);
+    const reply = around(() => target.call(call));
     sent = justSent();
     const outcome = reply.then((answer) => answered(answer), failed);
     const first = await Promise.race([outcome, stop]);

@@ -199,7 +199,7 @@ const fileName = str({
 });
 /** Saved calls may sit in folders: `a/b/name`, each part a file name, at most 16 deep. */
 const MAX_CALL_DEPTH = 16;
-const savedCallName: Check<string> = check((v, path) => {
+const savedCallName = check<string>((v, path) => {
   const problem = str({ min: 1, max: 1024 })(v, path);
   if (problem) return problem;
   const parts = (v as string).split('/');
@@ -245,11 +245,47 @@ const invokeRequest = refine(
   (v, path) =>
     v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined,
 );
+const errcode = int(1, 0x7fffffff);
+const jsonPath = str({
+  min: 1,
+  max: 1024,
+  pattern: /^\$/,
+  what: 'a path starts with $ (the result), e.g. $.items[0].id',
+});
+const regex = check<string>((v, path) => {
+  const problem = str({ min: 1, max: 4096 })(v, path);
+  if (problem) return problem;
+  try {
+    new RegExp(v as string);
+    return undefined;
+  } catch (error) {
+    return `${path}: not a regular expression (${(error as Error).message})`;
+  }
+});
+const expectation = tagged('kind', {
+  equals: object({ kind: oneOf('equals'), value: json }),
+  contains: object({ kind: oneOf('contains'), value: json }),
+  path: object({ kind: oneOf('path'), path: jsonPath, value: json }),
+  matches: object({ kind: oneOf('matches'), path: jsonPath, regex }),
+  error: object({ kind: oneOf('error'), code: errcode }),
+  latency: object({ kind: oneOf('latency'), underMs: int(1, 3_600_000) }),
+  push: object(
+    {
+      kind: oneOf('push'),
+      method: str({ min: 3, max: 1024, pattern: /\.[^.]+\.[^.]+$/, what: 'expected module.Interface.method' }),
+      withinMs: int(0, 3_600_000),
+    },
+    { args: json },
+  ),
+  extra: object({ kind: oneOf('extra'), key: str({ min: 1, max: 1024 }), value: str({ max: 1024 * 1024 }) }),
+  script: object({ kind: oneOf('script'), source: str({ min: 1, max: 64 * 1024 }) }),
+});
+const variableName = str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' });
+const capture = object({ variable: variableName, path: jsonPath });
 const savedCall = object(
   { name: savedCallName, interface: qualifiedName, method: name, args: json, mode },
-  { target, timeoutMs, extra },
+  { target, timeoutMs, extra, expectations: array(expectation, 1000), captures: array(capture, 1000) },
 );
-const errcode = int(1, 0x7fffffff);
 const delayMs = int(0, 3_600_000);
 const mockOverride = object(
   {},
@@ -331,8 +367,30 @@ const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
     name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
     value: nullable(str({ max: 1024 * 1024 })),
   }),
+  ...runsValidators(),
   ...attachValidators(),
 };
+
+/** The runs.* block (docs/collections.md). */
+function runsValidators(): { [M in Extract<MethodName, `runs.${string}`>]: Check<MethodParams<M>> } {
+  return {
+    'runs.start': object(
+      { selection: array(savedCallName, 10_000) },
+      { environment: name, target, bail: boolean, variables: record(json) },
+    ),
+    'runs.load': object(
+      { call: savedCallName, concurrency: int(1, 1024) },
+      {
+        environment: name,
+        target,
+        durationMs: int(1, 3_600_000),
+        calls: int(1, 100_000_000),
+        rate: int(1, 1_000_000),
+      },
+    ),
+    'runs.cancel': object({ runId: name }),
+  };
+}
 
 /** The attach.* block (docs/attach.md). */
 function attachValidators(): { [M in Extract<MethodName, `attach.${string}`>]: Check<MethodParams<M>> } {
@@ -351,9 +409,6 @@ export const mockOverrideProblem = (value: unknown, path: string): string | unde
 
 /** What is wrong with stored request tabs (`.tce-console/tabs.json`), or undefined. */
 export const requestTabsProblem = (value: unknown): string | undefined => requestTabs(value, 'tabs');
-
-/** What is wrong with a saved call's name (`a/b/name`), or undefined. */
-export const savedCallNameProblem = (value: unknown, path: string): string | undefined => savedCallName(value, path);
 
 export function isMethodName(method: unknown): method is MethodName {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(validators, method);
