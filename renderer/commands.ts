@@ -1,5 +1,5 @@
 import { exportVisibleRows, openCapture, selectEntry, toggleFeedPause } from './actions/feed.js';
-import { connectTarget, copyCommandLine, generateExample, invoke, saveCurrentCall } from './actions/invoke.js';
+import { connectTarget, copyCommandLine, generateExample, invoke } from './actions/invoke.js';
 import { openProject, saveAll, saveFile } from './actions/project.js';
 import { startSandbox, stopSandbox } from './actions/sandbox.js';
 import { stopAllAttachments, useAttach } from './attach/store.js';
@@ -103,16 +103,7 @@ export const COMMANDS: Command[] = [
     id: 'invoke.save',
     title: 'Save call…',
     enabled: () => useInvoke.getState().selected !== null,
-    run: () => {
-      const s = useInvoke.getState().selected!;
-      openDialog({
-        kind: 'prompt',
-        title: 'Save call',
-        label: 'Name',
-        initial: `${s.method}`,
-        submit: saveCurrentCall,
-      });
-    },
+    run: () => useInvoke.setState({ savedDialog: { kind: 'save' } }),
   },
   {
     id: 'invoke.connect',

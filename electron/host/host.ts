@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import {
   ConsoleError,
   type ConsoleEvents,
@@ -8,7 +9,15 @@ import {
   type MethodResult,
 } from '../../shared/console-api/api.js';
 import type { IpcReply } from '../../shared/console-api/channels.js';
-import type { FeedBatch, FeedEntry, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
+import type {
+  FeedBatch,
+  FeedEntry,
+  InvokeResult,
+  SandboxClient,
+  SandboxState,
+  TargetSpec,
+} from '../../shared/console-api/types.js';
+import { forgetSearchText } from '../../shared/console-api/feed-filter.js';
 import { checkCall } from '../../shared/console-api/validate.js';
 import type { MockEngine } from '../mock/engine.js';
 import { attachMethods } from './attach-methods.js';
@@ -25,12 +34,13 @@ import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSubscriber } from './feed/subscriber.js';
 import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
 import { invoke } from './invoker.js';
-import { packageVersion } from './package-info.js';
+import { packageRoot, packageVersion } from './package-info.js';
 import { openProjectMocks } from './project-mocks.js';
 import { ProjectSession } from './project-session.js';
 import { startSandbox, type RunningSandbox } from './sandbox.js';
 import { defaultConfigDir, UserConfig } from './user-config.js';
-import { expand, expandRecord, type Lookup } from './variables.js';
+import { expand, expandJson, expandRecord, type Lookup } from './variables.js';
+import { FolderWatcher } from './watch.js';
 import { Workspace } from './workspace.js';
 import type { RunBackend } from '../runner/backend.js';
 import { Runs } from '../runner/runs.js';
@@ -92,6 +102,10 @@ export class ConsoleHost {
   private sandboxRuns = 0;
   /** Decodes feed payloads against the open project's model (details, exports, free-text filters). */
   private payloads = new FeedPayloads(undefined, rawBytes);
+  /** Calls in flight that `invoke.cancel` can stop, by the renderer's call id. */
+  private readonly cancels = new Map<string, AbortController>();
+  /** `.tce-console/` of the open project: `environments.json` edited on disk reaches every window. */
+  private workspaceWatch: FolderWatcher | undefined;
   /** Project and sandbox changes run one at a time. */
   private serial: Promise<unknown> = Promise.resolve();
   private readonly handlers: Handlers;
@@ -162,6 +176,7 @@ export class ConsoleHost {
       await this.stopSandbox();
       await this.connections.closeAll();
       this.project?.close();
+      this.workspaceWatch?.close();
       await this.mocks?.close();
       this.mocks = undefined;
       this.project = undefined;
@@ -188,6 +203,11 @@ export class ConsoleHost {
         version: packageVersion(),
         platform: process.platform,
         recentProjects: await this.user.recentProjects(),
+        // Electron's own binary is no Node: a copied command starts tce-call with the `node` on the PATH.
+        tceCall: [
+          this.options.mode === 'web' ? process.execPath : 'node',
+          join(packageRoot(), 'dist/electron/cli/tce-call.js'),
+        ],
       }),
 
       'project.open': ({ path }) => this.exclusive(() => this.openProject(path)),
@@ -221,6 +241,11 @@ export class ConsoleHost {
           ?.addHistory({ time: Date.now(), request, result })
           .catch((e: unknown) => this.log('warn', `history: ${messageOf(e)}`));
         return result;
+      },
+      'invoke.cancel': ({ callId }) => {
+        const cancel = this.cancels.get(callId);
+        cancel?.abort();
+        return { cancelled: cancel !== undefined };
       },
 
       'feed.subscribe': ({ afterId }, session) => {
@@ -295,14 +320,24 @@ export class ConsoleHost {
       },
 
       'workspace.state': () => this.needWorkspace().state(),
-      'workspace.setEnvironments': ({ environments, activeEnvironment }) =>
-        this.needWorkspace().setEnvironments(environments, activeEnvironment),
+      'workspace.setEnvironments': async ({ environments, activeEnvironment }) => {
+        const workspace = this.needWorkspace();
+        const state = await workspace.setEnvironments(environments, activeEnvironment);
+        this.watchWorkspace(workspace);
+        return state;
+      },
       'workspace.savedCalls': () => this.needWorkspace().savedCalls(),
       'workspace.saveCall': ({ call }) => this.needWorkspace().saveCall(call),
       'workspace.deleteCall': ({ name }) => this.needWorkspace().deleteCall(name),
       'workspace.renameCall': ({ from, to }) => this.needWorkspace().renameCall(from, to),
       'workspace.duplicateCall': ({ name, newName }) => this.needWorkspace().duplicateCall(name, newName),
       'workspace.history': ({ limit }) => this.needWorkspace().recentHistory(limit),
+      'workspace.tabs': () => this.needWorkspace().tabs(),
+      'workspace.setTabs': async (tabs) => {
+        await this.needWorkspace().setTabs(tabs);
+        return null;
+      },
+      'workspace.secretNames': () => this.user.secretNames(this.needProject().root),
       'workspace.setSecret': async ({ name, value }) => {
         await this.user.setSecret(this.needProject().root, name, value);
         return null;
@@ -371,12 +406,36 @@ export class ConsoleHost {
   ): Promise<MethodResult<'invoke'>> {
     const project = this.needProject();
     const extra = await expandRecord(request.extra, lookup);
+    const args = await expandJson(request.args, lookup);
     const target = request.target && (await this.expandTarget(request.target, lookup));
+    let linkId: string | undefined;
     const link = () => {
-      if (request.connectionId !== undefined) return this.connections.get(request.connectionId);
-      return this.connections.forTarget(target!);
+      const chosen =
+        request.connectionId !== undefined
+          ? this.connections.get(request.connectionId)
+          : this.connections.forTarget(target!);
+      linkId = chosen.id;
+      return chosen;
     };
-    return invoke({ ...request, extra }, project.model, project.codec, link, around);
+    const feedAfterId = this.feed.stats().lastId ?? 0;
+    const place = (): { connectionId?: string; feedAfterId: number } => ({ connectionId: linkId, feedAfterId });
+    const cancel = new AbortController();
+    const { callId } = request;
+    if (callId !== undefined) this.cancels.set(callId, cancel);
+    const late = (result: InvokeResult): void => {
+      if (result.sequence !== undefined && linkId !== undefined) this.markLate(feedAfterId, linkId, result.sequence);
+      if (callId !== undefined) this.broadcast('invoke.late', { callId, result: { ...result, ...place() } });
+    };
+    try {
+      const result = await invoke({ ...request, args, extra }, project.model, project.codec, link, {
+        signal: cancel.signal,
+        late,
+        ...(around ? { around } : {}),
+      });
+      return { ...result, ...place() };
+    } finally {
+      if (callId !== undefined) this.cancels.delete(callId);
+    }
   }
 
   /** Opens the new project before closing the current one: a project that fails to open changes nothing. */
@@ -411,6 +470,7 @@ export class ConsoleHost {
     }
     this.project = project;
     this.workspace = workspace;
+    this.watchWorkspace(workspace);
     this.mocks = mocks;
     mocks.onChange((state) => this.broadcast('mocks.changed', state));
     const stale = await removeStaleSaveFiles([...project.folders(), ...workspace.folders()]);
@@ -438,11 +498,44 @@ export class ConsoleHost {
     this.mocks = undefined;
     this.project = undefined;
     this.workspace = undefined;
+    this.workspaceWatch?.close();
+    this.workspaceWatch = undefined;
     this.modelChanged();
     this.broadcast('project.closed', { root: project.root });
   }
 
   private readonly searchText = (entry: FeedEntry): string => this.payloads.searchText(entry);
+
+  /** Marks the console's RETURN of a cancelled call in the feed: every window sees it is late. */
+  private markLate(afterId: number, connectionId: string, sequence: number): void {
+    const reply = this.feed
+      .query(afterId, 10_000, { hop: 'console', direction: 'in' })
+      .find(
+        (e) =>
+          e.peer === connectionId && e.sequence === sequence && !e.push && (e.kind === 'return' || e.kind === 'error'),
+      );
+    if (!reply) return;
+    forgetSearchText(reply);
+    reply.note = 'late: its call was cancelled';
+    this.feed.revise([reply]);
+  }
+
+  /** Watches `.tce-console/` once it exists (a project gets one with its first saved state). */
+  private watchWorkspace(workspace: Workspace): void {
+    if (this.workspaceWatch || !existsSync(dirname(workspace.environmentsFile))) return;
+    const file = workspace.environmentsFile;
+    this.workspaceWatch = new FolderWatcher(
+      (paths) => {
+        if (this.workspace !== workspace || !paths.has(file)) return;
+        workspace
+          .state()
+          .then((state) => this.broadcast('workspace.changed', state))
+          .catch((e: unknown) => this.log('warn', `environments: ${messageOf(e)}`));
+      },
+      (message) => this.log('warn', message),
+    );
+    this.workspaceWatch.set(workspace.folders().slice(0, 1));
+  }
 
   private modelChanged(): void {
     const project = this.project;

@@ -4,6 +4,7 @@ import { allOperations, type IdlModel, type Operation } from '../../shared/idl/m
 import type { OutgoingCall } from '../../shared/rpc/call.js';
 import { ErrorCode, RpcError, errorCodeName } from '../../shared/rpc/errors.js';
 import { DEFAULT_CALL_TIMEOUT } from '../../shared/rpc/pending.js';
+import { argsProblems } from '../../shared/wire/args-problems.js';
 import type { ModelCodec } from '../../shared/wire/codec.js';
 import { toJsonValue } from '../../shared/wire/json-value.js';
 import { HEADER_SIZE, type Extra, type RpcMessage } from '../../shared/wire/message.js';
@@ -40,19 +41,43 @@ function extraSize(extra: Extra): number {
 
 const messageSize = (m: RpcMessage): number => HEADER_SIZE + extraSize(m.extra) + m.params.length;
 
+/** What a caller may add to a call: a way to stop waiting, and where a reply that comes anyway goes. */
+export interface InvokeOptions {
+  signal?: AbortSignal;
+  /** A reply (or an error RETURN) that arrived after the call was cancelled, as its result would have been. */
+  late?: (result: InvokeResult) => void;
+  /** Wraps the sending (synchronous) of the call: runs tag its feed entries so. */
+  around?: <T>(send: () => T) => T;
+}
+
+/** Error codes that only a reply carries (anything else is local: timeout, lost connection). */
+const ANSWERED = new Set<number>([
+  ErrorCode.INTERFACE_NOTFOUND,
+  ErrorCode.REMOTEMETHOD_EXCEPTION,
+  ErrorCode.UNSERIALIZE_FAILED,
+  ErrorCode.REMOTE_EXCEPTION,
+]);
+
+const CANCELLED = Symbol('cancelled');
+const cancellation = (signal: AbortSignal | undefined): Promise<typeof CANCELLED> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) resolve(CANCELLED);
+    else signal?.addEventListener('abort', () => resolve(CANCELLED), { once: true });
+  });
+
 /**
  * Makes one call described by an InvokeRequest on a link: encodes the JSON args with the
  * model's codec, sends in the requested mode, and reports the outcome as data — the TCE
  * error, the wire sequence, latency and sizes. Refuses before sending what cannot be right:
- * arguments that do not fit the IDL, and one-way calls of operations that return a value.
+ * arguments that do not fit the IDL (every problem listed), and one-way calls of operations
+ * that return a value. A cancelled call resolves at once; its reply, if one still comes, goes to `late`.
  */
 export async function invoke(
   request: InvokeRequest,
   model: IdlModel,
   codec: ModelCodec,
   link: () => ConsoleLink,
-  /** Wraps the sending (synchronous) of the call: runs tag its feed entries so. */
-  around: <T>(send: () => T) => T = (send) => send(),
+  options: InvokeOptions = {},
 ): Promise<InvokeResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
@@ -71,13 +96,15 @@ export async function invoke(
   try {
     params = codec.encodeParams(op, argsOf(request.args));
   } catch (error) {
+    const problems = argsProblems(model, codec, op, request.args);
     return {
       ok: false,
       error: failure(
         ErrorCode.SENDFAILED,
         `the arguments do not fit ${request.interface}.${request.method}: ${(error as Error).message}`,
       ),
-      latencyMs: elapsed(),
+      latencyMs: 0,
+      problems: problems.length > 0 ? problems : [{ path: '', message: (error as Error).message }],
     };
   }
   const call: OutgoingCall = {
@@ -91,9 +118,32 @@ export async function invoke(
   };
 
   let sent: { sequence: number; size: number } | undefined;
+  const cancelled = (): InvokeResult => ({
+    ok: false,
+    cancelled: true,
+    error: { code: 0, codeName: 'CANCELLED', reason: 'cancelled: the console stopped waiting for the reply' },
+    sequence: sent?.sequence,
+    latencyMs: elapsed(),
+    requestSize: sent?.size,
+  });
+  const failed = (error: unknown): InvokeResult => {
+    if (error instanceof ConsoleError) throw error;
+    const rpc =
+      error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, (error as Error).message);
+    return {
+      ok: false,
+      error: failure(rpc.code, rpc.message),
+      sequence: sent?.sequence,
+      latencyMs: elapsed(),
+      requestSize: sent?.size,
+    };
+  };
+  const stop = cancellation(options.signal);
+  const around = options.around ?? (<T>(send: () => T): T => send());
   try {
     const l = link();
-    const target = await l.ready();
+    const target = await Promise.race([l.ready(), stop]);
+    if (target === CANCELLED) return cancelled();
     // The link records what it sends synchronously: a new lastSent is this call's.
     const before = l.lastSent;
     const justSent = () => (l.lastSent !== before ? l.lastSent : undefined);
@@ -112,7 +162,19 @@ export async function invoke(
     }
     const reply = around(() => target.call(call));
     sent = justSent();
-    const answer = await reply;
+    const outcome = reply.then((answer) => answered(answer), failed);
+    const first = await Promise.race([outcome, stop]);
+    if (first !== CANCELLED) return first;
+    void outcome.then(
+      (late) => (late.ok || ANSWERED.has(late.error.code) ? options.late?.(late) : undefined),
+      () => undefined,
+    );
+    return cancelled();
+  } catch (error) {
+    return failed(error);
+  }
+
+  function answered(answer: RpcMessage): InvokeResult {
     let value: JsonValue;
     try {
       value = toJsonValue(codec.decodeResult(op, answer.params));
@@ -136,17 +198,6 @@ export async function invoke(
       latencyMs: elapsed(),
       requestSize: sent?.size ?? 0,
       responseSize: messageSize(answer),
-    };
-  } catch (error) {
-    if (error instanceof ConsoleError) throw error;
-    const rpc =
-      error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, (error as Error).message);
-    return {
-      ok: false,
-      error: failure(rpc.code, rpc.message),
-      sequence: sent?.sequence,
-      latencyMs: elapsed(),
-      requestSize: sent?.size,
     };
   }
 }

@@ -41,6 +41,11 @@ export class UserConfig {
     return (await this.secrets())[project]?.[name];
   }
 
+  /** The names of a project's secrets (their values never leave the host). */
+  async secretNames(project: string): Promise<string[]> {
+    return Object.keys((await this.secrets())[project] ?? {}).sort();
+  }
+
   async setSecret(project: string, name: string, value: string | null): Promise<void> {
     const all = await this.secrets();
     const mine = { ...all[project] };

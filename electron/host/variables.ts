@@ -1,7 +1,8 @@
 import { ConsoleError } from '../../shared/console-api/api.js';
+import type { JsonValue } from '../../shared/console-api/types.js';
 
 /**
- * `{{name}}` in a value the console sends (extra values, a target URL, a token) is replaced by
+ * `{{name}}` in a value the console sends (arguments, extra values, a target URL, a token) is replaced by
  * the active environment's variable of that name, or else by the project's secret of that
  * name — so secrets are used without ever being sent to the renderer or written into the
  * project. An unknown name is an error rather than a literal `{{name}}` on the wire.
@@ -33,5 +34,15 @@ export async function expandRecord(
   if (!record) return record;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) out[key] = await expand(value, lookup);
+  return out;
+}
+
+/** `{{name}}` in every string of a JSON value (call arguments), keys left alone. */
+export async function expandJson(value: JsonValue, lookup: Lookup): Promise<JsonValue> {
+  if (typeof value === 'string') return expand(value, lookup);
+  if (Array.isArray(value)) return Promise.all(value.map((v) => expandJson(v, lookup)));
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [key: string]: JsonValue } = {};
+  for (const [key, v] of Object.entries(value)) out[key] = await expandJson(v, lookup);
   return out;
 }

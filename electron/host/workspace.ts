@@ -6,10 +6,11 @@ import type {
   Environment,
   HistoryEntry,
   MockOverride,
+  RequestTabs,
   SavedCall,
   WorkspaceState,
 } from '../../shared/console-api/types.js';
-import { mockOverrideProblem } from '../../shared/console-api/validate.js';
+import { mockOverrideProblem, requestTabsProblem } from '../../shared/console-api/validate.js';
 import { compareCallNames } from '../../shared/collections/names.js';
 import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
@@ -19,6 +20,9 @@ import { stableJson } from './stable-json.js';
 export const WORKSPACE_FOLDER = '.tce-console';
 export const MAX_HISTORY = 200;
 export const MOCKS_FILE = 'mocks.json';
+export const TABS_FILE = 'tabs.json';
+/** What stays out of git: personal state (`.tce-console/.gitignore`). */
+const PERSONAL = ['history.json', TABS_FILE];
 const SAVED_CALLS = 'saved-calls';
 /** Matches the validator's limit on `/`s in a name; deeper folders are not walked. */
 const MAX_FOLDER_DEPTH = 16;
@@ -31,6 +35,7 @@ const callFile = (name: string): string => join(SAVED_CALLS, ...name.split('/'))
  *   saved-calls/<name>.json   one saved call per file; a name `a/b/name` is `saved-calls/a/b/name.json`
  *   environments.json         environments and the active one
  *   history.json              recent invocations (personal: listed in .tce-console/.gitignore)
+ *   tabs.json                 the Invoke panel's request tabs and their drafts (personal, like history)
  *   mocks.json                mock overrides per operation: {"overrides": {"module.Interface.op": {…}}}
  * Plain JSON with sorted keys and a final newline, so diffs stay small. Every path goes through
  * the project's boundary: a `.tce-console` that leads outside the project is refused.
@@ -71,6 +76,27 @@ export class Workspace {
     const state: WorkspaceState = { environments, activeEnvironment };
     await this.write('environments.json', stableJson(state));
     return state;
+  }
+
+  /** The file `workspace.changed` watches for (edited by hand or by another window). */
+  get environmentsFile(): string {
+    return join(this.file('').real, 'environments.json');
+  }
+
+  /** The request tabs as last kept, or null (none kept, or a file that is not tabs: logged). */
+  async tabs(): Promise<RequestTabs | null> {
+    const value = await this.readJson(TABS_FILE);
+    if (value === undefined) return null;
+    const problem = requestTabsProblem(value);
+    if (problem) {
+      this.log(`${join(this.folder, TABS_FILE)}: ${problem}; the tabs start afresh`);
+      return null;
+    }
+    return value as RequestTabs;
+  }
+
+  async setTabs(tabs: RequestTabs): Promise<void> {
+    await this.write(TABS_FILE, stableJson(tabs));
   }
 
   /** Every saved call, folders walked, in name order; a name is the file's path under `saved-calls/`. */
@@ -272,14 +298,15 @@ export class Workspace {
     }
   }
 
-  /** History is personal; saved calls and environments are meant to be shared. */
+  /** History and tabs are personal; saved calls and environments are meant to be shared. */
   private async ensureGitignore(): Promise<void> {
     const { real } = this.file('.gitignore');
-    try {
-      await readFile(real);
-    } catch {
-      await atomicWrite(real, 'history.json\n').catch(() => undefined);
-    }
+    const text = await readFile(real, 'utf8').catch(() => '');
+    const lines = text.split('\n');
+    const missing = PERSONAL.filter((name) => !lines.includes(name));
+    if (missing.length === 0) return;
+    const head = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    await atomicWrite(real, `${head}${missing.join('\n')}\n`).catch(() => undefined);
   }
 }
 

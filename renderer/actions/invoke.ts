@@ -1,5 +1,7 @@
 import type { Environment, InvokeRequest, JsonValue, SavedCall, TargetSpec } from '../../shared/console-api/index.js';
 import { findOperation, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
+import { argsProblems, type ArgProblem } from '../../shared/wire/args-problems.js';
+import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import { exampleParams } from '../../shared/wire/example.js';
 import { saveAll } from './project.js';
 import { connectionFor, targetUrl } from '../invoke/targets.js';
@@ -12,9 +14,11 @@ import {
   MAX_CALL_ROWS,
   methodKey,
   useInvoke,
+  type CallPush,
   type CallRow,
   type MethodRef,
 } from '../stores/invoke.js';
+import { toast } from '../stores/ui.js';
 import { useProject, workingModel } from '../stores/project.js';
 
 export interface ResolvedMethod {
@@ -43,12 +47,27 @@ export function selectMethod(ref: MethodRef): void {
       : { ...s.argsText, [key]: pretty(exampleParams(workingModel(useProject.getState())!, resolved.op)) };
   // A one-way mode stays only where it is allowed.
   const mode = s.mode === 'oneway' && resolved && resolved.op.returns.kind !== 'void' ? 'twoway' : s.mode;
-  useInvoke.setState({ selected: ref, argsText, argsError: null, mode });
+  useInvoke.setState({ selected: ref, argsText, argsError: null, problems: [], mode });
 }
 
 export function setArgsText(text: string): void {
   const { selected, argsText } = useInvoke.getState();
-  if (selected) useInvoke.setState({ argsText: { ...argsText, [methodKey(selected)]: text }, argsError: null });
+  if (selected)
+    useInvoke.setState({ argsText: { ...argsText, [methodKey(selected)]: text }, argsError: null, problems: [] });
+}
+
+const codecs = new WeakMap<IdlModel, ModelCodec>();
+const codecOf = (model: IdlModel): ModelCodec => {
+  let codec = codecs.get(model);
+  if (!codec) codecs.set(model, (codec = createCodec(model)));
+  return codec;
+};
+
+/** Every way the request's arguments do not fit the IDL (the editor's model), before anything is sent. */
+export function requestProblems(request: InvokeRequest): ArgProblem[] {
+  const model = workingModel(useProject.getState());
+  const m = currentMethod();
+  return model && m ? argsProblems(model, codecOf(model), m.op, request.args) : [];
 }
 
 export function generateExample(): void {
@@ -131,6 +150,8 @@ export async function saveAndInvoke(): Promise<void> {
 }
 
 let callSeq = 0;
+/** Call ids are this page's: another window's cancel never names our calls. */
+const page = Math.random().toString(36).slice(2, 10);
 
 const updateRow = (id: number, patch: Partial<CallRow>): void =>
   useInvoke.setState((s) => ({ calls: s.calls.map((c) => (c.id === id ? { ...c, ...patch } : c)) }));
@@ -141,7 +162,7 @@ export async function invoke(): Promise<void> {
   try {
     request = buildRequest();
   } catch (e) {
-    useInvoke.setState({ argsError: (e as Error).message });
+    useInvoke.setState({ argsError: (e as Error).message, problems: [] });
     return;
   }
   if (hostDisagrees(request)) {
@@ -150,14 +171,92 @@ export async function invoke(): Promise<void> {
     });
     return;
   }
-  const row: CallRow = { id: ++callSeq, request, started: Date.now() };
-  useInvoke.setState((s) => ({ argsError: null, calls: [row, ...s.calls].slice(0, MAX_CALL_ROWS) }));
+  // Arguments that do not fit are the user's to fix: listed under the editor, never sent.
+  const problems = requestProblems(request);
+  if (problems.length > 0) {
+    useInvoke.setState({ argsError: null, problems });
+    return;
+  }
+  const id = ++callSeq;
+  const callId = `${page}-${id}`;
+  const row: CallRow = {
+    id,
+    callId,
+    tab: useInvoke.getState().activeTab,
+    request: { ...request, callId },
+    started: Date.now(),
+  };
+  useInvoke.setState((s) => ({ argsError: null, problems: [], calls: [row, ...s.calls].slice(0, MAX_CALL_ROWS) }));
   try {
-    updateRow(row.id, { result: await host.call('invoke', request) });
+    updateRow(row.id, { result: await host.call('invoke', row.request) });
+    watchPushes(row.id);
   } catch (e) {
     updateRow(row.id, { failure: (e as Error).message });
   }
   void refreshHistory();
+}
+
+/** Stops waiting for a pending call; its card says "cancelled", a reply that still comes is shown as late. */
+export async function cancelCall(callId: string): Promise<void> {
+  await host.call('invoke.cancel', { callId });
+}
+
+/** The newest pending call made from a tab: what the action bar's Cancel stops. */
+export function pendingOfTab(calls: readonly CallRow[], tab: number): CallRow | undefined {
+  return calls.find((c) => c.tab === tab && !c.result && !c.failure);
+}
+
+// environments.json edited on disk, or by another window.
+host.on('workspace.changed', (state) =>
+  useInvoke.setState({ environments: state.environments, activeEnvironment: state.activeEnvironment }),
+);
+
+host.on('invoke.late', ({ callId, result }) =>
+  useInvoke.setState((s) => ({ calls: s.calls.map((c) => (c.callId === callId ? { ...c, late: result } : c)) })),
+);
+
+/** How long after its result a push still counts as the call's. */
+export const PUSH_WINDOW_MS = 2000;
+const MAX_PUSHES = 20;
+
+/**
+ * Pushes that reached the call's connection while it was pending or within PUSH_WINDOW_MS of
+ * its result, decoded: asked of the host's feed (whatever the feed panel filters or pauses)
+ * at the result and again while the window is open.
+ */
+function watchPushes(rowId: number): void {
+  const finished = Date.now();
+  for (const delay of [0, 600, PUSH_WINDOW_MS + 100])
+    setTimeout(() => void collectPushes(rowId, finished).catch((e: unknown) => logError('pushes of a call', e)), delay);
+}
+
+async function collectPushes(rowId: number, finished: number): Promise<void> {
+  const row = useInvoke.getState().calls.find((c) => c.id === rowId);
+  const result = row?.result;
+  if (!row || !result?.connectionId || result.feedAfterId === undefined) return;
+  const { entries } = await host.call('feed.query', {
+    afterId: result.feedAfterId,
+    limit: 500,
+    filter: { query: 'hop:console dir:in kind:push' },
+  });
+  const mine = entries
+    .filter((e) => e.peer === result.connectionId && e.time <= finished + PUSH_WINDOW_MS)
+    .slice(0, MAX_PUSHES);
+  if (mine.length === (row.pushes?.length ?? 0)) return;
+  const pushes = await Promise.all(
+    mine.map(async (e): Promise<CallPush> => {
+      const name = e.interface && e.method ? `${e.interface}.${e.method}` : `if ${e.ifidx} op ${e.opidx}`;
+      const base = { feedId: e.id, afterMs: Math.max(0, e.time - row.started), name };
+      try {
+        const decoded = await host.call('feed.decode', { id: e.id });
+        if (!decoded.ok) return { ...base, value: undefined, problem: decoded.reason };
+        return { ...base, value: decoded.kind === 'error' ? null : decoded.value };
+      } catch (error) {
+        return { ...base, value: undefined, problem: (error as Error).message };
+      }
+    }),
+  );
+  updateRow(rowId, { pushes });
 }
 
 export async function refreshHistory(): Promise<void> {
@@ -193,6 +292,20 @@ export async function deleteSavedCall(name: string): Promise<void> {
   useInvoke.setState({ saved: await host.call('workspace.deleteCall', { name }) });
 }
 
+export async function renameSavedCall(from: string, to: string): Promise<void> {
+  useInvoke.setState({ saved: await host.call('workspace.renameCall', { from, to }) });
+}
+
+export async function duplicateSavedCall(name: string, newName: string): Promise<void> {
+  useInvoke.setState({ saved: await host.call('workspace.duplicateCall', { name, newName }) });
+}
+
+/** Puts a saved call into the form and invokes it. */
+export async function runSavedCall(call: SavedCall): Promise<void> {
+  restoreCall(call);
+  await invoke();
+}
+
 /** Puts a saved call or a history entry back into the form. */
 export function restoreCall(call: {
   target?: TargetSpec;
@@ -209,27 +322,38 @@ export function restoreCall(call: {
     selected: { interface: call.interface, method: call.method },
     argsText: { ...s.argsText, [key]: pretty(call.args) },
     argsError: null,
+    problems: [],
     mode: call.mode,
     timeoutMs: call.timeoutMs ?? s.timeoutMs,
     extras: Object.entries(call.extra ?? {}).map(([k, v]) => extraRow(k, v)),
   }));
 }
 
-export function commandLine(): string {
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
+export function commandLine(): { line: string; secrets: string[] } {
   const request = buildRequest();
   const snapshot = useProject.getState().snapshot;
-  const { sandbox, connections } = useHost.getState();
+  const { sandbox, connections, app } = useHost.getState();
   return tceCallLine(
     request,
     snapshot?.files.idl ?? [],
     targetUrl(snapshot, sandbox, connectionFor(connections, request.target!), request.target!),
+    {
+      command: app?.tceCall ?? fail('the console host has not said where its tce-call is yet: try again'),
+      variables: activeEnvironment(useInvoke.getState())?.variables ?? {},
+    },
   );
 }
 
 export async function copyCommandLine(): Promise<string> {
-  const line = commandLine();
+  const { line, secrets } = commandLine();
   await navigator.clipboard.writeText(line).catch(() => undefined);
-  useHost.getState().addLog({ level: 'info', message: `copied: ${line}` });
+  const needs = secrets.length ? ` (set ${secrets.join(', ')} in the shell first: secrets are never copied)` : '';
+  useHost.getState().addLog({ level: 'info', message: `copied: ${line}${needs}` });
+  if (secrets.length) toast(`copied; set ${secrets.join(', ')} in the shell first`);
   return line;
 }
 

@@ -118,7 +118,8 @@ export function Workbench() {
           direction={-1}
           onChange={(v) => setLayout({ feedHeight: v })}
         />
-        <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh)` }}>
+        {/* On a short window the feed yields height, so the Invoke panel's action bar and newest result stay in sight. */}
+        <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh, max(150px, 100vh - 560px))` }}>
           <PanelBoundary name="Live feed">
             <FeedPanel />
           </PanelBoundary>

@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'react';
-import type { InvokeResult } from '../../shared/console-api/index.js';
-import { deleteSavedCall, restoreCall } from '../actions/invoke.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { InvokeResult, JsonValue, TargetSpec } from '../../shared/console-api/index.js';
+import { cancelCall, restoreCall } from '../actions/invoke.js';
 import { JsonTree } from '../components/JsonTree.js';
-import { useInvoke, type CallRow } from '../stores/invoke.js';
-import { toastFailure } from '../stores/ui.js';
+import { useInvoke, type CallPush, type CallRow } from '../stores/invoke.js';
+import { toast, toastFailure } from '../stores/ui.js';
+import { targetLabel } from './targets.js';
 
 const MODE_LABEL = { twoway: 'two-way', oneway: 'one-way', async: 'async' } as const;
 const time = (t: number): string => new Date(t).toLocaleTimeString(undefined, { hour12: false });
@@ -13,10 +14,11 @@ export function CallList() {
   const calls = useInvoke((s) => s.calls);
   const list = useRef<HTMLOListElement>(null);
   const newest = calls[0]?.id;
-  // A new call scrolls its row into view: the result is what the user waits for.
+  // A new call (the list's first row) scrolls into view: the result is what the user waits for.
+  // Only the list's own scroller moves: scrollIntoView would also shift the panel's clipped body.
   useEffect(() => {
-    // Braces: Chromium's scrollIntoView returns a promise, which must not become the effect's cleanup.
-    list.current?.firstElementChild?.scrollIntoView({ block: 'nearest' });
+    const scroller = list.current?.parentElement;
+    if (scroller) scroller.scrollTop = 0;
   }, [newest]);
   if (calls.length === 0)
     return (
@@ -34,53 +36,102 @@ export function CallList() {
 }
 
 function CallItem({ call }: { call: CallRow }) {
-  const { request, result, failure } = call;
-  const status = failure ? 'failed' : !result ? 'pending' : result.ok ? 'ok' : 'error';
+  const { request, result, failure, late } = call;
+  const status = failure ? 'failed' : !result ? 'pending' : result.ok ? 'ok' : result.cancelled ? 'cancelled' : 'error';
   return (
     <li
       className={`call call-${status}`}
-      aria-label={`Call ${call.id}: ${request.interface}.${request.method} ${status}`}
+      aria-label={`Call ${call.id}: ${request.interface}.${request.method} ${status}${late ? ' late reply' : ''}`}
       aria-busy={status === 'pending'}
     >
       <div className="call-head">
-        <span className={`status-pill status-${status}`}>
-          {status === 'ok' ? 'OK' : status === 'pending' ? 'pending…' : status === 'error' ? 'TCE error' : 'failed'}
-        </span>
+        <span className={`status-pill status-${status}`}>{STATUS_LABEL[status]}</span>
         <span className="mono call-name">
           {request.interface}.{request.method}
         </span>
         <span className="muted small">{MODE_LABEL[request.mode]}</span>
         <span className="spacer" />
+        {status === 'pending' && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label={`Cancel call ${call.id}`}
+            onClick={() => toastFailure(() => cancelCall(call.callId))}
+          >
+            Cancel
+          </button>
+        )}
         <span className="muted small">{time(call.started)}</span>
       </div>
-      {result && <ResultBody result={result} />}
+      {result ? (
+        <ResultBody result={result} target={request.target} pushes={call.pushes} />
+      ) : (
+        request.target && (
+          <dl className="metrics">
+            <Metric name="target" value={targetLabel(request.target)} />
+          </dl>
+        )
+      )}
+      {late && (
+        <div className="late-reply" aria-label="Late reply">
+          <span className="status-pill status-late">late reply</span>
+          <span className="muted small">
+            {' '}
+            came {late.latencyMs.toFixed(1)} ms after the call, after it was cancelled
+          </span>
+          <ResultBody result={late} target={request.target} />
+        </div>
+      )}
       {failure && <div className="error-text small">{failure}</div>}
     </li>
   );
 }
 
-function ResultBody({ result }: { result: InvokeResult }) {
+const STATUS_LABEL = {
+  ok: 'OK',
+  pending: 'pending…',
+  error: 'TCE error',
+  failed: 'failed',
+  cancelled: 'cancelled',
+} as const;
+
+function ResultBody({
+  result,
+  target,
+  pushes,
+}: {
+  result: InvokeResult;
+  target?: TargetSpec | undefined;
+  pushes?: CallPush[] | undefined;
+}) {
+  if (!result.ok && result.cancelled)
+    return (
+      <div className="muted small">cancelled after {result.latencyMs.toFixed(1)} ms: the console stopped waiting</div>
+    );
+  if (!result.ok && result.problems)
+    return (
+      <ul className="problem-list small" aria-label="Parameter problems">
+        {result.problems.map((p, i) => (
+          <li key={i}>
+            <code className="problem-path">{p.path || '(arguments)'}</code> {p.message}
+          </li>
+        ))}
+      </ul>
+    );
+  // The value (or the error) and the pushes first: they are what the user waits for; the numbers follow.
   return (
     <>
-      <dl className="metrics">
-        {result.sequence !== undefined && <Metric name="sequence" value={String(result.sequence)} />}
-        <Metric name="latency" value={`${result.latencyMs.toFixed(1)} ms`} />
-        {result.requestSize !== undefined && <Metric name="request" value={`${result.requestSize} B`} />}
-        {result.ok && <Metric name="response" value={`${result.responseSize} B`} />}
-      </dl>
       {result.ok ? (
         <div className="call-value" aria-label="Result value">
-          {result.value === null ? (
-            <span className="muted small">null (void or one-way)</span>
-          ) : (
-            <JsonTree value={result.value} label="Result value" />
-          )}
-          {Object.keys(result.extra).length > 0 && (
+          {result.value !== null && <ValueView value={result.value} label="Result value" />}
+          {(result.value === null || Object.keys(result.extra).length > 0) && (
             <div className="muted small">
-              extra:{' '}
-              {Object.entries(result.extra)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ')}
+              {result.value === null && 'no value (void or one-way)'}
+              {result.value === null && Object.keys(result.extra).length > 0 && ' · '}
+              {Object.keys(result.extra).length > 0 &&
+                `extra: ${Object.entries(result.extra)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(', ')}`}
             </div>
           )}
         </div>
@@ -92,7 +143,84 @@ function ResultBody({ result }: { result: InvokeResult }) {
           : {result.error.reason}
         </div>
       )}
+      {pushes && pushes.length > 0 && <PushList pushes={pushes} />}
+      <dl className="metrics">
+        {target && <Metric name="target" value={targetLabel(target)} />}
+        {result.sequence !== undefined && <Metric name="sequence" value={String(result.sequence)} />}
+        <Metric name="latency" value={`${result.latencyMs.toFixed(1)} ms`} />
+        {result.requestSize !== undefined && <Metric name="request" value={`${result.requestSize} B`} />}
+        {result.ok && <Metric name="response" value={`${result.responseSize} B`} />}
+      </dl>
     </>
+  );
+}
+
+/** Values longer than this (as JSON text) show their beginning until "Show all". */
+const LARGE_VALUE = 4000;
+const PREVIEW_CHARS = 1500;
+
+/** A decoded value with Copy as JSON; a large one truncated in the card until "Show all". */
+function ValueView({ value, label }: { value: JsonValue; label: string }) {
+  const [all, setAll] = useState(false);
+  const text = useMemo(() => JSON.stringify(value, null, 2), [value]);
+  const truncated = text.length > LARGE_VALUE && !all;
+  const copy = (): void =>
+    void navigator.clipboard.writeText(text).then(
+      () => toast('copied the value as JSON'),
+      () => toast('the clipboard refused the value', 'error'),
+    );
+  return (
+    <div className="value-view">
+      <div className="value-actions">
+        <button type="button" className="btn btn-small btn-ghost" aria-label="Copy value as JSON" onClick={copy}>
+          Copy JSON
+        </button>
+      </div>
+      {truncated ? (
+        <>
+          <pre className="value-preview mono small" aria-label={`${label} (truncated)`}>
+            {text.slice(0, PREVIEW_CHARS)}…
+          </pre>
+          <div className="muted small">
+            showing {PREVIEW_CHARS.toLocaleString('en-US')} of {text.length.toLocaleString('en-US')} characters{' '}
+            <button type="button" className="btn btn-small" onClick={() => setAll(true)}>
+              Show all
+            </button>
+          </div>
+        </>
+      ) : (
+        <JsonTree value={value} label={label} />
+      )}
+    </div>
+  );
+}
+
+/** A push's value short enough to stay on its line. */
+const INLINE_VALUE = 90;
+
+/** Pushes the call's connection received while it was pending or just after: one line each where they fit. */
+function PushList({ pushes }: { pushes: CallPush[] }) {
+  return (
+    <ul className="plain-list call-pushes" aria-label="Pushes during this call">
+      {pushes.map((p) => {
+        const text = p.value === undefined ? '' : JSON.stringify(p.value);
+        return (
+          <li key={p.feedId} className="call-push">
+            <span className="status-pill status-push">push</span> <span className="mono">{p.name}</span>{' '}
+            <span className="muted small" title="since the call was made">
+              +{p.afterMs.toFixed(0)} ms
+            </span>{' '}
+            {p.problem ? (
+              <span className="error-text small">{p.problem}</span>
+            ) : text.length <= INLINE_VALUE ? (
+              <span className="mono small push-value">{text}</span>
+            ) : (
+              <JsonTree value={p.value!} label={`Push ${p.name}`} />
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
@@ -118,38 +246,6 @@ export function HistoryList() {
             <span className="muted small">{MODE_LABEL[h.request.mode]}</span>
             <span className="spacer" />
             <span className="muted small">{time(h.time)}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-export function SavedList() {
-  const saved = useInvoke((s) => s.saved);
-  if (saved.length === 0)
-    return (
-      <p className="muted small pad">
-        No saved calls. “Save call” keeps the form as a JSON file in the project's workspace folder.
-      </p>
-    );
-  return (
-    <ul className="plain-list" aria-label="Saved calls">
-      {saved.map((c) => (
-        <li key={c.name} className="saved-item">
-          <button type="button" className="row-button" onClick={() => restoreCall(c)}>
-            <strong>{c.name}</strong>
-            <span className="mono muted small">
-              {c.interface}.{c.method}
-            </span>
-          </button>
-          <button
-            type="button"
-            className="btn btn-small btn-ghost"
-            aria-label={`Delete saved call ${c.name}`}
-            onClick={() => toastFailure(() => deleteSavedCall(c.name))}
-          >
-            ✕
           </button>
         </li>
       ))}

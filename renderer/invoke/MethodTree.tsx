@@ -1,4 +1,4 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import {
   allOperations,
   typeRefToString,
@@ -45,6 +45,16 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
 
   const visible = groups.flatMap((g) => (collapsed[g.iface.qname] && !query ? [] : g.rows));
   const selectedKey = selected ? methodKey(selected) : null;
+  // The chosen method stays in sight in the tree's own scroller (a restored tab, a saved call, a short panel).
+  const tree = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const box = tree.current;
+    const row = selectedKey ? document.getElementById(`method-${selectedKey}`) : null;
+    if (!box || !row || !box.contains(row)) return;
+    const top = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight)
+      box.scrollTop = Math.max(0, top - (box.clientHeight - row.offsetHeight) / 2);
+  }, [selectedKey]);
   const toggle = (iface: InterfaceDecl): void =>
     useInvoke.setState((s) => ({ collapsed: { ...s.collapsed, [iface.qname]: !s.collapsed[iface.qname] } }));
 
@@ -72,7 +82,7 @@ export function MethodTree({ model }: { model: IdlModel | null }) {
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      <div role="tree" aria-label="Methods" id="methods-tree" className="method-tree" onKeyDown={onKeyDown}>
+      <div role="tree" aria-label="Methods" id="methods-tree" className="method-tree" onKeyDown={onKeyDown} ref={tree}>
         {groups.length === 0 && (
           <div className="muted small pad">
             {model ? 'No interfaces match.' : 'Open a project to list its methods.'}

@@ -33,6 +33,7 @@ export function ParamsEditor({ run }: { run: () => void }) {
   const key = methodKey(selected);
   const argsText = useInvoke((s) => s.argsText[key] ?? '{}');
   const argsError = useInvoke((s) => s.argsError);
+  const problems = useInvoke((s) => s.problems);
   const owner = model.interfaces[op.owner] ?? iface;
 
   const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
@@ -45,6 +46,13 @@ export function ParamsEditor({ run }: { run: () => void }) {
     subscribed.current = jsonModel.onDidChangeContent(() => setArgsText(jsonModel.getValue()));
     return () => subscribed.current?.dispose();
   }, [jsonModel]);
+  // The list appears below the editor, in the form's own scroller: bring it into sight there.
+  const problemList = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const list = problemList.current;
+    const form = list?.closest('.invoke-form');
+    if (list && form) form.scrollTop = Math.max(0, list.offsetTop + list.offsetHeight - form.clientHeight);
+  }, [problems]);
   const runRef = useRef(run);
   runRef.current = run;
 
@@ -56,31 +64,30 @@ export function ParamsEditor({ run }: { run: () => void }) {
 
   return (
     <>
-      <div className="signature mono" title={`${owner.qname}: ifidx ${owner.index}, opidx ${op.index}`}>
-        <span className="sig-ret">{typeRefToString(op.returns)}</span> <strong>{op.name}</strong>(
-        {op.params.map((p, i) => (
-          <span key={p.name}>
-            {i > 0 && ', '}
-            <span className="sig-type">{typeRefToString(p.type)}</span> {p.name}
-          </span>
-        ))}
-        )
-        <span className="muted small">
-          {' '}
-          · if {owner.index} op {op.index}
-        </span>
-      </div>
-      {op.doc && <p className="muted small">{op.doc}</p>}
-      <div className="field-head">
-        <span className="field-label" id="params-label">
+      {/* One line: the signature names the parameters the JSON below gives (schema-checked as typed). */}
+      <div className="field-head params-head">
+        <span className="sr-only" id="params-label">
           Parameters
         </span>
-        <span className="muted small">JSON · schema-checked</span>
-        <span className="spacer" />
+        <div className="signature mono" title={`${owner.qname}: ifidx ${owner.index}, opidx ${op.index}`}>
+          <span className="sig-ret">{typeRefToString(op.returns)}</span> <strong>{op.name}</strong>(
+          {op.params.map((p, i) => (
+            <span key={p.name}>
+              {i > 0 && ', '}
+              <span className="sig-type">{typeRefToString(p.type)}</span> {p.name}
+            </span>
+          ))}
+          )
+          <span className="muted small">
+            {' '}
+            · if {owner.index} op {op.index}
+          </span>
+        </div>
         <button type="button" className="btn btn-small" onClick={generateExample}>
           Generate example
         </button>
       </div>
+      {op.doc && <p className="muted small">{op.doc}</p>}
       <div
         className={`args-editor ${op.params.length === 0 ? 'args-empty' : ''}`}
         aria-labelledby="params-label"
@@ -91,6 +98,21 @@ export function ParamsEditor({ run }: { run: () => void }) {
       {argsError && (
         <div className="error-text small" role="alert">
           {argsError}
+        </div>
+      )}
+      {problems.length > 0 && (
+        <div className="problem-list small" role="alert" aria-label="Parameter problems" ref={problemList}>
+          <div className="error-text">
+            Not sent: {problems.length === 1 ? 'one argument does' : `${problems.length} arguments do`} not fit{' '}
+            {op.name}
+          </div>
+          <ul>
+            {problems.map((p, i) => (
+              <li key={i}>
+                <code className="problem-path">{p.path || '(arguments)'}</code> {p.message}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </>

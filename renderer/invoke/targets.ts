@@ -66,3 +66,10 @@ export function targetUrl(
 }
 
 export const targetLabel = (t: TargetSpec): string => (t.kind === 'endpoint' ? t.endpoint : t.url);
+
+/** The natural target of a fresh request: the project's first gateway socket, else its first WebSocket. */
+export function defaultTarget(snapshot: ProjectSnapshot | null): TargetSpec | null {
+  const eps = snapshot?.services?.endpoints ?? [];
+  const gw = eps.find((e) => e.type === 'socket') ?? eps.find((e) => e.type === 'websocket');
+  return gw ? { kind: 'endpoint', endpoint: gw.name } : null;
+}

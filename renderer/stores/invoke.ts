@@ -1,10 +1,12 @@
 import { create } from 'zustand';
 import type {
+  ArgProblem,
   Environment,
   HistoryEntry,
   InvokeMode,
   InvokeRequest,
   InvokeResult,
+  JsonValue,
   SavedCall,
   TargetSpec,
 } from '../../shared/console-api/index.js';
@@ -15,14 +17,50 @@ export interface ExtraRow {
   value: string;
 }
 
+/** A push that reached the call's connection while it was pending or just after, decoded. */
+export interface CallPush {
+  feedId: number;
+  /** Milliseconds since the call was made. */
+  afterMs: number;
+  name: string;
+  value: JsonValue | undefined;
+  /** Why the payload did not decode. */
+  problem?: string;
+}
+
 /** One invocation shown in the results list (several may be in flight). */
 export interface CallRow {
   id: number;
+  /** Names the call to the host (`invoke.cancel`, `invoke.late`). */
+  callId: string;
+  /** The request tab it was made from. */
+  tab: number;
   request: InvokeRequest;
   started: number;
   result?: InvokeResult;
+  /** The reply that came after the call was cancelled. */
+  late?: InvokeResult;
   /** The host itself failed (not a TCE error, which is in `result`). */
   failure?: string;
+  pushes?: CallPush[];
+}
+
+/** What a request tab holds: the form's fields. The tab in front keeps them at the top of the store. */
+export interface Draft {
+  target: TargetSpec | null;
+  adHocUrl: string;
+  selected: MethodRef | null;
+  /** The JSON the user typed, per method, kept while switching between methods. */
+  argsText: Record<string, string>;
+  mode: InvokeMode;
+  timeoutMs: number;
+  extras: ExtraRow[];
+}
+
+export interface RequestTab {
+  id: number;
+  /** The tab's fields as last left (stale for the tab in front: the store's own fields are its truth). */
+  draft: Draft;
 }
 
 export interface MethodRef {
@@ -30,16 +68,16 @@ export interface MethodRef {
   method: string;
 }
 
-interface InvokeState {
-  target: TargetSpec | null;
-  adHocUrl: string;
-  selected: MethodRef | null;
-  /** The JSON the user typed, per method, kept while switching between methods. */
-  argsText: Record<string, string>;
+/** The saved-call dialog open in the Invoke panel: saving the form, renaming or duplicating a call. */
+export type SavedCallDialog = { kind: 'save' } | { kind: 'rename'; name: string } | { kind: 'duplicate'; name: string };
+
+interface InvokeState extends Draft {
+  savedDialog: SavedCallDialog | null;
+  tabs: RequestTab[];
+  activeTab: number;
   argsError: string | null;
-  mode: InvokeMode;
-  timeoutMs: number;
-  extras: ExtraRow[];
+  /** What is wrong with the arguments, found before sending: listed under the parameters editor. */
+  problems: ArgProblem[];
   calls: CallRow[];
   history: HistoryEntry[];
   saved: SavedCall[];
@@ -52,15 +90,23 @@ export const MAX_CALL_ROWS = 200;
 
 export const methodKey = (m: MethodRef): string => `${m.interface}.${m.method}`;
 
-export const useInvoke = create<InvokeState>()(() => ({
-  target: null,
+export const blankDraft = (target: TargetSpec | null = null): Draft => ({
+  target,
   adHocUrl: 'tcp://127.0.0.1:12002',
   selected: null,
   argsText: {},
-  argsError: null,
   mode: 'twoway',
   timeoutMs: 30_000,
   extras: [],
+});
+
+export const useInvoke = create<InvokeState>()(() => ({
+  ...blankDraft(),
+  tabs: [{ id: 1, draft: blankDraft() }],
+  activeTab: 1,
+  savedDialog: null,
+  argsError: null,
+  problems: [],
   calls: [],
   history: [],
   saved: [],
@@ -75,3 +121,14 @@ export const extraRow = (key = '', value = ''): ExtraRow => ({ id: ++extraSeq, k
 export const activeEnvironment = (
   s: Pick<InvokeState, 'environments' | 'activeEnvironment'>,
 ): Environment | undefined => s.environments.find((e) => e.name === s.activeEnvironment);
+
+/** The front tab's fields, as a tab keeps them. */
+export const draftOf = (s: Draft): Draft => ({
+  target: s.target,
+  adHocUrl: s.adHocUrl,
+  selected: s.selected,
+  argsText: s.argsText,
+  mode: s.mode,
+  timeoutMs: s.timeoutMs,
+  extras: s.extras,
+});

@@ -20,6 +20,7 @@ import type {
   OpenConnectionParams,
   ProjectSnapshot,
   PushRequest,
+  RequestTabs,
   PushResult,
   RunEvent,
   RunRequest,
@@ -60,6 +61,15 @@ export interface ConsoleMethods {
 
   /** Never rejects for a failed call: the TCE error is in the result. */
   invoke: { params: InvokeRequest; result: InvokeResult };
+
+  // The invoke loop (issue 11): cancelling a call, request tabs kept across reloads.
+  /** Stops waiting for the call made with `callId`: it resolves as cancelled; a reply that still comes is `invoke.late`. */
+  'invoke.cancel': { params: { callId: string }; result: { cancelled: boolean } };
+  /** The request tabs as the user left them, or null when none were kept. */
+  'workspace.tabs': { params: Record<string, never>; result: RequestTabs | null };
+  'workspace.setTabs': { params: RequestTabs; result: null };
+  /** The names of the project's secrets, for the environments editor: values never leave the host. */
+  'workspace.secretNames': { params: Record<string, never>; result: string[] };
 
   /** Starts this bridge's batches (`feed.batch` events) from entries after `afterId`. */
   'feed.subscribe': { params: { afterId?: number }; result: FeedStats };
@@ -139,6 +149,10 @@ export interface ConsoleEvents {
   /** A project file changed on disk while open in the editor (reloaded or conflicting). */
   'file.changed': { path: string; version: string };
   'connection.state': ConnectionInfo;
+  /** A reply to a call cancelled with `invoke.cancel`, as its result would have been. */
+  'invoke.late': { callId: string; result: InvokeResult };
+  /** Environments changed (from any window, or `environments.json` edited on disk). */
+  'workspace.changed': WorkspaceState;
   'feed.batch': FeedBatch;
   'sandbox.state': SandboxState;
   /** Scripts reloaded, an override changed, calls counted (at most twice a second). */

@@ -1,8 +1,11 @@
 import type { Diagnostic } from '../idl/diagnostics.js';
 import type { IdlModel, QualifiedName } from '../idl/model.js';
 import type { ConfigModel, ServicesModel } from '../project/model.js';
+import type { ArgProblem } from '../wire/args-problems.js';
 import type { JsonValue } from '../wire/json-value.js';
 import type { Extra } from '../wire/message.js';
+
+export type { ArgProblem };
 
 /**
  * Data that crosses the bridge between the console host (electron/host) and the renderer.
@@ -107,28 +110,42 @@ export interface InvokeRequest extends CallSpec {
   /** An open connection, or a target to connect to (reusing an open connection to it). */
   connectionId?: string;
   target?: TargetSpec;
+  /** Names the call for `invoke.cancel` and `invoke.late` (the renderer picks it, unique per session). */
+  callId?: string;
 }
 
-export type InvokeResult =
-  | {
-      ok: true;
-      /** The decoded return value (null for void and one-way). */
-      value: JsonValue;
-      /** Extra of the RETURN. */
-      extra: Extra;
-      sequence: number;
-      latencyMs: number;
-      requestSize: number;
-      responseSize: number;
-    }
-  | {
-      ok: false;
-      error: RpcFailure;
-      /** Undefined when the call never reached the wire (bad arguments, one-way on non-void). */
-      sequence?: number;
-      latencyMs: number;
-      requestSize?: number;
-    };
+/** Where a call went: the connection and the feed's last entry before it (its entries, and pushes, come after). */
+export interface CallPlace {
+  connectionId?: string;
+  feedAfterId?: number;
+}
+
+export type InvokeResult = CallPlace &
+  (
+    | {
+        ok: true;
+        /** The decoded return value (null for void and one-way). */
+        value: JsonValue;
+        /** Extra of the RETURN. */
+        extra: Extra;
+        sequence: number;
+        latencyMs: number;
+        requestSize: number;
+        responseSize: number;
+      }
+    | {
+        ok: false;
+        error: RpcFailure;
+        /** Undefined when the call never reached the wire (bad arguments, one-way on non-void). */
+        sequence?: number;
+        latencyMs: number;
+        requestSize?: number;
+        /** The arguments do not fit the IDL: every problem, nothing was sent. */
+        problems?: ArgProblem[];
+        /** `invoke.cancel` stopped the wait; a reply that still comes is reported as `invoke.late`. */
+        cancelled?: true;
+      }
+  );
 
 /** A TCE error: code, `RPCERROR_*` name and a human reason. */
 export interface RpcFailure {
@@ -603,6 +620,27 @@ export interface Environment {
   extraDefaults: Extra;
 }
 
+/** One request tab of the Invoke panel as the user left it. */
+export interface RequestDraft {
+  target?: TargetSpec;
+  /** The ad-hoc URL typed in this tab. */
+  adHocUrl?: string;
+  interface?: QualifiedName;
+  method?: string;
+  /** The parameters text per `interface.method`, kept while switching methods in the tab. */
+  argsText: Record<string, string>;
+  mode: InvokeMode;
+  timeoutMs: number;
+  extras: { key: string; value: string }[];
+}
+
+/** The Invoke panel's request tabs (personal, like history: `.tce-console/tabs.json`, git-ignored). */
+export interface RequestTabs {
+  /** Index of the tab in front. */
+  active: number;
+  tabs: RequestDraft[];
+}
+
 export interface WorkspaceState {
   environments: Environment[];
   activeEnvironment?: string;
@@ -613,4 +651,6 @@ export interface AppInfo {
   version: string;
   platform: string;
   recentProjects: string[];
+  /** How to start this package's own tce-call from any folder: the Node binary and the script's absolute path. */
+  tceCall: string[];
 }

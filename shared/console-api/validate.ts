@@ -240,7 +240,7 @@ const filter = object(
 const invokeRequest = refine(
   object(
     { interface: qualifiedName, method: name, args: json, mode },
-    { connectionId: name, target, timeoutMs, extra },
+    { connectionId: name, target, timeoutMs, extra, callId: name },
   ),
   (v, path) =>
     v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined,
@@ -301,6 +301,16 @@ const pushRecipient = tagged('kind', {
   user: object({ kind: oneOf('user'), gateway: name, userId: str({ min: 1, max: 1024 }) }),
   all: object({ kind: oneOf('all') }),
 });
+const requestDraft = object(
+  {
+    argsText: record(str({ max: 1024 * 1024 })),
+    mode,
+    timeoutMs,
+    extras: array(object({ key: text, value: text }), 1000),
+  },
+  { target, adHocUrl: str({ max: 4096 }), interface: qualifiedName, method: name },
+);
+const requestTabs = object({ active: int(0, 99), tabs: array(requestDraft, 100) });
 const environment = object({ name, variables: record(str({ max: 1024 * 1024 })), extraDefaults: extra });
 
 const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
@@ -315,6 +325,10 @@ const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
   'connection.close': object({ id: name }),
   'connection.list': none,
   invoke: invokeRequest,
+  'invoke.cancel': object({ callId: name }),
+  'workspace.tabs': none,
+  'workspace.setTabs': requestTabs,
+  'workspace.secretNames': none,
   'feed.subscribe': object({}, { afterId: feedId }),
   'feed.unsubscribe': none,
   'feed.pause': none,
@@ -392,6 +406,9 @@ function attachValidators(): { [M in Extract<MethodName, `attach.${string}`>]: C
 
 /** What is wrong with a stored mock override (`.tce-console/mocks.json`), or undefined. */
 export const mockOverrideProblem = (value: unknown, path: string): string | undefined => mockOverride(value, path);
+
+/** What is wrong with stored request tabs (`.tce-console/tabs.json`), or undefined. */
+export const requestTabsProblem = (value: unknown): string | undefined => requestTabs(value, 'tabs');
 
 export function isMethodName(method: unknown): method is MethodName {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(validators, method);

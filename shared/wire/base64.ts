@@ -33,3 +33,26 @@ export function bytesToHex(bytes: Uint8Array): string {
   for (const b of bytes) s += HEX[b]!;
   return s;
 }
+
+/** Hex digits (upper or lower case, even count) to bytes; throws RangeError naming the first bad place. */
+export function hexToBytes(text: string): Uint8Array {
+  if (text.length % 2 !== 0) throw new RangeError(`hex needs an even number of digits, got ${text.length}`);
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const pair = text.slice(2 * i, 2 * i + 2);
+    if (!/^[0-9a-fA-F]{2}$/.test(pair)) throw new RangeError(`not hex: ${JSON.stringify(pair)} at ${2 * i}`);
+    out[i] = parseInt(pair, 16);
+  }
+  return out;
+}
+
+/**
+ * A `sequence<byte>` written as text in JSON: `0x` and hex digits, else standard base64. Strict:
+ * a typo is an error, never a different byte string.
+ */
+export function bytesOfText(text: string): Uint8Array {
+  if (/^0[xX]/.test(text)) return hexToBytes(text.slice(2));
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || (text.length % 4 !== 0 && text.includes('=')))
+    throw new RangeError('expected base64 (A-Z a-z 0-9 + /, = padding) or 0x and hex digits');
+  return base64ToBytes(text);
+}

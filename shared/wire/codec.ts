@@ -7,6 +7,7 @@ import type {
   StructDecl,
   TypeRef,
 } from '../idl/model.js';
+import { bytesOfText } from './base64.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { CodecError, WireError } from './errors.js';
 import {
@@ -80,6 +81,15 @@ interface Compiled {
   dec: Decoder;
   /** Fewest bytes a value takes: bounds container counts before allocating. */
   min: number;
+}
+
+/** A byte sequence given as base64 or `0x` hex text (what a user pastes); a bad string fails with why. */
+function textBytes(decl: SequenceDecl, text: string): Uint8Array {
+  try {
+    return bytesOfText(text);
+  } catch (e) {
+    return fail(`expected ${decl.qname} as base64 or 0x-hex: ${(e as Error).message}`);
+  }
 }
 
 /** Thrown by the closures without a path; the caller re-runs the traced twin to place it. */
@@ -316,8 +326,14 @@ class Compiler {
           w.bytes(v);
           return;
         }
+        if (typeof v === 'string') {
+          w.bytes(textBytes(decl, v));
+          return;
+        }
         if (!Array.isArray(v))
-          fail(`expected ${decl.qname} (Uint8Array or array of ${min}..${max}), got ${describeKind(v)}`);
+          fail(
+            `expected ${decl.qname} (Uint8Array, array of ${min}..${max}, base64 or 0x-hex string), got ${describeKind(v)}`,
+          );
         const a = v as unknown[];
         const n = a.length;
         w.u32(n);

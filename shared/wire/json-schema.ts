@@ -61,6 +61,9 @@ export function typeJsonSchema(model: IdlModel, type: TypeRef): JsonSchema {
   };
 }
 
+/** What bytesOfText (base64.ts) accepts, for the editor. */
+const BYTES_TEXT = /^(0[xX]([0-9a-fA-F]{2})*|[A-Za-z0-9+/]*={0,2})$/;
+
 const describe = (op: Operation): JsonSchema => (op.annotations.comment ? { description: op.annotations.comment } : {});
 
 const specialFloats = { enum: Object.keys(SPECIAL_FLOATS) };
@@ -124,7 +127,13 @@ function declSchema(model: IdlModel, decl: TypeDecl, defs: Record<string, JsonSc
     }
     case 'sequence':
       if (decl.element.kind === 'builtin' && decl.element.name === 'byte') {
-        return { type: 'array', items: { type: 'integer', minimum: OCTET_RANGE.min, maximum: OCTET_RANGE.max } };
+        return {
+          anyOf: [
+            { type: 'array', items: { type: 'integer', minimum: OCTET_RANGE.min, maximum: OCTET_RANGE.max } },
+            { type: 'string', pattern: BYTES_TEXT.source },
+          ],
+          description: 'bytes: an array of octets, a base64 string, or 0x and hex digits',
+        };
       }
       return { type: 'array', items: schemaOf(model, decl.element, defs) };
     case 'dictionary': {

@@ -1,6 +1,7 @@
 // What every console e2e test starts from: a fresh page on the console global-setup started,
 // with the project loaded, the sandbox running and the feed subscribed.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test as base, type Locator, type Page } from '@playwright/test';
 
 export const SCREENSHOTS = 'test-results/screenshots';
@@ -39,6 +40,9 @@ export const test = base.extend<{ app: ConsolePage; consoleUrl: string; readyMet
     // A script error in the page fails the test that caused it.
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+    // Request tabs are kept per project across reloads: each test starts from a fresh one.
+    const project = process.env['TCE_E2E_PROJECT'];
+    if (project) rmSync(join(project, '.tce-console', 'tabs.json'), { force: true });
     await page.goto(consoleUrl);
     const region = (name: string): Locator => page.getByRole('region', { name, exact: true });
     await expect(region('Project').getByLabel('Sandbox')).toContainText('Sandbox running');

@@ -116,7 +116,7 @@ test.describe('invoke', () => {
     await app.region('Invoke').getByRole('button', { name: 'Copy as tce-call' }).click();
     const line = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(line).toMatch(
-      /^npx tce-call --idl \S+test\.idl --target tcp:\/\/127\.0\.0\.1:\d+ test\.Server\.echo '\{"text":"hello"\}' --extra name=scott\.bo --mode async --timeout 3000$/,
+      /^\S*node \S+\/dist\/electron\/cli\/tce-call\.js --idl \S+test\.idl --target tcp:\/\/127\.0\.0\.1:\d+ test\.Server\.echo '\{"text":"hello"\}' --extra name=scott\.bo --mode async --timeout 3000$/,
     );
     // `timeout` sleeps longer than the call waits.
     await app.selectMethod('timeout');

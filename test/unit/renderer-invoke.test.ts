@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../shared/idl/compile.js';
 import { tceCallLine } from '../../renderer/invoke/tce-call-line.js';
@@ -6,8 +7,10 @@ import { wireSignature } from '../../renderer/invoke/wire-signature.js';
 const model = (text: string) => compile([{ path: '/p/test.idl', text }]).model;
 
 describe('copy as tce-call', () => {
-  it('writes a command line a POSIX shell reads back as the same call', () => {
-    const line = tceCallLine(
+  const command = ['/usr/bin/node', '/opt/tce console/dist/electron/cli/tce-call.js'];
+
+  it("writes a command line a POSIX shell reads back as the same call, starting this package's own tce-call", () => {
+    const { line, secrets } = tceCallLine(
       {
         interface: 'test.Server',
         method: 'echo',
@@ -18,10 +21,34 @@ describe('copy as tce-call', () => {
       },
       ['/p/test.idl', '/p/other.idl'],
       'tcp://127.0.0.1:12002',
+      { command },
     );
     expect(line).toBe(
-      `npx tce-call --idl /p/test.idl,/p/other.idl --target tcp://127.0.0.1:12002 test.Server.echo '["it'\\''s"]' --extra name=scott.bo --extra 'note=a b' --mode async --timeout 3000`,
+      `/usr/bin/node '/opt/tce console/dist/electron/cli/tce-call.js' --idl /p/test.idl,/p/other.idl --target tcp://127.0.0.1:12002 test.Server.echo '["it'\\''s"]' --extra name=scott.bo --extra 'note=a b' --mode async --timeout 3000`,
     );
+    expect(line).not.toMatch(/npx/);
+    expect(secrets).toEqual([]);
+    // sh splits it back into the very words tce-call gets.
+    const words = execFileSync('sh', ['-c', `set -- ${line}; printf '%s\\0' "$@"`], { encoding: 'utf8' })
+      .split('\0')
+      .slice(0, -1);
+    expect(words).toEqual([
+      ...command,
+      '--idl',
+      '/p/test.idl,/p/other.idl',
+      '--target',
+      'tcp://127.0.0.1:12002',
+      'test.Server.echo',
+      `["it's"]`,
+      '--extra',
+      'name=scott.bo',
+      '--extra',
+      'note=a b',
+      '--mode',
+      'async',
+      '--timeout',
+      '3000',
+    ]);
   });
 
   it('leaves out what tce-call defaults or ignores', () => {
@@ -30,8 +57,35 @@ describe('copy as tce-call', () => {
         { interface: 'test.Server', method: 'heartbeat', args: { hello: 'hi' }, mode: 'oneway', timeoutMs: 30000 },
         ['t.idl'],
         'ws://h:1',
-      ),
-    ).toBe(`npx tce-call --idl t.idl --target ws://h:1 test.Server.heartbeat '{"hello":"hi"}' --mode oneway`);
+        { command: ['node', '/x/tce-call.js'] },
+      ).line,
+    ).toBe(`node /x/tce-call.js --idl t.idl --target ws://h:1 test.Server.heartbeat '{"hello":"hi"}' --mode oneway`);
+  });
+
+  it('expands variables and leaves secrets to the shell as environment variables, never inlined', () => {
+    const { line, secrets } = tceCallLine(
+      {
+        interface: 'test.Server',
+        method: 'echo',
+        args: ['x {{user}} "{{quote}}"'],
+        mode: 'twoway',
+        extra: { who: '{{user}}', auth: 'Bearer {{api-token}}' },
+      },
+      ['t.idl'],
+      'tcp://{{host}}:1',
+      { command: ['node', '/x/tce-call.js'], variables: { user: 'scott bo', host: '127.0.0.1', quote: 'say "hi"' } },
+    );
+    expect(line).toBe(
+      `node /x/tce-call.js --idl t.idl --target tcp://127.0.0.1:1 test.Server.echo '["x scott bo \\"say \\"hi\\"\\""]' --extra 'who=scott bo' --extra 'auth=Bearer '"$TCE_SECRET_API_TOKEN"`,
+    );
+    expect(secrets).toEqual(['TCE_SECRET_API_TOKEN']);
+    const auth = execFileSync('sh', ['-c', `set -- ${line}; for w; do :; done; printf %s "$w"`], {
+      encoding: 'utf8',
+      env: { ...process.env, TCE_SECRET_API_TOKEN: 's3cret' },
+    });
+    expect(auth).toBe('auth=Bearer s3cret');
+    const args = execFileSync('sh', ['-c', `set -- ${line}; printf %s "$8"`], { encoding: 'utf8' });
+    expect(JSON.parse(args)).toEqual(['x scott bo "say "hi""']);
   });
 });
 
