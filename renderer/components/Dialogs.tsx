@@ -3,7 +3,9 @@ import { dirtyFiles, keepEditing, openProject, reloadFromDisk, saveFile } from '
 import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState } from '../stores/ui.js';
+import { ConflictDiff } from './ConflictDiff.js';
 import { Dialog } from './Dialog.js';
+import { FolderBrowser, useFolderListing } from './FolderBrowser.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
 export function Dialogs() {
@@ -37,6 +39,8 @@ function OpenProjectDialog() {
   const [path, setPath] = useState(current ?? recent[0] ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
+  const { listing, error: browseError } = useFolderListing(path);
   const submit = async (p: string): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -68,15 +72,28 @@ function OpenProjectDialog() {
         <label className="field-label" htmlFor="project-path">
           Folder or services.xml (path on the host machine)
         </label>
-        <input
-          id="project-path"
-          className="input mono"
-          autoFocus
-          spellCheck={false}
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder="/home/me/my-cluster"
-        />
+        <div className="path-row">
+          <input
+            id="project-path"
+            className="input mono"
+            autoFocus
+            spellCheck={false}
+            list="project-path-folders"
+            autoComplete="off"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/home/me/my-cluster"
+          />
+          <button type="button" className="btn" aria-expanded={browsing} onClick={() => setBrowsing((b) => !b)}>
+            Browse…
+          </button>
+        </div>
+        <datalist id="project-path-folders">
+          {listing?.folders.map((f) => (
+            <option key={f} value={f} />
+          ))}
+        </datalist>
+        {browsing && <FolderBrowser listing={listing} error={browseError} onNavigate={setPath} />}
         {error && (
           <p className="error-text small" role="alert">
             {error}
@@ -143,9 +160,11 @@ function PromptDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'prompt
 
 /** A save was refused because the file changed on disk: three ways out, none loses the user's text. */
 function ConflictDialog({ path, message }: { path: string; message: string }) {
-  const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
+  const act = (f: () => Promise<unknown>): void =>
+    void f().catch((e: unknown) => toast(e instanceof Error ? e.message : String(e), 'error'));
   return (
     <Dialog
+      className="dialog-wide"
       title={`${baseName(path)} changed on disk`}
       onClose={keepEditing}
       describedBy="conflict-text"
@@ -167,12 +186,18 @@ function ConflictDialog({ path, message }: { path: string; message: string }) {
         Someone changed <span className="mono">{path}</span> since the editor read it, so saving was refused.
       </p>
       <p className="muted small">{message}</p>
+      <ConflictDiff
+        path={path}
+        onTakeTheirs={() => act(() => reloadFromDisk(path))}
+        onKeepMine={() => act(() => saveFile(path, 'overwrite'))}
+      />
       <ul className="small">
         <li>
-          <strong>Overwrite</strong> saves your text over the version on disk.
+          <strong>Keep mine</strong> (Overwrite) saves your text over the version on disk.
         </li>
         <li>
-          <strong>Reload from disk</strong> shows the disk version; your text stays one Undo (Ctrl+Z) away.
+          <strong>Take theirs</strong> (Reload from disk) shows the disk version; your text stays one Undo (Ctrl+Z)
+          away.
         </li>
         <li>
           <strong>Keep editing</strong> changes nothing; save again when ready.

@@ -75,3 +75,9 @@ export const extraRow = (key = '', value = ''): ExtraRow => ({ id: ++extraSeq, k
 export const activeEnvironment = (
   s: Pick<InvokeState, 'environments' | 'activeEnvironment'>,
 ): Environment | undefined => s.environments.find((e) => e.name === s.activeEnvironment);
+
+/**
+ * Another project opened: the old one's results and target go with it, so no call dials the old
+ * project's endpoint (the target picker offers this project's endpoints and an ad-hoc URL).
+ */
+export const resetForProject = (): void => useInvoke.setState({ target: null, selected: null, calls: [] });
