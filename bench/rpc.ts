@@ -8,7 +8,6 @@ import * as grpc from '@grpc/grpc-js';
 import { WebSocket } from 'ws';
 import { createClient } from '../electron/transports/dial.js';
 import { Proxy } from '../shared/rpc/proxy.js';
-import type { CallTarget } from '../shared/rpc/call.js';
 import { grpcEchoService, type BenchPeerAddresses } from './rpc-peer.js';
 import { FifoReplies, alternate, goals, measurePair, pairRows, versusRow, type Pair } from './measure.js';
 import { RAW_PAYLOAD, rawTcpClient, type Contender } from './raw-tcp.js';
@@ -61,7 +60,7 @@ function grpcClient(address: string): Contender {
   };
 }
 
-async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () => void }> {
+export async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () => void }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./rpc-peer.js', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -77,9 +76,9 @@ async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () =
   return { addresses, stop: () => child.kill() };
 }
 
-function tceClient(url: string): Contender {
+export function tceClient(url: string): Contender {
   const client = createClient(url);
-  const proxy = new EchoProxy(client as CallTarget);
+  const proxy = new EchoProxy(client);
   return { call: () => proxy.echo(TEXT), close: () => client.close() };
 }
 

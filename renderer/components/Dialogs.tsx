@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { dirtyFiles, keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
 import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
-import { closeDialog, toast, useUi, type Dialog as DialogState } from '../stores/ui.js';
+import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } from '../stores/ui.js';
 import { ConflictDiff } from './ConflictDiff.js';
 import { Dialog } from './Dialog.js';
 import { FolderBrowser, useFolderListing } from './FolderBrowser.js';
+import { AttachDialog } from '../attach/AttachDialog.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
 export function Dialogs() {
@@ -15,6 +16,7 @@ export function Dialogs() {
     <>
       {dialog?.kind === 'open-project' && <OpenProjectDialog />}
       {dialog?.kind === 'prompt' && <PromptDialog dialog={dialog} />}
+      {dialog?.kind === 'attach' && <AttachDialog />}
       {dialog?.kind === 'text' && (
         <Dialog
           title={dialog.title}
@@ -160,8 +162,7 @@ function PromptDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'prompt
 
 /** A save was refused because the file changed on disk: three ways out, none loses the user's text. */
 function ConflictDialog({ path, message }: { path: string; message: string }) {
-  const act = (f: () => Promise<unknown>): void =>
-    void f().catch((e: unknown) => toast(e instanceof Error ? e.message : String(e), 'error'));
+  const act = (f: () => Promise<unknown>): void => toastFailure(f);
   return (
     <Dialog
       className="dialog-wide"

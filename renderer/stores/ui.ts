@@ -28,7 +28,8 @@ function loadLayout(): Layout {
 export type Dialog =
   | { kind: 'open-project' }
   | { kind: 'prompt'; title: string; label: string; initial: string; submit: (value: string) => void | Promise<void> }
-  | { kind: 'text'; title: string; text: string };
+  | { kind: 'text'; title: string; text: string }
+  | { kind: 'attach' };
 
 interface UiState {
   layout: Layout;
@@ -47,6 +48,11 @@ export function setLayout(patch: Partial<Layout>): void {
 }
 
 export const resetLayout = (): void => setLayout(DEFAULT_LAYOUT);
+
+/** Runs an action started by the user; its failure becomes an error toast (`prefix` names the part that failed). */
+export function toastFailure(action: () => Promise<unknown>, prefix = ''): void {
+  action().catch((e: unknown) => toast(`${prefix}${e instanceof Error ? e.message : String(e)}`, 'error'));
+}
 
 let toastSeq = 0;
 export function toast(text: string, level: 'info' | 'error' = 'info'): void {

@@ -1,4 +1,4 @@
 export * from './api.js';
 export type * from './types.js';
 export * from './channels.js';
-export { checkCall, isMethodName, METHOD_NAMES, mockOverrideProblem, type CheckedCall } from './validate.js';
+export { checkCall, isMethodName, mockOverrideProblem, type CheckedCall } from './validate.js';

@@ -1,14 +1,49 @@
-import type { ConsoleErrorData, ConsoleMethods, MethodName } from './api.js';
+import type { JsonValue } from '../wire/json-value.js';
+import type { ConsoleErrorData, MethodName, MethodParams } from './api.js';
 
 /**
  * Runtime checks of every method's params, run by both bridges before the host sees a call:
  * the renderer is untrusted input like any other. Small hand-written combinators; a failure
  * names the place (`params.target.url: expected a string`). Unknown fields are errors, so a
  * misspelt option is reported instead of silently ignored.
+ *
+ * Each check carries the type it admits, and the table below is typed against the contract, so a
+ * field added to a request type and forgotten here (or a field checked here that the type lacks)
+ * is a compile error, not a runtime surprise (test/unit/validate-types.test.ts).
  */
 
-/** Returns what is wrong with `value`, or undefined when it fits. */
-type Check = (value: unknown, path: string) => string | undefined;
+declare const admits: unique symbol;
+
+/**
+ * Returns what is wrong with `value`, or undefined when it is a T. T exists only for the compiler:
+ * `same` takes and returns T's exact form, which makes Check invariant, and the exact form spells
+ * optionality out, so that two checks are interchangeable only when every field and whether it is
+ * optional agree (plain assignability would let an extra or a missing optional field pass).
+ */
+export interface Check<T> {
+  (value: unknown, path: string): string | undefined;
+  readonly [admits]: { readonly type: T; readonly same: (t: Exact<T>) => Exact<T> };
+}
+
+/** T with each optional field made required and wrapped in `{ optional }`, recursively. */
+type Exact<T> = T extends object
+  ? { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? { optional: Exact<T[K]> } : Exact<T[K]> }
+  : T;
+
+/** Any check, whatever it admits (for constraints). */
+interface SomeCheck {
+  (value: unknown, path: string): string | undefined;
+  readonly [admits]: { readonly type: unknown };
+}
+
+/** The type a check admits. */
+export type Checked<C> = C extends { readonly [admits]: { readonly type: infer T } } ? T : never;
+
+/** One object type of an intersection, so that it is identical to the interface it mirrors. */
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** The one place a check function is declared to admit T: the combinators below keep the promise. */
+const check = <T>(fn: (value: unknown, path: string) => string | undefined): Check<T> => fn as Check<T>;
 
 const MAX_STRING = 64 * 1024 * 1024;
 const MAX_ARRAY = 1_000_000;
@@ -28,42 +63,39 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   !Array.isArray(v) &&
   (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
-const str =
-  (options: { min?: number; max?: number; pattern?: RegExp; what?: string } = {}): Check =>
-  (v, path) => {
+export const str = (options: { min?: number; max?: number; pattern?: RegExp; what?: string } = {}): Check<string> =>
+  check((v, path) => {
     if (typeof v !== 'string') return `${path}: expected a string, got ${describe(v)}`;
     if (v.length < (options.min ?? 0)) return `${path}: must not be empty`;
     if (v.length > (options.max ?? MAX_STRING)) return `${path}: longer than ${options.max ?? MAX_STRING} characters`;
     if (options.pattern && !options.pattern.test(v))
       return `${path}: ${options.what ?? `does not match ${String(options.pattern)}`}`;
     return undefined;
-  };
+  });
 
-const int =
-  (min: number, max: number): Check =>
-  (v, path) =>
+export const int = (min: number, max: number): Check<number> =>
+  check((v, path) =>
     typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
       ? undefined
-      : `${path}: expected an integer from ${min} to ${max}, got ${describe(v)}`;
+      : `${path}: expected an integer from ${min} to ${max}, got ${describe(v)}`,
+  );
 
-const oneOf =
-  <T extends string>(...values: T[]): Check =>
-  (v, path) =>
+export const oneOf = <T extends string>(...values: T[]): Check<T> =>
+  check((v, path) =>
     typeof v === 'string' && (values as string[]).includes(v)
       ? undefined
-      : `${path}: expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`;
+      : `${path}: expected one of ${values.map((x) => `"${x}"`).join(', ')}, got ${describe(v)}`,
+  );
 
-const boolean: Check = (v, path) =>
-  typeof v === 'boolean' ? undefined : `${path}: expected true or false, got ${describe(v)}`;
+export const boolean: Check<boolean> = check((v, path) =>
+  typeof v === 'boolean' ? undefined : `${path}: expected true or false, got ${describe(v)}`,
+);
 
-const nullable =
-  (check: Check): Check =>
-  (v, path) =>
-    v === null ? undefined : check(v, path);
+export const nullable = <T>(inner: Check<T>): Check<T | null> =>
+  check((v, path) => (v === null ? undefined : inner(v, path)));
 
-const array =
-  (item: Check, max = MAX_ARRAY): Check =>
-  (v, path) => {
+export const array = <T>(item: Check<T>, max = MAX_ARRAY): Check<T[]> =>
+  check((v, path) => {
     if (!Array.isArray(v)) return `${path}: expected an array, got ${describe(v)}`;
     if (v.length > max) return `${path}: more than ${max} items`;
     for (let i = 0; i < v.length; i++) {
@@ -71,55 +103,66 @@ const array =
       if (problem) return problem;
     }
     return undefined;
-  };
+  });
 
 /** An object of string keys to values that pass `value` (extra, variables). */
-const record =
-  (value: Check): Check =>
-  (v, path) => {
+export const record = <T>(value: Check<T>): Check<Record<string, T>> =>
+  check((v, path) => {
     if (!isPlainObject(v)) return `${path}: expected an object, got ${describe(v)}`;
     for (const key of Object.keys(v)) {
       const problem = value(v[key], `${path}.${key}`);
       if (problem) return problem;
     }
     return undefined;
-  };
+  });
+
+type Fields = Record<string, SomeCheck>;
 
 /** A fixed shape: `required` fields must be present, `optional` ones may be; nothing else. */
-const object =
-  (required: Record<string, Check>, optional: Record<string, Check> = {}): Check =>
-  (v, path) => {
+export function object<R extends Fields>(required: R): Check<{ [K in keyof R]: Checked<R[K]> }>;
+export function object<R extends Fields, O extends Fields>(
+  required: R,
+  optional: O,
+): Check<Flat<{ [K in keyof R]: Checked<R[K]> } & { [K in keyof O]?: Checked<O[K]> }>>;
+export function object(required: Fields, optional: Fields = {}): SomeCheck {
+  return check((v, path) => {
     if (!isPlainObject(v)) return `${path}: expected an object, got ${describe(v)}`;
     for (const key of Object.keys(v)) {
       if (!(key in required) && !(key in optional)) return `${path}: unknown field "${key}"`;
     }
-    for (const [key, check] of Object.entries(required)) {
+    for (const [key, fieldCheck] of Object.entries(required)) {
       if (!(key in v) || v[key] === undefined) return `${path}.${key}: missing`;
-      const problem = check(v[key], `${path}.${key}`);
+      const problem = fieldCheck(v[key], `${path}.${key}`);
       if (problem) return problem;
     }
-    for (const [key, check] of Object.entries(optional)) {
+    for (const [key, fieldCheck] of Object.entries(optional)) {
       if (v[key] === undefined) continue;
-      const problem = check(v[key], `${path}.${key}`);
+      const problem = fieldCheck(v[key], `${path}.${key}`);
       if (problem) return problem;
     }
     return undefined;
-  };
+  });
+}
 
-/** Tagged unions: the `kind` (or other tag) field picks the shape. */
-const tagged =
-  (tag: string, shapes: Record<string, Check>): Check =>
-  (v, path) => {
+/** Tagged unions: the `kind` (or other tag) field picks the shape; the union of the shapes. */
+export const tagged = <S extends Fields>(tag: string, shapes: S): Check<Checked<S[keyof S]>> =>
+  check((v, path) => {
     const value = isPlainObject(v) ? v[tag] : undefined;
     if (typeof value !== 'string' || !(value in shapes))
       return `${path}.${tag}: expected one of ${Object.keys(shapes)
         .map((k) => `"${k}"`)
         .join(', ')}, got ${describe(value)}`;
     return shapes[value]!(v, path);
-  };
+  });
+
+/** `base`, then a rule across fields that the shape alone cannot say. */
+const refine = <T>(
+  base: Check<T>,
+  rule: (value: Record<string, unknown>, path: string) => string | undefined,
+): Check<T> => check((v, path) => base(v, path) ?? (isPlainObject(v) ? rule(v, path) : undefined));
 
 /** Any JSON value (finite numbers, plain objects, bounded depth): what structured clone may not guarantee. */
-const json: Check = (v, path) => jsonAt(v, path, 0);
+export const json: Check<JsonValue> = check((v, path) => jsonAt(v, path, 0));
 function jsonAt(v: unknown, path: string, depth: number): string | undefined {
   if (depth > MAX_DEPTH) return `${path}: nested deeper than ${MAX_DEPTH} levels`;
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
@@ -150,6 +193,7 @@ const extra = record(str({ max: 1024 * 1024 }));
 const fileName = str({
   min: 1,
   max: 100,
+  // eslint-disable-next-line no-control-regex -- control characters are what it rejects
   pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/,
   what: 'must be a file name: no / \\ : * ? " < > | or control characters',
 });
@@ -176,18 +220,18 @@ const filter = object(
     method: str({ max: 1024 }),
     direction: oneOf('in', 'out'),
     userId: str({ max: 1024 }),
-    hop: oneOf('console', 'gateway', 'queue', 'server'),
+    hop: oneOf('console', 'proxy', 'gateway', 'queue', 'server'),
     extra,
   },
 );
-const invokeRequest: Check = (v, path) =>
+const invokeRequest = refine(
   object(
     { interface: qualifiedName, method: name, args: json, mode },
     { connectionId: name, target, timeoutMs, extra },
-  )(v, path) ??
-  (isPlainObject(v) && v['connectionId'] === undefined && v['target'] === undefined
-    ? `${path}: give connectionId or target`
-    : undefined);
+  ),
+  (v, path) =>
+    v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined,
+);
 const savedCall = object(
   { name: fileName, interface: qualifiedName, method: name, args: json, mode },
   { target, timeoutMs, extra },
@@ -210,7 +254,7 @@ const pushRecipient = tagged('kind', {
 });
 const environment = object({ name, variables: record(str({ max: 1024 * 1024 })), extraDefaults: extra });
 
-const validators: { [M in MethodName]: Check } = {
+const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
   'app.info': none,
   'project.open': object({ path: str({ min: 1, max: 4096 }) }),
   'project.current': none,
@@ -259,19 +303,30 @@ const validators: { [M in MethodName]: Check } = {
     name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
     value: nullable(str({ max: 1024 * 1024 })),
   }),
+  ...attachValidators(),
 };
+
+/** The attach.* block (docs/attach.md). */
+function attachValidators(): { [M in Extract<MethodName, `attach.${string}`>]: Check<MethodParams<M>> } {
+  const url = str({ min: 1, max: 4096 });
+  return {
+    'attach.proxy.start': object({ upstream: target }, { listen: url }),
+    'attach.proxy.stop': object({ id: name }),
+    'attach.tap.start': object({}, { amqpUrl: url }),
+    'attach.tap.stop': object({ id: name }),
+    'attach.list': none,
+  };
+}
 
 /** What is wrong with a stored mock override (`.tce-console/mocks.json`), or undefined. */
 export const mockOverrideProblem = (value: unknown, path: string): string | undefined => mockOverride(value, path);
-
-export const METHOD_NAMES = Object.keys(validators) as MethodName[];
 
 export function isMethodName(method: unknown): method is MethodName {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(validators, method);
 }
 
 export type CheckedCall<M extends MethodName = MethodName> =
-  { ok: true; method: M; params: ConsoleMethods[M]['params'] } | { ok: false; error: ConsoleErrorData };
+  { ok: true; method: M; params: MethodParams<M> } | { ok: false; error: ConsoleErrorData };
 
 /**
  * Checks a call as it arrives from a bridge: a known method and params of the right shape.
@@ -283,5 +338,5 @@ export function checkCall(method: unknown, params: unknown): CheckedCall {
   const value = params === undefined ? {} : params;
   const problem = validators[method](value, 'params');
   if (problem) return { ok: false, error: { code: 'invalid-params', message: `${method}: ${problem}` } };
-  return { ok: true, method, params: value as ConsoleMethods[typeof method]['params'] };
+  return { ok: true, method, params: value as MethodParams<typeof method> };
 }
