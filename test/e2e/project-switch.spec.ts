@@ -111,7 +111,7 @@ test("switching projects drops the old project's results and target; the service
       });
     await expect(servicesErrors.first()).toBeVisible();
     const count = await servicesErrors.count();
-    await app.region('Project').getByRole('button', { name: 'services.xml' }).click();
+    await app.region('Project').getByRole('button', { name: 'services.xml', exact: true }).click();
     await expect(app.region('IDL editor').locator('.panel-footer')).toContainText(
       `${count} error${count > 1 ? 's' : ''} in services.xml`,
     );

@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test, type ConsolePage } from './console-fixture.js';
 
 const idlPath = (): string => join(process.env['TCE_E2E_PROJECT']!, 'test.idl');
@@ -27,12 +27,17 @@ const INDENT_EDGES = `(lines) => [...lines.querySelectorAll('.view-line')]
     return -1;
   })`;
 
-const indentEdges = (editor: Locator): Promise<number[]> =>
-  editor.locator('.view-lines').evaluate<number[], undefined>(INDENT_EDGES);
+/** The IDL editor's lines, as INDENT_EDGES reads them (a string expression, evaluated in the page). */
+const indentEdges = (page: Page): Promise<number[]> =>
+  page.evaluate<number[]>(
+    `(${INDENT_EDGES})(document.querySelector('section[aria-label="IDL editor"] .monaco-editor .view-lines'))`,
+  );
 
 /** Whether the element with focus is inside `within`. */
 const focusInside = (within: Locator): Promise<boolean> =>
-  within.evaluate<boolean, undefined>('(el) => el.contains(document.activeElement)');
+  within.evaluate((el: { contains(other: unknown): boolean; ownerDocument: { activeElement: unknown } }) =>
+    el.contains(el.ownerDocument.activeElement),
+  );
 
 /** `inner` lies inside `outer`'s box. */
 async function expectInside(inner: Locator, outer: Locator): Promise<void> {
@@ -108,12 +113,12 @@ for (const size of [
 
     test("choosing a method leaves the IDL editor's tab width alone", async ({ app }) => {
       // Indented lines start further right than the module line (the text is tokenized and laid out).
-      await expect.poll(async () => new Set(await indentEdges(idlEditor(app))).size).toBeGreaterThan(2);
-      const before = await indentEdges(idlEditor(app));
+      await expect.poll(async () => new Set(await indentEdges(app.page)).size).toBeGreaterThan(2);
+      const before = await indentEdges(app.page);
       await app.selectMethod('echo');
       await expect(app.region('Invoke').locator('.args-editor .monaco-editor')).toBeVisible();
       await app.selectMethod('heartbeat');
-      expect(await indentEdges(idlEditor(app))).toEqual(before);
+      expect(await indentEdges(app.page)).toEqual(before);
     });
 
     test('dialogs and the command palette make the page behind them inert', async ({ app, page }) => {
