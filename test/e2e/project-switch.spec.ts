@@ -120,7 +120,7 @@ test("switching projects drops the old project's results and target; the service
 
   // Back to the sample, with its sandbox, for the next test.
   await openProject(app, own.cluster);
-  const card = app.region('Project').getByLabel('Sandbox');
+  const card = app.region('Project').getByLabel('Sandbox', { exact: true });
   await expect(card.getByRole('button', { name: /^(Start|Stop) sandbox$/ })).toBeVisible();
   if (await card.getByRole('button', { name: 'Start sandbox' }).isVisible())
     await card.getByRole('button', { name: 'Start sandbox' }).click();
@@ -128,7 +128,7 @@ test("switching projects drops the old project's results and target; the service
 });
 
 test('the stopped sandbox card keeps its mode and Start button inside it', async ({ app }) => {
-  const card = app.region('Project').getByLabel('Sandbox');
+  const card = app.region('Project').getByLabel('Sandbox', { exact: true });
   if (await card.getByRole('button', { name: 'Stop sandbox' }).isVisible())
     await card.getByRole('button', { name: 'Stop sandbox' }).click();
   await expect(card.getByRole('button', { name: 'Start sandbox' })).toBeVisible();
