@@ -13,6 +13,8 @@ import { PanelBoundary } from './PanelBoundary.js';
 import { Splitter } from './Splitter.js';
 import { StatusBar } from './StatusBar.js';
 import { modKey } from '../commands.js';
+import { openRuns, useRuns } from '../runs/runs.js';
+import { RunView } from '../runs/RunView.js';
 
 /**
  * The workbench: Project | IDL editor | TypeScript preview | Invoke on top, the live feed below,
@@ -26,7 +28,8 @@ export function Workbench() {
   const link = useHost((s) => s.link);
   const theme = useTheme((s) => s.preference);
   // While a dialog or the palette is open the page behind it takes no clicks, focus or find-in-page.
-  const modal = useUi((s) => s.paletteOpen || s.dialog !== null) || conflict;
+  const runsOpen = useRuns((s) => s.open);
+  const modal = useUi((s) => s.paletteOpen || s.dialog !== null) || conflict || runsOpen;
   return (
     <div className="workbench">
       <header className="app-bar" inert={modal}>
@@ -50,6 +53,9 @@ export function Workbench() {
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
+        <button type="button" className="btn btn-small btn-ghost" disabled={!snapshot} onClick={() => void openRuns()}>
+          Runs
+        </button>
         <button
           type="button"
           className="btn btn-small btn-ghost palette-button"
@@ -138,6 +144,7 @@ export function Workbench() {
       </div>
       {paletteOpen && <CommandPalette />}
       <Dialogs />
+      {runsOpen && <RunView />}
     </div>
   );
 }
