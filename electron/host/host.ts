@@ -33,6 +33,7 @@ import { Feed, type FeedOptions } from './feed/feed.js';
 import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSubscriber } from './feed/subscriber.js';
 import { readText, removeStaleSaveFiles, writeText } from './file-store.js';
+import { browseFolders } from './folder-browser.js';
 import { invoke } from './invoker.js';
 import { packageRoot, packageVersion } from './package-info.js';
 import { openProjectMocks } from './project-mocks.js';
@@ -212,6 +213,7 @@ export class ConsoleHost {
 
       'project.open': ({ path }) => this.exclusive(() => this.openProject(path)),
       'project.current': () => this.project?.snapshot() ?? null,
+      'project.browse': ({ path }) => browseFolders(path),
       'project.close': () => this.exclusive(() => this.closeProject()).then(() => null),
       'project.compile': ({ overrides }) => this.needProject().compile(overrides),
 

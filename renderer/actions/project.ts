@@ -2,6 +2,7 @@ import { ConsoleError, type ProjectSnapshot } from '../../shared/console-api/ind
 import { compileNow } from '../editor/compiler.js';
 import { markSaved, modelFor, retain, setDiskText } from '../editor/documents.js';
 import { host, logError, useHost } from '../stores/host.js';
+import { resetForProject } from '../stores/invoke.js';
 import { patchFile, useProject } from '../stores/project.js';
 
 /** Project actions: open, follow changes on disk, navigate, save with conflict handling. */
@@ -25,6 +26,7 @@ async function readIntoEditor(path: string, force = false): Promise<void> {
 export async function applySnapshot(snapshot: ProjectSnapshot | null): Promise<void> {
   const prev = useProject.getState();
   const sameProject = prev.snapshot?.root === snapshot?.root;
+  if (!sameProject && prev.snapshot) resetForProject();
   useProject.setState({
     snapshot,
     ...(sameProject ? {} : { files: {}, compiled: null, lastGood: null, conflict: null }),

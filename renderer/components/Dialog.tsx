@@ -7,10 +7,12 @@ interface Props {
   /** Buttons, right-aligned at the bottom. */
   actions?: ReactNode;
   describedBy?: string;
+  /** Extra classes, e.g. `dialog-wide` for a dialog that shows a diff. */
+  className?: string;
 }
 
 /** A modal dialog (the native <dialog>: focus trap, Escape, backdrop). */
-export function Dialog({ title, onClose, children, actions, describedBy }: Props) {
+export function Dialog({ title, onClose, children, actions, describedBy, className }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current!;
@@ -20,7 +22,7 @@ export function Dialog({ title, onClose, children, actions, describedBy }: Props
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={`dialog ${className ?? ''}`}
       aria-label={title}
       aria-describedby={describedBy}
       onCancel={(e) => {

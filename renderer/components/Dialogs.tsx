@@ -3,7 +3,9 @@ import { dirtyFiles, keepEditing, openProject, reloadFromDisk, saveFile } from '
 import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } from '../stores/ui.js';
+import { ConflictDiff } from './ConflictDiff.js';
 import { Dialog } from './Dialog.js';
+import { FolderBrowser, useFolderListing } from './FolderBrowser.js';
 import { AttachDialog } from '../attach/AttachDialog.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
@@ -39,6 +41,8 @@ function OpenProjectDialog() {
   const [path, setPath] = useState(current ?? recent[0] ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
+  const { listing, error: browseError } = useFolderListing(path);
   const submit = async (p: string): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -70,15 +74,28 @@ function OpenProjectDialog() {
         <label className="field-label" htmlFor="project-path">
           Folder or services.xml (path on the host machine)
         </label>
-        <input
-          id="project-path"
-          className="input mono"
-          autoFocus
-          spellCheck={false}
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder="/home/me/my-cluster"
-        />
+        <div className="path-row">
+          <input
+            id="project-path"
+            className="input mono"
+            autoFocus
+            spellCheck={false}
+            list="project-path-folders"
+            autoComplete="off"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/home/me/my-cluster"
+          />
+          <button type="button" className="btn" aria-expanded={browsing} onClick={() => setBrowsing((b) => !b)}>
+            Browse…
+          </button>
+        </div>
+        <datalist id="project-path-folders">
+          {listing?.folders.map((f) => (
+            <option key={f} value={f} />
+          ))}
+        </datalist>
+        {browsing && <FolderBrowser listing={listing} error={browseError} onNavigate={setPath} />}
         {error && (
           <p className="error-text small" role="alert">
             {error}
@@ -148,6 +165,7 @@ function ConflictDialog({ path, message }: { path: string; message: string }) {
   const act = (f: () => Promise<unknown>): void => toastFailure(f);
   return (
     <Dialog
+      className="dialog-wide"
       title={`${baseName(path)} changed on disk`}
       onClose={keepEditing}
       describedBy="conflict-text"
@@ -169,12 +187,18 @@ function ConflictDialog({ path, message }: { path: string; message: string }) {
         Someone changed <span className="mono">{path}</span> since the editor read it, so saving was refused.
       </p>
       <p className="muted small">{message}</p>
+      <ConflictDiff
+        path={path}
+        onTakeTheirs={() => act(() => reloadFromDisk(path))}
+        onKeepMine={() => act(() => saveFile(path, 'overwrite'))}
+      />
       <ul className="small">
         <li>
-          <strong>Overwrite</strong> saves your text over the version on disk.
+          <strong>Keep mine</strong> (Overwrite) saves your text over the version on disk.
         </li>
         <li>
-          <strong>Reload from disk</strong> shows the disk version; your text stays one Undo (Ctrl+Z) away.
+          <strong>Take theirs</strong> (Reload from disk) shows the disk version; your text stays one Undo (Ctrl+Z)
+          away.
         </li>
         <li>
           <strong>Keep editing</strong> changes nothing; save again when ready.

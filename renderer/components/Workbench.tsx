@@ -5,6 +5,7 @@ import { PreviewPanel } from '../panels/PreviewPanel.js';
 import { ProjectPanel } from '../panels/ProjectPanel.js';
 import { useHost } from '../stores/host.js';
 import { useProject } from '../stores/project.js';
+import { setThemePreference, useTheme, type ThemePreference } from '../stores/theme.js';
 import { setLayout, useUi } from '../stores/ui.js';
 import { CommandPalette } from './CommandPalette.js';
 import { Dialogs } from './Dialogs.js';
@@ -23,11 +24,15 @@ export function Workbench() {
   const layout = useUi((s) => s.layout);
   const paletteOpen = useUi((s) => s.paletteOpen);
   const snapshot = useProject((s) => s.snapshot);
+  const conflict = useProject((s) => s.conflict !== null);
   const link = useHost((s) => s.link);
+  const theme = useTheme((s) => s.preference);
+  // While a dialog or the palette is open the page behind it takes no clicks, focus or find-in-page.
   const runsOpen = useRuns((s) => s.open);
+  const modal = useUi((s) => s.paletteOpen || s.dialog !== null) || conflict || runsOpen;
   return (
     <div className="workbench">
-      <header className="app-bar">
+      <header className="app-bar" inert={modal}>
         <span className="app-logo" aria-hidden="true">
           ◆
         </span>
@@ -38,6 +43,16 @@ export function Workbench() {
           </span>
         )}
         <span className="spacer" />
+        <select
+          className="input input-small theme-select"
+          aria-label="Theme"
+          value={theme}
+          onChange={(e) => setThemePreference(e.target.value as ThemePreference)}
+        >
+          <option value="system">System theme</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
         <button type="button" className="btn btn-small btn-ghost" disabled={!snapshot} onClick={() => void openRuns()}>
           Runs
         </button>
@@ -49,83 +64,88 @@ export function Workbench() {
           Commands <kbd>{modKey}Shift+P</kbd>
         </button>
       </header>
-      {link.state === 'closed' && (
-        <div className="banner banner-error" role="alert">
-          Lost the console host: {link.reason}.{link.retryMs ? ' Reconnecting…' : ''}
-        </div>
-      )}
-      {link.state === 'refused' && (
-        <div className="banner banner-error" role="alert">
-          The console host refused this page: {link.reason}.
-        </div>
-      )}
-      <main className="main-area">
-        <div className="top-row">
-          <div className="col" style={{ flexBasis: layout.projectWidth }}>
-            <PanelBoundary name="Project">
-              <ProjectPanel />
-            </PanelBoundary>
+      <div className="workbench-page" inert={modal}>
+        {link.state === 'closed' && (
+          <div className="banner banner-error" role="alert">
+            Lost the console host: {link.reason}.{link.retryMs ? ' Reconnecting…' : ''}
+          </div>
+        )}
+        {link.state === 'refused' && (
+          <div className="banner banner-error" role="alert">
+            The console host refused this page: {link.reason}.
+          </div>
+        )}
+        <main className="main-area">
+          <div className="top-row">
+            <div className="col" style={{ flexBasis: layout.projectWidth }}>
+              <PanelBoundary name="Project">
+                <ProjectPanel />
+              </PanelBoundary>
+            </div>
+            <Splitter
+              orientation="vertical"
+              label="Resize Project"
+              value={layout.projectWidth}
+              min={180}
+              max={520}
+              direction={1}
+              onChange={(v) => setLayout({ projectWidth: v })}
+            />
+            <div className="col col-flex">
+              <PanelBoundary name="IDL editor">
+                <IdlEditorPanel />
+              </PanelBoundary>
+            </div>
+            <Splitter
+              orientation="vertical"
+              label="Resize TypeScript preview"
+              value={layout.previewWidth}
+              min={200}
+              max={900}
+              direction={-1}
+              onChange={(v) => setLayout({ previewWidth: v })}
+            />
+            <div className="col" style={{ flexBasis: layout.previewWidth }}>
+              <PanelBoundary name="TypeScript preview">
+                <PreviewPanel />
+              </PanelBoundary>
+            </div>
+            <Splitter
+              orientation="vertical"
+              label="Resize Invoke"
+              value={layout.invokeWidth}
+              min={340}
+              max={900}
+              direction={-1}
+              onChange={(v) => setLayout({ invokeWidth: v })}
+            />
+            <div className="col" style={{ flexBasis: layout.invokeWidth }}>
+              <PanelBoundary name="Invoke">
+                <InvokePanel />
+              </PanelBoundary>
+            </div>
           </div>
           <Splitter
-            orientation="vertical"
-            label="Resize Project"
-            value={layout.projectWidth}
-            min={180}
-            max={520}
-            direction={1}
-            onChange={(v) => setLayout({ projectWidth: v })}
-          />
-          <div className="col col-flex">
-            <PanelBoundary name="IDL editor">
-              <IdlEditorPanel />
-            </PanelBoundary>
-          </div>
-          <Splitter
-            orientation="vertical"
-            label="Resize TypeScript preview"
-            value={layout.previewWidth}
-            min={200}
-            max={900}
+            orientation="horizontal"
+            label="Resize Live feed"
+            value={layout.feedHeight}
+            min={120}
+            max={1200}
             direction={-1}
-            onChange={(v) => setLayout({ previewWidth: v })}
+            onChange={(v) => setLayout({ feedHeight: v })}
           />
-          <div className="col" style={{ flexBasis: layout.previewWidth }}>
-            <PanelBoundary name="TypeScript preview">
-              <PreviewPanel />
+          {/* On a short window the feed yields height, so the Invoke panel's action bar and newest result stay in sight. */}
+          <div
+            className="bottom-row"
+            style={{ height: `min(${layout.feedHeight}px, 55vh, max(150px, 100vh - 560px))` }}
+          >
+            <PanelBoundary name="Live feed">
+              <FeedPanel />
             </PanelBoundary>
           </div>
-          <Splitter
-            orientation="vertical"
-            label="Resize Invoke"
-            value={layout.invokeWidth}
-            min={340}
-            max={900}
-            direction={-1}
-            onChange={(v) => setLayout({ invokeWidth: v })}
-          />
-          <div className="col" style={{ flexBasis: layout.invokeWidth }}>
-            <PanelBoundary name="Invoke">
-              <InvokePanel />
-            </PanelBoundary>
-          </div>
-        </div>
-        <Splitter
-          orientation="horizontal"
-          label="Resize Live feed"
-          value={layout.feedHeight}
-          min={120}
-          max={1200}
-          direction={-1}
-          onChange={(v) => setLayout({ feedHeight: v })}
-        />
-        {/* On a short window the feed yields height, so the Invoke panel's action bar and newest result stay in sight. */}
-        <div className="bottom-row" style={{ height: `min(${layout.feedHeight}px, 55vh, max(150px, 100vh - 560px))` }}>
-          <PanelBoundary name="Live feed">
-            <FeedPanel />
-          </PanelBoundary>
-        </div>
-      </main>
-      <StatusBar />
+        </main>
+        <StatusBar />
+      </div>
       {paletteOpen && <CommandPalette />}
       <Dialogs />
       {runsOpen && <RunView />}

@@ -39,6 +39,7 @@ import 'monaco-editor/languages/definitions/yaml/register';
 import 'monaco-editor/languages/features/json/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
+import { useTheme, type Theme } from '../stores/theme.js';
 import { registerIdlLanguage } from './idl-language.js';
 
 declare global {
@@ -54,8 +55,6 @@ window.MonacoEnvironment = {
 
 registerIdlLanguage(monaco);
 
-const dark = window.matchMedia('(prefers-color-scheme: dark)');
-const applyTheme = (): void => monaco.editor.setTheme(dark.matches ? 'tce-dark' : 'tce-light');
 monaco.editor.defineTheme('tce-light', {
   base: 'vs',
   inherit: true,
@@ -74,7 +73,9 @@ monaco.editor.defineTheme('tce-dark', {
   ],
   colors: { 'editor.background': '#1b1d21' },
 });
-applyTheme();
-dark.addEventListener('change', applyTheme);
+// Monaco follows the console's theme (the Theme menu, or the OS for "system").
+const applyTheme = ({ theme }: { theme: Theme }): void => monaco.editor.setTheme(`tce-${theme}`);
+applyTheme(useTheme.getState());
+useTheme.subscribe(applyTheme);
 
 export { monaco };

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { openFileAt, reloadFromDisk, saveFile } from '../actions/project.js';
 import { runCommand } from '../commands.js';
 import { CodeEditor } from '../components/CodeEditor.js';
@@ -6,6 +6,7 @@ import { modelFor } from '../editor/documents.js';
 import { monaco } from '../monaco/setup.js';
 import { baseName, useProject } from '../stores/project.js';
 import { toast, useUi } from '../stores/ui.js';
+import { useProblems } from './ProjectPanel.js';
 
 const EDITOR_OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
   ariaLabel: 'IDL source',
@@ -20,6 +21,10 @@ export function IdlEditorPanel() {
   const files = useProject((s) => s.files);
   const reveal = useProject((s) => s.reveal);
   const compiled = useProject((s) => s.compiled);
+  const problems = useProblems(snapshot);
+  // Tab moves focus out of the editor (keyboard users are not trapped) until Ctrl+M makes it indent.
+  const [trapTab, setTrapTab] = useState(false);
+  const options = useMemo(() => ({ ...EDITOR_OPTIONS, tabFocusMode: !trapTab }), [trapTab]);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const viewStates = useRef(new Map<string, monaco.editor.ICodeEditorViewState | null>());
   const shown = useRef<string | null>(null);
@@ -53,13 +58,17 @@ export function IdlEditorPanel() {
     editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyS, () => void runCommand('file.save'));
     editor.addCommand(KeyMod.CtrlCmd | KeyCode.Enter, () => void runCommand('invoke.run'));
     editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyP, () => useUi.setState({ paletteOpen: true }));
+    // Ctrl (also on macOS, where CtrlCmd is Cmd) as in VS Code's "Toggle Tab Key Moves Focus".
+    const ctrl = /Mac/.test(navigator.platform) ? KeyMod.WinCtrl : KeyMod.CtrlCmd;
+    editor.addCommand(ctrl | KeyCode.KeyM, () => setTrapTab((t) => !t));
   };
 
   const tabs = snapshot
     ? [...snapshot.files.idl, ...(current && !snapshot.files.idl.includes(current) ? [current] : [])]
     : [];
   const state = current ? files[current] : undefined;
-  const counts = countDiagnostics(compiled?.diagnostics ?? [], current);
+  // The same list as the Problems view, so the footer agrees with it for services.xml too.
+  const counts = countDiagnostics(problems, current);
 
   return (
     <section className="panel editor-panel" aria-label="IDL editor">
@@ -109,7 +118,7 @@ export function IdlEditorPanel() {
         </div>
       )}
       <div className="panel-body editor-body">
-        <CodeEditor id="idl-editor" model={model} options={EDITOR_OPTIONS} onMount={onMount} />
+        <CodeEditor id="idl-editor" model={model} options={options} onMount={onMount} />
         {!model && (
           <div className="editor-empty">
             {snapshot ? 'Choose a file in the project.' : 'Open a project to edit its IDL.'}
@@ -127,6 +136,12 @@ export function IdlEditorPanel() {
           <span className="muted">Not compiled yet</span>
         )}
         {compiled && <span className="muted">compiled in {compiled.elapsedMs.toFixed(1)} ms (worker)</span>}
+        {model && (
+          <span className="muted tab-hint" aria-label="Tab key">
+            {trapTab ? 'Tab indents' : 'Tab moves focus'} · <kbd>Ctrl+M</kbd>{' '}
+            {trapTab ? 'to leave with Tab' : 'to indent with Tab'}
+          </span>
+        )}
       </footer>
     </section>
   );

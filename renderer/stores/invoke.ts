@@ -132,3 +132,9 @@ export const draftOf = (s: Draft): Draft => ({
   timeoutMs: s.timeoutMs,
   extras: s.extras,
 });
+
+/**
+ * Another project opened: the old one's results and target go with it, so no call dials the old
+ * project's endpoint (the target picker offers this project's endpoints and an ad-hoc URL).
+ */
+export const resetForProject = (): void => useInvoke.setState({ target: null, selected: null, calls: [] });

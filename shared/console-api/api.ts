@@ -31,6 +31,7 @@ import type {
   StartSandboxParams,
   StartTapParams,
   WorkspaceState,
+  FolderListing,
 } from './types.js';
 
 /**
@@ -44,6 +45,12 @@ export interface ConsoleMethods {
   /** Opens a folder or a services.xml; IDL files next to it (or listed in tce-project.json) join. */
   'project.open': { params: { path: string }; result: ProjectSnapshot };
   'project.current': { params: Record<string, never>; result: ProjectSnapshot | null };
+  /**
+   * The folders in a folder on the host machine (directories only, hidden ones left out), for
+   * the Open project dialog's browser: `path` may be partial ("~/wor"), the last segment then
+   * filters the names. Empty `path`: the user's home folder.
+   */
+  'project.browse': { params: { path: string }; result: FolderListing };
   'project.close': { params: Record<string, never>; result: null };
   /** Compiles the project's IDL with unsaved editor texts in place of the files on disk. */
   'project.compile': {

@@ -48,6 +48,22 @@ export interface ProjectFiles {
 }
 
 /** A file's text with the version it was read at; saving requires the version to still match. */
+/** One folder's subfolders, as the Open project dialog's browser shows them. */
+export interface FolderListing {
+  /** The folder listed, absolute. */
+  folder: string;
+  /** Its parent (null at the root). */
+  parent: string | null;
+  /** Subfolders' absolute paths, sorted by name, the names starting with the typed prefix when `path` was partial; at most `FOLDER_LIST_MAX`. */
+  folders: string[];
+  /** More folders matched than were listed. */
+  truncated: boolean;
+  /** The folder itself holds a services.xml (it opens as a project). */
+  hasServicesXml: boolean;
+}
+
+export const FOLDER_LIST_MAX = 500;
+
 export interface FileContent {
   path: string;
   text: string;
