@@ -1,5 +1,6 @@
 import type { Broker, MqReader, MqWriter } from '../../shared/rpc/connection.js';
 import type { RpcMessage } from '../../shared/wire/message.js';
+import { Backoff, secondsText } from '../../shared/rpc/backoff.js';
 import { connectAmqp, errorReason, type AmqpBrokerOptions } from '../transports/amqp.js';
 import type { MqSide } from './core.js';
 import type { GatewayPlan, MqEndpointPlan } from './plan.js';
@@ -20,8 +21,8 @@ export interface MqLinkOptions {
   onBroker?: (broker: Broker) => void;
 }
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 5_000;
+/** Between attempts to reach RabbitMQ or to open one endpoint. */
+const retries = new Backoff({}, { initialDelayMs: 500, maxDelayMs: 5_000 });
 
 export class MqLink implements MqSide {
   private broker: Broker | undefined;
@@ -55,7 +56,7 @@ export class MqLink implements MqSide {
    * it logs why and keeps trying in the background.
    */
   async connect(url: string, amqp: AmqpBrokerOptions): Promise<boolean> {
-    let delay = FIRST_RETRY_MS;
+    let failures = 0;
     const attempt = async (): Promise<boolean> => {
       try {
         const broker = await connectAmqp(url, { ...amqp, log: amqp.log ?? this.options.log });
@@ -68,9 +69,11 @@ export class MqLink implements MqSide {
         return true;
       } catch (error) {
         if (this.closed) return false;
-        this.options.log(`${(error as Error).message}; retrying in ${delay / 1000} s (calls to queues fail meanwhile)`);
+        const delay = retries.delay(++failures);
+        this.options.log(
+          `${(error as Error).message}; retrying in ${secondsText(delay)} (calls to queues fail meanwhile)`,
+        );
         this.later(delay, () => void attempt());
-        delay = Math.min(delay * 2, MAX_RETRY_MS);
         return false;
       }
     };
@@ -113,7 +116,7 @@ export class MqLink implements MqSide {
   }
 
   /** Opens one endpoint; a failure is logged and retried with backoff until it opens or the link closes. */
-  private async open(plan: MqEndpointPlan, role: 'reader' | 'writer', delay = FIRST_RETRY_MS): Promise<void> {
+  private async open(plan: MqEndpointPlan, role: 'reader' | 'writer', failures = 0): Promise<void> {
     const broker = this.broker;
     if (this.closed || !broker) return;
     try {
@@ -127,10 +130,11 @@ export class MqLink implements MqSide {
       }
     } catch (error) {
       if (this.closed) return;
+      const delay = retries.delay(failures + 1);
       this.options.log(
-        `${plan.endpoint.name}: cannot open the ${role}: ${(error as Error).message}; retrying in ${delay / 1000} s`,
+        `${plan.endpoint.name}: cannot open the ${role}: ${(error as Error).message}; retrying in ${secondsText(delay)}`,
       );
-      this.later(delay, () => void this.open(plan, role, Math.min(delay * 2, MAX_RETRY_MS)));
+      this.later(delay, () => void this.open(plan, role, failures + 1));
     }
   }
 

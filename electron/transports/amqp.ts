@@ -21,6 +21,7 @@ import type {
   MqWriter,
   OnConfirm,
 } from '../../shared/rpc/connection.js';
+import { Backoff, secondsText, type BackoffOptions } from '../../shared/rpc/backoff.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
@@ -63,8 +64,8 @@ export interface AmqpBrokerOptions {
   maxBufferedMessages?: number;
   /** Socket connect timeout. Default 10 000 ms. */
   connectTimeoutMs?: number;
-  /** Reconnect backoff: starts at initialDelayMs, doubles up to maxDelayMs; maxAttempts then `closed`. */
-  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+  /** Reconnect backoff (default 200 ms up to 5 s); after maxAttempts failed reconnects, `closed`. */
+  reconnect?: BackoffOptions & { maxAttempts?: number };
   /** Where warnings go (dropped messages, channel errors, reconnects). Default console.warn. */
   log?: (message: string) => void;
 }
@@ -82,6 +83,7 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     log: options.log ?? ((message) => console.warn(`[amqp] ${message}`)),
   };
+  const reconnects = new Backoff(options.reconnect ?? {}, { initialDelayMs: 200, maxDelayMs: 5_000 });
   const recovering = await connect(
     {
       protocol: parsed.protocol,
@@ -99,8 +101,7 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
       recovery: {
         initialMaxRetries: 0, // the first attempt fails fast with a clear error
         maxRetries: options.reconnect?.maxAttempts ?? Infinity,
-        initialDelay: options.reconnect?.initialDelayMs ?? 200,
-        maxDelay: options.reconnect?.maxDelayMs ?? 5_000,
+        calculateDelay: (attempt) => reconnects.delay(attempt),
         waitForConnect: false,
       },
     },
@@ -228,10 +229,9 @@ class AmqpBroker implements Broker {
     const reattach = (endpoints: AmqpEndpoint[]): Promise<unknown> =>
       Promise.all(
         endpoints.map((endpoint) =>
-          endpoint.attach(model).catch((err: unknown) => {
-            this.log(`${endpoint.label}: cannot re-open after reconnect: ${errorReason(err)}`);
-            endpoint.retryLater();
-          }),
+          endpoint
+            .attach(model)
+            .catch((err: unknown) => endpoint.retryLater(`cannot re-open after reconnect: ${errorReason(err)}`)),
         ),
       );
     const all = [...this.endpoints];
@@ -308,8 +308,8 @@ class AmqpBroker implements Broker {
   }
 }
 
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
+/** Between attempts to re-open a lost channel while the connection lives. */
+const channelRetries = new Backoff({}, { initialDelayMs: 1_000, maxDelayMs: 30_000 });
 
 /**
  * A reader or writer: owns one channel at a time. `attach` opens a channel on a connection and
@@ -321,7 +321,8 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
   protected closed = false;
   private epoch = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelay = RETRY_FIRST_MS;
+  /** Failed re-opens since the channel was last set up. */
+  private retryFailures = 0;
   readonly label: string;
 
   constructor(
@@ -367,22 +368,22 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
       return;
     }
     this.channel = channel;
-    this.retryDelay = RETRY_FIRST_MS;
+    this.retryFailures = 0;
   }
 
-  /** Re-attaches after a delay if the connection is up; a reconnect re-attaches anyway. */
-  retryLater(): void {
+  /**
+   * Re-attaches after a delay if the connection is up; a reconnect re-attaches anyway.
+   * `why` (a failed re-open) is logged with the delay.
+   */
+  retryLater(why?: string): void {
     if (this.closed) return;
     clearTimeout(this.retryTimer);
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+    const delay = channelRetries.delay(++this.retryFailures);
+    if (why !== undefined) this.broker.log(`${this.label}: ${why}; retrying in ${secondsText(delay)}`);
     this.retryTimer = setTimeout(() => {
       const model = this.broker.model;
       if (this.closed || this.channel || !model) return;
-      this.attach(model).catch((err: unknown) => {
-        this.broker.log(`${this.label}: cannot re-open: ${errorReason(err)}; retrying in ${this.retryDelay / 1000} s`);
-        this.retryLater();
-      });
+      this.attach(model).catch((err: unknown) => this.retryLater(`cannot re-open: ${errorReason(err)}`));
     }, delay);
     this.retryTimer.unref();
   }
@@ -551,10 +552,11 @@ class AmqpDirectWriter extends ConfirmingWriter implements MqDirectWriter {
     super(broker, { name: '(any, by name)', type: 'queue', durable: false, create: 'never', subject: '' }, 'writer');
   }
 
-  protected async setup(channel: ConfirmChannel): Promise<void> {
+  protected setup(channel: ConfirmChannel): Promise<void> {
     channel.on('drain', () => {
       if (channel === this.channel) this.blocked = false;
     });
+    return Promise.resolve();
   }
 
   protected channelClosed(channel: ConfirmChannel): void {

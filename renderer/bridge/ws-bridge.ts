@@ -10,6 +10,7 @@ import {
   type MethodParams,
   type MethodResult,
 } from '../../shared/console-api/index.js';
+import { Backoff } from '../../shared/rpc/backoff.js';
 import type { BridgeLink, LinkState } from './link.js';
 import { takePageToken } from './page-token.js';
 
@@ -18,7 +19,7 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const RETRY_MS = [250, 500, 1000, 2000, 4000];
+const retries = new Backoff({}, { initialDelayMs: 250, maxDelayMs: 4_000 });
 /** What the page says when the host refuses its token: a wrong URL, or a console started since. */
 export const REFUSED_REASON = 'this console URL is no longer valid: open the URL printed at start';
 
@@ -108,7 +109,7 @@ export class WebSocketBridge implements BridgeLink {
           this.setState({ state: 'refused', reason: REFUSED_REASON });
           return;
         }
-        const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]!;
+        const delay = retries.delay(++this.attempt);
         this.setState({ state: 'closed', reason: e.reason || 'connection lost', retryMs: delay });
         setTimeout(() => this.connect(), delay);
       });

@@ -55,7 +55,7 @@ describe('client connection life', () => {
     probe.close();
     for (const url of [`tcp://127.0.0.1:${port}`, `ws://127.0.0.1:${port}`]) {
       const client = createClient(url);
-      const error = await new ServerProxy(client).echo('x').catch((e: RpcError) => e);
+      const error = await new ServerProxy(client).echo('x').catch((e: unknown) => e);
       expect(error).toMatchObject({ code: ErrorCode.CONNECT_FAILED });
       expect((error as RpcError).message).toMatch(/ECONNREFUSED/);
       expect(client.state).toMatchObject({ state: 'closed', kind: 'connect-failed' });
@@ -99,7 +99,7 @@ describe('client connection life', () => {
     }
     const client = createClient(first.url, {
       adapter: new Adapter().add(new Terminal()),
-      autoReconnect: { minDelay: 20, maxDelay: 100 },
+      autoReconnect: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 },
     });
     const states: ClientState[] = [];
     client.onState((s) => states.push(s));
@@ -125,7 +125,7 @@ describe('client connection life', () => {
     const proxy = new ServerProxy(client);
     await client.connect();
     const waiting = [1, 2, 3].map(() => proxy.timeout(1));
-    const error = await proxy.echo('x').catch((e: RpcError) => e);
+    const error = await proxy.echo('x').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.SENDFAILED });
     expect((error as RpcError).message).toMatch(/too many calls in flight \(limit 3\)/);
     await Promise.all(waiting);
@@ -209,7 +209,7 @@ describe('server connection management', () => {
       clients.map((c) =>
         new ServerProxy(c).echo('x').then(
           () => 0,
-          (e: RpcError) => e.code,
+          (e: unknown) => (e as RpcError).code,
         ),
       ),
     );
