@@ -26,7 +26,7 @@ async function startBackEnd(config: string): Promise<ChildProcess> {
     [SAMPLE_SERVER, '--config', config, '--name', 'server', '--amqp', AMQP_URL, '--quiet'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const ready = new Promise<void>((resolve) =>
     lines.on('line', (line) => /^tce-sample-server: serving/.test(line) && resolve()),
   );

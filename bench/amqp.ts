@@ -26,8 +26,8 @@ const REQUEST = rpcMessage({
 
 /** A client whose call() is one round trip. */
 export interface Requester {
-  call(): Promise<void>;
-  stop(): Promise<void>;
+  call: () => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Both modes through a requester opened for them and stopped afterwards. */
@@ -43,12 +43,12 @@ export async function measureRequester(open: () => Promise<Requester>, measureMs
 /** The responder and its two queues, to measure requesters through: one at a time, as they share the reply queue. */
 export interface AmqpEcho {
   /** Plain amqplib, set up like the transport: one channel publishes, one consumes replies (prefetch, ack on receipt). */
-  rawRequester(): Promise<Requester>;
+  rawRequester: () => Promise<Requester>;
   /** The project's transport: MqWriter.send / MqReader.listen over connectAmqp. */
-  transportRequester(): Promise<Requester>;
+  transportRequester: () => Promise<Requester>;
   /** A raw TCP client through a raw TCP → amqplib relay process (bench/amqp-relay.ts): the floor of a gateway. */
-  relayRequester(): Promise<Requester>;
-  stop(): Promise<void>;
+  relayRequester: () => Promise<Requester>;
+  stop: () => Promise<void>;
 }
 
 /** Runs a bench process against two queues and waits for its first line (its readiness, or what it has to say). */
@@ -59,7 +59,7 @@ async function startChild(
 ): Promise<{ child: ChildProcess; line: string }> {
   const script = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
   const child = spawn(process.execPath, [script, AMQP_URL, requests, replies], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const ready = once(lines, 'line') as Promise<[string]>;
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`the bench's ${name} exited with code ${String(code)}`);

@@ -115,7 +115,7 @@ export async function benchGateway(): Promise<BenchRow[]> {
   } finally {
     for (const close of closing.reverse()) await close();
     for (const peer of peers) peer.child.disconnect();
-    await Promise.all(peers.map((p) => (p.child.exitCode === null ? once(p.child, 'exit') : undefined)));
+    await Promise.all(peers.filter((p) => p.child.exitCode === null).map((p) => once(p.child, 'exit')));
     await echoRef.stop();
     await removeNodes(files.queues, files.exchanges);
     files.removeFiles();

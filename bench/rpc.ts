@@ -8,7 +8,6 @@ import * as grpc from '@grpc/grpc-js';
 import { WebSocket } from 'ws';
 import { createClient } from '../electron/transports/dial.js';
 import { Proxy } from '../shared/rpc/proxy.js';
-import type { CallTarget } from '../shared/rpc/call.js';
 import { grpcEchoService, type BenchPeerAddresses } from './rpc-peer.js';
 import { FifoReplies, alternate, goals, measurePair, pairRows, versusRow, type Pair } from './measure.js';
 import { RAW_PAYLOAD, rawTcpClient, type Contender } from './raw-tcp.js';
@@ -79,7 +78,7 @@ async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () =
 
 function tceClient(url: string): Contender {
   const client = createClient(url);
-  const proxy = new EchoProxy(client as CallTarget);
+  const proxy = new EchoProxy(client);
   return { call: () => proxy.echo(TEXT), close: () => client.close() };
 }
 

@@ -198,7 +198,7 @@ export async function benchUiFeed(): Promise<BenchRow[]> {
       await sleep(200);
     const received = counters.received - before.received;
     const dropped = counters.dropped - before.dropped;
-    const probe = (await page.evaluate('window.__tceProbe')) as Probe;
+    const probe = await page.evaluate<Probe>('window.__tceProbe');
     const heapEnd = await heap();
     const longFrames = probe.gaps.filter((g) => g > 50);
     const matching = await page

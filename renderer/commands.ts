@@ -124,7 +124,7 @@ export const COMMANDS: Command[] = [
   {
     id: 'editor.focus',
     title: 'Go to IDL editor',
-    run: () => (document.querySelector('#idl-editor textarea') as HTMLElement | null)?.focus(),
+    run: () => document.querySelector<HTMLElement>('#idl-editor textarea')?.focus(),
   },
   { id: 'view.resetLayout', title: 'Reset panel layout', run: resetLayout },
   {

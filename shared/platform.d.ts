@@ -8,6 +8,8 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: Uint8Array): string;
 }
-declare function setTimeout(handler: () => void, ms?: number): unknown;
-declare function clearTimeout(handle: unknown): void;
+/** Opaque: an object in Node, a number in browsers. */
+declare type TimerHandle = object | number;
+declare function setTimeout(handler: () => void, ms?: number): TimerHandle;
+declare function clearTimeout(handle: TimerHandle | undefined): void;
 declare function queueMicrotask(callback: () => void): void;

@@ -19,7 +19,7 @@ import { choice, scanArgs, UsageError, wholeNumber } from './args.js';
 import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, readSource, type IdlInputs } from './idl-input.js';
 import { acceptEveryOperation, pushLine } from './pushes.js';
 import { openAmqpTarget, openStreamTarget, targetKind, type OpenTarget, type TargetOptions } from './targets.js';
-import { err, out } from './output.js';
+import { err, out, runMain } from './output.js';
 
 const NAME = 'tce-call';
 const MODES: readonly CallMode[] = ['twoway', 'oneway', 'async'];
@@ -326,12 +326,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    err(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
-  },
-);
+runMain(NAME, main);

@@ -13,6 +13,7 @@ import {
   type UserEventsOption,
 } from '../gateway/index.js';
 import { UsageError, scanArgs, wholeNumber } from './args.js';
+import { runMain } from './output.js';
 
 const USAGE = `usage: tce-gateway <services.xml> <serverName> [options]
 
@@ -232,10 +233,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`tce-gateway: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain('tce-gateway', main, { exit: true });

@@ -13,7 +13,7 @@ import { Workspace } from '../host/workspace.js';
 import type { MockEngine } from '../mock/engine.js';
 import { openProjectMocks } from '../host/project-mocks.js';
 import { choice, scanArgs, UsageError } from './args.js';
-import { err, out } from './output.js';
+import { err, out, runMain } from './output.js';
 
 const NAME = 'tce-mock';
 const USAGE = `usage: ${NAME} <project dir | services.xml> [--amqp URL] [--only gateways|backends] [--quiet]
@@ -87,6 +87,8 @@ async function start(args: Args): Promise<Running> {
     if (level !== 'info') err(`${NAME}: ${level === 'warn' ? 'warning' : 'error'}: ${message}`);
   };
   let sandbox: RunningSandbox | undefined;
+  // Assigned once, below, but read by the project's change callback, which may run before that.
+  // eslint-disable-next-line prefer-const
   let engine: MockEngine | undefined;
   let project: ProjectSession;
   try {
@@ -201,12 +203,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    err(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
-  },
-);
+runMain(NAME, main);

@@ -16,6 +16,7 @@ import {
 import { startSampleServer, type SampleServer, type SampleServerOptions } from '../sample-server/sample-server.js';
 import { connectAmqp } from '../transports/amqp.js';
 import { scanArgs, UsageError, wholeNumber } from './args.js';
+import { runMain } from './output.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
@@ -281,12 +282,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`${NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(NAME, main);

@@ -134,7 +134,7 @@ async function readSpec(real: string, file: string, layout: ProjectLayout): Prom
     if (spec[key] !== undefined && typeof spec[key] !== 'string') return fail(`${key} must be a path`);
   if (spec['idl'] !== undefined && (!Array.isArray(spec['idl']) || spec['idl'].some((p) => typeof p !== 'string')))
     return fail('idl must be a list of paths');
-  return spec as ProjectFileSpec;
+  return spec;
 }
 
 const START = { line: 1, column: 1, offset: 0 };

@@ -38,7 +38,7 @@ export interface MockEngineOptions extends MockProject {
   /** The project folder: scripts live in `<root>/mocks/`. */
   root: string;
   overrides: OverrideStorage;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** A handler's own time per call (each ctx.delay adds to it). Default 10 000 ms. */
   handlerTimeoutMs?: number;
   /** Reload scripts and overrides when their files change. Default true. */

@@ -33,11 +33,13 @@ interface HandlerContext {
 }
 
 /** What ctx.fail throws: the call is answered with this TCE error code. */
-class Failure {
+class Failure extends Error {
   constructor(
     readonly code: number,
     readonly reason: string | undefined,
-  ) {}
+  ) {
+    super(`failed with error ${code}${reason === undefined ? '' : `: ${reason}`}`);
+  }
 }
 
 const port = parentPort;
@@ -236,5 +238,7 @@ function describeKind(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'function') return 'a function';
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+    return `${typeof v} ${String(v)}`;
+  return typeof v;
 }

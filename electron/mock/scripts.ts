@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../shared/idl/diagnostics.js';
 import type { IdlModel } from '../../shared/idl/model.js';
 import { positionsOf } from '../../shared/project/positions.js';
 import type { Extra } from '../../shared/wire/message.js';
+import { ProjectFolder } from '../host/project-folder.js';
 import type { CallRoute, FromWorker, HandlerOutcome, LoadedScript, ToWorker } from './worker-protocol.js';
 
 /** What a handler call came to: its outcome, or no answer within its time. */
@@ -224,13 +225,24 @@ export class MockScripts {
     } catch {
       names = [];
     }
-    const paths = names.map((n) => join(this.folder, n));
+    // A script is code the console runs: one that leads outside the project (a symbolic link to
+    // elsewhere) is refused like any other file of the project that does, and listed as a problem.
+    const refused: LoadedScript[] = [];
+    const paths = names
+      .map((n) => join(this.folder, n))
+      .filter((path) => {
+        const outside = this.outsideProject(path);
+        if (outside) refused.push({ path, handlers: [], invalid: [], error: { name: 'Error', message: outside } });
+        return !outside;
+      });
+    for (const script of refused)
+      this.options.log('error', `${this.name(script.path)} is not loaded: ${script.error!.message}`);
     this.texts = new Map(
       await Promise.all(paths.map(async (p) => [p, await readFile(p, 'utf8').catch(() => '')] as const)),
     );
     this.loadCrashed = undefined;
     if (paths.length === 0) {
-      this.loaded = [];
+      this.loaded = refused;
       this.handlers.clear();
       const worker = this.worker;
       this.worker = undefined;
@@ -265,7 +277,7 @@ export class MockScripts {
       }
     }
     this.syntaxPlaces = syntaxPlaces;
-    this.loaded = result;
+    this.loaded = [...result, ...refused];
     this.handlers.clear();
     for (const script of result)
       for (const h of script.handlers)
@@ -273,6 +285,16 @@ export class MockScripts {
     for (const script of result)
       if (script.error) this.options.log('error', `${this.name(script.path)} does not load: ${script.error.message}`);
     this.options.changed();
+  }
+
+  /** Why `path` may not be loaded, if it leads outside the project folder. */
+  private outsideProject(path: string): string | undefined {
+    try {
+      new ProjectFolder(this.options.root).contain(path);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
   }
 
   /** No script could be loaded: every file gets the reason as its problem until the files change. */

@@ -59,7 +59,7 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
   const onFailure = (f: DispatchFailure): void => {
     const what = f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`;
     log(
-      `${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${(f.error as Error).message ?? String(f.error)}`}`,
+      `${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${f.error instanceof Error ? f.error.message : JSON.stringify(f.error)}`}`,
     );
   };
   // Undone in this order: stop consuming, answer sleeping timeout() calls (so their CALLs are

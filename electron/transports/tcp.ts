@@ -154,7 +154,7 @@ export function connectTcp(
       reject(new RpcError(ErrorCode.CONNECT_FAILED, `cannot connect to ${url}: ${why}`));
     };
     socket.setTimeout(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT, () => fail('timed out'));
-    socket.once('error', (error) => fail(error.message));
+    socket.once('error', (error: Error) => fail(error.message));
     socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
       socket.setTimeout(0);
       socket.removeAllListeners('timeout');

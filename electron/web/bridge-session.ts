@@ -24,7 +24,8 @@ export function serveBridgeSession(socket: WebSocket, host: ConsoleHost): void {
   socket.on('message', (data, isBinary) => {
     let frame: unknown;
     try {
-      frame = isBinary ? undefined : JSON.parse(data.toString());
+      // A text frame arrives as one Buffer (ws's default binaryType, 'nodebuffer').
+      frame = isBinary ? undefined : JSON.parse((data as Buffer).toString('utf8'));
     } catch {
       frame = undefined;
     }

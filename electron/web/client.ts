@@ -31,7 +31,8 @@ export function connectWebBridge(url: string): Promise<WebBridgeClient> {
     let opened = false;
 
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as BridgeFrame;
+      // Text frames arrive as one Buffer (ws's default binaryType, 'nodebuffer').
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as BridgeFrame;
       if (frame.type === 'event') {
         for (const listener of listeners.get(frame.event) ?? [])
           (listener as (payload: unknown) => void)(frame.payload);
@@ -73,15 +74,15 @@ export function connectWebBridge(url: string): Promise<WebBridgeClient> {
           const id = nextId++;
           const frame: BridgeFrame = { type: 'call', id, method, params };
           return new Promise((res, rej) => {
-            pending.set(id, { resolve: res as (value: unknown) => void, reject: rej });
+            pending.set(id, { resolve: res, reject: rej });
             socket.send(JSON.stringify(frame));
           });
         },
         on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void {
           let set = listeners.get(event);
           if (!set) listeners.set(event, (set = new Set()));
-          set.add(listener as (payload: never) => void);
-          return () => set.delete(listener as (payload: never) => void);
+          set.add(listener);
+          return () => set.delete(listener);
         },
         close: () =>
           new Promise<void>((done) => {

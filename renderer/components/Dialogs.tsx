@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { dirtyFiles, keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
 import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
-import { closeDialog, toast, useUi, type Dialog as DialogState } from '../stores/ui.js';
+import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } from '../stores/ui.js';
 import { Dialog } from './Dialog.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
@@ -143,7 +143,7 @@ function PromptDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'prompt
 
 /** A save was refused because the file changed on disk: three ways out, none loses the user's text. */
 function ConflictDialog({ path, message }: { path: string; message: string }) {
-  const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
+  const act = (f: () => Promise<unknown>): void => toastFailure(f);
   return (
     <Dialog
       title={`${baseName(path)} changed on disk`}

@@ -3,7 +3,7 @@ import type { InvokeResult } from '../../shared/console-api/index.js';
 import { deleteSavedCall, restoreCall } from '../actions/invoke.js';
 import { JsonTree } from '../components/JsonTree.js';
 import { useInvoke, type CallRow } from '../stores/invoke.js';
-import { toast } from '../stores/ui.js';
+import { toastFailure } from '../stores/ui.js';
 
 const MODE_LABEL = { twoway: 'two-way', oneway: 'one-way', async: 'async' } as const;
 const time = (t: number): string => new Date(t).toLocaleTimeString(undefined, { hour12: false });
@@ -147,7 +147,7 @@ export function SavedList() {
             type="button"
             className="btn btn-small btn-ghost"
             aria-label={`Delete saved call ${c.name}`}
-            onClick={() => void deleteSavedCall(c.name).catch((e: Error) => toast(e.message, 'error'))}
+            onClick={() => toastFailure(() => deleteSavedCall(c.name))}
           >
             ✕
           </button>

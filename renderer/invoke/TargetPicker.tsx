@@ -3,7 +3,7 @@ import { connectTarget } from '../actions/invoke.js';
 import { host, useHost } from '../stores/host.js';
 import { useInvoke } from '../stores/invoke.js';
 import { useProject } from '../stores/project.js';
-import { toast } from '../stores/ui.js';
+import { toastFailure } from '../stores/ui.js';
 import { callableEndpoints, connectionFor, endpointUrl, sandboxUrl } from './targets.js';
 
 const AD_HOC = '__url__';
@@ -40,7 +40,7 @@ export function TargetPicker() {
       v === '' ? null : v === AD_HOC ? { kind: 'url', url: adHocUrl } : { kind: 'endpoint', endpoint: v };
     useInvoke.setState({ target: next });
   };
-  const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
+  const act = (f: () => Promise<unknown>): void => toastFailure(f);
 
   return (
     <div className="target-picker">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MockOperation, MockOverride } from '../../shared/console-api/index.js';
+import type { JsonValue, MockOperation, MockOverride } from '../../shared/console-api/index.js';
 import { findOperation } from '../../shared/idl/model.js';
 import { exampleValue } from '../../shared/wire/example.js';
 import { setOverride } from '../actions/mocks.js';
@@ -98,7 +98,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
     const override: MockOverride = {};
     if (kind === 'result') {
       try {
-        override.answer = { kind: 'result', value: JSON.parse(resultText) };
+        override.answer = { kind: 'result', value: JSON.parse(resultText) as JsonValue };
       } catch (e) {
         setError(`the result is not valid JSON: ${(e as Error).message}`);
         return;

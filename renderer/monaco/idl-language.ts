@@ -87,5 +87,5 @@ export function registerIdlLanguage(monaco: typeof Monaco): void {
         [/[/*]/, 'comment'],
       ],
     },
-  } as Monaco.languages.IMonarchLanguage);
+  });
 }

@@ -7,7 +7,7 @@ import { count } from '../feed/columns.js';
 import { FeedGrid } from '../feed/FeedGrid.js';
 import { FilterBox } from '../feed/FilterBox.js';
 import { activeView, FEED_WINDOW, LIVE, useFeed, windowOf } from '../stores/feed.js';
-import { setLayout, toast, useUi } from '../stores/ui.js';
+import { setLayout, useUi, toastFailure } from '../stores/ui.js';
 
 /** Replaces (or removes) one `field:value` token of the filter text. */
 function withToken(query: string, field: string, value: string): string {
@@ -29,7 +29,7 @@ export function FeedPanel() {
   const detailsWidth = useUi((s) => s.layout.detailsWidth);
   const confirmClear = useFeed((s) => s.confirmingClear);
   const setConfirmClear = (on: boolean): void => useFeed.setState({ confirmingClear: on });
-  const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
+  const act = (f: () => Promise<unknown>): void => toastFailure(f);
   const live = view.id === LIVE;
 
   return (
@@ -181,7 +181,7 @@ function PauseButton() {
     <button
       type="button"
       className={`btn btn-small ${paused ? 'btn-primary' : ''}`}
-      onClick={() => void toggleFeedPause().catch((e: Error) => toast(e.message, 'error'))}
+      onClick={() => toastFailure(() => toggleFeedPause())}
       aria-pressed={paused}
     >
       {paused ? 'Resume' : 'Pause'}

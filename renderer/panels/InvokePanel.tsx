@@ -16,7 +16,7 @@ import { PushForm } from '../invoke/PushForm.js';
 import { TargetPicker } from '../invoke/TargetPicker.js';
 import { activeEnvironment, extraRow, methodKey, useInvoke } from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
-import { openDialog, toast } from '../stores/ui.js';
+import { openDialog, toastFailure } from '../stores/ui.js';
 
 /** Invoke: target, methods, schema-driven parameters, mode, timeout, extra; results, history, saved calls. */
 export function InvokePanel() {
@@ -164,11 +164,7 @@ function InvokeForm() {
       {unsaved && (
         <div className="banner banner-warn inline-banner" role="status">
           The editor's IDL changes this operation; the host calls with the saved IDL.
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => void saveAndInvoke().catch((e: Error) => toast(e.message, 'error'))}
-          >
+          <button type="button" className="btn btn-small" onClick={() => toastFailure(() => saveAndInvoke())}>
             Save and invoke
           </button>
         </div>
@@ -215,7 +211,7 @@ function ExtraTable() {
           <button
             type="button"
             className="btn btn-small btn-ghost"
-            onClick={() => void saveExtrasAsDefaults().catch((e: Error) => toast(e.message, 'error'))}
+            onClick={() => toastFailure(() => saveExtrasAsDefaults())}
           >
             Make defaults of {env.name}
           </button>
@@ -291,7 +287,7 @@ function ExtraTable() {
 function EnvironmentPicker() {
   const environments = useInvoke((s) => s.environments);
   const active = useInvoke((s) => s.activeEnvironment);
-  const act = (f: () => Promise<unknown>): void => void f().catch((e: Error) => toast(e.message, 'error'));
+  const act = (f: () => Promise<unknown>): void => toastFailure(f);
   const NEW = '__new__';
   return (
     <label className="env-picker small">

@@ -9,7 +9,7 @@ import { MocksView } from '../mocks/MocksView.js';
 import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { useMocks } from '../stores/mocks.js';
 import { baseName, relativePath, useProject } from '../stores/project.js';
-import { toast } from '../stores/ui.js';
+import { toastFailure } from '../stores/ui.js';
 
 /** The project: files, services.xml (interfaces, endpoints, servers and routes), sandbox, problems. */
 export function ProjectPanel() {
@@ -45,11 +45,7 @@ function EmptyProject() {
           <ul className="plain-list">
             {recent.map((p) => (
               <li key={p}>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => void openProject(p).catch((e: Error) => toast(e.message, 'error'))}
-                >
+                <button type="button" className="link" onClick={() => toastFailure(() => openProject(p))}>
                   {p}
                 </button>
               </li>
@@ -194,7 +190,7 @@ const MODES: { value: SandboxMode; label: string }[] = [
 function SandboxCard() {
   const sandbox = useHost((s) => s.sandbox);
   const [mode, setMode] = useState<SandboxMode>('full');
-  const run = (f: () => Promise<void>): void => void f().catch((e: Error) => toast(`sandbox: ${e.message}`, 'error'));
+  const run = (f: () => Promise<void>): void => toastFailure(f, 'sandbox: ');
   return (
     <div className={`sandbox-card sandbox-${sandbox.state}`} aria-label="Sandbox">
       <div className="sandbox-line">

@@ -96,7 +96,7 @@ export function windowOf(id: string): FeedWindow {
 }
 
 export const patchView = (id: string, patch: Partial<FeedView>): void =>
-  useFeed.setState((s) => (s.views[id] ? { views: { ...s.views, [id]: { ...s.views[id]!, ...patch } } } : {}));
+  useFeed.setState((s) => (s.views[id] ? { views: { ...s.views, [id]: { ...s.views[id], ...patch } } } : {}));
 
 export const activeView = (s: Pick<FeedState, 'views' | 'active'> = useFeed.getState()): FeedView =>
   s.views[s.active] ?? s.views[LIVE]!;

@@ -48,6 +48,11 @@ export function setLayout(patch: Partial<Layout>): void {
 
 export const resetLayout = (): void => setLayout(DEFAULT_LAYOUT);
 
+/** Runs an action started by the user; its failure becomes an error toast (`prefix` names the part that failed). */
+export function toastFailure(action: () => Promise<unknown>, prefix = ''): void {
+  action().catch((e: unknown) => toast(`${prefix}${e instanceof Error ? e.message : String(e)}`, 'error'));
+}
+
 let toastSeq = 0;
 export function toast(text: string, level: 'info' | 'error' = 'info'): void {
   const seq = ++toastSeq;

@@ -157,7 +157,7 @@ ${create}    };
   },
   encode(w: ${scope.rt('ByteWriter')}, v: ${name}): void {
 ${encode}  },
-  decode(r: ${scope.rt('ByteReader')}): ${name} {
+  decode(this: void, r: ${scope.rt('ByteReader')}): ${name} {
     return {
 ${decode}    };
   },
@@ -176,7 +176,7 @@ export const ${name} = {
   encode(w: ${W}, v: ${name}): void {
     w.bytes(v);
   },
-  decode(r: ${R}): ${name} {
+  decode(this: void, r: ${R}): ${name} {
     return r.byteSeq();
   },
 };`;
@@ -189,7 +189,7 @@ export const ${name} = {
     w.u32(v.length);
     for (const e of v) ${encodeStmt(scope, decl.element, 'e')};
   },
-  decode(r: ${R}): ${name} {
+  decode(this: void, r: ${R}): ${name} {
     const n = r.count(${minWireSize(scope.model, decl.element)}, '${decl.qname}');
     const v: ${element}[] = [];
     for (let i = 0; i < n; i++) v.push(${decodeExpr(scope, decl.element)});
@@ -213,7 +213,7 @@ export const ${name} = {
       ${encodeStmt(scope, decl.value, 'e')};
     }
   },
-  decode(r: ${scope.rt('ByteReader')}): ${name} {
+  decode(this: void, r: ${scope.rt('ByteReader')}): ${name} {
     const n = r.count(${entrySize}, '${decl.qname}');
     const v = new Map<${key}, ${value}>();
     for (let i = 0; i < n; i++) {

@@ -58,6 +58,7 @@ export function zeroValue(scope: FileScope, t: TypeRef): string {
   const decl = scope.model.types[t.name];
   if (decl?.kind === 'struct') return `${scope.typeRef(t.name)}.create()`;
   if (decl?.kind === 'sequence') return isByte(decl.element) ? 'new Uint8Array(0)' : '[]';
+  if (decl?.kind === 'dictionary') return `new Map<${tsType(scope, decl.key)}, ${tsType(scope, decl.value)}>()`;
   return 'new Map()';
 }
 

@@ -122,7 +122,9 @@ export function valueText(value: unknown): string {
     if (length > MAX_PAYLOAD_TEXT) return;
     if (v === null || v === undefined) add('null');
     else if (typeof v === 'number') add(Object.is(v, -0) ? '-0' : String(v));
-    else if (typeof v !== 'object') add(String(v));
+    else if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') add(String(v));
+    else if (typeof v !== 'object')
+      return; // functions and symbols are not decoded values
     else if (v instanceof Uint8Array || Array.isArray(v)) for (const item of v) walk(item);
     else if (v instanceof Map) {
       for (const [key, item] of v) {

@@ -310,6 +310,7 @@ class Parser {
       throw new FeedQueryError({ ...where(from, to), message });
     };
 
+    // eslint-disable-next-line no-control-regex -- \u0000 is QUOTE_MARK: a key ends where a quoted part starts
     const extra = /^extra\.([^:=<>\u0000]*)(.?)/i.exec(src);
     if (extra) {
       const key = extra[1]!;

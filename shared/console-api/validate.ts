@@ -193,7 +193,7 @@ const extra = record(str({ max: 1024 * 1024 }));
 const fileName = str({
   min: 1,
   max: 100,
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  // eslint-disable-next-line no-control-regex -- control characters are what it rejects
   pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/,
   what: 'must be a file name: no / \\ : * ? " < > | or control characters',
 });

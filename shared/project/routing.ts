@@ -46,7 +46,7 @@ export function serverRoutes(services: ServicesModel, server: Server): ServerRou
       if (!from || !to) continue;
       const table = pair.kind === 'call' ? calls : returns;
       let byEndpoint = table.get(route.ifidx);
-      if (!byEndpoint) table.set(route.ifidx, (byEndpoint = new Map()));
+      if (!byEndpoint) table.set(route.ifidx, (byEndpoint = new Map<string, RouteTarget>()));
       byEndpoint.set(from.name, { interface: route.interface, ifidx: route.ifidx, in: from, out: to, pair });
     }
   }

@@ -66,7 +66,7 @@ export interface CallTarget {
 }
 
 /** Shared by every call sent without extra: encoders only read it. */
-export const NO_EXTRA: Extra = Object.freeze({}) as Extra;
+export const NO_EXTRA: Extra = Object.freeze({});
 
 /** A result's value from `bytes[start, end)`; a decoder that fails becomes 5 UNSERIALIZE_FAILED. */
 export function decodeResult<R>(decode: ResultDecoder<R>, bytes: Uint8Array, start: number, end: number): R {

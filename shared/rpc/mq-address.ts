@@ -21,7 +21,9 @@ export function parseMqAddress(text: string): MqAddress {
     throw new Error(`bad MQ address "${text}": durable must be true or false, not ${JSON.stringify(durable)}`);
   }
   if (type !== 'queue' && type !== 'topic')
-    throw new Error(`bad MQ address "${text}": node type must be queue or topic, not ${String(type)}`);
+    throw new Error(
+      `bad MQ address "${text}": node type must be queue or topic, not ${typeof type === 'string' ? type : JSON.stringify(type)}`,
+    );
   const create = options['create'] ?? 'never';
   if (create !== 'always' && create !== 'sender' && create !== 'receiver' && create !== 'never') {
     throw new Error(`bad MQ address "${text}": create must be always, sender, receiver or never`);

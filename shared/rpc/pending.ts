@@ -68,6 +68,7 @@ class Entry implements PendingCall<unknown> {
     readonly opidx: number,
     readonly settlement: Settlement,
   ) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the shared executor above fills this entry
     filling = this;
     this.reply = new Promise(fill);
   }

@@ -327,7 +327,7 @@ class Compiler {
             if (path) path.push(`[${i}]`);
             fail(`expected byte (${min}..${max}), got ${describeValue(b)}`);
           }
-          w.u8(b as number);
+          w.u8(b);
         }
       },
       dec: (r) => r.byteSeq(),
@@ -535,7 +535,7 @@ class Codec implements ModelCodec {
         'params',
         `expected an array or an object keyed by parameter name, got ${describeKind(args)}`,
       );
-    const record = args as Readonly<Record<string, unknown>>;
+    const record = args;
     for (const k of Object.keys(record)) {
       if (!names.includes(k)) throw new CodecError('params', `unknown parameter "${k}" (${signature})`);
     }

@@ -27,6 +27,7 @@ export const runId = (): string => Math.random().toString(36).slice(2, 10);
 
 export const test = base.extend<{ app: ConsolePage; consoleUrl: string; readyMethod: string }>({
   /** The console the page opens: global-setup's (the sample project) unless a spec starts its own. */
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   consoleUrl: async ({}, use) => {
     const url = process.env['TCE_E2E_URL'];
     if (!url) throw new Error('TCE_E2E_URL is not set: run through playwright.config.ts (global-setup.ts)');

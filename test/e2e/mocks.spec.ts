@@ -7,6 +7,7 @@ import { shopProject } from '../support/shop-project.js';
 
 const test = base.extend<object, { shopConsole: string }>({
   shopConsole: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
     async ({}, use) => {
       const project = shopProject(`tce-e2e-mocks-${process.pid}`);
       const started = await startConsoleProcess(project.dir);

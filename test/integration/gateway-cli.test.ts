@@ -27,8 +27,8 @@ async function start(name: string, args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [cli(name), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const lines = createInterface({ input: child.stdout! });
+  createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
+  const lines = createInterface({ input: child.stdout });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = await new Promise<string>((resolve, reject) => {
     lines.on('line', (l) => {

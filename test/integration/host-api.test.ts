@@ -286,7 +286,7 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
       text
         .trimEnd()
         .split('\n')
-        .map((l) => ({ ...JSON.parse(l), id: 0 }));
+        .map((l) => ({ ...(JSON.parse(l) as object), id: 0 }));
     expect(withoutIds(again.ndjson)).toEqual(withoutIds(ndjson));
     const [first] = (await c.bridge.call('feed.query', { limit: 1 })).entries;
     expect(await c.bridge.call('feed.decode', { id: first!.id })).toMatchObject({ ok: true, method: 'echo' });

@@ -230,7 +230,7 @@ describe('saving: durability', () => {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      await new Promise<void>((resolve) => createInterface({ input: child.stdout! }).once('line', () => resolve()));
+      await new Promise<void>((resolve) => createInterface({ input: child.stdout }).once('line', () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 200));
       child.kill('SIGKILL');
       await exited;

@@ -31,7 +31,7 @@ export interface MockKit {
   ): Promise<CallOutcome>;
   /** Messages that arrived on the reply queue unasked: pushes. */
   pushes: RpcMessage[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 const REPLY_ENDPOINT = 'kit_replies';
@@ -40,7 +40,7 @@ export interface OpenedEngine {
   project: ProjectSession;
   engine: MockEngine;
   logs: string[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The project at `dir` (which must have no errors) and its mock engine; `logs` collects what it logs. */

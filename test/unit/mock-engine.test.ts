@@ -1,7 +1,8 @@
 // The mock engine (electron/mock/): what its back ends answer — examples, scripts, overrides —
 // called through their queue on the in-memory broker. Scripts run in the built worker:
 // `npm run build` first.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compile } from '../../shared/idl/compile.js';
@@ -235,6 +236,23 @@ describe('mock engine, a project of its own', () => {
     project.write('mocks/shop.mjs', `const x = 1;\nthrow new Error('no config');\nexport default {};\n`);
     await eventually(() => expect(k.engine.problems()[0]?.message).toMatch(/no config/));
     expect(k.engine.problems()[0]!.range.start).toMatchObject({ line: 2, column: 7 });
+  });
+
+  it('refuses a script that leads outside the project (a symbolic link) and says so; the others load', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'tce-mock-outside-'));
+    try {
+      writeFileSync(join(outside, 'evil.mjs'), `export default { 'shop.Catalog.count': () => 666 };\n`);
+      symlinkSync(join(outside, 'evil.mjs'), join(project.dir, 'mocks/a-link.mjs'));
+      const k = await start();
+      const [problem] = k.engine.problems();
+      expect(k.engine.problems()).toHaveLength(1);
+      expect(problem).toMatchObject({ severity: 'error', range: { file: join(project.dir, 'mocks/a-link.mjs') } });
+      expect(problem!.message).toMatch(/leads to .*evil\.mjs, outside the project folder/);
+      expect(await k.call('shop.Catalog.count', [])).not.toMatchObject({ value: 666n });
+      expect(await k.call('shop.Catalog.item', [1])).toMatchObject({ errcode: 0, value: { id: 1 } });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('reports keys that name nothing, values that are not handlers, and handlers for client interfaces', async () => {

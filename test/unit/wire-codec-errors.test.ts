@@ -170,7 +170,7 @@ const badValues: [IdlModel, string, unknown[] | Record<string, unknown>, string]
   ],
   [all, 'lookup', [{ 0: 1 }], 'param keys: expected alltypes.IntList (array), got object'],
   [all, 'lookup', [[1, '2']], 'param keys[1]: expected int (-2147483648..2147483647), got string'],
-  [all, 'lookup', [[1, , 3]], 'param keys[1]: expected int (-2147483648..2147483647), got undefined'],
+  [all, 'lookup', [[1, undefined, 3]], 'param keys[1]: expected int (-2147483648..2147483647), got undefined'],
   [
     all,
     'echoMap',

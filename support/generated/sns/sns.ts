@@ -14,7 +14,7 @@ export const Tick_t = {
   encode(w: ByteWriter, v: Tick_t): void {
     w.i32(v.tick1);
   },
-  decode(r: ByteReader): Tick_t {
+  decode(this: void, r: ByteReader): Tick_t {
     return {
       tick1: r.i32(),
     };
@@ -43,7 +43,7 @@ export const Message_t = {
     w.string(v.issue_time);
     w.string(v.content);
   },
-  decode(r: ByteReader): Message_t {
+  decode(this: void, r: ByteReader): Message_t {
     return {
       tick: Tick_t.decode(r),
       sender_id: r.string(),

@@ -7,7 +7,7 @@ export const Bytes_t = {
   encode(w: ByteWriter, v: Bytes_t): void {
     w.bytes(v);
   },
-  decode(r: ByteReader): Bytes_t {
+  decode(this: void, r: ByteReader): Bytes_t {
     return r.byteSeq();
   },
 };
@@ -19,7 +19,7 @@ export const BoolList = {
     w.u32(v.length);
     for (const e of v) w.bool(e);
   },
-  decode(r: ByteReader): BoolList {
+  decode(this: void, r: ByteReader): BoolList {
     const n = r.count(1, 'alltypes.BoolList');
     const v: boolean[] = [];
     for (let i = 0; i < n; i++) v.push(r.bool());
@@ -34,7 +34,7 @@ export const ShortList = {
     w.u32(v.length);
     for (const e of v) w.i16(e);
   },
-  decode(r: ByteReader): ShortList {
+  decode(this: void, r: ByteReader): ShortList {
     const n = r.count(2, 'alltypes.ShortList');
     const v: number[] = [];
     for (let i = 0; i < n; i++) v.push(r.i16());
@@ -49,7 +49,7 @@ export const IntList = {
     w.u32(v.length);
     for (const e of v) w.i32(e);
   },
-  decode(r: ByteReader): IntList {
+  decode(this: void, r: ByteReader): IntList {
     const n = r.count(4, 'alltypes.IntList');
     const v: number[] = [];
     for (let i = 0; i < n; i++) v.push(r.i32());
@@ -64,7 +64,7 @@ export const LongList = {
     w.u32(v.length);
     for (const e of v) w.i64(e);
   },
-  decode(r: ByteReader): LongList {
+  decode(this: void, r: ByteReader): LongList {
     const n = r.count(8, 'alltypes.LongList');
     const v: bigint[] = [];
     for (let i = 0; i < n; i++) v.push(r.i64());
@@ -79,7 +79,7 @@ export const FloatList = {
     w.u32(v.length);
     for (const e of v) w.f32(e);
   },
-  decode(r: ByteReader): FloatList {
+  decode(this: void, r: ByteReader): FloatList {
     const n = r.count(4, 'alltypes.FloatList');
     const v: number[] = [];
     for (let i = 0; i < n; i++) v.push(r.f32());
@@ -94,7 +94,7 @@ export const DoubleList = {
     w.u32(v.length);
     for (const e of v) w.f64(e);
   },
-  decode(r: ByteReader): DoubleList {
+  decode(this: void, r: ByteReader): DoubleList {
     const n = r.count(8, 'alltypes.DoubleList');
     const v: number[] = [];
     for (let i = 0; i < n; i++) v.push(r.f64());
@@ -109,7 +109,7 @@ export const StringList = {
     w.u32(v.length);
     for (const e of v) w.string(e);
   },
-  decode(r: ByteReader): StringList {
+  decode(this: void, r: ByteReader): StringList {
     const n = r.count(4, 'alltypes.StringList');
     const v: string[] = [];
     for (let i = 0; i < n; i++) v.push(r.string());
@@ -124,7 +124,7 @@ export const IntMatrix = {
     w.u32(v.length);
     for (const e of v) IntList.encode(w, e);
   },
-  decode(r: ByteReader): IntMatrix {
+  decode(this: void, r: ByteReader): IntMatrix {
     const n = r.count(4, 'alltypes.IntMatrix');
     const v: IntList[] = [];
     for (let i = 0; i < n; i++) v.push(IntList.decode(r));
@@ -139,7 +139,7 @@ export const BytesList = {
     w.u32(v.length);
     for (const e of v) Bytes_t.encode(w, e);
   },
-  decode(r: ByteReader): BytesList {
+  decode(this: void, r: ByteReader): BytesList {
     const n = r.count(4, 'alltypes.BytesList');
     const v: Bytes_t[] = [];
     for (let i = 0; i < n; i++) v.push(Bytes_t.decode(r));
@@ -157,7 +157,7 @@ export const StrStrMap = {
       w.string(e);
     }
   },
-  decode(r: ByteReader): StrStrMap {
+  decode(this: void, r: ByteReader): StrStrMap {
     const n = r.count(8, 'alltypes.StrStrMap');
     const v = new Map<string, string>();
     for (let i = 0; i < n; i++) {
@@ -178,7 +178,7 @@ export const IntStrMap = {
       w.string(e);
     }
   },
-  decode(r: ByteReader): IntStrMap {
+  decode(this: void, r: ByteReader): IntStrMap {
     const n = r.count(8, 'alltypes.IntStrMap');
     const v = new Map<number, string>();
     for (let i = 0; i < n; i++) {
@@ -199,7 +199,7 @@ export const LongDoubleMap = {
       w.f64(e);
     }
   },
-  decode(r: ByteReader): LongDoubleMap {
+  decode(this: void, r: ByteReader): LongDoubleMap {
     const n = r.count(16, 'alltypes.LongDoubleMap');
     const v = new Map<bigint, number>();
     for (let i = 0; i < n; i++) {
@@ -220,7 +220,7 @@ export const StrIntListMap = {
       IntList.encode(w, e);
     }
   },
-  decode(r: ByteReader): StrIntListMap {
+  decode(this: void, r: ByteReader): StrIntListMap {
     const n = r.count(8, 'alltypes.StrIntListMap');
     const v = new Map<string, IntList>();
     for (let i = 0; i < n; i++) {
@@ -241,7 +241,7 @@ export const NestedMap = {
       StrStrMap.encode(w, e);
     }
   },
-  decode(r: ByteReader): NestedMap {
+  decode(this: void, r: ByteReader): NestedMap {
     const n = r.count(8, 'alltypes.NestedMap');
     const v = new Map<string, StrStrMap>();
     for (let i = 0; i < n; i++) {
@@ -262,7 +262,7 @@ export const IntBytesMap = {
       Bytes_t.encode(w, e);
     }
   },
-  decode(r: ByteReader): IntBytesMap {
+  decode(this: void, r: ByteReader): IntBytesMap {
     const n = r.count(8, 'alltypes.IntBytesMap');
     const v = new Map<number, Bytes_t>();
     for (let i = 0; i < n; i++) {
@@ -289,7 +289,7 @@ export const Point_t = {
     w.f32(v.x);
     w.f32(v.y);
   },
-  decode(r: ByteReader): Point_t {
+  decode(this: void, r: ByteReader): Point_t {
     return {
       x: r.f32(),
       y: r.f32(),
@@ -304,7 +304,7 @@ export const PointList = {
     w.u32(v.length);
     for (const e of v) Point_t.encode(w, e);
   },
-  decode(r: ByteReader): PointList {
+  decode(this: void, r: ByteReader): PointList {
     const n = r.count(8, 'alltypes.PointList');
     const v: Point_t[] = [];
     for (let i = 0; i < n; i++) v.push(Point_t.decode(r));
@@ -322,7 +322,7 @@ export const NamedPoints = {
       Point_t.encode(w, e);
     }
   },
-  decode(r: ByteReader): NamedPoints {
+  decode(this: void, r: ByteReader): NamedPoints {
     const n = r.count(12, 'alltypes.NamedPoints');
     const v = new Map<string, Point_t>();
     for (let i = 0; i < n; i++) {
@@ -366,12 +366,12 @@ export const Everything_t = {
       text: init.text ?? '',
       blob: init.blob ?? new Uint8Array(0),
       ints: init.ints ?? [],
-      props: init.props ?? new Map(),
+      props: init.props ?? new Map<string, string>(),
       origin: init.origin ?? Point_t.create(),
       path: init.path ?? [],
-      places: init.places ?? new Map(),
+      places: init.places ?? new Map<string, Point_t>(),
       matrix: init.matrix ?? [],
-      nested: init.nested ?? new Map(),
+      nested: init.nested ?? new Map<string, StrStrMap>(),
       longs: init.longs ?? [],
     };
   },
@@ -394,7 +394,7 @@ export const Everything_t = {
     NestedMap.encode(w, v.nested);
     LongList.encode(w, v.longs);
   },
-  decode(r: ByteReader): Everything_t {
+  decode(this: void, r: ByteReader): Everything_t {
     return {
       b: r.byte(),
       flag: r.bool(),
@@ -424,7 +424,7 @@ export const EverythingList = {
     w.u32(v.length);
     for (const e of v) Everything_t.encode(w, e);
   },
-  decode(r: ByteReader): EverythingList {
+  decode(this: void, r: ByteReader): EverythingList {
     const n = r.count(72, 'alltypes.EverythingList');
     const v: Everything_t[] = [];
     for (let i = 0; i < n; i++) v.push(Everything_t.decode(r));

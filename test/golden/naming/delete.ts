@@ -14,7 +14,7 @@ export const Far_t = {
   encode(w: ByteWriter, v: Far_t): void {
     w.i32(v.x);
   },
-  decode(r: ByteReader): Far_t {
+  decode(this: void, r: ByteReader): Far_t {
     return {
       x: r.i32(),
     };

@@ -15,7 +15,7 @@ export const Map_ = {
   encode(w: ByteWriter, v: Map_): void {
     w.i32(v.size);
   },
-  decode(r: ByteReader): Map_ {
+  decode(this: void, r: ByteReader): Map_ {
     return {
       size: r.i32(),
     };
@@ -35,7 +35,7 @@ export const Proxy = {
   encode(w: ByteWriter, v: Proxy): void {
     w.string(v.target);
   },
-  decode(r: ByteReader): Proxy {
+  decode(this: void, r: ByteReader): Proxy {
     return {
       target: r.string(),
     };
@@ -55,7 +55,7 @@ export const ServerProxy = {
   encode(w: ByteWriter, v: ServerProxy): void {
     w.bool(v.on);
   },
-  decode(r: ByteReader): ServerProxy {
+  decode(this: void, r: ByteReader): ServerProxy {
     return {
       on: r.bool(),
     };
@@ -93,7 +93,7 @@ export const Rec = {
     w.i64(v.toString_);
     delete_.Far_t.encode(w, v.far);
   },
-  decode(r: ByteReader): Rec {
+  decode(this: void, r: ByteReader): Rec {
     return {
       default_: r.i32(),
       __proto___: r.string(),
@@ -113,7 +113,7 @@ export const w_ = {
     w.u32(v.length);
     for (const e of v) Rec.encode(w, e);
   },
-  decode(r: ByteReader): w_ {
+  decode(this: void, r: ByteReader): w_ {
     const n = r.count(32, 'edge.w');
     const v: Rec[] = [];
     for (let i = 0; i < n; i++) v.push(Rec.decode(r));
@@ -131,7 +131,7 @@ export const e_ = {
       w_.encode(w, e);
     }
   },
-  decode(r: ByteReader): e_ {
+  decode(this: void, r: ByteReader): e_ {
     const n = r.count(8, 'edge.e');
     const v = new Map<string, w_>();
     for (let i = 0; i < n; i++) {
