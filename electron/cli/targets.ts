@@ -10,6 +10,7 @@ import { connectAmqp } from '../transports/amqp.js';
 import { createClient } from '../transports/dial.js';
 import type { TlsClientOptions } from '../transports/tcp.js';
 import { UsageError } from './args.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface TargetOptions {
   /** Serves calls the server makes back on the connection (pushes). */
@@ -58,7 +59,7 @@ export async function openStreamTarget(url: string, options: TargetOptions): Pro
   } catch (error) {
     throw error instanceof RpcError
       ? error
-      : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+      : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error), { cause: error });
   }
   return { target: client, close: () => client.close() };
 }
@@ -108,6 +109,6 @@ export async function openAmqpTarget(url: string, options: TargetOptions): Promi
     await broker.close();
     throw error instanceof RpcError
       ? error
-      : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+      : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error), { cause: error });
   }
 }

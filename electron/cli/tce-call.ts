@@ -20,6 +20,7 @@ import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, readSource, t
 import { acceptEveryOperation, pushLine } from './pushes.js';
 import { openAmqpTarget, openStreamTarget, targetKind, type OpenTarget, type TargetOptions } from './targets.js';
 import { err, out, runMain } from './output.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const NAME = 'tce-call';
 const MODES: readonly CallMode[] = ['twoway', 'oneway', 'async'];
@@ -201,14 +202,14 @@ function encodeArgs(codec: ModelCodec, resolved: Resolved, json: string): Uint8A
   try {
     args = JSON.parse(json);
   } catch (e) {
-    throw new UsageError(`the parameters are not JSON (${(e as Error).message}): ${json}`);
+    throw new UsageError(`the parameters are not JSON (${messageOf(e)}): ${json}`);
   }
   if (args === null || typeof args !== 'object')
     throw new UsageError(`the parameters must be a JSON array or object, e.g. '["hello"]', not ${json}`);
   try {
     return codec.encodeParams(resolved.op, args as unknown[] | Record<string, unknown>);
   } catch (e) {
-    throw new UsageError(`bad parameters for ${signature(resolved)}: ${(e as Error).message}`);
+    throw new UsageError(`bad parameters for ${signature(resolved)}: ${messageOf(e)}`);
   }
 }
 
@@ -290,7 +291,7 @@ async function call(args: Args, prepared: Prepared): Promise<number> {
       } catch (e) {
         throw new RpcError(
           ErrorCode.UNSERIALIZE_FAILED,
-          `the reply of ${prepared.resolved.qname} does not decode as ${typeRefToString(prepared.resolved.op.returns)}: ${(e as Error).message}`,
+          `the reply of ${prepared.resolved.qname} does not decode as ${typeRefToString(prepared.resolved.op.returns)}: ${messageOf(e)}`,
         );
       }
       out(JSON.stringify(toJsonValue(value)));

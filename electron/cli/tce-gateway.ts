@@ -14,6 +14,7 @@ import {
 } from '../gateway/index.js';
 import { UsageError, scanArgs, wholeNumber } from './args.js';
 import { runMain } from './output.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const USAGE = `usage: tce-gateway <services.xml> <serverName> [options]
 
@@ -116,9 +117,7 @@ function readServices(path: string): ServicesModel | undefined {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      `tce-gateway: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`,
-    );
+    process.stderr.write(`tce-gateway: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : messageOf(e)}\n`);
     return undefined;
   }
   const { services, diagnostics } = parseServicesXml({ path, text });
@@ -228,7 +227,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await gateway.close();
     return 0;
   } catch (e) {
-    log(`error while shutting down: ${(e as Error).message}`);
+    log(`error while shutting down: ${messageOf(e)}`);
     return 1;
   }
 }

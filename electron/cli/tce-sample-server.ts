@@ -17,6 +17,7 @@ import { startSampleServer, type SampleServer, type SampleServerOptions } from '
 import { connectAmqp } from '../transports/amqp.js';
 import { scanArgs, UsageError, wholeNumber } from './args.js';
 import { runMain } from './output.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
@@ -162,7 +163,7 @@ function readFile(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     throw new StartError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : messageOf(e)}`,
     );
   }
 }
@@ -228,7 +229,7 @@ async function start(args: Args): Promise<{ server: SampleServer; broker: Broker
     try {
       broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn, prefetch });
     } catch (error) {
-      throw new StartError((error as Error).message);
+      throw new StartError(messageOf(error));
     }
     options.mq = { broker, endpoints, ackOnReceipt, ...(broadcast && topic ? { broadcast: topic.name } : {}) };
   }
@@ -236,7 +237,7 @@ async function start(args: Args): Promise<{ server: SampleServer; broker: Broker
     return { server: await startSampleServer(options), broker };
   } catch (error) {
     await broker?.close();
-    throw new StartError((error as Error).message);
+    throw new StartError(messageOf(error));
   }
 }
 

@@ -28,6 +28,7 @@ import {
 } from './events.js';
 import { ForwardedCalls, type ForwardedCall, type ForwardedCallsOptions } from './forwarded-calls.js';
 import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * The gateway's routing core (spec §7.3, §7.4): client sessions and their user ids, CALL and
@@ -264,13 +265,13 @@ export class GatewayCore {
         deviceId: message.extra[ExtraKey.deviceId],
       });
     } catch (error) {
-      return this.refuse(session, `its token was refused: ${(error as Error).message}`);
+      return this.refuse(session, `its token was refused: ${messageOf(error)}`);
     }
     if (!(result instanceof Promise)) return this.authenticated(session, result);
     session.state = 'checking';
     result.then(
       (userId) => this.authenticated(session, userId),
-      (error: unknown) => this.authenticated(session, undefined, (error as Error).message),
+      (error: unknown) => this.authenticated(session, undefined, messageOf(error)),
     );
   }
 
@@ -518,7 +519,7 @@ export class GatewayCore {
     try {
       sent = writer?.send(message, call && this.unconfirmed(call)) ?? false;
     } catch (error) {
-      this.log(`${name}: cannot publish: ${(error as Error).message}`);
+      this.log(`${name}: cannot publish: ${messageOf(error)}`);
     }
     if (!sent) {
       if (call) this.forwarded.forget(call);
@@ -581,7 +582,7 @@ export class GatewayCore {
     try {
       if (!session.connection.send(message)) return 'closed';
     } catch (error) {
-      this.log(`${session.endpoint} ${session.description}: ${(error as Error).message}`);
+      this.log(`${session.endpoint} ${session.description}: ${messageOf(error)}`);
       return 'unsendable';
     }
     if (this.monitor.watched) {

@@ -11,6 +11,7 @@ import { GatewayMonitor, type GatewayCounters, type GatewayEvent } from './event
 import type { ForwardedCallsOptions } from './forwarded-calls.js';
 import { MqLink } from './mq-link.js';
 import { planGateway, type StreamEndpointPlan, type UserEventsOption } from './plan.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface GatewayOptions {
   /** The project (loadProject) or just its services.xml model. */
@@ -122,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       try {
         listener = await listen(url, { ...options.stream, tls }, (connection) => gatewayCore.accept(p, connection));
       } catch (error) {
-        throw new GatewayError(`${p.endpoint.name}: cannot listen on ${url}: ${(error as Error).message}`);
+        throw new GatewayError(`${p.endpoint.name}: cannot listen on ${url}: ${messageOf(error)}`);
       }
       listeners.push({ plan: p, listener });
     }
@@ -190,7 +191,7 @@ function readTls(p: StreamEndpointPlan, servicesFile: string): TlsServerOptions 
     try {
       return readFileSync(resolve(base, file), 'utf8');
     } catch (error) {
-      throw new GatewayError(`${p.endpoint.name}: cannot read ${what} ${file}: ${(error as Error).message}`);
+      throw new GatewayError(`${p.endpoint.name}: cannot read ${what} ${file}: ${messageOf(error)}`);
     }
   };
   return { key: read('keyfile'), cert: read('certfile') };

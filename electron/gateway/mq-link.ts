@@ -4,6 +4,7 @@ import { Backoff, secondsText } from '../../shared/rpc/backoff.js';
 import { connectAmqp, errorReason, type AmqpBrokerOptions } from '../transports/amqp.js';
 import type { MqSide } from './core.js';
 import type { GatewayPlan, MqEndpointPlan } from './plan.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * The gateway's queues: gets a broker (retrying the first connection, so the gateway serves
@@ -70,9 +71,7 @@ export class MqLink implements MqSide {
       } catch (error) {
         if (this.closed) return false;
         const delay = retries.delay(++failures);
-        this.options.log(
-          `${(error as Error).message}; retrying in ${secondsText(delay)} (calls to queues fail meanwhile)`,
-        );
+        this.options.log(`${messageOf(error)}; retrying in ${secondsText(delay)} (calls to queues fail meanwhile)`);
         this.later(delay, () => void attempt());
         return false;
       }
@@ -132,7 +131,7 @@ export class MqLink implements MqSide {
       if (this.closed) return;
       const delay = retries.delay(failures + 1);
       this.options.log(
-        `${plan.endpoint.name}: cannot open the ${role}: ${(error as Error).message}; retrying in ${secondsText(delay)}`,
+        `${plan.endpoint.name}: cannot open the ${role}: ${messageOf(error)}; retrying in ${secondsText(delay)}`,
       );
       this.later(delay, () => void this.open(plan, role, failures + 1));
     }

@@ -8,6 +8,7 @@ import type { ModelCodec } from '../../shared/wire/codec.js';
 import { toJsonValue } from '../../shared/wire/json-value.js';
 import { HEADER_SIZE, type Extra, type RpcMessage } from '../../shared/wire/message.js';
 import type { ConsoleLink } from './connections/link.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const failure = (code: number, reason: string): RpcFailure => ({ code, codeName: errorCodeName(code), reason });
 
@@ -73,7 +74,7 @@ export async function invoke(
       ok: false,
       error: failure(
         ErrorCode.SENDFAILED,
-        `the arguments do not fit ${request.interface}.${request.method}: ${(error as Error).message}`,
+        `the arguments do not fit ${request.interface}.${request.method}: ${messageOf(error)}`,
       ),
       latencyMs: elapsed(),
     };
@@ -119,7 +120,7 @@ export async function invoke(
         ok: false,
         error: failure(
           ErrorCode.UNSERIALIZE_FAILED,
-          `the reply does not decode as ${request.interface}.${request.method}'s result: ${(error as Error).message}`,
+          `the reply does not decode as ${request.interface}.${request.method}'s result: ${messageOf(error)}`,
         ),
         sequence: answer.sequence,
         latencyMs: elapsed(),
@@ -137,8 +138,7 @@ export async function invoke(
     };
   } catch (error) {
     if (error instanceof ConsoleError) throw error;
-    const rpc =
-      error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, (error as Error).message);
+    const rpc = error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, messageOf(error));
     return {
       ok: false,
       error: failure(rpc.code, rpc.message),

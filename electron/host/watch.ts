@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * Watches folders (not recursively) and calls `onChange` once things have been quiet for
@@ -34,7 +35,7 @@ export class FolderWatcher {
         watcher.on('error', (error) => this.log(`stopped watching ${folder}: ${error.message}`));
         this.watchers.set(folder, watcher);
       } catch (error) {
-        this.log(`cannot watch ${folder} for changes: ${(error as Error).message}`);
+        this.log(`cannot watch ${folder} for changes: ${messageOf(error)}`);
       }
     }
   }

@@ -19,6 +19,7 @@ import { FolderWatcher } from '../host/watch.js';
 import { mockCatalog, type MockCatalog, type MockedOperation } from './catalog.js';
 import { MockScripts, type ScriptAnswer, type ScriptPush } from './scripts.js';
 import { MAX_DELAY_MS, type CallRoute } from './worker-protocol.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** Where overrides are kept (the console's workspace: `.tce-console/mocks.json`). */
 export interface OverrideStorage {
@@ -222,8 +223,8 @@ export class MockEngine {
     try {
       args = this.codec.decodeParams(op.op, ctx.message.params);
     } catch (error) {
-      this.logCall(backEnd, op, ctx, undefined, `error 6: its parameters do not decode (${(error as Error).message})`);
-      throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, (error as Error).message, 'example');
+      this.logCall(backEnd, op, ctx, undefined, `error 6: its parameters do not decode (${messageOf(error)})`);
+      throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, messageOf(error), 'example');
     }
     const override = this.overrides[op.key];
     if (override?.delayMs) await this.sleep(override.delayMs);
@@ -291,7 +292,7 @@ export class MockEngine {
     try {
       this.codec.codecFor(op.op.returns).encode(value, result, 'result');
     } catch (error) {
-      const why = error instanceof CodecError ? error.message : (error as Error).message;
+      const why = messageOf(error);
       this.logCall(
         backEnd,
         op,
@@ -347,7 +348,7 @@ export class MockEngine {
         `${push.route.backEnd}: pushed ${push.name} to user ${push.userId ?? '(none)'} via ${push.route.endpoint}`,
       );
     } catch (error) {
-      this.options.log('warn', `${where}: ${(error as Error).message}`);
+      this.options.log('warn', `${where}: ${messageOf(error)}`);
     }
   }
 
@@ -370,7 +371,7 @@ export class MockEngine {
     try {
       this.overrides = await this.options.overrides.load();
     } catch (error) {
-      this.options.log('warn', `mock overrides: ${(error as Error).message}`);
+      this.options.log('warn', `mock overrides: ${messageOf(error)}`);
     }
   }
 

@@ -11,6 +11,7 @@ import { positionsOf } from '../../shared/project/positions.js';
 import type { Extra } from '../../shared/wire/message.js';
 import { ProjectFolder } from '../host/project-folder.js';
 import type { CallRoute, FromWorker, HandlerOutcome, LoadedScript, ToWorker } from './worker-protocol.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** What a handler call came to: its outcome, or no answer within its time. */
 export type ScriptAnswer = HandlerOutcome | { kind: 'timeout'; ms: number };
@@ -127,7 +128,7 @@ export class MockScripts {
       } catch (error) {
         this.settle(id, {
           kind: 'threw',
-          message: `its arguments cannot be passed to the script: ${(error as Error).message}`,
+          message: `its arguments cannot be passed to the script: ${messageOf(error)}`,
         });
       }
     });
@@ -255,7 +256,7 @@ export class MockScripts {
     try {
       worker = this.worker ?? this.spawn();
     } catch (error) {
-      return this.loadFailed(paths, `the mock script worker cannot start: ${(error as Error).message}`);
+      return this.loadFailed(paths, `the mock script worker cannot start: ${messageOf(error)}`);
     }
     const version = String(++this.loadCount);
     const result = await new Promise<LoadedScript[] | string>((resolve) => {
@@ -293,7 +294,7 @@ export class MockScripts {
       new ProjectFolder(this.options.root).contain(path);
       return undefined;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
     }
   }
 

@@ -7,6 +7,7 @@ import type { BackEndEndpoints } from '../../shared/project/index.js';
 import { serve } from '../transports/serve.js';
 import type { TlsServerOptions } from '../transports/tcp.js';
 import { SampleServant } from './servant.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * The sample back end of the TCE cluster example (idl-samples/test.idl), in-process: the
@@ -96,7 +97,7 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
         try {
           listening.push((await serve(socketServer, url, { tls: options.tls, idleTimeout: options.idleTimeout })).url);
         } catch (error) {
-          throw new Error(`cannot listen on ${url}: ${(error as Error).message}`, { cause: error });
+          throw new Error(`cannot listen on ${url}: ${messageOf(error)}`, { cause: error });
         }
       }
     }

@@ -9,6 +9,7 @@ import { packageRoot } from '../host/package-info.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { serveIpc } from './ipc-bridge.js';
 import { buildMenu } from './menu.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const option = (name: string): string | undefined => {
@@ -41,7 +42,7 @@ async function start(): Promise<void> {
   if (project)
     await host
       .run('project.open', { path: project })
-      .catch((error: unknown) => console.error(`cannot open ${project}: ${(error as Error).message}`));
+      .catch((error: unknown) => console.error(`cannot open ${project}: ${messageOf(error)}`));
   if (project && process.argv.includes('--sandbox')) await host.run('sandbox.start', {});
   await buildMenu(host);
 

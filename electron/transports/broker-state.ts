@@ -1,4 +1,5 @@
 import type { BrokerState, MqAddress } from '../../shared/rpc/connection.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** Holds a broker's state and tells subscribers about every change; a throwing listener is logged, not fatal. */
 export class BrokerStateEmitter {
@@ -25,7 +26,7 @@ export class BrokerStateEmitter {
       try {
         listener(state);
       } catch (err) {
-        this.log(`a broker state listener threw: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(`a broker state listener threw: ${messageOf(err)}`);
       }
     }
   }

@@ -15,6 +15,7 @@ import type {
 import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * The in-process broker of the sandbox: RabbitMQ's semantics for TCE's two node types (spec §8)
@@ -354,7 +355,7 @@ class MemReader implements MqReader {
       message = decodeMessage(raw);
     } catch (err) {
       this.broker.log(
-        `reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${reason(err)}`,
+        `reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${messageOf(err)}`,
       );
       return;
     }
@@ -367,7 +368,7 @@ class MemReader implements MqReader {
     try {
       this.onMessage!(message, raw, delivery);
     } catch (err) {
-      this.broker.log(`reader for ${describeNode(this.address)}: the message handler threw: ${reason(err)}`);
+      this.broker.log(`reader for ${describeNode(this.address)}: the message handler threw: ${messageOf(err)}`);
     }
   }
 
@@ -406,8 +407,6 @@ class MemReader implements MqReader {
     this.broker.unsubscribe(this);
   }
 }
-
-const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** AMQP topic matching: words split by `.`, `*` = one word, `#` = zero or more words. */
 export function topicMatches(bindingKey: string, routingKey: string): boolean {

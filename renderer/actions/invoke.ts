@@ -16,6 +16,7 @@ import {
   type MethodRef,
 } from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface ResolvedMethod {
   iface: InterfaceDecl;
@@ -77,7 +78,7 @@ export function buildRequest(): InvokeRequest {
   try {
     args = JSON.parse(text) as JsonValue;
   } catch (e) {
-    throw new Error(`the parameters are not valid JSON: ${(e as Error).message}`);
+    throw new Error(`the parameters are not valid JSON: ${messageOf(e)}`);
   }
   if (s.mode === 'oneway' && m.op.returns.kind !== 'void')
     throw new Error(`${m.op.name} returns a value: a one-way call would never get it`);
@@ -141,7 +142,7 @@ export async function invoke(): Promise<void> {
   try {
     request = buildRequest();
   } catch (e) {
-    useInvoke.setState({ argsError: (e as Error).message });
+    useInvoke.setState({ argsError: messageOf(e) });
     return;
   }
   if (hostDisagrees(request)) {
@@ -155,7 +156,7 @@ export async function invoke(): Promise<void> {
   try {
     updateRow(row.id, { result: await host.call('invoke', request) });
   } catch (e) {
-    updateRow(row.id, { failure: (e as Error).message });
+    updateRow(row.id, { failure: messageOf(e) });
   }
   void refreshHistory();
 }

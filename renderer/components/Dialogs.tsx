@@ -4,6 +4,7 @@ import { NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } from '../stores/ui.js';
 import { Dialog } from './Dialog.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
 export function Dialogs() {
@@ -44,7 +45,7 @@ function OpenProjectDialog() {
       await openProject(p.trim());
       closeDialog();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     } finally {
       setBusy(false);
     }
@@ -113,7 +114,7 @@ function PromptDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'prompt
       await dialog.submit(value.trim());
       closeDialog();
     } catch (e) {
-      toast(e instanceof Error ? e.message : String(e), 'error');
+      toast(messageOf(e), 'error');
     }
   };
   return (

@@ -5,6 +5,7 @@ import { exampleValue } from '../../shared/wire/example.js';
 import { setOverride } from '../actions/mocks.js';
 import { useMocks } from '../stores/mocks.js';
 import { useProject, workingModel } from '../stores/project.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const BEHAVIOUR: Record<MockOperation['behaviour'], string> = {
   example: 'example',
@@ -100,7 +101,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       try {
         override.answer = { kind: 'result', value: JSON.parse(resultText) as JsonValue };
       } catch (e) {
-        setError(`the result is not valid JSON: ${(e as Error).message}`);
+        setError(`the result is not valid JSON: ${messageOf(e)}`);
         return;
       }
     } else if (kind === 'error')
@@ -110,7 +111,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       await setOverride(op.interface, op.method, override.answer || override.delayMs ? override : null);
       close();
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     }
   };
   const remove = async (): Promise<void> => {
@@ -118,7 +119,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       await setOverride(op.interface, op.method, null);
       close();
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     }
   };
 

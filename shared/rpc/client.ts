@@ -6,6 +6,7 @@ import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { RpcPeer, type RpcPeerOptions, type TrafficListener } from './peer.js';
 import { callThrough, sendThrough } from './proxy.js';
+import { messageOf } from '../message-of.js';
 
 /** Opens a new connection; rejects with RpcError (102 CONNECT_FAILED and the like). */
 export type Dialer = () => Promise<MessageConnection>;
@@ -170,8 +171,7 @@ export class RpcClient implements CallTarget {
     try {
       connection = await this.dial();
     } catch (e) {
-      const error =
-        e instanceof RpcError ? e : new RpcError(ErrorCode.CONNECT_FAILED, (e as Error).message, { cause: e });
+      const error = e instanceof RpcError ? e : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(e), { cause: e });
       this.queued = [];
       this.setState({ state: 'closed', kind: 'connect-failed', message: error.message });
       this.scheduleRetry(error.message);

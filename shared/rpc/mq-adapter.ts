@@ -8,6 +8,7 @@ import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
 import { describeSendFailure, pushTarget, type MqSendOutcome, type MqWriters } from './mq-writers.js';
 import { callerTarget } from './peer.js';
 import type { CallContext, CallerConnection } from './servant.js';
+import { messageOf } from '../message-of.js';
 
 /** Default bound on servant calls running at once over all of an MqAdapter's queues. */
 export const DEFAULT_MQ_MAX_DISPATCHING = 10_000;
@@ -187,7 +188,7 @@ export class MqAdapter {
       outcome = this.writers.send(target, reply, confirmed);
     } catch (error) {
       // A RETURN that cannot be encoded (a servant put a non-string into replyExtra): the caller gets 6.
-      this.log(`${endpoint}: ${what} could not be sent (${(error as Error).message}); answering error 6`);
+      this.log(`${endpoint}: ${what} could not be sent (${messageOf(error)}); answering error 6`);
       outcome = this.writers.send(target, errorReturn(reply, ErrorCode.REMOTEMETHOD_EXCEPTION), confirmed);
     }
     if (outcome.sent) return;

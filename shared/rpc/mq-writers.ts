@@ -5,6 +5,7 @@ import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
 import { SequenceGenerator } from './pending.js';
+import { messageOf } from '../message-of.js';
 
 /** What became of a message handed to MqWriters.send. */
 export type MqSendOutcome =
@@ -118,7 +119,7 @@ export function pushTarget(writers: MqWriters, endpoint: string, userId: string 
       } catch (error) {
         throw new RpcError(
           ErrorCode.SENDFAILED,
-          `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${(error as Error).message}`,
+          `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${messageOf(error)}`,
           { cause: error },
         );
       }

@@ -8,6 +8,7 @@ import type { ConsoleLink, LinkContext } from './link.js';
 import { MqLink } from './mq-link.js';
 import { StreamLink } from './stream-link.js';
 import { resolveTarget, type SandboxView } from './targets.js';
+import { messageOf } from '../../../shared/message-of.js';
 
 export interface ConnectionsContext extends LinkContext {
   services(): ServicesModel | undefined;
@@ -51,7 +52,7 @@ export class ConnectionManager {
     } catch (error) {
       this.links.delete(link.id);
       await link.close().catch(() => undefined);
-      const reason = (error as Error).message;
+      const reason = messageOf(error);
       throw new ConsoleError(
         'io',
         reason.includes(link.info().url) ? reason : `cannot connect to ${link.info().url}: ${reason}`,

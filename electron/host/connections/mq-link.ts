@@ -8,6 +8,7 @@ import { isCall } from '../../../shared/wire/message.js';
 import { connectAmqp } from '../../transports/amqp.js';
 import { identity } from '../feed/correlation.js';
 import type { ConsoleLink, LinkContext } from './link.js';
+import { messageOf } from '../../../shared/message-of.js';
 
 export interface MqLinkOptions {
   id: string;
@@ -71,10 +72,10 @@ export class MqLink implements ConsoleLink {
     if (this.closed) return Promise.reject(new RpcError(ErrorCode.CONNECTION_LOST, 'the connection is closed'));
     this.opened ??= this.open().catch((error: unknown) => {
       this.opened = undefined;
-      this.setState({ state: 'closed', reason: (error as Error).message });
+      this.setState({ state: 'closed', reason: messageOf(error) });
       throw error instanceof RpcError
         ? error
-        : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+        : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error), { cause: error });
     });
     return this.opened;
   }

@@ -4,6 +4,7 @@ import { displayUrl, resolveBrokerUrl } from '../../../shared/project/broker-url
 import type { ServicesModel } from '../../../shared/project/model.js';
 import type { Broker, StreamTransportKind } from '../../../shared/rpc/connection.js';
 import { parseEndpointUrl, formatEndpointUrl } from '../../transports/endpoint-url.js';
+import { messageOf } from '../../../shared/message-of.js';
 
 /** What the sandbox offers connections: its listeners' real URLs and its broker. */
 export interface SandboxView {
@@ -71,7 +72,7 @@ function resolveUrl(url: string, sandbox: SandboxView | undefined): ResolvedTarg
   try {
     transport = parseEndpointUrl(url).transport;
   } catch (error) {
-    throw new ConsoleError('invalid-params', `${(error as Error).message}, or amqp://user:password@host:port/<queue>`);
+    throw new ConsoleError('invalid-params', `${messageOf(error)}, or amqp://user:password@host:port/<queue>`);
   }
   const gateway = sandbox && [...sandbox.listeners.values()].find((l) => l.url === url)?.gateway;
   return { kind: 'stream', url, transport, gateway };
