@@ -4,7 +4,7 @@
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import {
   allOperations,
-  findOperation,
+  resolveOperation,
   typeRefToString,
   type IdlModel,
   type Operation,
@@ -183,15 +183,16 @@ function resolveMethod(model: IdlModel, spec: string): Resolved {
       `no interface '${ifaceName || spec}' in the IDL (interfaces: ${known}); name the method as module.Interface.method`,
     );
   }
-  const op = findOperation(model, iface, opName);
-  if (!op) {
+  const resolved = resolveOperation(model, iface.qname, opName);
+  if (!resolved) {
     const known =
       allOperations(model, iface)
         .map((o) => o.name)
         .join(', ') || 'none';
     throw new UsageError(`${iface.qname} has no operation '${opName}' (operations: ${known})`);
   }
-  return { qname: `${op.owner}.${op.name}`, op, ifidx: model.interfaces[op.owner]!.index };
+  const { op, owner, ifidx } = resolved;
+  return { qname: `${owner.qname}.${op.name}`, op, ifidx };
 }
 
 const signature = (r: Resolved): string =>

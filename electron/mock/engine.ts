@@ -3,7 +3,7 @@ import { dirname, relative } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { MockOperation, MockOverride, MockSource, MocksState } from '../../shared/console-api/types.js';
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
-import { findOperation, type IdlModel } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel } from '../../shared/idl/model.js';
 import type { ConfigModel, ServicesModel } from '../../shared/project/model.js';
 import { clientInterfaces } from '../../shared/project/routing.js';
 import { pushTarget, type MqWriters } from '../../shared/rpc/mq-writers.js';
@@ -180,11 +180,10 @@ export class MockEngine {
 
   /** Sets or (null) removes the override of an operation named by any interface that has it; saved at once. */
   async setOverride(iface: string, method: string, override: MockOverride | null): Promise<MocksState> {
-    const decl = this.project.model.interfaces[iface];
-    const op = decl && findOperation(this.project.model, decl, method);
-    if (!decl || !op)
-      throw new ConsoleError('not-found', `${iface}.${method} is not an operation of the project's IDL`);
-    const key = `${op.owner}.${op.name}`;
+    const resolved = resolveOperation(this.project.model, iface, method);
+    if (!resolved) throw new ConsoleError('not-found', `${iface}.${method} is not an operation of the project's IDL`);
+    const { op, owner } = resolved;
+    const key = `${owner.qname}.${op.name}`;
     if (override?.answer?.kind === 'result') {
       try {
         this.codec.encodeResult(op, override.answer.value);
@@ -360,8 +359,7 @@ export class MockEngine {
       (m) => m.op.name === name && m.carriers.includes(iface),
     );
     if (served) return undefined;
-    const decl = this.project.model.interfaces[iface];
-    if (!decl || !findOperation(this.project.model, decl, name))
+    if (!resolveOperation(this.project.model, iface, name))
       return `names no operation of the project's IDL (expected module.Interface.operation)`;
     if (this.clients.has(iface)) return `${iface} is implemented by clients: no back end answers it`;
     return `no mock back end serves ${iface} (no services.xml route sends its calls to a queue a config.yml section reads)`;

@@ -1,5 +1,5 @@
 import type { Environment, InvokeRequest, JsonValue, SavedCall, TargetSpec } from '../../shared/console-api/index.js';
-import { findOperation, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel, type ResolvedOperation } from '../../shared/idl/model.js';
 import { exampleParams } from '../../shared/wire/example.js';
 import { saveAll } from './project.js';
 import { connectionFor, targetUrl } from '../invoke/targets.js';
@@ -18,18 +18,11 @@ import {
 import { useProject, workingModel } from '../stores/project.js';
 import { messageOf } from '../../shared/message-of.js';
 
-export interface ResolvedMethod {
-  iface: InterfaceDecl;
-  op: Operation;
+export function resolveMethod(model: IdlModel | null, ref: MethodRef | null): ResolvedOperation | undefined {
+  return model && ref ? resolveOperation(model, ref.interface, ref.method) : undefined;
 }
 
-export function resolveMethod(model: IdlModel | null, ref: MethodRef | null): ResolvedMethod | undefined {
-  const iface = ref && model?.interfaces[ref.interface];
-  const op = iface && findOperation(model, iface, ref.method);
-  return iface && op ? { iface, op } : undefined;
-}
-
-export const currentMethod = (): ResolvedMethod | undefined =>
+export const currentMethod = (): ResolvedOperation | undefined =>
   resolveMethod(workingModel(useProject.getState()), useInvoke.getState().selected);
 
 const pretty = (v: JsonValue): string => JSON.stringify(v, null, 2);

@@ -22,13 +22,12 @@ export function PushForm() {
   const lastGood = useProject((s) => s.lastGood);
   const model = workingModel({ snapshot, lastGood })!;
   const selected = useInvoke((s) => s.selected)!;
-  const { iface, op } = resolveMethod(model, selected)!;
+  const { owner } = resolveMethod(model, selected)!;
   const sandbox = useHost((s) => s.sandbox);
   const connections = useHost((s) => s.connections);
   const [clients, setClients] = useState<SandboxClient[]>([]);
   const [recipient, setRecipient] = useState('');
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const owner = model.interfaces[op.owner] ?? iface;
   const broadcast = !!snapshot?.services && pushRoutes(snapshot.services, owner.qname).some((r) => r.topic);
 
   const refresh = useCallback(async (): Promise<void> => {

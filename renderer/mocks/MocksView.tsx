@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { JsonValue, MockOperation, MockOverride } from '../../shared/console-api/index.js';
-import { findOperation } from '../../shared/idl/model.js';
+import { resolveOperation } from '../../shared/idl/model.js';
 import { exampleValue } from '../../shared/wire/example.js';
 import { setOverride } from '../actions/mocks.js';
 import { useMocks } from '../stores/mocks.js';
@@ -80,8 +80,7 @@ type AnswerKind = 'default' | 'result' | 'error';
 /** Sets an operation's override: a fixed JSON result, or an error code and reason, and/or a delay. */
 function OverrideEditor({ op, close }: { op: MockOperation; close: () => void }) {
   const model = useProject((s) => workingModel(s));
-  const declared = model?.interfaces[op.interface];
-  const operation = declared && model ? findOperation(model, declared, op.method) : undefined;
+  const operation = model ? resolveOperation(model, op.interface, op.method)?.op : undefined;
   const current = op.override?.answer;
   const [kind, setKind] = useState<AnswerKind>(current?.kind ?? 'default');
   const example = operation && model ? exampleValue(model, operation.returns) : null;
