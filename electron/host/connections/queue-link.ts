@@ -10,7 +10,7 @@ import { identity } from '../feed/correlation.js';
 import type { ConsoleLink, LinkContext } from './link.js';
 import { messageOf } from '../../../shared/message-of.js';
 
-export interface MqLinkOptions {
+export interface QueueLinkOptions {
   id: string;
   spec: TargetSpec;
   queue: string;
@@ -26,7 +26,7 @@ export interface MqLinkOptions {
  * queue with a private reply queue in `__mq_return__`. Pushes cannot reach it (they go through
  * gateways), so no servants. Every message goes into the feed at hop `console`.
  */
-export class MqLink implements ConsoleLink {
+export class QueueLink implements ConsoleLink {
   readonly id: string;
   readonly spec: TargetSpec;
   private current: ConnectionState = { state: 'connecting', attempt: 1 };
@@ -36,7 +36,7 @@ export class MqLink implements ConsoleLink {
   private closed = false;
 
   constructor(
-    private readonly options: MqLinkOptions,
+    private readonly options: QueueLinkOptions,
     private readonly ctx: LinkContext,
   ) {
     this.id = options.id;
