@@ -18,6 +18,7 @@ export { Adapter, type AdapterOptions, type DispatchFailure } from './rpc/adapte
 export { RpcPeer, callerTarget, type RpcPeerOptions, type TrafficEvent, type TrafficListener } from './rpc/peer.js';
 export { RpcClient, type ClientState, type Dialer, type RpcClientOptions } from './rpc/client.js';
 export type { BackoffOptions } from './rpc/backoff.js';
+export { setTracing, TRACE_CATEGORIES, type Log, type LogLevel, type TraceCategory } from './log.js';
 export { RpcServer, type ConnectionListener, type RpcServerOptions, type ServerEvent } from './rpc/server.js';
 export type { CloseReason, MessageConnection } from './rpc/connection.js';
 export type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from './rpc/connection.js';

@@ -13,6 +13,7 @@ import { createClient } from '../transports/dial.js';
 import type { TlsClientOptions } from '../transports/tcp.js';
 import { UsageError } from './args.js';
 import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 export interface TargetOptions {
   /** Serves calls the server makes back on the connection (pushes). */
@@ -24,7 +25,7 @@ export interface TargetOptions {
   /** Milliseconds to wait for the connection. */
   connectTimeout: number;
   /** Where transport warnings go. */
-  log: (line: string) => void;
+  log: Log;
 }
 
 export interface OpenTarget {

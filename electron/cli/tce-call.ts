@@ -254,7 +254,7 @@ async function open(args: Args, prepared: Prepared): Promise<OpenTarget> {
     adapter: new Adapter().add(acceptEveryOperation(prepared.model)),
     onPush: (message) => out(pushLine(prepared.model, prepared.codec, message)),
     connectTimeout: args.connectTimeout,
-    log: (line) => err(`${NAME}: ${line}`),
+    log: (_level, line) => err(`${NAME}: ${line}`),
   };
   if (targetKind(args.target) === 'amqp') return openAmqpTarget(args.target, options);
   if (args.token !== undefined) options.token = args.token;

@@ -8,6 +8,7 @@ import { electronBinary, NO_ELECTRON_MESSAGE } from '../shell/electron-binary.js
 import { startWebServer } from '../web/server.js';
 import { UsageError, scanArgs, wholeNumber } from './args.js';
 import { messageOf } from '../../shared/message-of.js';
+import { traceFromEnvironment } from '../log.js';
 
 const USAGE = `usage: tce-console [--web] [--project PATH] [--sandbox] [options]
 
@@ -125,6 +126,7 @@ async function runWeb(args: Args): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  traceFromEnvironment();
   let args: Args | 'help';
   try {
     args = parseArgs(process.argv.slice(2));

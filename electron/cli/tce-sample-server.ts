@@ -18,6 +18,7 @@ import { connectAmqp } from '../transports/amqp.js';
 import { scanArgs, UsageError, wholeNumber } from './args.js';
 import { runMain } from './output.js';
 import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
@@ -208,8 +209,8 @@ function brokerUrl(cli: string | undefined, config: ConfigModel, section: BackEn
 }
 
 async function start(args: Args): Promise<{ server: SampleServer; broker: Broker | undefined }> {
-  const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const warn = (line: string): void => void process.stderr.write(`${NAME}: ${line}\n`);
+  const log: Log = (_level, line) => void process.stdout.write(`${line}\n`);
+  const warn: Log = (_level, line) => void process.stderr.write(`${NAME}: ${line}\n`);
   const options: SampleServerOptions = {
     listen: args.listen,
     log: args.quiet ? () => {} : log,

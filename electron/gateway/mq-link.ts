@@ -5,6 +5,7 @@ import { connectAmqp, errorReason, type AmqpBrokerOptions } from '../transports/
 import type { MqSide } from './core.js';
 import type { GatewayPlan, MqEndpointPlan } from './plan.js';
 import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 /**
  * The gateway's queues: gets a broker (retrying the first connection, so the gateway serves
@@ -17,7 +18,7 @@ export interface MqLinkOptions {
   plan: GatewayPlan;
   /** What a reader delivers (acknowledged on receipt: RETURNs and pushes go on to clients at once). */
   onMessage: (plan: MqEndpointPlan, message: RpcMessage, raw: Uint8Array) => void;
-  log: (line: string) => void;
+  log: Log;
   /** Called once a broker is in hand (to follow its state). */
   onBroker?: (broker: Broker) => void;
 }
@@ -71,7 +72,10 @@ export class MqLink implements MqSide {
       } catch (error) {
         if (this.closed) return false;
         const delay = retries.delay(++failures);
-        this.options.log(`${messageOf(error)}; retrying in ${secondsText(delay)} (calls to queues fail meanwhile)`);
+        this.options.log(
+          'warn',
+          `${messageOf(error)}; retrying in ${secondsText(delay)} (calls to queues fail meanwhile)`,
+        );
         this.later(delay, () => void attempt());
         return false;
       }
@@ -93,7 +97,7 @@ export class MqLink implements MqSide {
     if (!pending) {
       pending = broker.openWriter(plan.address).catch((error: unknown) => {
         this.replyWriters.delete(name);
-        this.options.log(`${name}: cannot open a writer: ${errorReason(error)}`);
+        this.options.log('warn', `${name}: cannot open a writer: ${errorReason(error)}`);
         return undefined;
       });
       this.replyWriters.set(name, pending);
@@ -131,6 +135,7 @@ export class MqLink implements MqSide {
       if (this.closed) return;
       const delay = retries.delay(failures + 1);
       this.options.log(
+        'warn',
         `${plan.endpoint.name}: cannot open the ${role}: ${messageOf(error)}; retrying in ${secondsText(delay)}`,
       );
       this.later(delay, () => void this.open(plan, role, failures + 1));

@@ -10,6 +10,7 @@ import { CodecError } from '../../shared/wire/errors.js';
 import { messageOf } from './errors.js';
 import type { Feed } from './feed/feed.js';
 import { serverTap } from './feed/taps.js';
+import type { LogLevel } from '../../shared/log.js';
 
 export interface ConsolePushContext {
   services: ServicesModel;
@@ -35,7 +36,7 @@ export class ConsolePusher {
   constructor(
     private readonly broker: Broker,
     private readonly feed: Feed | undefined,
-    private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void,
+    private readonly log: (level: LogLevel, message: string) => void,
   ) {}
 
   async send(request: PushRequest, ctx: ConsolePushContext): Promise<PushResult> {

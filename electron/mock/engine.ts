@@ -20,6 +20,7 @@ import { mockCatalog, type MockCatalog, type MockedOperation } from './catalog.j
 import { MockScripts, type ScriptAnswer, type ScriptPush } from './scripts.js';
 import { MAX_DELAY_MS, type CallRoute } from './worker-protocol.js';
 import { messageOf } from '../../shared/message-of.js';
+import type { LogLevel } from '../../shared/log.js';
 
 /** Where overrides are kept (the console's workspace: `.tce-console/mocks.json`). */
 export interface OverrideStorage {
@@ -39,7 +40,7 @@ export interface MockEngineOptions extends MockProject {
   /** The project folder: scripts live in `<root>/mocks/`. */
   root: string;
   overrides: OverrideStorage;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: (level: LogLevel, message: string) => void;
   /** A handler's own time per call (each ctx.delay adds to it). Default 10 000 ms. */
   handlerTimeoutMs?: number;
   /** Reload scripts and overrides when their files change. Default true. */
@@ -102,7 +103,7 @@ export class MockEngine {
     if (options.watch !== false) {
       this.watcher = new FolderWatcher(
         (paths) => this.filesChanged(paths),
-        (message) => options.log('warn', message),
+        (level, message) => options.log(level, message),
       );
       this.watchFolders();
     }

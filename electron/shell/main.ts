@@ -10,6 +10,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { serveIpc } from './ipc-bridge.js';
 import { buildMenu } from './menu.js';
 import { messageOf } from '../../shared/message-of.js';
+import { traceFromEnvironment } from '../log.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const option = (name: string): string | undefined => {
@@ -25,6 +26,7 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 async function start(): Promise<void> {
+  traceFromEnvironment();
   await app.whenReady();
   const host = new ConsoleHost({
     mode: 'electron',

@@ -27,6 +27,8 @@ import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
+import { trace, type Log } from '../../shared/log.js';
+import { consoleLog } from '../log.js';
 
 /**
  * RabbitMQ transport (spec §3.4, §8) over amqplib with its built-in connection recovery.
@@ -67,7 +69,7 @@ export interface AmqpBrokerOptions {
   /** Reconnect backoff (default 200 ms up to 5 s); after maxAttempts failed reconnects, `closed`. */
   reconnect?: BackoffOptions & { maxAttempts?: number };
   /** Where warnings go (dropped messages, channel errors, reconnects). Default console.warn. */
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 type Settings = Required<Omit<AmqpBrokerOptions, 'reconnect'>>;
@@ -81,7 +83,7 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
     prefetch: options.prefetch ?? 4000,
     maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    log: options.log ?? ((message) => console.warn(`[amqp] ${message}`)),
+    log: options.log ?? consoleLog('amqp'),
   };
   const reconnects = new Backoff(options.reconnect ?? {}, { initialDelayMs: 200, maxDelayMs: 5_000 });
   const recovering = await connect(
@@ -172,7 +174,7 @@ class AmqpBroker implements Broker {
   /** The live connection; null while reconnecting or closed. */
   model: ChannelModel | null = null;
   private readonly endpoints = new Set<AmqpEndpoint<Channel>>();
-  private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (m) => this.settings.log(m));
+  private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (level, m) => this.settings.log(level, m));
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -194,9 +196,9 @@ class AmqpBroker implements Broker {
       if (this.states.current.state !== 'connecting')
         void (this.closing ??= this.shutdown(`gave up reconnecting: ${errorReason(error)}`));
     });
-    recovering.on('error', (error: Error) => this.log(`connection error: ${errorReason(error)}`));
-    recovering.on('blocked', (reason: string) => this.log(`RabbitMQ blocked publishing: ${reason}`));
-    recovering.on('unblocked', () => this.log('RabbitMQ unblocked publishing'));
+    recovering.on('error', (error: Error) => this.log('warn', `connection error: ${errorReason(error)}`));
+    recovering.on('blocked', (reason: string) => this.log('warn', `RabbitMQ blocked publishing: ${reason}`));
+    recovering.on('unblocked', () => this.log('warn', 'RabbitMQ unblocked publishing'));
   }
 
   get state(): BrokerState {
@@ -207,13 +209,12 @@ class AmqpBroker implements Broker {
     return this.states.subscribe(listener);
   }
 
-  log(message: string): void {
-    this.settings.log(`${this.description}: ${message}`);
-  }
+  readonly log: Log = (level, message) => this.settings.log(level, `${this.description}: ${message}`);
 
   private setState(state: BrokerState): void {
     if (state.state === 'reconnecting') {
       this.log(
+        'warn',
         state.attempt === 1
           ? `connection lost: ${state.lastError}; reconnecting`
           : `reconnect attempt ${state.attempt - 1} failed: ${state.lastError}; trying again`,
@@ -245,7 +246,7 @@ class AmqpBroker implements Broker {
 
   private opened(model: ChannelModel): void {
     if (this.model !== model || this.closing) return; // lost again meanwhile, or closed
-    if (this.states.current.state !== 'connecting') this.log('connection re-established');
+    if (this.states.current.state !== 'connecting') this.log('warn', 'connection re-established');
     this.setState({ state: 'open' });
   }
 
@@ -303,7 +304,7 @@ class AmqpBroker implements Broker {
     // connection's close can overtake them, and RabbitMQ would redeliver messages we already took.
     await Promise.all(endpoints.map((endpoint) => endpoint.dispose()));
     this.model = null;
-    await this.recovering.close().catch((err: unknown) => this.log(`error while closing: ${errorReason(err)}`));
+    await this.recovering.close().catch((err: unknown) => this.log('warn', `error while closing: ${errorReason(err)}`));
     this.states.set({ state: 'closed', reason });
   }
 }
@@ -347,7 +348,8 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
     let lost = false;
     channel.on('error', (err: Error) => {
       // Errors during setup reach the caller through the failed operation; later ones are logged here.
-      if (this.channel === channel) this.broker.log(`${this.label}: channel closed by RabbitMQ: ${errorReason(err)}`);
+      if (this.channel === channel)
+        this.broker.log('warn', `${this.label}: channel closed by RabbitMQ: ${errorReason(err)}`);
     });
     channel.on('close', () => {
       lost = true;
@@ -369,6 +371,7 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
     }
     this.channel = channel;
     this.retryFailures = 0;
+    trace(this.broker.log, 'amqp', () => `${this.label}: channel open`);
   }
 
   /**
@@ -379,7 +382,7 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
     if (this.closed) return;
     clearTimeout(this.retryTimer);
     const delay = channelRetries.delay(++this.retryFailures);
-    if (why !== undefined) this.broker.log(`${this.label}: ${why}; retrying in ${secondsText(delay)}`);
+    if (why !== undefined) this.broker.log('warn', `${this.label}: ${why}; retrying in ${secondsText(delay)}`);
     this.retryTimer = setTimeout(() => {
       const model = this.broker.model;
       if (this.closed || this.channel || !model) return;
@@ -471,6 +474,7 @@ abstract class ConfirmingWriter extends AmqpEndpoint<ConfirmChannel> {
       return true;
     } catch (err) {
       this.broker.log(
+        'warn',
         `${this.label}: publish${exchange === '' ? ` to queue "${routingKey}"` : ''} failed: ${errorReason(err)}`,
       );
       return false;
@@ -509,7 +513,7 @@ class AmqpWriter extends ConfirmingWriter implements MqWriter {
   protected channelClosed(channel: ConfirmChannel): void {
     if (channel !== this.channel) return;
     if (this.backlog.length > 0)
-      this.broker.log(`${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
+      this.broker.log('warn', `${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
     for (let unsent = this.backlog.shift(); unsent; unsent = this.backlog.shift())
       unsent.confirmed?.({ ok: false, reason: 'the channel was lost before the message was sent' });
     this.blocked = false;
@@ -679,7 +683,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     try {
       op(delivery.channel);
     } catch (err) {
-      this.broker.log(`${this.label}: cannot settle a delivery: ${errorReason(err)}`);
+      this.broker.log('warn', `${this.label}: cannot settle a delivery: ${errorReason(err)}`);
     }
     if (--this.unsettled === 0) this.draining?.();
   }
@@ -687,7 +691,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
   private onDelivery(channel: Channel, delivery: ConsumeMessage | null): void {
     if (delivery === null) {
       // basic.cancel from RabbitMQ: the queue was deleted. Start over on a new channel.
-      this.broker.log(`${this.label}: RabbitMQ cancelled the subscription (queue deleted?)`);
+      this.broker.log('warn', `${this.label}: RabbitMQ cancelled the subscription (queue deleted?)`);
       closeQuietly(channel);
       return;
     }
@@ -708,7 +712,10 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
       message = decodeMessage(raw);
     } catch (err) {
       if (byListener) channel.ack(delivery); // nobody can ever use it
-      this.broker.log(`${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`);
+      this.broker.log(
+        'warn',
+        `${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`,
+      );
       return;
     }
     let settlement = SETTLED;
@@ -719,7 +726,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     try {
       onMessage(message, raw, settlement);
     } catch (err) {
-      this.broker.log(`${this.label}: the message handler threw: ${errorReason(err)}`);
+      this.broker.log('warn', `${this.label}: the message handler threw: ${errorReason(err)}`);
     }
   }
 

@@ -69,7 +69,9 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
   const broker = createMemoryBroker();
   const backEnds: MockBackEnd[] = [];
   for (const b of engine.catalog.backEnds)
-    backEnds.push(await startMockBackEnd({ engine, section: b.section, broker, log: (line) => log('info', line) }));
+    backEnds.push(
+      await startMockBackEnd({ engine, section: b.section, broker, log: (level, line) => log(level, line) }),
+    );
   const first = engine.catalog.backEnds[0]!;
   const pushes: RpcMessage[] = [];
   const replies = new MqReplies(

@@ -22,6 +22,7 @@ import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { CallType, decodeMessage, encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { toHex } from '../support/hex.js';
 import { V5 } from '../support/spec-vectors.js';
+import type { Log } from '../../shared/log.js';
 
 const CLUSTER = readFileSync(new URL('../../idl-samples/cluster/services.xml', import.meta.url), 'utf8');
 
@@ -106,7 +107,7 @@ async function rig(
   const broker = createMemoryBroker({ log: () => undefined });
   const monitor = new GatewayMonitor();
   const logs: string[] = [];
-  const log = (line: string): void => void logs.push(line);
+  const log: Log = (_level, line) => void logs.push(line);
   const link = new MqLink({ plan, log, onMessage: (p, m, raw) => core.fromQueue(p, m, raw) });
   const mq = options.brokerDown
     ? { writer: (): MqWriter | undefined => undefined, replyWriter: async () => undefined }

@@ -31,7 +31,7 @@ describe('in-memory broker', () => {
 
   it('bounds a queue nobody reads: past its limit it refuses messages (send is false), counted and logged sparingly', async () => {
     const logs: string[] = [];
-    const broker = createMemoryBroker({ maxQueueLength: 5, log: (m) => logs.push(m) });
+    const broker = createMemoryBroker({ maxQueueLength: 5, log: (_level, m) => logs.push(m) });
     const writer = await broker.openWriter(queue('q'));
     const taken = Array.from({ length: 120 }, (_, i) => writer.send(rpcMessage({ sequence: i })));
     expect(taken).toEqual([...Array<boolean>(5).fill(true), ...Array<boolean>(115).fill(false)]);
@@ -52,7 +52,7 @@ describe('in-memory broker', () => {
 
   it('drops the newest copy for a full topic subscription (an unreliable link) and still takes the message', async () => {
     const logs: string[] = [];
-    const broker = createMemoryBroker({ maxQueueLength: 2, log: (m) => logs.push(m) });
+    const broker = createMemoryBroker({ maxQueueLength: 2, log: (_level, m) => logs.push(m) });
     const reader = await broker.openReader(topic('t'));
     const writer = await broker.openWriter(topic('t'));
     expect([1, 2, 3].map((sequence) => writer.send(rpcMessage({ sequence })))).toEqual([true, true, true]);

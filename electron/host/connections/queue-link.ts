@@ -99,7 +99,7 @@ export class QueueLink implements ConsoleLink {
         ? await connectAmqp(this.options.broker.url, {
             connectionName: 'tce-console',
             connectTimeoutMs: 5_000,
-            log: (m) => this.ctx.log('warn', m),
+            log: (level, m) => this.ctx.log(level, m),
           })
         : this.options.broker.sandbox;
     try {
