@@ -60,7 +60,7 @@ function grpcClient(address: string): Contender {
   };
 }
 
-async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () => void }> {
+export async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () => void }> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./rpc-peer.js', import.meta.url))], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -76,7 +76,7 @@ async function startPeers(): Promise<{ addresses: BenchPeerAddresses; stop: () =
   return { addresses, stop: () => child.kill() };
 }
 
-function tceClient(url: string): Contender {
+export function tceClient(url: string): Contender {
   const client = createClient(url);
   const proxy = new EchoProxy(client);
   return { call: () => proxy.echo(TEXT), close: () => client.close() };

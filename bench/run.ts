@@ -3,6 +3,7 @@
 // the ratios hold on a noisy machine where absolute numbers do not (bench/README.md).
 import { resolve } from 'node:path';
 import { benchAmqp } from './amqp-rpc.js';
+import { benchAttach } from './attach.js';
 import { benchCodec } from './codec.js';
 import { benchCompiler } from './codegen.js';
 import { benchFaults } from './faults.js';
@@ -29,6 +30,11 @@ const sections: Section[] = [
   { name: 'gateway', title: 'client → gateway → RabbitMQ → back end → back', run: benchGateway },
   { name: 'feed', title: 'live feed: 10 000 calls/s through the sandbox into a bridge subscriber', run: benchFeed },
   { name: 'ui-feed', title: 'the console in Chromium: feed at 10 000 entries/s with a filter', run: benchUiFeed },
+  {
+    name: 'attach',
+    title: 'attach: recording proxy vs direct echo; broker tap at 5 000 msg/s (docs/attach.md)',
+    run: benchAttach,
+  },
   {
     name: 'soak',
     title: 'gateway soak: 1 M calls, gateway under --max-old-space-size=64 (docs/delivery.md)',

@@ -2,6 +2,7 @@ import { exportVisibleRows, openCapture, selectEntry, toggleFeedPause } from './
 import { connectTarget, copyCommandLine, generateExample, invoke, saveCurrentCall } from './actions/invoke.js';
 import { openProject, saveAll, saveFile } from './actions/project.js';
 import { startSandbox, stopSandbox } from './actions/sandbox.js';
+import { stopAllAttachments, useAttach } from './attach/store.js';
 import { useHost } from './stores/host.js';
 import { activeView, useFeed } from './stores/feed.js';
 import { useInvoke } from './stores/invoke.js';
@@ -71,6 +72,17 @@ export const COMMANDS: Command[] = [
     title: 'Stop sandbox',
     enabled: () => useHost.getState().sandbox.state === 'running',
     run: stopSandbox,
+  },
+  {
+    id: 'attach.open',
+    title: 'Attach to a running cluster (proxy, broker tap, sandbox mode)…',
+    run: () => openDialog({ kind: 'attach' }),
+  },
+  {
+    id: 'attach.stopAll',
+    title: 'Stop all attachments (proxies, broker taps)',
+    enabled: () => useAttach.getState().attachments.length > 0,
+    run: stopAllAttachments,
   },
   { id: 'invoke.run', title: 'Invoke the selected method', keys: `${modKey}Enter`, run: invoke },
   {

@@ -11,6 +11,8 @@ import type { IpcReply } from '../../shared/console-api/channels.js';
 import type { FeedBatch, FeedEntry, SandboxClient, SandboxState, TargetSpec } from '../../shared/console-api/types.js';
 import { checkCall } from '../../shared/console-api/validate.js';
 import type { MockEngine } from '../mock/engine.js';
+import { attachMethods } from './attach-methods.js';
+import type { Attachments } from '../capture/attachments.js';
 import { ConnectionManager } from './connections/manager.js';
 import { ConsolePusher } from './console-push.js';
 import { messageOf } from './errors.js';
@@ -92,6 +94,7 @@ export class ConsoleHost {
   /** Project and sandbox changes run one at a time. */
   private serial: Promise<unknown> = Promise.resolve();
   private readonly handlers: Handlers;
+  private readonly attachments: Attachments;
   private readonly logLimiter = new LogLimiter((level, message) => {
     this.options.log?.(level, message);
     // The log panel has no trace level: a traced line (TCE_TRACE) shows as info.
@@ -111,7 +114,17 @@ export class ConsoleHost {
       model: () => this.project && { model: this.project.model, codec: this.project.codec },
       sandbox: () => this.sandbox?.view,
     });
-    this.handlers = this.methods();
+    const attach = attachMethods({
+      feed: this.feed,
+      env: this.env,
+      project: () => this.project,
+      sandbox: () => this.sandbox?.view,
+      expandTarget: (target) => this.expandTarget(target, this.variables()),
+      log: (level, message) => this.log(level, message),
+      changed: (infos) => this.broadcast('attach.state', infos),
+    });
+    this.attachments = attach.attachments;
+    this.handlers = { ...this.methods(), ...attach.handlers };
   }
 
   /** Attaches a bridge session. */
@@ -142,6 +155,7 @@ export class ConsoleHost {
   async close(): Promise<void> {
     for (const s of this.sessions) if (s.subscriber) this.feed.unsubscribe(s.subscriber);
     this.sessions.clear();
+    await this.attachments.stopAll();
     await this.exclusive(async () => {
       await this.stopSandbox();
       await this.connections.closeAll();
@@ -166,7 +180,7 @@ export class ConsoleHost {
     }
   }
 
-  private methods(): Handlers {
+  private methods(): Omit<Handlers, `attach.${string}`> {
     return {
       'app.info': async () => ({
         mode: this.options.mode,

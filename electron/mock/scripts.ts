@@ -12,6 +12,7 @@ import type { Extra } from '../../shared/wire/message.js';
 import { ProjectFolder } from '../host/project-folder.js';
 import type { CallRoute, FromWorker, HandlerOutcome, LoadedScript, ToWorker } from './worker-protocol.js';
 import { messageOf } from '../../shared/message-of.js';
+import type { LogLevel } from '../../shared/log.js';
 
 /** What a handler call came to: its outcome, or no answer within its time. */
 export type ScriptAnswer = HandlerOutcome | { kind: 'timeout'; ms: number };
@@ -23,7 +24,7 @@ export interface MockScriptsOptions {
   root: string;
   /** A handler's own time per call; each ctx.delay(ms) adds ms. */
   handlerTimeoutMs: number;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log(level: LogLevel, message: string): void;
   /** Scripts were (re)loaded, or the worker was lost. */
   changed(): void;
   push(push: ScriptPush): void;

@@ -5,6 +5,7 @@ import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } from '../stores/ui.js';
 import { Dialog } from './Dialog.js';
 import { messageOf } from '../../shared/message-of.js';
+import { AttachDialog } from '../attach/AttachDialog.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
 export function Dialogs() {
@@ -14,6 +15,7 @@ export function Dialogs() {
     <>
       {dialog?.kind === 'open-project' && <OpenProjectDialog />}
       {dialog?.kind === 'prompt' && <PromptDialog dialog={dialog} />}
+      {dialog?.kind === 'attach' && <AttachDialog />}
       {dialog?.kind === 'text' && (
         <Dialog
           title={dialog.title}

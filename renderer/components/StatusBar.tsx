@@ -4,6 +4,7 @@ import { useProject } from '../stores/project.js';
 import { useUi } from '../stores/ui.js';
 import { useProblems } from '../panels/ProjectPanel.js';
 import { openFileAt } from '../actions/project.js';
+import { AttachStatus } from '../attach/AttachStatus.js';
 
 /** Host link, project, connections, broker, sandbox, problems and the feed's drop counter. */
 export function StatusBar() {
@@ -63,6 +64,7 @@ export function StatusBar() {
       </span>
       <span className="status-item">broker: {broker}</span>
       <span className={`status-item sandbox-${sandbox.state}`}>sandbox: {sandbox.state}</span>
+      <AttachStatus />
       <span className={`status-item ${dropped ? 'error-text' : ''}`} aria-label="Feed counters">
         feed{paused ? ' (paused)' : ''}: {received.toLocaleString('en-US')} received · dropped{' '}
         {dropped.toLocaleString('en-US')}

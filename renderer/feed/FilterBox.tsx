@@ -11,7 +11,7 @@ const SYNTAX: [string, string][] = [
   ['"two words"', 'a phrase; quotes also make field-like text plain ("tcp://host:1")'],
   ['method:echo', 'operation; also Server.echo, test.Server.echo, ec*'],
   ['if:test.Server', 'interface, full or short name (Server), * for any characters'],
-  ['hop:server', 'console, gateway, queue or server'],
+  ['hop:server', 'console, proxy, gateway, queue or server'],
   ['dir:in', 'in or out'],
   ['endpoint:socket_gateway', 'endpoint name or URL, * for any characters'],
   ['user:gwserver/2', 'user 2 of gateway gwserver; user:2 is user 2 of any gateway'],

@@ -29,7 +29,8 @@ function loadLayout(): Layout {
 export type Dialog =
   | { kind: 'open-project' }
   | { kind: 'prompt'; title: string; label: string; initial: string; submit: (value: string) => void | Promise<void> }
-  | { kind: 'text'; title: string; text: string };
+  | { kind: 'text'; title: string; text: string }
+  | { kind: 'attach' };
 
 interface UiState {
   layout: Layout;

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../idl/diagnostics.js';
 import type { IdlModel } from '../idl/model.js';
 import type {
   AppInfo,
+  AttachmentInfo,
   ConnectionInfo,
   DecodedPayload,
   Environment,
@@ -22,7 +23,9 @@ import type {
   SandboxClient,
   SandboxState,
   SavedCall,
+  StartProxyParams,
   StartSandboxParams,
+  StartTapParams,
   WorkspaceState,
 } from './types.js';
 
@@ -101,6 +104,15 @@ export interface ConsoleMethods {
   'workspace.history': { params: { limit?: number }; result: HistoryEntry[] };
   /** Secrets (tokens, broker passwords) live outside the project folder. */
   'workspace.setSecret': { params: { name: string; value: string | null }; result: null };
+
+  // Attach (docs/attach.md): watch a cluster the console did not start.
+  /** Listens (loopback unless `listen` says otherwise) and forwards every connection to the upstream, recording at hop `proxy`. */
+  'attach.proxy.start': { params: StartProxyParams; result: AttachmentInfo };
+  'attach.proxy.stop': { params: { id: string }; result: AttachmentInfo[] };
+  /** Reads the vhost's firehose (RabbitMQ tracing must be on: the error says how), recording the project's queues at hop `queue`. */
+  'attach.tap.start': { params: StartTapParams; result: AttachmentInfo };
+  'attach.tap.stop': { params: { id: string }; result: AttachmentInfo[] };
+  'attach.list': { params: Record<string, never>; result: AttachmentInfo[] };
 }
 
 export interface ConsoleEvents {
@@ -114,6 +126,8 @@ export interface ConsoleEvents {
   'sandbox.state': SandboxState;
   /** Scripts reloaded, an override changed, calls counted (at most twice a second). */
   'mocks.changed': MocksState;
+  /** Every attachment, when one starts or stops or its counters move (at most 4 times a second). */
+  'attach.state': AttachmentInfo[];
   /** A line for the status bar / log panel. */
   log: { level: 'info' | 'warn' | 'error'; message: string; time: number };
 }

@@ -28,7 +28,7 @@ export interface FollowedCall extends CallHops {
 }
 
 /** Where a message travels first on the way out: the client's side before the back end's. */
-const HOP_ORDER: Record<FeedHop, number> = { console: 0, gateway: 1, queue: 2, server: 3 };
+const HOP_ORDER: Record<FeedHop, number> = { console: 0, proxy: 1, gateway: 2, queue: 3, server: 4 };
 
 /**
  * The call `entry` belongs to, from `entries` in id order. A push's own entry is followed to the

@@ -8,18 +8,48 @@ import { messageOf } from '../message-of.js';
  * else is kept as exported.
  */
 
+/**
+ * A decoded payload as an export carries it: `{interface, method, kind, value}` for every kind
+ * (`tce-capture` readers need not know that an error RETURN carries no payload: its value is its
+ * code, name and reason), or the decoding failure (`ok: false`).
+ */
+export type ExportedPayload =
+  | DecodedPayload
+  | {
+      ok: true;
+      kind: 'error';
+      interface?: string;
+      method?: string;
+      code: number;
+      codeName: string;
+      reason: string;
+      value: { code: number; codeName: string; reason: string };
+    };
+
 /** What one line of an export holds. */
 export interface ExportedEntry extends FeedEntry {
-  decoded?: DecodedPayload;
+  decoded?: ExportedPayload;
+}
+
+/** An entry's payload as exports write it (see ExportedPayload). */
+export function exportedPayload(entry: FeedEntry, decoded: DecodedPayload): ExportedPayload {
+  if (!decoded.ok || decoded.kind !== 'error') return decoded;
+  const { code, codeName, reason } = decoded;
+  return { ...decoded, interface: entry.interface, method: entry.method, value: { code, codeName, reason } };
+}
+
+/** One export line, without its newline. */
+export function ndjsonLine(entry: FeedEntry, decode?: (entry: FeedEntry) => DecodedPayload): string {
+  return JSON.stringify(decode ? { ...entry, decoded: exportedPayload(entry, decode(entry)) } : entry);
 }
 
 export function toNdjson(entries: readonly FeedEntry[], decode?: (entry: FeedEntry) => DecodedPayload): string {
   let out = '';
-  for (const e of entries) out += `${JSON.stringify(decode ? { ...e, decoded: decode(e) } : e)}\n`;
+  for (const e of entries) out += `${ndjsonLine(e, decode)}\n`;
   return out;
 }
 
-const HOPS = new Set(['console', 'gateway', 'queue', 'server']);
+const HOPS = new Set(['console', 'proxy', 'gateway', 'queue', 'server']);
 const KINDS = new Set(['call', 'oneway', 'return', 'error']);
 const INTEGER_FIELDS = ['sequence', 'calltype', 'ifidx', 'opidx', 'errcode', 'callId', 'size'] as const;
 const MOCK_SOURCES = new Set(['example', 'script', 'override']);
@@ -49,7 +79,7 @@ export function fromNdjson(text: string): Omit<ExportedEntry, 'id'>[] {
 function entryProblem(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'expected an object';
   const e = v as Record<string, unknown>;
-  if (!HOPS.has(e['hop'] as string)) return 'hop must be console, gateway, queue or server';
+  if (!HOPS.has(e['hop'] as string)) return 'hop must be console, proxy, gateway, queue or server';
   if (e['direction'] !== 'in' && e['direction'] !== 'out') return 'direction must be in or out';
   if (!KINDS.has(e['kind'] as string)) return 'kind must be call, oneway, return or error';
   if (typeof e['time'] !== 'number' || !Number.isFinite(e['time'])) return 'time must be a number (epoch milliseconds)';

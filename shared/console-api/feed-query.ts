@@ -18,7 +18,7 @@ import type { FeedHop } from './types.js';
  * characters. Nothing here guesses: a term that cannot mean anything is an error at its place.
  */
 
-export const FEED_HOPS: readonly FeedHop[] = ['console', 'gateway', 'queue', 'server'];
+export const FEED_HOPS: readonly FeedHop[] = ['console', 'proxy', 'gateway', 'queue', 'server'];
 /** What `kind:` accepts: the entry kinds, and `async` / `push` for calls of those sorts. */
 export const FEED_QUERY_KINDS = ['call', 'oneway', 'async', 'return', 'error', 'push'] as const;
 export type QueryKind = (typeof FEED_QUERY_KINDS)[number];

@@ -140,7 +140,7 @@ export interface RpcFailure {
 // ------------------------------------------------------------------------------------ feed
 
 /** Where on the path a message was seen. */
-export type FeedHop = 'console' | 'gateway' | 'queue' | 'server';
+export type FeedHop = 'console' | 'proxy' | 'gateway' | 'queue' | 'server';
 
 export type FeedKind = 'call' | 'oneway' | 'return' | 'error';
 
@@ -285,6 +285,65 @@ export interface SandboxClient {
   peer: string;
   /** Set when it is one of the console's own connections. */
   connectionId?: string;
+}
+
+// ---------------------------------------------------------------------------------- attach
+
+/**
+ * A way of watching a cluster the console did not start: a recording proxy in front of a stream
+ * endpoint, or a tap on the broker's firehose. Counters grow while it runs.
+ */
+export type AttachmentInfo =
+  | {
+      kind: 'proxy';
+      id: string;
+      state: 'running' | 'stopped';
+      /** Where clients connect instead: `tcp://127.0.0.1:40123`. */
+      listen: string;
+      upstream: string;
+      /** The feed entries' endpoint: the project endpoint's name, or the upstream URL. */
+      endpoint: string;
+      /** The project's gateway behind the upstream, when known. */
+      gateway?: string;
+      /** Client connections accepted, open now, refused for want of an upstream. */
+      accepted: number;
+      open: number;
+      upstreamFailures: number;
+      /** Frames recorded (both directions) and bytes forwarded each way. */
+      frames: number;
+      bytesIn: number;
+      bytesOut: number;
+      lastError?: string;
+    }
+  | {
+      kind: 'tap';
+      id: string;
+      state: 'running' | 'stopped';
+      /** The broker, password masked. */
+      url: string;
+      vhost: string;
+      /** The project's queues and topics the tap keeps: `queue shop-backend (shop_backend)`. */
+      watches: string[];
+      /** Trace messages read; of them the project's, recorded; bodies that are no RpcMessage. */
+      seen: number;
+      recorded: number;
+      undecodable: number;
+      lastError?: string;
+    };
+
+export interface StartProxyParams {
+  /** A socket or websocket endpoint of the open project, or an upstream URL (tcp, tls, ws, wss). */
+  upstream: TargetSpec;
+  /**
+   * Where to listen: `tcp://host:port` in front of tcp/tls, `ws://host:port` in front of ws/wss.
+   * Default: loopback, a free port. Another host than loopback only when the user chose it.
+   */
+  listen?: string;
+}
+
+export interface StartTapParams {
+  /** `amqp://user:password@host:port/vhost`; default: TCE_AMQP_URL, else the project's broker with guest. */
+  amqpUrl?: string;
 }
 
 // ----------------------------------------------------------------------------------- mocks

@@ -220,7 +220,7 @@ const filter = object(
     method: str({ max: 1024 }),
     direction: oneOf('in', 'out'),
     userId: str({ max: 1024 }),
-    hop: oneOf('console', 'gateway', 'queue', 'server'),
+    hop: oneOf('console', 'proxy', 'gateway', 'queue', 'server'),
     extra,
   },
 );
@@ -302,7 +302,20 @@ const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
     name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
     value: nullable(str({ max: 1024 * 1024 })),
   }),
+  ...attachValidators(),
 };
+
+/** The attach.* block (docs/attach.md). */
+function attachValidators(): { [M in Extract<MethodName, `attach.${string}`>]: Check<MethodParams<M>> } {
+  const url = str({ min: 1, max: 4096 });
+  return {
+    'attach.proxy.start': object({ upstream: target }, { listen: url }),
+    'attach.proxy.stop': object({ id: name }),
+    'attach.tap.start': object({}, { amqpUrl: url }),
+    'attach.tap.stop': object({ id: name }),
+    'attach.list': none,
+  };
+}
 
 /** What is wrong with a stored mock override (`.tce-console/mocks.json`), or undefined. */
 export const mockOverrideProblem = (value: unknown, path: string): string | undefined => mockOverride(value, path);

@@ -1,25 +1,10 @@
 // A project of its own (test/support/shop-project.ts, not the sample) in its own console with
 // the sandbox: its mock back end answers invokes, an override set in the Mocks view answers
 // instead, and a push sent from the Invoke panel reaches the console's own connection.
-import { expect, test as base } from './console-fixture.js';
-import { startConsoleProcess } from './global-setup.js';
-import { shopProject } from '../support/shop-project.js';
+import { expect } from './console-fixture.js';
+import { shopConsoleTest } from './shop-console.js';
 
-const test = base.extend<object, { shopConsole: string }>({
-  shopConsole: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const project = shopProject(`tce-e2e-mocks-${process.pid}`);
-      const started = await startConsoleProcess(project.dir);
-      await use(started.url);
-      await started.stop();
-      project.removeFiles();
-    },
-    { scope: 'worker' },
-  ],
-  consoleUrl: async ({ shopConsole }, use) => use(shopConsole),
-});
-test.use({ readyMethod: 'item' });
+const test = shopConsoleTest('tce-e2e-mocks');
 
 test.describe('mocks of a project of its own', () => {
   test('invoke answers with the script or the example, and the feed marks the mock', async ({ app }) => {

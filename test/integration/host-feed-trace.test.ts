@@ -48,7 +48,7 @@ describe('host feed as a trace viewer', () => {
     );
     await expect(c.bridge.call('feed.query', { limit: 10, filter: { query: 'hop:moon' } })).rejects.toMatchObject({
       code: 'invalid-params',
-      message: 'filter query, column 1: hop: is console, gateway, queue or server, not "moon"',
+      message: 'filter query, column 1: hop: is console, proxy, gateway, queue or server, not "moon"',
     });
     await expect(c.bridge.call('feed.export', { filter: { query: 'a (b' } })).rejects.toMatchObject({
       code: 'invalid-params',

@@ -135,7 +135,7 @@ describe('filter grammar', () => {
 
   it('says where a query is wrong, and never reads it as another query', () => {
     expect(errorOf('hop:moon')).toMatchObject({
-      message: 'hop: is console, gateway, queue or server, not "moon"',
+      message: 'hop: is console, proxy, gateway, queue or server, not "moon"',
       start: 0,
       end: 8,
     });

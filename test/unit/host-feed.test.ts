@@ -1,5 +1,5 @@
 // The feed's ring, subscribers, filters and exports, without sockets (host-api tests cover them end to end).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FeedBatch } from '../../shared/console-api/types.js';
 import { rpcMessage, encodeMessage, CallType } from '../../shared/wire/message.js';
 import { Feed } from '../../electron/host/feed/feed.js';
@@ -136,6 +136,18 @@ describe('feed', () => {
     await sleep(400);
     expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(Math.max(...sink.batches.map((b) => b.entries.length))).toBe(Math.ceil(200 / per));
+  });
+
+  it('sends a large batch as messages of at most maxMessage entries, in order, drops and revisions with the first', async () => {
+    const feed = new Feed({ maxMessage: 100 });
+    const sink = new Collect();
+    const sub = feed.subscribe(sink);
+    sub.pause();
+    for (let i = 1; i <= 1050; i++) record(feed, i);
+    sub.resume();
+    await vi.waitFor(() => expect(sink.ids()).toHaveLength(1050));
+    expect(sink.ids()).toEqual(Array.from({ length: 1050 }, (_, i) => i + 1));
+    expect(sink.batches.map((b) => b.entries.length)).toEqual([...Array<number>(10).fill(100), 50]);
   });
 
   it('sends entries revised after delivery again (only to subscribers that had them), with the next batch', async () => {

@@ -48,7 +48,12 @@ export class Feed {
     this.rawLimit = options.rawLimit ?? DEFAULT_RAW_LIMIT;
     this.rawBudget = options.rawBudget ?? DEFAULT_RAW_BUDGET;
     this.ring = new Ring(this.capacity);
-    this.subscriberOptions = { maxRate: options.maxRate, maxBatch: options.maxBatch, maxBatchRaw: options.maxBatchRaw };
+    this.subscriberOptions = {
+      maxRate: options.maxRate,
+      maxBatch: options.maxBatch,
+      maxBatchRaw: options.maxBatchRaw,
+      maxMessage: options.maxMessage,
+    };
   }
 
   /** The model names are resolved against (the open project's); undefined leaves entries unnamed. */
