@@ -43,6 +43,7 @@ export default defineConfig({
           hookTimeout: 90_000,
           pool: 'forks',
           fileParallelism: false,
+          expect: { poll: { timeout: 5_000, interval: 20 } },
         },
       },
     ],
