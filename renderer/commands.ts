@@ -3,6 +3,7 @@ import { connectTarget, copyCommandLine, generateExample, invoke, saveCurrentCal
 import { openProject, saveAll, saveFile } from './actions/project.js';
 import { startSandbox, stopSandbox } from './actions/sandbox.js';
 import { stopAllAttachments, useAttach } from './attach/store.js';
+import { openRuns } from './runs/runs.js';
 import { useHost } from './stores/host.js';
 import { activeView, useFeed } from './stores/feed.js';
 import { useInvoke } from './stores/invoke.js';
@@ -84,6 +85,8 @@ export const COMMANDS: Command[] = [
     enabled: () => useAttach.getState().attachments.length > 0,
     run: stopAllAttachments,
   },
+  { id: 'runs.collection', title: 'Run saved calls (collection)…', enabled: hasProject, run: () => openRuns('run') },
+  { id: 'runs.load', title: 'Load run of a saved call…', enabled: hasProject, run: () => openRuns('load') },
   { id: 'invoke.run', title: 'Invoke the selected method', keys: `${modKey}Enter`, run: invoke },
   {
     id: 'invoke.example',

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../shared/rpc/errors.js';
 import { CallType, rpcMessage } from '../../shared/wire/message.js';
 import { formatEndpointUrl, parseEndpointUrl, type EndpointUrl } from '../transports/endpoint-url.js';
 import { bindListener, DEFAULT_CONNECT_TIMEOUT, type TlsClientOptions } from '../transports/tcp.js';
+import { identity } from '../host/feed/correlation.js';
 import type { Feed } from '../host/feed/feed.js';
 import { FrameObserver } from './frame-observer.js';
 import { ProxyRecorder } from './proxy-recorder.js';
@@ -134,6 +135,8 @@ export class RecordingProxy {
     const counters = this.counters;
     counters.accepted++;
     counters.open++;
+    // One line per connection for messages of unknown types: a peer that speaks them speaks them often.
+    let unknownLogged = false;
     const observer = (direction: 'in' | 'out'): FrameObserver =>
       new FrameObserver(
         {
@@ -141,7 +144,11 @@ export class RecordingProxy {
             counters.frames++;
             recorder.record(direction, frame);
           },
-          unknown: (reason) => this.options.log('warn', `proxy ${this.listenUrl}: ${peer}: ${reason}; passed on as is`),
+          unknown: (reason) => {
+            if (unknownLogged) return;
+            unknownLogged = true;
+            this.options.log('warn', `proxy ${this.listenUrl}: ${peer}: ${reason}; such messages pass on as they are`);
+          },
           lost: (reason) =>
             this.options.log(
               'warn',
@@ -180,7 +187,7 @@ export class RecordingProxy {
             message: rpcMessage({ calltype: CallType.RETURN, errcode: ErrorCode.CONNECT_FAILED }),
             raw: new Uint8Array(0),
           },
-          { scope, user: '', who: `@${scope}`, push: false },
+          { scope, user: '', who: identity(undefined, scope), push: false },
         );
       },
       closed: () => {

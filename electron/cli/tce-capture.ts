@@ -2,7 +2,7 @@
 // tce-capture: the console's Attach without the console — recording proxies and a broker tap in
 // front of a cluster the console did not start, written as NDJSON feed entries with their payloads
 // decoded against the project's IDL.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { FeedPayloads } from '../../shared/console-api/feed-decode.js';
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
@@ -177,6 +177,22 @@ async function attach(args: Args, loaded: Loaded, attachments: Attachments): Pro
   }
 }
 
+/** The -o file, opened now: a path that cannot be written is an error before anything listens. */
+function openOutput(path: string): Writable {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    throw new StartError(`cannot write ${path}: ${messageOf(error)}`);
+  }
+  const stream = createWriteStream(path, { fd });
+  stream.on('error', (error) => {
+    err(`${NAME}: error: writing ${path}: ${error.message}`);
+    process.exit(1);
+  });
+  return stream;
+}
+
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -187,7 +203,7 @@ async function run(args: Args): Promise<number> {
   const feed = new Feed();
   feed.setNames(new OperationNames(loaded.model));
   const payloads = new FeedPayloads(loaded.model, rawBytes);
-  const output: Writable = args.output === undefined ? process.stdout : createWriteStream(args.output);
+  const output: Writable = args.output === undefined ? process.stdout : openOutput(args.output);
   const attachments = new Attachments({
     feed,
     log: (level, message) =>

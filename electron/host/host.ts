@@ -33,6 +33,8 @@ import { defaultConfigDir, UserConfig } from './user-config.js';
 import { expand, expandRecord, type Lookup } from './variables.js';
 import { Workspace } from './workspace.js';
 import { trace, type Log } from '../../shared/log.js';
+import type { RunBackend } from '../runner/backend.js';
+import { Runs } from '../runner/runs.js';
 
 export interface ConsoleHostOptions {
   /** Which bridge serves this host (app.info). */
@@ -94,6 +96,7 @@ export class ConsoleHost {
   /** Project and sandbox changes run one at a time. */
   private serial: Promise<unknown> = Promise.resolve();
   private readonly handlers: Handlers;
+  private readonly runs = new Runs((event) => this.broadcast('runs.event', event));
   private readonly attachments: Attachments;
   private readonly logLimiter = new LogLimiter((level, message) => {
     this.options.log?.(level, message);
@@ -155,6 +158,7 @@ export class ConsoleHost {
   async close(): Promise<void> {
     for (const s of this.sessions) if (s.subscriber) this.feed.unsubscribe(s.subscriber);
     this.sessions.clear();
+    await this.runs.close();
     await this.attachments.stopAll();
     await this.exclusive(async () => {
       await this.stopSandbox();
@@ -215,15 +219,7 @@ export class ConsoleHost {
       'connection.list': () => this.connections.list(),
 
       invoke: async (request) => {
-        const project = this.needProject();
-        const lookup = this.variables();
-        const extra = await expandRecord(request.extra, lookup);
-        const target = request.target && (await this.expandTarget(request.target, lookup));
-        const link = () => {
-          if (request.connectionId !== undefined) return this.connections.get(request.connectionId);
-          return this.connections.forTarget(target!);
-        };
-        const result = await invoke({ ...request, extra }, project.model, project.codec, link);
+        const result = await this.invoke(request, this.variables());
         void this.workspace
           ?.addHistory({ time: Date.now(), request, result })
           .catch((e: unknown) => this.log('warn', `history: ${messageOf(e)}`));
@@ -307,12 +303,83 @@ export class ConsoleHost {
       'workspace.savedCalls': () => this.needWorkspace().savedCalls(),
       'workspace.saveCall': ({ call }) => this.needWorkspace().saveCall(call),
       'workspace.deleteCall': ({ name }) => this.needWorkspace().deleteCall(name),
+      'workspace.renameCall': ({ from, to }) => this.needWorkspace().renameCall(from, to),
+      'workspace.duplicateCall': ({ name, newName }) => this.needWorkspace().duplicateCall(name, newName),
       'workspace.history': ({ limit }) => this.needWorkspace().recentHistory(limit),
       'workspace.setSecret': async ({ name, value }) => {
         await this.user.setSecret(this.needProject().root, name, value);
         return null;
       },
+
+      'runs.start': (request) => this.runs.start(this.runBackend({ environment: request.environment }), request),
+      'runs.load': (request) => this.runs.load(this.runBackend({ environment: request.environment }), request),
+      'runs.cancel': ({ runId }) => {
+        this.runs.cancel(runId);
+        return null;
+      },
     };
+  }
+
+  /**
+   * What collection and load runs call through (the Run view and tce-run alike): the open
+   * project's saved calls, `{{name}}` from the chosen environment (else the active one) and then
+   * the secrets — the user's stored ones, or `secret` instead (tce-run reads the process
+   * environment) — calls tagged in the feed, and the pushes the console's connections receive.
+   */
+  runBackend(options: { environment?: string; secret?: (name: string) => string | undefined } = {}): RunBackend {
+    const workspace = this.needWorkspace();
+    const root = this.needProject().root;
+    const variables = workspace.state().then((s) => {
+      const name = options.environment ?? s.activeEnvironment;
+      const found = s.environments.find((e) => e.name === name);
+      if (options.environment !== undefined && !found)
+        throw new ConsoleError(
+          'not-found',
+          `no environment named "${options.environment}" (there are: ${s.environments.map((e) => e.name).join(', ') || 'none'})`,
+        );
+      return found?.variables ?? {};
+    });
+    const secret = options.secret ?? ((name: string) => this.user.secret(root, name));
+    return {
+      savedCalls: async () => {
+        await variables; // an unknown environment is reported before anything runs
+        return workspace.savedCalls();
+      },
+      variable: async (name) => (await variables)[name] ?? (await secret(name)),
+      invoke: (request, tag) =>
+        this.invoke(
+          request,
+          () => Promise.resolve(undefined),
+          (send) => this.feed.tagged(tag, send),
+        ),
+      watchPushes: (listener) =>
+        this.feed.watch((entry) => {
+          if (entry.hop !== 'console' || entry.direction !== 'in' || !entry.push) return;
+          if (entry.kind !== 'call' && entry.kind !== 'oneway') return;
+          if (entry.interface === undefined || entry.method === undefined) return;
+          const decoded = this.payloads.decode(entry);
+          listener({
+            method: `${entry.interface}.${entry.method}`,
+            args: decoded.ok && decoded.kind === 'params' ? decoded.value : null,
+            at: performance.now(),
+          });
+        }),
+    };
+  }
+
+  private async invoke(
+    request: MethodParams<'invoke'>,
+    lookup: Lookup,
+    around?: <T>(send: () => T) => T,
+  ): Promise<MethodResult<'invoke'>> {
+    const project = this.needProject();
+    const extra = await expandRecord(request.extra, lookup);
+    const target = request.target && (await this.expandTarget(request.target, lookup));
+    const link = () => {
+      if (request.connectionId !== undefined) return this.connections.get(request.connectionId);
+      return this.connections.forTarget(target!);
+    };
+    return invoke({ ...request, extra }, project.model, project.codec, link, around);
   }
 
   /** Opens the new project before closing the current one: a project that fails to open changes nothing. */

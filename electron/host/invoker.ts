@@ -51,6 +51,8 @@ export async function invoke(
   model: IdlModel,
   codec: ModelCodec,
   link: () => ConsoleLink,
+  /** Wraps the sending (synchronous) of the call: runs tag its feed entries so. */
+  around: <T>(send: () => T) => T = (send) => send(),
 ): Promise<InvokeResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
@@ -96,7 +98,7 @@ export async function invoke(
     const before = l.lastSent;
     const justSent = () => (l.lastSent !== before ? l.lastSent : undefined);
     if (request.mode === 'oneway') {
-      target.send(call);
+      around(() => target.send(call));
       sent = justSent();
       return {
         ok: true,
@@ -108,7 +110,7 @@ export async function invoke(
         responseSize: 0,
       };
     }
-    const reply = target.call(call);
+    const reply = around(() => target.call(call));
     sent = justSent();
     const answer = await reply;
     let value: JsonValue;

@@ -1,4 +1,5 @@
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type {
@@ -9,6 +10,7 @@ import type {
   WorkspaceState,
 } from '../../shared/console-api/types.js';
 import { mockOverrideProblem } from '../../shared/console-api/validate.js';
+import { compareCallNames } from '../../shared/collections/names.js';
 import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
 import type { ProjectFolder, ProjectPath } from './project-folder.js';
@@ -17,10 +19,16 @@ import { stableJson } from './stable-json.js';
 export const WORKSPACE_FOLDER = '.tce-console';
 export const MAX_HISTORY = 200;
 export const MOCKS_FILE = 'mocks.json';
+const SAVED_CALLS = 'saved-calls';
+/** Matches the validator's limit on `/`s in a name; deeper folders are not walked. */
+const MAX_FOLDER_DEPTH = 16;
+
+/** `a/b/name` → `saved-calls/a/b/name.json` (names are validated: each part is a file name). */
+const callFile = (name: string): string => join(SAVED_CALLS, ...name.split('/')) + '.json';
 
 /**
  * A project's console state, in `.tce-console/` inside the project so it can be committed:
- *   saved-calls/<name>.json   one saved call per file
+ *   saved-calls/<name>.json   one saved call per file; a name `a/b/name` is `saved-calls/a/b/name.json`
  *   environments.json         environments and the active one
  *   history.json              recent invocations (personal: listed in .tce-console/.gitignore)
  *   mocks.json                mock overrides per operation: {"overrides": {"module.Interface.op": {…}}}
@@ -65,37 +73,101 @@ export class Workspace {
     return state;
   }
 
+  /** Every saved call, folders walked, in name order; a name is the file's path under `saved-calls/`. */
   async savedCalls(): Promise<SavedCall[]> {
-    const { path: folder, real } = this.file('saved-calls');
-    let names: string[];
-    try {
-      names = (await readdir(real)).filter((n) => n.endsWith('.json')).sort();
-    } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return [];
-      throw ioError(`cannot list ${folder}`, error);
-    }
     const calls: SavedCall[] = [];
-    for (const name of names) {
-      const call = await this.readJson(join('saved-calls', name));
-      if (isSavedCall(call)) calls.push(call);
-      else this.log(`${join(folder, name)} is not a saved call; skipped`);
-    }
+    await this.collectCalls([], calls);
     return calls;
   }
 
+  /** Saves over a call of the same name (asking first is the caller's business). */
   async saveCall(call: SavedCall): Promise<SavedCall[]> {
-    await this.write(join('saved-calls', `${call.name}.json`), stableJson(call));
+    await this.write(callFile(call.name), stableJson(call));
     return this.savedCalls();
   }
 
   async deleteCall(name: string): Promise<SavedCall[]> {
-    const { real } = this.file(join('saved-calls', `${name}.json`));
+    const { real } = this.file(callFile(name));
     try {
       await unlink(real);
     } catch (error) {
       throw ioError(`cannot delete saved call "${name}"`, error);
     }
+    await this.pruneFolders(name);
     return this.savedCalls();
+  }
+
+  async renameCall(from: string, to: string): Promise<SavedCall[]> {
+    if (from === to) return this.savedCalls();
+    const call = await this.copyCall(from, to);
+    await this.deleteCall(from).catch((error: unknown) => {
+      throw ioError(`"${from}" was copied to "${call.name}" but`, error);
+    });
+    return this.savedCalls();
+  }
+
+  async duplicateCall(name: string, newName: string): Promise<SavedCall[]> {
+    await this.copyCall(name, newName);
+    return this.savedCalls();
+  }
+
+  /** Writes `from` as `to`, which must not exist: renaming onto a call would lose it without a question. */
+  private async copyCall(from: string, to: string): Promise<SavedCall> {
+    const call = await this.readJson(callFile(from));
+    if (call === undefined) throw new ConsoleError('not-found', `no saved call named "${from}"`);
+    if (!isSavedCall(call)) throw new ConsoleError('invalid-params', `${callFile(from)} is not a saved call`);
+    if ((await this.readJson(callFile(to))) !== undefined)
+      throw new ConsoleError('conflict', `a saved call named "${to}" exists already`);
+    const copy = { ...call, name: to };
+    await this.write(callFile(to), stableJson(copy));
+    return copy;
+  }
+
+  private async collectCalls(folder: string[], out: SavedCall[]): Promise<void> {
+    const relative = join(SAVED_CALLS, ...folder);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(this.file(relative).real, { withFileTypes: true });
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return;
+      if (folder.length === 0) throw ioError(`cannot list ${join(this.folder, SAVED_CALLS)}`, error);
+      this.log(`cannot list ${join(this.folder, relative)} (${messageOf(error)}); its calls are left out`);
+      return;
+    }
+    const items = entries.flatMap((e) =>
+      e.isDirectory()
+        ? [{ part: e.name, folder: true }]
+        : e.name.endsWith('.json') && !e.name.startsWith('.')
+          ? [{ part: e.name.slice(0, -'.json'.length), folder: false }]
+          : [],
+    );
+    // A call before a folder of the same name; otherwise the order the runner uses.
+    items.sort((a, b) => compareCallNames(a.part, b.part) || Number(a.folder) - Number(b.folder));
+    for (const item of items) {
+      const name = [...folder, item.part].join('/');
+      if (item.folder) {
+        if (folder.length + 1 < MAX_FOLDER_DEPTH) await this.collectCalls([...folder, item.part], out);
+        else this.log(`${join(this.folder, relative, item.part)}: folders nest too deep; its calls are left out`);
+        continue;
+      }
+      const call = await this.readJson(callFile(name)).catch((error: unknown) => this.log(messageOf(error)));
+      // The file's place is its name: a copied or moved file needs no edit to show where it is.
+      if (isSavedCall(call)) out.push({ ...call, name });
+      else if (call !== undefined) this.log(`${join(this.folder, callFile(name))} is not a saved call; skipped`);
+    }
+  }
+
+  /** Removes the folders a deleted call leaves empty (not `saved-calls/` itself). */
+  private async pruneFolders(name: string): Promise<void> {
+    const parts = name.split('/').slice(0, -1);
+    for (let n = parts.length; n > 0; n--) {
+      const { real } = this.file(join(SAVED_CALLS, ...parts.slice(0, n)));
+      const removed = await rmdir(real).then(
+        () => true,
+        () => false,
+      );
+      if (!removed) return;
+    }
   }
 
   /** Mock overrides by `module.Interface.operation`; entries that are not overrides are logged and left out. */

@@ -12,6 +12,8 @@ import { PanelBoundary } from './PanelBoundary.js';
 import { Splitter } from './Splitter.js';
 import { StatusBar } from './StatusBar.js';
 import { modKey } from '../commands.js';
+import { openRuns, useRuns } from '../runs/runs.js';
+import { RunView } from '../runs/RunView.js';
 
 /**
  * The workbench: Project | IDL editor | TypeScript preview | Invoke on top, the live feed below,
@@ -22,6 +24,7 @@ export function Workbench() {
   const paletteOpen = useUi((s) => s.paletteOpen);
   const snapshot = useProject((s) => s.snapshot);
   const link = useHost((s) => s.link);
+  const runsOpen = useRuns((s) => s.open);
   return (
     <div className="workbench">
       <header className="app-bar">
@@ -35,6 +38,9 @@ export function Workbench() {
           </span>
         )}
         <span className="spacer" />
+        <button type="button" className="btn btn-small btn-ghost" disabled={!snapshot} onClick={() => void openRuns()}>
+          Runs
+        </button>
         <button
           type="button"
           className="btn btn-small btn-ghost palette-button"
@@ -121,6 +127,7 @@ export function Workbench() {
       <StatusBar />
       {paletteOpen && <CommandPalette />}
       <Dialogs />
+      {runsOpen && <RunView />}
     </div>
   );
 }

@@ -14,12 +14,15 @@ import type {
   HistoryEntry,
   InvokeRequest,
   InvokeResult,
+  LoadRequest,
   MockOverride,
   MocksState,
   OpenConnectionParams,
   ProjectSnapshot,
   PushRequest,
   PushResult,
+  RunEvent,
+  RunRequest,
   SandboxClient,
   SandboxState,
   SavedCall,
@@ -98,12 +101,26 @@ export interface ConsoleMethods {
     params: { environments: Environment[]; activeEnvironment?: string };
     result: WorkspaceState;
   };
+  /** Every saved call, folders included, in name order (`compareCallNames`). */
   'workspace.savedCalls': { params: Record<string, never>; result: SavedCall[] };
   'workspace.saveCall': { params: { call: SavedCall }; result: SavedCall[] };
   'workspace.deleteCall': { params: { name: string }; result: SavedCall[] };
+  /** Moves a saved call to another name (folders follow the `/`s); `conflict` if that name is taken. */
+  'workspace.renameCall': { params: { from: string; to: string }; result: SavedCall[] };
+  /** Copies a saved call under a new name; `conflict` if that name is taken. */
+  'workspace.duplicateCall': { params: { name: string; newName: string }; result: SavedCall[] };
   'workspace.history': { params: { limit?: number }; result: HistoryEntry[] };
+
   /** Secrets (tokens, broker passwords) live outside the project folder. */
   'workspace.setSecret': { params: { name: string; value: string | null }; result: null };
+
+  // Runs (docs/collections.md): saved calls as a test suite, and load runs.
+  /** Runs saved calls with their expectations; progress comes as `runs.event`s, the last one `done`. */
+  'runs.start': { params: RunRequest; result: { runId: string } };
+  /** A load run of one saved call; `load-progress` events about once a second, then `load-done`. */
+  'runs.load': { params: LoadRequest; result: { runId: string } };
+  /** Stops a run: calls in flight finish, no new ones start. */
+  'runs.cancel': { params: { runId: string }; result: null };
 
   // Attach (docs/attach.md): watch a cluster the console did not start.
   /** Listens (loopback unless `listen` says otherwise) and forwards every connection to the upstream, recording at hop `proxy`. */
@@ -126,6 +143,8 @@ export interface ConsoleEvents {
   'sandbox.state': SandboxState;
   /** Scripts reloaded, an override changed, calls counted (at most twice a second). */
   'mocks.changed': MocksState;
+  /** Progress of a collection or load run started by any session. */
+  'runs.event': RunEvent;
   /** Every attachment, when one starts or stops or its counters move (at most 4 times a second). */
   'attach.state': AttachmentInfo[];
   /** A line for the status bar / log panel. */

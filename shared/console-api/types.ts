@@ -185,6 +185,8 @@ export interface FeedEntry {
   note?: string;
   /** On a sandbox back end's RETURN: what produced the answer of its mock. */
   mock?: MockSource;
+  /** On the entries of a call made by a collection or load run: which run, which saved call. */
+  run?: RunTag;
   /** The RpcMessage bytes, base64, at most the host's raw limit. */
   raw: string;
   rawTruncated: boolean;
@@ -420,9 +422,173 @@ export interface PushResult {
 
 /** A call kept in the project's workspace folder, one JSON file each. */
 export interface SavedCall extends CallSpec {
+  /** `name` or `folder/…/name`: stored as `saved-calls/folder/…/name.json`. */
   name: string;
   target?: TargetSpec;
+  /** What a run checks of the answer (docs/collections.md); all must hold for the call to pass. */
+  expectations?: Expectation[];
+  /** Values taken from the answer into `{{variables}}` for the later calls of the same run. */
+  captures?: Capture[];
 }
+
+// ------------------------------------------------------------------------------ collections
+
+/** Which run and saved call a feed entry belongs to. */
+export interface RunTag {
+  run: string;
+  call: string;
+}
+
+/**
+ * One check of a call's outcome. `path` is JSONPath-like over the result: `$`, `$.a.b`,
+ * `$.items[0].id`, `$["odd key"]`. Strings in `value`s may hold `{{variables}}`.
+ */
+export type Expectation =
+  /** The call succeeds and its result equals the value (JSON equality; key order does not matter). */
+  | { kind: 'equals'; value: JsonValue }
+  /** The result contains the value: objects by subset of keys, arrays item by item in order, the rest equal. */
+  | { kind: 'contains'; value: JsonValue }
+  /** The value at the path equals `value`. */
+  | { kind: 'path'; path: string; value: JsonValue }
+  /** The value at the path, as text (JSON for non-strings), matches the regular expression. */
+  | { kind: 'matches'; path: string; regex: string }
+  /** The call fails with this TCE error code. */
+  | { kind: 'error'; code: number }
+  /** The answer comes in under this many milliseconds. */
+  | { kind: 'latency'; underMs: number }
+  /** A push (server → client call) of `module.Interface.method` arrives within `withinMs` of sending; `args` as in `contains`. */
+  | { kind: 'push'; method: string; args?: JsonValue; withinMs: number }
+  /** The reply's extra has key = value. */
+  | { kind: 'extra'; key: string; value: string }
+  /**
+   * JavaScript, the body of a function of `result`, `error`, `pushes`, `extra`, `latencyMs` and
+   * `variables`: it passes unless it throws or returns false. Run isolated, with a deadline.
+   */
+  | { kind: 'script'; source: string };
+
+export type ExpectationKind = Expectation['kind'];
+
+/** Takes the value at `path` of the result into `{{variable}}` (strings as they are, other values as JSON). */
+export interface Capture {
+  variable: string;
+  path: string;
+}
+
+/** A push as a run saw it: name, decoded arguments (by parameter name), milliseconds after the call was sent. */
+export interface SeenPush {
+  method: string;
+  args: JsonValue;
+  afterMs: number;
+}
+
+/** How one expectation (or capture) came out; `expected`/`actual` are shown side by side as a diff. */
+export interface ExpectationOutcome {
+  /** Index in the call's `expectations`, or -1 for a capture. */
+  index: number;
+  kind: ExpectationKind | 'capture';
+  pass: boolean;
+  /** One line: `$.status: expected "paid", got "open"`. */
+  message: string;
+  expected?: JsonValue;
+  actual?: JsonValue;
+}
+
+export type CallVerdict = 'passed' | 'failed' | 'skipped';
+
+/** One call of a run, as the Run view and the reporters show it. */
+export interface CallReport {
+  name: string;
+  /** `setup` / `teardown` of its folder, or an ordinary call. */
+  role: 'setup' | 'call' | 'teardown';
+  verdict: CallVerdict;
+  /** The first failing expectation's message, or why it was skipped. */
+  message?: string;
+  outcomes: ExpectationOutcome[];
+  result?: InvokeResult;
+  pushes: SeenPush[];
+  /** Variables it captured, with their values. */
+  captured: Record<string, JsonValue>;
+  durationMs: number;
+}
+
+export interface RunTotals {
+  passed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+}
+
+export interface RunReport {
+  id: string;
+  /** Folders run (`''` for the whole collection) or the names of the calls re-run. */
+  selection: string[];
+  environment?: string;
+  startedAt: number;
+  calls: CallReport[];
+  totals: RunTotals;
+}
+
+/** What a run is for: folders or calls by name (`[]` = everything), and where. */
+export interface RunRequest {
+  selection: string[];
+  environment?: string;
+  /** Overrides every call's own target. */
+  target?: TargetSpec;
+  bail?: boolean;
+  /** Values known before the first call, as if captured (re-running failed calls passes what the last run captured). */
+  variables?: Record<string, JsonValue>;
+}
+
+export interface LatencySummary {
+  count: number;
+  minMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export interface LoadRequest {
+  /** A saved call's name. */
+  call: string;
+  environment?: string;
+  target?: TargetSpec;
+  concurrency: number;
+  /** Stop after this long, or after `calls` calls, whichever comes first (at least one is given). */
+  durationMs?: number;
+  calls?: number;
+  /** Calls per second; latency is then measured from each call's intended send time (coordinated omission). */
+  rate?: number;
+}
+
+export interface LoadReport {
+  id: string;
+  call: string;
+  calls: number;
+  ok: number;
+  /** Failed calls by TCE error code. */
+  errors: Record<string, number>;
+  durationMs: number;
+  callsPerSecond: number;
+  latency: LatencySummary;
+  /** Bars of the latency histogram: upper bound of each bucket and its count (non-empty buckets). */
+  histogram: { upToMs: number; count: number }[];
+  /** Completed calls per second of the run, second by second. */
+  throughput: number[];
+  /** True when `rate` was given: latencies count from the intended send time. */
+  correctedForCoordinatedOmission: boolean;
+}
+
+/** A run's progress, pushed to the renderer. */
+export type RunEvent =
+  | { kind: 'call'; runId: string; call: CallReport }
+  | { kind: 'done'; runId: string; report: RunReport }
+  | { kind: 'load-progress'; runId: string; report: LoadReport }
+  | { kind: 'load-done'; runId: string; report: LoadReport }
+  /** The run could not go on (a call that cannot be prepared, the project closed). */
+  | { kind: 'failed'; runId: string; message: string };
 
 export interface HistoryEntry {
   time: number;

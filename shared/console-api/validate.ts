@@ -1,5 +1,6 @@
 import type { JsonValue } from '../wire/json-value.js';
 import type { ConsoleErrorData, MethodName, MethodParams } from './api.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * Runtime checks of every method's params, run by both bridges before the host sees a call:
@@ -189,13 +190,26 @@ const none = object({});
 const text = str();
 const name = str({ min: 1, max: 1024 });
 const extra = record(str({ max: 1024 * 1024 }));
-/** A saved call's name becomes a file name: no separators, no control characters, not `.` or `..`. */
+/** Each part of a saved call's name becomes a file name: no separators, no control characters, not `.` or `..`. */
 const fileName = str({
   min: 1,
   max: 100,
   // eslint-disable-next-line no-control-regex -- control characters are what it rejects
   pattern: /^(?!\.{1,2}$)[^/\\:*?"<>|\u0000-\u001f]+$/,
   what: 'must be a file name: no / \\ : * ? " < > | or control characters',
+});
+/** Saved calls may sit in folders: `a/b/name`, each part a file name, at most 16 deep. */
+const MAX_CALL_DEPTH = 16;
+const savedCallName = check<string>((v, path) => {
+  const problem = str({ min: 1, max: 1024 })(v, path);
+  if (problem) return problem;
+  const parts = (v as string).split('/');
+  if (parts.length > MAX_CALL_DEPTH) return `${path}: more than ${MAX_CALL_DEPTH} folders deep`;
+  for (const part of parts) {
+    const bad = fileName(part, path);
+    if (bad) return `${bad} (in "${part}"; folders are separated by /)`;
+  }
+  return undefined;
 });
 const qualifiedName = str({
   min: 1,
@@ -232,11 +246,47 @@ const invokeRequest = refine(
   (v, path) =>
     v['connectionId'] === undefined && v['target'] === undefined ? `${path}: give connectionId or target` : undefined,
 );
-const savedCall = object(
-  { name: fileName, interface: qualifiedName, method: name, args: json, mode },
-  { target, timeoutMs, extra },
-);
 const errcode = int(1, 0x7fffffff);
+const jsonPath = str({
+  min: 1,
+  max: 1024,
+  pattern: /^\$/,
+  what: 'a path starts with $ (the result), e.g. $.items[0].id',
+});
+const regex = check<string>((v, path) => {
+  const problem = str({ min: 1, max: 4096 })(v, path);
+  if (problem) return problem;
+  try {
+    new RegExp(v as string);
+    return undefined;
+  } catch (error) {
+    return `${path}: not a regular expression (${messageOf(error)})`;
+  }
+});
+const expectation = tagged('kind', {
+  equals: object({ kind: oneOf('equals'), value: json }),
+  contains: object({ kind: oneOf('contains'), value: json }),
+  path: object({ kind: oneOf('path'), path: jsonPath, value: json }),
+  matches: object({ kind: oneOf('matches'), path: jsonPath, regex }),
+  error: object({ kind: oneOf('error'), code: errcode }),
+  latency: object({ kind: oneOf('latency'), underMs: int(1, 3_600_000) }),
+  push: object(
+    {
+      kind: oneOf('push'),
+      method: str({ min: 3, max: 1024, pattern: /\.[^.]+\.[^.]+$/, what: 'expected module.Interface.method' }),
+      withinMs: int(0, 3_600_000),
+    },
+    { args: json },
+  ),
+  extra: object({ kind: oneOf('extra'), key: str({ min: 1, max: 1024 }), value: str({ max: 1024 * 1024 }) }),
+  script: object({ kind: oneOf('script'), source: str({ min: 1, max: 64 * 1024 }) }),
+});
+const variableName = str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' });
+const capture = object({ variable: variableName, path: jsonPath });
+const savedCall = object(
+  { name: savedCallName, interface: qualifiedName, method: name, args: json, mode },
+  { target, timeoutMs, extra, expectations: array(expectation, 1000), captures: array(capture, 1000) },
+);
 const delayMs = int(0, 3_600_000);
 const mockOverride = object(
   {},
@@ -296,14 +346,38 @@ const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
   'workspace.setEnvironments': object({ environments: array(environment, 1000) }, { activeEnvironment: name }),
   'workspace.savedCalls': none,
   'workspace.saveCall': object({ call: savedCall }),
-  'workspace.deleteCall': object({ name: fileName }),
+  'workspace.deleteCall': object({ name: savedCallName }),
+  'workspace.renameCall': object({ from: savedCallName, to: savedCallName }),
+  'workspace.duplicateCall': object({ name: savedCallName, newName: savedCallName }),
   'workspace.history': object({}, { limit: int(1, 100_000) }),
   'workspace.setSecret': object({
     name: str({ min: 1, max: 256, pattern: /^[\w.-]+$/, what: 'letters, digits, _ . - only' }),
     value: nullable(str({ max: 1024 * 1024 })),
   }),
+  ...runsValidators(),
   ...attachValidators(),
 };
+
+/** The runs.* block (docs/collections.md). */
+function runsValidators(): { [M in Extract<MethodName, `runs.${string}`>]: Check<MethodParams<M>> } {
+  return {
+    'runs.start': object(
+      { selection: array(savedCallName, 10_000) },
+      { environment: name, target, bail: boolean, variables: record(json) },
+    ),
+    'runs.load': object(
+      { call: savedCallName, concurrency: int(1, 1024) },
+      {
+        environment: name,
+        target,
+        durationMs: int(1, 3_600_000),
+        calls: int(1, 100_000_000),
+        rate: int(1, 1_000_000),
+      },
+    ),
+    'runs.cancel': object({ runId: name }),
+  };
+}
 
 /** The attach.* block (docs/attach.md). */
 function attachValidators(): { [M in Extract<MethodName, `attach.${string}`>]: Check<MethodParams<M>> } {

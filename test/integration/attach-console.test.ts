@@ -184,9 +184,19 @@ describe('tce-capture', () => {
     }
   }, 60_000);
 
-  it('refuses a command line without anything to record, with its usage', async () => {
+  it('refuses a command line without anything to record (with its usage) and an output file it cannot write', async () => {
     const r = await runCli('tce-capture', ['--idl', join(ROOT, 'idl-samples', 'test.idl')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nothing to record: give --proxy LISTEN_URL=UPSTREAM_URL and\/or --tap AMQP_URL/);
+    const unwritable = await runCli('tce-capture', [
+      '--idl',
+      join(ROOT, 'idl-samples', 'test.idl'),
+      '--proxy',
+      `tcp://127.0.0.1:0=${gatewayUrl}`,
+      '-o',
+      join(tmpdir(), 'no-such-folder-for-tce-capture', 'x.ndjson'),
+    ]);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/tce-capture: error: cannot write .*x\.ndjson: ENOENT/);
   });
 });

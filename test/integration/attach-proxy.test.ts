@@ -20,7 +20,10 @@ import { createCodec } from '../../shared/wire/codec.js';
 import { Compression, encodeFrame, frameBytes } from '../../shared/wire/frame.js';
 import { encodeMessage, rpcMessage, SendCallType } from '../../shared/wire/message.js';
 import { CliProcess, ROOT, listeningUrls, requireBuilt, startSampleServerCli } from '../../support/cli-kit.js';
-import { openRaw } from './support/rpc-fixtures.js';
+import { openRaw, tlsFiles } from './support/rpc-fixtures.js';
+import { copyCluster } from '../../support/cluster-copy.js';
+import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
+import { CallType, ExtraKey, decodeMessage } from '../../shared/wire/message.js';
 import { join } from 'node:path';
 
 const IDL = join(ROOT, 'idl-samples', 'test.idl');
@@ -30,14 +33,19 @@ const server = model.interfaces['test.Server']!;
 const echo = server.operations.find((o) => o.name === 'echo')!;
 const bidirection = server.operations.find((o) => o.name === 'bidirection')!;
 
-const call = (sequence: number, op: typeof echo, args: unknown[]) =>
+const call = (
+  sequence: number,
+  op: typeof echo,
+  args: unknown[],
+  extra: Record<string, string> = { name: 'scott.bo' },
+) =>
   rpcMessage({
     sequence,
     calltype: SendCallType.twoway,
     ifidx: server.index,
     opidx: op.index,
     paramsize: op.params.length,
-    extra: { name: 'scott.bo' },
+    extra,
     params: codec.encodeParams(op, args),
   });
 
@@ -83,7 +91,7 @@ let ws: string;
 const open: Attachments[] = [];
 
 beforeAll(async () => {
-  requireBuilt('tce-sample-server');
+  requireBuilt('tce-sample-server', 'tce-gateway');
   const started = await startSampleServerCli(['--listen', 'tcp://127.0.0.1:0', '--listen', 'ws://127.0.0.1:0']);
   sample = started.server;
   [tcp, ws] = listeningUrls(started.ready) as [string, string];
@@ -140,6 +148,48 @@ describe('a recording proxy in front of tce-sample-server', () => {
     });
   }
 
+  it('in front of tls:// and wss:// the proxy dials with TLS, checking the certificate, and clients talk to it in plain', async () => {
+    const { feed, attach } = recorder();
+    open.push(attach);
+    const key = join(ROOT, 'test', 'integration', 'support', 'test-key.pem');
+    const cert = join(ROOT, 'test', 'integration', 'support', 'test-cert.pem');
+    const secure = await startSampleServerCli([
+      '--listen',
+      'tls://127.0.0.1:0',
+      '--listen',
+      'wss://127.0.0.1:0',
+      '--tls-key',
+      key,
+      '--tls-cert',
+      cert,
+    ]);
+    try {
+      const [tlsUrl, wssUrl] = listeningUrls(secure.ready) as [string, string];
+      for (const [listen, upstream] of [
+        ['tcp://127.0.0.1:0', tlsUrl],
+        ['ws://127.0.0.1:0', wssUrl],
+      ] as const) {
+        const proxy = listenOf(await attach.startProxy({ listen, upstream, tls: { ca: tlsFiles.cert } }));
+        const client = createClient(proxy, { adapter: new Adapter() });
+        try {
+          expect(await new ServerProxy(client).echo(`over ${upstream.slice(0, 3)}`)).toMatch(/^Yah! over /);
+        } finally {
+          await client.close();
+        }
+      }
+      await vi.waitFor(() => expect(feed.query(0, 100).filter((e) => e.method === 'echo')).toHaveLength(4));
+      // Without the CA the certificate is refused: the client is closed and the feed says why.
+      const strict = listenOf(await attach.startProxy({ listen: 'tcp://127.0.0.1:0', upstream: tlsUrl }));
+      const refused = await openRaw(strict);
+      await refused.closed;
+      await vi.waitFor(() =>
+        expect(feed.query(0, 100).some((e) => /unreachable \(.*certificate/.test(e.note ?? ''))).toBe(true),
+      );
+    } finally {
+      await secure.server.stop();
+    }
+  });
+
   it('a hundred clients at once through one proxy all get their own answers, each call recorded under its own key', async () => {
     const { feed, attach } = recorder();
     open.push(attach);
@@ -156,6 +206,79 @@ describe('a recording proxy in front of tce-sample-server', () => {
       await Promise.all(clients.map((c) => c.close()));
     }
   });
+});
+
+describe('a recording proxy in front of a gateway (tce-gateway, tce-sample-server behind it over RabbitMQ)', () => {
+  it('the client gets the same RETURN bytes and the same push as without the proxy; every hop is recorded decoded', async () => {
+    // userid_check: the token is the user id, so both runs are the same user and the bytes can match.
+    const cluster = copyCluster(`tce-attach-${suffix()}`, { useridCheck: true });
+    const backEnd = new CliProcess('tce-sample-server', [
+      '--config',
+      cluster.configYml,
+      '--name',
+      'server',
+      '--amqp',
+      RABBIT_URL,
+    ]);
+    const gateway = new CliProcess('tce-gateway', [cluster.servicesXml, 'gwserver', '--amqp', RABBIT_URL]);
+    const { feed, attach } = recorder();
+    open.push(attach);
+    try {
+      await backEnd.waitFor(/^tce-sample-server: (listening|serving)/);
+      const gatewayUrl = listeningUrls(await gateway.waitFor(/listening on/))[0]!;
+      const proxy = await attach.startProxy({
+        listen: 'tcp://127.0.0.1:0',
+        upstream: gatewayUrl,
+        endpoint: 'socket_gateway',
+        gateway: 'gwserver',
+      });
+      const session = async (url: string): Promise<{ returns: Buffer; push: string }> => {
+        const raw = await openRaw(url);
+        try {
+          raw.write(encodeFrame(call(1, echo, ['through the gateway'], { [ExtraKey.token]: 'attach-user' })));
+          const returns = [(await raw.next(10_000)).frame];
+          raw.write(encodeFrame(call(2, bidirection, [], {})));
+          const frames = [await raw.next(10_000), await raw.next(10_000)];
+          const push = frames.find((f) => (f.message.calltype & CallType.CALL) !== 0)!;
+          returns.push(frames.find((f) => f !== push)!.frame);
+          // The push's sequence is the back end's own counter: its payload and routing are compared.
+          const { extra, params } = decodeMessage(push.frame.subarray(14));
+          return {
+            returns: Buffer.concat(returns),
+            push: `${JSON.stringify(extra)} ${Buffer.from(params).toString('hex')}`,
+          };
+        } finally {
+          raw.close();
+        }
+      };
+      const direct = await session(gatewayUrl);
+      const through = await session(listenOf(proxy));
+      expect(through.returns.equals(direct.returns)).toBe(true);
+      expect(through.push).toBe(direct.push);
+
+      await vi.waitFor(() => expect(feed.query(0, 100)).toHaveLength(5));
+      const payloads = new FeedPayloads(model, rawBytes);
+      expect(
+        feed.query(0, 100).map((e) => {
+          const d = payloads.decode(e);
+          return `${e.direction} ${e.kind} ${e.correlation} ${d.ok && d.kind !== 'error' ? JSON.stringify(d.value) : '?'}`;
+        }),
+      ).toEqual([
+        'in call call:1:attach-user@gwserver {"text":"through the gateway"}',
+        'out return call:1:attach-user@gwserver "Yah! through the gateway"',
+        'in call call:2:attach-user@gwserver {}',
+        expect.stringMatching(/^out oneway push:\d+:attach-user@ \{"message":"server push message!"\}$/),
+        'out return call:2:attach-user@gwserver null',
+      ]);
+    } finally {
+      await gateway.stop();
+      await backEnd.stop();
+      const admin = await RabbitAdmin.open();
+      await admin.remove(cluster.queues, cluster.exchanges);
+      await admin.close();
+      cluster.removeFiles();
+    }
+  }, 60_000);
 });
 
 describe('what is not a TCE frame, and upstreams that fail', () => {

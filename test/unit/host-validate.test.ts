@@ -67,7 +67,7 @@ describe('checkCall', () => {
     );
     expect(
       error('workspace.saveCall', {
-        call: { name: 'a/b', interface: 'test.Server', method: 'echo', args: [], mode: 'twoway' },
+        call: { name: 'a/../b', interface: 'test.Server', method: 'echo', args: [], mode: 'twoway' },
       })?.message,
     ).toMatch(/params\.call\.name: must be a file name/);
     expect(error('feed.clear', { all: true })?.message).toBe('feed.clear: params: unknown field "all"');

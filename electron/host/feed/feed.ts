@@ -1,6 +1,7 @@
-import type { FeedEntry, FeedFilter, FeedStats } from '../../../shared/console-api/types.js';
+import type { FeedEntry, FeedFilter, FeedStats, RunTag } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
 import { feedKind, rawField, type Sighting } from './entry.js';
+import { FeedInterner } from './intern.js';
 import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from '../../../shared/idl/operation-names.js';
 import { epochNow } from '../../../shared/rpc/clock.js';
@@ -10,6 +11,10 @@ import { FeedSubscriber, type FeedSink, type SubscriberOptions } from './subscri
 export const DEFAULT_FEED_CAPACITY = 100_000;
 export const DEFAULT_RAW_LIMIT = 64 * 1024;
 export const DEFAULT_RAW_BUDGET = 256 * 1024 * 1024;
+/** Calls of runs whose later hops are still tagged; the oldest are forgotten past it. */
+const MAX_TAGGED_CALLS = 10_000;
+/** How far back a changed correlation key looks for entries to tag (the hops of one call are recent). */
+const RETAG_WINDOW = 2_000;
 
 export interface FeedOptions extends SubscriberOptions {
   /** Entries held; the oldest are evicted past it. Default 100 000. */
@@ -38,10 +43,16 @@ export class Feed {
   private rawFrom = 1;
   private readonly ring: Ring<FeedEntry>;
   private readonly correlator = new Correlator();
+  private readonly intern = new FeedInterner();
   private readonly subscribers = new Set<FeedSubscriber>();
   private readonly subscriberOptions: SubscriberOptions;
   private names: OperationNames | undefined;
   private evicted = 0;
+  /** The run tag of what is being sent right now (see `tagged`). */
+  private tagging: RunTag | undefined;
+  /** Run tags by correlation key, so every hop of a tagged call is tagged. */
+  private readonly tags = new Map<string, RunTag>();
+  private readonly watchers = new Set<(entry: FeedEntry) => void>();
 
   constructor(options: FeedOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_FEED_CAPACITY;
@@ -64,17 +75,23 @@ export class Feed {
   record(s: Sighting, placement: Placement): FeedEntry {
     const m = s.message;
     const found = this.names?.lookup(m.ifidx, m.opidx);
+    const intern = this.intern;
     const { item } = this.append((id) => {
+      const kind = feedKind(m);
+      const raw = rawField(s.raw, this.rawLimit);
+      // Every field is written here, in one order, even when undefined: all entries share one
+      // hidden class with in-object fields (fields added later went to a second, out-of-object
+      // store per entry, and a spread built the object on a slower path).
       const entry: FeedEntry = {
         id,
         time: s.time ?? epochNow(),
         hop: s.hop,
         direction: s.direction,
-        endpoint: s.endpoint,
-        peer: s.peer,
-        userId: s.userId ?? m.extra['__user_id__'],
-        gateway: s.gateway,
-        kind: feedKind(m),
+        endpoint: intern.string(s.endpoint),
+        peer: intern.string(s.peer),
+        userId: intern.string(s.userId ?? m.extra['__user_id__']),
+        gateway: intern.string(s.gateway),
+        kind,
         push: false,
         sequence: m.sequence,
         calltype: m.calltype,
@@ -82,30 +99,92 @@ export class Feed {
         opidx: m.opidx,
         errcode: m.errcode,
         callId: m.callId,
-        interface: found?.iface.qname,
-        method: found?.op?.name,
-        // A copy: a forwarding hop may stamp the same message's extra after telling us about it.
-        extra: { ...m.extra },
+        // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
+        // theirs; the correlator names them after the CALL they answer.
+        interface: kind === 'error' ? undefined : found?.iface.qname,
+        method: kind === 'error' ? undefined : found?.op?.name,
+        extra: intern.extra(m.extra),
         size: s.size ?? s.raw.length,
+        latencyMs: undefined,
         correlation: '',
-        note: s.note,
-        ...rawField(s.raw, this.rawLimit),
+        note: intern.string(s.note),
+        mock: s.mock,
+        run: undefined,
+        raw: raw.raw,
+        rawTruncated: raw.rawTruncated || s.truncated === true,
       };
-      if (s.truncated) entry.rawTruncated = true;
-      if (s.mock) entry.mock = s.mock;
-      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
-      // theirs; the correlator names them after the CALL they answer.
-      if (entry.kind === 'error') entry.interface = entry.method = undefined;
       this.correlator.place(entry, placement);
+      entry.correlation = intern.string(entry.correlation);
+      this.tag(entry);
       return entry;
     });
+    for (const watch of this.watchers) watch(item);
     return item;
+  }
+
+  /**
+   * Entries recorded while `send` runs (links record what they send synchronously) carry `tag`,
+   * and so does every later entry of the same calls (replies, other hops): a run's traffic can
+   * be told apart in the feed.
+   */
+  tagged<T>(tag: RunTag, send: () => T): T {
+    const before = this.tagging;
+    this.tagging = tag;
+    try {
+      return send();
+    } finally {
+      this.tagging = before;
+    }
+  }
+
+  /** Every entry as it is recorded, until the returned function is called (runs wait for pushes so). */
+  watch(listener: (entry: FeedEntry) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private tag(entry: FeedEntry): void {
+    const tag = this.tagging ?? this.tags.get(entry.correlation);
+    if (!tag) return;
+    entry.run = tag;
+    if (this.tagging) this.rememberTag(entry.correlation, tag);
+  }
+
+  private rememberTag(correlation: string, tag: RunTag): void {
+    if (correlation === '' || this.tags.has(correlation)) return;
+    this.tags.set(correlation, tag);
+    if (this.tags.size > MAX_TAGGED_CALLS) this.tags.delete(this.tags.keys().next().value!);
+  }
+
+  /**
+   * A tagged call whose correlation key changed (its connection learned who it is at the
+   * gateway) tags the recent entries of its new key too: the gateway's and back end's hops of a
+   * connection's first call were recorded under that key before the console knew it.
+   */
+  private retag(revised: readonly FeedEntry[]): FeedEntry[] {
+    const keys = new Map<string, RunTag>();
+    for (const e of revised) {
+      if (!e.run) continue;
+      keys.set(e.correlation, e.run);
+      this.rememberTag(e.correlation, e.run);
+    }
+    if (keys.size === 0) return [];
+    const out: FeedEntry[] = [];
+    for (const e of this.ring.after(Math.max(0, this.ring.nextId - 1 - RETAG_WINDOW))) {
+      const tag = keys.get(e.correlation);
+      if (tag && !e.run) {
+        e.run = tag;
+        out.push(e);
+      }
+    }
+    return out;
   }
 
   /** Entries changed after they were recorded (see FeedBatch.revised): subscribers that had them get them again. */
   revise(entries: readonly FeedEntry[]): void {
     if (entries.length === 0) return;
-    for (const s of this.subscribers) s.revise(entries);
+    const revised = [...entries, ...this.retag(entries)];
+    for (const s of this.subscribers) s.revise(revised);
   }
 
   /** Adds entries read back from an export, with new ids. */
@@ -158,6 +237,7 @@ export class Feed {
   clear(): void {
     this.ring.clear();
     this.correlator.clear();
+    this.tags.clear();
     this.evicted = 0;
     this.rawHeld = 0;
     this.rawFrom = this.ring.nextId;

@@ -1,0 +1,50 @@
+import type { Extra } from '../../../shared/wire/message.js';
+
+/** Distinct values remembered per generation; two generations are looked in. */
+const GENERATION = 4096;
+
+/**
+ * One copy of equal values recorded close together: the hops of one call share its correlation
+ * key, and a connection's entries its user id, notes and extra. Every ring entry lives seconds,
+ * long enough to be promoted to V8's old generation, so a string per entry per field was
+ * hundreds of bytes of old-generation garbage per entry. Bounded: two generations of at most
+ * GENERATION values each; a value not seen for a generation is forgotten (and merely copied
+ * again if it comes back).
+ */
+export class Interner<T> {
+  private current = new Map<string, T>();
+  private previous = new Map<string, T>();
+
+  /** The held value for `key`, or `make()`'s, held from now on. */
+  get(key: string, make: () => T): T {
+    let value = this.current.get(key);
+    if (value !== undefined) return value;
+    value = this.previous.get(key) ?? make();
+    if (this.current.size >= GENERATION) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
+    return value;
+  }
+}
+
+export class FeedInterner {
+  private readonly strings = new Interner<string>();
+  private readonly extras = new Interner<Extra>();
+
+  string<S extends string | undefined>(s: S): S {
+    return s === undefined ? s : (this.strings.get(s, () => s) as S);
+  }
+
+  /**
+   * A copy of `extra` shared with earlier entries that had the same one (a forwarding hop may
+   * stamp the message's own extra after telling the feed about it, so it is never kept itself).
+   * Entries' extras are never changed in place.
+   */
+  extra(extra: Extra): Extra {
+    let key = '';
+    for (const k in extra) key += `${k}\u0000${extra[k]}\u0000`;
+    return this.extras.get(key, () => ({ ...extra }));
+  }
+}
