@@ -23,7 +23,14 @@ export default defineConfig({
       {
         resolve,
         ssr,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, pool: 'forks' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+          pool: 'forks',
+          // expect.poll waits up to 5 s (vitest's 1 s is short on a loaded 2-core machine), looking every 5 ms.
+          expect: { poll: { timeout: 5_000, interval: 5 } },
+        },
       },
       {
         resolve,
@@ -36,6 +43,7 @@ export default defineConfig({
           hookTimeout: 90_000,
           pool: 'forks',
           fileParallelism: false,
+          expect: { poll: { timeout: 5_000, interval: 20 } },
         },
       },
     ],

@@ -14,6 +14,7 @@ import { benchRpc } from './rpc.js';
 import { benchSoak } from './soak.js';
 import type { BenchRow } from './types.js';
 import { benchUiFeed } from './ui-feed.js';
+import { messageOf } from '../shared/message-of.js';
 
 interface Section {
   name: string;
@@ -69,7 +70,7 @@ try {
   args = parseArgs(process.argv.slice(2));
   old = args.compare ? readBenchFile(args.compare) : undefined;
 } catch (error) {
-  console.error(`bench: ${(error as Error).message}`);
+  console.error(`bench: ${messageOf(error)}`);
   process.exit(2);
 }
 const results: SectionResult[] = [];

@@ -9,6 +9,7 @@ import { activeView, useFeed } from './stores/feed.js';
 import { useInvoke } from './stores/invoke.js';
 import { useProject } from './stores/project.js';
 import { openDialog, resetLayout, toast, useUi } from './stores/ui.js';
+import { messageOf } from '../shared/message-of.js';
 
 /** Every action of the workbench, for the command palette and the keyboard. */
 export interface Command {
@@ -39,7 +40,7 @@ async function importFeed(): Promise<void> {
         `opened ${openCapture(file.name, await file.text()).toLocaleString('en-US')} entries of ${file.name} as a capture`,
       );
     } catch (e) {
-      toast(`${file.name}: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      toast(`${file.name}: ${messageOf(e)}`, 'error');
     }
   };
   input.click();
@@ -148,7 +149,7 @@ export async function runCommand(id: string): Promise<void> {
   try {
     await command.run();
   } catch (e) {
-    toast(`${command.title.replace(/…$/, '')}: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    toast(`${command.title.replace(/…$/, '')}: ${messageOf(e)}`, 'error');
   }
 }
 

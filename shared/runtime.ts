@@ -16,13 +16,9 @@ export {
 } from './rpc/servant.js';
 export { Adapter, type AdapterOptions, type DispatchFailure } from './rpc/adapter.js';
 export { RpcPeer, callerTarget, type RpcPeerOptions, type TrafficEvent, type TrafficListener } from './rpc/peer.js';
-export {
-  RpcClient,
-  type ClientState,
-  type Dialer,
-  type ReconnectOptions,
-  type RpcClientOptions,
-} from './rpc/client.js';
+export { RpcClient, type ClientState, type Dialer, type RpcClientOptions } from './rpc/client.js';
+export type { BackoffOptions } from './rpc/backoff.js';
+export { setTracing, TRACE_CATEGORIES, type Log, type LogLevel, type TraceCategory } from './log.js';
 export { RpcServer, type ConnectionListener, type RpcServerOptions, type ServerEvent } from './rpc/server.js';
 export type { CloseReason, MessageConnection } from './rpc/connection.js';
 export type { Broker, BrokerState, MqAddress, MqReader, MqWriter } from './rpc/connection.js';

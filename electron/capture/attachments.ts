@@ -5,6 +5,7 @@ import type { Feed } from '../host/feed/feed.js';
 import { MqEndpoints } from './mq-endpoints.js';
 import { RecordingProxy } from './proxy.js';
 import { BrokerTap } from './tap.js';
+import type { Log } from '../../shared/log.js';
 
 /** What the attachments need to know of the project: its files' models (either may be missing). */
 export interface AttachProject {
@@ -14,7 +15,7 @@ export interface AttachProject {
 
 export interface AttachmentsOptions {
   feed: Feed;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Log;
   /** Every attachment's info, whenever one starts, stops or its counters move (at most 4 times a second). */
   changed?: (infos: AttachmentInfo[]) => void;
 }

@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { FrameParser } from '../../shared/wire/frame.js';
 import { decodeMessage, MSGTYPE_RPC, type RpcMessage } from '../../shared/wire/message.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** One frame's message as the observer saw it: decoded header and extra, and the RpcMessage bytes. */
 export interface ObservedFrame {
@@ -47,7 +48,7 @@ export class FrameObserver {
     try {
       this.parser.pushEach(chunk, (bytes, start, end) => this.frame(bytes.subarray(start, end)));
     } catch (error) {
-      this.lostReason = (error as Error).message;
+      this.lostReason = messageOf(error);
       this.events.lost(this.lostReason);
     }
   }
@@ -57,7 +58,7 @@ export class FrameObserver {
     try {
       message = decodeMessage(raw);
     } catch (error) {
-      this.events.unknown(`a frame of ${raw.length} bytes is no RpcMessage: ${(error as Error).message}`);
+      this.events.unknown(`a frame of ${raw.length} bytes is no RpcMessage: ${messageOf(error)}`);
       return;
     }
     if (message.type !== MSGTYPE_RPC) {

@@ -10,6 +10,7 @@ import { identity } from '../host/feed/correlation.js';
 import type { Feed } from '../host/feed/feed.js';
 import { FrameObserver } from './frame-observer.js';
 import { ProxyRecorder } from './proxy-recorder.js';
+import type { Log } from '../../shared/log.js';
 
 export interface ProxyOptions {
   /** Names the proxy in the feed's scopes and the log. */
@@ -22,7 +23,7 @@ export interface ProxyOptions {
   /** The project's gateway behind the upstream, if any: lets entries be keyed as that gateway keys them. */
   gateway?: string | undefined;
   feed: Feed;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Log;
   /** How tls:// and wss:// upstreams are checked. */
   tls?: TlsClientOptions;
   /** Largest frame the observer follows (default 1 MiB); larger ones still pass, unobserved from there on. */

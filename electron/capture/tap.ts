@@ -6,6 +6,8 @@ import { errorReason } from '../transports/amqp.js';
 import { identity } from '../host/feed/correlation.js';
 import type { Feed } from '../host/feed/feed.js';
 import type { MqEndpoints } from './mq-endpoints.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 /** RabbitMQ's firehose: every publish and delivery of a vhost, once `rabbitmqctl trace_on -p <vhost>`. */
 export const TRACE_EXCHANGE = 'amq.rabbitmq.trace';
@@ -19,7 +21,7 @@ export interface TapOptions {
   amqpUrl: string;
   feed: Feed;
   endpoints: MqEndpoints;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Log;
   /** How long the tracing probe may take to come back. Default 3 000 ms. */
   probeTimeoutMs?: number;
   changed?: () => void;
@@ -186,7 +188,7 @@ export class BrokerTap {
       if (!this.undecodableLogged)
         this.options.log(
           'warn',
-          `tap ${this.url}: a message on ${endpoint} is no RpcMessage (${(error as Error).message}); such messages are counted, not recorded`,
+          `tap ${this.url}: a message on ${endpoint} is no RpcMessage (${messageOf(error)}); such messages are counted, not recorded`,
         );
       this.undecodableLogged = true;
       return;

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../../shared/idl/diagnostics.js';
 import type { SourceFile } from '../../shared/idl/source.js';
 import { interfaceDefEntries, parseServicesXml } from '../../shared/project/index.js';
 import { choice, UsageError } from './args.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export type Numbering = NonNullable<CompileOptions['numbering']>;
 const NUMBERINGS: readonly Numbering[] = ['annotations', 'legacy', 'js-compat'];
@@ -94,7 +95,7 @@ export function readSource(path: string): SourceFile {
     return { path, text: readFileSync(path, 'utf8') };
   } catch (e) {
     throw new InputError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : messageOf(e)}`,
     );
   }
 }

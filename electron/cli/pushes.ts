@@ -5,6 +5,7 @@ import { OperationTable } from '../../shared/rpc/servant.js';
 import type { ModelCodec } from '../../shared/wire/codec.js';
 import { toJsonValue, type JsonValue } from '../../shared/wire/json-value.js';
 import type { RpcMessage } from '../../shared/wire/message.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * A servant for every operation the IDL declares: void ones succeed (a two-way push gets its
@@ -51,7 +52,7 @@ export function pushLine(model: IdlModel, codec: ModelCodec, message: RpcMessage
     try {
       line['args'] = toJsonValue(codec.decodeParams(op, message.params));
     } catch (error) {
-      line['error'] = `the parameters do not decode: ${(error as Error).message}`;
+      line['error'] = `the parameters do not decode: ${messageOf(error)}`;
       line['params'] = hex(message.params);
     }
   }

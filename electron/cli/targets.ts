@@ -6,10 +6,14 @@ import { MqCallTarget } from '../../shared/rpc/mq-call-target.js';
 import { openPrivateReplies } from '../../shared/rpc/mq-replies.js';
 import type { RpcMessage } from '../../shared/wire/message.js';
 import { isCall } from '../../shared/wire/message.js';
+import { displayUrl } from '../../shared/project/broker-url.js';
 import { connectAmqp } from '../transports/amqp.js';
+import { splitAmqpTarget } from '../transports/amqp-url.js';
 import { createClient } from '../transports/dial.js';
 import type { TlsClientOptions } from '../transports/tcp.js';
 import { UsageError } from './args.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 export interface TargetOptions {
   /** Serves calls the server makes back on the connection (pushes). */
@@ -21,7 +25,7 @@ export interface TargetOptions {
   /** Milliseconds to wait for the connection. */
   connectTimeout: number;
   /** Where transport warnings go. */
-  log: (line: string) => void;
+  log: Log;
 }
 
 export interface OpenTarget {
@@ -58,27 +62,9 @@ export async function openStreamTarget(url: string, options: TargetOptions): Pro
   } catch (error) {
     throw error instanceof RpcError
       ? error
-      : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+      : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error), { cause: error });
   }
   return { target: client, close: () => client.close() };
-}
-
-/** `amqp://user:password@host:port[/vhost]/<queue>` → the broker URL and the queue. */
-export function splitAmqpTarget(url: string): { brokerUrl: string; queue: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--target '${url}' is not a URL: expected amqp://user:password@host:port/<queue>`);
-  }
-  const segments = parsed.pathname.split('/').filter((s) => s !== '');
-  const queue = segments.pop();
-  if (queue === undefined)
-    throw new UsageError(
-      `--target '${parsed.protocol}//${parsed.host}' names no queue: expected amqp://user:password@host:port/<queue>`,
-    );
-  parsed.pathname = segments.length > 0 ? `/${segments.join('/')}` : '';
-  return { brokerUrl: parsed.toString(), queue: decodeURIComponent(queue) };
 }
 
 /**
@@ -86,7 +72,9 @@ export function splitAmqpTarget(url: string): { brokerUrl: string; queue: string
  * broker's naming in `__mq_return__`. CALLs arriving on that reply queue count as pushes.
  */
 export async function openAmqpTarget(url: string, options: TargetOptions): Promise<OpenTarget> {
-  const { brokerUrl, queue } = splitAmqpTarget(url);
+  const target = splitAmqpTarget(url);
+  if (!target.ok) throw new UsageError(`--target '${displayUrl(url)}' ${target.problem}`);
+  const { brokerUrl, queue } = target;
   const broker = await connectAmqp(brokerUrl, {
     connectionName: 'tce-call',
     connectTimeoutMs: options.connectTimeout,
@@ -108,6 +96,6 @@ export async function openAmqpTarget(url: string, options: TargetOptions): Promi
     await broker.close();
     throw error instanceof RpcError
       ? error
-      : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+      : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error), { cause: error });
   }
 }

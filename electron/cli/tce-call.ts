@@ -4,7 +4,7 @@
 import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
 import {
   allOperations,
-  findOperation,
+  resolveOperation,
   typeRefToString,
   type IdlModel,
   type Operation,
@@ -20,6 +20,7 @@ import { compileInputs, IDL_OPTIONS_USAGE, IdlOptions, InputError, readSource, t
 import { acceptEveryOperation, pushLine } from './pushes.js';
 import { openAmqpTarget, openStreamTarget, targetKind, type OpenTarget, type TargetOptions } from './targets.js';
 import { err, out, runMain } from './output.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const NAME = 'tce-call';
 const MODES: readonly CallMode[] = ['twoway', 'oneway', 'async'];
@@ -182,15 +183,16 @@ function resolveMethod(model: IdlModel, spec: string): Resolved {
       `no interface '${ifaceName || spec}' in the IDL (interfaces: ${known}); name the method as module.Interface.method`,
     );
   }
-  const op = findOperation(model, iface, opName);
-  if (!op) {
+  const resolved = resolveOperation(model, iface.qname, opName);
+  if (!resolved) {
     const known =
       allOperations(model, iface)
         .map((o) => o.name)
         .join(', ') || 'none';
     throw new UsageError(`${iface.qname} has no operation '${opName}' (operations: ${known})`);
   }
-  return { qname: `${op.owner}.${op.name}`, op, ifidx: model.interfaces[op.owner]!.index };
+  const { op, owner, ifidx } = resolved;
+  return { qname: `${owner.qname}.${op.name}`, op, ifidx };
 }
 
 const signature = (r: Resolved): string =>
@@ -201,14 +203,14 @@ function encodeArgs(codec: ModelCodec, resolved: Resolved, json: string): Uint8A
   try {
     args = JSON.parse(json);
   } catch (e) {
-    throw new UsageError(`the parameters are not JSON (${(e as Error).message}): ${json}`);
+    throw new UsageError(`the parameters are not JSON (${messageOf(e)}): ${json}`);
   }
   if (args === null || typeof args !== 'object')
     throw new UsageError(`the parameters must be a JSON array or object, e.g. '["hello"]', not ${json}`);
   try {
     return codec.encodeParams(resolved.op, args as unknown[] | Record<string, unknown>);
   } catch (e) {
-    throw new UsageError(`bad parameters for ${signature(resolved)}: ${(e as Error).message}`);
+    throw new UsageError(`bad parameters for ${signature(resolved)}: ${messageOf(e)}`);
   }
 }
 
@@ -252,7 +254,7 @@ async function open(args: Args, prepared: Prepared): Promise<OpenTarget> {
     adapter: new Adapter().add(acceptEveryOperation(prepared.model)),
     onPush: (message) => out(pushLine(prepared.model, prepared.codec, message)),
     connectTimeout: args.connectTimeout,
-    log: (line) => err(`${NAME}: ${line}`),
+    log: (_level, line) => err(`${NAME}: ${line}`),
   };
   if (targetKind(args.target) === 'amqp') return openAmqpTarget(args.target, options);
   if (args.token !== undefined) options.token = args.token;
@@ -290,7 +292,7 @@ async function call(args: Args, prepared: Prepared): Promise<number> {
       } catch (e) {
         throw new RpcError(
           ErrorCode.UNSERIALIZE_FAILED,
-          `the reply of ${prepared.resolved.qname} does not decode as ${typeRefToString(prepared.resolved.op.returns)}: ${(e as Error).message}`,
+          `the reply of ${prepared.resolved.qname} does not decode as ${typeRefToString(prepared.resolved.op.returns)}: ${messageOf(e)}`,
         );
       }
       out(JSON.stringify(toJsonValue(value)));

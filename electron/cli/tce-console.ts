@@ -7,6 +7,8 @@ import { packageRoot } from '../host/package-info.js';
 import { electronBinary, NO_ELECTRON_MESSAGE } from '../shell/electron-binary.js';
 import { startWebServer } from '../web/server.js';
 import { UsageError, scanArgs, wholeNumber } from './args.js';
+import { messageOf } from '../../shared/message-of.js';
+import { traceFromEnvironment } from '../log.js';
 
 const USAGE = `usage: tce-console [--web] [--project PATH] [--sandbox] [options]
 
@@ -101,7 +103,7 @@ async function runWeb(args: Args): Promise<void> {
         `project ${project.root}: ${Object.keys(project.model.interfaces).length} interface(s), ${problems} problem(s)`,
       );
     } catch (error) {
-      say(`cannot open project ${args.project}: ${(error as Error).message}`);
+      say(`cannot open project ${args.project}: ${messageOf(error)}`);
       await host.close();
       process.exit(1);
     }
@@ -124,6 +126,7 @@ async function runWeb(args: Args): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  traceFromEnvironment();
   let args: Args | 'help';
   try {
     args = parseArgs(process.argv.slice(2));

@@ -14,6 +14,8 @@ import {
 } from '../gateway/index.js';
 import { UsageError, scanArgs, wholeNumber } from './args.js';
 import { runMain } from './output.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 const USAGE = `usage: tce-gateway <services.xml> <serverName> [options]
 
@@ -116,9 +118,7 @@ function readServices(path: string): ServicesModel | undefined {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(
-      `tce-gateway: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`,
-    );
+    process.stderr.write(`tce-gateway: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : messageOf(e)}\n`);
     return undefined;
   }
   const { services, diagnostics } = parseServicesXml({ path, text });
@@ -176,7 +176,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const services = readServices(args.servicesXml);
   if (!services) return 1;
   const name = args.serverName;
-  const log = (line: string): void => void process.stderr.write(`tce-gateway ${name}: ${line}\n`);
+  const log: Log = (_level, line) => void process.stderr.write(`tce-gateway ${name}: ${line}\n`);
 
   const planned = planGateway(services, name, args.userEvents);
   if (!planned.ok) {
@@ -189,7 +189,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`tce-gateway: ${brokerUrl.message}\n`);
     return 1;
   }
-  if (brokerUrl?.note) log(brokerUrl.note);
+  if (brokerUrl?.note) log('info', brokerUrl.note);
 
   let gateway: GatewayHandle;
   try {
@@ -210,7 +210,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`tce-gateway: ${e.message}\n`);
     return 1;
   }
-  if (args.verbose) gateway.events.subscribe((e) => log(describeEvent(e)));
+  if (args.verbose) gateway.events.subscribe((e) => log('info', describeEvent(e)));
   const stats =
     args.statsMs === undefined
       ? undefined
@@ -222,13 +222,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const stopped = stopSignal();
   process.stdout.write(`tce-gateway ${name}: listening on ${listening}${mq}\n`);
 
-  log(`${await stopped}: shutting down`);
+  log('info', `${await stopped}: shutting down`);
   clearInterval(stats);
   try {
     await gateway.close();
     return 0;
   } catch (e) {
-    log(`error while shutting down: ${(e as Error).message}`);
+    log('warn', `error while shutting down: ${messageOf(e)}`);
     return 1;
   }
 }

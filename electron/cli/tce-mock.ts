@@ -14,6 +14,7 @@ import type { MockEngine } from '../mock/engine.js';
 import { openProjectMocks } from '../host/project-mocks.js';
 import { choice, scanArgs, UsageError } from './args.js';
 import { err, out, runMain } from './output.js';
+import type { Log } from '../../shared/log.js';
 
 const NAME = 'tce-mock';
 const USAGE = `usage: ${NAME} <project dir | services.xml> [--amqp URL] [--only gateways|backends] [--quiet]
@@ -83,8 +84,8 @@ interface Running {
 }
 
 async function start(args: Args): Promise<Running> {
-  const log = (level: 'info' | 'warn' | 'error', message: string): void => {
-    if (level !== 'info') err(`${NAME}: ${level === 'warn' ? 'warning' : 'error'}: ${message}`);
+  const log: Log = (level, message) => {
+    if (level !== 'info') err(`${NAME}: ${level === 'warn' ? 'warning' : level}: ${message}`);
   };
   let sandbox: RunningSandbox | undefined;
   // Assigned once, below, but read by the project's change callback, which may run before that.

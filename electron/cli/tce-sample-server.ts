@@ -17,6 +17,8 @@ import { startSampleServer, type SampleServer, type SampleServerOptions } from '
 import { connectAmqp } from '../transports/amqp.js';
 import { scanArgs, UsageError, wholeNumber } from './args.js';
 import { runMain } from './output.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 const NAME = 'tce-sample-server';
 const USAGE = `usage: ${NAME} --listen URL [--listen URL …]
@@ -162,7 +164,7 @@ function readFile(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     throw new StartError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : messageOf(e)}`,
     );
   }
 }
@@ -207,8 +209,8 @@ function brokerUrl(cli: string | undefined, config: ConfigModel, section: BackEn
 }
 
 async function start(args: Args): Promise<{ server: SampleServer; broker: Broker | undefined }> {
-  const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const warn = (line: string): void => void process.stderr.write(`${NAME}: ${line}\n`);
+  const log: Log = (_level, line) => void process.stdout.write(`${line}\n`);
+  const warn: Log = (_level, line) => void process.stderr.write(`${NAME}: ${line}\n`);
   const options: SampleServerOptions = {
     listen: args.listen,
     log: args.quiet ? () => {} : log,
@@ -228,7 +230,7 @@ async function start(args: Args): Promise<{ server: SampleServer; broker: Broker
     try {
       broker = await connectAmqp(url, { connectionName: `${NAME} ${section}`, log: warn, prefetch });
     } catch (error) {
-      throw new StartError((error as Error).message);
+      throw new StartError(messageOf(error));
     }
     options.mq = { broker, endpoints, ackOnReceipt, ...(broadcast && topic ? { broadcast: topic.name } : {}) };
   }
@@ -236,7 +238,7 @@ async function start(args: Args): Promise<{ server: SampleServer; broker: Broker
     return { server: await startSampleServer(options), broker };
   } catch (error) {
     await broker?.close();
-    throw new StartError((error as Error).message);
+    throw new StartError(messageOf(error));
   }
 }
 

@@ -28,6 +28,8 @@ import {
 } from './events.js';
 import { ForwardedCalls, type ForwardedCall, type ForwardedCallsOptions } from './forwarded-calls.js';
 import { PING_OPIDX, type GatewayPlan, type MqEndpointPlan, type StreamEndpointPlan } from './plan.js';
+import { messageOf } from '../../shared/message-of.js';
+import { trace, type Log } from '../../shared/log.js';
 
 /**
  * The gateway's routing core (spec §7.3, §7.4): client sessions and their user ids, CALL and
@@ -59,7 +61,7 @@ export interface GatewayCoreOptions {
   plan: GatewayPlan;
   mq: MqSide;
   monitor: GatewayMonitor;
-  log: (line: string) => void;
+  log: Log;
   authenticate?: Authenticate;
   forwardedCalls?: ForwardedCallsOptions;
   /** Client connections open at once, over all listen endpoints; more are refused (logged). Default 10 000. */
@@ -133,7 +135,7 @@ export class GatewayCore {
   private readonly name: string;
   private readonly mq: MqSide;
   private readonly monitor: GatewayMonitor;
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private readonly authenticate: Authenticate;
   private readonly forwarded: ForwardedCalls<ClientSession>;
   private readonly adapter = new Adapter();
@@ -211,12 +213,13 @@ export class GatewayCore {
       // Refused, not left to the kernel's backlog: existing clients are unaffected and the peer learns at once.
       const why = full ? `the gateway is at its limit of ${this.maxConnections} connections` : 'the gateway is closing';
       connection.close(why);
-      if (full) this.log(`${plan.endpoint.name} ${connection.remote}: refused: ${why}`);
+      if (full) this.log('info', `${plan.endpoint.name} ${connection.remote}: refused: ${why}`);
       this.refused(plan, connection, why);
       return;
     }
     const session = new ClientSession(connection, plan, !this.plan.useridCheck);
     this.sessions.add(session);
+    trace(this.log, 'gateway', () => `${plan.endpoint.name} ${connection.remote}: accepted`);
     this.monitor.counts.connectionsAccepted++;
     this.monitor.counts.connectionsOpen++;
     if (!this.plan.useridCheck) this.bindUser(session, String(this.nextUserId++));
@@ -264,13 +267,13 @@ export class GatewayCore {
         deviceId: message.extra[ExtraKey.deviceId],
       });
     } catch (error) {
-      return this.refuse(session, `its token was refused: ${(error as Error).message}`);
+      return this.refuse(session, `its token was refused: ${messageOf(error)}`);
     }
     if (!(result instanceof Promise)) return this.authenticated(session, result);
     session.state = 'checking';
     result.then(
       (userId) => this.authenticated(session, userId),
-      (error: unknown) => this.authenticated(session, undefined, (error as Error).message),
+      (error: unknown) => this.authenticated(session, undefined, messageOf(error)),
     );
   }
 
@@ -295,7 +298,7 @@ export class GatewayCore {
   private refuse(session: ClientSession, why: string): void {
     const first = session.held[0];
     session.held = [];
-    this.log(`${session.endpoint} ${session.description}: refused: ${why}`);
+    this.log('info', `${session.endpoint} ${session.description}: refused: ${why}`);
     if (first) {
       this.monitor.counts.messagesReceived++;
       this.monitor.drops.unauthorized++;
@@ -329,6 +332,7 @@ export class GatewayCore {
 
   private bindUser(session: ClientSession, userId: string): void {
     session.userId = userId;
+    trace(this.log, 'gateway', () => `${session.endpoint} ${session.description}: user id ${userId}`);
     // One connection per user id per endpoint: the last to claim it wins.
     this.users.get(session.endpoint)!.set(userId, session);
   }
@@ -338,12 +342,12 @@ export class GatewayCore {
     this.monitor.counts.connectionsOpen--;
     if (reason.kind === 'protocol') {
       this.monitor.drops['decode-error']++;
-      this.log(`${session.endpoint} ${session.description}: closed, not TCE: ${reason.message}`);
+      this.log('info', `${session.endpoint} ${session.description}: closed, not TCE: ${reason.message}`);
     } else if (reason.kind === 'overflow') {
       this.monitor.drops.overflow++;
-      this.log(`${session.endpoint} ${session.description}: closed, too slow: ${reason.message}`);
+      this.log('info', `${session.endpoint} ${session.description}: closed, too slow: ${reason.message}`);
     } else if (reason.kind === 'idle') {
-      this.log(`${session.endpoint} ${session.description}: closed, idle: ${reason.message}`);
+      this.log('info', `${session.endpoint} ${session.description}: closed, idle: ${reason.message}`);
     }
     this.forwarded.forgetClient(session);
     const users = this.users.get(session.endpoint)!;
@@ -470,6 +474,7 @@ export class GatewayCore {
   private answerForwarded(call: ForwardedCall<ClientSession>, code: number, why: string): void {
     const session = call.client;
     this.log(
+      'info',
       `${session.endpoint} ${session.description}: call sequence ${call.sequence} (user ${call.userId}) answered with error ${code}: ${why}`,
     );
     this.fail(session, forwardedCallStub(call), code);
@@ -518,7 +523,7 @@ export class GatewayCore {
     try {
       sent = writer?.send(message, call && this.unconfirmed(call)) ?? false;
     } catch (error) {
-      this.log(`${name}: cannot publish: ${(error as Error).message}`);
+      this.log('info', `${name}: cannot publish: ${messageOf(error)}`);
     }
     if (!sent) {
       if (call) this.forwarded.forget(call);
@@ -549,6 +554,7 @@ export class GatewayCore {
     const calls = this.forwarded.drain();
     if (calls.length === 0) return;
     this.log(
+      'info',
       `the broker link is down (${why}): ${calls.length} call(s) awaiting a RETURN answered with error ${ErrorCode.SENDFAILED}`,
     );
     for (const call of calls) this.fail(call.client, forwardedCallStub(call), ErrorCode.SENDFAILED);
@@ -581,7 +587,7 @@ export class GatewayCore {
     try {
       if (!session.connection.send(message)) return 'closed';
     } catch (error) {
-      this.log(`${session.endpoint} ${session.description}: ${(error as Error).message}`);
+      this.log('info', `${session.endpoint} ${session.description}: ${messageOf(error)}`);
       return 'unsendable';
     }
     if (this.monitor.watched) {
@@ -610,13 +616,14 @@ export class GatewayCore {
   private async replyOverQueue(call: RpcMessage, reply: RpcMessage): Promise<void> {
     const name = call.extra[ExtraKey.mqReturn];
     if (name === undefined) {
-      this.log(`a CALL of interface ${call.ifidx} over MQ has no __mq_return__: its RETURN is dropped`);
+      this.log('info', `a CALL of interface ${call.ifidx} over MQ has no __mq_return__: its RETURN is dropped`);
       return;
     }
     const writer = await this.mq.replyWriter(name);
     const plan = this.plan.endpoints.get(name);
     if (!writer || plan?.kind !== 'mq' || !writer.send(reply)) {
       this.log(
+        'info',
         `cannot answer over "${name}" (${writer ? 'the broker refused the message' : 'no such MQ endpoint, or the broker is down'}): the RETURN is dropped`,
       );
       return;

@@ -86,7 +86,7 @@ export type GatewayMessageEvent =
   | (MessageEventBase & { direction: 'in'; outcome: InOutcome })
   | (MessageEventBase & { direction: 'out'; outcome: OutOutcome });
 
-export interface ConnectionInfo {
+export interface ConnectionEventBase {
   time: number;
   endpoint: string;
   endpointKind: 'socket' | 'websocket';
@@ -97,12 +97,12 @@ export interface ConnectionInfo {
 
 export type GatewayEvent =
   | GatewayMessageEvent
-  | (ConnectionInfo & { type: 'connection-open'; userId: string | undefined })
+  | (ConnectionEventBase & { type: 'connection-open'; userId: string | undefined })
   /** A connection got its user id from `__token__` (userid_check). */
-  | (ConnectionInfo & { type: 'connection-user'; userId: string })
-  | (ConnectionInfo & { type: 'connection-close'; userId: string | undefined; reason: CloseReason })
+  | (ConnectionEventBase & { type: 'connection-user'; userId: string })
+  | (ConnectionEventBase & { type: 'connection-close'; userId: string | undefined; reason: CloseReason })
   /** Refused: no or a bad `__token__`, or the gateway is closing. */
-  | (ConnectionInfo & { type: 'connection-refused'; reason: string })
+  | (ConnectionEventBase & { type: 'connection-refused'; reason: string })
   | { type: 'broker'; time: number; state: BrokerState };
 
 export interface GatewayCounters {

@@ -11,6 +11,8 @@ import { GatewayMonitor, type GatewayCounters, type GatewayEvent } from './event
 import type { ForwardedCallsOptions } from './forwarded-calls.js';
 import { MqLink } from './mq-link.js';
 import { planGateway, type StreamEndpointPlan, type UserEventsOption } from './plan.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 export interface GatewayOptions {
   /** The project (loadProject) or just its services.xml model. */
@@ -26,7 +28,7 @@ export interface GatewayOptions {
   /** Listen URL per endpoint name, e.g. `{ socket_gateway: 'tcp://127.0.0.1:0' }`, instead of host and port from services.xml. */
   listen?: Readonly<Record<string, string>>;
   /** Where log lines go. Default: stderr. */
-  log?: (line: string) => void;
+  log?: Log;
   /** `__token__` → user id when userid_check is on. Default: the token is the user id. */
   authenticate?: Authenticate;
   /** User online/offline events on the extra_mqs outs; false = none. Default: `<module>.IMessageServer` opidx 0 / 1. */
@@ -83,8 +85,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   if (!planned.ok) throw new GatewayError(planned.message);
   const plan = planned.plan;
   const name = options.serverName;
-  const log = options.log ?? ((line: string) => process.stderr.write(`tce-gateway ${name}: ${line}\n`));
-  for (const note of plan.notes) log(note);
+  const log: Log = options.log ?? ((_level, line) => void process.stderr.write(`tce-gateway ${name}: ${line}\n`));
+  for (const note of plan.notes) log('info', note);
 
   const monitor = new GatewayMonitor();
   let unfollowBroker: (() => void) | undefined;
@@ -122,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       try {
         listener = await listen(url, { ...options.stream, tls }, (connection) => gatewayCore.accept(p, connection));
       } catch (error) {
-        throw new GatewayError(`${p.endpoint.name}: cannot listen on ${url}: ${(error as Error).message}`);
+        throw new GatewayError(`${p.endpoint.name}: cannot listen on ${url}: ${messageOf(error)}`);
       }
       listeners.push({ plan: p, listener });
     }
@@ -150,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const deadline = Date.now() + (options.drainMs ?? DEFAULT_DRAIN_MS);
     while (gatewayCore.awaitingReplies > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     if (gatewayCore.awaitingReplies > 0)
-      log(`closing with ${gatewayCore.awaitingReplies} forwarded call(s) unanswered`);
+      log('info', `closing with ${gatewayCore.awaitingReplies} forwarded call(s) unanswered`);
     await gatewayCore.closeClients('the gateway is shutting down');
     clearInterval(sweeper);
     unfollowBroker?.();
@@ -190,7 +192,7 @@ function readTls(p: StreamEndpointPlan, servicesFile: string): TlsServerOptions 
     try {
       return readFileSync(resolve(base, file), 'utf8');
     } catch (error) {
-      throw new GatewayError(`${p.endpoint.name}: cannot read ${what} ${file}: ${(error as Error).message}`);
+      throw new GatewayError(`${p.endpoint.name}: cannot read ${what} ${file}: ${messageOf(error)}`);
     }
   };
   return { key: read('keyfile'), cert: read('certfile') };

@@ -10,7 +10,7 @@ export { DEFAULT_MAX_CONNECTIONS, tokenIsUserId, type Authenticate, type Gateway
 export {
   DROP_REASONS,
   MAX_EVENT_BYTES,
-  type ConnectionInfo,
+  type ConnectionEventBase,
   type DropReason,
   type EndpointKind,
   type GatewayCounters,

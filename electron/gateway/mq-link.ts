@@ -1,8 +1,11 @@
 import type { Broker, MqReader, MqWriter } from '../../shared/rpc/connection.js';
 import type { RpcMessage } from '../../shared/wire/message.js';
+import { Backoff, secondsText } from '../../shared/rpc/backoff.js';
 import { connectAmqp, errorReason, type AmqpBrokerOptions } from '../transports/amqp.js';
 import type { MqSide } from './core.js';
 import type { GatewayPlan, MqEndpointPlan } from './plan.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 /**
  * The gateway's queues: gets a broker (retrying the first connection, so the gateway serves
@@ -15,13 +18,13 @@ export interface MqLinkOptions {
   plan: GatewayPlan;
   /** What a reader delivers (acknowledged on receipt: RETURNs and pushes go on to clients at once). */
   onMessage: (plan: MqEndpointPlan, message: RpcMessage, raw: Uint8Array) => void;
-  log: (line: string) => void;
+  log: Log;
   /** Called once a broker is in hand (to follow its state). */
   onBroker?: (broker: Broker) => void;
 }
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 5_000;
+/** Between attempts to reach RabbitMQ or to open one endpoint. */
+const retries = new Backoff({}, { initialDelayMs: 500, maxDelayMs: 5_000 });
 
 export class MqLink implements MqSide {
   private broker: Broker | undefined;
@@ -55,7 +58,7 @@ export class MqLink implements MqSide {
    * it logs why and keeps trying in the background.
    */
   async connect(url: string, amqp: AmqpBrokerOptions): Promise<boolean> {
-    let delay = FIRST_RETRY_MS;
+    let failures = 0;
     const attempt = async (): Promise<boolean> => {
       try {
         const broker = await connectAmqp(url, { ...amqp, log: amqp.log ?? this.options.log });
@@ -68,9 +71,12 @@ export class MqLink implements MqSide {
         return true;
       } catch (error) {
         if (this.closed) return false;
-        this.options.log(`${(error as Error).message}; retrying in ${delay / 1000} s (calls to queues fail meanwhile)`);
+        const delay = retries.delay(++failures);
+        this.options.log(
+          'warn',
+          `${messageOf(error)}; retrying in ${secondsText(delay)} (calls to queues fail meanwhile)`,
+        );
         this.later(delay, () => void attempt());
-        delay = Math.min(delay * 2, MAX_RETRY_MS);
         return false;
       }
     };
@@ -91,7 +97,7 @@ export class MqLink implements MqSide {
     if (!pending) {
       pending = broker.openWriter(plan.address).catch((error: unknown) => {
         this.replyWriters.delete(name);
-        this.options.log(`${name}: cannot open a writer: ${errorReason(error)}`);
+        this.options.log('warn', `${name}: cannot open a writer: ${errorReason(error)}`);
         return undefined;
       });
       this.replyWriters.set(name, pending);
@@ -113,7 +119,7 @@ export class MqLink implements MqSide {
   }
 
   /** Opens one endpoint; a failure is logged and retried with backoff until it opens or the link closes. */
-  private async open(plan: MqEndpointPlan, role: 'reader' | 'writer', delay = FIRST_RETRY_MS): Promise<void> {
+  private async open(plan: MqEndpointPlan, role: 'reader' | 'writer', failures = 0): Promise<void> {
     const broker = this.broker;
     if (this.closed || !broker) return;
     try {
@@ -127,10 +133,12 @@ export class MqLink implements MqSide {
       }
     } catch (error) {
       if (this.closed) return;
+      const delay = retries.delay(failures + 1);
       this.options.log(
-        `${plan.endpoint.name}: cannot open the ${role}: ${(error as Error).message}; retrying in ${delay / 1000} s`,
+        'warn',
+        `${plan.endpoint.name}: cannot open the ${role}: ${messageOf(error)}; retrying in ${secondsText(delay)}`,
       );
-      this.later(delay, () => void this.open(plan, role, Math.min(delay * 2, MAX_RETRY_MS)));
+      this.later(delay, () => void this.open(plan, role, failures + 1));
     }
   }
 

@@ -8,6 +8,7 @@ import type { SandboxView } from './connections/targets.js';
 import { messageOf } from './errors.js';
 import type { Feed } from './feed/feed.js';
 import type { ProjectSession } from './project-session.js';
+import type { Log } from '../../shared/log.js';
 
 type AttachMethod = Extract<MethodName, `attach.${string}`>;
 type AttachHandlers = { [M in AttachMethod]: (params: MethodParams<M>) => Promise<MethodResult<M>> | MethodResult<M> };
@@ -19,7 +20,7 @@ export interface AttachContext {
   sandbox: () => SandboxView | undefined;
   /** `{{name}}` in an upstream URL, as for connections. */
   expandTarget: (target: TargetSpec) => Promise<TargetSpec>;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: Log;
   changed: (infos: AttachmentInfo[]) => void;
 }
 

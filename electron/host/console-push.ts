@@ -1,6 +1,6 @@
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { PushRequest, PushResult, SandboxClient } from '../../shared/console-api/types.js';
-import { findOperation, type IdlModel } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel } from '../../shared/idl/model.js';
 import type { ServicesModel } from '../../shared/project/model.js';
 import { clientInterfaces, pushRoutes, type PushRoute } from '../../shared/project/routing.js';
 import type { Broker } from '../../shared/rpc/connection.js';
@@ -10,6 +10,7 @@ import { CodecError } from '../../shared/wire/errors.js';
 import { messageOf } from './errors.js';
 import type { Feed } from './feed/feed.js';
 import { serverTap } from './feed/taps.js';
+import type { LogLevel } from '../../shared/log.js';
 
 export interface ConsolePushContext {
   services: ServicesModel;
@@ -35,19 +36,18 @@ export class ConsolePusher {
   constructor(
     private readonly broker: Broker,
     private readonly feed: Feed | undefined,
-    private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void,
+    private readonly log: (level: LogLevel, message: string) => void,
   ) {}
 
   async send(request: PushRequest, ctx: ConsolePushContext): Promise<PushResult> {
     const { services, model, codec } = ctx;
-    const iface = model.interfaces[request.interface];
-    const op = iface && findOperation(model, iface, request.method);
-    if (!iface || !op)
+    const resolved = resolveOperation(model, request.interface, request.method);
+    if (!resolved)
       throw new ConsoleError(
         'not-found',
         `${request.interface}.${request.method} is not an operation of the project's IDL`,
       );
-    const owner = model.interfaces[op.owner] ?? iface;
+    const { iface, op, owner } = resolved;
     if (!clientInterfaces(services).includes(owner.qname) && !clientInterfaces(services).includes(iface.qname)) {
       throw new ConsoleError(
         'invalid-params',

@@ -1,7 +1,7 @@
 import { ConsoleError } from '../../shared/console-api/api.js';
+import { messageOf } from '../../shared/message-of.js';
 
-/** The message of anything thrown. */
-export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export { messageOf };
 
 /** Node's error code (`ENOENT`, `EADDRINUSE`, …), if any. */
 export const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;

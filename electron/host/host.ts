@@ -43,6 +43,7 @@ import { defaultConfigDir, UserConfig } from './user-config.js';
 import { expand, expandJson, expandRecord, type Lookup } from './variables.js';
 import { FolderWatcher } from './watch.js';
 import { Workspace } from './workspace.js';
+import { trace, type Log } from '../../shared/log.js';
 import type { RunBackend } from '../runner/backend.js';
 import { Runs } from '../runner/runs.js';
 
@@ -54,7 +55,7 @@ export interface ConsoleHostOptions {
   configDir?: string;
   env?: NodeJS.ProcessEnv;
   /** Log lines also go here (the CLI prints them). */
-  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log?: (level: LogLevel, message: string) => void;
 }
 
 /** Where one bridge session's events go. */
@@ -114,7 +115,8 @@ export class ConsoleHost {
   private readonly attachments: Attachments;
   private readonly logLimiter = new LogLimiter((level, message) => {
     this.options.log?.(level, message);
-    this.broadcast('log', { level, message, time: Date.now() });
+    // The log panel has no trace level: a traced line (TCE_TRACE) shows as info.
+    this.broadcast('log', { level: level === 'trace' ? 'info' : level, message, time: Date.now() });
   });
 
   constructor(options: ConsoleHostOptions) {
@@ -186,6 +188,7 @@ export class ConsoleHost {
 
   private async call(session: Session, method: unknown, params: unknown): Promise<IpcReply> {
     const checked = checkCall(method, params);
+    trace(this.log, 'host', () => `call ${String(method)}${checked.ok ? '' : `: ${checked.error.message}`}`);
     if (!checked.ok) return { ok: false, error: checked.error };
     try {
       const handler = this.handlers[checked.method] as (p: unknown, s: Session) => Promise<unknown>;
@@ -675,9 +678,7 @@ export class ConsoleHost {
     for (const s of this.sessions) s.sink.event(event, payload);
   }
 
-  private log(level: LogLevel, message: string): void {
-    this.logLimiter.log(level, message);
-  }
+  private readonly log: Log = (level, message) => this.logLimiter.log(level, message);
 }
 
 /** A bad filter query is the caller's mistake: invalid-params, with the column. */

@@ -1,6 +1,6 @@
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { InvokeRequest, InvokeResult, JsonValue, RpcFailure } from '../../shared/console-api/types.js';
-import { allOperations, type IdlModel, type Operation } from '../../shared/idl/model.js';
+import { allOperations, resolveOperation, type IdlModel, type ResolvedOperation } from '../../shared/idl/model.js';
 import type { OutgoingCall } from '../../shared/rpc/call.js';
 import { ErrorCode, RpcError, errorCodeName } from '../../shared/rpc/errors.js';
 import { DEFAULT_CALL_TIMEOUT } from '../../shared/rpc/pending.js';
@@ -9,11 +9,14 @@ import type { ModelCodec } from '../../shared/wire/codec.js';
 import { toJsonValue } from '../../shared/wire/json-value.js';
 import { HEADER_SIZE, type Extra, type RpcMessage } from '../../shared/wire/message.js';
 import type { ConsoleLink } from './connections/link.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const failure = (code: number, reason: string): RpcFailure => ({ code, codeName: errorCodeName(code), reason });
 
-/** Finds `module.Interface` and its operation (inherited ones too, which keep their declaring interface's ifidx). */
-export function findOperation(model: IdlModel, qname: string, method: string): { op: Operation; ifidx: number } {
+/** resolveOperation, or a `not-found` ConsoleError that lists what the model has. */
+function requireOperation(model: IdlModel, qname: string, method: string): ResolvedOperation {
+  const resolved = resolveOperation(model, qname, method);
+  if (resolved) return resolved;
   const iface = model.interfaces[qname];
   if (!iface) {
     const known = Object.keys(model.interfaces).sort();
@@ -23,13 +26,10 @@ export function findOperation(model: IdlModel, qname: string, method: string): {
     );
   }
   const ops = allOperations(model, iface);
-  const op = ops.find((o) => o.name === method);
-  if (!op)
-    throw new ConsoleError(
-      'not-found',
-      `${qname} has no operation ${method} (it has ${ops.map((o) => o.name).join(', ') || 'none'})`,
-    );
-  return { op, ifidx: model.interfaces[op.owner]?.index ?? iface.index };
+  throw new ConsoleError(
+    'not-found',
+    `${qname} has no operation ${method} (it has ${ops.map((o) => o.name).join(', ') || 'none'})`,
+  );
 }
 
 /** Bytes of an RpcMessage's extra: count, then length-prefixed UTF-8 keys and values (spec §1.6). */
@@ -81,7 +81,7 @@ export async function invoke(
 ): Promise<InvokeResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
-  const { op, ifidx } = findOperation(model, request.interface, request.method);
+  const { op, ifidx } = requireOperation(model, request.interface, request.method);
   if (request.mode === 'oneway' && op.returns.kind !== 'void') {
     return {
       ok: false,
@@ -101,7 +101,7 @@ export async function invoke(
       ok: false,
       error: failure(
         ErrorCode.SENDFAILED,
-        `the arguments do not fit ${request.interface}.${request.method}: ${(error as Error).message}`,
+        `the arguments do not fit ${request.interface}.${request.method}: ${messageOf(error)}`,
       ),
       latencyMs: 0,
       problems: problems.length > 0 ? problems : [{ path: '', message: (error as Error).message }],
@@ -183,7 +183,7 @@ export async function invoke(
         ok: false,
         error: failure(
           ErrorCode.UNSERIALIZE_FAILED,
-          `the reply does not decode as ${request.interface}.${request.method}'s result: ${(error as Error).message}`,
+          `the reply does not decode as ${request.interface}.${request.method}'s result: ${messageOf(error)}`,
         ),
         sequence: answer.sequence,
         latencyMs: elapsed(),

@@ -1,4 +1,6 @@
-export type LogLevel = 'info' | 'warn' | 'error';
+import type { LogLevel } from '../../shared/log.js';
+
+export type { LogLevel };
 
 /**
  * Bounds the log lines that reach the bridges: a back end that logs every call would otherwise

@@ -17,13 +17,14 @@ import { OperationNames } from '../../shared/idl/operation-names.js';
 import { findProject, type ProjectLayout } from './project-files.js';
 import type { ProjectFolder, ProjectPath } from './project-folder.js';
 import { FolderWatcher } from './watch.js';
+import type { LogLevel } from '../../shared/log.js';
 
 export interface ProjectEvents {
   /** Reloaded: `paths` are the files that changed, appeared or disappeared. */
   changed(snapshot: ProjectSnapshot, paths: string[]): void;
   /** A project file changed on disk other than through file.write. */
   fileChanged(change: { path: string; version: string }): void;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log(level: LogLevel, message: string): void;
 }
 
 /** One load of the project: its files as read, and what they compile to. */
@@ -60,7 +61,7 @@ export class ProjectSession {
     this.currentModel = modelParts(loaded.compiled.model);
     this.watcher = new FolderWatcher(
       () => void this.reload(),
-      (message) => events.log('warn', message),
+      (level, message) => events.log(level, message),
     );
     this.watchFolders();
   }

@@ -13,6 +13,7 @@ import type { SandboxView } from './connections/targets.js';
 import { messageOf } from './errors.js';
 import type { Feed } from './feed/feed.js';
 import { gatewayTap, serverTap } from './feed/taps.js';
+import type { LogLevel } from '../../shared/log.js';
 
 export interface SandboxOptions {
   services: ServicesModel;
@@ -22,7 +23,7 @@ export interface SandboxOptions {
   /** Where every message the gateways and back ends see goes; none: nowhere (tce-mock logs calls instead). */
   feed?: Feed;
   env: NodeJS.ProcessEnv;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: (level: LogLevel, message: string) => void;
   /** A gateway saw a client's `__device_id__` (the console's own connections learn their user ids from it). */
   onDevice?: (deviceId: string, userId: string, gateway: string) => void;
   /** Clients connected or left. */
@@ -88,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         broker: broker.broker,
         listen: listen.urls,
         stream: { idleTimeout: 0 },
-        log: (line) => log('info', `gateway ${server.name}: ${line}`),
+        log: (level, line) => log(level, `gateway ${server.name}: ${line}`),
       }).catch((error: unknown) => {
         throw new ConsoleError('io', `cannot start gateway ${server.name}: ${explainListenError(messageOf(error))}`);
       });
@@ -113,7 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         engine: mocks,
         section: section.section,
         broker: broker.broker,
-        log: (line) => log('info', `back end ${section.section}: ${line}`),
+        log: (level, line) => log(level, `back end ${section.section}: ${line}`),
       }).catch((error: unknown) => {
         throw new ConsoleError('io', `cannot start the mock back end "${section.section}": ${messageOf(error)}`);
       });
@@ -196,7 +197,7 @@ async function chooseBroker(
   const wanted = params.broker ?? 'auto';
   const url = params.amqpUrl ?? env[AMQP_URL_ENV]?.trim();
   const memory = (why: string) => ({
-    broker: createMemoryBroker({ log: (m) => log('warn', `in-memory broker: ${m}`) }),
+    broker: createMemoryBroker({ log: (level, m) => log(level, `in-memory broker: ${m}`) }),
     description: `in-memory broker (${why})`,
   });
   if (wanted === 'memory') return memory('chosen for this sandbox');
@@ -209,7 +210,7 @@ async function chooseBroker(
     const broker = await connectAmqp(url, {
       connectionName: 'tce-console sandbox',
       connectTimeoutMs: 3_000,
-      log: (m) => log('warn', `RabbitMQ: ${m}`),
+      log: (level, m) => log(level, `RabbitMQ: ${m}`),
     });
     return { broker, description: `RabbitMQ at ${displayUrl(url)}` };
   } catch (error) {

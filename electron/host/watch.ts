@@ -1,5 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 /**
  * Watches folders (not recursively) and calls `onChange` once things have been quiet for
@@ -13,7 +15,7 @@ export class FolderWatcher {
 
   constructor(
     private readonly onChange: (paths: Set<string>) => void,
-    private readonly log: (message: string) => void,
+    private readonly log: Log,
     private readonly debounceMs = 150,
   ) {}
 
@@ -31,10 +33,10 @@ export class FolderWatcher {
         const watcher = watch(folder, { persistent: false }, (_event, name) =>
           this.touched(name ? join(folder, name.toString()) : folder),
         );
-        watcher.on('error', (error) => this.log(`stopped watching ${folder}: ${error.message}`));
+        watcher.on('error', (error) => this.log('warn', `stopped watching ${folder}: ${error.message}`));
         this.watchers.set(folder, watcher);
       } catch (error) {
-        this.log(`cannot watch ${folder} for changes: ${(error as Error).message}`);
+        this.log('warn', `cannot watch ${folder} for changes: ${messageOf(error)}`);
       }
     }
   }

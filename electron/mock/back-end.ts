@@ -9,6 +9,7 @@ import { OperationTable } from '../../shared/rpc/servant.js';
 import { CallType, ExtraKey, type RpcMessage } from '../../shared/wire/message.js';
 import type { BackEndPlan } from './catalog.js';
 import { MockErrorAnswer, type MockEngine } from './engine.js';
+import type { Log } from '../../shared/log.js';
 
 export interface MockBackEndOptions {
   engine: MockEngine;
@@ -16,7 +17,7 @@ export interface MockBackEndOptions {
   section: string;
   /** The caller owns it. */
   broker: Broker;
-  log: (line: string) => void;
+  log: Log;
 }
 
 /** MQ traffic of a mock back end; a RETURN says what produced it. */
@@ -52,6 +53,7 @@ export async function startMockBackEnd(options: MockBackEndOptions): Promise<Moc
   const onFailure = (f: DispatchFailure): void => {
     if (f.error instanceof MockErrorAnswer) return; // the engine logged it
     log(
+      'warn',
       `${f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`} from ${f.caller.description} failed with error ${f.code}${f.error instanceof Error ? `: ${f.error.message}` : ''}`,
     );
   };

@@ -1,5 +1,6 @@
 import {
   allOperations,
+  declarationOf,
   type IdlModel,
   type InterfaceDecl,
   type Operation,
@@ -74,7 +75,7 @@ export function mockCatalog(
     const operations = new Map<string, MockedOperation>();
     for (const iface of interfaces) {
       for (const op of allOperations(model, iface)) {
-        const owner = model.interfaces[op.owner] ?? iface;
+        const { owner } = declarationOf(model, iface, op);
         const key = `${owner.qname}.${op.name}`;
         const entry = operations.get(key) ?? { key, owner, op, carriers: [] };
         if (!entry.carriers.includes(iface.qname)) entry.carriers.push(iface.qname);

@@ -3,7 +3,7 @@ import { dirname, relative } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { MockOperation, MockOverride, MockSource, MocksState } from '../../shared/console-api/types.js';
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
-import { findOperation, type IdlModel } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel } from '../../shared/idl/model.js';
 import type { ConfigModel, ServicesModel } from '../../shared/project/model.js';
 import { clientInterfaces } from '../../shared/project/routing.js';
 import { pushTarget, type MqWriters } from '../../shared/rpc/mq-writers.js';
@@ -19,6 +19,8 @@ import { FolderWatcher } from '../host/watch.js';
 import { mockCatalog, type MockCatalog, type MockedOperation } from './catalog.js';
 import { MockScripts, type ScriptAnswer, type ScriptPush } from './scripts.js';
 import { MAX_DELAY_MS, type CallRoute } from './worker-protocol.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { LogLevel } from '../../shared/log.js';
 
 /** Where overrides are kept (the console's workspace: `.tce-console/mocks.json`). */
 export interface OverrideStorage {
@@ -38,7 +40,7 @@ export interface MockEngineOptions extends MockProject {
   /** The project folder: scripts live in `<root>/mocks/`. */
   root: string;
   overrides: OverrideStorage;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  log: (level: LogLevel, message: string) => void;
   /** A handler's own time per call (each ctx.delay adds to it). Default 10 000 ms. */
   handlerTimeoutMs?: number;
   /** Reload scripts and overrides when their files change. Default true. */
@@ -101,7 +103,7 @@ export class MockEngine {
     if (options.watch !== false) {
       this.watcher = new FolderWatcher(
         (paths) => this.filesChanged(paths),
-        (message) => options.log('warn', message),
+        (level, message) => options.log(level, message),
       );
       this.watchFolders();
     }
@@ -179,11 +181,10 @@ export class MockEngine {
 
   /** Sets or (null) removes the override of an operation named by any interface that has it; saved at once. */
   async setOverride(iface: string, method: string, override: MockOverride | null): Promise<MocksState> {
-    const decl = this.project.model.interfaces[iface];
-    const op = decl && findOperation(this.project.model, decl, method);
-    if (!decl || !op)
-      throw new ConsoleError('not-found', `${iface}.${method} is not an operation of the project's IDL`);
-    const key = `${op.owner}.${op.name}`;
+    const resolved = resolveOperation(this.project.model, iface, method);
+    if (!resolved) throw new ConsoleError('not-found', `${iface}.${method} is not an operation of the project's IDL`);
+    const { op, owner } = resolved;
+    const key = `${owner.qname}.${op.name}`;
     if (override?.answer?.kind === 'result') {
       try {
         this.codec.encodeResult(op, override.answer.value);
@@ -222,8 +223,8 @@ export class MockEngine {
     try {
       args = this.codec.decodeParams(op.op, ctx.message.params);
     } catch (error) {
-      this.logCall(backEnd, op, ctx, undefined, `error 6: its parameters do not decode (${(error as Error).message})`);
-      throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, (error as Error).message, 'example');
+      this.logCall(backEnd, op, ctx, undefined, `error 6: its parameters do not decode (${messageOf(error)})`);
+      throw new MockErrorAnswer(ErrorCode.REMOTEMETHOD_EXCEPTION, messageOf(error), 'example');
     }
     const override = this.overrides[op.key];
     if (override?.delayMs) await this.sleep(override.delayMs);
@@ -291,7 +292,7 @@ export class MockEngine {
     try {
       this.codec.codecFor(op.op.returns).encode(value, result, 'result');
     } catch (error) {
-      const why = error instanceof CodecError ? error.message : (error as Error).message;
+      const why = messageOf(error);
       this.logCall(
         backEnd,
         op,
@@ -347,7 +348,7 @@ export class MockEngine {
         `${push.route.backEnd}: pushed ${push.name} to user ${push.userId ?? '(none)'} via ${push.route.endpoint}`,
       );
     } catch (error) {
-      this.options.log('warn', `${where}: ${(error as Error).message}`);
+      this.options.log('warn', `${where}: ${messageOf(error)}`);
     }
   }
 
@@ -359,8 +360,7 @@ export class MockEngine {
       (m) => m.op.name === name && m.carriers.includes(iface),
     );
     if (served) return undefined;
-    const decl = this.project.model.interfaces[iface];
-    if (!decl || !findOperation(this.project.model, decl, name))
+    if (!resolveOperation(this.project.model, iface, name))
       return `names no operation of the project's IDL (expected module.Interface.operation)`;
     if (this.clients.has(iface)) return `${iface} is implemented by clients: no back end answers it`;
     return `no mock back end serves ${iface} (no services.xml route sends its calls to a queue a config.yml section reads)`;
@@ -370,7 +370,7 @@ export class MockEngine {
     try {
       this.overrides = await this.options.overrides.load();
     } catch (error) {
-      this.options.log('warn', `mock overrides: ${(error as Error).message}`);
+      this.options.log('warn', `mock overrides: ${messageOf(error)}`);
     }
   }
 

@@ -3,7 +3,7 @@
 // why scripts run here rather than in the engine's thread.
 import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { findOperation, type IdlModel } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel } from '../../shared/idl/model.js';
 import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import type { Extra } from '../../shared/wire/message.js';
 import {
@@ -194,13 +194,12 @@ function push(
 ): void {
   if (!model || !codec) throw new Error('ctx.push: the project has no IDL model');
   const dot = method.lastIndexOf('.');
-  const iface = dot > 0 ? model.interfaces[method.slice(0, dot)] : undefined;
-  const op = iface && findOperation(model, iface, method.slice(dot + 1));
-  if (!iface || !op)
+  const resolved = dot > 0 ? resolveOperation(model, method.slice(0, dot), method.slice(dot + 1)) : undefined;
+  if (!resolved)
     throw new Error(
       `ctx.push('${method}'): no such operation; give module.Interface.operation, e.g. test.ITerminal.onMessage`,
     );
-  const owner = model.interfaces[op.owner] ?? iface;
+  const { iface, op, ifidx } = resolved;
   const params = codec.encodeParams(op, args);
   const userId = options.userId === undefined ? route.userId : String(options.userId);
   post({
@@ -208,7 +207,7 @@ function push(
     route,
     userId,
     name: `${iface.qname}.${op.name}`,
-    ifidx: owner.index,
+    ifidx,
     opidx: op.index,
     paramsize: op.params.length,
     params,

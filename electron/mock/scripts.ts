@@ -11,6 +11,8 @@ import { positionsOf } from '../../shared/project/positions.js';
 import type { Extra } from '../../shared/wire/message.js';
 import { ProjectFolder } from '../host/project-folder.js';
 import type { CallRoute, FromWorker, HandlerOutcome, LoadedScript, ToWorker } from './worker-protocol.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { LogLevel } from '../../shared/log.js';
 
 /** What a handler call came to: its outcome, or no answer within its time. */
 export type ScriptAnswer = HandlerOutcome | { kind: 'timeout'; ms: number };
@@ -22,7 +24,7 @@ export interface MockScriptsOptions {
   root: string;
   /** A handler's own time per call; each ctx.delay(ms) adds ms. */
   handlerTimeoutMs: number;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log(level: LogLevel, message: string): void;
   /** Scripts were (re)loaded, or the worker was lost. */
   changed(): void;
   push(push: ScriptPush): void;
@@ -127,7 +129,7 @@ export class MockScripts {
       } catch (error) {
         this.settle(id, {
           kind: 'threw',
-          message: `its arguments cannot be passed to the script: ${(error as Error).message}`,
+          message: `its arguments cannot be passed to the script: ${messageOf(error)}`,
         });
       }
     });
@@ -255,7 +257,7 @@ export class MockScripts {
     try {
       worker = this.worker ?? this.spawn();
     } catch (error) {
-      return this.loadFailed(paths, `the mock script worker cannot start: ${(error as Error).message}`);
+      return this.loadFailed(paths, `the mock script worker cannot start: ${messageOf(error)}`);
     }
     const version = String(++this.loadCount);
     const result = await new Promise<LoadedScript[] | string>((resolve) => {
@@ -293,7 +295,7 @@ export class MockScripts {
       new ProjectFolder(this.options.root).contain(path);
       return undefined;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
     }
   }
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ScriptContext } from '../../shared/collections/evaluate.js';
 import type { AssertReply, AssertRequest, AssertVerdict } from './assert-protocol.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** How long one assertion may run before its worker is terminated. */
 export const ASSERT_DEADLINE_MS = 2000;
@@ -38,7 +39,7 @@ export class Assertions {
         fresh.once('online', resolve);
         fresh.once('error', reject);
       }).catch((error: unknown) => {
-        throw new Error(`the assertion worker did not start: ${(error as Error).message}`);
+        throw new Error(`the assertion worker did not start: ${messageOf(error)}`);
       });
       // An idle worker must not keep a finishing process (tce-run) alive.
       fresh.unref();
@@ -70,7 +71,7 @@ export class Assertions {
       try {
         worker.postMessage({ id, source, context } satisfies AssertRequest);
       } catch (error) {
-        done({ pass: false, message: `the script's values cannot be sent to it: ${(error as Error).message}` });
+        done({ pass: false, message: `the script's values cannot be sent to it: ${messageOf(error)}` });
       }
     });
   }

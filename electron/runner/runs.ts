@@ -5,6 +5,7 @@ import type { RunBackend } from './backend.js';
 import { runLoad } from './load.js';
 import { planRun } from './plan.js';
 import { runCollection } from './runner.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const MAX_RUNS = 8;
 
@@ -62,9 +63,7 @@ export class Runs {
     const controller = new AbortController();
     this.active.set(runId, controller);
     void body(runId, controller.signal)
-      .catch((error: unknown) =>
-        this.emit({ kind: 'failed', runId, message: error instanceof Error ? error.message : String(error) }),
-      )
+      .catch((error: unknown) => this.emit({ kind: 'failed', runId, message: messageOf(error) }))
       .finally(() => this.active.delete(runId));
     return { runId };
   }

@@ -7,6 +7,8 @@ import type { BackEndEndpoints } from '../../shared/project/index.js';
 import { serve } from '../transports/serve.js';
 import type { TlsServerOptions } from '../transports/tcp.js';
 import { SampleServant } from './servant.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 /**
  * The sample back end of the TCE cluster example (idl-samples/test.idl), in-process: the
@@ -25,7 +27,7 @@ export interface SampleServerOptions {
   /** MQ mode: consume the read endpoints, answer and push through the write endpoints. */
   mq?: SampleMqOptions;
   /** One line per call, and warnings. Default: nowhere. */
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 export interface SampleMqOptions {
@@ -59,6 +61,7 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
   const onFailure = (f: DispatchFailure): void => {
     const what = f.operation?.name ?? `ifidx ${f.call.ifidx} opidx ${f.call.opidx}`;
     log(
+      'warn',
       `${what} from ${f.caller.description} failed with error ${f.code}${f.error === undefined ? '' : `: ${f.error instanceof Error ? f.error.message : JSON.stringify(f.error)}`}`,
     );
   };
@@ -96,7 +99,7 @@ export async function startSampleServer(options: SampleServerOptions): Promise<S
         try {
           listening.push((await serve(socketServer, url, { tls: options.tls, idleTimeout: options.idleTimeout })).url);
         } catch (error) {
-          throw new Error(`cannot listen on ${url}: ${(error as Error).message}`, { cause: error });
+          throw new Error(`cannot listen on ${url}: ${messageOf(error)}`, { cause: error });
         }
       }
     }

@@ -3,6 +3,7 @@ import { callbackTarget, MqCaller } from '../../shared/rpc/mq-adapter.js';
 import { pushTarget, type MqWriters } from '../../shared/rpc/mq-writers.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { ITerminalProxy, ServerServant } from './generated/test.js';
+import type { Log } from '../../shared/log.js';
 
 /** What `bidirection()` pushes to its caller (the original cluster example's text). */
 export const PUSH_MESSAGE = 'server push message!';
@@ -13,7 +14,7 @@ const MAX_TIMEOUT_SECS = 3600;
 
 export interface SampleServantOptions {
   /** One line per call. */
-  log: (line: string) => void;
+  log: Log;
   /**
    * The broadcast demonstration (spec §7.5 flow 5): `bidirection()` over MQ also publishes
    * BROADCAST_PUSH_MESSAGE for the caller's user id to this topic endpoint, which every gateway
@@ -27,7 +28,7 @@ export interface SampleServantOptions {
  * generated servant base. Every call logs a line with its arguments, extra and user id.
  */
 export class SampleServant extends ServerServant {
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private readonly broadcast: SampleServantOptions['broadcast'];
   private readonly sleeping = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
 
@@ -94,6 +95,7 @@ export class SampleServant extends ServerServant {
     const { calltype } = ctx.message;
     const mode = (calltype & CallType.ONEWAY) !== 0 ? ' oneway' : (calltype & CallType.ASYNC) !== 0 ? ' async' : '';
     this.log(
+      'info',
       `${name}(${args.map((a) => JSON.stringify(a)).join(', ')})${mode} extra=${JSON.stringify(ctx.extra)} user=${ctx.userId ?? '-'} from=${ctx.connection.description}`,
     );
   }

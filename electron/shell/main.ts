@@ -9,6 +9,8 @@ import { packageRoot } from '../host/package-info.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { serveIpc } from './ipc-bridge.js';
 import { buildMenu } from './menu.js';
+import { messageOf } from '../../shared/message-of.js';
+import { traceFromEnvironment } from '../log.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const option = (name: string): string | undefined => {
@@ -24,6 +26,7 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 async function start(): Promise<void> {
+  traceFromEnvironment();
   await app.whenReady();
   const host = new ConsoleHost({
     mode: 'electron',
@@ -41,7 +44,7 @@ async function start(): Promise<void> {
   if (project)
     await host
       .run('project.open', { path: project })
-      .catch((error: unknown) => console.error(`cannot open ${project}: ${(error as Error).message}`));
+      .catch((error: unknown) => console.error(`cannot open ${project}: ${messageOf(error)}`));
   if (project && process.argv.includes('--sandbox')) await host.run('sandbox.start', {});
   await buildMenu(host);
 

@@ -1,5 +1,6 @@
 import { app, BrowserWindow, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
 import type { ConsoleHost } from '../host/host.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** File (open a project, recent projects), View (reload; devtools when not packaged). */
 export async function buildMenu(host: ConsoleHost): Promise<void> {
@@ -7,7 +8,7 @@ export async function buildMenu(host: ConsoleHost): Promise<void> {
     try {
       await host.run('project.open', { path });
     } catch (error) {
-      dialog.showErrorBox('Cannot open the project', (error as Error).message);
+      dialog.showErrorBox('Cannot open the project', messageOf(error));
     }
     await buildMenu(host);
   };

@@ -74,3 +74,27 @@ export function hostPort(url: AmqpUrl): string {
 function redact(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
+
+/** How to name a back end's queue as a target. */
+export const AMQP_TARGET_FORM = 'amqp://user:password@host:port/<queue>';
+
+/**
+ * A target URL `amqp://user:password@host:port[/vhost]/<queue>` split into the broker's URL and
+ * the queue (the last path segment), or what is wrong with it, worded to follow the URL in a
+ * sentence: each caller says it in its own error (a usage error, a ConsoleError).
+ */
+export function splitAmqpTarget(
+  url: string,
+): { ok: true; brokerUrl: string; queue: string } | { ok: false; problem: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, problem: `is not a URL: expected ${AMQP_TARGET_FORM}` };
+  }
+  const segments = parsed.pathname.split('/').filter((s) => s !== '');
+  const queue = segments.pop();
+  if (queue === undefined) return { ok: false, problem: `names no queue: expected ${AMQP_TARGET_FORM}` };
+  parsed.pathname = segments.length > 0 ? `/${segments.join('/')}` : '';
+  return { ok: true, brokerUrl: parsed.toString(), queue: decodeURIComponent(queue) };
+}

@@ -21,11 +21,14 @@ import type {
   MqWriter,
   OnConfirm,
 } from '../../shared/rpc/connection.js';
+import { Backoff, secondsText, type BackoffOptions } from '../../shared/rpc/backoff.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
+import { trace, type Log } from '../../shared/log.js';
+import { consoleLog } from '../log.js';
 
 /**
  * RabbitMQ transport (spec §3.4, §8) over amqplib with its built-in connection recovery.
@@ -63,16 +66,22 @@ export interface AmqpBrokerOptions {
   maxBufferedMessages?: number;
   /** Socket connect timeout. Default 10 000 ms. */
   connectTimeoutMs?: number;
-  /** Reconnect backoff: starts at initialDelayMs, doubles up to maxDelayMs; maxAttempts then `closed`. */
-  reconnect?: { initialDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+  /** Reconnect backoff (default 200 ms up to 5 s); after maxAttempts failed reconnects, `closed`. */
+  reconnect?: BackoffOptions & { maxAttempts?: number };
   /** Where warnings go (dropped messages, channel errors, reconnects). Default console.warn. */
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 type Settings = Required<Omit<AmqpBrokerOptions, 'reconnect'>>;
 
+/** A RabbitMQ broker, and whether its writes are batched per event-loop turn (see batchWritesPerTick). */
+export interface AmqpBrokerInfo extends Broker {
+  /** False when amqplib's socket was not where batchWritesPerTick looks: every frame is its own syscall then. */
+  readonly writesBatched: boolean;
+}
+
 /** Connects to RabbitMQ; rejects with RpcError CONNECT_UNREACHABLE / CONNECT_REJECT if the first attempt fails. */
-export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}): Promise<Broker> {
+export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}): Promise<AmqpBrokerInfo> {
   const parsed = parseAmqpUrl(url);
   const settings: Settings = {
     connectionName: options.connectionName ?? 'tce-console',
@@ -80,8 +89,9 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
     prefetch: options.prefetch ?? 4000,
     maxBufferedMessages: options.maxBufferedMessages ?? 10_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-    log: options.log ?? ((message) => console.warn(`[amqp] ${message}`)),
+    log: options.log ?? consoleLog('amqp'),
   };
+  const reconnects = new Backoff(options.reconnect ?? {}, { initialDelayMs: 200, maxDelayMs: 5_000 });
   const recovering = await connect(
     {
       protocol: parsed.protocol,
@@ -99,8 +109,7 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
       recovery: {
         initialMaxRetries: 0, // the first attempt fails fast with a clear error
         maxRetries: options.reconnect?.maxAttempts ?? Infinity,
-        initialDelay: options.reconnect?.initialDelayMs ?? 200,
-        maxDelay: options.reconnect?.maxDelayMs ?? 5_000,
+        calculateDelay: (attempt) => reconnects.delay(attempt),
         waitForConnect: false,
       },
     },
@@ -118,11 +127,12 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
  * amqplib writes every frame (a publish, an ack) to its socket with its own write, i.e. its own
  * syscall; corking the socket until the end of the event-loop turn sends them in one writev.
  * Measured with the gateway bench: twice the calls/s through gateway and back end. The socket
- * is amqplib's internal `connection.stream`; if a later amqplib hides it, writes stay unbatched.
+ * is amqplib's internal `connection.stream`; if a later amqplib hides it, writes stay unbatched:
+ * it returns false then, the broker says so in its log and `writesBatched`, and a test fails.
  */
-function batchWritesPerTick(model: ChannelModel): void {
+function batchWritesPerTick(model: ChannelModel): boolean {
   const stream = (model.connection as { stream?: unknown }).stream;
-  if (!(stream instanceof Writable)) return;
+  if (!(stream instanceof Writable)) return false;
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   let corked = false;
   const uncork = (): void => {
@@ -137,6 +147,7 @@ function batchWritesPerTick(model: ChannelModel): void {
     }
     return write(...args);
   }) as typeof stream.write;
+  return true;
 }
 
 function connectError(url: AmqpUrl, err: unknown): RpcError {
@@ -165,13 +176,14 @@ export function errorReason(err: unknown): string {
   return /with message "(.*)"/.exec(err.message)?.[1] ?? err.message;
 }
 
-class AmqpBroker implements Broker {
+class AmqpBroker implements AmqpBrokerInfo {
   readonly kind = 'amqp';
   readonly description: string;
   /** The live connection; null while reconnecting or closed. */
   model: ChannelModel | null = null;
+  writesBatched = false;
   private readonly endpoints = new Set<AmqpEndpoint<Channel>>();
-  private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (m) => this.settings.log(m));
+  private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (level, m) => this.settings.log(level, m));
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -193,9 +205,9 @@ class AmqpBroker implements Broker {
       if (this.states.current.state !== 'connecting')
         void (this.closing ??= this.shutdown(`gave up reconnecting: ${errorReason(error)}`));
     });
-    recovering.on('error', (error: Error) => this.log(`connection error: ${errorReason(error)}`));
-    recovering.on('blocked', (reason: string) => this.log(`RabbitMQ blocked publishing: ${reason}`));
-    recovering.on('unblocked', () => this.log('RabbitMQ unblocked publishing'));
+    recovering.on('error', (error: Error) => this.log('warn', `connection error: ${errorReason(error)}`));
+    recovering.on('blocked', (reason: string) => this.log('warn', `RabbitMQ blocked publishing: ${reason}`));
+    recovering.on('unblocked', () => this.log('warn', 'RabbitMQ unblocked publishing'));
   }
 
   get state(): BrokerState {
@@ -206,13 +218,12 @@ class AmqpBroker implements Broker {
     return this.states.subscribe(listener);
   }
 
-  log(message: string): void {
-    this.settings.log(`${this.description}: ${message}`);
-  }
+  readonly log: Log = (level, message) => this.settings.log(level, `${this.description}: ${message}`);
 
   private setState(state: BrokerState): void {
     if (state.state === 'reconnecting') {
       this.log(
+        'warn',
         state.attempt === 1
           ? `connection lost: ${state.lastError}; reconnecting`
           : `reconnect attempt ${state.attempt - 1} failed: ${state.lastError}; trying again`,
@@ -224,14 +235,15 @@ class AmqpBroker implements Broker {
   /** (Re)connected: re-attach every endpoint, then report `open` (at once if there is none, so connectAmqp resolves `open`). */
   private onConnect(model: ChannelModel): void {
     this.model = model;
-    batchWritesPerTick(model);
+    this.writesBatched = batchWritesPerTick(model);
+    if (!this.writesBatched)
+      this.log('warn', "amqplib's socket is not where it was: writes are not batched per tick (half the throughput)");
     const reattach = (endpoints: AmqpEndpoint[]): Promise<unknown> =>
       Promise.all(
         endpoints.map((endpoint) =>
-          endpoint.attach(model).catch((err: unknown) => {
-            this.log(`${endpoint.label}: cannot re-open after reconnect: ${errorReason(err)}`);
-            endpoint.retryLater();
-          }),
+          endpoint
+            .attach(model)
+            .catch((err: unknown) => endpoint.retryLater(`cannot re-open after reconnect: ${errorReason(err)}`)),
         ),
       );
     const all = [...this.endpoints];
@@ -245,7 +257,7 @@ class AmqpBroker implements Broker {
 
   private opened(model: ChannelModel): void {
     if (this.model !== model || this.closing) return; // lost again meanwhile, or closed
-    if (this.states.current.state !== 'connecting') this.log('connection re-established');
+    if (this.states.current.state !== 'connecting') this.log('warn', 'connection re-established');
     this.setState({ state: 'open' });
   }
 
@@ -303,13 +315,13 @@ class AmqpBroker implements Broker {
     // connection's close can overtake them, and RabbitMQ would redeliver messages we already took.
     await Promise.all(endpoints.map((endpoint) => endpoint.dispose()));
     this.model = null;
-    await this.recovering.close().catch((err: unknown) => this.log(`error while closing: ${errorReason(err)}`));
+    await this.recovering.close().catch((err: unknown) => this.log('warn', `error while closing: ${errorReason(err)}`));
     this.states.set({ state: 'closed', reason });
   }
 }
 
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
+/** Between attempts to re-open a lost channel while the connection lives. */
+const channelRetries = new Backoff({}, { initialDelayMs: 1_000, maxDelayMs: 30_000 });
 
 /**
  * A reader or writer: owns one channel at a time. `attach` opens a channel on a connection and
@@ -321,7 +333,8 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
   protected closed = false;
   private epoch = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelay = RETRY_FIRST_MS;
+  /** Failed re-opens since the channel was last set up. */
+  private retryFailures = 0;
   readonly label: string;
 
   constructor(
@@ -346,7 +359,8 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
     let lost = false;
     channel.on('error', (err: Error) => {
       // Errors during setup reach the caller through the failed operation; later ones are logged here.
-      if (this.channel === channel) this.broker.log(`${this.label}: channel closed by RabbitMQ: ${errorReason(err)}`);
+      if (this.channel === channel)
+        this.broker.log('warn', `${this.label}: channel closed by RabbitMQ: ${errorReason(err)}`);
     });
     channel.on('close', () => {
       lost = true;
@@ -367,22 +381,23 @@ abstract class AmqpEndpoint<C extends Channel = Channel> {
       return;
     }
     this.channel = channel;
-    this.retryDelay = RETRY_FIRST_MS;
+    this.retryFailures = 0;
+    trace(this.broker.log, 'amqp', () => `${this.label}: channel open`);
   }
 
-  /** Re-attaches after a delay if the connection is up; a reconnect re-attaches anyway. */
-  retryLater(): void {
+  /**
+   * Re-attaches after a delay if the connection is up; a reconnect re-attaches anyway.
+   * `why` (a failed re-open) is logged with the delay.
+   */
+  retryLater(why?: string): void {
     if (this.closed) return;
     clearTimeout(this.retryTimer);
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+    const delay = channelRetries.delay(++this.retryFailures);
+    if (why !== undefined) this.broker.log('warn', `${this.label}: ${why}; retrying in ${secondsText(delay)}`);
     this.retryTimer = setTimeout(() => {
       const model = this.broker.model;
       if (this.closed || this.channel || !model) return;
-      this.attach(model).catch((err: unknown) => {
-        this.broker.log(`${this.label}: cannot re-open: ${errorReason(err)}; retrying in ${this.retryDelay / 1000} s`);
-        this.retryLater();
-      });
+      this.attach(model).catch((err: unknown) => this.retryLater(`cannot re-open: ${errorReason(err)}`));
     }, delay);
     this.retryTimer.unref();
   }
@@ -470,6 +485,7 @@ abstract class ConfirmingWriter extends AmqpEndpoint<ConfirmChannel> {
       return true;
     } catch (err) {
       this.broker.log(
+        'warn',
         `${this.label}: publish${exchange === '' ? ` to queue "${routingKey}"` : ''} failed: ${errorReason(err)}`,
       );
       return false;
@@ -508,7 +524,7 @@ class AmqpWriter extends ConfirmingWriter implements MqWriter {
   protected channelClosed(channel: ConfirmChannel): void {
     if (channel !== this.channel) return;
     if (this.backlog.length > 0)
-      this.broker.log(`${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
+      this.broker.log('warn', `${this.label}: ${this.backlog.length} unsent message(s) dropped with the lost channel`);
     for (let unsent = this.backlog.shift(); unsent; unsent = this.backlog.shift())
       unsent.confirmed?.({ ok: false, reason: 'the channel was lost before the message was sent' });
     this.blocked = false;
@@ -551,10 +567,11 @@ class AmqpDirectWriter extends ConfirmingWriter implements MqDirectWriter {
     super(broker, { name: '(any, by name)', type: 'queue', durable: false, create: 'never', subject: '' }, 'writer');
   }
 
-  protected async setup(channel: ConfirmChannel): Promise<void> {
+  protected setup(channel: ConfirmChannel): Promise<void> {
     channel.on('drain', () => {
       if (channel === this.channel) this.blocked = false;
     });
+    return Promise.resolve();
   }
 
   protected channelClosed(channel: ConfirmChannel): void {
@@ -677,7 +694,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     try {
       op(delivery.channel);
     } catch (err) {
-      this.broker.log(`${this.label}: cannot settle a delivery: ${errorReason(err)}`);
+      this.broker.log('warn', `${this.label}: cannot settle a delivery: ${errorReason(err)}`);
     }
     if (--this.unsettled === 0) this.draining?.();
   }
@@ -685,7 +702,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
   private onDelivery(channel: Channel, delivery: ConsumeMessage | null): void {
     if (delivery === null) {
       // basic.cancel from RabbitMQ: the queue was deleted. Start over on a new channel.
-      this.broker.log(`${this.label}: RabbitMQ cancelled the subscription (queue deleted?)`);
+      this.broker.log('warn', `${this.label}: RabbitMQ cancelled the subscription (queue deleted?)`);
       closeQuietly(channel);
       return;
     }
@@ -706,7 +723,10 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
       message = decodeMessage(raw);
     } catch (err) {
       if (byListener) channel.ack(delivery); // nobody can ever use it
-      this.broker.log(`${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`);
+      this.broker.log(
+        'warn',
+        `${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`,
+      );
       return;
     }
     let settlement = SETTLED;
@@ -717,7 +737,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     try {
       onMessage(message, raw, settlement);
     } catch (err) {
-      this.broker.log(`${this.label}: the message handler threw: ${errorReason(err)}`);
+      this.broker.log('warn', `${this.label}: the message handler threw: ${errorReason(err)}`);
     }
   }
 

@@ -1,4 +1,6 @@
 import type { BrokerState, MqAddress } from '../../shared/rpc/connection.js';
+import { messageOf } from '../../shared/message-of.js';
+import type { Log } from '../../shared/log.js';
 
 /** Holds a broker's state and tells subscribers about every change; a throwing listener is logged, not fatal. */
 export class BrokerStateEmitter {
@@ -6,7 +8,7 @@ export class BrokerStateEmitter {
 
   constructor(
     private state: BrokerState,
-    private readonly log: (message: string) => void,
+    private readonly log: Log,
   ) {}
 
   get current(): BrokerState {
@@ -25,7 +27,7 @@ export class BrokerStateEmitter {
       try {
         listener(state);
       } catch (err) {
-        this.log(`a broker state listener threw: ${err instanceof Error ? err.message : String(err)}`);
+        this.log('error', `a broker state listener threw: ${messageOf(err)}`);
       }
     }
   }

@@ -5,6 +5,7 @@ import { parseEndpointUrl } from './endpoint-url.js';
 import type { StreamOptions } from './stream.js';
 import { connectTcp, type TlsClientOptions } from './tcp.js';
 import { connectWs } from './ws.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface DialOptions extends StreamOptions {
   /** For tls:// and wss:// URLs; certificates are verified unless `rejectUnauthorized: false`. */
@@ -22,7 +23,7 @@ export function dial(url: string, options: DialOptions = {}): Promise<MessageCon
   try {
     transport = parseEndpointUrl(url).transport;
   } catch (error) {
-    return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message));
+    return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error)));
   }
   if (transport === 'ws' || transport === 'wss') return connectWs(url, options);
   const { host, port } = parseEndpointUrl(url);

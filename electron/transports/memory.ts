@@ -15,6 +15,9 @@ import type {
 import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
+import { messageOf } from '../../shared/message-of.js';
+import { trace, type Log } from '../../shared/log.js';
+import { consoleLog } from '../log.js';
 
 /**
  * The in-process broker of the sandbox: RabbitMQ's semantics for TCE's two node types (spec §8)
@@ -35,7 +38,7 @@ export interface MemoryBrokerOptions {
   /** Unacknowledged deliveries per `by-listener` reader. Default 4000, as the amqp transport's. */
   prefetch?: number;
   /** Where warnings go (refused messages). Default console.warn. */
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 export interface MemoryQueueStats {
@@ -58,7 +61,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): MemoryBro
   return new InMemoryBroker(
     options.maxQueueLength ?? 10_000,
     options.prefetch ?? 4000,
-    options.log ?? ((message) => console.warn(`[memory-broker] ${message}`)),
+    options.log ?? consoleLog('memory-broker'),
   );
 }
 
@@ -102,7 +105,7 @@ class MemQueue {
         const what = this.subscription
           ? `${this.name} is full (${this.broker.maxQueueLength} messages): dropped the newest`
           : `queue "${this.name}" is full (${this.broker.maxQueueLength} messages): refused a message`;
-        this.broker.log(`${what}, ${this.dropped} so far`);
+        this.broker.log('warn', `${what}, ${this.dropped} so far`);
       }
       return this.subscription;
     }
@@ -175,7 +178,7 @@ class InMemoryBroker implements MemoryBroker {
   constructor(
     readonly maxQueueLength: number,
     readonly prefetch: number,
-    private readonly logger: (message: string) => void,
+    private readonly logger: Log,
   ) {
     this.states = new BrokerStateEmitter({ state: 'open' }, logger);
   }
@@ -188,17 +191,17 @@ class InMemoryBroker implements MemoryBroker {
     return this.states.subscribe(listener);
   }
 
-  log(message: string): void {
-    this.logger(message);
-  }
+  readonly log: Log = (level, message) => this.logger(level, message);
 
   async openWriter(address: MqAddress): Promise<MqWriter> {
     this.declareNode(address, 'sender', 'writer');
+    trace(this.log, 'memory', () => `writer for ${describeNode(address)} open`);
     return { address, send: (message, confirmed) => this.publish(address, encodeMessage(message), confirmed) };
   }
 
   async openReader(address: MqAddress): Promise<MqReader> {
     this.declareNode(address, 'receiver', 'reader');
+    trace(this.log, 'memory', () => `reader for ${describeNode(address)} open`);
     let queue: MemQueue;
     if (address.type === 'queue') {
       queue = this.queues.get(address.name)!;
@@ -354,7 +357,8 @@ class MemReader implements MqReader {
       message = decodeMessage(raw);
     } catch (err) {
       this.broker.log(
-        `reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${reason(err)}`,
+        'warn',
+        `reader for ${describeNode(this.address)}: dropped an undecodable message (${raw.length} bytes): ${messageOf(err)}`,
       );
       return;
     }
@@ -367,7 +371,7 @@ class MemReader implements MqReader {
     try {
       this.onMessage!(message, raw, delivery);
     } catch (err) {
-      this.broker.log(`reader for ${describeNode(this.address)}: the message handler threw: ${reason(err)}`);
+      this.broker.log('warn', `reader for ${describeNode(this.address)}: the message handler threw: ${messageOf(err)}`);
     }
   }
 
@@ -406,8 +410,6 @@ class MemReader implements MqReader {
     this.broker.unsubscribe(this);
   }
 }
-
-const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** AMQP topic matching: words split by `.`, `*` = one word, `#` = zero or more words. */
 export function topicMatches(bindingKey: string, routingKey: string): boolean {

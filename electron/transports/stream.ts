@@ -9,6 +9,7 @@ import type {
   StreamTransportKind,
 } from '../../shared/rpc/connection.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface StreamOptions {
   /** Largest frame accepted and sent (the size field). Default 1 MiB, what Java/C++/JS peers enforce. */
@@ -203,7 +204,7 @@ export class StreamConnection implements MessageConnection {
     try {
       this.parser.pushEach(chunk, this.onFrame);
     } catch (error) {
-      this.abort('protocol', (error as Error).message);
+      this.abort('protocol', messageOf(error));
       return;
     }
     if (this.frameTimeout > 0) this.trackPartialFrame(this.framesInChunk > 0);
@@ -223,7 +224,7 @@ export class StreamConnection implements MessageConnection {
     try {
       message = decodeMessage(raw);
     } catch (error) {
-      this.abort('protocol', `undecodable RpcMessage: ${(error as Error).message}`);
+      this.abort('protocol', `undecodable RpcMessage: ${messageOf(error)}`);
       return;
     }
     if (events) events.message(message, raw);

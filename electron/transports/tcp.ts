@@ -5,6 +5,7 @@ import type { ConnectionListener } from '../../shared/rpc/server.js';
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { formatEndpointUrl, parseEndpointUrl } from './endpoint-url.js';
 import { StreamConnection, type StreamOptions } from './stream.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** PEM key and certificate of a TLS (or wss) server. */
 export interface TlsServerOptions {
@@ -134,7 +135,7 @@ export function connectTcp(
   try {
     options = typeof target === 'string' ? fromUrl(target, streamOptions) : target;
   } catch (error) {
-    return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message));
+    return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error)));
   }
   const transport = options.tls ? 'tls' : 'tcp';
   const url = formatEndpointUrl(transport, options.host, options.port);

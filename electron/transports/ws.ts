@@ -12,6 +12,7 @@ import {
   type TlsClientOptions,
   type TlsServerOptions,
 } from './tcp.js';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface WsListenOptions extends StreamOptions {
   /** Default 127.0.0.1. */
@@ -123,7 +124,7 @@ export function connectWs(url: string, options: WsConnectOptions = {}): Promise<
       throw new Error(`connectWs: ${url} is not a ws:// or wss:// URL`);
     transport = parsed.transport;
   } catch (error) {
-    return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message));
+    return Promise.reject(new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error)));
   }
   const maxFrame = options.maxFrameSize ?? DEFAULT_MAX_FRAME;
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import type { Environment, InvokeRequest, JsonValue, SavedCall, TargetSpec } from '../../shared/console-api/index.js';
-import { findOperation, type IdlModel, type InterfaceDecl, type Operation } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel, type ResolvedOperation } from '../../shared/idl/model.js';
 import { argsProblems, type ArgProblem } from '../../shared/wire/args-problems.js';
 import { createCodec, type ModelCodec } from '../../shared/wire/codec.js';
 import { exampleParams } from '../../shared/wire/example.js';
@@ -20,19 +20,13 @@ import {
 } from '../stores/invoke.js';
 import { toast } from '../stores/ui.js';
 import { useProject, workingModel } from '../stores/project.js';
+import { messageOf } from '../../shared/message-of.js';
 
-export interface ResolvedMethod {
-  iface: InterfaceDecl;
-  op: Operation;
+export function resolveMethod(model: IdlModel | null, ref: MethodRef | null): ResolvedOperation | undefined {
+  return model && ref ? resolveOperation(model, ref.interface, ref.method) : undefined;
 }
 
-export function resolveMethod(model: IdlModel | null, ref: MethodRef | null): ResolvedMethod | undefined {
-  const iface = ref && model?.interfaces[ref.interface];
-  const op = iface && findOperation(model, iface, ref.method);
-  return iface && op ? { iface, op } : undefined;
-}
-
-export const currentMethod = (): ResolvedMethod | undefined =>
+export const currentMethod = (): ResolvedOperation | undefined =>
   resolveMethod(workingModel(useProject.getState()), useInvoke.getState().selected);
 
 const pretty = (v: JsonValue): string => JSON.stringify(v, null, 2);
@@ -96,7 +90,7 @@ export function buildRequest(): InvokeRequest {
   try {
     args = JSON.parse(text) as JsonValue;
   } catch (e) {
-    throw new Error(`the parameters are not valid JSON: ${(e as Error).message}`);
+    throw new Error(`the parameters are not valid JSON: ${messageOf(e)}`);
   }
   if (s.mode === 'oneway' && m.op.returns.kind !== 'void')
     throw new Error(`${m.op.name} returns a value: a one-way call would never get it`);
@@ -162,7 +156,7 @@ export async function invoke(): Promise<void> {
   try {
     request = buildRequest();
   } catch (e) {
-    useInvoke.setState({ argsError: (e as Error).message, problems: [] });
+    useInvoke.setState({ argsError: messageOf(e), problems: [] });
     return;
   }
   if (hostDisagrees(request)) {
@@ -191,7 +185,7 @@ export async function invoke(): Promise<void> {
     updateRow(row.id, { result: await host.call('invoke', row.request) });
     watchPushes(row.id);
   } catch (e) {
-    updateRow(row.id, { failure: (e as Error).message });
+    updateRow(row.id, { failure: messageOf(e) });
   }
   void refreshHistory();
 }

@@ -7,8 +7,7 @@ import { useProject } from '../stores/project.js';
 import { closeDialog, toast } from '../stores/ui.js';
 import { isLoopback, startProxy, startTap, stopAttachment, useAttach, vhostOf } from './store.js';
 import './attach.css';
-
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+import { messageOf } from '../../shared/message-of.js';
 
 /** A section's start button: busy while it runs, its error shown until the next try. */
 function useStart(): { busy: boolean; error: string | null; run: (start: () => Promise<void>) => Promise<void> } {
@@ -20,7 +19,7 @@ function useStart(): { busy: boolean; error: string | null; run: (start: () => P
     try {
       await start();
     } catch (e) {
-      setError(message(e));
+      setError(messageOf(e));
     } finally {
       setBusy(false);
     }
@@ -242,7 +241,7 @@ function SandboxSection() {
   const sandbox = useHost((s) => s.sandbox);
   const hasProject = useProject((s) => s.snapshot !== null);
   const [mode, setMode] = useState<SandboxMode>(sandbox.state === 'running' ? sandbox.mode : 'gateways');
-  const run = (action: () => Promise<void>): void => void action().catch((e: unknown) => toast(message(e), 'error'));
+  const run = (action: () => Promise<void>): void => void action().catch((e: unknown) => toast(messageOf(e), 'error'));
   return (
     <section aria-labelledby="attach-sandbox-title">
       <h3 className="section-title" id="attach-sandbox-title">
@@ -312,7 +311,7 @@ function AttachmentRow({ attachment: a }: { attachment: AttachmentInfo }) {
         type="button"
         className="btn btn-small"
         aria-label={`Stop ${a.kind} ${a.id}`}
-        onClick={() => void stopAttachment(a).catch((e: unknown) => toast(message(e), 'error'))}
+        onClick={() => void stopAttachment(a).catch((e: unknown) => toast(messageOf(e), 'error'))}
       >
         Stop
       </button>

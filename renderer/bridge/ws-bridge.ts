@@ -1,24 +1,20 @@
+import { BridgeClientCore } from '../../shared/console-api/bridge-client.js';
 import {
   ConsoleError,
   WEB_BRIDGE_PATH,
   WEB_TOKEN_CHECK_PATH,
   WEB_TOKEN_PARAM,
-  type BridgeFrame,
   type ConsoleEvents,
   type EventName,
   type MethodName,
   type MethodParams,
   type MethodResult,
 } from '../../shared/console-api/index.js';
+import { Backoff } from '../../shared/rpc/backoff.js';
 import type { BridgeLink, LinkState } from './link.js';
 import { takePageToken } from './page-token.js';
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
-const RETRY_MS = [250, 500, 1000, 2000, 4000];
+const retries = new Backoff({}, { initialDelayMs: 250, maxDelayMs: 4_000 });
 /** What the page says when the host refuses its token: a wrong URL, or a console started since. */
 export const REFUSED_REASON = 'this console URL is no longer valid: open the URL printed at start';
 
@@ -30,10 +26,8 @@ export const REFUSED_REASON = 'this console URL is no longer valid: open the URL
  */
 export class WebSocketBridge implements BridgeLink {
   private socket: WebSocket | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly core = new BridgeClientCore();
   private readonly queued: string[] = [];
-  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
   private readonly stateListeners = new Set<(state: LinkState) => void>();
   private attempt = 0;
   state: LinkState = { state: 'connecting' };
@@ -58,22 +52,14 @@ export class WebSocketBridge implements BridgeLink {
 
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
     if (this.state.state === 'refused') return Promise.reject(new ConsoleError('unauthorized', this.state.reason));
-    const id = this.nextId++;
-    const frame: BridgeFrame = { type: 'call', id, method, params };
-    return new Promise<MethodResult<M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      const text = JSON.stringify(frame);
-      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
-      else this.queued.push(text);
-    });
+    const { text, result } = this.core.call(method, params);
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
+    else this.queued.push(text);
+    return result;
   }
 
   on<E extends EventName>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    const entry = listener as (payload: never) => void;
-    set.add(entry);
-    return () => set.delete(entry);
+    return this.core.on(event, listener);
   }
 
   onState(listener: (state: LinkState) => void): () => void {
@@ -96,11 +82,11 @@ export class WebSocketBridge implements BridgeLink {
       this.setState({ state: 'open' });
       for (const text of this.queued.splice(0)) socket.send(text);
     };
-    socket.onmessage = (e) => this.receive(e.data);
+    socket.onmessage = (e) => {
+      if (typeof e.data === 'string') this.core.receive(e.data);
+    };
     socket.onclose = (e) => {
-      const lost = new ConsoleError('io', `the console host connection closed${e.reason ? `: ${e.reason}` : ''}`);
-      for (const p of this.pending.values()) p.reject(lost);
-      this.pending.clear();
+      this.core.fail(new ConsoleError('io', `the console host connection closed${e.reason ? `: ${e.reason}` : ''}`));
       // A refused upgrade closes as 1006, like a lost connection: only the host can say which it was.
       void (opened ? Promise.resolve(false) : this.tokenRefused()).then((refused) => {
         if (refused) {
@@ -108,7 +94,7 @@ export class WebSocketBridge implements BridgeLink {
           this.setState({ state: 'refused', reason: REFUSED_REASON });
           return;
         }
-        const delay = RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]!;
+        const delay = retries.delay(++this.attempt);
         this.setState({ state: 'closed', reason: e.reason || 'connection lost', retryMs: delay });
         setTimeout(() => this.connect(), delay);
       });
@@ -122,26 +108,5 @@ export class WebSocketBridge implements BridgeLink {
     } catch {
       return false;
     }
-  }
-
-  private receive(data: unknown): void {
-    if (typeof data !== 'string') return;
-    let frame: BridgeFrame;
-    try {
-      frame = JSON.parse(data) as BridgeFrame;
-    } catch {
-      return;
-    }
-    if (frame.type === 'event') {
-      const set = this.listeners.get(frame.event);
-      if (set) for (const l of set) l(frame.payload as never);
-      return;
-    }
-    if (frame.type === 'call') return;
-    const p = this.pending.get(frame.id);
-    if (!p) return;
-    this.pending.delete(frame.id);
-    if (frame.type === 'result') p.resolve(frame.result);
-    else p.reject(new ConsoleError(frame.error.code, frame.error.message));
   }
 }

@@ -6,6 +6,7 @@ import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } f
 import { ConflictDiff } from './ConflictDiff.js';
 import { Dialog } from './Dialog.js';
 import { FolderBrowser, useFolderListing } from './FolderBrowser.js';
+import { messageOf } from '../../shared/message-of.js';
 import { AttachDialog } from '../attach/AttachDialog.js';
 
 /** Whichever dialog is open: open project, a name prompt, a text to copy, or a save conflict. */
@@ -50,7 +51,7 @@ function OpenProjectDialog() {
       await openProject(p.trim());
       closeDialog();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     } finally {
       setBusy(false);
     }
@@ -132,7 +133,7 @@ function PromptDialog({ dialog }: { dialog: Extract<DialogState, { kind: 'prompt
       await dialog.submit(value.trim());
       closeDialog();
     } catch (e) {
-      toast(e instanceof Error ? e.message : String(e), 'error');
+      toast(messageOf(e), 'error');
     }
   };
   return (

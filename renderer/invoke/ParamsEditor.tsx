@@ -29,12 +29,11 @@ export function ParamsEditor({ run }: { run: () => void }) {
   const lastGood = useProject((s) => s.lastGood);
   const model = workingModel({ snapshot, lastGood })!;
   const selected = useInvoke((s) => s.selected)!;
-  const { iface, op } = resolveMethod(model, selected)!;
+  const { op, owner } = resolveMethod(model, selected)!;
   const key = methodKey(selected);
   const argsText = useInvoke((s) => s.argsText[key] ?? '{}');
   const argsError = useInvoke((s) => s.argsError);
   const problems = useInvoke((s) => s.problems);
-  const owner = model.interfaces[op.owner] ?? iface;
 
   const jsonModel = useMemo(() => argsModel(key, argsText), [key, argsText]);
   useEffect(() => {

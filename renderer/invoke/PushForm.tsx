@@ -7,6 +7,7 @@ import { useHost } from '../stores/host.js';
 import { methodKey, useInvoke } from '../stores/invoke.js';
 import { useProject, workingModel } from '../stores/project.js';
 import { ParamsEditor } from './ParamsEditor.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const ALL = 'all';
 const recipientValue = (c: Pick<SandboxClient, 'gateway' | 'userId'>): string => JSON.stringify([c.gateway, c.userId]);
@@ -21,13 +22,12 @@ export function PushForm() {
   const lastGood = useProject((s) => s.lastGood);
   const model = workingModel({ snapshot, lastGood })!;
   const selected = useInvoke((s) => s.selected)!;
-  const { iface, op } = resolveMethod(model, selected)!;
+  const { owner } = resolveMethod(model, selected)!;
   const sandbox = useHost((s) => s.sandbox);
   const connections = useHost((s) => s.connections);
   const [clients, setClients] = useState<SandboxClient[]>([]);
   const [recipient, setRecipient] = useState('');
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const owner = model.interfaces[op.owner] ?? iface;
   const broadcast = !!snapshot?.services && pushRoutes(snapshot.services, owner.qname).some((r) => r.topic);
 
   const refresh = useCallback(async (): Promise<void> => {
@@ -35,7 +35,7 @@ export function PushForm() {
     try {
       setClients(await sandboxClients());
     } catch (e) {
-      setStatus({ ok: false, text: (e as Error).message });
+      setStatus({ ok: false, text: messageOf(e) });
     }
   }, []);
   // Clients come and go with connections: the console's own ones say so in connection.state.
@@ -56,7 +56,7 @@ export function PushForm() {
     try {
       args = JSON.parse(text) as JsonValue;
     } catch (e) {
-      useInvoke.setState({ argsError: `the parameters are not valid JSON: ${(e as Error).message}` });
+      useInvoke.setState({ argsError: `the parameters are not valid JSON: ${messageOf(e)}` });
       return;
     }
     if (!recipient) {
@@ -73,7 +73,7 @@ export function PushForm() {
         text: `pushed ${selected.interface}.${selected.method} to ${result.sent.map((s) => `user ${s.userId} at ${s.gateway} via ${s.endpoint} (sequence ${s.sequence})`).join(', ')}`,
       });
     } catch (e) {
-      setStatus({ ok: false, text: (e as Error).message });
+      setStatus({ ok: false, text: messageOf(e) });
     }
   };
 

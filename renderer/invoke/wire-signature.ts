@@ -1,4 +1,4 @@
-import { findOperation, type IdlModel, type TypeRef } from '../../shared/idl/model.js';
+import { resolveOperation, type IdlModel, type TypeRef } from '../../shared/idl/model.js';
 
 /**
  * What the wire depends on for one operation: ifidx, opidx, the parameter and result types and
@@ -6,12 +6,11 @@ import { findOperation, type IdlModel, type TypeRef } from '../../shared/idl/mod
  * the host may encode with its model what the user edited in the worker's.
  */
 export function wireSignature(model: IdlModel, iface: string, method: string): string | undefined {
-  const decl = model.interfaces[iface];
-  const op = decl && findOperation(model, decl, method);
-  if (!decl || !op) return undefined;
-  const owner = model.interfaces[op.owner];
+  const resolved = resolveOperation(model, iface, method);
+  if (!resolved) return undefined;
+  const { op, ifidx } = resolved;
   const seen = new Set<string>();
-  const parts: string[] = [`${owner?.index ?? decl.index}/${op.index}`];
+  const parts: string[] = [`${ifidx}/${op.index}`];
   const visit = (t: TypeRef): string => {
     if (t.kind !== 'ref') return t.kind === 'void' ? 'void' : t.name;
     if (!seen.has(t.name)) {

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { JsonValue, MockOperation, MockOverride } from '../../shared/console-api/index.js';
-import { findOperation } from '../../shared/idl/model.js';
+import { resolveOperation } from '../../shared/idl/model.js';
 import { exampleValue } from '../../shared/wire/example.js';
 import { setOverride } from '../actions/mocks.js';
 import { useMocks } from '../stores/mocks.js';
 import { useProject, workingModel } from '../stores/project.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const BEHAVIOUR: Record<MockOperation['behaviour'], string> = {
   example: 'example',
@@ -79,8 +80,7 @@ type AnswerKind = 'default' | 'result' | 'error';
 /** Sets an operation's override: a fixed JSON result, or an error code and reason, and/or a delay. */
 function OverrideEditor({ op, close }: { op: MockOperation; close: () => void }) {
   const model = useProject((s) => workingModel(s));
-  const declared = model?.interfaces[op.interface];
-  const operation = declared && model ? findOperation(model, declared, op.method) : undefined;
+  const operation = model ? resolveOperation(model, op.interface, op.method)?.op : undefined;
   const current = op.override?.answer;
   const [kind, setKind] = useState<AnswerKind>(current?.kind ?? 'default');
   const example = operation && model ? exampleValue(model, operation.returns) : null;
@@ -100,7 +100,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       try {
         override.answer = { kind: 'result', value: JSON.parse(resultText) as JsonValue };
       } catch (e) {
-        setError(`the result is not valid JSON: ${(e as Error).message}`);
+        setError(`the result is not valid JSON: ${messageOf(e)}`);
         return;
       }
     } else if (kind === 'error')
@@ -110,7 +110,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       await setOverride(op.interface, op.method, override.answer || override.delayMs ? override : null);
       close();
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     }
   };
   const remove = async (): Promise<void> => {
@@ -118,7 +118,7 @@ function OverrideEditor({ op, close }: { op: MockOperation; close: () => void })
       await setOverride(op.interface, op.method, null);
       close();
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     }
   };
 

@@ -8,9 +8,10 @@ import { toast } from '../stores/ui.js';
 import '../styles/runs.css';
 import { drawHistogram, drawThroughput } from './charts.js';
 import { closeRuns, foldersOf, refreshCalls, rerunFailed, startLoad, startRun, stopRun, useRuns } from './runs.js';
+import { messageOf } from '../../shared/message-of.js';
 
 const WHOLE = '';
-const fail = (e: unknown): void => toast(e instanceof Error ? e.message : String(e), 'error');
+const fail = (e: unknown): void => toast(messageOf(e), 'error');
 
 /** `tcp://…` or `ws://…` is a URL, anything else an endpoint name of services.xml; empty = each call's own. */
 function targetOf(text: string): TargetSpec | undefined {

@@ -9,6 +9,7 @@ import type {
   SavedCall,
 } from '../../shared/console-api/index.js';
 import { host } from '../stores/host.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** The Run view's state: the collection, the run in progress or last finished, the load run. */
 interface RunsState {
@@ -73,7 +74,7 @@ function follow(patch: Partial<RunsState>, runId: string): void {
 /** Opens the Run view; a collection that cannot be listed is shown there as an error. */
 export async function openRuns(tab: RunsState['tab'] = 'run'): Promise<void> {
   useRuns.setState({ open: true, tab });
-  await refreshCalls().catch((e: unknown) => useRuns.setState({ error: e instanceof Error ? e.message : String(e) }));
+  await refreshCalls().catch((e: unknown) => useRuns.setState({ error: messageOf(e) }));
 }
 
 export const closeRuns = (): void => useRuns.setState({ open: false });

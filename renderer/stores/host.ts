@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, ConnectionInfo, SandboxState } from '../../shared/console-api/index.js';
 import { connectBridge, type BridgeLink, type LinkState } from '../bridge/index.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /** The renderer's one bridge to the host. */
 export const host: BridgeLink = connectBridge();
@@ -33,9 +34,7 @@ export const useHost = create<HostState>()((set) => ({
 }));
 
 export const logError = (what: string, error: unknown): void =>
-  useHost
-    .getState()
-    .addLog({ level: 'error', message: `${what}: ${error instanceof Error ? error.message : String(error)}` });
+  useHost.getState().addLog({ level: 'error', message: `${what}: ${messageOf(error)}` });
 
 host.onState((link) => useHost.setState({ link }));
 host.on('connection.state', (info) =>

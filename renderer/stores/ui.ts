@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { messageOf } from '../../shared/message-of.js';
 
 export interface Layout {
   projectWidth: number;
@@ -51,7 +52,7 @@ export const resetLayout = (): void => setLayout(DEFAULT_LAYOUT);
 
 /** Runs an action started by the user; its failure becomes an error toast (`prefix` names the part that failed). */
 export function toastFailure(action: () => Promise<unknown>, prefix = ''): void {
-  action().catch((e: unknown) => toast(`${prefix}${e instanceof Error ? e.message : String(e)}`, 'error'));
+  action().catch((e: unknown) => toast(`${prefix}${messageOf(e)}`, 'error'));
 }
 
 let toastSeq = 0;

@@ -4,6 +4,7 @@ import { hasErrors } from '../../shared/idl/diagnostics.js';
 import type { SourceFile } from '../../shared/idl/source.js';
 import type { CompileRequest, CompileResponse, GeneratedModule } from './protocol.js';
 import { buildSymbolIndex } from './symbols.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * The IDL worker: compiles the project's IDL (editor texts in place of the files) with the
@@ -31,9 +32,7 @@ scope.onmessage = (e) => {
       return { module: mod.name, files: mod.files, text: g.text };
     });
   } catch (err) {
-    generated = [
-      { module: '', files: [], text: `// the generator failed: ${err instanceof Error ? err.message : String(err)}\n` },
-    ];
+    generated = [{ module: '', files: [], text: `// the generator failed: ${messageOf(err)}\n` }];
   }
   const index = buildSymbolIndex(result.asts, result.model);
   scope.postMessage({

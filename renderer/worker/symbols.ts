@@ -1,6 +1,7 @@
 import type { IdlFileAst, ModuleNode, TypeRefNode } from '../../shared/idl/ast.js';
 import {
   allOperations,
+  declarationOf,
   typeRefToString,
   type IdlModel,
   type InterfaceDecl,
@@ -172,8 +173,10 @@ function signature(op: Operation): string {
 function interfaceHover(model: IdlModel, decl: InterfaceDecl): string {
   const ops = allOperations(model, decl);
   const lines = ops.map((op) => {
-    const owner = model.interfaces[op.owner];
-    const inherited = op.owner === decl.qname ? '' : ` — inherited from \`${op.owner}\` (ifidx ${owner?.index ?? '?'})`;
+    const inherited =
+      op.owner === decl.qname
+        ? ''
+        : ` — inherited from \`${op.owner}\` (ifidx ${declarationOf(model, decl, op).ifidx})`;
     return `- opidx **${op.index}** \`${op.name}\`${inherited}`;
   });
   const base = decl.base ? ` extends ${decl.base}` : '';

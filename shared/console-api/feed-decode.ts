@@ -7,6 +7,7 @@ import { toJsonValue } from '../wire/json-value.js';
 import { decodeMessage } from '../wire/message.js';
 import { headerText } from './feed-filter.js';
 import type { DecodedPayload, FeedEntry } from './types.js';
+import { messageOf } from '../message-of.js';
 
 /** Decoded text searched per entry, at most: a huge payload must not make the filter's cache huge. */
 export const MAX_PAYLOAD_TEXT = 16 * 1024;
@@ -73,7 +74,7 @@ export class FeedPayloads {
     try {
       bytes = this.bytesOf(entry);
     } catch (error) {
-      return { ok: false, reason: `the raw bytes are unreadable: ${(error as Error).message}`, hex: '' };
+      return { ok: false, reason: `the raw bytes are unreadable: ${messageOf(error)}`, hex: '' };
     }
     const fail = (reason: string): DecodedPayload => ({ ok: false, reason, hex: bytesToHex(bytes) });
     if (entry.rawTruncated) {
@@ -94,7 +95,7 @@ export class FeedPayloads {
       const value = isCall ? this.codec.decodeParams(op, message.params) : this.codec.decodeResult(op, message.params);
       return { interface: iface.qname, method: op.name, kind: isCall ? 'params' : 'result', native: value };
     } catch (error) {
-      return fail(`cannot decode as ${iface.qname}.${op.name}: ${(error as Error).message}`);
+      return fail(`cannot decode as ${iface.qname}.${op.name}: ${messageOf(error)}`);
     }
   }
 }

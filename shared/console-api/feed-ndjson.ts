@@ -1,4 +1,5 @@
 import type { DecodedPayload, FeedEntry } from './types.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * Feed exports: one FeedEntry as JSON per line, with its payload decoded beside `raw`
@@ -65,7 +66,7 @@ export function fromNdjson(text: string): Omit<ExportedEntry, 'id'>[] {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new Error(`line ${i + 1}: not JSON (${(error as Error).message})`);
+      throw new Error(`line ${i + 1}: not JSON (${messageOf(error)})`);
     }
     const problem = entryProblem(value);
     if (problem) throw new Error(`line ${i + 1}: not a feed entry: ${problem}`);

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../wire/json-value.js';
 import type { ConsoleErrorData, MethodName, MethodParams } from './api.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * Runtime checks of every method's params, run by both bridges before the host sees a call:
@@ -259,7 +260,7 @@ const regex = check<string>((v, path) => {
     new RegExp(v as string);
     return undefined;
   } catch (error) {
-    return `${path}: not a regular expression (${(error as Error).message})`;
+    return `${path}: not a regular expression (${messageOf(error)})`;
   }
 });
 const expectation = tagged('kind', {

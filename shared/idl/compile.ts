@@ -6,6 +6,7 @@ import { assignIndexes, type NumberingOptions } from './numbering.js';
 import { parseFile } from './parser.js';
 import { Reporter } from './report.js';
 import type { SourceFile } from './source.js';
+import { messageOf } from '../message-of.js';
 
 // Numbering modes and InterfaceDef entries belong to numbering.ts; they are part of the compiler's options.
 export type { InterfaceDefEntry, Numbering } from './numbering.js';
@@ -71,7 +72,7 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
     try {
       return options.resolveImport(from, name);
     } catch (e) {
-      return e instanceof Error ? e.message : String(e);
+      return messageOf(e);
     }
   };
 
@@ -85,7 +86,7 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
     // A bug here must not take the editor or the CLI down with it.
     const file = loaded[0]?.path ?? files[0]?.path ?? '<input>';
     const start = { line: 1, column: 1, offset: 0 };
-    reporter.error('internal-error', `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, {
+    reporter.error('internal-error', `internal compiler error: ${messageOf(e)}`, {
       file,
       start,
       end: start,

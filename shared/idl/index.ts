@@ -7,10 +7,11 @@ export type { Diagnostic, RelatedInformation, Severity } from './diagnostics.js'
 export {
   allOperations,
   BUILTIN_NAMES,
+  declarationOf,
   emptyModel,
-  findOperation,
   interfaceByIndex,
   operationByIndex,
+  resolveOperation,
   typeRefToString,
 } from './model.js';
 export type * from './model.js';

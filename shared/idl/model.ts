@@ -132,8 +132,29 @@ export function allOperations(model: IdlModel, iface: InterfaceDecl): Operation[
   return ops;
 }
 
-export function findOperation(model: IdlModel, iface: InterfaceDecl, name: string): Operation | undefined {
-  return allOperations(model, iface).find((op) => op.name === name);
+/**
+ * An operation as called through an interface: the interface named, the operation (its own or
+ * inherited), the interface that declares it, and the ifidx the call travels under — the
+ * declaring interface's, not the derived one's (spec §1.7 rule 4).
+ */
+export interface ResolvedOperation {
+  iface: InterfaceDecl;
+  op: Operation;
+  owner: InterfaceDecl;
+  ifidx: number;
+}
+
+/** `qname`'s operation `method`, inherited ones included; undefined when the model has no such interface or operation. */
+export function resolveOperation(model: IdlModel, qname: QualifiedName, method: string): ResolvedOperation | undefined {
+  const iface = model.interfaces[qname];
+  const op = iface && allOperations(model, iface).find((o) => o.name === method);
+  return iface && op ? declarationOf(model, iface, op) : undefined;
+}
+
+/** Where `op`, one of `iface`'s operations (see allOperations), is declared, and so its ifidx. */
+export function declarationOf(model: IdlModel, iface: InterfaceDecl, op: Operation): ResolvedOperation {
+  const owner = model.interfaces[op.owner] ?? iface;
+  return { iface, op, owner, ifidx: owner.index };
 }
 
 /** The interface with this ifidx, for decoding captured traffic. */

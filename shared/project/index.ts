@@ -3,7 +3,7 @@ export type * from './model.js';
 export { isMqType, emptyServices, emptyConfig } from './model.js';
 export { parseServicesXml, type ServicesParseResult } from './services-xml.js';
 export { parseConfigYml, type ConfigParseResult } from './config-yml.js';
-export { loadProject, type Project, type ProjectFiles } from './project.js';
+export { loadProject, type Project, type ProjectSources } from './project.js';
 export { interfaceDefEntries, type InterfaceDefEntry } from './interface-def.js';
 export {
   resolveBrokerUrl,

@@ -7,7 +7,7 @@ import { at, Report } from './report.js';
 import { endpointByName } from './routing.js';
 import { parseServicesXml } from './services-xml.js';
 
-export interface ProjectFiles {
+export interface ProjectSources {
   servicesXml: SourceFile;
   /** The back ends' MQ endpoints; optional, a gateway needs only services.xml. */
   configYml?: SourceFile | undefined;
@@ -21,7 +21,7 @@ export interface Project {
   diagnostics: Diagnostic[];
 }
 
-export function loadProject(files: ProjectFiles): Project {
+export function loadProject(files: ProjectSources): Project {
   const services = parseServicesXml(files.servicesXml);
   const config = files.configYml ? parseConfigYml(files.configYml) : undefined;
   const diagnostics = [...services.diagnostics, ...(config?.diagnostics ?? [])];

@@ -1,6 +1,7 @@
 import type { MqAddress } from '../rpc/connection.js';
 import { parseMqAddress } from '../rpc/mq-address.js';
 import type { EndpointType } from './model.js';
+import { messageOf } from '../message-of.js';
 
 /** Value rules shared by services.xml and config.yml. Each returns a value or a problem to report. */
 
@@ -79,7 +80,7 @@ export function parseAddress(text: string): Checked<MqAddress> {
   try {
     return { ok: true, value: parseMqAddress(text) };
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    return { ok: false, message: messageOf(e) };
   }
 }
 

@@ -2,6 +2,7 @@ import { SaxesParser } from 'saxes';
 import type { Diagnostic } from '../idl/diagnostics.js';
 import type { SourceFile, SourceRange } from '../idl/source.js';
 import { positionsOf } from './positions.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * A small element tree with exact source ranges, built with saxes (a strict, well-kept XML
@@ -116,7 +117,7 @@ export function parseXml(file: SourceFile): XmlParseResult {
     parser.write(text).close();
   } catch (e) {
     // saxes reports through the error handler; this only guards against the unexpected.
-    failAt(`malformed XML: ${e instanceof Error ? e.message : String(e)}`, parser.position, parser.position);
+    failAt(`malformed XML: ${messageOf(e)}`, parser.position, parser.position);
   }
   if (failure) return { root: undefined, diagnostics: [failure] };
   // saxes reports a missing root, so without a failure there is a root.

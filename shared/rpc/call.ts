@@ -1,6 +1,7 @@
 import { ByteReader, type ByteWriter } from '../wire/bytes.js';
 import { MSGTYPE_RPC, type Extra, type RpcMessage } from '../wire/message.js';
 import { ErrorCode, RpcError } from './errors.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * How a call travels. Every proxy method returns a Promise whatever the mode: `twoway` and
@@ -73,7 +74,7 @@ export function decodeResult<R>(decode: ResultDecoder<R>, bytes: Uint8Array, sta
   try {
     return decode(new ByteReader(bytes, start, end));
   } catch (e) {
-    throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `reply could not be decoded: ${(e as Error).message}`, {
+    throw new RpcError(ErrorCode.UNSERIALIZE_FAILED, `reply could not be decoded: ${messageOf(e)}`, {
       cause: e,
     });
   }

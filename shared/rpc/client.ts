@@ -1,10 +1,12 @@
 import { ExtraKey, type Extra, type RpcMessage } from '../wire/message.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
 import type { CallOptions, CallTarget, OnewayOptions, OutgoingCall, ParamEncoder, ResultDecoder } from './call.js';
 import type { CloseReason, MessageConnection } from './connection.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import { RpcPeer, type RpcPeerOptions, type TrafficListener } from './peer.js';
 import { callThrough, sendThrough } from './proxy.js';
+import { messageOf } from '../message-of.js';
 
 /** Opens a new connection; rejects with RpcError (102 CONNECT_FAILED and the like). */
 export type Dialer = () => Promise<MessageConnection>;
@@ -19,13 +21,6 @@ export type ClientState =
   /** autoReconnect only: waiting `delayMs` before attempt `attempt`. */
   | { state: 'retrying'; attempt: number; delayMs: number; lastError: string };
 
-export interface ReconnectOptions {
-  /** First delay after a loss, doubled per failed attempt. Default 100 ms. */
-  minDelay?: number;
-  /** Ceiling of the delay. Default 5 000 ms. */
-  maxDelay?: number;
-}
-
 export interface RpcClientOptions extends Omit<RpcPeerOptions, 'hello' | 'userId' | 'onUserIdChange'> {
   /** Sent as `__token__` in the first message after each (re)connect (spec §3.1). */
   token?: string;
@@ -33,9 +28,10 @@ export interface RpcClientOptions extends Omit<RpcPeerOptions, 'hello' | 'userId
   deviceId?: string;
   /**
    * Reconnect in the background after a loss, with exponential backoff, instead of on the
-   * next call: a client that only receives pushes needs it. Default false.
+   * next call: a client that only receives pushes needs it. Default false; `true` backs off from
+   * 100 ms to at most 5 s.
    */
-  autoReconnect?: boolean | ReconnectOptions;
+  autoReconnect?: boolean | BackoffOptions;
   /** One-way calls held while connecting; one more throws SENDFAILED. Default 1 000. */
   maxQueued?: number;
 }
@@ -48,7 +44,7 @@ export interface RpcClientOptions extends Omit<RpcPeerOptions, 'hello' | 'userId
 export class RpcClient implements CallTarget {
   private readonly dial: Dialer;
   private readonly peerOptions: RpcPeerOptions;
-  private readonly reconnect: Required<ReconnectOptions> | undefined;
+  private readonly reconnect: Backoff | undefined;
   private readonly maxQueued: number;
   private readonly stateListeners = new Listeners<ClientState>();
   private readonly traffic = new Listeners<Parameters<TrafficListener>[0]>();
@@ -58,7 +54,7 @@ export class RpcClient implements CallTarget {
   private connecting: Promise<RpcPeer> | undefined;
   private queued: OutgoingCall[] = [];
   private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer?: ReturnType<typeof setTimeout>;
   private shut = false;
 
   constructor(dial: Dialer, options: RpcClientOptions = {}) {
@@ -69,7 +65,7 @@ export class RpcClient implements CallTarget {
     if (deviceId !== undefined) hello[ExtraKey.deviceId] = deviceId;
     this.peerOptions = { ...peerOptions, hello };
     this.reconnect = autoReconnect
-      ? { minDelay: 100, maxDelay: 5_000, ...(autoReconnect === true ? {} : autoReconnect) }
+      ? new Backoff(autoReconnect === true ? {} : autoReconnect, { initialDelayMs: 100, maxDelayMs: 5_000 })
       : undefined;
     this.maxQueued = maxQueued ?? 1_000;
   }
@@ -175,8 +171,7 @@ export class RpcClient implements CallTarget {
     try {
       connection = await this.dial();
     } catch (e) {
-      const error =
-        e instanceof RpcError ? e : new RpcError(ErrorCode.CONNECT_FAILED, (e as Error).message, { cause: e });
+      const error = e instanceof RpcError ? e : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(e), { cause: e });
       this.queued = [];
       this.setState({ state: 'closed', kind: 'connect-failed', message: error.message });
       this.scheduleRetry(error.message);
@@ -210,8 +205,7 @@ export class RpcClient implements CallTarget {
 
   private scheduleRetry(lastError: string): void {
     if (!this.reconnect || this.shut) return;
-    const { minDelay, maxDelay } = this.reconnect;
-    const delayMs = Math.min(maxDelay, minDelay * 2 ** Math.min(this.attempt, 20));
+    const delayMs = this.reconnect.delay(this.attempt + 1);
     this.setState({ state: 'retrying', attempt: this.attempt + 1, delayMs, lastError });
     this.retryTimer = setTimeout(() => {
       this.connect().catch(() => {

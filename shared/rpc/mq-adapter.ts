@@ -8,6 +8,8 @@ import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
 import { describeSendFailure, pushTarget, type MqSendOutcome, type MqWriters } from './mq-writers.js';
 import { callerTarget } from './peer.js';
 import type { CallContext, CallerConnection } from './servant.js';
+import { messageOf } from '../message-of.js';
+import type { Log } from '../log.js';
 
 /** Default bound on servant calls running at once over all of an MqAdapter's queues. */
 export const DEFAULT_MQ_MAX_DISPATCHING = 10_000;
@@ -21,7 +23,7 @@ export interface MqAdapterOptions {
   /** Messages on a served queue that are not CALLs (default: logged and dropped). */
   onOther?: (message: RpcMessage, raw: Uint8Array, endpoint: string) => void;
   /** Dropped messages and undeliverable RETURNs. Default: nowhere. */
-  log?: (line: string) => void;
+  log?: Log;
   /**
    * Acknowledge each CALL as it is read, before serving it: the original's way, where a back
    * end that dies loses the calls it held. Default false: a CALL is acknowledged once its RETURN
@@ -64,7 +66,7 @@ export class MqAdapter {
   readonly writers: MqWriters;
   private readonly maxDispatching: number;
   private readonly onOther: MqAdapterOptions['onOther'];
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
   private readonly callers = new Map<string, MqCaller>();
   private readonly readers: MqReader[] = [];
   private readonly served: string[] = [];
@@ -117,6 +119,7 @@ export class MqAdapter {
     if (lingeredOut(message)) {
       delivery.ack();
       this.log(
+        'warn',
         `${endpoint}: dropped CALL sequence ${message.sequence}: its ${ExtraKey.lingerTime} ${message.extra[ExtraKey.lingerTime]} has passed`,
       );
       return;
@@ -124,7 +127,10 @@ export class MqAdapter {
     const oneway = (message.calltype & CallType.ONEWAY) !== 0;
     const respond = (reply: RpcMessage): void => this.respond(message, reply, endpoint, delivery);
     if (this.running >= this.maxDispatching) {
-      this.log(`${endpoint}: refused CALL sequence ${message.sequence}: ${this.maxDispatching} calls are running`);
+      this.log(
+        'warn',
+        `${endpoint}: refused CALL sequence ${message.sequence}: ${this.maxDispatching} calls are running`,
+      );
       if (oneway) delivery.ack();
       else respond(errorReturn(message, ErrorCode.REMOTEMETHOD_EXCEPTION));
       return;
@@ -179,7 +185,7 @@ export class MqAdapter {
     const retry = this.ackOnReceipt ? 'lost (the CALL was acknowledged on receipt)' : 'the CALL goes back to the queue';
     const confirmed: OnConfirm = (outcome) => {
       if (outcome.ok) return delivery.ack();
-      this.log(`${endpoint}: ${what} not taken by the broker (${outcome.reason}): ${retry}`);
+      this.log('warn', `${endpoint}: ${what} not taken by the broker (${outcome.reason}): ${retry}`);
       delivery.reject(true);
     };
     let outcome: MqSendOutcome;
@@ -187,16 +193,16 @@ export class MqAdapter {
       outcome = this.writers.send(target, reply, confirmed);
     } catch (error) {
       // A RETURN that cannot be encoded (a servant put a non-string into replyExtra): the caller gets 6.
-      this.log(`${endpoint}: ${what} could not be sent (${(error as Error).message}); answering error 6`);
+      this.log('warn', `${endpoint}: ${what} could not be sent (${messageOf(error)}); answering error 6`);
       outcome = this.writers.send(target, errorReturn(reply, ErrorCode.REMOTEMETHOD_EXCEPTION), confirmed);
     }
     if (outcome.sent) return;
     if (outcome.reason === 'no-endpoint') {
       // No broker state will ever make this RETURN deliverable here.
       delivery.ack();
-      this.log(`${endpoint}: ${what} dropped: ${describeSendFailure(outcome)}`);
+      this.log('warn', `${endpoint}: ${what} dropped: ${describeSendFailure(outcome)}`);
     } else {
-      this.log(`${endpoint}: ${what} not sent (${describeSendFailure(outcome)}): ${retry}`);
+      this.log('warn', `${endpoint}: ${what} not sent (${describeSendFailure(outcome)}): ${retry}`);
       delivery.reject(true);
     }
   }
@@ -204,7 +210,7 @@ export class MqAdapter {
   private tellOnce(key: string, line: string): void {
     if (this.told.has(key)) return;
     this.told.add(key);
-    this.log(line);
+    this.log('warn', line);
   }
 }
 

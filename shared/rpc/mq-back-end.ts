@@ -2,6 +2,7 @@ import type { Adapter } from './adapter.js';
 import type { Broker, MqAddress, MqReader, MqWriter } from './connection.js';
 import { MqAdapter } from './mq-adapter.js';
 import { MqWriters } from './mq-writers.js';
+import type { Log } from '../log.js';
 
 /** A back end's MQ endpoints (config.yml AF_READ / AF_WRITE, spec §7.2), by name. */
 export interface MqBackEndEndpoints {
@@ -14,7 +15,7 @@ export interface ServeQueuesOptions {
   broker: Broker;
   endpoints: MqBackEndEndpoints;
   adapter: Adapter;
-  log?: (line: string) => void;
+  log?: Log;
   /** Acknowledge CALLs on receipt, as the original; default: once answered (see MqAdapterOptions). */
   ackOnReceipt?: boolean;
 }

@@ -5,6 +5,7 @@ import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MqReplies } from './mq-replies.js';
 import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
+import { messageOf } from '../message-of.js';
 
 export interface MqCallTargetOptions {
   /** The request endpoint's name, for traffic events and errors. Default: the writer's queue or topic name. */
@@ -87,7 +88,7 @@ export class MqCallTarget implements CallTarget {
         return new RpcError(ErrorCode.SENDFAILED, `cannot write to ${this.endpoint}: ${why}`);
       }
     } catch (error) {
-      return new RpcError(ErrorCode.SENDFAILED, `cannot write to ${this.endpoint}: ${(error as Error).message}`, {
+      return new RpcError(ErrorCode.SENDFAILED, `cannot write to ${this.endpoint}: ${messageOf(error)}`, {
         cause: error,
       });
     }

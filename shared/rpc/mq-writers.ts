@@ -5,6 +5,8 @@ import { ErrorCode, RpcError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MqTrafficEvent, MqTrafficListener } from './mq-traffic.js';
 import { SequenceGenerator } from './pending.js';
+import { messageOf } from '../message-of.js';
+import type { Log } from '../log.js';
 
 /** What became of a message handed to MqWriters.send. */
 export type MqSendOutcome =
@@ -22,7 +24,7 @@ export interface MqWritersOptions {
    */
   direct?: MqDirectWriter;
   /** Told once, the first time a message goes to a queue by name rather than a configured endpoint. */
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface MqWritersOptions {
 export class MqWriters {
   private readonly byName: ReadonlyMap<string, MqWriter>;
   private readonly direct: MqDirectWriter | undefined;
-  private readonly log: ((line: string) => void) | undefined;
+  private readonly log: Log | undefined;
   private readonly traffic = new Listeners<MqTrafficEvent>();
   private toldDirect = false;
   /** One-way CALLs (pushes) need sequences too; one generator for all that leave here. */
@@ -65,6 +67,7 @@ export class MqWriters {
       if (!this.toldDirect) {
         this.toldDirect = true;
         this.log?.(
+          'warn',
           `no writer endpoint "${endpoint}" is configured: sending to the queue of that name (endpoint names equal queue names); later such sends are not logged`,
         );
       }
@@ -118,7 +121,7 @@ export function pushTarget(writers: MqWriters, endpoint: string, userId: string 
       } catch (error) {
         throw new RpcError(
           ErrorCode.SENDFAILED,
-          `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${(error as Error).message}`,
+          `push ifidx ${call.ifidx} opidx ${call.opidx} not sent: ${messageOf(error)}`,
           { cause: error },
         );
       }

@@ -16,6 +16,7 @@ import { Listeners } from './listeners.js';
 import { PendingCalls, type PendingCallsOptions } from './pending.js';
 import { callThrough, sendThrough } from './proxy.js';
 import type { CallContext, CallerConnection } from './servant.js';
+import { messageOf } from '../message-of.js';
 
 /** One message crossing a peer, for the console's live feed and the gateway. */
 export interface TrafficEvent {
@@ -273,9 +274,7 @@ export class RpcPeer implements CallTarget, CallerConnection {
 }
 
 function asSendError(error: unknown): RpcError {
-  return error instanceof RpcError
-    ? error
-    : new RpcError(ErrorCode.SENDFAILED, (error as Error).message, { cause: error });
+  return error instanceof RpcError ? error : new RpcError(ErrorCode.SENDFAILED, messageOf(error), { cause: error });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Adapter } from './adapter.js';
 import type { CloseReason, MessageConnection } from './connection.js';
 import { Listeners } from './listeners.js';
 import { RpcPeer, type RpcPeerOptions, type TrafficEvent, type TrafficListener } from './peer.js';
+import { trace, type Log } from '../log.js';
 
 /** A listening endpoint (a TCP port, a WebSocket server) that hands its connections to a server. */
 export interface ConnectionListener {
@@ -29,7 +30,7 @@ export interface RpcServerOptions extends Omit<RpcPeerOptions, 'adapter' | 'user
   /** Connections open at once; more are refused. Default 10 000. */
   maxConnections?: number;
   /** Where to report connections closed for a protocol error or overflow, and refusals. */
-  log?: (line: string) => void;
+  log?: Log;
 }
 
 /**
@@ -41,7 +42,7 @@ export class RpcServer {
   private readonly peerOptions: RpcPeerOptions;
   private readonly sequentialIds: boolean;
   private readonly maxConnections: number;
-  private readonly log: ((line: string) => void) | undefined;
+  private readonly log: Log | undefined;
   private readonly open = new Set<RpcPeer>();
   private readonly byUser = new Map<string, RpcPeer>();
   private readonly attached: ConnectionListener[] = [];
@@ -86,13 +87,14 @@ export class RpcServer {
         ? 'the server is closing'
         : `the server is at its limit of ${this.maxConnections} connections`;
       connection.close(reason);
-      this.log?.(`${connection.remote}: refused: ${reason}`);
+      this.log?.('info', `${connection.remote}: refused: ${reason}`);
       this.events.emit({ type: 'rejected', remote: connection.remote, reason });
       return undefined;
     }
     const userId = this.sequentialIds ? String(this.nextUserId++) : undefined;
     const peer = new RpcPeer(connection, { ...this.peerOptions, userId });
     this.open.add(peer);
+    trace(this.log, 'rpc', () => `${connection.remote}: accepted${userId === undefined ? '' : ` as user ${userId}`}`);
     if (userId !== undefined) this.byUser.set(userId, peer);
     if (this.traffic.size > 0) this.follow(peer);
     void peer.closed.then((reason) => this.closed(peer, reason));
@@ -144,7 +146,7 @@ export class RpcServer {
     this.trafficSubscriptions.delete(peer);
     if (peer.userId !== undefined && this.byUser.get(peer.userId) === peer) this.byUser.delete(peer.userId);
     if (reason.kind === 'protocol' || reason.kind === 'overflow')
-      this.log?.(`${peer.description}: closed (${reason.kind}): ${reason.message}`);
+      this.log?.('info', `${peer.description}: closed (${reason.kind}): ${reason.message}`);
     this.events.emit({ type: 'close', peer, reason });
   }
 }

@@ -1,6 +1,7 @@
 import { ByteWriter } from './bytes.js';
 import { WireError } from './errors.js';
 import { MSGTYPE_RPC, type Extra, type RpcMessage, writeHead, writeMessage } from './message.js';
+import { messageOf } from '../message-of.js';
 
 /** Meta packet header of stream transports (spec §1.2). */
 export const MAGIC = 0xefd2bb99;
@@ -212,7 +213,7 @@ export class FrameParser {
       // zlib stops at its end-of-stream marker, so Java's zero padding after it is ignored.
       return this.inflate(body, this.maxFrameSize);
     } catch (e) {
-      throw new WireError('inflate-failed', `zlib frame failed to inflate: ${(e as Error).message}`);
+      throw new WireError('inflate-failed', `zlib frame failed to inflate: ${messageOf(e)}`);
     }
   }
 }

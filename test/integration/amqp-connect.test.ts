@@ -70,6 +70,20 @@ describe('connectAmqp', () => {
     }
     expect(broker.state).toEqual({ state: 'closed', reason: 'closed by the application' });
   });
+
+  it("batches its writes per event-loop turn: the patch of amqplib's socket took effect", async () => {
+    const lines: string[] = [];
+    const broker = await connectAmqp(RABBIT_URL, {
+      connectionName: 'tce-test-write-batching',
+      log: (_level, line) => lines.push(line),
+    });
+    try {
+      expect(broker.writesBatched).toBe(true);
+      expect(lines.filter((l) => l.includes('not batched'))).toEqual([]);
+    } finally {
+      await broker.close();
+    }
+  });
 });
 
 describe('AMQP writer backpressure', () => {

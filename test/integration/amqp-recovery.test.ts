@@ -43,7 +43,7 @@ async function liveBroker(connectionName: string) {
   const broker = await connectAmqp(RABBIT_URL, {
     connectionName,
     reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
-    log: (m) => logs.push(m),
+    log: (_level, m) => logs.push(m),
   });
   const states: BrokerState[] = [];
   /** writer.send() results seen at the moment each state was reported. */

@@ -344,7 +344,10 @@ describe('what is not a TCE frame, and upstreams that fail', () => {
 
     // The upstream comes (back) up: a reconnecting client's next call goes through.
     const restarted = await startSampleServerCli(['--listen', `tcp://127.0.0.1:${port}`]);
-    const client = createClient(proxy, { adapter: new Adapter(), autoReconnect: { minDelay: 50, maxDelay: 200 } });
+    const client = createClient(proxy, {
+      adapter: new Adapter(),
+      autoReconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    });
     try {
       expect(await new ServerProxy(client).echo('first')).toBe('Yah! first');
       await restarted.server.stop();

@@ -55,7 +55,7 @@ describe('the gateway', () => {
     const c = scope.cluster();
     scope.track(await startBackEnd(c));
     const logs: string[] = [];
-    const gw = scope.track(await gateway(c, 'gwserver', { log: (line) => logs.push(line), ...options }));
+    const gw = scope.track(await gateway(c, 'gwserver', { log: (_level, line) => logs.push(line), ...options }));
     return { gw, url: urlOf(gw), logs };
   }
 

@@ -82,7 +82,7 @@ export async function startBackEnd(c: Cluster, options: { broadcast?: boolean; n
   const calls: string[] = [];
   const server = await startSampleServer({
     mq: { broker, endpoints, broadcast: options.broadcast ? 'mq_gateway_broadcast' : undefined },
-    log: (line) => calls.push(line),
+    log: (_level, line) => calls.push(line),
   });
   const traffic: MqTrafficEvent[] = [];
   server.mqAdapter!.onTraffic((e) => traffic.push({ ...e, raw: e.raw.slice() }));

@@ -18,7 +18,7 @@ describe('gateway and broker failures', () => {
     const logs: string[] = [];
     const backEnd = await startBackEnd(c);
     const gw = await gateway(c, 'gwserver', {
-      log: (line) => logs.push(line),
+      log: (_level, line) => logs.push(line),
       amqp: { reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 } },
     });
     const cl = client(urlOf(gw));
@@ -77,7 +77,7 @@ describe('gateway and broker failures', () => {
     const logs: string[] = [];
     const gw = await gateway(c, 'gwserver', {
       amqpUrl: 'amqp://guest:guest@127.0.0.1:1',
-      log: (line) => logs.push(line),
+      log: (_level, line) => logs.push(line),
     });
     const cl = client(urlOf(gw));
     try {

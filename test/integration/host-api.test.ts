@@ -249,7 +249,7 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
         mode: 'twoway',
       }),
     );
-    await until(() => ids(batches).length >= CALL_PATH.length);
+    await expect.poll(() => ids(batches).length >= CALL_PATH.length).toBe(true);
 
     expect((await c.bridge.call('feed.pause', {})).paused).toBe(true);
     const seen = ids(batches).length;
@@ -267,7 +267,7 @@ describe.each(['memory', 'amqp'] as const)('console host over the bridge, sandbo
     expect(ids(batches).length).toBe(seen);
     await c.bridge.call('feed.resume', {});
     const last = (await c.bridge.call('feed.stats', {})).lastId!;
-    await until(() => ids(batches).at(-1) === last);
+    await expect.poll(() => ids(batches).at(-1) === last).toBe(true);
     expect(ids(batches)).toEqual(Array.from({ length: last - start }, (_, i) => start + 1 + i));
     expect(batches.reduce((n, b) => n + b.dropped, 0)).toBe(0);
     stop();
@@ -398,7 +398,9 @@ describe('console host over the bridge: the feed under pressure', () => {
           mode: 'twoway',
         }),
       );
-    await until(async () => (await c.bridge.call('feed.stats', {})).lastId === first + 30 * CALL_PATH.length - 1);
+    await expect
+      .poll(async () => (await c.bridge.call('feed.stats', {})).lastId === first + 30 * CALL_PATH.length - 1)
+      .toBe(true);
     const stats = await c.bridge.call('feed.stats', {});
     expect(stats).toMatchObject({
       capacity: 100,
@@ -432,11 +434,15 @@ describe('console host over the bridge: the feed under pressure', () => {
     );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(performance.now() - started).toBeLessThan(5_000);
-    await until(async () => (await c.host.run('feed.stats', {})).lastId === start + calls * CALL_PATH.length);
+    await expect
+      .poll(async () => (await c.host.run('feed.stats', {})).lastId === start + calls * CALL_PATH.length)
+      .toBe(true);
     await sleep(300);
     tcp.resume();
     const total = calls * CALL_PATH.length;
-    await until(() => ids(batches).length + batches.reduce((n, b) => n + b.dropped, 0) >= total, 10_000);
+    await expect
+      .poll(() => ids(batches).length + batches.reduce((n, b) => n + b.dropped, 0) >= total, { timeout: 10_000 })
+      .toBe(true);
     const dropped = batches.reduce((n, b) => n + b.dropped, 0);
     expect(dropped).toBeGreaterThan(0);
     expect(ids(batches).length + dropped).toBe(total);
@@ -484,7 +490,7 @@ describe('console host over the bridge: files, workspace, security', () => {
       message: expect.stringMatching(/changed on disk since you opened it.*not saved/),
     });
     expect(readFileSync(idl, 'utf8')).toBe(theirs);
-    await until(() => changes.some((ch) => ch.path === idl));
+    await expect.poll(() => changes.some((ch) => ch.path === idl)).toBe(true);
 
     const current = await c.bridge.call('file.read', { path: 'test.idl' });
     const revision = (await c.bridge.call('project.current', {}))!.revision;
@@ -663,14 +669,6 @@ describe('console host over the bridge: files, workspace, security', () => {
 
 function ids(batches: FeedBatch[]): number[] {
   return batches.flatMap((b) => b.entries.map((e) => e.id));
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(20);
-  }
 }
 
 async function waitUntilRelated(c: Console, id: number, count: number) {

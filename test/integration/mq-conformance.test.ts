@@ -17,10 +17,11 @@ import {
   topicAddress,
   until,
 } from '../../support/mq-kit.js';
+import type { Log } from '../../shared/log.js';
 
 interface Subject {
   name: string;
-  open(log: (message: string) => void, options?: { prefetch?: number }): Promise<Broker>;
+  open(log: Log, options?: { prefetch?: number }): Promise<Broker>;
   /** Publishes bytes that are not an RpcMessage, as a foreign or broken publisher would. */
   publishRaw(broker: Broker, address: MqAddress, body: Uint8Array): Promise<void>;
   remove(queues: string[], exchanges: string[]): Promise<void>;
@@ -58,7 +59,7 @@ describe.each(subjects)('$name broker', (subject) => {
 
   const openBroker = async (options?: { prefetch?: number }): Promise<Broker> => {
     logs = [];
-    broker = await subject.open((message) => logs.push(message), options);
+    broker = await subject.open((_level, message) => logs.push(message), options);
     return broker;
   };
   /** A fresh name, deleted after the test. */

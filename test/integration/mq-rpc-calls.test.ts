@@ -29,6 +29,7 @@ import {
   topicAddress,
   until,
 } from '../../support/mq-kit.js';
+import type { Log } from '../../shared/log.js';
 
 /** The cluster example's back end, recording what it saw; bidirection pushes back through the gateway. */
 class RecordingServer extends ServerServant {
@@ -60,7 +61,7 @@ class RecordingServer extends ServerServant {
 
 interface Subject {
   name: 'memory' | 'amqp';
-  open(connectionName: string, log: (line: string) => void): Promise<Broker>;
+  open(connectionName: string, log: Log): Promise<Broker>;
 }
 
 const subjects: Subject[] = [
@@ -121,7 +122,7 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
     const broker =
       subject.name === 'memory' && brokers.length > 0
         ? brokers[0]!
-        : await subject.open(`tce-test-mq-rpc-${role}-${id}`, (line) => logs.push(line));
+        : await subject.open(`tce-test-mq-rpc-${role}-${id}`, (_level, line) => logs.push(line));
     if (!brokers.includes(broker)) brokers.push(broker);
     return broker;
   };
@@ -135,13 +136,13 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
         ['mq_gateway_ws', await broker.openWriter(queue(q.gatewayWs))],
         ['mq_gateway_broadcast', await broker.openWriter(topicAddress(q.broadcast))],
       ],
-      { direct: await broker.openDirectWriter(), log: (line) => logs.push(line) },
+      { direct: await broker.openDirectWriter(), log: (_level, line) => logs.push(line) },
     );
     const servant = new RecordingServer(label);
     const mq = new MqAdapter({
       adapter: new Adapter().add(servant).add(probeTable()),
       writers,
-      log: (line) => logs.push(line),
+      log: (_level, line) => logs.push(line),
     });
     mq.serve(await broker.openReader(queue(q.server)), 'mq_server');
     return { broker, servant, mq, writers };

@@ -457,7 +457,7 @@ describe('endpoints that are not what the URL says', () => {
 
   it('fails with 102 when a ws:// URL points at a TCP endpoint, which drops the HTTP bytes', async () => {
     const lines: string[] = [];
-    const running = await startTestServer('tcp', { log: (line) => lines.push(line) });
+    const running = await startTestServer('tcp', { log: (_level, line) => lines.push(line) });
     const client = createClient(running.url.replace('tcp://', 'ws://'));
     expect((await rejection(new ServerProxy(client).echo('x'))).code).toBe(ErrorCode.CONNECT_FAILED);
     await expect.poll(() => lines).toEqual([expect.stringMatching(/closed \(protocol\): bad frame magic 0x47455420/)]);

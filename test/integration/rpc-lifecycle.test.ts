@@ -99,7 +99,7 @@ describe('client connection life', () => {
     }
     const client = createClient(first.url, {
       adapter: new Adapter().add(new Terminal()),
-      autoReconnect: { minDelay: 20, maxDelay: 100 },
+      autoReconnect: { initialDelayMs: 20, maxDelayMs: 100, jitter: 0 },
     });
     const states: ClientState[] = [];
     client.onState((s) => states.push(s));
@@ -221,7 +221,10 @@ describe('server connection management', () => {
 
   it('drops a peer that does not read its replies (overflow) and keeps serving the others', async () => {
     const lines: string[] = [];
-    const running = await startTestServer('tcp', { maxWriteBuffer: 256 * 1024, log: (line) => lines.push(line) });
+    const running = await startTestServer('tcp', {
+      maxWriteBuffer: 256 * 1024,
+      log: (_level, line) => lines.push(line),
+    });
     const raw = await openRaw(running.url);
     // A raw socket we never read from: pause it by closing its reading side of the fixture.
     const socket = net.connect(Number(new URL(running.url.replace('tcp', 'http')).port), '127.0.0.1');

@@ -6,7 +6,7 @@ import { startMockBackEnd, type MockBackEnd } from '../../electron/mock/back-end
 import type { MockEngine } from '../../electron/mock/engine.js';
 import { openProjectMocks } from '../../electron/host/project-mocks.js';
 import { createMemoryBroker } from '../../electron/transports/memory.js';
-import { findOperation } from '../../shared/idl/model.js';
+import { resolveOperation } from '../../shared/idl/model.js';
 import { MqCallTarget } from '../../shared/rpc/mq-call-target.js';
 import { MqReplies } from '../../shared/rpc/mq-replies.js';
 import { RpcError } from '../../shared/rpc/errors.js';
@@ -69,7 +69,9 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
   const broker = createMemoryBroker();
   const backEnds: MockBackEnd[] = [];
   for (const b of engine.catalog.backEnds)
-    backEnds.push(await startMockBackEnd({ engine, section: b.section, broker, log: (line) => log('info', line) }));
+    backEnds.push(
+      await startMockBackEnd({ engine, section: b.section, broker, log: (level, line) => log(level, line) }),
+    );
   const first = engine.catalog.backEnds[0]!;
   const pushes: RpcMessage[] = [];
   const replies = new MqReplies(
@@ -88,12 +90,11 @@ export async function startMockKit(dir: string, options: { handlerTimeoutMs?: nu
     pushes,
     call: async (qualifiedMethod, args, callOptions = {}) => {
       const dot = qualifiedMethod.lastIndexOf('.');
-      const iface = project.model.interfaces[qualifiedMethod.slice(0, dot)];
-      const op = iface && findOperation(project.model, iface, qualifiedMethod.slice(dot + 1));
-      if (!iface || !op) throw new Error(`no operation ${qualifiedMethod}`);
-      const owner = project.model.interfaces[op.owner]!;
+      const resolved = resolveOperation(project.model, qualifiedMethod.slice(0, dot), qualifiedMethod.slice(dot + 1));
+      if (!resolved) throw new Error(`no operation ${qualifiedMethod}`);
+      const { op, ifidx } = resolved;
       const outgoing = {
-        ifidx: owner.index,
+        ifidx,
         opidx: op.index,
         paramsize: op.params.length,
         params: codec.encodeParams(op, args),

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createClient } from '../../electron/transports/dial.js';
 import { compile } from '../../shared/idl/compile.js';
-import { allOperations, findOperation, type IdlModel } from '../../shared/idl/model.js';
+import { allOperations, resolveOperation, type IdlModel } from '../../shared/idl/model.js';
 import { Adapter } from '../../shared/rpc/adapter.js';
 import { RpcError } from '../../shared/rpc/errors.js';
 import { OperationTable } from '../../shared/rpc/servant.js';
@@ -53,13 +53,12 @@ export function shopClient(url: string, options: { deviceId?: string; idlFile?: 
     pushes,
     call: async (qualifiedMethod, args, callOptions = {}) => {
       const dot = qualifiedMethod.lastIndexOf('.');
-      const iface = model.interfaces[qualifiedMethod.slice(0, dot)];
-      const op = iface && findOperation(model, iface, qualifiedMethod.slice(dot + 1));
-      if (!iface || !op) throw new Error(`no operation ${qualifiedMethod}`);
-      const owner = model.interfaces[op.owner]!;
+      const resolved = resolveOperation(model, qualifiedMethod.slice(0, dot), qualifiedMethod.slice(dot + 1));
+      if (!resolved) throw new Error(`no operation ${qualifiedMethod}`);
+      const { op, ifidx } = resolved;
       try {
         const reply = await rpc.call({
-          ifidx: owner.index,
+          ifidx,
           opidx: op.index,
           paramsize: op.params.length,
           params: codec.encodeParams(op, args),

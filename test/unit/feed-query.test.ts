@@ -19,7 +19,7 @@ import {
 import type { FeedEntry, FeedFilter } from '../../shared/console-api/types.js';
 import { compile } from '../../shared/idl/compile.js';
 import type { IdlModel } from '../../shared/idl/model.js';
-import { findOperation } from '../../shared/idl/model.js';
+import { resolveOperation } from '../../shared/idl/model.js';
 import { base64ToBytes } from '../../shared/wire/base64.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { CallType, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
@@ -280,30 +280,27 @@ describe('filter meaning', () => {
 describe('payload search', () => {
   const model = shopModel();
   const codec = createCodec(model);
-  const orders = model.interfaces['shop.Orders']!;
-  const catalog = model.interfaces['shop.Catalog']!;
-  const place = findOperation(model, orders, 'place')!;
-  const find = findOperation(model, orders, 'find')!;
+  const place = resolveOperation(model, 'shop.Orders', 'place')!;
+  const find = resolveOperation(model, 'shop.Orders', 'find')!;
   const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
   /** An inherited operation travels with its declaring interface's ifidx (spec §1.7). */
   function callEntry(
     id: number,
-    op = place,
+    { op, owner, ifidx } = place,
     args: unknown = { items: [{ sku: 'AB-12', qty: 3 }], tags: { Colour: 'Teal' } },
   ): FeedEntry {
-    const iface = op === find ? catalog : orders;
     const message = rpcMessage({
       sequence: id,
-      ifidx: iface.index,
+      ifidx,
       opidx: op.index,
       params: codec.encodeParams(op, args as Record<string, unknown>),
     });
     const raw = encodeMessage(message);
     return entry(id, {
-      interface: iface.qname,
+      interface: owner.qname,
       method: op.name,
-      ifidx: iface.index,
+      ifidx,
       opidx: op.index,
       raw: b64(raw),
       size: raw.length,
@@ -314,9 +311,9 @@ describe('payload search', () => {
     const message = rpcMessage({
       sequence: id,
       calltype: CallType.RETURN,
-      ifidx: orders.index,
-      opidx: place.index,
-      params: codec.encodeResult(place, value),
+      ifidx: place.ifidx,
+      opidx: place.op.index,
+      params: codec.encodeResult(place.op, value),
     });
     const raw = encodeMessage(message);
     return entry(id, {
@@ -324,8 +321,8 @@ describe('payload search', () => {
       calltype: CallType.RETURN,
       interface: 'shop.Orders',
       method: 'place',
-      ifidx: orders.index,
-      opidx: place.index,
+      ifidx: place.ifidx,
+      opidx: place.op.index,
       raw: b64(raw),
       size: raw.length,
     });

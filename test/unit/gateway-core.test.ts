@@ -22,6 +22,7 @@ import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { CallType, decodeMessage, encodeMessage, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
 import { toHex } from '../support/hex.js';
 import { V5 } from '../support/spec-vectors.js';
+import type { Log } from '../../shared/log.js';
 
 const CLUSTER = readFileSync(new URL('../../idl-samples/cluster/services.xml', import.meta.url), 'utf8');
 
@@ -34,12 +35,6 @@ function services(edit: (xml: string) => string = (x) => x) {
 const queue = (name: string): MqAddress => ({ name, type: 'queue', durable: true, create: 'always', subject: '' });
 const topic = (name: string): MqAddress => ({ name, type: 'topic', durable: true, create: 'always', subject: '' });
 
-async function until(predicate: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; !predicate(); i++) {
-    if (i > 1000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 let nextId = 1;
@@ -106,7 +101,7 @@ async function rig(
   const broker = createMemoryBroker({ log: () => undefined });
   const monitor = new GatewayMonitor();
   const logs: string[] = [];
-  const log = (line: string): void => void logs.push(line);
+  const log: Log = (_level, line) => void logs.push(line);
   const link = new MqLink({ plan, log, onMessage: (p, m, raw) => core.fromQueue(p, m, raw) });
   const mq = options.brokerDown
     ? { writer: (): MqWriter | undefined => undefined, replyWriter: async () => undefined }
@@ -186,7 +181,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     const client = r.connect();
     // V1: echo("hello"), extra {name: scott.bo}, sequence 1.
     client.write(echo(1, { name: 'scott.bo' }));
-    await until(() => backEnd.length === 1, 'the forwarded call');
+    await expect.poll(() => backEnd.length === 1).toBe(true);
     expect(toHex(encodeMessage(backEnd[0]!))).toBe(toHex(V5));
     expect(r.core.awaitingReplies).toBe(1);
     expect(r.monitor.counts.callsForwarded).toBe(1);
@@ -199,7 +194,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     const second = r.connect();
     second.write(echo(5, { __user_id__: '1' }));
     first.write(echo(5, { __user_id__: 'admin' }));
-    await until(() => backEnd.length === 2);
+    await expect.poll(() => backEnd.length === 2).toBe(true);
     expect(backEnd.map((m) => m.extra['__user_id__'])).toEqual(['2', '1']);
   });
 
@@ -207,7 +202,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     const r = await rig();
     const backEnd = await r.tap(queue('mq_server'));
     r.connect().write(echo(3, {}, CallType.CALL | CallType.ONEWAY));
-    await until(() => backEnd.length === 1);
+    await expect.poll(() => backEnd.length === 1).toBe(true);
     expect(backEnd[0]!.calltype).toBe(0x21);
     expect(backEnd[0]!.callId).toBe(0x8000);
     expect(r.core.awaitingReplies).toBe(0);
@@ -244,7 +239,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     one.write(echo(1));
     two.write(echo(1));
     two.write(echo(2));
-    await until(() => backEnd.length === 3);
+    await expect.poll(() => backEnd.length === 3).toBe(true);
     r.core.brokerLost('reconnecting: ECONNRESET');
     expect(one.received.map((m) => [m.sequence, m.errcode, m.extra['__user_id__']])).toEqual([[1, 1, '1']]);
     expect(two.received.map((m) => [m.sequence, m.errcode, m.extra['__user_id__']])).toEqual([
@@ -256,7 +251,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
       'the broker link is down (reconnecting: ECONNRESET): 3 call(s) awaiting a RETURN answered with error 1',
     );
     await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
-    await until(() => r.monitor.drops.expired === 1);
+    await expect.poll(() => r.monitor.drops.expired === 1).toBe(true);
     expect(one.received).toHaveLength(1);
   });
 
@@ -290,7 +285,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     const backEnd = await r.tap(queue('mq_server'));
     const client = r.connect();
     for (const sequence of [1, 2, 3]) client.write(echo(sequence));
-    await until(() => backEnd.length === 3);
+    await expect.poll(() => backEnd.length === 3).toBe(true);
     // The table holds two: call 1 was given up on to make room for call 3.
     expect(client.received.map((m) => [m.sequence, m.calltype, m.errcode, m.extra['__user_id__']])).toEqual([
       [1, CallType.RETURN, 2, '1'],
@@ -304,7 +299,7 @@ describe('gateway core: CALLs from clients (spec §7.3 CALL)', () => {
     ]);
     expect(r.monitor.counts.callsFailed).toBe(3);
     await r.publish(queue('mq_gateway'), reply(backEnd[1]!));
-    await until(() => r.monitor.drops.expired === 1);
+    await expect.poll(() => r.monitor.drops.expired === 1).toBe(true);
     expect(client.received).toHaveLength(3);
   });
 });
@@ -317,9 +312,9 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const two = r.connect();
     one.write(echo(1));
     two.write(echo(1));
-    await until(() => backEnd.length === 2);
+    await expect.poll(() => backEnd.length === 2).toBe(true);
     await r.publish(queue('mq_gateway'), reply(backEnd[1]!));
-    await until(() => two.received.length === 1);
+    await expect.poll(() => two.received.length === 1).toBe(true);
     await settle();
     expect(one.received).toEqual([]);
     expect(two.received[0]).toMatchObject({ sequence: 1, calltype: CallType.RETURN, errcode: 0, callId: 0x8000 });
@@ -333,10 +328,10 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const backEnd = await r.tap(queue('mq_server'));
     const client = r.connect();
     client.write(echo(1));
-    await until(() => backEnd.length === 1);
+    await expect.poll(() => backEnd.length === 1).toBe(true);
     await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
     await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
-    await until(() => r.monitor.drops.expired === 1);
+    await expect.poll(() => r.monitor.drops.expired === 1).toBe(true);
     expect(client.received.map((m) => [m.sequence, m.errcode])).toEqual([[1, 0]]);
   });
 
@@ -345,7 +340,7 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const client = r.connect(); // user "1", as the client of the previous gateway process was
     const forwardedBefore = { ...echo(1, { __user_id__: '1' }), callId: 0x8000 };
     await r.publish(queue('mq_gateway'), reply(forwardedBefore));
-    await until(() => r.monitor.drops.expired === 1);
+    await expect.poll(() => r.monitor.drops.expired === 1).toBe(true);
     expect(client.received).toEqual([]);
   });
 
@@ -356,9 +351,9 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const two = r.connect();
     one.write(echo(7));
     two.write(echo(8));
-    await until(() => backEnd.length === 2);
+    await expect.poll(() => backEnd.length === 2).toBe(true);
     await r.publish(queue('mq_gateway'), rpcMessage({ sequence: 7, calltype: CallType.RETURN, errcode: 4 }));
-    await until(() => one.received.length === 1);
+    await expect.poll(() => one.received.length === 1).toBe(true);
     expect(one.received[0]).toMatchObject({ sequence: 7, errcode: 4 });
     expect(two.received).toEqual([]);
     expect(r.core.awaitingReplies).toBe(1);
@@ -371,10 +366,10 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const two = r.connect();
     one.write(echo(1));
     two.write(echo(1));
-    await until(() => backEnd.length === 2);
+    await expect.poll(() => backEnd.length === 2).toBe(true);
     await r.publish(queue('mq_gateway'), rpcMessage({ sequence: 1, calltype: CallType.RETURN, errcode: 6 }));
     await r.publish(queue('mq_gateway'), rpcMessage({ sequence: 42, calltype: CallType.RETURN, errcode: 6 }));
-    await until(() => r.monitor.drops.ambiguous === 1 && r.monitor.drops.expired === 1);
+    await expect.poll(() => r.monitor.drops.ambiguous === 1 && r.monitor.drops.expired === 1).toBe(true);
     expect([...one.received, ...two.received]).toEqual([]);
   });
 
@@ -384,7 +379,7 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const two = r.connect();
     await r.publish(queue('mq_gateway'), onMessage('2', 'for two'));
     await r.publish(queue('mq_gateway'), onMessage('1', 'for one'));
-    await until(() => one.received.length === 1 && two.received.length === 1);
+    await expect.poll(() => one.received.length === 1 && two.received.length === 1).toBe(true);
     expect(text(one.received[0]!)).toBe('for one');
     expect(text(two.received[0]!)).toBe('for two');
     expect(one.received[0]!.callId).toBe(0x8000);
@@ -397,7 +392,7 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     await r.publish(queue('mq_gateway'), onMessage('77', 'lost'));
     await r.publish(topic('mq_gateway_broadcast'), onMessage('77', 'elsewhere'));
     await r.publish(topic('mq_gateway_broadcast'), onMessage('1', 'here'));
-    await until(() => r.monitor.counts.pushesDelivered === 1);
+    await expect.poll(() => r.monitor.counts.pushesDelivered === 1).toBe(true);
     expect(r.monitor.drops['unknown-user']).toBe(1);
     expect(r.monitor.drops['user-not-here']).toBe(1);
   });
@@ -407,11 +402,11 @@ describe('gateway core: RETURNs and pushes from queues', () => {
     const backEnd = await r.tap(queue('mq_server'));
     const one = r.connect();
     one.write(echo(1));
-    await until(() => backEnd.length === 1);
+    await expect.poll(() => backEnd.length === 1).toBe(true);
     one.end({ kind: 'remote', message: 'gone' });
     expect(r.core.awaitingReplies).toBe(0);
     await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
-    await until(() => r.monitor.drops['unknown-user'] === 1);
+    await expect.poll(() => r.monitor.drops['unknown-user'] === 1).toBe(true);
     expect(r.monitor.counts.connectionsOpen).toBe(0);
   });
 
@@ -446,7 +441,7 @@ describe("gateway core: the gateway's own ITerminalGatewayServer", () => {
     );
     // mq_server is the endpoint named; its queue is what the back end reads.
     const backEnd = await r.tap(queue('mq_server'));
-    await until(() => backEnd.length === 1, 'the RETURN on mq_server');
+    await expect.poll(() => backEnd.length === 1).toBe(true);
     expect(backEnd[0]).toMatchObject({ sequence: 11, calltype: CallType.RETURN, ifidx: 1 });
     expect(r.monitor.counts.servedLocally).toBe(1);
   });
@@ -477,10 +472,10 @@ describe('gateway core: user ids from __token__ (userid_check)', () => {
     const client = r.connect();
     client.write(echo(1, { __token__: 'alice', __user_id__: 'mallory' }));
     client.write(echo(2));
-    await until(() => backEnd.length === 2);
+    await expect.poll(() => backEnd.length === 2).toBe(true);
     expect(backEnd.map((m) => m.extra['__user_id__'])).toEqual(['alice', 'alice']);
     await r.publish(queue('mq_gateway'), onMessage('alice', 'hi alice'));
-    await until(() => client.received.length === 1);
+    await expect.poll(() => client.received.length === 1).toBe(true);
   });
 
   it('uses a pluggable, possibly asynchronous check; messages sent meanwhile wait in order', async () => {
@@ -497,7 +492,7 @@ describe('gateway core: user ids from __token__ (userid_check)', () => {
     bob.write(echo(2));
     const eve = r.connect();
     eve.write(echo(1, { __token__: 'guess' }));
-    await until(() => backEnd.length === 2 && !eve.isOpen);
+    await expect.poll(() => backEnd.length === 2 && !eve.isOpen).toBe(true);
     expect(backEnd.map((m) => [m.sequence, m.extra['__user_id__']])).toEqual([
       [1, 'bob'],
       [2, 'bob'],
@@ -513,7 +508,7 @@ describe('gateway core: user ids from __token__ (userid_check)', () => {
     fresh.write(rpcMessage({ sequence: 1, ifidx: 1, extra: { __token__: 'carol' } }));
     old.close();
     await r.publish(queue('mq_gateway'), onMessage('carol', 'to the latest'));
-    await until(() => fresh.received.length === 2);
+    await expect.poll(() => fresh.received.length === 2).toBe(true);
     expect(text(fresh.received[1]!)).toBe('to the latest');
   });
 });
@@ -530,7 +525,7 @@ describe('gateway core: user online/offline events (extra_mqs outs)', () => {
     const events = await r.tap(topic('mq_user_event_listener'));
     const client = r.connect();
     client.close();
-    await until(() => events.length === 2);
+    await expect.poll(() => events.length === 2).toBe(true);
     const decoded = events.map((m) => {
       const p = new ByteReader(m.params);
       return { ifidx: m.ifidx, opidx: m.opidx, calltype: m.calltype, args: [p.string(), p.string()] };
@@ -558,10 +553,10 @@ describe('gateway core: the event stream', () => {
     r.monitor.subscribe((e) => events.push(e));
     const client = r.connect();
     client.write(echo(1, { name: 'scott.bo' }));
-    await until(() => backEnd.length === 1);
+    await expect.poll(() => backEnd.length === 1).toBe(true);
     await r.publish(queue('mq_gateway'), reply(backEnd[0]!));
     await r.publish(topic('mq_gateway_broadcast'), onMessage('9', 'elsewhere'));
-    await until(() => events.filter((e) => e.type === 'message').length === 5);
+    await expect.poll(() => events.filter((e) => e.type === 'message').length === 5).toBe(true);
     const messages = events.filter((e): e is GatewayMessageEvent => e.type === 'message');
     expect(events[0]).toMatchObject({
       type: 'connection-open',
@@ -607,7 +602,7 @@ describe('gateway core: the event stream', () => {
     r.monitor.subscribe((e) => e.type === 'message' && events.push(e));
     const big = new ByteWriter().string('x'.repeat(100_000)).finish();
     r.connect().write(rpcMessage({ sequence: 1, ifidx: 2, opidx: 0, params: big }));
-    await until(() => events.length === 2);
+    await expect.poll(() => events.length === 2).toBe(true);
     expect(events[0]!.size).toBe(21 + big.length);
     expect(events[0]!.raw.length).toBe(64 * 1024);
     expect(events[0]!.truncated).toBe(true);

@@ -1,6 +1,6 @@
 // RabbitMQ URLs: parsed with clear errors, described without the password.
 import { describe, expect, it } from 'vitest';
-import { describeAmqpUrl, hostPort, parseAmqpUrl } from '../../electron/transports/amqp-url.js';
+import { describeAmqpUrl, hostPort, parseAmqpUrl, splitAmqpTarget } from '../../electron/transports/amqp-url.js';
 import { errorReason } from '../../electron/transports/amqp.js';
 
 describe('parseAmqpUrl', () => {
@@ -80,5 +80,31 @@ describe('errorReason', () => {
     expect(errorReason(amqp)).toBe(`NOT_FOUND - no queue 'q' in vhost '/'`);
     expect(errorReason(new Error('plain'))).toBe('plain');
     expect(errorReason('text')).toBe('text');
+  });
+});
+
+describe('splitAmqpTarget', () => {
+  it('splits a target into the broker URL (vhost kept) and the queue, the last segment decoded', () => {
+    expect(splitAmqpTarget('amqp://u:p@h:5672/orders')).toEqual({
+      ok: true,
+      brokerUrl: 'amqp://u:p@h:5672',
+      queue: 'orders',
+    });
+    expect(splitAmqpTarget('amqp://u:p@h:5672/dev/my%20queue')).toEqual({
+      ok: true,
+      brokerUrl: 'amqp://u:p@h:5672/dev',
+      queue: 'my queue',
+    });
+  });
+
+  it('says what is wrong, to follow the URL in a sentence', () => {
+    expect(splitAmqpTarget('amqp://u:p@h:5672')).toEqual({
+      ok: false,
+      problem: 'names no queue: expected amqp://user:password@host:port/<queue>',
+    });
+    expect(splitAmqpTarget('not a url')).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^is not a URL: /),
+    });
   });
 });

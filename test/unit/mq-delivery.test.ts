@@ -55,20 +55,13 @@ async function caller(broker: MemoryBroker) {
   };
 }
 
-const until = async (predicate: () => boolean): Promise<void> => {
-  for (let i = 0; !predicate(); i++) {
-    if (i > 2000) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
-
 describe('CALLs through the in-memory broker', () => {
   it('a back end that stops with a call in hand leaves it to another: the call is answered', async () => {
     const broker = createMemoryBroker({ log: () => undefined });
     const call = await caller(broker);
     const dying = await backEnd(broker, 'dying', { hang: true });
     const answer = call(10_000);
-    await until(() => dying.served.length === 1);
+    await expect.poll(() => dying.served.length === 1).toBe(true);
     const survivor = await backEnd(broker, 'survivor');
     await dying.adapter.close(); // its call was never answered, so never acknowledged
     await expect(answer).resolves.toBe('survivor');
@@ -80,7 +73,7 @@ describe('CALLs through the in-memory broker', () => {
     const call = await caller(broker);
     const dying = await backEnd(broker, 'dying', { hang: true, ackOnReceipt: true });
     const answer = call(2_500).catch((e: unknown) => e);
-    await until(() => dying.served.length === 1);
+    await expect.poll(() => dying.served.length === 1).toBe(true);
     const survivor = await backEnd(broker, 'survivor');
     await dying.adapter.close();
     const error = await answer;

@@ -14,12 +14,6 @@ const topic = (name: string, subject = ''): MqAddress => ({
   create: 'always',
   subject,
 });
-const until = async (predicate: () => boolean): Promise<void> => {
-  for (let i = 0; !predicate(); i++) {
-    if (i > 500) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-};
 
 describe('in-memory broker', () => {
   it('says it is the sandbox broker, not RabbitMQ', () => {
@@ -31,7 +25,7 @@ describe('in-memory broker', () => {
 
   it('bounds a queue nobody reads: past its limit it refuses messages (send is false), counted and logged sparingly', async () => {
     const logs: string[] = [];
-    const broker = createMemoryBroker({ maxQueueLength: 5, log: (m) => logs.push(m) });
+    const broker = createMemoryBroker({ maxQueueLength: 5, log: (_level, m) => logs.push(m) });
     const writer = await broker.openWriter(queue('q'));
     const taken = Array.from({ length: 120 }, (_, i) => writer.send(rpcMessage({ sequence: i })));
     expect(taken).toEqual([...Array<boolean>(5).fill(true), ...Array<boolean>(115).fill(false)]);
@@ -45,14 +39,14 @@ describe('in-memory broker', () => {
     const reader = await broker.openReader(queue('q'));
     const got: number[] = [];
     reader.listen((m) => got.push(m.sequence));
-    await until(() => got.length === 5);
+    await expect.poll(() => got.length === 5).toBe(true);
     expect(got).toEqual([0, 1, 2, 3, 4]);
     expect(broker.stats()).toEqual([{ name: 'q', depth: 0, readers: 1, dropped: 115 }]);
   });
 
   it('drops the newest copy for a full topic subscription (an unreliable link) and still takes the message', async () => {
     const logs: string[] = [];
-    const broker = createMemoryBroker({ maxQueueLength: 2, log: (m) => logs.push(m) });
+    const broker = createMemoryBroker({ maxQueueLength: 2, log: (_level, m) => logs.push(m) });
     const reader = await broker.openReader(topic('t'));
     const writer = await broker.openWriter(topic('t'));
     expect([1, 2, 3].map((sequence) => writer.send(rpcMessage({ sequence })))).toEqual([true, true, true]);
@@ -60,7 +54,7 @@ describe('in-memory broker', () => {
     expect(logs).toEqual(['topic "t" subscription 1 is full (2 messages): dropped the newest, 1 so far']);
     const got: number[] = [];
     reader.listen((m) => got.push(m.sequence));
-    await until(() => got.length === 2);
+    await expect.poll(() => got.length === 2).toBe(true);
     expect(got).toEqual([1, 2]);
   });
 
@@ -89,7 +83,7 @@ describe('in-memory broker', () => {
     reader.listen(() => got++);
     let seenAtOtherWork = -1;
     setImmediate(() => setImmediate(() => (seenAtOtherWork = got)));
-    await until(() => got === 3000);
+    await expect.poll(() => got === 3000).toBe(true);
     expect(seenAtOtherWork).toBeGreaterThan(0);
     expect(seenAtOtherWork).toBeLessThan(3000);
   });
@@ -103,7 +97,7 @@ describe('in-memory broker', () => {
     online.listen((m) => got.online.push(m.sequence));
     (await broker.openWriter(topic('events', 'user.online'))).send(rpcMessage({ sequence: 1 }));
     (await broker.openWriter(topic('events', 'system'))).send(rpcMessage({ sequence: 2 }));
-    await until(() => got.all.length === 2);
+    await expect.poll(() => got.all.length === 2).toBe(true);
     expect(got).toEqual({ all: [1, 2], online: [1] });
     expect(broker.stats().map((s) => s.name)).toEqual([
       'topic "events" subscription 1',
@@ -123,7 +117,7 @@ describe('in-memory broker', () => {
     body[0] = 1;
     broker.publishRaw(queue('raw'), body);
     body[0] = 9;
-    await until(() => raws.length === 1);
+    await expect.poll(() => raws.length === 1).toBe(true);
     expect(raws[0]![0]).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type IdlModel, type TypeRef, findOperation } from '../../shared/idl/model.js';
+import { type IdlModel, type TypeRef, resolveOperation } from '../../shared/idl/model.js';
 import { ByteReader, ByteWriter } from '../../shared/wire/bytes.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { FrameParser, encodeFrame } from '../../shared/wire/frame.js';
@@ -18,12 +18,9 @@ import { allTypesModel, snsModel, testModel } from './support/models.js';
 // Spec §10: every vector is built from a message and the codec, compared byte for byte, then decoded back.
 
 function operation(model: IdlModel, iface: string, name: string) {
-  const decl = model.interfaces[iface];
-  if (!decl) throw new Error(`no interface ${iface}`);
-  const op = findOperation(model, decl, name);
-  if (!op) throw new Error(`no operation ${iface}.${name}`);
-  // Inherited operations travel with their declaring interface's ifidx (spec §1.7 rule 4).
-  return { op, ifidx: model.interfaces[op.owner]!.index };
+  const resolved = resolveOperation(model, iface, name);
+  if (!resolved) throw new Error(`no operation ${iface}.${name}`);
+  return resolved;
 }
 
 /** The one message a frame parser finds in a whole stream frame. */

@@ -3,6 +3,7 @@ import type { CallTarget } from '../../../shared/rpc/call.js';
 import { forgetSearchText } from '../../../shared/console-api/feed-filter.js';
 import { Fifo } from '../../../shared/rpc/fifo.js';
 import type { Feed } from '../feed/feed.js';
+import type { LogLevel } from '../../../shared/log.js';
 
 /** One console connection, as the invoker and the manager see it. */
 export interface ConsoleLink {
@@ -24,7 +25,7 @@ export interface LinkContext {
   feed: Feed;
   /** Tells the bridges the link's ConnectionInfo changed. */
   changed(link: ConsoleLink): void;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
+  log(level: LogLevel, message: string): void;
 }
 
 /** Entries recorded before the console knew who it is at the gateway, re-keyed once it does. */

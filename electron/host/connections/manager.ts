@@ -5,9 +5,10 @@ import type { IdlModel } from '../../../shared/idl/model.js';
 import type { ServicesModel } from '../../../shared/project/model.js';
 import type { ModelCodec } from '../../../shared/wire/codec.js';
 import type { ConsoleLink, LinkContext } from './link.js';
-import { MqLink } from './mq-link.js';
+import { QueueLink } from './queue-link.js';
 import { StreamLink } from './stream-link.js';
 import { resolveTarget, type SandboxView } from './targets.js';
+import { messageOf } from '../../../shared/message-of.js';
 
 export interface ConnectionsContext extends LinkContext {
   services(): ServicesModel | undefined;
@@ -51,7 +52,7 @@ export class ConnectionManager {
     } catch (error) {
       this.links.delete(link.id);
       await link.close().catch(() => undefined);
-      const reason = (error as Error).message;
+      const reason = messageOf(error);
       throw new ConsoleError(
         'io',
         reason.includes(link.info().url) ? reason : `cannot connect to ${link.info().url}: ${reason}`,
@@ -142,7 +143,7 @@ export class ConnectionManager {
       stream.setModel(current?.model, () => this.ctx.model()!.codec);
       link = stream;
     } else {
-      link = new MqLink(
+      link = new QueueLink(
         {
           id,
           spec: params.target,

@@ -1,4 +1,4 @@
-import { allOperations, type IdlModel, type QualifiedName } from '../../../shared/idl/model.js';
+import { allOperations, declarationOf, type IdlModel, type QualifiedName } from '../../../shared/idl/model.js';
 import { OperationTable } from '../../../shared/rpc/servant.js';
 import type { ModelCodec } from '../../../shared/wire/codec.js';
 
@@ -26,12 +26,13 @@ export function pushServant(model: IdlModel, codec: () => ModelCodec): Operation
   const table = new OperationTable();
   const served = new Set<string>();
   for (const qname of pushInterfaces(model)) {
-    for (const op of allOperations(model, model.interfaces[qname]!)) {
-      const owner = model.interfaces[op.owner];
-      if (!owner || served.has(`${owner.index}/${op.index}`)) continue;
-      served.add(`${owner.index}/${op.index}`);
+    const iface = model.interfaces[qname]!;
+    for (const op of allOperations(model, iface)) {
+      const { ifidx } = declarationOf(model, iface, op);
+      if (served.has(`${ifidx}/${op.index}`)) continue;
+      served.add(`${ifidx}/${op.index}`);
       table.add(
-        owner.index,
+        ifidx,
         op.index,
         `${op.owner}.${op.name}`,
         (_params, ctx) => {

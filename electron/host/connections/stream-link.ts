@@ -70,7 +70,7 @@ export class StreamLink implements ConsoleLink {
       adapter: this.adapter,
       token: options.token,
       deviceId: options.deviceId,
-      autoReconnect: { minDelay: 500, maxDelay: 10_000 },
+      autoReconnect: { initialDelayMs: 500, maxDelayMs: 10_000 },
       connectTimeout: 10_000,
     });
     this.client.onState((state) => this.stateChanged(state));

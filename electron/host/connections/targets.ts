@@ -3,7 +3,9 @@ import type { TargetSpec } from '../../../shared/console-api/types.js';
 import { displayUrl, resolveBrokerUrl } from '../../../shared/project/broker-url.js';
 import type { ServicesModel } from '../../../shared/project/model.js';
 import type { Broker, StreamTransportKind } from '../../../shared/rpc/connection.js';
+import { AMQP_TARGET_FORM, splitAmqpTarget } from '../../transports/amqp-url.js';
 import { parseEndpointUrl, formatEndpointUrl } from '../../transports/endpoint-url.js';
+import { messageOf } from '../../../shared/message-of.js';
 
 /** What the sandbox offers connections: its listeners' real URLs and its broker. */
 export interface SandboxView {
@@ -64,37 +66,16 @@ export function resolveTarget(
 function resolveUrl(url: string, sandbox: SandboxView | undefined): ResolvedTarget {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'amqp' || scheme === 'amqps') {
-    const { brokerUrl, queue } = splitAmqpUrl(url);
-    return { kind: 'mq', queue, broker: { url: brokerUrl }, display: displayUrl(url) };
+    const target = splitAmqpTarget(url);
+    if (!target.ok) throw new ConsoleError('invalid-params', `"${displayUrl(url)}" ${target.problem}`);
+    return { kind: 'mq', queue: target.queue, broker: { url: target.brokerUrl }, display: displayUrl(url) };
   }
   let transport: StreamTransportKind;
   try {
     transport = parseEndpointUrl(url).transport;
   } catch (error) {
-    throw new ConsoleError('invalid-params', `${(error as Error).message}, or amqp://user:password@host:port/<queue>`);
+    throw new ConsoleError('invalid-params', `${messageOf(error)}, or ${AMQP_TARGET_FORM}`);
   }
   const gateway = sandbox && [...sandbox.listeners.values()].find((l) => l.url === url)?.gateway;
   return { kind: 'stream', url, transport, gateway };
-}
-
-/** `amqp://user:password@host:port[/vhost]/<queue>` → the broker URL and the queue. */
-export function splitAmqpUrl(url: string): { brokerUrl: string; queue: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConsoleError(
-      'invalid-params',
-      `"${displayUrl(url)}" is not a URL: expected amqp://user:password@host:port/<queue>`,
-    );
-  }
-  const segments = parsed.pathname.split('/').filter((s) => s !== '');
-  const queue = segments.pop();
-  if (queue === undefined)
-    throw new ConsoleError(
-      'invalid-params',
-      `"${displayUrl(url)}" names no queue: expected amqp://user:password@host:port/<queue>`,
-    );
-  parsed.pathname = segments.length > 0 ? `/${segments.join('/')}` : '';
-  return { brokerUrl: parsed.toString(), queue: decodeURIComponent(queue) };
 }

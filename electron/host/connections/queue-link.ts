@@ -8,8 +8,9 @@ import { isCall } from '../../../shared/wire/message.js';
 import { connectAmqp } from '../../transports/amqp.js';
 import { identity } from '../feed/correlation.js';
 import type { ConsoleLink, LinkContext } from './link.js';
+import { messageOf } from '../../../shared/message-of.js';
 
-export interface MqLinkOptions {
+export interface QueueLinkOptions {
   id: string;
   spec: TargetSpec;
   queue: string;
@@ -25,7 +26,7 @@ export interface MqLinkOptions {
  * queue with a private reply queue in `__mq_return__`. Pushes cannot reach it (they go through
  * gateways), so no servants. Every message goes into the feed at hop `console`.
  */
-export class MqLink implements ConsoleLink {
+export class QueueLink implements ConsoleLink {
   readonly id: string;
   readonly spec: TargetSpec;
   private current: ConnectionState = { state: 'connecting', attempt: 1 };
@@ -35,7 +36,7 @@ export class MqLink implements ConsoleLink {
   private closed = false;
 
   constructor(
-    private readonly options: MqLinkOptions,
+    private readonly options: QueueLinkOptions,
     private readonly ctx: LinkContext,
   ) {
     this.id = options.id;
@@ -71,10 +72,10 @@ export class MqLink implements ConsoleLink {
     if (this.closed) return Promise.reject(new RpcError(ErrorCode.CONNECTION_LOST, 'the connection is closed'));
     this.opened ??= this.open().catch((error: unknown) => {
       this.opened = undefined;
-      this.setState({ state: 'closed', reason: (error as Error).message });
+      this.setState({ state: 'closed', reason: messageOf(error) });
       throw error instanceof RpcError
         ? error
-        : new RpcError(ErrorCode.CONNECT_FAILED, (error as Error).message, { cause: error });
+        : new RpcError(ErrorCode.CONNECT_FAILED, messageOf(error), { cause: error });
     });
     return this.opened;
   }
@@ -98,7 +99,7 @@ export class MqLink implements ConsoleLink {
         ? await connectAmqp(this.options.broker.url, {
             connectionName: 'tce-console',
             connectTimeoutMs: 5_000,
-            log: (m) => this.ctx.log('warn', m),
+            log: (level, m) => this.ctx.log(level, m),
           })
         : this.options.broker.sandbox;
     try {
