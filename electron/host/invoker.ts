@@ -104,7 +104,7 @@ export async function invoke(
         `the arguments do not fit ${request.interface}.${request.method}: ${messageOf(error)}`,
       ),
       latencyMs: 0,
-      problems: problems.length > 0 ? problems : [{ path: '', message: (error as Error).message }],
+      problems: problems.length > 0 ? problems : [{ path: '', message: messageOf(error) }],
     };
   }
   const call: OutgoingCall = {
@@ -128,8 +128,7 @@ export async function invoke(
   });
   const failed = (error: unknown): InvokeResult => {
     if (error instanceof ConsoleError) throw error;
-    const rpc =
-      error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, (error as Error).message);
+    const rpc = error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_EXCEPTION, messageOf(error));
     return {
       ok: false,
       error: failure(rpc.code, rpc.message),

@@ -246,7 +246,7 @@ async function collectPushes(rowId: number, finished: number): Promise<void> {
         if (!decoded.ok) return { ...base, value: undefined, problem: decoded.reason };
         return { ...base, value: decoded.kind === 'error' ? null : decoded.value };
       } catch (error) {
-        return { ...base, value: undefined, problem: (error as Error).message };
+        return { ...base, value: undefined, problem: messageOf(error) };
       }
     }),
   );

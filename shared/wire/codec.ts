@@ -9,6 +9,7 @@ import type {
 } from '../idl/model.js';
 import { bytesOfText } from './base64.js';
 import { ByteReader, ByteWriter } from './bytes.js';
+import { messageOf } from '../message-of.js';
 import { CodecError, WireError } from './errors.js';
 import {
   DECIMAL_INTEGER,
@@ -88,7 +89,7 @@ function textBytes(decl: SequenceDecl, text: string): Uint8Array {
   try {
     return bytesOfText(text);
   } catch (e) {
-    return fail(`expected ${decl.qname} as base64 or 0x-hex: ${(e as Error).message}`);
+    return fail(`expected ${decl.qname} as base64 or 0x-hex: ${messageOf(e)}`);
   }
 }
 
