@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { CALL_ID_FORWARDED, decodeMessage, ExtraKey, isCall, type RpcMessage } from '../../shared/wire/message.js';
-import { describeAmqpUrl, hostPort, parseAmqpUrl } from '../transports/amqp-url.js';
+import { amqplibConnection, describeAmqpUrl, hostPort, parseAmqpUrl } from '../transports/amqp-url.js';
 import { errorReason } from '../transports/amqp.js';
 import { identity } from '../host/feed/correlation.js';
 import type { Feed } from '../host/feed/feed.js';
@@ -79,18 +79,11 @@ export class BrokerTap {
     const parsed = parseAmqpUrl(options.amqpUrl);
     let model: ChannelModel;
     try {
-      model = await connect(
-        {
-          protocol: parsed.protocol,
-          hostname: parsed.hostname,
-          port: parsed.port,
-          username: parsed.username,
-          password: parsed.password,
-          vhost: encodeURIComponent(parsed.vhost), // amqplib unescapes it
-          heartbeat: parsed.heartbeat ?? 30,
-        },
-        { noDelay: true, timeout: 10_000, clientProperties: { connection_name: `tce tap ${options.id}` } },
-      );
+      model = await connect(amqplibConnection(parsed, parsed.heartbeat ?? 30), {
+        noDelay: true,
+        timeout: 10_000,
+        clientProperties: { connection_name: `tce tap ${options.id}` },
+      });
     } catch (error) {
       throw new Error(
         `cannot connect to RabbitMQ at ${hostPort(parsed)} (vhost "${parsed.vhost}", user "${parsed.username}"): ${errorReason(error)}`,

@@ -1,3 +1,5 @@
+import type { Options } from 'amqplib';
+
 /**
  * RabbitMQ URLs: `amqp[s]://user:pass@host[:port][/vhost][?heartbeat=N]`. Parsed here rather than
  * by amqplib so that errors are clear, the password never reaches a log line, and the
@@ -54,6 +56,19 @@ export function parseAmqpUrl(text: string): AmqpUrl {
  * The URL without its password, for logs and the UI: `amqp://guest@127.0.0.1:5672` (+ `/vhost`).
  * Never throws: a string that does not parse comes back with its password masked.
  */
+/** amqplib's connection fields for `url` (the vhost escaped again: amqplib unescapes it). */
+export function amqplibConnection(url: AmqpUrl, heartbeatSeconds: number): Options.Connect {
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port,
+    username: url.username,
+    password: url.password,
+    vhost: encodeURIComponent(url.vhost),
+    heartbeat: heartbeatSeconds,
+  };
+}
+
 export function describeAmqpUrl(url: AmqpUrl | string): string {
   let parsed: AmqpUrl;
   try {

@@ -25,7 +25,7 @@ import { Backoff, secondsText, type BackoffOptions } from '../../shared/rpc/back
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
-import { describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
+import { amqplibConnection, describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
 import { trace, type Log } from '../../shared/log.js';
 import { consoleLog } from '../log.js';
@@ -92,28 +92,17 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
     log: options.log ?? consoleLog('amqp'),
   };
   const reconnects = new Backoff(options.reconnect ?? {}, { initialDelayMs: 200, maxDelayMs: 5_000 });
-  const recovering = await connect(
-    {
-      protocol: parsed.protocol,
-      hostname: parsed.hostname,
-      port: parsed.port,
-      username: parsed.username,
-      password: parsed.password,
-      vhost: encodeURIComponent(parsed.vhost), // amqplib unescapes it
-      heartbeat: settings.heartbeatSeconds,
+  const recovering = await connect(amqplibConnection(parsed, settings.heartbeatSeconds), {
+    noDelay: true, // without it every request/reply pays Nagle + delayed ACK (~40 ms)
+    timeout: settings.connectTimeoutMs,
+    clientProperties: { connection_name: settings.connectionName },
+    recovery: {
+      initialMaxRetries: 0, // the first attempt fails fast with a clear error
+      maxRetries: options.reconnect?.maxAttempts ?? Infinity,
+      calculateDelay: (attempt) => reconnects.delay(attempt),
+      waitForConnect: false,
     },
-    {
-      noDelay: true, // without it every request/reply pays Nagle + delayed ACK (~40 ms)
-      timeout: settings.connectTimeoutMs,
-      clientProperties: { connection_name: settings.connectionName },
-      recovery: {
-        initialMaxRetries: 0, // the first attempt fails fast with a clear error
-        maxRetries: options.reconnect?.maxAttempts ?? Infinity,
-        calculateDelay: (attempt) => reconnects.delay(attempt),
-        waitForConnect: false,
-      },
-    },
-  );
+  });
   const broker = new AmqpBroker(parsed, recovering, settings);
   try {
     await recovering.waitForConnect();

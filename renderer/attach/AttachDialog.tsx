@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AttachmentInfo, SandboxMode, TargetSpec } from '../../shared/console-api/index.js';
 import { startSandbox, stopSandbox } from '../actions/sandbox.js';
-import { Dialog } from '../components/Dialog.js';
+import { Dialog, CloseAction } from '../components/Dialog.js';
 import { useHost } from '../stores/host.js';
 import { useProject } from '../stores/project.js';
 import { closeDialog, toast } from '../stores/ui.js';
@@ -34,15 +34,7 @@ function useStart(): { busy: boolean; error: string | null; run: (start: () => P
 export function AttachDialog() {
   const attachments = useAttach((s) => s.attachments);
   return (
-    <Dialog
-      title="Attach"
-      onClose={closeDialog}
-      actions={
-        <button type="button" className="btn" onClick={closeDialog}>
-          Close
-        </button>
-      }
-    >
+    <Dialog title="Attach" onClose={closeDialog} actions={<CloseAction onClose={closeDialog} />}>
       <div className="attach-dialog">
         <ProxySection />
         <TapSection />

@@ -36,3 +36,12 @@ export function Dialog({ title, onClose, children, actions, describedBy, classNa
     </dialog>
   );
 }
+
+/** The one action of a dialog that only shows things: Close. */
+export function CloseAction({ onClose }: { onClose: () => void }) {
+  return (
+    <button type="button" className="btn" onClick={onClose}>
+      Close
+    </button>
+  );
+}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Environment } from '../../shared/console-api/index.js';
 import { setEnvironments } from '../actions/invoke.js';
-import { Dialog } from '../components/Dialog.js';
+import { Dialog, CloseAction } from '../components/Dialog.js';
 import { host } from '../stores/host.js';
 import { useInvoke } from '../stores/invoke.js';
 
@@ -99,15 +99,7 @@ export function EnvironmentsDialog({ onClose }: { onClose: () => void }) {
     setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
 
   return (
-    <Dialog
-      title="Environments"
-      onClose={onClose}
-      actions={
-        <button type="button" className="btn" onClick={onClose}>
-          Close
-        </button>
-      }
-    >
+    <Dialog title="Environments" onClose={onClose} actions={<CloseAction onClose={onClose} />}>
       <div className="env-editor">
         <div className="env-list" role="listbox" aria-label="Environments">
           {environments.map((e) => (

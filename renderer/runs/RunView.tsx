@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { lineDiff } from '../../shared/collections/diff.js';
 import { summaryLine } from '../../shared/collections/report.js';
 import type { CallReport, JsonValue, TargetSpec } from '../../shared/console-api/index.js';
-import { Dialog } from '../components/Dialog.js';
+import { Dialog, CloseAction } from '../components/Dialog.js';
 import { useInvoke } from '../stores/invoke.js';
 import { toast } from '../stores/ui.js';
 import '../styles/runs.css';
@@ -25,15 +25,7 @@ export function RunView() {
   const tab = useRuns((s) => s.tab);
   const error = useRuns((s) => s.error);
   return (
-    <Dialog
-      title="Runs"
-      onClose={closeRuns}
-      actions={
-        <button type="button" className="btn" onClick={closeRuns}>
-          Close
-        </button>
-      }
-    >
+    <Dialog title="Runs" onClose={closeRuns} actions={<CloseAction onClose={closeRuns} />}>
       <div className="runs-view">
         <div className="tabs sub-tabs" role="tablist" aria-label="Run kind">
           {(['run', 'load'] as const).map((t) => (
