@@ -9,6 +9,8 @@ import { fromNdjson, toNdjson } from '../../shared/console-api/feed-ndjson.js';
 import type { FeedSink } from '../../electron/host/feed/subscriber.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Batches go out on a timer (30 a second): a loaded machine may be late. */
+const BATCH_WAIT = { timeout: 5_000, interval: 20 };
 
 function record(
   feed: Feed,
@@ -75,9 +77,8 @@ describe('feed', () => {
       record(feed, i + 1);
       await sleep(5);
     }
-    await sleep(80);
+    await vi.waitFor(() => expect(sink.ids()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1)), BATCH_WAIT);
     const seconds = (performance.now() - started) / 1000;
-    expect(sink.ids()).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(sink.batches.length).toBeLessThanOrEqual(Math.ceil(seconds * 30) + 1);
   });
 
@@ -91,9 +92,8 @@ describe('feed', () => {
     await sleep(60);
     expect(sink.batches).toEqual([]);
     sink.slow = false;
-    await sleep(80);
+    await vi.waitFor(() => expect(sink.ids()).toEqual(Array.from({ length: 100 }, (_, i) => i + 201)), BATCH_WAIT);
     expect(sink.dropped()).toBe(200);
-    expect(sink.ids()).toEqual(Array.from({ length: 100 }, (_, i) => i + 201));
   });
 
   it('loses nothing still in the buffer across pause and resume', async () => {
@@ -101,14 +101,13 @@ describe('feed', () => {
     const sink = new Collect();
     const sub = feed.subscribe(sink);
     record(feed, 1);
-    await sleep(50);
+    await vi.waitFor(() => expect(sink.ids()).toEqual([1]), BATCH_WAIT);
     sub.pause();
     for (let i = 2; i <= 500; i++) record(feed, i);
     await sleep(60);
     expect(sink.ids()).toEqual([1]);
     sub.resume();
-    await sleep(60);
-    expect(sink.ids()).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    await vi.waitFor(() => expect(sink.ids()).toEqual(Array.from({ length: 500 }, (_, i) => i + 1)), BATCH_WAIT);
     expect(sink.dropped()).toBe(0);
   });
 
@@ -134,9 +133,13 @@ describe('feed', () => {
     for (let i = 1; i <= 30; i++) record(feed, i, { pad: 'x'.repeat(40) });
     const per = feed.get(1)!.raw.length;
     // At most 30 batches a second: 30 entries in batches of a few take a while on a loaded machine.
-    await vi.waitFor(() => expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1)), {
-      timeout: 5_000,
-    });
+    await vi.waitFor(
+      () => expect(sink.ids()).toEqual(Array.from({ length: 30 }, (_, i) => i + 1)),
+      {
+        timeout: 5_000,
+      },
+      BATCH_WAIT,
+    );
     expect(Math.max(...sink.batches.map((b) => b.entries.length))).toBe(Math.ceil(200 / per));
   });
 
@@ -147,7 +150,7 @@ describe('feed', () => {
     sub.pause();
     for (let i = 1; i <= 1050; i++) record(feed, i);
     sub.resume();
-    await vi.waitFor(() => expect(sink.ids()).toHaveLength(1050));
+    await vi.waitFor(() => expect(sink.ids()).toHaveLength(1050), BATCH_WAIT);
     expect(sink.ids()).toEqual(Array.from({ length: 1050 }, (_, i) => i + 1));
     expect(sink.batches.map((b) => b.entries.length)).toEqual([...Array<number>(10).fill(100), 50]);
   });
@@ -157,19 +160,19 @@ describe('feed', () => {
     const early = new Collect();
     feed.subscribe(early);
     const first = record(feed, 1);
-    await sleep(60);
-    expect(early.ids()).toEqual([1]);
+    await vi.waitFor(() => expect(early.ids()).toEqual([1]), BATCH_WAIT);
     const late = new Collect();
     late.slow = true;
     feed.subscribe(late);
     first.userId = '7';
     feed.revise([first]);
-    await sleep(60);
-    expect(early.batches.at(-1)).toEqual({ entries: [], dropped: 0, revised: [first] });
+    await vi.waitFor(
+      () => expect(early.batches.at(-1)).toEqual({ entries: [], dropped: 0, revised: [first] }),
+      BATCH_WAIT,
+    );
     late.slow = false;
-    await sleep(100);
     // The late subscriber gets the entry itself, already revised, and no revision.
-    expect(late.batches).toEqual([{ entries: [first], dropped: 0 }]);
+    await vi.waitFor(() => expect(late.batches).toEqual([{ entries: [first], dropped: 0 }]), BATCH_WAIT);
   });
 
   it('filters by text, direction and extra', () => {

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compile } from '../../shared/idl/compile.js';
 import { allOperations } from '../../shared/idl/model.js';
 import { exampleParams, exampleValue } from '../../shared/wire/example.js';
@@ -14,21 +14,10 @@ import { handlerKeys } from '../../electron/mock/engine.js';
 import { startMockKit, type MockKit } from '../support/mock-kit.js';
 import { shopProject, type ShopProject } from '../support/shop-project.js';
 
-const ALL_TYPES = readFileSync(join(import.meta.dirname, '../../idl-samples/all-types.idl'), 'utf8');
+/** Reloads and worker restarts are asynchronous, and slow on a loaded machine. */
+const RELOAD_WAIT = { timeout: 5_000, interval: 50 };
 
-/** Waits until `check` passes (reloads are asynchronous); fails with its last error. */
-async function eventually(check: () => Promise<void> | void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
+const ALL_TYPES = readFileSync(join(import.meta.dirname, '../../idl-samples/all-types.idl'), 'utf8');
 
 describe('mock engine, all-types.idl', () => {
   let project: ShopProject;
@@ -112,8 +101,9 @@ describe('mock engine, a project of its own', () => {
     });
     // A second script naming the declaring interface wins over the derived one.
     project.write('mocks/two.mjs', `export default { 'shop.Base': { version: () => 'base' } };\n`);
-    await eventually(async () =>
-      expect(await k.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'base' }),
+    await vi.waitFor(
+      async () => expect(await k.call('shop.Catalog.version', [])).toEqual({ errcode: 0, value: 'base' }),
+      RELOAD_WAIT,
     );
     expect(k.engine.state().operations.find((o) => o.method === 'version')?.script).toEqual({
       file: 'mocks/two.mjs',
@@ -159,7 +149,7 @@ describe('mock engine, a project of its own', () => {
       errcode: 0,
       value: undefined,
     });
-    await eventually(() => expect(k.pushes).toHaveLength(1));
+    await vi.waitFor(() => expect(k.pushes).toHaveLength(1), RELOAD_WAIT);
     const push = k.pushes[0]!;
     expect(push).toMatchObject({ ifidx: 3, opidx: 0, calltype: 0x21, extra: { __user_id__: '42' } });
   });
@@ -202,9 +192,10 @@ describe('mock engine, a project of its own', () => {
     expect(await k.call('shop.Orders.slow', [600])).toEqual({ errcode: 0, value: 'slept 600' });
     // An endless loop: answered at its deadline, the worker restarted, the next calls answered.
     expect(await k.call('shop.Catalog.stock', [['a']])).toEqual({ errcode: 6, value: undefined });
-    await eventually(() => expect(k.logs.some((l) => l.includes('blocks the script worker'))).toBe(true));
-    await eventually(async () =>
-      expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 7, value: undefined }),
+    await vi.waitFor(() => expect(k.logs.some((l) => l.includes('blocks the script worker'))).toBe(true), RELOAD_WAIT);
+    await vi.waitFor(
+      async () => expect(await k.call('shop.Catalog.count', [])).toEqual({ errcode: 7, value: undefined }),
+      RELOAD_WAIT,
     );
   });
 
@@ -216,11 +207,12 @@ describe('mock engine, a project of its own', () => {
       'mocks/shop.mjs',
       `export default { 'shop.Catalog.item': ({ id }) => ({ id, name: 'changed', price: 0 }) };\n`,
     );
-    await eventually(async () =>
-      expect((await k.call('shop.Catalog.item', [1])).value).toEqual({ id: 1, name: 'changed', price: 0 }),
+    await vi.waitFor(
+      async () => expect((await k.call('shop.Catalog.item', [1])).value).toEqual({ id: 1, name: 'changed', price: 0 }),
+      RELOAD_WAIT,
     );
     project.write('mocks/shop.mjs', `export default {\n  'shop.Catalog.item': ({ id }) => id id,\n};\n`);
-    await eventually(() => expect(k.engine.problems()).toHaveLength(1));
+    await vi.waitFor(() => expect(k.engine.problems()).toHaveLength(1), RELOAD_WAIT);
     const [problem] = k.engine.problems();
     expect(problem).toMatchObject({
       severity: 'error',
@@ -234,7 +226,7 @@ describe('mock engine, a project of its own', () => {
     expect(await k.call('shop.Catalog.item', [1])).toEqual({ errcode: 0, value: { id: 1, name: 'text', price: 1.5 } });
     // A script that throws while loading says where.
     project.write('mocks/shop.mjs', `const x = 1;\nthrow new Error('no config');\nexport default {};\n`);
-    await eventually(() => expect(k.engine.problems()[0]?.message).toMatch(/no config/));
+    await vi.waitFor(() => expect(k.engine.problems()[0]?.message).toMatch(/no config/), RELOAD_WAIT);
     expect(k.engine.problems()[0]!.range.start).toMatchObject({ line: 2, column: 7 });
   });
 
