@@ -1,3 +1,4 @@
+import { createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import {
   ConsoleError,
@@ -12,8 +13,11 @@ import { BridgeClientCore } from '../../shared/console-api/bridge-client.js';
 
 export interface WebBridgeClient extends ConsoleBridge {
   close(): Promise<void>;
-  /** The underlying socket, for tests that need to look at flow control. */
-  readonly socket: WebSocket;
+  /**
+   * Stops (true) or resumes (false) reading from the host: its send buffer then fills, as with a
+   * slow renderer — for tests of the host's flow control.
+   */
+  holdReading(hold: boolean): void;
 }
 
 /**
@@ -24,7 +28,12 @@ export interface WebBridgeClient extends ConsoleBridge {
  */
 export function connectWebBridge(url: string): Promise<WebBridgeClient> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { maxPayload: 256 * 1024 * 1024 });
+    let tcp: Socket | undefined;
+    const socket = new WebSocket(url, {
+      maxPayload: 256 * 1024 * 1024,
+      // Created here so that holdReading can reach the TCP socket under the WebSocket.
+      createConnection: ((options: NetConnectOpts) => (tcp = createConnection(options))) as typeof createConnection,
+    });
     const core = new BridgeClientCore();
     let opened = false;
 
@@ -53,7 +62,7 @@ export function connectWebBridge(url: string): Promise<WebBridgeClient> {
     socket.on('open', () => {
       opened = true;
       resolve({
-        socket,
+        holdReading: (hold) => void (hold ? tcp?.pause() : tcp?.resume()),
         call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
           if (socket.readyState !== socket.OPEN)
             return Promise.reject(new ConsoleError('io', 'the console host connection is closed'));

@@ -416,8 +416,7 @@ describe('console host over the bridge: the feed under pressure', () => {
     const start = (await c.bridge.call('feed.stats', {})).lastId!;
     await c.bridge.call('feed.subscribe', { afterId: start });
     // Stop reading the socket: the host's send buffer fills with the large entries below.
-    const tcp = (c.bridge.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
-    tcp.pause();
+    c.bridge.holdReading(true);
     const big = 'y'.repeat(48 * 1024);
     const calls = 40;
     const started = performance.now();
@@ -438,7 +437,7 @@ describe('console host over the bridge: the feed under pressure', () => {
       .poll(async () => (await c.host.run('feed.stats', {})).lastId === start + calls * CALL_PATH.length)
       .toBe(true);
     await sleep(300);
-    tcp.resume();
+    c.bridge.holdReading(false);
     const total = calls * CALL_PATH.length;
     await expect
       .poll(() => ids(batches).length + batches.reduce((n, b) => n + b.dropped, 0) >= total, { timeout: 10_000 })
