@@ -230,8 +230,7 @@ describe('the back ends', () => {
       cl.server.echo('early 1', { timeout: 15_000 }),
       cl.server.echo('early 2', { timeout: 15_000 }),
     ]);
-    await sleep(300);
-    expect(await admin.queueDepth(c.node('mq_server'))).toBe(2);
+    await expect.poll(() => admin.queueDepth(c.node('mq_server'))).toBe(2);
     track(await startBackEnd(c));
     await expect(replies).resolves.toEqual(['Yah! early 1', 'Yah! early 2']);
   });

@@ -426,7 +426,8 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
         expect(error.message).toMatch(/the broker connection was lost/);
         // Failed when the connection was seen lost, not by the 60 s call timeout.
         expect(lostAt).toBeGreaterThan(0);
-        expect(failedAt - lostAt).toBeLessThan(100);
+        // "At once" next to the 60 s call timeout it replaces, with room for a loaded 2-core machine.
+        expect(failedAt - lostAt).toBeLessThan(2_000);
         expect(failedAt - stoppedAt).toBeLessThan(10_000);
         const down = await rejection(client.server.echo('while down'));
         expect(down.code).toBe(ErrorCode.SENDFAILED);
