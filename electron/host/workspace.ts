@@ -151,9 +151,11 @@ export class Workspace {
 
   private async collectCalls(folder: string[], out: SavedCall[]): Promise<void> {
     const relative = join(SAVED_CALLS, ...folder);
+    // Outside the project is refused as such (invalid-params), not reported as a listing failure.
+    const { real } = this.file(relative);
     let entries: Dirent[];
     try {
-      entries = await readdir(this.file(relative).real, { withFileTypes: true });
+      entries = await readdir(real, { withFileTypes: true });
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return;
       if (folder.length === 0) throw ioError(`cannot list ${join(this.folder, SAVED_CALLS)}`, error);
