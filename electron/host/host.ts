@@ -527,8 +527,9 @@ export class ConsoleHost {
 
   /** Watches `.tce-console/` once it exists (a project gets one with its first saved state). */
   private watchWorkspace(workspace: Workspace): void {
-    if (this.workspaceWatch || !existsSync(dirname(workspace.environmentsFile))) return;
     const file = workspace.environmentsFile;
+    // Refused workspaces (a .tce-console leading elsewhere) are not watched: their calls say why.
+    if (this.workspaceWatch || file === undefined || !existsSync(dirname(file))) return;
     this.workspaceWatch = new FolderWatcher(
       (paths) => {
         if (this.workspace !== workspace || !paths.has(file)) return;

@@ -78,9 +78,10 @@ export class Workspace {
     return state;
   }
 
-  /** The file `workspace.changed` watches for (edited by hand or by another window). */
-  get environmentsFile(): string {
-    return join(this.file('').real, 'environments.json');
+  /** The file `workspace.changed` watches for (edited by hand or by another window); none where the workspace leads outside the project. */
+  get environmentsFile(): string | undefined {
+    const [folder] = this.folders();
+    return folder === undefined ? undefined : join(folder, 'environments.json');
   }
 
   /** The request tabs as last kept, or null (none kept, or a file that is not tabs: logged). */

@@ -11,8 +11,8 @@ import { expect, test, type ConsolePage } from './console-fixture.js';
 const idlPath = (): string => join(process.env['TCE_E2E_PROJECT']!, 'test.idl');
 
 // Page functions as source text: the tests are type-checked without the DOM's types.
-/** The left edge of the first character that is not white space of each line on screen, top to bottom. */
-const INDENT_EDGES = `(lines) => [...lines.querySelectorAll('.view-line')]
+/** The left edge of the first character that is not white space of each line on screen, top to bottom (none before the editor is there). */
+const INDENT_EDGES = `(lines) => [...(lines ? lines.querySelectorAll('.view-line') : [])]
   .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
   .map((line) => {
     const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
@@ -95,18 +95,27 @@ for (const size of [
       const region = app.region('IDL editor');
       const hint = region.getByLabel('Tab key');
       await expect(hint).toContainText('Tab moves focus');
-      await idlEditor(app).locator('.view-lines').click();
+      // Near the start of the text: at 1100×700 the middle of the (wide) lines is not on screen.
+      await idlEditor(app)
+        .locator('.view-lines')
+        .click({ position: { x: 40, y: 8 } });
       expect(await focusInside(idlEditor(app))).toBe(true);
       await page.keyboard.press('Tab');
       expect(await focusInside(idlEditor(app))).toBe(false);
       await expect(region.getByLabel('unsaved')).toHaveCount(0);
 
-      await idlEditor(app).locator('.view-lines').click();
+      // Near the start of the text: at 1100×700 the middle of the (wide) lines is not on screen.
+      await idlEditor(app)
+        .locator('.view-lines')
+        .click({ position: { x: 40, y: 8 } });
       await page.keyboard.press('Control+M');
       await expect(hint).toContainText('Tab indents');
       await page.keyboard.press('Tab');
       expect(await focusInside(idlEditor(app))).toBe(true);
       await expect(region.getByLabel('unsaved')).toHaveCount(1);
+      // Undo the tab: the console is shared with the tests that follow.
+      await page.keyboard.press('ControlOrMeta+Z');
+      await expect(region.getByLabel('unsaved')).toHaveCount(0);
       await page.keyboard.press('Control+M');
       await expect(hint).toContainText('Tab moves focus');
     });
@@ -168,7 +177,7 @@ for (const size of [
       await expect(dialog.getByRole('group', { name: 'Folders on the host' })).toContainText('has services.xml');
       await expect(folders.getByRole('button')).toHaveText(['inner/']);
       await app.screenshot(`open-project-browse-${at}`);
-      await dialog.getByRole('button', { name: 'Up' }).click();
+      await dialog.getByRole('button', { name: 'Up', exact: true }).click();
       await expect(path).toHaveValue(root);
       await dialog.getByRole('button', { name: 'Cancel' }).click();
     });
@@ -200,7 +209,9 @@ test.describe('the save-conflict dialog', () => {
     }) => {
       await page.setViewportSize(size);
       const conflict = async (mine: string, theirs: string): Promise<Locator> => {
-        await idlEditor(app).locator('.view-lines').click();
+        // Into the text near the editor's top left (past the line numbers): at 1100×700 the middle of
+        // the wide, scrolled lines is not on screen.
+        await idlEditor(app).click({ position: { x: 90, y: 20 } });
         await page.keyboard.press('ControlOrMeta+End');
         await page.keyboard.insertText(`${mine}\n`);
         appendFileSync(idlPath(), `${theirs}\n`);
