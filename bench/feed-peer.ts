@@ -47,7 +47,7 @@ async function subscribe(apiUrl: string): Promise<void> {
   const report: SubscribeReport = { batches: 0, delivered: 0, dropped: 0, lastId: 0, batchLatencies: [] };
   bridge.on('feed.batch', (batch) => {
     const now = Date.now();
-    report.batches++;
+    if (!batch.more) report.batches++;
     report.delivered += batch.entries.length;
     report.dropped += batch.dropped;
     const first = batch.entries[0];

@@ -242,6 +242,8 @@ export interface FeedBatch {
    * gateway: correlation key, user and gateway filled in), whole, to replace the old ones.
    */
   revised?: FeedEntry[];
+  /** More of the same batch follows in the next message (a large batch is sent in slices). */
+  more?: true;
 }
 
 export interface FeedStats {

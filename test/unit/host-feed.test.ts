@@ -147,6 +147,7 @@ describe('feed', () => {
     await vi.waitFor(() => expect(sink.ids()).toHaveLength(1050), BATCH_WAIT);
     expect(sink.ids()).toEqual(Array.from({ length: 1050 }, (_, i) => i + 1));
     expect(sink.batches.map((b) => b.entries.length)).toEqual([...Array<number>(10).fill(100), 50]);
+    expect(sink.batches.map((b) => b.more ?? false)).toEqual([...Array<boolean>(10).fill(true), false]);
   });
 
   it('sends entries revised after delivery again (only to subscribers that had them), with the next batch', async () => {

@@ -11,7 +11,7 @@ export interface FeedSink {
 export interface SubscriberOptions {
   /** At most this many batches per second. Default 30. */
   maxRate?: number;
-  /** Entries per batch; the rest follow in the next batch. Default 5 000. */
+  /** Entries per batch (per flush); the rest follow in the next batch. Default 5 000. */
   maxBatch?: number;
   /** Raw bytes (base64 characters) per batch, so one frame stays a few MiB. Default 4 MiB. */
   maxBatchRaw?: number;
@@ -136,10 +136,13 @@ export class FeedSubscriber {
     const revised = this.revised;
     this.revised = [];
     if (entries.length > 0 || dropped > 0 || revised.length > 0) {
-      const first = entries.slice(0, this.maxMessage);
-      this.sink.deliver(revised.length > 0 ? { entries: first, dropped, revised } : { entries: first, dropped });
-      for (let start = this.maxMessage; start < entries.length; start += this.maxMessage)
-        this.sink.deliver({ entries: entries.slice(start, start + this.maxMessage), dropped: 0 });
+      for (let start = 0; start === 0 || start < entries.length; start += this.maxMessage) {
+        const slice: FeedBatch = { entries: entries.slice(start, start + this.maxMessage), dropped: 0 };
+        if (start === 0) slice.dropped = dropped;
+        if (start === 0 && revised.length > 0) slice.revised = revised;
+        if (start + this.maxMessage < entries.length) slice.more = true;
+        this.sink.deliver(slice);
+      }
     }
     this.notify();
   }
