@@ -18,7 +18,7 @@ const ENTRIES_PER_FRAGMENT = 100;
  */
 export function feedBatchPieces(batch: FeedBatch): string[] {
   const pieces: string[] = [];
-  let open = '{"type":"event","event":"feed.batch","payload":{"entries":[';
+  let open = '{"type":"event","event":"feed.batch","payload":{';
   const list = (entries: readonly unknown[]): void => {
     for (let i = 0; i < entries.length; i += ENTRIES_PER_FRAGMENT) {
       const part = JSON.stringify(entries.slice(i, i + ENTRIES_PER_FRAGMENT));
@@ -26,12 +26,17 @@ export function feedBatchPieces(batch: FeedBatch): string[] {
       open = '';
     }
   };
-  list(batch.entries);
-  open += `],"dropped":${JSON.stringify(batch.dropped)}`;
-  if (batch.revised) {
-    open += ',"revised":[';
-    list(batch.revised);
-    open += ']';
+  // Every field in the batch's own order, as JSON.stringify writes it; the entry lists in pieces.
+  let comma = '';
+  for (const [key, value] of Object.entries(batch)) {
+    if (value === undefined) continue;
+    open += `${comma}${JSON.stringify(key)}:`;
+    comma = ',';
+    if (Array.isArray(value)) {
+      open += '[';
+      list(value);
+      open += ']';
+    } else open += JSON.stringify(value);
   }
   pieces.push(`${open}}}`);
   return pieces;

@@ -35,6 +35,7 @@ const cases: [string, FeedBatch][] = [
   ['several fragments', { entries: entries(250), dropped: 12 }],
   ['revised entries after them', { entries: entries(101), dropped: 0, revised: entries(205) }],
   ['only revised entries', { entries: [], dropped: 0, revised: entries(3) }],
+  ['a slice with more to follow', { entries: entries(150), dropped: 0, revised: entries(2), more: true }],
 ];
 
 describe('feed batch pieces', () => {
