@@ -82,12 +82,17 @@ const fromStored = (d: RequestDraft): Draft => ({
 let restoredRoot: string | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Puts the project's kept tabs in place of the current ones (a project without any gets one blank tab). */
-async function restoreTabs(root: string): Promise<void> {
+/**
+ * Puts the project's kept tabs in place of the current ones. A project without any gets one blank
+ * tab, aimed at its first gateway when it is the first project of this window; one opened in place
+ * of another starts with no target ("Choose a target…"), so nothing is dialled that the user did
+ * not pick in this project.
+ */
+async function restoreTabs(root: string, switched: boolean): Promise<void> {
   restoredRoot = undefined;
   const kept = await host.call('workspace.tabs', {});
   if (useProject.getState().snapshot?.root !== root) return;
-  const fallback = defaultTarget(useProject.getState().snapshot);
+  const fallback = switched ? null : defaultTarget(useProject.getState().snapshot);
   const tabs = (kept?.tabs.length ? kept.tabs : [toStored(blankDraft(fallback))]).map((d) => ({
     id: ++tabSeq,
     draft: fromStored(d),
@@ -117,7 +122,7 @@ function saveSoon(): void {
 useProject.subscribe((s, prev) => {
   const root = s.snapshot?.root;
   if (root !== undefined && root !== prev.snapshot?.root)
-    void restoreTabs(root).catch((e: unknown) => logError('restoring the request tabs', e));
+    void restoreTabs(root, prev.snapshot !== null).catch((e: unknown) => logError('restoring the request tabs', e));
 });
 useInvoke.subscribe((s, prev) => {
   if (

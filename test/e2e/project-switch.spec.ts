@@ -96,7 +96,8 @@ test("switching projects drops the old project's results and target; the service
   await expect(app.region('Project').locator('.project-name strong')).not.toHaveText('test');
   await expect(invoke.getByRole('list', { name: 'Results' }).getByRole('listitem')).toHaveCount(0);
   const target = invoke.locator('#target-select');
-  await expect(target).not.toHaveValue('socket_gateway');
+  await expect(target).toHaveValue('');
+  await expect(target.locator('option:checked')).toHaveText('Choose a target…');
   await expect(target.locator('option', { hasText: 'Ad-hoc URL…' })).toHaveCount(1);
   await expect(target.locator('option', { hasText: 'socket_gateway' })).toHaveCount(0);
 
