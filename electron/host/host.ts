@@ -56,6 +56,8 @@ export interface ConsoleHostOptions {
   env?: NodeJS.ProcessEnv;
   /** Log lines also go here (the CLI prints them). */
   log?: (level: LogLevel, message: string) => void;
+  /** The platform's folder chooser (the Electron shell's native dialog); the chosen folder or null. */
+  pickFolder?: () => Promise<string | null>;
 }
 
 /** Where one bridge session's events go. */
@@ -217,6 +219,10 @@ export class ConsoleHost {
       'project.open': ({ path }) => this.exclusive(() => this.openProject(path)),
       'project.current': () => this.project?.snapshot() ?? null,
       'project.browse': ({ path }) => browseFolders(path),
+      'project.pickFolder': async () => {
+        const pick = this.options.pickFolder;
+        return pick ? { supported: true, path: await pick() } : { supported: false, path: null };
+      },
       'project.close': () => this.exclusive(() => this.closeProject()).then(() => null),
       'project.compile': ({ overrides }) => this.needProject().compile(overrides),
 

@@ -2,7 +2,7 @@
 // to reach further (contextIsolation, sandbox, no Node, CSP, no navigation, no remote content).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { APP_SCHEME } from '../../shared/console-api/channels.js';
 import { ConsoleHost } from '../host/host.js';
 import { packageRoot } from '../host/package-info.js';
@@ -32,6 +32,10 @@ async function start(): Promise<void> {
     mode: 'electron',
     configDir: app.getPath('userData'),
     log: (level, message) => console.error(`[${level}] ${message}`),
+    pickFolder: async () => {
+      const chosen = await dialog.showOpenDialog({ title: 'Open project', properties: ['openDirectory'] });
+      return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+    },
   });
   // Only the app's own scheme (and devtools) may load anything: no remote content, ever.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) =>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { dirtyFiles, keepEditing, openProject, reloadFromDisk, saveFile } from '../actions/project.js';
-import { NO_PROJECTS, useHost } from '../stores/host.js';
+import { host, NO_PROJECTS, useHost } from '../stores/host.js';
 import { baseName, useProject } from '../stores/project.js';
 import { closeDialog, toast, useUi, type Dialog as DialogState, toastFailure } from '../stores/ui.js';
 import { ConflictDiff } from './ConflictDiff.js';
@@ -43,6 +43,13 @@ function OpenProjectDialog() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [browsing, setBrowsing] = useState(false);
+  const native = useHost((s) => s.app?.mode === 'electron');
+  /** Electron: the platform's folder chooser; the browser: the host's folders listed here. */
+  const browse = async (): Promise<void> => {
+    const picked = native ? await host.call('project.pickFolder', {}) : undefined;
+    if (!picked?.supported) setBrowsing((b) => !b);
+    else if (picked.path) setPath(picked.path);
+  };
   const { listing, error: browseError } = useFolderListing(path);
   const submit = async (p: string): Promise<void> => {
     setBusy(true);
@@ -87,7 +94,7 @@ function OpenProjectDialog() {
             onChange={(e) => setPath(e.target.value)}
             placeholder="/home/me/my-cluster"
           />
-          <button type="button" className="btn" aria-expanded={browsing} onClick={() => setBrowsing((b) => !b)}>
+          <button type="button" className="btn" aria-expanded={browsing} onClick={() => toastFailure(browse)}>
             Browse…
           </button>
         </div>

@@ -51,6 +51,8 @@ export interface ConsoleMethods {
    * filters the names. Empty `path`: the user's home folder.
    */
   'project.browse': { params: { path: string }; result: FolderListing };
+  /** The platform's own folder chooser (Electron's); `supported: false` where there is none (browser mode). */
+  'project.pickFolder': { params: Record<string, never>; result: { supported: boolean; path: string | null } };
   'project.close': { params: Record<string, never>; result: null };
   /** Compiles the project's IDL with unsaved editor texts in place of the files on disk. */
   'project.compile': {

@@ -319,6 +319,7 @@ const validators: { [M in MethodName]: Check<MethodParams<M>> } = {
   'project.open': object({ path: str({ min: 1, max: 4096 }) }),
   'project.current': none,
   'project.browse': object({ path: str({ max: 4096 }) }),
+  'project.pickFolder': none,
   'project.close': none,
   'project.compile': object({}, { overrides: array(object({ path: str({ min: 1, max: 4096 }), text }), 10_000) }),
   'file.read': object({ path: str({ min: 1, max: 4096 }) }),

@@ -679,3 +679,27 @@ async function waitUntilRelated(c: Console, id: number, count: number) {
   }
   return related;
 }
+
+describe('console host over the bridge: the folder chooser', () => {
+  it('asks the platform chooser the host was given (Electron), and says there is none otherwise (browser)', async () => {
+    const asked: string[] = [];
+    const withChooser = await startConsole({
+      pickFolder: () => {
+        asked.push('pick');
+        return Promise.resolve('/home/me/cluster');
+      },
+    });
+    const browser = await startConsole();
+    try {
+      expect(await withChooser.bridge.call('project.pickFolder', {})).toEqual({
+        supported: true,
+        path: '/home/me/cluster',
+      });
+      expect(asked).toEqual(['pick']);
+      expect(await browser.bridge.call('project.pickFolder', {})).toEqual({ supported: false, path: null });
+    } finally {
+      await withChooser.close();
+      await browser.close();
+    }
+  });
+});
