@@ -20,7 +20,7 @@ import { createCodec } from '../../shared/wire/codec.js';
 import { Compression, encodeFrame, frameBytes } from '../../shared/wire/frame.js';
 import { encodeMessage, rpcMessage, SendCallType } from '../../shared/wire/message.js';
 import { CliProcess, ROOT, listeningUrls, requireBuilt, startSampleServerCli } from '../../support/cli-kit.js';
-import { openRaw, tlsFiles } from './support/rpc-fixtures.js';
+import { openRaw, tlsFiles } from '../support/rpc-fixtures.js';
 import { copyCluster } from '../../support/cluster-copy.js';
 import { RABBIT_URL, RabbitAdmin, suffix } from '../../support/mq-kit.js';
 import { CallType, ExtraKey, decodeMessage } from '../../shared/wire/message.js';
@@ -151,8 +151,8 @@ describe('a recording proxy in front of tce-sample-server', () => {
   it('in front of tls:// and wss:// the proxy dials with TLS, checking the certificate, and clients talk to it in plain', async () => {
     const { feed, attach } = recorder();
     open.push(attach);
-    const key = join(ROOT, 'test', 'integration', 'support', 'test-key.pem');
-    const cert = join(ROOT, 'test', 'integration', 'support', 'test-cert.pem');
+    const key = join(ROOT, 'test', 'support', 'test-key.pem');
+    const cert = join(ROOT, 'test', 'support', 'test-cert.pem');
     const secure = await startSampleServerCli([
       '--listen',
       'tls://127.0.0.1:0',

@@ -388,8 +388,8 @@ describe('console boundary: the sandbox listens on loopback', () => {
     const outside = mkdtempSync(join(tmpdir(), 'tce-boundary-keys-'));
     const tls = unboundProject('keyfile="keys/key.pem" certfile="keys/cert.pem"');
     try {
-      copyFileSync(new URL('./support/test-key.pem', import.meta.url), join(outside, 'key.pem'));
-      copyFileSync(new URL('./support/test-cert.pem', import.meta.url), join(outside, 'cert.pem'));
+      copyFileSync(new URL('../support/test-key.pem', import.meta.url), join(outside, 'key.pem'));
+      copyFileSync(new URL('../support/test-cert.pem', import.meta.url), join(outside, 'cert.pem'));
       symlinkSync(outside, join(tls.dir, 'keys'));
       await c.bridge.call('project.open', { path: tls.dir });
       await expect(c.bridge.call('sandbox.start', { broker: 'memory' })).rejects.toMatchObject({

@@ -17,7 +17,7 @@ import { MqWriters, pushTarget } from '../../shared/rpc/mq-writers.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { ByteReader } from '../../shared/wire/bytes.js';
 import { CALL_ID_FORWARDED, CallType, ExtraKey, rpcMessage, type RpcMessage } from '../../shared/wire/message.js';
-import { PROBE_IFIDX, probeTable } from './support/rpc-fixtures.js';
+import { PROBE_IFIDX, probeTable } from '../support/rpc-fixtures.js';
 import {
   RABBIT_URL,
   RabbitAdmin,

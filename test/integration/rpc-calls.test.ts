@@ -18,10 +18,10 @@ import {
   startTestServer,
   tlsFiles,
   type RunningServer,
-} from './support/rpc-fixtures.js';
+} from '../support/rpc-fixtures.js';
 import { fromHex } from '../support/hex.js';
 import { V1, V3 } from '../support/spec-vectors.js';
-import { ITerminalProxy, ITerminalServant, ServerProxy } from './support/test-idl.js';
+import { ITerminalProxy, ITerminalServant, ServerProxy } from '../support/test-idl.js';
 
 /** Calls that no servant serves, built the way generated proxies build calls. */
 class StrayProxy extends Proxy {

@@ -13,9 +13,9 @@ import { RpcServer, type ServerEvent } from '../../shared/rpc/server.js';
 import type { CallContext } from '../../shared/rpc/servant.js';
 import { encodeMessage, rpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { TestServer, openRaw, sleep, startTestServer } from './support/rpc-fixtures.js';
+import { TestServer, openRaw, sleep, startTestServer } from '../support/rpc-fixtures.js';
 import { V1 } from '../support/spec-vectors.js';
-import { ITerminalProxy, ITerminalServant, ServerProxy } from './support/test-idl.js';
+import { ITerminalProxy, ITerminalServant, ServerProxy } from '../support/test-idl.js';
 
 const codeOf = async (promise: Promise<unknown>): Promise<number> => {
   try {

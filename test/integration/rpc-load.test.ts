@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../../electron/transports/dial.js';
 import { encodeMessage, rpcMessage } from '../../shared/wire/message.js';
 import { frameBytes } from '../../shared/wire/frame.js';
-import { startTestServer } from './support/rpc-fixtures.js';
+import { startTestServer } from '../support/rpc-fixtures.js';
 import { fromHex } from '../support/hex.js';
 import { V1, V3 } from '../support/spec-vectors.js';
-import { ServerProxy } from './support/test-idl.js';
+import { ServerProxy } from '../support/test-idl.js';
 
 describe.each(['tcp', 'ws'] as const)('load over %s', (transport) => {
   it('serves 1,000 concurrent connections, each making a call', async () => {

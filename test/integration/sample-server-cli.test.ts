@@ -20,7 +20,7 @@ import {
   startSampleServerCli,
   suffixedClusterConfig,
 } from '../../support/cli-kit.js';
-import { openRaw } from './support/rpc-fixtures.js';
+import { openRaw } from '../support/rpc-fixtures.js';
 
 /** Spec §10 V1: CALL test.Server.echo("hello"), extra {name: scott.bo}, sequence 1 — the whole TCP/WebSocket frame. */
 const V1 = Buffer.from(

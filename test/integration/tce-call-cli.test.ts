@@ -180,8 +180,8 @@ describe('against the sample server on sockets', () => {
 });
 
 describe('against the sample server on TLS and secure WebSocket', () => {
-  const cert = 'test/integration/support/test-cert.pem';
-  const key = 'test/integration/support/test-key.pem';
+  const cert = 'test/support/test-cert.pem';
+  const key = 'test/support/test-key.pem';
   let server: CliProcess;
   let urls: string[];
 

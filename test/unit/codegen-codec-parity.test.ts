@@ -9,7 +9,7 @@ import { createCodec } from '../../shared/wire/codec.js';
 import { rpcMessage } from '../../shared/wire/message.js';
 import * as alltypes from '../golden/all-types/alltypes.js';
 import { caseModel } from './codegen-fixtures.js';
-import { arbitraryValue, normalize } from './support/arbitraries.js';
+import { arbitraryValue, normalize } from '../support/arbitraries.js';
 
 const model = caseModel('all-types');
 const codec = createCodec(model);

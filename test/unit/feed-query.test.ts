@@ -23,7 +23,7 @@ import { resolveOperation } from '../../shared/idl/model.js';
 import { base64ToBytes } from '../../shared/wire/base64.js';
 import { createCodec } from '../../shared/wire/codec.js';
 import { CallType, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
-import { feedEntry } from './support/feed-entries.js';
+import { feedEntry } from '../support/feed-entries.js';
 
 /** A project of our own: a struct, a sequence of it, a dictionary, and an interface that extends another. */
 const SHOP_IDL = `module shop{

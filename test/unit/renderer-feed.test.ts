@@ -3,7 +3,7 @@ import { parseFeedQuery } from '../../shared/console-api/feed-query.js';
 import type { FeedEntry } from '../../shared/console-api/types.js';
 import { FeedWindow, type WindowFilter } from '../../renderer/feed/feed-window.js';
 import { RowList } from '../../renderer/feed/row-list.js';
-import { feedEntry } from './support/feed-entries.js';
+import { feedEntry } from '../support/feed-entries.js';
 
 /** A window filter from a query (the grammar's own tests are in feed-query.test.ts). */
 function filter(query: string, wholeCalls = false, searchText?: (e: FeedEntry) => string): WindowFilter {

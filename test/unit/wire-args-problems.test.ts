@@ -3,7 +3,7 @@ import { allOperations, type Operation } from '../../shared/idl/model.js';
 import { argsProblems } from '../../shared/wire/args-problems.js';
 import { bytesOfText } from '../../shared/wire/base64.js';
 import { createCodec } from '../../shared/wire/codec.js';
-import { allTypesModel } from './support/models.js';
+import { allTypesModel } from '../support/models.js';
 
 const model = allTypesModel();
 const codec = createCodec(model);

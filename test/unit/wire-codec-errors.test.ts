@@ -5,7 +5,7 @@ import { createCodec } from '../../shared/wire/codec.js';
 import { CodecError, WireError } from '../../shared/wire/errors.js';
 import { exampleValue } from '../../shared/wire/example.js';
 import { fromHex } from '../support/hex.js';
-import { allTypesModel, snsModel } from './support/models.js';
+import { allTypesModel, snsModel } from '../support/models.js';
 
 // Bad values get a CodecError naming the exact place; bad bytes a WireError naming it too.
 

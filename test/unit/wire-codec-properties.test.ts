@@ -8,8 +8,8 @@ import { WireError } from '../../shared/wire/errors.js';
 import { exampleParams, exampleValue } from '../../shared/wire/example.js';
 import { type JsonSchema, paramsJsonSchema, resultJsonSchema, typeJsonSchema } from '../../shared/wire/json-schema.js';
 import { toJsonValue } from '../../shared/wire/json-value.js';
-import { arbitraryValue, normalize } from './support/arbitraries.js';
-import { allTypesModel } from './support/models.js';
+import { arbitraryValue, normalize } from '../support/arbitraries.js';
+import { allTypesModel } from '../support/models.js';
 
 // Properties of the model-driven codec over every type of idl-samples/all-types.idl:
 // native → bytes → native, native → JSON text → the same bytes, and the JSON Schema accepts

@@ -13,7 +13,7 @@ import {
 } from '../../shared/wire/message.js';
 import { fromHex, toHex } from '../support/hex.js';
 import { V1, V2, V3, V4, V5, V6, V8 } from '../support/spec-vectors.js';
-import { allTypesModel, snsModel, testModel } from './support/models.js';
+import { allTypesModel, snsModel, testModel } from '../support/models.js';
 
 // Spec §10: every vector is built from a message and the codec, compared byte for byte, then decoded back.
 

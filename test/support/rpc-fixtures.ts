@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { WebSocket } from 'ws';
-import { Adapter, type AdapterOptions } from '../../../shared/rpc/adapter.js';
-import { callerTarget } from '../../../shared/rpc/peer.js';
-import { RpcServer, type RpcServerOptions } from '../../../shared/rpc/server.js';
-import type { CallContext } from '../../../shared/rpc/servant.js';
-import { OperationTable } from '../../../shared/rpc/servant.js';
-import { decodeMessage, type RpcMessage } from '../../../shared/wire/message.js';
-import { serve, type ListenOptions } from '../../../electron/transports/serve.js';
+import { Adapter, type AdapterOptions } from '../../shared/rpc/adapter.js';
+import { callerTarget } from '../../shared/rpc/peer.js';
+import { RpcServer, type RpcServerOptions } from '../../shared/rpc/server.js';
+import type { CallContext } from '../../shared/rpc/servant.js';
+import { OperationTable } from '../../shared/rpc/servant.js';
+import { decodeMessage, type RpcMessage } from '../../shared/wire/message.js';
+import { serve, type ListenOptions } from '../../electron/transports/serve.js';
 import { ITerminalProxy, ServerServant } from './test-idl.js';
-import { fromHex } from '../../support/hex.js';
+import { fromHex } from './hex.js';
 
 export type Transport = 'tcp' | 'ws' | 'tls' | 'wss';
 

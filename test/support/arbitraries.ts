@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { IdlModel, TypeRef } from '../../../shared/idl/model.js';
-import { FLOAT32_MAX, LONG_MAX, LONG_MIN } from '../../../shared/wire/value-rules.js';
+import type { IdlModel, TypeRef } from '../../shared/idl/model.js';
+import { FLOAT32_MAX, LONG_MAX, LONG_MIN } from '../../shared/wire/value-rules.js';
 
 /**
  * fast-check arbitraries for any IDL type, derived from the model: native values as generated

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compile } from '../../../shared/idl/compile.js';
-import { formatDiagnostic, hasErrors } from '../../../shared/idl/diagnostics.js';
-import type { IdlModel } from '../../../shared/idl/model.js';
+import { compile } from '../../shared/idl/compile.js';
+import { formatDiagnostic, hasErrors } from '../../shared/idl/diagnostics.js';
+import type { IdlModel } from '../../shared/idl/model.js';
 
 /** Checked models of the IDL samples, compiled by the project's own IDL compiler. */
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 function compiled(path: string, text: string): IdlModel {
   const { model, diagnostics } = compile([{ path, text }]);

@@ -1,5 +1,5 @@
-import type { FeedEntry } from '../../../shared/console-api/types.js';
-import { CallType } from '../../../shared/wire/message.js';
+import type { FeedEntry } from '../../shared/console-api/types.js';
+import { CallType } from '../../shared/wire/message.js';
 
 /** A feed entry as a gateway records a client's CALL (`test.Server.echo` from gwserver's user 7); `over` changes any field. */
 export function feedEntry(id: number, over: Partial<FeedEntry> = {}): FeedEntry {
