@@ -8,6 +8,7 @@ import type { Locator } from '@playwright/test';
 import { copyCluster } from '../../support/cluster-copy.js';
 import { shopProject } from '../support/shop-project.js';
 import { expect, test as base, type ConsolePage } from './console-fixture.js';
+import { expectInside } from './layout-kit.js';
 import { startConsoleProcess } from './global-setup.js';
 
 const test = base.extend<object, { own: { url: string; cluster: string; shop: string } }>({
@@ -52,17 +53,6 @@ async function openProject(app: ConsolePage, path: string): Promise<Locator> {
   await dialog.getByLabel('Folder or services.xml (path on the host machine)').fill(path);
   await dialog.getByRole('button', { name: 'Open', exact: true }).click();
   return dialog;
-}
-
-async function expectInside(inner: Locator, outer: Locator): Promise<void> {
-  const [a, b] = [await inner.boundingBox(), await outer.boundingBox()];
-  expect(a && b).toBeTruthy();
-  const inside =
-    a!.x >= b!.x &&
-    a!.y >= b!.y &&
-    a!.x + a!.width <= b!.x + b!.width + 0.5 &&
-    a!.y + a!.height <= b!.y + b!.height + 0.5;
-  expect(inside, `${JSON.stringify(a)} is not inside ${JSON.stringify(b)}`).toBe(true);
 }
 
 test('a failed open leaves the project, its sandbox and its connections as they were', async ({ app, own }) => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type ConsolePage } from './console-fixture.js';
+import { expectInside } from './layout-kit.js';
 
 const idlPath = (): string => join(process.env['TCE_E2E_PROJECT']!, 'test.idl');
 
@@ -38,18 +39,6 @@ const focusInside = (within: Locator): Promise<boolean> =>
   within.evaluate((el: { contains(other: unknown): boolean; ownerDocument: { activeElement: unknown } }) =>
     el.contains(el.ownerDocument.activeElement),
   );
-
-/** `inner` lies inside `outer`'s box. */
-async function expectInside(inner: Locator, outer: Locator): Promise<void> {
-  const [a, b] = [await inner.boundingBox(), await outer.boundingBox()];
-  expect(a && b).toBeTruthy();
-  const inside =
-    a!.x >= b!.x &&
-    a!.y >= b!.y &&
-    a!.x + a!.width <= b!.x + b!.width + 0.5 &&
-    a!.y + a!.height <= b!.y + b!.height + 0.5;
-  expect(inside, `${JSON.stringify(a)} is not inside ${JSON.stringify(b)}`).toBe(true);
-}
 
 const idlEditor = (app: ConsolePage): Locator => app.region('IDL editor').locator('.monaco-editor').first();
 
