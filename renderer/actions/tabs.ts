@@ -90,8 +90,15 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
  */
 async function restoreTabs(root: string, switched: boolean): Promise<void> {
   restoredRoot = undefined;
+  const chosenBefore = useInvoke.getState().selected;
   const kept = await host.call('workspace.tabs', {});
   if (useProject.getState().snapshot?.root !== root) return;
+  // A method chosen while the kept tabs were on their way wins over a blank tab.
+  if (!kept?.tabs.length && useInvoke.getState().selected !== chosenBefore) {
+    useInvoke.setState((s) => ({ tabs: s.tabs.filter((t) => t.id === s.activeTab) }));
+    restoredRoot = root;
+    return;
+  }
   const fallback = switched ? null : defaultTarget(useProject.getState().snapshot);
   const tabs = (kept?.tabs.length ? kept.tabs : [toStored(blankDraft(fallback))]).map((d) => ({
     id: ++tabSeq,
