@@ -40,7 +40,7 @@ export class ProxyRecorder {
     // A CALL to the client, or the client's RETURN of one, belongs to a back end's call: a push.
     const push = isCall(message) !== (direction === 'in');
     const who = push ? identity(carried ?? this.userId, undefined) : this.who;
-    const entry = feed.record(
+    const id = feed.record(
       {
         hop: 'proxy',
         direction,
@@ -54,12 +54,12 @@ export class ProxyRecorder {
       { scope: this.options.scope, user: '', who, push },
     );
     // Only a gateway names users: in front of a plain server, keys stay as they are.
-    if (!push && this.userId === undefined && gateway !== undefined) this.provisional.add(entry);
+    if (!push && this.userId === undefined && gateway !== undefined) this.provisional.add(id);
   }
 
   private learn(userId: string, gateway: string): void {
     const actual = identity(userId, gateway);
-    this.options.feed.revise(this.provisional.settle(this.who, actual, userId, gateway));
+    this.provisional.settle(this.options.feed, this.who, actual, userId, gateway);
     this.who = actual;
     this.userId = userId;
   }

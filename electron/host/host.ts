@@ -17,7 +17,6 @@ import type {
   SandboxState,
   TargetSpec,
 } from '../../shared/console-api/types.js';
-import { forgetSearchText } from '../../shared/console-api/feed-filter.js';
 import { checkCall } from '../../shared/console-api/validate.js';
 import type { MockEngine } from '../mock/engine.js';
 import { attachMethods } from './attach-methods.js';
@@ -525,10 +524,7 @@ export class ConsoleHost {
         (e) =>
           e.peer === connectionId && e.sequence === sequence && !e.push && (e.kind === 'return' || e.kind === 'error'),
       );
-    if (!reply) return;
-    forgetSearchText(reply);
-    reply.note = 'late: its call was cancelled';
-    this.feed.revise([reply]);
+    if (reply && this.feed.amend(reply.id, { note: 'late: its call was cancelled' })) this.feed.revise([reply.id]);
   }
 
   /** Watches `.tce-console/` once it exists (a project gets one with its first saved state). */

@@ -26,10 +26,11 @@ function record(
     opidx: 1,
     extra,
   });
-  return feed.record(
+  const id = feed.record(
     { hop: 'console', direction, endpoint: 'tcp://127.0.0.1:1', message, raw: encodeMessage(message) },
     { scope: 'console:c1', user: '', who: '@c1', push: false },
   );
+  return feed.get(id)!;
 }
 
 class Collect implements FeedSink {
@@ -159,15 +160,16 @@ describe('feed', () => {
     const late = new Collect();
     late.slow = true;
     feed.subscribe(late);
-    first.userId = '7';
-    feed.revise([first]);
+    expect(feed.amend(first.id, { userId: '7' })).toBe(true);
+    feed.revise([first.id]);
+    const revised = { ...first, userId: '7' };
     await vi.waitFor(
-      () => expect(early.batches.at(-1)).toEqual({ entries: [], dropped: 0, revised: [first] }),
+      () => expect(early.batches.at(-1)).toEqual({ entries: [], dropped: 0, revised: [revised] }),
       BATCH_WAIT,
     );
     late.slow = false;
     // The late subscriber gets the entry itself, already revised, and no revision.
-    await vi.waitFor(() => expect(late.batches).toEqual([{ entries: [first], dropped: 0 }]), BATCH_WAIT);
+    await vi.waitFor(() => expect(late.batches).toEqual([{ entries: [revised], dropped: 0 }]), BATCH_WAIT);
   });
 
   it('filters by text, direction and extra', () => {

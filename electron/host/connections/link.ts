@@ -1,6 +1,5 @@
-import type { ConnectionInfo, ConnectionState, FeedEntry, TargetSpec } from '../../../shared/console-api/types.js';
+import type { ConnectionInfo, ConnectionState, TargetSpec } from '../../../shared/console-api/types.js';
 import type { CallTarget } from '../../../shared/rpc/call.js';
-import { forgetSearchText } from '../../../shared/console-api/feed-filter.js';
 import { Fifo } from '../../../shared/rpc/fifo.js';
 import type { Feed } from '../feed/feed.js';
 import type { LogLevel } from '../../../shared/log.js';
@@ -30,33 +29,36 @@ export interface LinkContext {
 
 /** Entries recorded before the console knew who it is at the gateway, re-keyed once it does. */
 export class ProvisionalEntries {
-  private readonly entries = new Fifo<FeedEntry>();
+  private readonly ids = new Fifo<number>();
 
   constructor(private readonly max = 1000) {}
 
   /** The newest `max` are kept, at O(1) each (splicing the oldest off cost O(max) per entry). */
-  add(entry: FeedEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.max) this.entries.shift();
+  add(id: number): void {
+    this.ids.push(id);
+    if (this.ids.length > this.max) this.ids.shift();
   }
 
-  /** Replaces the provisional caller in these entries' correlation keys, fills in the user and gateway; returns them. */
-  settle(provisional: string, actual: string, userId: string, gateway: string): FeedEntry[] {
-    const settled = [...this.entries];
-    for (const e of settled) {
-      forgetSearchText(e);
-      if (e.correlation.endsWith(`:${provisional}`))
-        e.correlation = `${e.correlation.slice(0, -provisional.length)}${actual}`;
-      if (e.userId === undefined) {
-        e.userId = userId;
-        e.gateway = gateway;
-      }
+  /**
+   * Replaces the provisional caller in these entries' correlation keys and fills in the user and
+   * gateway, then has subscribers that got them get them again.
+   */
+  settle(feed: Feed, provisional: string, actual: string, userId: string, gateway: string): void {
+    const settled: number[] = [];
+    for (const id of this.ids) {
+      const e = feed.get(id);
+      if (!e) continue;
+      const correlation = e.correlation.endsWith(`:${provisional}`)
+        ? `${e.correlation.slice(0, -provisional.length)}${actual}`
+        : e.correlation;
+      feed.amend(id, e.userId === undefined ? { correlation, userId, gateway } : { correlation });
+      settled.push(id);
     }
-    this.entries.clear();
-    return settled;
+    this.ids.clear();
+    feed.revise(settled);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.ids.clear();
   }
 }

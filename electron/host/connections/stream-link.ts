@@ -113,7 +113,7 @@ export class StreamLink implements ConsoleLink {
     const actual = identity(userId, gateway);
     if (this.who === actual) return;
     // Subscribers may have these entries already: they get them again, settled.
-    this.ctx.feed.revise(this.provisional.settle(this.who, actual, userId, gateway));
+    this.provisional.settle(this.ctx.feed, this.who, actual, userId, gateway);
     this.who = actual;
     this.userId = userId;
     this.gateway = gateway;
@@ -144,7 +144,7 @@ export class StreamLink implements ConsoleLink {
     // A CALL coming in, or a RETURN going out, belongs to a back end's call: a push.
     const push = isCall(message) === (direction === 'in');
     const who = push ? identity(message.extra[ExtraKey.userId] ?? this.userId, undefined) : this.who;
-    const entry = this.ctx.feed.record(
+    const id = this.ctx.feed.record(
       {
         hop: 'console',
         direction,
@@ -157,7 +157,7 @@ export class StreamLink implements ConsoleLink {
       },
       { scope: this.scope, user: '', who, push },
     );
-    if (!push && this.userId === undefined) this.provisional.add(entry);
+    if (!push && this.userId === undefined) this.provisional.add(id);
   }
 
   private stateChanged(state: ClientState): void {

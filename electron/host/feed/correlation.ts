@@ -1,4 +1,5 @@
 import type { FeedEntry } from '../../../shared/console-api/types.js';
+import type { EntryFields, EntryStore } from './entry-store.js';
 
 /**
  * Correlation keys link the hops of one call (console → gateway → queue → server → back).
@@ -31,9 +32,12 @@ export interface Placement {
   push: boolean;
 }
 
-interface OpenCall {
-  entry: FeedEntry;
-  at: number;
+/** A CALL awaiting its RETURN: what the RETURN takes from it, as recorded. */
+interface OpenCall extends Pick<
+  FeedEntry,
+  'correlation' | 'push' | 'time' | 'userId' | 'gateway' | 'interface' | 'method'
+> {
+  id: number;
 }
 
 export interface CorrelatorOptions {
@@ -49,51 +53,65 @@ export class Correlator {
   private readonly maxOpen: number;
   private readonly maxAgeMs: number;
 
-  constructor(options: CorrelatorOptions = {}) {
+  /** `store` holds the entries: a CALL's key, user and gateway may have been learned since it was placed. */
+  constructor(
+    private readonly store: EntryStore,
+    options: CorrelatorOptions = {},
+  ) {
     this.maxOpen = options.maxOpen ?? 100_000;
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
   }
 
-  /** Fills `correlation`, `push` and, for a RETURN, `latencyMs` of an entry being recorded. */
-  place(entry: FeedEntry, p: Placement): void {
+  /**
+   * Fills `correlation`, `push` and, for a RETURN, `latencyMs` of an entry being recorded.
+   * For a two-way CALL, returns the key to remember it by once it is stored (see `opened`).
+   */
+  place(entry: EntryFields, p: Placement): string | undefined {
     if (entry.kind === 'call' || entry.kind === 'oneway') {
       entry.correlation = callKey(entry.sequence, p.who, p.push);
       entry.push = p.push;
-      if (entry.kind === 'call') this.remember(`${p.scope}|${entry.direction}|${entry.sequence}|${p.user}`, entry);
-      return;
+      return entry.kind === 'call' ? `${p.scope}|${entry.direction}|${entry.sequence}|${p.user}` : undefined;
     }
     const callDirection = entry.direction === 'in' ? 'out' : 'in';
     const key = `${p.scope}|${callDirection}|${entry.sequence}|${p.user}`;
     const call = this.open.get(key);
     if (call) {
       this.open.delete(key);
-      entry.correlation = call.entry.correlation;
-      entry.push = call.entry.push;
-      entry.latencyMs = Math.max(0, entry.time - call.entry.time);
+      const learned = this.store.learnedOf(call.id) ?? call;
+      entry.correlation = learned.correlation;
+      entry.push = call.push;
+      entry.latencyMs = Math.max(0, entry.time - call.time);
       // A RETURN's user is its CALL's user, numbered by the same gateway (a back end's reply does not say which).
-      if (entry.userId === call.entry.userId) entry.gateway ??= call.entry.gateway;
+      if (entry.userId === learned.userId) entry.gateway ??= learned.gateway;
       // An error RETURN names no operation on the wire (ifidx = opidx = 0): it answers this CALL's.
       if (entry.kind === 'error') {
-        entry.interface = call.entry.interface;
-        entry.method = call.entry.method;
+        entry.interface = call.interface;
+        entry.method = call.method;
       }
     } else {
       entry.correlation = callKey(entry.sequence, p.who, p.push);
       entry.push = p.push;
     }
+    return undefined;
+  }
+
+  /** The CALL `place` returned `key` for is stored as `id`: its RETURN will find it. */
+  opened(key: string, id: number, entry: EntryFields): void {
+    const { correlation, push, time, userId, gateway, method } = entry;
+    this.remember(key, { id, correlation, push, time, userId, gateway, interface: entry.interface, method });
   }
 
   clear(): void {
     this.open.clear();
   }
 
-  private remember(key: string, entry: FeedEntry): void {
-    const now = entry.time;
+  private remember(key: string, call: OpenCall): void {
+    const now = call.time;
     this.open.delete(key);
-    this.open.set(key, { entry, at: now });
+    this.open.set(key, call);
     // Oldest first in insertion order: forget the expired and the excess from the front.
-    for (const [k, call] of this.open) {
-      if (this.open.size <= this.maxOpen && now - call.at <= this.maxAgeMs) break;
+    for (const [k, open] of this.open) {
+      if (this.open.size <= this.maxOpen && now - open.time <= this.maxAgeMs) break;
       this.open.delete(k);
     }
   }

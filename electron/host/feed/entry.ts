@@ -30,13 +30,6 @@ export function feedKind(m: RpcMessage): FeedKind {
   return m.errcode !== 0 ? 'error' : 'return';
 }
 
-/** The raw bytes as base64, cut at `limit` bytes. Buffer's encoder is native and copies, so `raw` may be reused after. */
-export function rawField(raw: Uint8Array, limit: number): { raw: string; rawTruncated: boolean } {
-  const truncated = raw.length > limit;
-  const bytes = truncated ? raw.subarray(0, limit) : raw;
-  return { raw: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64'), rawTruncated: truncated };
-}
-
 export function rawBytes(entry: Pick<FeedEntry, 'raw'>): Uint8Array {
   const buffer = Buffer.from(entry.raw, 'base64');
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);

@@ -1,11 +1,11 @@
 import type { FeedEntry, FeedFilter, FeedStats, RunTag } from '../../../shared/console-api/types.js';
 import { Correlator, type Placement } from './correlation.js';
-import { feedKind, rawField, type Sighting } from './entry.js';
+import { feedKind, type Sighting } from './entry.js';
+import { EntryStore, type Amendment, type EntryFields } from './entry-store.js';
 import { FeedInterner } from './intern.js';
 import { feedPredicate, wholeCalls, type SearchText } from '../../../shared/console-api/feed-filter.js';
 import type { OperationNames } from '../../../shared/idl/operation-names.js';
 import { epochNow } from '../../../shared/rpc/clock.js';
-import { Ring } from './ring.js';
 import { FeedSubscriber, type FeedSink, type SubscriberOptions } from './subscriber.js';
 
 export const DEFAULT_FEED_CAPACITY = 100_000;
@@ -22,32 +22,28 @@ export interface FeedOptions extends SubscriberOptions {
   /** Raw bytes kept per entry. Default 64 KiB. */
   rawLimit?: number;
   /**
-   * Raw bytes (as base64 characters) kept over all entries: past it the oldest entries lose
-   * their bytes (not their fields), so large messages cannot make the ring huge. Default 256 MiB.
+   * Raw bytes (counted as the base64 characters they make) kept over all entries: past it the
+   * oldest entries lose their bytes (not their fields), so large messages cannot make the ring
+   * huge. Default 256 MiB.
    */
   rawBudget?: number;
 }
 
 /**
- * The live feed: every message seen at any hop, in a bounded ring. Recording costs one object
- * and one base64 copy of the bytes; naming comes from the project's model, decoding is left
- * for when someone asks (feed.decode). Subscribers read the ring at their own pace.
+ * The live feed: every message seen at any hop, in a bounded ring. Recording writes the
+ * entry's fields and bytes into an EntryStore (nothing of it on the V8 heap but shared values);
+ * naming comes from the project's model, decoding is left for when someone asks (feed.decode).
+ * Subscribers read the ring at their own pace.
  */
 export class Feed {
   readonly capacity: number;
   readonly rawLimit: number;
-  private readonly rawBudget: number;
-  /** Base64 characters held in entries' `raw`. */
-  private rawHeld = 0;
-  /** Entries before this id hold no raw bytes any more. */
-  private rawFrom = 1;
-  private readonly ring: Ring<FeedEntry>;
-  private readonly correlator = new Correlator();
+  private readonly store: EntryStore;
+  private readonly correlator: Correlator;
   private readonly intern = new FeedInterner();
   private readonly subscribers = new Set<FeedSubscriber>();
   private readonly subscriberOptions: SubscriberOptions;
   private names: OperationNames | undefined;
-  private evicted = 0;
   /** The run tag of what is being sent right now (see `tagged`). */
   private tagging: RunTag | undefined;
   /** Run tags by correlation key, so every hop of a tagged call is tagged. */
@@ -57,8 +53,8 @@ export class Feed {
   constructor(options: FeedOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_FEED_CAPACITY;
     this.rawLimit = options.rawLimit ?? DEFAULT_RAW_LIMIT;
-    this.rawBudget = options.rawBudget ?? DEFAULT_RAW_BUDGET;
-    this.ring = new Ring(this.capacity);
+    this.store = new EntryStore(this.capacity, options.rawBudget ?? DEFAULT_RAW_BUDGET);
+    this.correlator = new Correlator(this.store);
     this.subscriberOptions = {
       maxRate: options.maxRate,
       maxBatch: options.maxBatch,
@@ -72,54 +68,48 @@ export class Feed {
     this.names = names;
   }
 
-  record(s: Sighting, placement: Placement): FeedEntry {
+  /** Records what a hop saw; returns the entry's id. */
+  record(s: Sighting, placement: Placement): number {
     const m = s.message;
     const found = this.names?.lookup(m.ifidx, m.opidx);
     const intern = this.intern;
-    const { item } = this.append((id) => {
-      const kind = feedKind(m);
-      const raw = rawField(s.raw, this.rawLimit);
-      // Every field is written here, in one order, even when undefined: all entries share one
-      // hidden class with in-object fields (fields added later went to a second, out-of-object
-      // store per entry, and a spread built the object on a slower path).
-      const entry: FeedEntry = {
-        id,
-        time: s.time ?? epochNow(),
-        hop: s.hop,
-        direction: s.direction,
-        endpoint: intern.string(s.endpoint),
-        peer: intern.string(s.peer),
-        userId: intern.string(s.userId ?? m.extra['__user_id__']),
-        gateway: intern.string(s.gateway),
-        kind,
-        push: false,
-        sequence: m.sequence,
-        calltype: m.calltype,
-        ifidx: m.ifidx,
-        opidx: m.opidx,
-        errcode: m.errcode,
-        callId: m.callId,
-        // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
-        // theirs; the correlator names them after the CALL they answer.
-        interface: kind === 'error' ? undefined : found?.iface.qname,
-        method: kind === 'error' ? undefined : found?.op?.name,
-        extra: intern.extra(m.extra),
-        size: s.size ?? s.raw.length,
-        latencyMs: undefined,
-        correlation: '',
-        note: intern.string(s.note),
-        mock: s.mock,
-        run: undefined,
-        raw: raw.raw,
-        rawTruncated: raw.rawTruncated || s.truncated === true,
-      };
-      this.correlator.place(entry, placement);
-      entry.correlation = intern.string(entry.correlation);
-      this.tag(entry);
-      return entry;
-    });
-    for (const watch of this.watchers) watch(item);
-    return item;
+    const kind = feedKind(m);
+    const entry: EntryFields = {
+      time: s.time ?? epochNow(),
+      hop: s.hop,
+      direction: s.direction,
+      endpoint: intern.string(s.endpoint),
+      peer: intern.string(s.peer),
+      userId: intern.string(s.userId ?? m.extra['__user_id__']),
+      gateway: intern.string(s.gateway),
+      kind,
+      push: false,
+      sequence: m.sequence,
+      calltype: m.calltype,
+      ifidx: m.ifidx,
+      opidx: m.opidx,
+      errcode: m.errcode,
+      callId: m.callId,
+      // Error RETURNs carry ifidx = opidx = 0 (spec §1.5): whatever interface 0 is, it is not
+      // theirs; the correlator names them after the CALL they answer.
+      interface: kind === 'error' ? undefined : found?.iface.qname,
+      method: kind === 'error' ? undefined : found?.op?.name,
+      extra: intern.extra(m.extra),
+      size: s.size ?? s.raw.length,
+      latencyMs: undefined,
+      correlation: '',
+      note: intern.string(s.note),
+      mock: s.mock,
+      run: undefined,
+    };
+    const opened = this.correlator.place(entry, placement);
+    entry.correlation = intern.string(entry.correlation);
+    this.tag(entry);
+    const cut = s.raw.length > this.rawLimit;
+    const id = this.store.append(entry, cut ? s.raw.subarray(0, this.rawLimit) : s.raw, cut || s.truncated === true);
+    if (opened !== undefined) this.correlator.opened(opened, id, entry);
+    this.added(id);
+    return id;
   }
 
   /**
@@ -143,7 +133,7 @@ export class Feed {
     return () => this.watchers.delete(listener);
   }
 
-  private tag(entry: FeedEntry): void {
+  private tag(entry: EntryFields): void {
     const tag = this.tagging ?? this.tags.get(entry.correlation);
     if (!tag) return;
     entry.run = tag;
@@ -161,40 +151,47 @@ export class Feed {
    * gateway) tags the recent entries of its new key too: the gateway's and back end's hops of a
    * connection's first call were recorded under that key before the console knew it.
    */
-  private retag(revised: readonly FeedEntry[]): FeedEntry[] {
+  private retag(revised: readonly number[]): number[] {
     const keys = new Map<string, RunTag>();
-    for (const e of revised) {
-      if (!e.run) continue;
-      keys.set(e.correlation, e.run);
-      this.rememberTag(e.correlation, e.run);
+    for (const id of revised) {
+      const run = this.store.runOf(id);
+      if (!run) continue;
+      const correlation = this.store.correlationOf(id);
+      keys.set(correlation, run);
+      this.rememberTag(correlation, run);
     }
     if (keys.size === 0) return [];
-    const out: FeedEntry[] = [];
-    for (const e of this.ring.after(Math.max(0, this.ring.nextId - 1 - RETAG_WINDOW))) {
-      const tag = keys.get(e.correlation);
-      if (tag && !e.run) {
-        e.run = tag;
-        out.push(e);
-      }
+    const out: number[] = [];
+    for (let id = Math.max(1, this.store.nextId - 1 - RETAG_WINDOW); id < this.store.nextId; id++) {
+      const tag = keys.get(this.store.correlationOf(id));
+      if (tag && !this.store.runOf(id) && this.store.amend(id, { run: tag })) out.push(id);
     }
     return out;
   }
 
+  /** Changes what a hop learned about an entry after recording it; false when it is no longer held. Call `revise` after. */
+  amend(id: number, change: Amendment): boolean {
+    return this.store.amend(id, change);
+  }
+
   /** Entries changed after they were recorded (see FeedBatch.revised): subscribers that had them get them again. */
-  revise(entries: readonly FeedEntry[]): void {
-    if (entries.length === 0) return;
-    const revised = [...entries, ...this.retag(entries)];
+  revise(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    const revised = [...ids, ...this.retag(ids)];
     for (const s of this.subscribers) s.revise(revised);
   }
 
   /** Adds entries read back from an export, with new ids. */
   restore(entries: Omit<FeedEntry, 'id'>[]): number {
-    for (const e of entries) this.append((id) => ({ id, ...e }));
+    for (const { raw, rawTruncated, ...fields } of entries)
+      this.store.append(fields, Buffer.from(raw, 'base64'), rawTruncated);
+    for (const s of this.subscribers) s.notify();
     return entries.length;
   }
 
+  /** A copy of the entry (changing it changes nothing in the feed: see `amend`). */
   get(id: number): FeedEntry | undefined {
-    return this.ring.get(id);
+    return this.store.get(id);
   }
 
   /**
@@ -204,9 +201,9 @@ export class Feed {
   query(afterId: number, limit: number, filter?: FeedFilter, searchText?: SearchText): FeedEntry[] {
     const matches = feedPredicate(filter, searchText);
     if (filter?.wholeCalls)
-      return wholeCalls({ [Symbol.iterator]: () => this.ring.after(afterId) }, matches).slice(0, limit);
+      return wholeCalls({ [Symbol.iterator]: () => this.store.after(afterId) }, matches).slice(0, limit);
     const out: FeedEntry[] = [];
-    for (const e of this.ring.after(afterId)) {
+    for (const e of this.store.after(afterId)) {
       if (!matches(e)) continue;
       out.push(e);
       if (out.length >= limit) break;
@@ -216,10 +213,12 @@ export class Feed {
 
   /** Every held entry with the same correlation key, in order. */
   related(id: number): FeedEntry[] {
-    const entry = this.ring.get(id);
-    if (!entry) return [];
+    const store = this.store;
+    if (store.get(id) === undefined) return [];
+    const key = store.correlationOf(id);
     const out: FeedEntry[] = [];
-    for (const e of this.ring.after(0)) if (e.correlation === entry.correlation) out.push(e);
+    for (let other = store.firstId!; other < store.nextId; other++)
+      if (store.correlationOf(other) === key) out.push(store.get(other)!);
     return out;
   }
 
@@ -229,23 +228,20 @@ export class Feed {
     return [...new Set(ids)]
       .sort((a, b) => a - b)
       .flatMap((id) => {
-        const e = this.ring.get(id);
+        const e = this.store.get(id);
         return e && matches(e) ? [e] : [];
       });
   }
 
   clear(): void {
-    this.ring.clear();
+    this.store.clear();
     this.correlator.clear();
     this.tags.clear();
-    this.evicted = 0;
-    this.rawHeld = 0;
-    this.rawFrom = this.ring.nextId;
     for (const s of this.subscribers) s.skipToEnd();
   }
 
   subscribe(sink: FeedSink, afterId = 0): FeedSubscriber {
-    const subscriber = new FeedSubscriber(this.ring, sink, afterId, this.subscriberOptions);
+    const subscriber = new FeedSubscriber(this.store, sink, afterId, this.subscriberOptions);
     this.subscribers.add(subscriber);
     return subscriber;
   }
@@ -258,35 +254,20 @@ export class Feed {
   stats(subscriber?: FeedSubscriber): FeedStats {
     return {
       capacity: this.capacity,
-      size: this.ring.size,
-      evicted: this.evicted,
+      size: this.store.length,
+      evicted: this.store.evicted,
       droppedForSubscriber: subscriber?.dropped ?? 0,
       paused: subscriber?.isPaused ?? false,
-      firstId: this.ring.firstId,
-      lastId: this.ring.lastId,
+      firstId: this.store.firstId,
+      lastId: this.store.lastId,
     };
   }
 
-  private append(build: (id: number) => FeedEntry): { item: FeedEntry } {
-    const pushed = this.ring.push(build);
-    this.rawHeld += pushed.item.raw.length;
-    if (pushed.evicted) {
-      this.evicted++;
-      this.rawHeld -= pushed.evicted.raw.length;
-    }
-    if (this.rawHeld > this.rawBudget) this.shedRaw();
+  /** Tells subscribers and watchers that entry `id` was recorded. */
+  private added(id: number): void {
     for (const s of this.subscribers) s.notify();
-    return pushed;
-  }
-
-  /** Drops the bytes of the oldest entries until the raw budget holds again. */
-  private shedRaw(): void {
-    this.rawFrom = Math.max(this.rawFrom, this.ring.firstId ?? this.ring.nextId);
-    while (this.rawHeld > this.rawBudget && this.rawFrom < this.ring.nextId - 1) {
-      const entry = this.ring.get(this.rawFrom++)!;
-      this.rawHeld -= entry.raw.length;
-      entry.raw = '';
-      entry.rawTruncated = true;
-    }
+    if (this.watchers.size === 0) return;
+    const entry = this.store.get(id)!;
+    for (const watch of this.watchers) watch(entry);
   }
 }

@@ -1,5 +1,5 @@
 import type { FeedBatch, FeedEntry } from '../../../shared/console-api/types.js';
-import type { Ring } from './ring.js';
+import type { EntryStore } from './entry-store.js';
 
 /** Where one bridge session's batches go. */
 export interface FeedSink {
@@ -38,15 +38,15 @@ export class FeedSubscriber {
   private lastFlush = 0;
   private droppedTotal = 0;
   private closed = false;
-  /** Delivered entries that changed since (FeedBatch.revised), sent with the next batch. */
-  private revised: FeedEntry[] = [];
+  /** Ids of delivered entries that changed since (FeedBatch.revised), sent with the next batch. */
+  private revised: number[] = [];
   private readonly interval: number;
   private readonly maxBatch: number;
   private readonly maxBatchRaw: number;
   private readonly maxMessage: number;
 
   constructor(
-    private readonly ring: Ring<FeedEntry>,
+    private readonly ring: EntryStore,
     private readonly sink: FeedSink,
     afterId: number,
     options: SubscriberOptions = {},
@@ -79,8 +79,8 @@ export class FeedSubscriber {
   }
 
   /** These entries changed: those this subscriber already got go out again with the next batch (at most MAX_REVISED). */
-  revise(entries: readonly FeedEntry[]): void {
-    for (const e of entries) if (e.id <= this.cursor && this.revised.length < MAX_REVISED) this.revised.push(e);
+  revise(ids: readonly number[]): void {
+    for (const id of ids) if (id <= this.cursor && this.revised.length < MAX_REVISED) this.revised.push(id);
     this.notify();
   }
 
@@ -133,7 +133,8 @@ export class FeedSubscriber {
     }
     if (entries.length > 0) this.cursor = entries[entries.length - 1]!.id;
     this.droppedTotal += dropped;
-    const revised = this.revised;
+    // As they are now: a revision made twice goes out once, one evicted meanwhile not at all.
+    const revised = [...new Set(this.revised)].flatMap((id) => this.ring.get(id) ?? []);
     this.revised = [];
     if (entries.length > 0 || dropped > 0 || revised.length > 0) {
       for (let start = 0; start === 0 || start < entries.length; start += this.maxMessage) {
