@@ -41,9 +41,13 @@ const percentile = (values: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
-function heapMb(): number {
+const MB = 1024 * 1024;
+
+/** After a full collection: the V8 heap, and the array buffers outside it (the feed keeps its bytes there). */
+function memoryMb(): { heap: number; arrayBuffers: number } {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return { heap: heapUsed / MB, arrayBuffers: arrayBuffers / MB };
 }
 
 export async function benchFeed(): Promise<BenchRow[]> {
@@ -64,13 +68,11 @@ export async function benchFeed(): Promise<BenchRow[]> {
     if (sandbox.state !== 'running') throw new Error(`the sandbox did not start: ${JSON.stringify(sandbox)}`);
     const gateway = sandbox.gateways.find((g) => g.server === 'gwserver')!.listen[0]!;
     await subscriber.next<'ready'>();
-    const heapBefore = heapMb();
+    const before = memoryMb();
+    const heapBefore = before.heap;
     const firstId = ((await host.run('feed.stats', {})).lastId ?? 0) + 1;
     let heapPeak = heapBefore;
-    const sampler = setInterval(
-      () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed / 1024 / 1024)),
-      250,
-    );
+    const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed / MB)), 250);
     const driver = peer(['drive', gateway, String(rate), String(seconds)]);
     const driven = await driver.next<DriveReport>();
     // Let the last entries through every hop and out to the subscriber.
@@ -84,7 +86,8 @@ export async function benchFeed(): Promise<BenchRow[]> {
     subscriber.child.send('report');
     const received = await subscriber.next<SubscribeReport>();
     clearInterval(sampler);
-    const heapAfter = heapMb();
+    const after = memoryMb();
+    const heapAfter = after.heap;
     const recorded = (stats.lastId ?? 0) - firstId + 1;
     return [
       row('calls driven into the sandbox', 'msg/s', [driven.sent / driven.seconds], {
@@ -103,7 +106,10 @@ export async function benchFeed(): Promise<BenchRow[]> {
         goal: `bounded by the ring (${stats.capacity.toLocaleString('en-US')} entries)`,
       }),
       row('host heap peak growth', 'MB', [heapPeak - heapBefore], goals.atMost(150, 'MB')),
-      row('heap per held entry', 'B', [((heapAfter - heapBefore) * 1024 * 1024) / Math.max(1, stats.size)]),
+      row('heap per held entry', 'B', [((heapAfter - heapBefore) * MB) / Math.max(1, stats.size)]),
+      row('host array buffers growth (after gc)', 'MB', [after.arrayBuffers - before.arrayBuffers], {
+        goal: 'bounded by the raw budget',
+      }),
     ];
   } finally {
     subscriber.child.kill();
