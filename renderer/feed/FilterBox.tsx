@@ -23,6 +23,8 @@ const SYNTAX: [string, string][] = [
   ['size>1000', 'bytes; > >= < <= = work for size, latency, seq and errcode'],
   ['latency>50', 'milliseconds on a RETURN (0.5 works too)'],
   ['call:call:7:2@gwserver', 'one call by its correlation key (what Follow call shows)'],
+  ['run:run-3', 'every hop of the calls a collection or load run made (run-N, load-N; * for any)'],
+  ['saved:orders/*', 'the hops of one saved call (or a folder of them) as a run made it'],
 ];
 
 const COMBINE: [string, string][] = [

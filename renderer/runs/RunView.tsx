@@ -7,7 +7,17 @@ import { useInvoke } from '../stores/invoke.js';
 import { toast } from '../stores/ui.js';
 import '../styles/runs.css';
 import { drawHistogram, drawThroughput } from './charts.js';
-import { closeRuns, foldersOf, refreshCalls, rerunFailed, startLoad, startRun, stopRun, useRuns } from './runs.js';
+import {
+  closeRuns,
+  foldersOf,
+  refreshCalls,
+  rerunFailed,
+  showRunInFeed,
+  startLoad,
+  startRun,
+  stopRun,
+  useRuns,
+} from './runs.js';
 import { messageOf } from '../../shared/message-of.js';
 
 const WHOLE = '';
@@ -108,6 +118,8 @@ function RunTab() {
     }).catch(fail);
   };
   const failed = report?.calls.filter((c) => c.verdict === 'failed').length ?? 0;
+  /** The run the results are of: the one going on, or the last one reported. */
+  const shown = runId ?? report?.id;
   return (
     <>
       <div className="runs-controls">
@@ -151,7 +163,7 @@ function RunTab() {
       )}
       <ul className="run-results" aria-label="Run results">
         {results.map((c) => (
-          <CallRow key={c.name} call={c} />
+          <CallRow key={c.name} call={c} runId={shown} />
         ))}
       </ul>
       {runId && <p className="muted small">Running… {results.length} done</p>}
@@ -163,7 +175,15 @@ function RunTab() {
         >
           {summaryLine(report.totals)}
           {report.totals.skipped > 0 ? `, ${report.totals.skipped} skipped` : ''} ·{' '}
-          {(report.totals.durationMs / 1000).toFixed(2)} s
+          {(report.totals.durationMs / 1000).toFixed(2)} s{' '}
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label="Show this run in the feed"
+            onClick={() => showRunInFeed(report.id)}
+          >
+            Show in feed
+          </button>
         </p>
       )}
     </>
@@ -172,7 +192,7 @@ function RunTab() {
 
 const pretty = (v: JsonValue | undefined): string => (v === undefined ? '(nothing)' : JSON.stringify(v, null, 2));
 
-function CallRow({ call }: { call: CallReport }) {
+function CallRow({ call, runId }: { call: CallReport; runId: string | undefined }) {
   const failing = call.outcomes.find((o) => !o.pass);
   return (
     <li className={`run-call run-${call.verdict}`} aria-label={`${call.name}: ${call.verdict}`}>
@@ -182,6 +202,17 @@ function CallRow({ call }: { call: CallReport }) {
         {call.role !== 'call' && <span className="tag">{call.role}</span>}
         <span className="spacer" />
         <span className="muted small">{Math.round(call.durationMs)} ms</span>
+        {runId !== undefined && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label={`Show ${call.name} in the feed`}
+            title="Every hop of this call, in the feed"
+            onClick={() => showRunInFeed(runId, call.name)}
+          >
+            Feed
+          </button>
+        )}
       </div>
       {call.verdict !== 'passed' && call.message && <div className="run-message small">{call.message}</div>}
       {failing && (failing.expected !== undefined || failing.actual !== undefined) && (

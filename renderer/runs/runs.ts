@@ -8,6 +8,7 @@ import type {
   RunRequest,
   SavedCall,
 } from '../../shared/console-api/index.js';
+import { setFeedQuery } from '../actions/feed.js';
 import { host } from '../stores/host.js';
 import { messageOf } from '../../shared/message-of.js';
 
@@ -78,6 +79,14 @@ export async function openRuns(tab: RunsState['tab'] = 'run'): Promise<void> {
 }
 
 export const closeRuns = (): void => useRuns.setState({ open: false });
+
+const quoted = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+/** Closes the Run view on the feed filtered to what a run (or one of its saved calls) sent and got. */
+export function showRunInFeed(runId: string, call?: string): void {
+  closeRuns();
+  setFeedQuery(`run:${runId}${call === undefined ? '' : ` saved:${quoted(call)}`}`);
+}
 
 export async function refreshCalls(): Promise<void> {
   useRuns.setState({ calls: await host.call('workspace.savedCalls', {}) });

@@ -140,6 +140,14 @@ export function compileFilter(node: FilterNode, searchText?: SearchText): EntryP
       }
     case 'call':
       return (e) => e.correlation.toLowerCase() === node.correlation;
+    case 'run': {
+      const m = globMatcher(node.pattern);
+      return (e) => e.run !== undefined && m(e.run.run.toLowerCase());
+    }
+    case 'saved': {
+      const m = globMatcher(node.pattern);
+      return (e) => e.run !== undefined && m(e.run.call.toLowerCase());
+    }
     case 'extra': {
       const m = globMatcher(node.pattern);
       const key = node.key;

@@ -10,7 +10,7 @@ import type { FeedHop } from './types.js';
  *   unary   = NOT unary | "-" unary | primary
  *   primary = "(" or ")" | term
  *   term    = word | "quoted phrase"         free text: header fields, extra and the decoded payload
- *           | field ":" value                method: if: hop: dir: endpoint: user: gw: seq: errcode: kind: call:
+ *           | field ":" value                method: if: hop: dir: endpoint: user: gw: seq: errcode: kind: call: run: saved:
  *           | extra.KEY "=" value            (or extra.KEY:value)
  *           | numeric op number              size latency seq errcode with > >= < <= = :
  *
@@ -42,6 +42,8 @@ export type FilterNode =
   | { kind: 'gateway'; pattern: string }
   | { kind: 'entry-kind'; entryKind: QueryKind }
   | { kind: 'call'; correlation: string }
+  | { kind: 'run'; pattern: string }
+  | { kind: 'saved'; pattern: string }
   | { kind: 'extra'; key: string; pattern: string }
   | { kind: 'compare'; field: NumericField; op: Comparison; value: number };
 
@@ -177,6 +179,8 @@ const FIELDS = [
   'errcode',
   'kind',
   'call',
+  'run',
+  'saved',
   'size',
   'latency',
 ] as const;
@@ -430,6 +434,10 @@ class Parser {
         return { kind: 'gateway', pattern: value.pattern };
       case 'call':
         return { kind: 'call', correlation: v };
+      case 'run':
+        return { kind: 'run', pattern: value.pattern };
+      case 'saved':
+        return { kind: 'saved', pattern: value.pattern };
       case 'user': {
         const slash = v.lastIndexOf('/');
         if (slash < 0) {

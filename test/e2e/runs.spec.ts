@@ -80,6 +80,17 @@ test.describe('the Run view', () => {
     await expect(totals).toContainText('1 passed, 0 failed');
     await expect(runs.getByRole('listitem', { name: `${folder}/b wrong: passed` })).toBeVisible();
     await expect(runs.getByRole('listitem')).toHaveCount(1);
+
+    // Every hop of that call, found by the run's tag: the feed is filtered to it.
+    await runs.getByRole('button', { name: `Show ${folder}/b wrong in the feed` }).click();
+    await expect(runs).toBeHidden();
+    await expect(app.page.getByRole('searchbox', { name: 'Filter' })).toHaveValue(
+      new RegExp(`^run:run-\\d+ saved:"${folder}/b wrong"$`),
+    );
+    // At least the console's CALL and RETURN; the sandbox's hops too where it carried the call.
+    await expect.poll(() => app.feedRows.count()).toBeGreaterThanOrEqual(2);
+    for (const hop of await app.feedRows.allInnerTexts()) expect(hop).toContain('echo');
+    await app.screenshot('runs-show-in-feed');
   });
 
   test('a load run draws its latency histogram and its throughput over time', async ({ app }) => {

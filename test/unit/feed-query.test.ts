@@ -95,6 +95,8 @@ describe('filter grammar', () => {
     expect(node('kind:async')).toEqual({ kind: 'entry-kind', entryKind: 'async' });
     expect(node('call:call:1:7@gwserver')).toEqual({ kind: 'call', correlation: 'call:1:7@gwserver' });
     expect(node('name=scott')).toEqual({ kind: 'text', text: 'name=scott' });
+    expect(node('run:Run-3')).toEqual({ kind: 'run', pattern: 'run-3' });
+    expect(node('saved:"orders/new order"')).toEqual({ kind: 'saved', pattern: 'orders/new order' });
   });
 
   it('quoted values are literal: a * in quotes is a star, not a wildcard', () => {
@@ -201,6 +203,19 @@ describe('filter meaning', () => {
     expect(matches('latency>1', e)).toBe(false);
     // An entry without latency never matches a latency condition.
     expect(matches('latency<1', entry(2))).toBe(false);
+  });
+
+  it('run: and saved: match the entries a collection or load run made, by run id and saved call', () => {
+    const tagged = entry(2, { run: { run: 'run-3', call: 'orders/New order' } });
+    const other = entry(3, { run: { run: 'load-4', call: 'echo' } });
+    const untagged = entry(4);
+    const all = [tagged, other, untagged];
+    expect(all.map((x) => matches('run:run-3', x))).toEqual([true, false, false]);
+    expect(all.map((x) => matches('run:*', x))).toEqual([true, true, false]);
+    expect(all.map((x) => matches('saved:orders/*', x))).toEqual([true, false, false]);
+    expect(all.map((x) => matches('saved:"orders/new order"', x))).toEqual([true, false, false]);
+    expect(all.map((x) => matches('run:run-3 -saved:echo', x))).toEqual([true, false, false]);
+    expect(all.map((x) => matches('-run:*', x))).toEqual([false, false, true]);
   });
 
   it('user:N matches any gateway, user:GATEWAY/N one; gw: the gateway', () => {
