@@ -2,6 +2,7 @@
 // tce-run: runs a project's saved calls with their expectations (a collection) against a target,
 // or against the project's mock back ends started in-process, for CI; or one saved call as a
 // load run. The same engine as the console's Run view (electron/runner) behind the same host.
+import { targetFromText } from '../../shared/console-api/target-text.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,9 +79,6 @@ function rate(value: string): number {
   return Number(m[1]);
 }
 
-const targetOf = (value: string): TargetSpec =>
-  value.includes('://') ? { kind: 'url', url: value } : { kind: 'endpoint', endpoint: value };
-
 function parseArgs(argv: readonly string[]): Args | 'help' {
   const positional: string[] = [];
   let env: string | undefined;
@@ -103,7 +101,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
         env = value();
         break;
       case '--target':
-        target = targetOf(value());
+        target = targetFromText(value());
         break;
       case '--reporter':
         reporter = choice('--reporter', value(), REPORTERS);

@@ -1,3 +1,4 @@
+import { targetFromText } from '../../shared/console-api/target-text.js';
 import { useEffect, useRef, useState } from 'react';
 import { lineDiff } from '../../shared/collections/diff.js';
 import { summaryLine } from '../../shared/collections/report.js';
@@ -23,11 +24,10 @@ import { messageOf } from '../../shared/message-of.js';
 const WHOLE = '';
 const fail = (e: unknown): void => toast(messageOf(e), 'error');
 
-/** `tcp://…` or `ws://…` is a URL, anything else an endpoint name of services.xml; empty = each call's own. */
+/** Empty: each call's own target. */
 function targetOf(text: string): TargetSpec | undefined {
   const t = text.trim();
-  if (t === '') return undefined;
-  return t.includes('://') ? { kind: 'url', url: t } : { kind: 'endpoint', endpoint: t };
+  return t === '' ? undefined : targetFromText(t);
 }
 
 /** The Run view: run a folder or the whole collection with its expectations, or load-test one call. */
