@@ -2,13 +2,13 @@
 // tce-run: runs a project's saved calls with their expectations (a collection) against a target,
 // or against the project's mock back ends started in-process, for CI; or one saved call as a
 // load run. The same engine as the console's Run view (electron/runner) behind the same host.
-import { targetFromText } from '../../shared/console-api/target-text.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonReport, junitReport, loadTable, textReport, callLine } from '../../shared/collections/report.js';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { LoadRequest, RunReport, TargetSpec } from '../../shared/console-api/types.js';
+import { targetFromText } from '../../shared/console-api/target-text.js';
 import { formatDiagnostic } from '../../shared/idl/diagnostics.js';
 import { ConsoleHost } from '../host/host.js';
 import { Assertions } from '../runner/assertions.js';

@@ -1,8 +1,8 @@
-import { targetFromText } from '../../shared/console-api/target-text.js';
 import { useEffect, useRef, useState } from 'react';
 import { lineDiff } from '../../shared/collections/diff.js';
 import { summaryLine } from '../../shared/collections/report.js';
 import type { CallReport, JsonValue, TargetSpec } from '../../shared/console-api/index.js';
+import { targetFromText } from '../../shared/console-api/target-text.js';
 import { Dialog, CloseAction } from '../components/Dialog.js';
 import { useInvoke } from '../stores/invoke.js';
 import { toast } from '../stores/ui.js';
