@@ -1,3 +1,4 @@
+import { SequenceTable, type Sequenced } from './sequence-table.js';
 import type { RpcMessage } from '../wire/message.js';
 import { decodeResult, type ResultDecoder } from './call.js';
 import { ErrorCode, RpcError, errorCodeName, errorDescription } from './errors.js';
@@ -50,7 +51,7 @@ function fill(resolve: (value: unknown) => void, reject: (error: RpcError) => vo
   filling.reject = reject;
 }
 
-class Entry implements PendingCall<unknown> {
+class Entry implements PendingCall<unknown>, Sequenced<Entry> {
   resolve!: (value: unknown) => void;
   reject!: (error: RpcError) => void;
   readonly reply: Promise<unknown>;
@@ -59,7 +60,7 @@ class Entry implements PendingCall<unknown> {
   list: DeadlineList | undefined = undefined;
   prev: Entry | undefined = undefined;
   next: Entry | undefined = undefined;
-  /** The next entry in the same bucket of the EntryTable. */
+  /** The next entry in the same bucket of the SequenceTable. */
   chain: Entry | undefined = undefined;
 
   constructor(
@@ -88,73 +89,6 @@ class Entry implements PendingCall<unknown> {
   }
 }
 
-const MIN_BUCKETS = 64;
-
-/**
- * Entries by sequence in a power-of-two array of chained buckets. Sequences are consecutive, so
- * the buckets fill evenly; unlike a Map under constant insert/delete churn it allocates nothing
- * per call.
- */
-class EntryTable {
-  private buckets: (Entry | undefined)[] = new Array<Entry | undefined>(MIN_BUCKETS).fill(undefined);
-  size = 0;
-
-  get(sequence: number): Entry | undefined {
-    let entry = this.buckets[sequence & (this.buckets.length - 1)];
-    while (entry !== undefined && entry.sequence !== sequence) entry = entry.chain;
-    return entry;
-  }
-
-  add(entry: Entry): void {
-    if (this.size >= this.buckets.length) this.resize(this.buckets.length * 2);
-    const i = entry.sequence & (this.buckets.length - 1);
-    entry.chain = this.buckets[i];
-    this.buckets[i] = entry;
-    this.size++;
-  }
-
-  remove(sequence: number): Entry | undefined {
-    const i = sequence & (this.buckets.length - 1);
-    let prev: Entry | undefined;
-    let entry = this.buckets[i];
-    while (entry !== undefined && entry.sequence !== sequence) {
-      prev = entry;
-      entry = entry.chain;
-    }
-    if (entry === undefined) return undefined;
-    if (prev) prev.chain = entry.chain;
-    else this.buckets[i] = entry.chain;
-    entry.chain = undefined;
-    // A burst's buckets are given back once it is over.
-    if (--this.size < this.buckets.length / 8 && this.buckets.length > MIN_BUCKETS)
-      this.resize(this.buckets.length / 2);
-    return entry;
-  }
-
-  /** Empties the table and returns what it held. */
-  drain(): Entry[] {
-    const all: Entry[] = [];
-    for (let entry of this.buckets) for (; entry !== undefined; entry = entry.chain) all.push(entry);
-    this.buckets = new Array<Entry | undefined>(MIN_BUCKETS).fill(undefined);
-    this.size = 0;
-    return all;
-  }
-
-  private resize(length: number): void {
-    const old = this.buckets;
-    this.buckets = new Array<Entry | undefined>(length).fill(undefined);
-    for (let entry of old) {
-      while (entry !== undefined) {
-        const next = entry.chain;
-        const i = entry.sequence & (length - 1);
-        entry.chain = this.buckets[i];
-        this.buckets[i] = entry;
-        entry = next;
-      }
-    }
-  }
-}
-
 /** Calls sharing one timeout value, oldest first: their deadlines are in order. */
 interface DeadlineList {
   readonly ms: number;
@@ -177,7 +111,7 @@ export class PendingCalls {
   readonly defaultTimeout: number;
   readonly maxInFlight: number;
   readonly description: string;
-  private readonly entries = new EntryTable();
+  private readonly entries = new SequenceTable<Entry>();
   private readonly lists = new Map<number, DeadlineList>();
   private readonly sequences = new SequenceGenerator();
   private timer: ReturnType<typeof setTimeout> | undefined;

@@ -103,7 +103,7 @@ export class Feed {
       run: undefined,
     };
     const opened = this.correlator.place(entry, placement);
-    entry.correlation = intern.string(entry.correlation);
+    entry.correlation = intern.correlation(entry.correlation, entry.sequence);
     this.tag(entry);
     const cut = s.raw.length > this.rawLimit;
     const id = this.store.append(entry, cut ? s.raw.subarray(0, this.rawLimit) : s.raw, cut || s.truncated === true);

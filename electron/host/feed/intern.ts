@@ -2,6 +2,8 @@ import type { Extra } from '../../../shared/wire/message.js';
 
 /** Distinct values remembered per generation; two generations are looked in. */
 const GENERATION = 4096;
+/** Correlation keys remembered, one per slot of sequence numbers. */
+const KEY_SLOTS = 1 << 16;
 
 /**
  * One copy of equal values recorded close together: the hops of one call share its correlation
@@ -32,9 +34,23 @@ export class Interner<T> {
 export class FeedInterner {
   private readonly strings = new Interner<string>();
   private readonly extras = new Interner<Extra>();
+  private readonly keys = new Array<string>(KEY_SLOTS).fill('');
 
   string<S extends string | undefined>(s: S): S {
     return s === undefined ? s : (this.strings.get(s, () => s) as S);
+  }
+
+  /**
+   * The copy of a call's correlation key the hops recorded before shared, when they were recent:
+   * every call has a key of its own, so a hashed table turned over constantly (and its tables
+   * died old); a slot per sequence number costs one compare.
+   */
+  correlation(key: string, sequence: number): string {
+    const slot = sequence & (KEY_SLOTS - 1);
+    const held = this.keys[slot]!;
+    if (held === key) return held;
+    this.keys[slot] = key;
+    return key;
   }
 
   /**
