@@ -120,7 +120,7 @@ async function start(args: Args): Promise<Running> {
     project.close();
     throw new StartError(`${snapshot.root} has no services.xml: it describes the gateways and routes to run`);
   }
-  const workspace = new Workspace(project.folder, (message) => log('warn', message));
+  const workspace = new Workspace(project.folder, log);
   engine = await openProjectMocks(project, workspace, {
     log: (level, message) => {
       if (level === 'info') {

@@ -468,7 +468,7 @@ export class ConsoleHost {
       },
       log: (level, message) => this.log(level, message),
     });
-    const workspace = new Workspace(project.folder, (message) => this.log('warn', message));
+    const workspace = new Workspace(project.folder, (level, message) => this.log(level, message));
     let mocks: MockEngine | undefined;
     try {
       mocks = await openProjectMocks(project, workspace, { log: (level, message) => this.log(level, message) });

@@ -16,6 +16,7 @@ import { errnoOf, ioError, messageOf } from './errors.js';
 import { atomicWrite } from './file-store.js';
 import type { ProjectFolder, ProjectPath } from './project-folder.js';
 import { stableJson } from './stable-json.js';
+import type { Log } from '../../shared/log.js';
 
 export const WORKSPACE_FOLDER = '.tce-console';
 export const MAX_HISTORY = 200;
@@ -49,7 +50,7 @@ export class Workspace {
 
   constructor(
     private readonly project: ProjectFolder,
-    private readonly log: (message: string) => void,
+    private readonly log: Log,
   ) {
     this.folder = join(project.root, WORKSPACE_FOLDER);
   }
@@ -59,7 +60,7 @@ export class Workspace {
     if (value === undefined) return { environments: [] };
     const state = value as Partial<WorkspaceState>;
     if (!Array.isArray(state.environments)) {
-      this.log(`${join(this.folder, 'environments.json')}: expected {"environments": [...]}; ignored`);
+      this.log('warn', `${join(this.folder, 'environments.json')}: expected {"environments": [...]}; ignored`);
       return { environments: [] };
     }
     return { environments: state.environments, activeEnvironment: state.activeEnvironment };
@@ -90,7 +91,7 @@ export class Workspace {
     if (value === undefined) return null;
     const problem = requestTabsProblem(value);
     if (problem) {
-      this.log(`${join(this.folder, TABS_FILE)}: ${problem}; the tabs start afresh`);
+      this.log('warn', `${join(this.folder, TABS_FILE)}: ${problem}; the tabs start afresh`);
       return null;
     }
     return value as RequestTabs;
@@ -160,7 +161,7 @@ export class Workspace {
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return;
       if (folder.length === 0) throw ioError(`cannot list ${join(this.folder, SAVED_CALLS)}`, error);
-      this.log(`cannot list ${join(this.folder, relative)} (${messageOf(error)}); its calls are left out`);
+      this.log('warn', `cannot list ${join(this.folder, relative)} (${messageOf(error)}); its calls are left out`);
       return;
     }
     const items = entries.flatMap((e) =>
@@ -176,13 +177,15 @@ export class Workspace {
       const name = [...folder, item.part].join('/');
       if (item.folder) {
         if (folder.length + 1 < MAX_FOLDER_DEPTH) await this.collectCalls([...folder, item.part], out);
-        else this.log(`${join(this.folder, relative, item.part)}: folders nest too deep; its calls are left out`);
+        else
+          this.log('warn', `${join(this.folder, relative, item.part)}: folders nest too deep; its calls are left out`);
         continue;
       }
-      const call = await this.readJson(callFile(name)).catch((error: unknown) => this.log(messageOf(error)));
+      const call = await this.readJson(callFile(name)).catch((error: unknown) => this.log('warn', messageOf(error)));
       // The file's place is its name: a copied or moved file needs no edit to show where it is.
       if (isSavedCall(call)) out.push({ ...call, name });
-      else if (call !== undefined) this.log(`${join(this.folder, callFile(name))} is not a saved call; skipped`);
+      else if (call !== undefined)
+        this.log('warn', `${join(this.folder, callFile(name))} is not a saved call; skipped`);
     }
   }
 
@@ -210,6 +213,7 @@ export class Workspace {
     const overrides = value.overrides;
     if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
       this.log(
+        'warn',
         `${join(this.folder, MOCKS_FILE)}: expected {"overrides": {"module.Interface.operation": {...}}}; ignored`,
       );
       return {};
@@ -217,7 +221,7 @@ export class Workspace {
     const out: Record<string, MockOverride> = {};
     for (const [key, override] of Object.entries(overrides)) {
       const problem = mockOverrideProblem(override, `overrides["${key}"]`);
-      if (problem) this.log(`${join(this.folder, MOCKS_FILE)}: ${problem}; that override is ignored`);
+      if (problem) this.log('warn', `${join(this.folder, MOCKS_FILE)}: ${problem}; that override is ignored`);
       else out[key] = override as MockOverride;
     }
     return out;
@@ -243,7 +247,7 @@ export class Workspace {
     while (this.historyDirty) {
       this.historyDirty = false;
       await this.write('history.json', `${JSON.stringify(all)}\n`).catch((error: unknown) =>
-        this.log(`cannot save the call history: ${messageOf(error)}`),
+        this.log('warn', `cannot save the call history: ${messageOf(error)}`),
       );
     }
     this.historyWriting = false;
@@ -286,7 +290,7 @@ export class Workspace {
     try {
       return JSON.parse(text);
     } catch (error) {
-      this.log(`${path} is not valid JSON (${messageOf(error)}); ignored`);
+      this.log('warn', `${path} is not valid JSON (${messageOf(error)}); ignored`);
       return undefined;
     }
   }

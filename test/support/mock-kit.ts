@@ -50,7 +50,7 @@ export async function openMockEngine(dir: string, options: { handlerTimeoutMs?: 
   const project = await ProjectSession.open(dir, { changed: () => undefined, fileChanged: () => undefined, log });
   const errors = project.snapshot().diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new Error(`the test project has errors: ${errors.map((d) => d.message).join('; ')}`);
-  const workspace = new Workspace(project.folder, (m) => log('warn', m));
+  const workspace = new Workspace(project.folder, log);
   const engine = await openProjectMocks(project, workspace, { log, handlerTimeoutMs: options.handlerTimeoutMs });
   return {
     project,

@@ -23,7 +23,7 @@ describe('saved calls in folders', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tce-saved-'));
     logged = [];
-    workspace = new Workspace(new ProjectFolder(dir), (m) => logged.push(m));
+    workspace = new Workspace(new ProjectFolder(dir), (_level, m) => logged.push(m));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const file = (...parts: string[]) => join(dir, '.tce-console', 'saved-calls', ...parts);

@@ -30,7 +30,7 @@ describe('request tabs kept in the workspace', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tce-tabs-'));
     logged = [];
-    workspace = new Workspace(new ProjectFolder(dir), (m) => logged.push(m));
+    workspace = new Workspace(new ProjectFolder(dir), (_level, m) => logged.push(m));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string): string => join(dir, '.tce-console', name);
