@@ -141,12 +141,6 @@ export const headerOf = (m: RpcMessage): HeaderFields => ({
   callId: m.callId,
 });
 
-/** A copy of at most MAX_EVENT_BYTES: an event outlives the buffer it was read from. */
-export function boundedCopy(raw: Uint8Array): { raw: Uint8Array; truncated: boolean } {
-  const truncated = raw.length > MAX_EVENT_BYTES;
-  return { raw: raw.slice(0, MAX_EVENT_BYTES), truncated };
-}
-
 /** The gateway's event stream and counters. Emitting costs nothing while nobody listens. */
 export class GatewayMonitor {
   private readonly listeners = new Listeners<GatewayEvent>();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { ConsoleError } from '../../shared/console-api/api.js';
 import type { MockOperation, MockOverride, MockSource, MocksState } from '../../shared/console-api/types.js';
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
@@ -168,7 +168,7 @@ export class MockEngine {
         behaviour: override?.answer ? 'override' : handler ? 'script' : 'example',
         calls: this.counts.get(m.key) ?? 0,
       };
-      if (handler) op.script = { file: relative(this.options.root, handler.path), key: handler.key };
+      if (handler) op.script = { file: handler.file, key: handler.key };
       if (override) op.override = override;
       operations.push(op);
     }
@@ -237,9 +237,10 @@ export class MockEngine {
       return this.encode(backEnd, op, ctx, args, override.answer.value, result, 'override');
     const handler = this.scripts.handlerFor(handlerKeys(op, carriers));
     if (!handler) return this.encode(backEnd, op, ctx, args, this.example(op), result, 'example');
-    const where = `script ${relative(this.options.root, handler.path)}`;
+    const where = `script ${handler.file}`;
     const route: CallRoute = { backEnd, endpoint: ctx.extra[ExtraKey.mqReturn], userId: ctx.userId };
-    const answer: ScriptAnswer = await this.scripts.call(handler, args, { ...ctx.extra }, ctx.userId, route);
+    // ctx.extra as it is: posting it to the worker copies it.
+    const answer: ScriptAnswer = await this.scripts.call(handler, args, ctx.extra, ctx.userId, route);
     switch (answer.kind) {
       case 'value':
         return this.encode(backEnd, op, ctx, args, answer.value, result, 'script', where);

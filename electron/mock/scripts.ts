@@ -35,14 +35,17 @@ const PING_MS = 1_000;
 
 interface PendingCall {
   resolve(answer: ScriptAnswer): void;
-  timer: NodeJS.Timeout;
   deadline: number;
+  /** Its own timer once ctx.delay moved its deadline; until then the shared deadline timer watches it. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /** A handler of a loaded script. */
 export interface ScriptHandler {
   path: string;
   key: string;
+  /** The script's name relative to the project folder, as logs and the console show it. */
+  file: string;
 }
 
 /**
@@ -61,7 +64,14 @@ export class MockScripts {
   private syntaxPlaces = new Map<string, { line: number; column: number }>();
   /** key → the first script (in name order) that handles it. */
   private handlers = new Map<string, ScriptHandler>();
+  /** In call order, which is deadline order for the calls without a timer of their own. */
   private readonly pending = new Map<number, PendingCall>();
+  /**
+   * One timer for the deadlines of every call (a timer per call was an object, a closure and an
+   * async id per call, held as long as the call): armed for the earliest, it settles what has
+   * overrun and re-arms for the next.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private loadCount = 0;
   private loadWaiter: ((scripts: LoadedScript[] | string) => void) | undefined;
@@ -113,8 +123,8 @@ export class MockScripts {
     const id = this.nextId++;
     const ms = this.options.handlerTimeoutMs;
     return new Promise((resolve) => {
-      const call: PendingCall = { resolve, deadline: Date.now() + ms, timer: setTimeout(() => this.overran(id), ms) };
-      this.pending.set(id, call);
+      this.pending.set(id, { resolve, deadline: Date.now() + ms, timer: undefined });
+      this.deadlineTimer ??= setTimeout(this.checkDeadlines, ms);
       try {
         worker.postMessage({
           type: 'call',
@@ -283,7 +293,8 @@ export class MockScripts {
     this.handlers.clear();
     for (const script of result)
       for (const h of script.handlers)
-        if (!this.handlers.has(h.key)) this.handlers.set(h.key, { path: script.path, key: h.key });
+        if (!this.handlers.has(h.key))
+          this.handlers.set(h.key, { path: script.path, key: h.key, file: this.name(script.path) });
     for (const script of result)
       if (script.error) this.options.log('error', `${this.name(script.path)} does not load: ${script.error.message}`);
     this.options.changed();
@@ -348,6 +359,20 @@ export class MockScripts {
     }
   }
 
+  /** Settles the calls watched by the shared timer whose deadline has passed; re-arms for the next. */
+  private readonly checkDeadlines = (): void => {
+    this.deadlineTimer = undefined;
+    const now = Date.now();
+    for (const [id, call] of this.pending) {
+      if (call.timer) continue;
+      if (call.deadline > now) {
+        this.deadlineTimer = setTimeout(this.checkDeadlines, call.deadline - now);
+        return;
+      }
+      this.overran(id);
+    }
+  };
+
   /** A handler ran past its deadline: its caller gets an error now; the worker must still answer a ping. */
   private overran(id: number): void {
     const call = this.pending.get(id);
@@ -373,6 +398,10 @@ export class MockScripts {
     if (!call) return;
     this.pending.delete(id);
     clearTimeout(call.timer);
+    if (this.pending.size === 0) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
+    }
     call.resolve(answer);
   }
 

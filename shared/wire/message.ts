@@ -142,10 +142,21 @@ export function plainReturnAt(bytes: Uint8Array, start: number, end: number): nu
 export const sequenceAt = (bytes: Uint8Array, start: number): number =>
   bytes[start + 1]! * 0x1000000 + ((bytes[start + 2]! << 16) | (bytes[start + 3]! << 8) | bytes[start + 4]!);
 
+/** Larger than this, encodeMessage's writer is not kept: one huge message must not pin its size. */
+const KEEP_ENCODE_WRITER = 64 * 1024;
+/**
+ * encodeMessage's one writer: writing runs no code that could encode again, so it is never in
+ * use twice. A writer per message (its object, buffer and view, then the copy) was most of the
+ * garbage an encode made, and the sandbox encodes every message at several hops.
+ */
+let encodeWriter = new ByteWriter(1024);
+
 export function encodeMessage(m: RpcMessage): Uint8Array {
-  const w = new ByteWriter(64 + m.params.length);
+  const w = encodeWriter.reset();
   writeMessage(w, m);
-  return w.finish();
+  const bytes = w.finish();
+  if (w.capacity > KEEP_ENCODE_WRITER) encodeWriter = new ByteWriter(1024);
+  return bytes;
 }
 
 /**
