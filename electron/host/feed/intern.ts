@@ -17,11 +17,16 @@ export class Interner<T> {
   private current = new Map<string, T>();
   private previous = new Map<string, T>();
 
-  /** The held value for `key`, or `make()`'s, held from now on. */
-  get(key: string, make: () => T): T {
-    let value = this.current.get(key);
+  /** The value held for `key`, if any (held on from now). */
+  find(key: string): T | undefined {
+    const value = this.current.get(key);
     if (value !== undefined) return value;
-    value = this.previous.get(key) ?? make();
+    const older = this.previous.get(key);
+    return older === undefined ? undefined : this.hold(key, older);
+  }
+
+  /** Holds `value` for `key`; returns it. */
+  hold(key: string, value: T): T {
     if (this.current.size >= GENERATION) {
       this.previous = this.current;
       this.current = new Map();
@@ -37,7 +42,8 @@ export class FeedInterner {
   private readonly keys = new Array<string>(KEY_SLOTS).fill('');
 
   string<S extends string | undefined>(s: S): S {
-    return s === undefined ? s : (this.strings.get(s, () => s) as S);
+    // No closure for the value to hold: recording calls this for five fields of every entry.
+    return s === undefined ? s : ((this.strings.find(s) ?? this.strings.hold(s, s)) as S);
   }
 
   /**
@@ -61,6 +67,6 @@ export class FeedInterner {
   extra(extra: Extra): Extra {
     let key = '';
     for (const k in extra) key += `${k}\u0000${extra[k]}\u0000`;
-    return this.extras.get(key, () => ({ ...extra }));
+    return this.extras.find(key) ?? this.extras.hold(key, { ...extra });
   }
 }
