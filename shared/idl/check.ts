@@ -240,9 +240,8 @@ class Checker {
           dup,
         );
       const opAnn = this.annotations(opNode.annotation, 'operation');
-      const params: Param[] = [];
-      for (let i = 0; i < opNode.params.length; i++) {
-        const p = opNode.params[i]!;
+      // `map` makes an array of the exact length: one grown by push keeps room for 17 entries.
+      const params: Param[] = opNode.params.map((p, i) => {
         // Parameter lists are short: a scan beats a Map per operation.
         let first = 0;
         while (opNode.params[first]!.name !== p.name) first++;
@@ -255,13 +254,13 @@ class Checker {
             opNode.params[first]!.nameRange,
           );
         }
-        params.push({
+        return {
           name: p.name,
           type: this.resolve(p.type, mod, 'any', 'param'),
           range: p.range,
           nameRange: p.nameRange,
-        });
-      }
+        };
+      });
       const op: Operation = withDoc<Operation>(
         {
           name: opNode.name,

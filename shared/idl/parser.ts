@@ -665,7 +665,8 @@ class Parser {
       }
       if (this.at(')')) {
         this.next();
-        return { list, invalid };
+        // An exact-length copy: grown by push, the list keeps room for 17 parameters while the AST lives.
+        return { list: list.slice(), invalid };
       }
       this.unexpected("',' or ')' in the parameter list");
       return undefined;
