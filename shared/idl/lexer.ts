@@ -160,7 +160,9 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
   /** The shared string of a common word at from..to, if it is one. */
   const commonWord = (from: number, to: number): string | undefined => {
     const candidates = COMMON_WORDS[to - from];
-    if (candidates) for (const w of candidates) if (text.startsWith(w, from)) return w;
+    if (!candidates) return undefined;
+    const first = text.charCodeAt(from);
+    for (const w of candidates) if (w.charCodeAt(0) === first && text.startsWith(w, from)) return w;
     return undefined;
   };
 
