@@ -56,8 +56,9 @@ const OBJECT_PROTOTYPE = new Set(
 /** Struct members are properties: reserved words and Object.prototype names are renamed. */
 export function memberNames(fields: readonly { name: string }[]): string[] {
   const taken = new Set<string>();
+  const isTaken = (n: string): boolean => RESERVED.has(n) || OBJECT_PROTOTYPE.has(n) || taken.has(n);
   return fields.map((f) => {
-    const name = freeName(f.name, (n) => RESERVED.has(n) || OBJECT_PROTOTYPE.has(n) || taken.has(n));
+    const name = freeName(f.name, isTaken);
     taken.add(name);
     return name;
   });
@@ -99,19 +100,20 @@ export class ModuleNaming {
   ) {
     const mod = model.modules.find((m) => m.name === module);
     if (!mod) throw new Error(`no module '${module}' in the model`);
+    const isDeclared = (n: string): boolean => this.declared.has(n);
     for (const qname of mod.types) {
       const decl = model.types[qname];
       if (!decl) continue;
-      const name = freeName(declName(decl.name), (n) => this.declared.has(n));
+      const name = freeName(declName(decl.name), isDeclared);
       this.types.set(qname, name);
       this.declared.add(name);
     }
     for (const qname of mod.interfaces) {
       const decl = model.interfaces[qname];
       if (!decl) continue;
-      const proxy = freeName(declName(`${decl.name}Proxy`), (n) => this.declared.has(n));
+      const proxy = freeName(declName(`${decl.name}Proxy`), isDeclared);
       this.declared.add(proxy);
-      const servant = freeName(declName(`${decl.name}Servant`), (n) => this.declared.has(n));
+      const servant = freeName(declName(`${decl.name}Servant`), isDeclared);
       this.declared.add(servant);
       this.ifaces.set(qname, { proxy, servant, methods: new Map(), oneway: new Map() });
     }
@@ -184,11 +186,10 @@ export function modelNaming(model: IdlModel): (module: string) => ModuleNaming {
  */
 export function paramNames(params: readonly { name: string }[], moduleScope: ReadonlySet<string>): string[] {
   const taken = new Set<string>();
+  const isTaken = (n: string): boolean =>
+    RESERVED.has(n) || (BODY_LOCALS as readonly string[]).includes(n) || moduleScope.has(n) || taken.has(n);
   return params.map((p) => {
-    const name = freeName(
-      p.name,
-      (n) => RESERVED.has(n) || (BODY_LOCALS as readonly string[]).includes(n) || moduleScope.has(n) || taken.has(n),
-    );
+    const name = freeName(p.name, isTaken);
     taken.add(name);
     return name;
   });

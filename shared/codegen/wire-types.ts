@@ -63,15 +63,18 @@ export function zeroValue(scope: FileScope, t: TypeRef): string {
 }
 
 /** The fewest bytes a value of `t` occupies on the wire (containers: an empty one). */
-export function minWireSize(model: IdlModel, t: TypeRef, visiting: Set<string> = new Set()): number {
+export function minWireSize(model: IdlModel, t: TypeRef, visiting?: Set<string>): number {
   if (t.kind === 'builtin') return BUILTINS[t.name].size;
   if (t.kind === 'void') return 0;
   const decl = model.types[t.name];
   if (!decl || decl.kind !== 'struct') return 4;
   // A struct containing itself by value cannot be checked by the front end's rules; stay finite.
-  if (visiting.has(decl.qname)) return 1;
-  visiting.add(decl.qname);
-  const size = decl.fields.reduce((sum, f) => sum + minWireSize(model, f.type, visiting), 0);
-  visiting.delete(decl.qname);
+  // The set is made only for structs: most calls are for builtins, once per container.
+  const inside = visiting ?? new Set<string>();
+  if (inside.has(decl.qname)) return 1;
+  inside.add(decl.qname);
+  let size = 0;
+  for (const f of decl.fields) size += minWireSize(model, f.type, inside);
+  inside.delete(decl.qname);
   return Math.max(size, 1);
 }

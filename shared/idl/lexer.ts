@@ -11,38 +11,34 @@ import type { SourceFile, SourcePos } from './source.js';
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'eof';
 
 /**
- * One token. Tokens never span lines; their SourcePos objects are made on first use, so only
- * the positions that end up in AST ranges are ever allocated.
+ * One token: plain data, no positions. Tokens never span lines; the parser asks the stream for
+ * the SourcePos objects of the few offsets that end up in AST ranges (`TokenStream.position`).
  */
 export class Token {
-  private startPos: SourcePos | undefined = undefined;
-  private endPos: SourcePos | undefined = undefined;
-
   constructor(
     readonly kind: TokenKind,
     /** The source text; a string token keeps its quotes, so no string token equals a keyword or punctuation. */
     readonly text: string,
     /** A string literal's content, quotes stripped and escapes decoded. */
     readonly value: string | undefined,
+    /** 1-based. */
     readonly line: number,
-    readonly column: number,
     readonly offset: number,
     readonly endOffset: number,
-    /** The comment directly above, when this token starts its line. */
-    readonly doc: string | undefined,
   ) {}
+}
 
-  get start(): SourcePos {
-    return (this.startPos ??= { line: this.line, column: this.column, offset: this.offset });
-  }
-
-  get end(): SourcePos {
-    return (this.endPos ??= {
-      line: this.line,
-      column: this.column + this.endOffset - this.offset,
-      offset: this.endOffset,
-    });
-  }
+/** What the parser reads: tokens, and what they do not carry themselves. */
+export interface TokenStream {
+  /** The next token on each call (then the same `eof` token forever). */
+  next(): Token;
+  /**
+   * The position of `offset` on `line` (a line of a token already read). The same offset gives
+   * the same object while it is recent, so ranges that meet share their positions.
+   */
+  position(offset: number, line: number): SourcePos;
+  /** The comment directly above `tok`, when `tok` starts its line. */
+  doc(tok: Token): string | undefined;
 }
 
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -56,6 +52,17 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 /** Spec §4.4: not allowed as names. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([...KEYWORDS, 'exception', 'void']);
+
+/**
+ * Words that make up most of an IDL's identifiers, by length: a token spelling one gets this
+ * string instead of a fresh slice, so the type names of thousands of members share one copy.
+ */
+const COMMON_WORDS: readonly (readonly string[])[] = (() => {
+  const words = [...RESERVED_WORDS, 'byte', 'bool', 'short', 'int', 'long', 'float', 'double', 'string'];
+  const byLength: string[][] = [];
+  for (const w of words) (byLength[w.length] ??= []).push(w);
+  return Array.from(byLength, (list) => list ?? []);
+})();
 
 const enum C {
   Tab = 9,
@@ -106,11 +113,16 @@ const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", '0': '\0' };
 
 /**
- * Returns a function that yields the next token on each call (then the same `eof` token forever).
- * Streaming keeps tokens short-lived, which matters for a 10,000-line file: only the positions
- * that end up in AST ranges survive.
+ * Slots of the position cache (a power of two): ranges that meet are made a few tokens apart.
+ * Sharing is best effort; a miss only costs one more object with the same values.
  */
-export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
+const POSITION_CACHE = 64;
+
+/**
+ * Streams the tokens of `file`. Streaming keeps tokens short-lived, which matters for a
+ * 10,000-line file: only the positions that end up in AST ranges survive.
+ */
+export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
   const text = file.text;
   const path = file.path;
   const n = text.length;
@@ -119,6 +131,11 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
   let i = 0;
   let line = 1;
   let lineStart = 0;
+  /** Offset where each line starts (index line - 1). */
+  const lineStarts = [0];
+  /** Docs by the offset of the token they belong to: few files have many. */
+  const docs = new Map<number, string>();
+  const positions: (SourcePos | undefined)[] = new Array<SourcePos | undefined>(POSITION_CACHE).fill(undefined);
   /** Something other than blanks came earlier on this line (so a comment here is a trailing one). */
   let lineUsed = false;
   let pendingDoc: { text: string; endLine: number } | undefined;
@@ -129,15 +146,24 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
   const newline = (next: number): void => {
     line++;
     lineStart = next;
+    lineStarts.push(next);
     lineUsed = false;
   };
 
-  const push = (kind: TokenKind, from: number, to: number, value?: string): void => {
-    const doc = pendingDoc && !lineUsed && pendingDoc.endLine === line - 1 ? pendingDoc.text : undefined;
-    const tok = new Token(kind, text.slice(from, to), value, line, from - lineStart + 1, from, to, doc);
+  const push = (kind: TokenKind, from: number, to: number, value?: string, spelled?: string): void => {
+    if (pendingDoc && !lineUsed && pendingDoc.endLine === line - 1) docs.set(from, pendingDoc.text);
+    produced = new Token(kind, spelled ?? text.slice(from, to), value, line, from, to);
     pendingDoc = undefined;
     lineUsed = true;
-    produced = tok;
+  };
+
+  /** The shared string of a common word at from..to, if it is one. */
+  const commonWord = (from: number, to: number): string | undefined => {
+    const candidates = COMMON_WORDS[to - from];
+    if (!candidates) return undefined;
+    const first = text.charCodeAt(from);
+    for (const w of candidates) if (w.charCodeAt(0) === first && text.startsWith(w, from)) return w;
+    return undefined;
   };
 
   const comment = (body: string, startLine: number, ownLine: boolean): void => {
@@ -154,7 +180,7 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
     lineUsed = true;
   };
 
-  return function next(): Token {
+  function next(): Token {
     produced = undefined;
     while (produced === undefined && i < n) {
       const c = text.charCodeAt(i);
@@ -191,7 +217,7 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
             { file: path, start: pos(i), end: pos(j) },
           );
         }
-        push('ident', i, j);
+        push('ident', i, j, undefined, commonWord(i, j));
         i = j;
         continue;
       }
@@ -258,8 +284,21 @@ export function tokenizer(file: SourceFile, reporter: Reporter): () => Token {
       pendingDoc = undefined;
       i = j;
     }
-    return produced ?? (eof ??= new Token('eof', '', undefined, line, n - lineStart + 1, n, n, undefined));
-  };
+    return produced ?? (eof ??= new Token('eof', '', undefined, line, n, n));
+  }
+
+  function position(offset: number, atLine: number): SourcePos {
+    const slot = offset & (POSITION_CACHE - 1);
+    const cached = positions[slot];
+    if (cached?.offset === offset) return cached;
+    const pos = { line: atLine, column: offset - lineStarts[atLine - 1]! + 1, offset };
+    positions[slot] = pos;
+    return pos;
+  }
+
+  const doc = (tok: Token): string | undefined => (docs.size === 0 ? undefined : docs.get(tok.offset));
+
+  return { next, position, doc };
 
   /** Length in UTF-16 units of the non-ASCII letter (or, inside a word, digit or mark) at `at`, else 0. */
   function foreignLetterLength(at: number, first: boolean): number {

@@ -15,7 +15,7 @@ import type {
   TopLevelNode,
   TypeRefNode,
 } from './ast.js';
-import { RESERVED_WORDS, type Token, tokenizer } from './lexer.js';
+import { RESERVED_WORDS, type Token, type TokenStream, tokenizer } from './lexer.js';
 import { pointRange, type Reporter, spanRange } from './report.js';
 import type { SourceFile, SourcePos, SourceRange } from './source.js';
 
@@ -56,23 +56,23 @@ class Parser {
 
   constructor(
     private readonly file: SourceFile,
-    private readonly nextToken: () => Token,
+    private readonly tokens: TokenStream,
     private readonly reporter: Reporter,
   ) {
-    this.cur = nextToken();
+    this.cur = tokens.next();
   }
 
   // ---- token helpers ----
 
   private peek(ahead: 0 | 1 = 0): Token {
     if (ahead === 0) return this.cur;
-    return (this.following ??= this.nextToken());
+    return (this.following ??= this.tokens.next());
   }
 
   private next(): Token {
     const tok = this.peek();
     if (tok.kind !== 'eof') {
-      this.cur = this.following ?? this.nextToken();
+      this.cur = this.following ?? this.tokens.next();
       this.following = undefined;
       this.i++;
       this.prevTok = tok;
@@ -82,7 +82,15 @@ class Parser {
 
   /** End of the last consumed token: where a missing `;` or `}` belongs. */
   private get prevEnd(): SourcePos {
-    return this.prevTok ? this.prevTok.end : FILE_START;
+    return this.prevTok ? this.end(this.prevTok) : FILE_START;
+  }
+
+  private start(tok: Token): SourcePos {
+    return this.tokens.position(tok.offset, tok.line);
+  }
+
+  private end(tok: Token): SourcePos {
+    return this.tokens.position(tok.endOffset, tok.line);
   }
 
   /** Keyword or punctuation test: string tokens keep their quotes, so text equality is enough. */
@@ -95,7 +103,7 @@ class Parser {
   }
 
   private tokRange(tok: Token): SourceRange {
-    return spanRange(this.file.path, tok.start, tok.end);
+    return spanRange(this.file.path, this.start(tok), this.end(tok));
   }
 
   private describe(tok: Token): string {
@@ -114,7 +122,7 @@ class Parser {
   }
 
   private missingBrace(what: string, open: Token | undefined): void {
-    const opened = open ? ` (opened at ${open.start.line}:${open.start.column})` : '';
+    const opened = open ? ` (opened at ${open.line}:${this.start(open).column})` : '';
     const before = this.peek().kind === 'eof' ? 'before the end of the file' : `before ${this.describe(this.peek())}`;
     this.reporter.error(
       'missing-brace',
@@ -180,6 +188,13 @@ class Parser {
     return { name: tok.text, nameRange };
   }
 
+  /** Sets `doc` from the first of these tokens that carries one. */
+  private withDoc<T extends { doc?: string }>(node: T, first: Token, second?: Token): T {
+    const doc = this.tokens.doc(first) ?? (second && this.tokens.doc(second));
+    if (doc) node.doc = doc;
+    return node;
+  }
+
   // ---- file ----
 
   parseFile(): IdlFileAst {
@@ -220,7 +235,7 @@ class Parser {
       if (this.i === start) this.next(); // cannot happen; guarantees progress
     }
     const eof = this.peek();
-    return { kind: 'file', path: this.file.path, items, range: spanRange(this.file.path, FILE_START, eof.end) };
+    return { kind: 'file', path: this.file.path, items, range: spanRange(this.file.path, FILE_START, this.end(eof)) };
   }
 
   private skipTopLevel(): void {
@@ -257,7 +272,12 @@ class Parser {
       const semi = this.next();
       this.reporter.error('stray-semicolon', "'import' takes no ';'", this.tokRange(semi));
     }
-    return { kind: 'import', name: tok.text, nameRange: this.tokRange(tok), range: this.range(kw.start, tok.end) };
+    return {
+      kind: 'import',
+      name: tok.text,
+      nameRange: this.tokRange(tok),
+      range: this.range(this.start(kw), this.end(tok)),
+    };
   }
 
   // ---- module ----
@@ -316,8 +336,8 @@ class Parser {
       if (this.i === start) this.next();
     }
     if (!name) return undefined;
-    return withDoc<ModuleNode>(
-      { kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(kw.start) },
+    return this.withDoc<ModuleNode>(
+      { kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(this.start(kw)) },
       kw,
     );
   }
@@ -389,8 +409,8 @@ class Parser {
       },
     );
     return {
-      node: withDoc<StructNode>(
-        { kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.start) },
+      node: this.withDoc<StructNode>(
+        { kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(this.start(first)) },
         first,
         kw,
       ),
@@ -460,8 +480,8 @@ class Parser {
     if (this.at(';')) this.next();
     else this.missingSemicolon(`member '${name.name}'`);
     if (!type) return undefined;
-    return withDoc<MemberNode>(
-      { kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) },
+    return this.withDoc<MemberNode>(
+      { kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(this.start(first)) },
       first,
     );
   }
@@ -474,8 +494,14 @@ class Parser {
     const name = this.expectName('a sequence');
     if (!name) return this.abandon();
     const node = element
-      ? withDoc<SequenceNode>(
-          { kind: 'sequence', element, name: name.name, nameRange: name.nameRange, range: this.range(first.start) },
+      ? this.withDoc<SequenceNode>(
+          {
+            kind: 'sequence',
+            element,
+            name: name.name,
+            nameRange: name.nameRange,
+            range: this.range(this.start(first)),
+          },
           first,
         )
       : undefined;
@@ -494,14 +520,14 @@ class Parser {
     if (!name) return this.abandon();
     const node =
       key && value
-        ? withDoc<DictionaryNode>(
+        ? this.withDoc<DictionaryNode>(
             {
               kind: 'dictionary',
               key,
               value,
               name: name.name,
               nameRange: name.nameRange,
-              range: this.range(first.start),
+              range: this.range(this.start(first)),
             },
             first,
           )
@@ -550,8 +576,14 @@ class Parser {
         range: name.nameRange,
       },
     );
-    const node: InterfaceNode = withDoc<InterfaceNode>(
-      { kind: 'interface', name: name.name, nameRange: name.nameRange, operations, range: this.range(first.start) },
+    const node: InterfaceNode = this.withDoc<InterfaceNode>(
+      {
+        kind: 'interface',
+        name: name.name,
+        nameRange: name.nameRange,
+        operations,
+        range: this.range(this.start(first)),
+      },
       first,
       kw,
     );
@@ -588,14 +620,14 @@ class Parser {
     if (this.at(';')) this.next();
     else this.missingSemicolon(`operation '${name.name}'`);
     if (!returns || params.invalid) return undefined;
-    const node: OperationNode = withDoc<OperationNode>(
+    const node: OperationNode = this.withDoc<OperationNode>(
       {
         kind: 'operation',
         returns,
         name: name.name,
         nameRange: name.nameRange,
         params: params.list,
-        range: this.range(first.start),
+        range: this.range(this.start(first)),
       },
       first,
       typeTok,
@@ -619,7 +651,13 @@ class Parser {
       const name = this.expectName('a parameter');
       if (!name) return undefined;
       if (type)
-        list.push({ kind: 'param', type, name: name.name, nameRange: name.nameRange, range: this.range(first.start) });
+        list.push({
+          kind: 'param',
+          type,
+          name: name.name,
+          nameRange: name.nameRange,
+          range: this.range(this.start(first)),
+        });
       else invalid = true;
       if (this.at(',')) {
         this.next();
@@ -627,7 +665,8 @@ class Parser {
       }
       if (this.at(')')) {
         this.next();
-        return { list, invalid };
+        // An exact-length copy: grown by push, the list keeps room for 17 parameters while the AST lives.
+        return { list: list.slice(), invalid };
       }
       this.unexpected("',' or ')' in the parameter list");
       return undefined;
@@ -645,12 +684,12 @@ class Parser {
     if ((tok.text === 'sequence' || tok.text === 'dictionary') && this.at('<', 1)) {
       this.next();
       this.skipAngles();
-      const written = this.file.text.slice(tok.start.offset, this.prevEnd.offset).replace(/\s+/g, ' ');
+      const written = this.file.text.slice(tok.offset, this.prevTok!.endOffset).replace(/\s+/g, ' ');
       const example = written.length <= 60 ? written : `${tok.text}<…>`;
       this.reporter.error(
         'inline-container',
         `container types must be named typedefs: declare '${example} Name;' in the module and use Name here`,
-        this.range(tok.start),
+        this.range(this.start(tok)),
       );
       return null;
     }
@@ -684,7 +723,7 @@ class Parser {
       moduleRange: this.tokRange(tok),
       name: nameTok.text,
       nameRange: this.tokRange(nameTok),
-      range: this.range(tok.start),
+      range: this.range(this.start(tok)),
     };
   }
 
@@ -703,10 +742,10 @@ class Parser {
   private parseAnnotation(): AnnotationNode {
     const open = this.next();
     const attrs: AnnotationAttrNode[] = [];
-    const done = (): AnnotationNode => ({ kind: 'annotation', attrs, range: this.range(open.start) });
+    const done = (): AnnotationNode => ({ kind: 'annotation', attrs, range: this.range(this.start(open)) });
     if (this.at(']')) {
       this.next();
-      this.reporter.error('annotation-syntax', 'empty annotation: write [key=value, …]', this.range(open.start));
+      this.reporter.error('annotation-syntax', 'empty annotation: write [key=value, …]', this.range(this.start(open)));
       return done();
     }
     for (;;) {
@@ -734,7 +773,7 @@ class Parser {
         value: valueTok.kind === 'string' ? (valueTok.value ?? '') : valueTok.text,
         valueKind: valueTok.kind === 'ident' ? 'identifier' : valueTok.kind,
         valueRange: this.tokRange(valueTok),
-        range: this.range(keyTok.start),
+        range: this.range(this.start(keyTok)),
       });
       if (this.at(',')) {
         this.next();
@@ -777,11 +816,4 @@ class Parser {
       if (t.text === ']') return;
     }
   }
-}
-
-/** Sets `doc` from the first of these tokens that carries one. */
-function withDoc<T extends { doc?: string }>(node: T, first: Token, second?: Token): T {
-  const doc = first.doc ?? second?.doc;
-  if (doc) node.doc = doc;
-  return node;
 }
