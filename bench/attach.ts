@@ -2,6 +2,7 @@
 // the console) against calling the same echo server directly, at 64 in flight; and a broker tap
 // keeping up with 5 000 messages/s through RabbitMQ's firehose, with what it missed counted.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'amqplib';
 import { Attachments } from '../electron/capture/attachments.js';
@@ -9,7 +10,8 @@ import { Feed } from '../electron/host/feed/feed.js';
 import { parseConfigYml } from '../shared/project/index.js';
 import { encodeMessage, rpcMessage } from '../shared/wire/message.js';
 import { rabbitmqctl, suffix } from '../support/mq-kit.js';
-import { alternate, measurePair, row, goals, versusRow, type Pair } from './measure.js';
+import type { ProxyMode } from './attach-peer.js';
+import { alternate, IN_FLIGHT, measure, measurePair, row, goals, versusRow, type Pair } from './measure.js';
 import { startPeers, tceClient } from './rpc.js';
 import type { BenchRow } from './types.js';
 
@@ -19,39 +21,95 @@ const TAP_RATE = 5_000;
 const TAP_SECONDS = 4;
 const TAP_ROUNDS = 3;
 
-/** The proxy peer: its listen URL, and a stop. */
-async function startProxy(upstream: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./attach-peer.js', import.meta.url)), upstream], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** A proxy peer (attach-peer.ts): its listen URL, its CPU time so far (µs), and a stop. */
+interface ProxyPeer {
+  url: string;
+  cpu(): Promise<number>;
+  stop(): void;
+}
+
+async function startProxy(upstream: string, mode: ProxyMode): Promise<ProxyPeer> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./attach-peer.js', import.meta.url)), upstream, mode], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  child.stdout.setEncoding('utf8');
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`attach peer exited with code ${code}`)));
-    child.stdout.on('data', (data: string) => {
-      output += data;
-      if (output.includes('\n')) resolve(output.split('\n')[0]!);
-    });
-  });
-  return { url, stop: () => child.kill() };
+  // One line per answer: the URL first, then one per `cpu` asked.
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`attach peer (${mode}) exited`);
+    return line.value;
+  };
+  const url = await next();
+  return {
+    url,
+    cpu: async () => {
+      child.stdin.write('cpu\n');
+      return Number(await next());
+    },
+    stop: () => child.kill(),
+  };
+}
+
+/** The proxy's CPU time per call at IN_FLIGHT, in µs: calls counted over one measured stretch. */
+async function cpuPerCall(proxy: ProxyPeer, call: () => Promise<unknown>): Promise<number> {
+  let calls = 0;
+  const counted = (): Promise<unknown> => (calls++, call());
+  const before = await proxy.cpu();
+  await measure(counted, IN_FLIGHT, { measureMs: MEASURE_MS });
+  return ((await proxy.cpu()) - before) / calls;
 }
 
 async function proxyRows(): Promise<BenchRow[]> {
   const peers = await startPeers();
-  const proxy = await startProxy(peers.addresses.tceTcp);
-  const direct = tceClient(peers.addresses.tceTcp);
-  const proxied = tceClient(proxy.url);
+  const upstream = peers.addresses.tceTcp;
+  const proxies = {
+    record: await startProxy(upstream, 'record'),
+    observe: await startProxy(upstream, 'observe'),
+    pipe: await startProxy(upstream, 'pipe'),
+  };
+  const direct = tceClient(upstream);
+  const clients = {
+    record: tceClient(proxies.record.url),
+    observe: tceClient(proxies.observe.url),
+    pipe: tceClient(proxies.pipe.url),
+  };
   try {
     const pair = (c: typeof direct): Promise<Pair> => measurePair(c.call, { measureMs: MEASURE_MS });
-    const r = await alternate({ direct: () => pair(direct), proxied: () => pair(proxied) });
+    const r = await alternate({
+      direct: () => pair(direct),
+      proxied: () => pair(clients.record),
+      observing: () => pair(clients.observe),
+      piping: () => pair(clients.pipe),
+    });
+    const cpu = await alternate({
+      record: () => cpuPerCall(proxies.record, clients.record.call),
+      observe: () => cpuPerCall(proxies.observe, clients.observe.call),
+      pipe: () => cpuPerCall(proxies.pipe, clients.pipe.call),
+    });
+    const reference = { name: 'direct', pairs: r.direct };
+    const cpuRow = (what: string, values: number[]): BenchRow =>
+      row(
+        `${what}: its CPU per call, ${IN_FLIGHT} in flight`,
+        'µs',
+        values.map((v) => Math.round(v * 100) / 100),
+      );
     return [
-      versusRow('echo through the recording proxy', 'inFlight', r.proxied, { name: 'direct', pairs: r.direct }, 0.7),
-      versusRow('echo through the recording proxy', 'sequential', r.proxied, { name: 'direct', pairs: r.direct }),
+      versusRow('echo through the recording proxy', 'inFlight', r.proxied, reference, 0.7),
+      versusRow('echo through the recording proxy', 'sequential', r.proxied, reference),
+      // What the recording proxy's cost is made of, measured in the same rounds: a proxy that
+      // only forwards (the floor of any Node proxy in a process of its own), and one that also
+      // splits and decodes the frames but records nothing.
+      versusRow('echo through a pipe-only proxy', 'inFlight', r.piping, reference),
+      versusRow('echo through a pipe-only proxy', 'sequential', r.piping, reference),
+      versusRow('echo through an observing, not recording proxy', 'inFlight', r.observing, reference),
+      cpuRow('the recording proxy', cpu.record),
+      cpuRow('the observing, not recording proxy', cpu.observe),
+      cpuRow('the pipe-only proxy', cpu.pipe),
     ];
   } finally {
     await direct.close();
-    await proxied.close();
-    proxy.stop();
+    for (const client of Object.values(clients)) await client.close();
+    for (const proxy of Object.values(proxies)) proxy.stop();
     peers.stop();
   }
 }

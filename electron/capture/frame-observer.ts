@@ -1,10 +1,11 @@
 import { inflateSync } from 'node:zlib';
 import { FrameParser } from '../../shared/wire/frame.js';
-import { decodeMessage, MSGTYPE_RPC, type RpcMessage } from '../../shared/wire/message.js';
+import { decodeMessageHead, MSGTYPE_RPC, type RpcMessage } from '../../shared/wire/message.js';
 import { messageOf } from '../../shared/message-of.js';
 
 /** One frame's message as the observer saw it: decoded header and extra, and the RpcMessage bytes. */
 export interface ObservedFrame {
+  /** Header and extra; `params` is empty (they are in `raw`, and nobody downstream reads them). */
   message: RpcMessage;
   /** The RpcMessage bytes (inflated for a compressed frame); valid only during the callback. */
   raw: Uint8Array;
@@ -30,6 +31,9 @@ const inflate = (data: Uint8Array, maxOutput: number): Uint8Array => inflateSync
 export class FrameObserver {
   private readonly parser: FrameParser;
   private lostReason: string | undefined;
+  /** Made once, not per chunk. */
+  private readonly onFrame = (bytes: Uint8Array, start: number, end: number): void =>
+    this.frame(bytes.subarray(start, end));
 
   constructor(
     private readonly events: FrameObserverEvents,
@@ -46,7 +50,9 @@ export class FrameObserver {
   observe(chunk: Uint8Array): void {
     if (this.lostReason !== undefined) return;
     try {
-      this.parser.pushEach(chunk, (bytes, start, end) => this.frame(bytes.subarray(start, end)));
+      // A plain Uint8Array over a Buffer chunk: its per-frame subarray views cost about half a Buffer's.
+      const bytes = Buffer.isBuffer(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length) : chunk;
+      this.parser.pushEach(bytes, this.onFrame);
     } catch (error) {
       this.lostReason = messageOf(error);
       this.events.lost(this.lostReason);
@@ -56,7 +62,7 @@ export class FrameObserver {
   private frame(raw: Uint8Array): void {
     let message: RpcMessage;
     try {
-      message = decodeMessage(raw);
+      message = decodeMessageHead(raw);
     } catch (error) {
       this.events.unknown(`a frame of ${raw.length} bytes is no RpcMessage: ${messageOf(error)}`);
       return;

@@ -163,7 +163,16 @@ export function encodeMessage(m: RpcMessage): Uint8Array {
  * Decodes an RpcMessage. `params` is a view into `bytes` (no copy): callers that keep it
  * beyond the life of the buffer must copy. Field order is the table's, not tce.js's (§1.3).
  */
-export function decodeMessage(bytes: Uint8Array): RpcMessage {
+export const decodeMessage = (bytes: Uint8Array): RpcMessage => decode(bytes, true);
+
+/**
+ * The header and extra of an RpcMessage, `params` left empty (not even a view): for readers that
+ * keep the message's bytes anyway and never look at its params (the proxy's frame observer, whose
+ * feed names a message by its header). Accepts and rejects exactly what decodeMessage does.
+ */
+export const decodeMessageHead = (bytes: Uint8Array): RpcMessage => decode(bytes, false);
+
+function decode(bytes: Uint8Array, withParams: boolean): RpcMessage {
   const r = new ByteReader(bytes);
   const type = r.u8();
   const sequence = r.u32();
@@ -174,5 +183,6 @@ export function decodeMessage(bytes: Uint8Array): RpcMessage {
   const paramsize = r.u8();
   const callId = r.u16();
   const extra = readExtra(r);
-  return { type, sequence, calltype, ifidx, opidx, errcode, paramsize, callId, extra, params: r.rest() };
+  const params = withParams ? r.rest() : EMPTY;
+  return { type, sequence, calltype, ifidx, opidx, errcode, paramsize, callId, extra, params };
 }

@@ -9,7 +9,7 @@ import type { FeedEntry } from '../../shared/console-api/types.js';
 import { parseConfigYml, parseServicesXml } from '../../shared/project/index.js';
 import { ByteWriter } from '../../shared/wire/bytes.js';
 import { Compression, encodeFrame, frameBytes } from '../../shared/wire/frame.js';
-import { encodeMessage, rpcMessage } from '../../shared/wire/message.js';
+import { decodeMessage, encodeMessage, rpcMessage } from '../../shared/wire/message.js';
 import { shopProject } from '../support/shop-project.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +39,23 @@ describe('FrameObserver', () => {
     expect(o.frames).toEqual([1, 2, 3]);
     expect(o.unknown).toEqual(['a message of type 9 (only 1, RPC, is decoded)']);
     expect(o.lost).toEqual([]);
+  });
+
+  it("hands over the header and extra as decodeMessage reads them, and the message's bytes in raw", () => {
+    const sent = rpcMessage({ sequence: 7, ifidx: 2, opidx: 1, callId: 3, extra: { __user_id__: '42' } });
+    sent.params = new Uint8Array([1, 2, 3]);
+    const seen: ObservedFrame[] = [];
+    const o = new FrameObserver({
+      frame: (f) => seen.push({ ...f, raw: f.raw.slice() }),
+      unknown: () => {},
+      lost: () => {},
+    });
+    o.observe(encodeFrame(sent));
+    expect(seen).toHaveLength(1);
+    const { message, raw } = seen[0]!;
+    expect(raw).toEqual(encodeMessage(sent));
+    expect({ ...message, params: decodeMessage(raw).params }).toEqual(decodeMessage(raw));
+    expect(message.params).toHaveLength(0);
   });
 
   it('stops observing, once and with the reason, when the bytes stop being frames', () => {
