@@ -3,13 +3,16 @@
 // body to the request queue, and writes every body consumed from the reply queue (ack on
 // receipt, like the gateway) back to the client, length-prefixed, batched per event-loop turn.
 // One client at a time (replies go to the latest). Prints the TCP port once ready.
-// Usage: node dist/bench/amqp-relay.js URL REQUEST_QUEUE REPLY_QUEUE
+// With `guaranteed`, it publishes as the gateway does (docs/delivery.md): persistent, on a
+// channel in confirm mode, each publish with a confirm callback; a request the broker did not
+// take drops the client's connection (the relay has no error frame to answer with).
+// Usage: node dist/bench/amqp-relay.js URL REQUEST_QUEUE REPLY_QUEUE [guaranteed]
 import net from 'node:net';
 import { connect } from 'amqplib';
 
-async function main(url: string, requests: string, replies: string): Promise<void> {
+async function main(url: string, requests: string, replies: string, guaranteed: boolean): Promise<void> {
   const model = await connect(url, { noDelay: true, clientProperties: { connection_name: 'tce-bench-relay' } });
-  const publisher = await model.createChannel();
+  const publisher = guaranteed ? await model.createConfirmChannel() : await model.createChannel();
   const consumer = await model.createChannel();
   await consumer.prefetch(4000);
   let client: net.Socket | undefined;
@@ -28,6 +31,12 @@ async function main(url: string, requests: string, replies: string): Promise<voi
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     client = socket;
+    const unconfirmed = (err: unknown): void => {
+      if (err) socket.destroy();
+    };
+    const publish = guaranteed
+      ? (body: Buffer) => publisher.publish('', requests, body, { deliveryMode: 2 }, unconfirmed)
+      : (body: Buffer) => publisher.publish('', requests, body, { deliveryMode: 1 });
     let buffered: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
@@ -35,7 +44,7 @@ async function main(url: string, requests: string, replies: string): Promise<voi
       while (buffered.length - at >= 4) {
         const size = buffered.readUInt32BE(at);
         if (buffered.length - at < 4 + size) break;
-        publisher.publish('', requests, buffered.subarray(at + 4, at + 4 + size), { deliveryMode: 1 });
+        publish(buffered.subarray(at + 4, at + 4 + size));
         at += 4 + size;
       }
       buffered = buffered.subarray(at);
@@ -49,9 +58,9 @@ async function main(url: string, requests: string, replies: string): Promise<voi
   process.stdin.on('end', () => void model.close().finally(() => process.exit(0)));
 }
 
-const [url, requests, replies] = process.argv.slice(2);
-if (!url || !requests || !replies) {
-  process.stderr.write('usage: amqp-relay URL REQUEST_QUEUE REPLY_QUEUE\n');
+const [url, requests, replies, mode] = process.argv.slice(2);
+if (!url || !requests || !replies || (mode !== undefined && mode !== 'guaranteed')) {
+  process.stderr.write('usage: amqp-relay URL REQUEST_QUEUE REPLY_QUEUE [guaranteed]\n');
   process.exit(2);
 }
-await main(url, requests, replies);
+await main(url, requests, replies, mode === 'guaranteed');

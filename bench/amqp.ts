@@ -48,17 +48,20 @@ export interface AmqpEcho {
   transportRequester: () => Promise<Requester>;
   /** A raw TCP client through a raw TCP → amqplib relay process (bench/amqp-relay.ts): the floor of a gateway. */
   relayRequester: () => Promise<Requester>;
+  /**
+   * The same relay with the gateway's delivery guarantees, to a responder with a back end's
+   * (docs/delivery.md: confirms, persistent to durable queues, ack after the reply is confirmed):
+   * the floor of a gateway that must not lose calls. Only when started with `guaranteed`.
+   */
+  guaranteedRelayRequester: () => Promise<Requester>;
   stop: () => Promise<void>;
 }
 
 /** Runs a bench process against two queues and waits for its first line (its readiness, or what it has to say). */
-async function startChild(
-  name: string,
-  requests: string,
-  replies: string,
-): Promise<{ child: ChildProcess; line: string }> {
+async function startChild(name: string, queues: EchoQueues): Promise<{ child: ChildProcess; line: string }> {
   const script = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
-  const child = spawn(process.execPath, [script, AMQP_URL, requests, replies], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const args = [script, AMQP_URL, queues.requests, queues.replies, ...(queues.guaranteed ? ['guaranteed'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const ready = once(lines, 'line') as Promise<[string]>;
   const exited = once(child, 'exit').then(([code]) => {
@@ -68,8 +71,15 @@ async function startChild(
   return { child, line };
 }
 
-async function relayRequester(requests: string, replies: string): Promise<Requester> {
-  const { child, line } = await startChild('amqp-relay', requests, replies);
+/** A request and a reply queue a responder serves; `guaranteed`: durable, and served as docs/delivery.md says. */
+interface EchoQueues {
+  requests: string;
+  replies: string;
+  guaranteed: boolean;
+}
+
+async function relayRequester(queues: EchoQueues): Promise<Requester> {
+  const { child, line } = await startChild('amqp-relay', queues);
   const client = await rawTcpClient(Number(line));
   return {
     call: client.call as () => Promise<void>,
@@ -120,31 +130,50 @@ async function transportRequester(requests: string, replies: string): Promise<Re
   };
 }
 
-/** Declares a request and a reply queue of its own and starts the responder on them. */
-export async function startAmqpEcho(): Promise<AmqpEcho> {
+/**
+ * Declares a request and a reply queue of its own and starts the responder on them; with
+ * `guaranteed`, also a durable pair served by a guaranteed responder, for guaranteedRelayRequester.
+ */
+export async function startAmqpEcho(options: { guaranteed?: boolean } = {}): Promise<AmqpEcho> {
   const model = await connect(AMQP_URL, { noDelay: true, clientProperties: { connection_name: 'tce-bench-admin' } });
   const suffix = randomBytes(4).toString('hex');
-  const requests = `tce-bench-requests-${suffix}`;
-  const replies = `tce-bench-replies-${suffix}`;
+  const plain: EchoQueues = {
+    requests: `tce-bench-requests-${suffix}`,
+    replies: `tce-bench-replies-${suffix}`,
+    guaranteed: false,
+  };
+  const guaranteed: EchoQueues = {
+    requests: `tce-bench-requests-durable-${suffix}`,
+    replies: `tce-bench-replies-durable-${suffix}`,
+    guaranteed: true,
+  };
+  const pairs = options.guaranteed ? [plain, guaranteed] : [plain];
   const channel = await model.createChannel();
-  let responder: ChildProcess | undefined;
+  const responders: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
-    responder?.kill();
-    for (const name of [requests, replies]) await channel.deleteQueue(name).catch(() => undefined);
+    for (const responder of responders) responder.kill();
+    for (const pair of pairs)
+      for (const name of [pair.requests, pair.replies]) await channel.deleteQueue(name).catch(() => undefined);
     await model.close().catch(() => undefined);
   };
   try {
-    for (const name of [requests, replies])
-      await channel.assertQueue(name, { durable: false, exclusive: false, autoDelete: false });
-    responder = (await startChild('amqp-responder', requests, replies)).child;
+    for (const pair of pairs) {
+      for (const name of [pair.requests, pair.replies])
+        await channel.assertQueue(name, { durable: pair.guaranteed, exclusive: false, autoDelete: false });
+      responders.push((await startChild('amqp-responder', pair)).child);
+    }
   } catch (error) {
     await stop();
     throw error;
   }
   return {
-    rawRequester: () => rawRequester(model, requests, replies),
-    transportRequester: () => transportRequester(requests, replies),
-    relayRequester: () => relayRequester(requests, replies),
+    rawRequester: () => rawRequester(model, plain.requests, plain.replies),
+    transportRequester: () => transportRequester(plain.requests, plain.replies),
+    relayRequester: () => relayRequester(plain),
+    guaranteedRelayRequester: () => {
+      if (!options.guaranteed) throw new Error('startAmqpEcho was not asked for the guaranteed pair');
+      return relayRequester(guaranteed);
+    },
     stop,
   };
 }

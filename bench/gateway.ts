@@ -67,7 +67,7 @@ async function gatewayRound(
 }
 
 export async function benchGateway(): Promise<BenchRow[]> {
-  const echoRef = await startAmqpEcho();
+  const echoRef = await startAmqpEcho({ guaranteed: true });
   const files = copyCluster(`tce-bench-gw-${process.pid}`);
   const peers: Peer[] = [];
   const closing: (() => Promise<void>)[] = [];
@@ -88,16 +88,24 @@ export async function benchGateway(): Promise<BenchRow[]> {
       gateway: () => gatewayRound(gateway, echo, counter),
       raw: () => measureRequester(echoRef.rawRequester, MEASURE_MS),
       relay: () => measureRequester(echoRef.relayRequester, MEASURE_MS),
+      guaranteed: () => measureRequester(echoRef.guaranteedRelayRequester, MEASURE_MS),
     });
     const pairs = r.gateway.map((g) => g.pair);
     const reference = { name: 'raw amqplib request/reply', pairs: r.raw };
     const label = 'gateway echo (TCP → gateway → RabbitMQ → back end)';
     const relayLabel = 'raw TCP → amqplib relay (the floor of a gateway)';
+    const guaranteedLabel =
+      "raw TCP → amqplib relay with the gateway's guarantees (confirms, persistent, ack after confirm)";
+    const guaranteedFloor = { name: 'the guaranteed relay', pairs: r.guaranteed };
     return [
       versusRow(label, 'inFlight', pairs, reference, 0.7),
       versusRow(label, 'sequential', pairs, reference, 0.9),
       versusRow(relayLabel, 'sequential', r.relay, reference),
       versusRow(label, 'sequential', pairs, { name: relayLabel, pairs: r.relay }),
+      versusRow(guaranteedLabel, 'sequential', r.guaranteed, reference),
+      versusRow(guaranteedLabel, 'inFlight', r.guaranteed, reference),
+      versusRow(label, 'sequential', pairs, guaranteedFloor),
+      versusRow(label, 'inFlight', pairs, guaranteedFloor),
       ...pairRows(label, pairs),
       row(
         'gateway CPU per call, sequential',
@@ -111,6 +119,7 @@ export async function benchGateway(): Promise<BenchRow[]> {
       ),
       ...pairRows('raw amqplib request/reply (reference)', r.raw),
       ...pairRows(relayLabel, r.relay),
+      ...pairRows(guaranteedLabel, r.guaranteed),
     ];
   } finally {
     for (const close of closing.reverse()) await close();
