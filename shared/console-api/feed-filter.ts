@@ -205,12 +205,6 @@ function interfaceMatcher(pattern: string): (name: string | undefined) => boolea
 const HEADER_TEXT = Symbol('feed entry header text');
 type WithHeaderText = FeedEntry & { [HEADER_TEXT]?: string };
 
-/** An entry's fields changed after it was recorded (a user id learned later): its search texts are made again. */
-export function forgetSearchText(e: FeedEntry): void {
-  const cached = e as FeedEntry & Record<symbol, unknown>;
-  for (const key of Object.getOwnPropertySymbols(cached)) delete cached[key];
-}
-
 /** The searchable header fields and extra of an entry, lower-cased. */
 export function headerText(e: FeedEntry): string {
   let s = (e as WithHeaderText)[HEADER_TEXT];
