@@ -86,26 +86,27 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
  * Puts the project's kept tabs in place of the current ones. A project without any gets one blank
  * tab, aimed at its first gateway when it is the first project of this window; one opened in place
  * of another starts with no target ("Choose a target…"), so nothing is dialled that the user did
- * not pick in this project.
+ * not pick in this project. A method chosen while the kept tabs were on their way stays in front
+ * (aimed as a blank tab would be), with the kept tabs that name a method behind it.
  */
 async function restoreTabs(root: string, switched: boolean): Promise<void> {
   restoredRoot = undefined;
   const chosenBefore = useInvoke.getState().selected;
   const kept = await host.call('workspace.tabs', {});
   if (useProject.getState().snapshot?.root !== root) return;
-  // A method chosen while the kept tabs were on their way wins over a blank tab.
-  if (!kept?.tabs.length && useInvoke.getState().selected !== chosenBefore) {
-    useInvoke.setState((s) => ({ tabs: s.tabs.filter((t) => t.id === s.activeTab) }));
-    restoredRoot = root;
-    return;
-  }
   const fallback = switched ? null : defaultTarget(useProject.getState().snapshot);
-  const tabs = (kept?.tabs.length ? kept.tabs : [toStored(blankDraft(fallback))]).map((d) => ({
-    id: ++tabSeq,
-    draft: fromStored(d),
-  }));
-  const active = tabs[Math.min(kept?.active ?? 0, tabs.length - 1)]!;
-  useInvoke.setState({ tabs, activeTab: active.id, ...front(active.draft) });
+  const toTab = (d: RequestDraft): RequestTab => ({ id: ++tabSeq, draft: fromStored(d) });
+  if (useInvoke.getState().selected !== chosenBefore) {
+    const behind = (kept?.tabs ?? []).filter((d) => d.method !== undefined).map(toTab);
+    useInvoke.setState((s) => ({
+      tabs: [...s.tabs.filter((t) => t.id === s.activeTab), ...behind],
+      target: s.target ?? fallback,
+    }));
+  } else {
+    const tabs = (kept?.tabs.length ? kept.tabs : [toStored(blankDraft(fallback))]).map(toTab);
+    const active = tabs[Math.min(kept?.active ?? 0, tabs.length - 1)]!;
+    useInvoke.setState({ tabs, activeTab: active.id, ...front(active.draft) });
+  }
   restoredRoot = root;
 }
 

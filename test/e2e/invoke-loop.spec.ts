@@ -1,7 +1,7 @@
 // The invoke loop (issue 11): the action bar and the newest result always in sight, request
 // tabs restored after a reload, cancel with a late reply, validation before sending, pushes under
 // their call, result cards — each at 1600×1000 and at 1100×700.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, runId, test, type ConsolePage } from './console-fixture.js';
@@ -233,5 +233,67 @@ for (const size of SIZES) {
       await expect(card.getByLabel('Result value (truncated)')).toHaveCount(0);
       await expect(card).toContainText(long.slice(-50));
     });
+  });
+}
+
+/** What the project keeps before the reload: nothing, or a blank tab beside one that names a method. */
+const KEPT = {
+  nothing: null,
+  'a blank tab and a named one': {
+    active: 0,
+    tabs: [
+      { argsText: {}, mode: 'twoway', timeoutMs: 30000, extras: [] },
+      { interface: 'test.BaseServer', method: 'datetime', argsText: {}, mode: 'twoway', timeoutMs: 30000, extras: [] },
+    ],
+  },
+} as const;
+
+for (const [what, kept] of Object.entries(KEPT)) {
+  test(`a method chosen before the kept request tabs come back stays in front, aimed at the first gateway (kept: ${what})`, async ({
+    app,
+    page,
+  }) => {
+    // Hold the host's answer to `workspace.tabs` until the method is chosen: the order a busy machine gives.
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const frameOf = (message: string | Buffer): { id?: number; method?: string } => {
+      try {
+        return JSON.parse(message.toString()) as { id?: number; method?: string };
+      } catch {
+        return {};
+      }
+    };
+    await page.routeWebSocket(/./, (ws) => {
+      const server = ws.connectToServer();
+      const held = new Set<number>();
+      ws.onMessage((message) => {
+        const frame = frameOf(message);
+        if (frame.method === 'workspace.tabs' && frame.id !== undefined) held.add(frame.id);
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        const id = frameOf(message).id;
+        if (id !== undefined && held.delete(id)) void released.then(() => ws.send(message));
+        else ws.send(message);
+      });
+    });
+    // The page keeps its blank tab first; then the project holds what this case says.
+    await expect.poll(() => keptTabs()).toContain('"tabs"');
+    const file = join(process.env['TCE_E2E_PROJECT']!, '.tce-console', 'tabs.json');
+    if (kept) writeFileSync(file, JSON.stringify(kept));
+    else rmSync(file);
+    await page.reload();
+    await expect(app.region('Project').getByLabel('Sandbox')).toContainText('Sandbox running');
+    await app.selectMethod('echo');
+    const run = runId();
+    await app.setParams(`{"text": "${run}"}`);
+    release();
+    const invoke = app.region('Invoke');
+    const tabs = invoke.getByRole('tablist', { name: 'Requests' });
+    await expect(tabs.getByRole('tab')).toHaveText(kept ? ['Server.echo', 'BaseServer.datetime'] : ['Server.echo']);
+    await expect(invoke.locator('#target-select')).toHaveValue('socket_gateway');
+    await app.invoke();
+    await expect(newest(app)).toHaveAttribute('aria-label', /echo ok/);
+    await expect(newest(app)).toContainText(`Yah! ${run}`);
   });
 }
