@@ -24,7 +24,6 @@ import {
   collect,
   queueAddress,
   rabbitmqctl,
-  sleep,
   suffix,
   topicAddress,
   until,
@@ -42,9 +41,22 @@ class RecordingServer extends ServerServant {
     if (ctx.extra['reply-with'] !== undefined) ctx.replyExtra['answer'] = ctx.extra['reply-with'];
     return 'Yah! ' + text;
   }
+  private readonly sleepers = new Set<() => void>();
+  /** Sleeps `secs`, or until the test ends (wake): a call held past a broker restart never outlives its test. */
   async timeout(secs: number, ctx: CallContext): Promise<void> {
     this.calls.push({ op: 'timeout', ctx, args: [secs] });
-    await sleep(Math.min(secs, 5) * 1000);
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, secs * 1000);
+      this.sleepers.add(wake);
+    });
+  }
+  wake(): void {
+    for (const wake of this.sleepers) wake();
   }
   heartbeat(hello: string, ctx: CallContext): void {
     this.calls.push({ op: 'heartbeat', ctx, args: [hello] });
@@ -168,6 +180,7 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
   });
 
   afterEach(async () => {
+    backEnd.servant.wake();
     for (const broker of brokers) await broker.close();
     if (subject.name === 'amqp')
       await admin.remove(
@@ -375,7 +388,7 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
   });
 
   it('closing the reply queue fails its waiting calls with 104 at once', async () => {
-    const pending = rejection(client.server.timeout(2, { timeout: 10_000 }));
+    const pending = rejection(client.server.timeout(30, { timeout: 10_000 }));
     await until(
       () => backEnd.servant.calls.length === 1,
       5_000,
@@ -387,7 +400,7 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
   });
 
   it('the broker closing fails waiting calls with 104 at once; later sends fail with 1', async () => {
-    const pending = rejection(client.server.timeout(2, { timeout: 10_000 }));
+    const pending = rejection(client.server.timeout(30, { timeout: 10_000 }));
     await until(
       () => backEnd.servant.calls.length === 1,
       5_000,
@@ -411,7 +424,8 @@ describe.each(subjects)('RPC over MQ ($name broker)', (subject) => {
       client.broker.onStateChange((state) => {
         if (state.state === 'reconnecting' && lostAt === 0) lostAt = Date.now();
       });
-      const pending = rejection(client.server.timeout(3, { timeout: 60_000 }).finally(() => (failedAt = Date.now())));
+      // Held far longer than stopping the broker can take on a loaded machine, so its reply never wins the race.
+      const pending = rejection(client.server.timeout(50, { timeout: 60_000 }).finally(() => (failedAt = Date.now())));
       await until(
         () => backEnd.servant.calls.length === 2,
         5_000,
