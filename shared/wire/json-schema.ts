@@ -27,19 +27,31 @@ export type JsonSchema = { [keyword: string]: unknown };
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
-/** The `args` object of a call: one property per parameter, all required, nothing else. */
+/**
+ * The `args` of a call, in either form the codec takes: an object with one property per
+ * parameter (all required, nothing else), or an array of the parameters in order.
+ */
 export function paramsJsonSchema(model: IdlModel, op: Operation): JsonSchema {
   const defs: Record<string, JsonSchema> = {};
-  const properties: Record<string, JsonSchema> = {};
-  for (const p of op.params) properties[p.name] = schemaOf(model, p.type, defs);
+  const params = op.params.map((p) => ({ name: p.name, schema: schemaOf(model, p.type, defs) }));
+  const named: JsonSchema = {
+    type: 'object',
+    properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
+    required: params.map((p) => p.name),
+    additionalProperties: false,
+  };
+  const positional: JsonSchema = {
+    type: 'array',
+    // prefixItems may not be empty: with no parameters, `items: false` alone allows only [].
+    ...(params.length ? { prefixItems: params.map((p) => ({ title: p.name, ...p.schema })) } : {}),
+    items: false,
+    minItems: params.length,
+  };
   return {
     $schema: JSON_SCHEMA_DIALECT,
     title: `${op.owner}.${op.name} parameters`,
     ...describe(op),
-    type: 'object',
-    properties,
-    required: op.params.map((p) => p.name),
-    additionalProperties: false,
+    anyOf: [named, positional],
     ...(Object.keys(defs).length ? { $defs: defs } : {}),
   };
 }

@@ -139,6 +139,12 @@ test.describe('invoke', () => {
     await app.region('Invoke').getByRole('button', { name: 'Generate example' }).click();
     await expect(editor).toContainText('"text": "text"');
     await expect(editor.locator('.squiggly-error')).toHaveCount(0);
+    // The positional form the codec also takes is valid too, with the right number of parameters.
+    await app.setParams('["in order", "one too many"]');
+    await expect(editor.locator('.squiggly-error').first()).toBeVisible();
+    await app.setParams('["in order"]');
+    await expect(editor).toContainText('["in order"]');
+    await expect(editor.locator('.squiggly-error')).toHaveCount(0);
   });
 
   test('a call can be saved and put back into the form', async ({ app, page }) => {

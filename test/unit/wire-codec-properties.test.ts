@@ -135,6 +135,7 @@ describe('codec round trips (property)', () => {
           // Trailing bytes are ignored (spec §1.8).
           expect(codec.decodeParams(op, Uint8Array.of(...params, 1, 2, 3))).toEqual(expected);
           expectValid(paramsSchema, viaJsonText(named));
+          expectValid(paramsSchema, viaJsonText(values));
 
           const returned = codec.encodeResult(op, result);
           expect(codec.decodeResult(op, returned)).toEqual(normalize(model, op.returns, result));

@@ -55,6 +55,20 @@ describe('recursive types', () => {
     expect(ajv.validate(typeJsonSchema(model, node), { name: 'x', kids: [{ name: 'y' }] })).toBe(false);
   });
 
+  it('have a parameters schema for both forms the codec takes: by name and in order, nothing more or less', () => {
+    const ajv = new Ajv2020({ strict: true });
+    const params = paramsJsonSchema(model, echo);
+    const root = { name: 'r', kids: [] };
+    expect(codec.encodeParams(echo, [root])).toEqual(codec.encodeParams(echo, { root }));
+    expect(ajv.validate(params, { root })).toBe(true);
+    expect(ajv.validate(params, [root])).toBe(true);
+    expect(ajv.validate(params, [])).toBe(false);
+    expect(ajv.validate(params, [root, root])).toBe(false);
+    expect(ajv.validate(params, [{ name: 1, kids: [] }])).toBe(false);
+    expect(ajv.validate(params, { root, other: 1 })).toBe(false);
+    expect(ajv.validate(params, {})).toBe(false);
+  });
+
   it('refuse nesting deeper than the stack as a wire error, not a crash', () => {
     // name "" then one kid, 200 000 levels down: 8 bytes a level, well under a 2 MiB frame.
     const depth = 200_000;
