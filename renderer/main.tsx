@@ -10,7 +10,6 @@ import { Workbench } from './components/Workbench.js';
 import { registerIdlProviders } from './monaco/idl-providers.js';
 import { host, logError, refreshHostState } from './stores/host.js';
 import './styles/app.css';
-import './styles/polish.css';
 
 registerIdlProviders(openFileAt);
 window.addEventListener('keydown', handleGlobalKey);
