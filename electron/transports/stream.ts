@@ -39,6 +39,7 @@ const KEEP_BATCH_CAPACITY = 1024 * 1024;
 
 /** The byte pipe under a StreamConnection: a TCP/TLS socket or a WebSocket. */
 export interface ByteSink {
+  /** Sends `bytes`, which may be kept as they are (not copied) until `buffered` drops to 0. */
   write(bytes: Uint8Array): void;
   /** Bytes handed to write() but not yet to the kernel. */
   readonly buffered: number;
@@ -290,11 +291,13 @@ export class StreamConnection implements MessageConnection {
   private flush(): void {
     this.flushScheduled = false;
     if (this.closeReason || this.batch.length === 0) return;
-    const bytes = this.batch.finish();
     if (this.idleTimeout > 0) this.lastActivity = Date.now();
-    if (bytes.length > KEEP_BATCH_CAPACITY) this.batch = new ByteWriter(4096);
+    // The batch itself goes to the sink, not a copy (a copy per write was an ArrayBuffer per turn,
+    // and ws copies again to mask a client's frames). Nothing buffered after the write means the
+    // socket is done with the bytes and the writer is reused; otherwise the socket keeps them.
+    this.sink.write(this.batch.written());
+    if (this.sink.buffered > 0 || this.batch.capacity > KEEP_BATCH_CAPACITY) this.batch = new ByteWriter(4096);
     else this.batch.reset();
-    this.sink.write(bytes);
     if (this.sink.buffered > this.maxWriteBuffer) {
       this.abort(
         'overflow',

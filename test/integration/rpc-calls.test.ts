@@ -104,6 +104,17 @@ describe.each(['tcp', 'ws'] as const)('RPC calls over %s', (transport) => {
     expect(client.peer!.inFlight).toBe(0);
   });
 
+  it('keeps each written batch intact while the socket still holds it, turn after turn', async () => {
+    // 3 × 600 KiB a turn: more than the socket takes at once, so the next batch is written meanwhile.
+    const texts = Array.from({ length: 12 }, (_, i) => String.fromCharCode(97 + i).repeat(600 * 1024));
+    const replies: Promise<string>[] = [];
+    for (let turn = 0; turn < 4; turn++) {
+      for (const text of texts.slice(turn * 3, turn * 3 + 3)) replies.push(proxy.echo(text, { timeout: 5_000 }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await Promise.all(replies)).toEqual(texts.map((t) => `Yah! ${t}`));
+  });
+
   it('sends one-way calls as 0x21 and never answers them, not even with an error', async () => {
     const raw = await openRaw(running.url);
     // V3 (one-way heartbeat), a one-way call to an unknown interface, then V1 (two-way).
