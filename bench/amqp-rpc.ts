@@ -1,7 +1,9 @@
 // Two-way echo over RabbitMQ against raw amqplib request/reply between two processes
 // (bench/amqp.ts), in alternating rounds: the transport alone (MqWriter/MqReader), and TCE RPC
 // — client (MqCallTarget + its reply queue) → request queue → the sample back end
-// (tce-sample-server in a child process, MQ mode) → reply queue → client.
+// (tce-sample-server in a child process, MQ mode) → reply queue → client. TCE RPC is also
+// measured against raw amqplib with its guarantees (docs/delivery.md: confirms, persistent to
+// durable queues, the request acknowledged once its reply is confirmed): its ceiling.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -54,7 +56,7 @@ async function tceRequester(cluster: ClusterCopy): Promise<Requester> {
 }
 
 export async function benchAmqp(): Promise<BenchRow[]> {
-  const echo = await startAmqpEcho();
+  const echo = await startAmqpEcho({ guaranteed: true });
   const cluster = copyCluster(`tce-bench-amqp-${process.pid}`);
   let backEnd: ChildProcess | undefined;
   try {
@@ -63,17 +65,26 @@ export async function benchAmqp(): Promise<BenchRow[]> {
       transport: () => measureRequester(echo.transportRequester, MEASURE_MS),
       raw: () => measureRequester(echo.rawRequester, MEASURE_MS),
       tce: () => measureRequester(() => tceRequester(cluster), MEASURE_MS),
+      guaranteed: () => measureRequester(echo.guaranteedRequester, MEASURE_MS),
     });
     const reference = { name: 'raw amqplib request/reply', pairs: r.raw };
     const tceLabel = 'TCE echo over RabbitMQ (MqCallTarget → sample back end)';
+    const guaranteedLabel =
+      "raw amqplib request/reply with TCE's guarantees (confirms, persistent, durable queues, ack after confirm)";
+    const ceiling = { name: "raw amqplib with TCE's guarantees", pairs: r.guaranteed };
     return [
       versusRow('MqWriter/MqReader request/reply', 'inFlight', r.transport, reference, 0.9),
       versusRow('MqWriter/MqReader request/reply', 'sequential', r.transport, reference),
       versusRow(tceLabel, 'inFlight', r.tce, reference, 0.8),
       versusRow(tceLabel, 'sequential', r.tce, reference),
+      versusRow(guaranteedLabel, 'inFlight', r.guaranteed, reference),
+      versusRow(guaranteedLabel, 'sequential', r.guaranteed, reference),
+      versusRow(tceLabel, 'inFlight', r.tce, ceiling),
+      versusRow(tceLabel, 'sequential', r.tce, ceiling),
       ...pairRows('raw amqplib request/reply', r.raw),
       ...pairRows('MqWriter/MqReader request/reply', r.transport),
       ...pairRows(tceLabel, r.tce),
+      ...pairRows(guaranteedLabel, r.guaranteed),
     ];
   } finally {
     if (backEnd && backEnd.exitCode === null) {

@@ -7,12 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { connect, type ChannelModel } from 'amqplib';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { connectAmqp } from '../electron/transports/amqp.js';
 import type { MqAddress } from '../shared/rpc/connection.js';
 import { encodeMessage, rpcMessage } from '../shared/wire/message.js';
 import { FifoReplies, measurePair, type Pair } from './measure.js';
 import { rawTcpClient } from './raw-tcp.js';
+import { messageOf } from '../shared/message-of.js';
 
 export const AMQP_URL = process.env['TCE_BENCH_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** An echo("hello") CALL (test.Server, ifidx 2): the bytes a TCE request would carry. */
@@ -44,6 +45,12 @@ export async function measureRequester(open: () => Promise<Requester>, measureMs
 export interface AmqpEcho {
   /** Plain amqplib, set up like the transport: one channel publishes, one consumes replies (prefetch, ack on receipt). */
   rawRequester: () => Promise<Requester>;
+  /**
+   * The same with the guarantees of a TCE client and back end (docs/delivery.md), to the
+   * guaranteed responder: each request persistent to a durable queue on a confirm channel, with
+   * a confirm callback. Only when started with `guaranteed`.
+   */
+  guaranteedRequester: () => Promise<Requester>;
   /** The project's transport: MqWriter.send / MqReader.listen over connectAmqp. */
   transportRequester: () => Promise<Requester>;
   /** A raw TCP client through a raw TCP → amqplib relay process (bench/amqp-relay.ts): the floor of a gateway. */
@@ -91,10 +98,26 @@ async function relayRequester(queues: EchoQueues): Promise<Requester> {
   };
 }
 
-async function rawRequester(model: ChannelModel, requests: string, replies: string): Promise<Requester> {
+async function rawRequester(model: ChannelModel, queues: EchoQueues): Promise<Requester> {
+  const { requests, replies, guaranteed } = queues;
   const body = Buffer.from(encodeMessage(REQUEST));
   const pending = new FifoReplies();
-  const publisher = await model.createChannel();
+  let stopping = false;
+  // As MqCallTarget, a callback per request; one refused would never be answered, so say so.
+  const confirmed = (err: unknown): void => {
+    if (err && !stopping) process.stderr.write(`bench: RabbitMQ did not confirm a request: ${messageOf(err)}\n`);
+  };
+  let publish: () => void;
+  let publisher: Channel;
+  if (guaranteed) {
+    const channel = await model.createConfirmChannel();
+    publish = () => channel.publish('', requests, body, { deliveryMode: 2 }, confirmed);
+    publisher = channel;
+  } else {
+    const channel = await model.createChannel();
+    publish = () => channel.publish('', requests, body, { deliveryMode: 1 });
+    publisher = channel;
+  }
   const consumer = await model.createChannel();
   await consumer.prefetch(4000);
   await consumer.consume(replies, (message) => {
@@ -104,10 +127,11 @@ async function rawRequester(model: ChannelModel, requests: string, replies: stri
   });
   return {
     call: () => {
-      publisher.publish('', requests, body, { deliveryMode: 1 });
+      publish();
       return pending.next();
     },
     stop: async () => {
+      stopping = true;
       await publisher.close();
       await consumer.close();
     },
@@ -167,7 +191,11 @@ export async function startAmqpEcho(options: { guaranteed?: boolean } = {}): Pro
     throw error;
   }
   return {
-    rawRequester: () => rawRequester(model, plain.requests, plain.replies),
+    rawRequester: () => rawRequester(model, plain),
+    guaranteedRequester: () => {
+      if (!options.guaranteed) throw new Error('startAmqpEcho was not asked for the guaranteed pair');
+      return rawRequester(model, guaranteed);
+    },
     transportRequester: () => transportRequester(plain.requests, plain.replies),
     relayRequester: () => relayRequester(plain),
     guaranteedRelayRequester: () => {

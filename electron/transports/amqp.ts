@@ -25,6 +25,7 @@ import { Backoff, secondsText, type BackoffOptions } from '../../shared/rpc/back
 import { ErrorCode, RpcError } from '../../shared/rpc/errors.js';
 import { Fifo } from '../../shared/rpc/fifo.js';
 import { decodeMessage, encodeMessage, type RpcMessage } from '../../shared/wire/message.js';
+import { ChannelAcks, HeldDelivery } from './amqp-acks.js';
 import { amqplibConnection, describeAmqpUrl, hostPort, parseAmqpUrl, type AmqpUrl } from './amqp-url.js';
 import { BrokerStateEmitter, describeNode } from './broker-state.js';
 import { trace, type Log } from '../../shared/log.js';
@@ -50,7 +51,8 @@ import { consoleLog } from '../log.js';
  * - Readers consume from the moment they are opened and hold deliveries unacked until
  *   `listen()` (bounded by the prefetch). `on-receipt` listeners get each message acked before
  *   dispatch (as Python does); `by-listener` ones ack or reject it themselves, and what they hold
- *   unsettled returns to the queue when the channel goes. Undecodable bodies are logged and dropped.
+ *   unsettled returns to the queue when the channel goes. Acks leave once per event-loop turn,
+ *   as few frames as the held deliveries allow (ChannelAcks). Undecodable bodies are logged and dropped.
  * - `close()` closes every channel before the connection, so the last acks are not overtaken
  *   and RabbitMQ redelivers nothing already taken; it is idempotent and ends recovery.
  */
@@ -74,9 +76,9 @@ export interface AmqpBrokerOptions {
 
 type Settings = Required<Omit<AmqpBrokerOptions, 'reconnect'>>;
 
-/** A RabbitMQ broker, and whether its writes are batched per event-loop turn (see batchWritesPerTick). */
+/** A RabbitMQ broker, and whether its writes are batched per event-loop turn (see TurnEnd). */
 export interface AmqpBrokerInfo extends Broker {
-  /** False when amqplib's socket was not where batchWritesPerTick looks: every frame is its own syscall then. */
+  /** False when amqplib's socket was not where TurnEnd looks: every frame is its own syscall then. */
   readonly writesBatched: boolean;
 }
 
@@ -113,30 +115,54 @@ export async function connectAmqp(url: string, options: AmqpBrokerOptions = {}):
 }
 
 /**
- * amqplib writes every frame (a publish, an ack) to its socket with its own write, i.e. its own
- * syscall; corking the socket until the end of the event-loop turn sends them in one writev.
- * Measured with the gateway bench: twice the calls/s through gateway and back end. The socket
- * is amqplib's internal `connection.stream`; if a later amqplib hides it, writes stay unbatched:
- * it returns false then, the broker says so in its log and `writesBatched`, and a test fails.
+ * The end of an event-loop turn on one connection. amqplib writes every frame (a publish, an
+ * ack) to its socket with its own write, i.e. its own syscall; corking the socket until the end
+ * of the turn sends them in one writev. Measured with the gateway bench: twice the calls/s
+ * through gateway and back end. Tasks given to `atEnd` (readers' acks, gathered over the turn)
+ * run just before, so their frames share that writev. The socket is amqplib's internal
+ * `connection.stream`; if a later amqplib hides it, writes stay unbatched (`batched` false: the
+ * broker says so in its log and `writesBatched`, and a test fails) and tasks still run.
  */
-function batchWritesPerTick(model: ChannelModel): boolean {
-  const stream = (model.connection as { stream?: unknown }).stream;
-  if (!(stream instanceof Writable)) return false;
-  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    stream.uncork();
-  };
-  stream.write = ((...args: unknown[]): boolean => {
-    if (!corked) {
-      corked = true;
-      stream.cork();
-      process.nextTick(uncork);
+class TurnEnd {
+  readonly batched: boolean;
+  private readonly stream: Writable | undefined;
+  private readonly tasks: (() => void)[] = [];
+  private scheduled = false;
+
+  constructor(model: ChannelModel) {
+    const stream = (model.connection as { stream?: unknown }).stream;
+    this.stream = stream instanceof Writable ? stream : undefined;
+    this.batched = this.stream !== undefined;
+    if (!this.stream) return;
+    const write = this.stream.write.bind(this.stream) as (...args: unknown[]) => boolean;
+    this.stream.write = ((...args: unknown[]): boolean => {
+      this.schedule();
+      return write(...args);
+    }) as typeof this.stream.write;
+  }
+
+  atEnd(task: () => void): void {
+    this.tasks.push(task);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.stream?.cork();
+    process.nextTick(this.end);
+  }
+
+  private readonly end = (): void => {
+    try {
+      // Tasks write into the corked stream; one that adds a task has it run here too.
+      for (let i = 0; i < this.tasks.length; i++) this.tasks[i]!();
+    } finally {
+      this.tasks.length = 0;
+      this.scheduled = false;
+      this.stream?.uncork();
     }
-    return write(...args);
-  }) as typeof stream.write;
-  return true;
+  };
 }
 
 function connectError(url: AmqpUrl, err: unknown): RpcError {
@@ -171,6 +197,8 @@ class AmqpBroker implements AmqpBrokerInfo {
   /** The live connection; null while reconnecting or closed. */
   model: ChannelModel | null = null;
   writesBatched = false;
+  /** The current connection's turn end; the last one's while reconnecting. */
+  private turnEnd: TurnEnd | undefined;
   private readonly endpoints = new Set<AmqpEndpoint<Channel>>();
   private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (level, m) => this.settings.log(level, m));
   private closing: Promise<void> | null = null;
@@ -224,7 +252,8 @@ class AmqpBroker implements AmqpBrokerInfo {
   /** (Re)connected: re-attach every endpoint, then report `open` (at once if there is none, so connectAmqp resolves `open`). */
   private onConnect(model: ChannelModel): void {
     this.model = model;
-    this.writesBatched = batchWritesPerTick(model);
+    this.turnEnd = new TurnEnd(model);
+    this.writesBatched = this.turnEnd.batched;
     if (!this.writesBatched)
       this.log('warn', "amqplib's socket is not where it was: writes are not batched per tick (half the throughput)");
     const reattach = (endpoints: AmqpEndpoint[]): Promise<unknown> =>
@@ -287,6 +316,12 @@ class AmqpBroker implements AmqpBrokerInfo {
       throw new Error(`cannot open ${endpoint.label} on ${this.description}: ${errorReason(err)}`, { cause: err });
     }
     return endpoint;
+  }
+
+  /** Runs `task` at the end of this event-loop turn, just before the turn's writes leave. */
+  atTurnEnd(task: () => void): void {
+    if (this.turnEnd) this.turnEnd.atEnd(task);
+    else process.nextTick(task);
   }
 
   forget(endpoint: AmqpEndpoint): void {
@@ -587,24 +622,27 @@ class AmqpDirectWriter extends ConfirmingWriter implements MqDirectWriter {
 const SETTLED: MqDelivery = Object.freeze({ ack: () => undefined, reject: () => undefined });
 
 /** A `by-listener` delivery: settled once, on the channel it came on, if that channel still lives. */
-class AmqpDelivery implements MqDelivery {
+class AmqpDelivery extends HeldDelivery implements MqDelivery {
   private settled = false;
 
   constructor(
     private readonly reader: AmqpReader,
-    readonly channel: Channel,
-    readonly message: ConsumeMessage,
-  ) {}
+    readonly acks: ChannelAcks,
+    message: ConsumeMessage,
+  ) {
+    super(message);
+    acks.hold(this);
+  }
 
   ack(): void {
-    this.settle((channel) => channel.ack(this.message));
+    this.settle(() => this.acks.ack(this.message, this));
   }
 
   reject(requeue: boolean): void {
-    this.settle((channel) => channel.nack(this.message, false, requeue));
+    this.settle(() => this.acks.reject(this, requeue));
   }
 
-  private settle(op: (channel: Channel) => void): void {
+  private settle(op: () => void): void {
     if (this.settled) return;
     this.settled = true;
     this.reader.settled(this, op);
@@ -618,7 +656,9 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
   private ackMode: MqAckMode = 'on-receipt';
   private closeWaitMs = DEFAULT_CLOSE_WAIT_MS;
   /** Deliveries before listen(): not acked yet, so bounded by the prefetch and requeued if the channel goes. */
-  private held: { channel: Channel; delivery: ConsumeMessage }[] = [];
+  private held: { acks: ChannelAcks; delivery: ConsumeMessage }[] = [];
+  /** The acks of the newest channel, flushed before it is closed. */
+  private acks: ChannelAcks | undefined;
   /** `by-listener` deliveries of the current channel not settled yet. */
   private unsettled = 0;
   private consumerTag: string | undefined;
@@ -654,14 +694,18 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     } else {
       await this.declareNode(channel, 'receiver');
     }
-    ({ consumerTag: this.consumerTag } = await channel.consume(queue, (delivery) =>
-      this.onDelivery(channel, delivery),
-    ));
+    const acks = new ChannelAcks(
+      channel,
+      (task) => this.broker.atTurnEnd(task),
+      (err) => this.broker.log('warn', `${this.label}: cannot acknowledge deliveries: ${errorReason(err)}`),
+    );
+    this.acks = acks;
+    ({ consumerTag: this.consumerTag } = await channel.consume(queue, (delivery) => this.onDelivery(acks, delivery)));
   }
 
   protected channelClosed(channel: Channel): void {
     // Unacked deliveries return to the queue with the channel; dispatching held ones would duplicate.
-    this.held = this.held.filter((h) => h.channel !== channel);
+    this.held = this.held.filter((h) => h.acks.channel !== channel);
     if (channel === this.channel) {
       this.unsettled = 0;
       this.draining?.();
@@ -674,36 +718,37 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     this.closeWaitMs = options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
     const held = this.held;
     this.held = [];
-    for (const { channel, delivery } of held) this.deliver(channel, delivery, onMessage);
+    for (const { acks, delivery } of held) this.deliver(acks, delivery, onMessage);
   }
 
   /** A `by-listener` delivery was settled: acked or rejected on its channel, unless that channel is gone (then RabbitMQ requeued it). */
-  settled(delivery: AmqpDelivery, op: (channel: Channel) => void): void {
-    if (delivery.channel !== this.channel) return;
+  settled(delivery: AmqpDelivery, op: () => void): void {
+    if (delivery.acks.channel !== this.channel) return;
     try {
-      op(delivery.channel);
+      op();
     } catch (err) {
       this.broker.log('warn', `${this.label}: cannot settle a delivery: ${errorReason(err)}`);
     }
     if (--this.unsettled === 0) this.draining?.();
   }
 
-  private onDelivery(channel: Channel, delivery: ConsumeMessage | null): void {
+  private onDelivery(acks: ChannelAcks, delivery: ConsumeMessage | null): void {
     if (delivery === null) {
       // basic.cancel from RabbitMQ: the queue was deleted. Start over on a new channel.
       this.broker.log('warn', `${this.label}: RabbitMQ cancelled the subscription (queue deleted?)`);
-      closeQuietly(channel);
+      closeQuietly(acks.channel);
       return;
     }
     if (this.closed || this.closing) return; // not acked: requeued when the channel closes
-    if (this.onMessage) this.deliver(channel, delivery, this.onMessage);
-    else this.held.push({ channel, delivery });
+    if (this.onMessage) this.deliver(acks, delivery, this.onMessage);
+    else this.held.push({ acks, delivery });
   }
 
-  private deliver(channel: Channel, delivery: ConsumeMessage, onMessage: MqListener): void {
+  private deliver(acks: ChannelAcks, delivery: ConsumeMessage, onMessage: MqListener): void {
     const byListener = this.ackMode === 'by-listener';
-    // on-receipt: acknowledged before dispatching, like the original (Python acks first).
-    if (!byListener) channel.ack(delivery);
+    // on-receipt: acknowledged before dispatching, like the original (Python acks first); the
+    // frame leaves at the end of the turn, with the turn's other acks.
+    if (!byListener) acks.ack(delivery);
     // A plain Uint8Array view (no copy), so consumers see the same types as from any transport.
     const { buffer, byteOffset, byteLength } = delivery.content;
     const raw = new Uint8Array(buffer, byteOffset, byteLength);
@@ -711,7 +756,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     try {
       message = decodeMessage(raw);
     } catch (err) {
-      if (byListener) channel.ack(delivery); // nobody can ever use it
+      if (byListener) acks.ack(delivery); // nobody can ever use it
       this.broker.log(
         'warn',
         `${this.label}: dropped an undecodable message (${raw.length} bytes): ${errorReason(err)}`,
@@ -720,7 +765,7 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
     }
     let settlement = SETTLED;
     if (byListener) {
-      settlement = new AmqpDelivery(this, channel, delivery);
+      settlement = new AmqpDelivery(this, acks, delivery);
       this.unsettled++;
     }
     try {
@@ -750,5 +795,15 @@ class AmqpReader extends AmqpEndpoint implements MqReader {
       clearTimeout(timer);
     }
     await this.dispose();
+  }
+
+  /** Acks gathered this turn go before the channel's close, which would otherwise requeue them. */
+  override async dispose(): Promise<void> {
+    try {
+      this.acks?.flush();
+    } catch (err) {
+      this.broker.log('warn', `${this.label}: cannot acknowledge deliveries: ${errorReason(err)}`);
+    }
+    await super.dispose();
   }
 }
