@@ -1,5 +1,5 @@
 import type { Reporter } from './report.js';
-import type { SourceFile, SourcePos } from './source.js';
+import type { SourceFile } from './source.js';
 
 /**
  * The IDL lexer: one pass over char codes. Keywords are whole words (the original matched them
@@ -10,10 +10,7 @@ import type { SourceFile, SourcePos } from './source.js';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'eof';
 
-/**
- * One token: plain data, no positions. Tokens never span lines; the parser asks the stream for
- * the SourcePos objects of the few offsets that end up in AST ranges (`TokenStream.position`).
- */
+/** One token: plain data; AST spans are made of its offsets. */
 export class Token {
   constructor(
     readonly kind: TokenKind,
@@ -21,8 +18,6 @@ export class Token {
     readonly text: string,
     /** A string literal's content, quotes stripped and escapes decoded. */
     readonly value: string | undefined,
-    /** 1-based. */
-    readonly line: number,
     readonly offset: number,
     readonly endOffset: number,
   ) {}
@@ -32,11 +27,6 @@ export class Token {
 export interface TokenStream {
   /** The next token on each call (then the same `eof` token forever). */
   next(): Token;
-  /**
-   * The position of `offset` on `line` (a line of a token already read). The same offset gives
-   * the same object while it is recent, so ranges that meet share their positions.
-   */
-  position(offset: number, line: number): SourcePos;
   /** The comment directly above `tok`, when `tok` starts its line. */
   doc(tok: Token): string | undefined;
 }
@@ -113,14 +103,8 @@ const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", '0': '\0' };
 
 /**
- * Slots of the position cache (a power of two): ranges that meet are made a few tokens apart.
- * Sharing is best effort; a miss only costs one more object with the same values.
- */
-const POSITION_CACHE = 64;
-
-/**
  * Streams the tokens of `file`. Streaming keeps tokens short-lived, which matters for a
- * 10,000-line file: only the positions that end up in AST ranges survive.
+ * 10,000-line file: only the spans made of their offsets survive, in the AST.
  */
 export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
   const text = file.text;
@@ -129,30 +113,22 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
   let produced: Token | undefined;
   let eof: Token | undefined;
   let i = 0;
+  /** 1-based, for docs: a comment belongs to the token on the line below it. */
   let line = 1;
-  let lineStart = 0;
-  /** Offset where each line starts (index line - 1). */
-  const lineStarts = [0];
   /** Docs by the offset of the token they belong to: few files have many. */
   const docs = new Map<number, string>();
-  const positions: (SourcePos | undefined)[] = new Array<SourcePos | undefined>(POSITION_CACHE).fill(undefined);
   /** Something other than blanks came earlier on this line (so a comment here is a trailing one). */
   let lineUsed = false;
   let pendingDoc: { text: string; endLine: number } | undefined;
 
-  /** Only valid for offsets on the current line. */
-  const pos = (offset: number): SourcePos => ({ line, column: offset - lineStart + 1, offset });
-
-  const newline = (next: number): void => {
+  const newline = (): void => {
     line++;
-    lineStart = next;
-    lineStarts.push(next);
     lineUsed = false;
   };
 
   const push = (kind: TokenKind, from: number, to: number, value?: string, spelled?: string): void => {
     if (pendingDoc && !lineUsed && pendingDoc.endLine === line - 1) docs.set(from, pendingDoc.text);
-    produced = new Token(kind, spelled ?? text.slice(from, to), value, line, from, to);
+    produced = new Token(kind, spelled ?? text.slice(from, to), value, from, to);
     pendingDoc = undefined;
     lineUsed = true;
   };
@@ -185,12 +161,13 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
     while (produced === undefined && i < n) {
       const c = text.charCodeAt(i);
       if (c === C.LF) {
-        newline(++i);
+        i++;
+        newline();
         continue;
       }
       if (c === C.CR) {
         i++;
-        if (text.charCodeAt(i) !== C.LF) newline(i);
+        if (text.charCodeAt(i) !== C.LF) newline();
         continue;
       }
       if (isBlank(c)) {
@@ -214,7 +191,7 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
           reporter.error(
             'illegal-character',
             `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`,
-            { file: path, start: pos(i), end: pos(j) },
+            { file: path, start: i, end: j },
           );
         }
         push('ident', i, j, undefined, commonWord(i, j));
@@ -260,8 +237,8 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
         // mistake gives one diagnostic.
         reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", {
           file: path,
-          start: pos(i),
-          end: pos(i + 1),
+          start: i,
+          end: i + 1,
         });
         let j = i + 1;
         while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
@@ -277,28 +254,19 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
       const shown = run.length > 20 ? `${run.slice(0, 20)}…` : run;
       reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, {
         file: path,
-        start: pos(i),
-        end: pos(j),
+        start: i,
+        end: j,
       });
       lineUsed = true;
       pendingDoc = undefined;
       i = j;
     }
-    return produced ?? (eof ??= new Token('eof', '', undefined, line, n, n));
-  }
-
-  function position(offset: number, atLine: number): SourcePos {
-    const slot = offset & (POSITION_CACHE - 1);
-    const cached = positions[slot];
-    if (cached?.offset === offset) return cached;
-    const pos = { line: atLine, column: offset - lineStarts[atLine - 1]! + 1, offset };
-    positions[slot] = pos;
-    return pos;
+    return produced ?? (eof ??= new Token('eof', '', undefined, n, n));
   }
 
   const doc = (tok: Token): string | undefined => (docs.size === 0 ? undefined : docs.get(tok.offset));
 
-  return { next, position, doc };
+  return { next, doc };
 
   /** Length in UTF-16 units of the non-ASCII letter (or, inside a word, digit or mark) at `at`, else 0. */
   function foreignLetterLength(at: number, first: boolean): number {
@@ -335,15 +303,14 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
     }
     reporter.error('unterminated-string', "unterminated string: a string needs a closing '\"' on the same line", {
       file: path,
-      start: pos(from),
-      end: pos(j),
+      start: from,
+      end: j,
     });
     push('string', from, j, value);
     return j;
   }
 
   function lexBlockComment(from: number): number {
-    const start = pos(from);
     const startLine = line;
     const ownLine = !lineUsed;
     let j = from + 2;
@@ -358,14 +325,13 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
         comment(body, startLine, ownLine);
         return j + 2;
       }
-      if (ch === C.LF) newline(j + 1);
-      else if (ch === C.CR && text.charCodeAt(j + 1) !== C.LF) newline(j + 1);
+      if (ch === C.LF || (ch === C.CR && text.charCodeAt(j + 1) !== C.LF)) newline();
       j++;
     }
     reporter.error('unterminated-comment', "unterminated comment: '/*' has no closing '*/'", {
       file: path,
-      start,
-      end: { line: start.line, column: start.column + 2, offset: from + 2 },
+      start: from,
+      end: from + 2,
     });
     return n;
   }
