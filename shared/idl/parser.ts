@@ -35,6 +35,11 @@ const BLOCK_KEYWORDS: ReadonlySet<string> = new Set(['module', 'import', 'interf
 
 type Name = { name: string; nameRange: SourceSpan };
 
+/** Declarations with a `{ … }` body, and what their body holds. */
+type Block = 'struct' | 'interface';
+const BLOCK_ITEM: Record<Block, string> = { struct: 'member', interface: 'operation' };
+const withArticle = (block: Block): string => (block === 'struct' ? 'a struct' : 'an interface');
+
 /** What parseType returns: a type, `null` for a malformed type that was consumed (keep parsing the declaration but drop it), or `undefined` when nothing could be read. */
 type TypeResult = TypeRefNode | null | undefined;
 
@@ -388,19 +393,9 @@ class Parser {
       this.recover('element');
       return undefined;
     }
-    const open = this.expectOpenBrace(`struct '${name.name}'`);
+    const open = this.expectOpenBrace('struct', name.name);
     if (open === undefined) return undefined;
-    const { items: members, closed } = this.parseBlock(
-      open,
-      `struct '${name.name}'`,
-      'a struct',
-      () => this.parseMember(),
-      {
-        code: 'empty-struct',
-        message: `struct '${name.name}' must have at least one member`,
-        range: name.nameRange,
-      },
-    );
+    const { items: members, closed } = this.parseBlock(open, 'struct', name, () => this.parseMember());
     return {
       node: this.withDoc<StructNode>(
         { kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.offset) },
@@ -414,13 +409,13 @@ class Parser {
   /**
    * The items of a struct or interface body after its `{`, up to `}`: stray `;` are reported
    * and skipped, a missing `}` is reported where the next element or the end of file starts.
+   * Messages are built only when reported (per block they showed in allocation profiles).
    */
   private parseBlock<T>(
     open: Token | null,
-    owner: string,
-    kind: string,
+    block: Block,
+    name: Name,
     parseItem: () => T | undefined,
-    empty: { code: string; message: string; range: SourceSpan },
   ): { items: T[]; closed: boolean } {
     const items: T[] = [];
     let attempted = 0;
@@ -429,16 +424,19 @@ class Parser {
       const tok = this.peek();
       if (tok.text === '}') {
         this.next();
-        if (attempted === 0) this.reporter.error(empty.code, empty.message, empty.range);
+        if (attempted === 0) {
+          const message = `${block} '${name.name}' must have at least one ${BLOCK_ITEM[block]}`;
+          this.reporter.error(`empty-${block}`, message, name.nameRange);
+        }
         return { items, closed: true };
       }
       if (tok.kind === 'eof' || this.isBlockKeyword(tok)) {
-        this.missingBrace(owner, open ?? undefined);
+        this.missingBrace(`${block} '${name.name}'`, open ?? undefined);
         return { items, closed: false };
       }
       if (tok.text === ';') {
         this.next();
-        this.reporter.error('stray-semicolon', `stray ';' in ${kind}`, this.tokRange(tok));
+        this.reporter.error('stray-semicolon', `stray ';' in ${withArticle(block)}`, this.tokRange(tok));
         continue;
       }
       attempted++;
@@ -449,9 +447,9 @@ class Parser {
   }
 
   /** Reads `{`; when it is missing, reports it and carries on as if it were there if the body seems to follow. */
-  private expectOpenBrace(what: string): Token | null | undefined {
+  private expectOpenBrace(block: Block, name: string): Token | null | undefined {
     if (this.at('{')) return this.next();
-    this.unexpected(`'{' to open ${what}`);
+    this.unexpected(`'{' to open ${block} '${name}'`);
     const tok = this.peek();
     if (tok.kind === 'ident' && !this.isBlockKeyword(tok)) return null;
     this.recover('element');
@@ -556,19 +554,9 @@ class Parser {
       this.next();
       base = this.parseType() ?? undefined;
     }
-    const open = this.expectOpenBrace(`interface '${name.name}'`);
+    const open = this.expectOpenBrace('interface', name.name);
     if (open === undefined) return undefined;
-    const { items: operations, closed } = this.parseBlock(
-      open,
-      `interface '${name.name}'`,
-      'an interface',
-      () => this.parseOperation(),
-      {
-        code: 'empty-interface',
-        message: `interface '${name.name}' must have at least one operation`,
-        range: name.nameRange,
-      },
-    );
+    const { items: operations, closed } = this.parseBlock(open, 'interface', name, () => this.parseOperation());
     const node: InterfaceNode = this.withDoc<InterfaceNode>(
       {
         kind: 'interface',
