@@ -19,8 +19,12 @@ export class Token {
     /** A string literal's content, quotes stripped and escapes decoded. */
     readonly value: string | undefined,
     readonly offset: number,
-    readonly endOffset: number,
   ) {}
+
+  /** `text` is exactly the source from `offset` on, so its end needs no field of its own. */
+  get endOffset(): number {
+    return this.offset + this.text.length;
+  }
 }
 
 /** What the parser reads: tokens, and what they do not carry themselves. */
@@ -42,17 +46,6 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 /** Spec §4.4: not allowed as names. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([...KEYWORDS, 'exception', 'void']);
-
-/**
- * Words that make up most of an IDL's identifiers, by length: a token spelling one gets this
- * string instead of a fresh slice, so the type names of thousands of members share one copy.
- */
-const COMMON_WORDS: readonly (readonly string[])[] = (() => {
-  const words = [...RESERVED_WORDS, 'byte', 'bool', 'short', 'int', 'long', 'float', 'double', 'string'];
-  const byLength: string[][] = [];
-  for (const w of words) (byLength[w.length] ??= []).push(w);
-  return Array.from(byLength, (list) => list ?? []);
-})();
 
 const enum C {
   Tab = 9,
@@ -128,18 +121,24 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
 
   const push = (kind: TokenKind, from: number, to: number, value?: string, spelled?: string): void => {
     if (pendingDoc && !lineUsed && pendingDoc.endLine === line - 1) docs.set(from, pendingDoc.text);
-    produced = new Token(kind, spelled ?? text.slice(from, to), value, from, to);
+    produced = new Token(kind, spelled ?? text.slice(from, to), value, from);
     pendingDoc = undefined;
     lineUsed = true;
   };
 
-  /** The shared string of a common word at from..to, if it is one. */
-  const commonWord = (from: number, to: number): string | undefined => {
-    const candidates = COMMON_WORDS[to - from];
-    if (!candidates) return undefined;
-    const first = text.charCodeAt(from);
-    for (const w of candidates) if (w.charCodeAt(0) === first && text.startsWith(w, from)) return w;
-    return undefined;
+  /**
+   * One string per identifier spelled in this file, by a hash of its characters: a 10,000-line
+   * IDL spells `int` or `Item5_t` thousands of times, and a slice per occurrence was garbage per
+   * token and then kept by every AST node naming it. A repeat is found without allocating; a
+   * word whose hash another word took first just gets its own slice.
+   */
+  const words = new Map<number, string>();
+  const word = (from: number, to: number, hash: number): string => {
+    const known = words.get(hash);
+    if (known !== undefined && known.length === to - from && text.startsWith(known, from)) return known;
+    const spelled = text.slice(from, to);
+    if (known === undefined) words.set(hash, spelled);
+    return spelled;
   };
 
   const comment = (body: string, startLine: number, ownLine: boolean): void => {
@@ -177,10 +176,14 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
       if (isIdentStart(c) || (c >= 128 && foreignLetterLength(i, true) > 0)) {
         // ASCII is the fast path; a non-ASCII letter makes the word one token with one diagnostic.
         let j = i;
+        let hash = 0;
         let foreign = false;
         for (;;) {
-          if (j < n && isIdentPart(text.charCodeAt(j))) j++;
-          else {
+          const cj = text.charCodeAt(j); // NaN past the end: not an ident part
+          if (isIdentPart(cj)) {
+            hash = (Math.imul(hash, 31) + cj) | 0;
+            j++;
+          } else {
             const len = j < n && text.charCodeAt(j) >= 128 ? foreignLetterLength(j, false) : 0;
             if (len === 0) break;
             foreign = true;
@@ -194,7 +197,7 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
             { file: path, start: i, end: j },
           );
         }
-        push('ident', i, j, undefined, commonWord(i, j));
+        push('ident', i, j, undefined, foreign ? undefined : word(i, j, hash));
         i = j;
         continue;
       }
@@ -261,7 +264,7 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
       pendingDoc = undefined;
       i = j;
     }
-    return produced ?? (eof ??= new Token('eof', '', undefined, n, n));
+    return produced ?? (eof ??= new Token('eof', '', undefined, n));
   }
 
   const doc = (tok: Token): string | undefined => (docs.size === 0 ? undefined : docs.get(tok.offset));
