@@ -141,8 +141,8 @@ class Checker {
     switch (node.kind) {
       case 'struct': {
         const seen = new Map<string, SourceSpan>();
-        const fields: Field[] = [];
-        for (const m of node.members) {
+        // `map` makes an array of the exact length: one grown by push keeps room for 17 entries.
+        const fields = node.members.map((m): Field => {
           const dup = this.firstOf(seen, m.name, m.nameRange);
           if (dup)
             this.duplicate(
@@ -161,8 +161,8 @@ class Checker {
           };
           if (this.reporter.diagnostics.length > before) this.reportedFields.add(field);
           if (m.doc) field.doc = m.doc;
-          fields.push(field);
-        }
+          return field;
+        });
         this.addType(
           withDoc<TypeDecl>({ name, module, qname, range, nameRange, kind: 'struct', fields }, node.doc),
           mod,
@@ -217,7 +217,7 @@ class Checker {
         nameRange,
         kind: 'interface',
         index: 0,
-        operations: [],
+        operations: [], // set below, once the operations are checked
         annotations: ann.values,
       },
       ann.values.comment ?? node.doc,
@@ -229,7 +229,7 @@ class Checker {
     const checked: CheckedInterface = { decl, node, operationIndexes: new Map() };
     if (ann.index) checked.index = ann.index;
     const opNames = new Map<string, SourceSpan>();
-    for (const opNode of node.operations) {
+    decl.operations = node.operations.map((opNode) => {
       const dup = this.firstOf(opNames, opNode.name, opNode.nameRange);
       if (dup)
         this.duplicate(
@@ -240,7 +240,6 @@ class Checker {
           dup,
         );
       const opAnn = this.annotations(opNode.annotation, 'operation');
-      // `map` makes an array of the exact length: one grown by push keeps room for 17 entries.
       const params: Param[] = opNode.params.map((p, i) => {
         // Parameter lists are short: a scan beats a Map per operation.
         let first = 0;
@@ -274,9 +273,9 @@ class Checker {
         },
         opAnn.values.comment ?? opNode.doc,
       );
-      decl.operations.push(op);
       if (opAnn.index) checked.operationIndexes.set(op, opAnn.index);
-    }
+      return op;
+    });
     this.model.interfaces[entry.qname] = decl;
     mod.model.interfaces.push(entry.qname);
     this.checked.push(checked);
