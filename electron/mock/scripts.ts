@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { MockScript } from '../../shared/console-api/types.js';
 import type { Diagnostic } from '../../shared/idl/diagnostics.js';
 import type { IdlModel } from '../../shared/idl/model.js';
-import { positionsOf } from '../../shared/project/positions.js';
+import { positionsOf } from '../../shared/idl/positions.js';
 import type { Extra } from '../../shared/wire/message.js';
 import { ProjectFolder } from '../host/project-folder.js';
 import type { CallRoute, FromWorker, HandlerOutcome, LoadedScript, ToWorker } from './worker-protocol.js';

@@ -34,7 +34,7 @@ scope.onmessage = (e) => {
   } catch (err) {
     generated = [{ module: '', files: [], text: `// the generator failed: ${messageOf(err)}\n` }];
   }
-  const index = buildSymbolIndex(result.asts, result.model);
+  const index = buildSymbolIndex(result);
   scope.postMessage({
     id,
     model: result.model,

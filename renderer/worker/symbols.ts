@@ -1,4 +1,5 @@
-import type { IdlFileAst, ModuleNode, TypeRefNode } from '../../shared/idl/ast.js';
+import type { ModuleNode, TypeRefNode } from '../../shared/idl/ast.js';
+import type { CompileResult } from '../../shared/idl/compile.js';
 import {
   allOperations,
   declarationOf,
@@ -8,7 +9,8 @@ import {
   type Operation,
   type TypeDecl,
 } from '../../shared/idl/model.js';
-import type { SourceRange } from '../../shared/idl/source.js';
+import { positionsOf } from '../../shared/idl/positions.js';
+import type { SourceSpan } from '../../shared/idl/source.js';
 import type { Occurrence, Span, SymbolInfo } from './protocol.js';
 
 /**
@@ -21,17 +23,15 @@ export interface SymbolIndex {
   occurrences: Record<string, Occurrence[]>;
 }
 
-const span = (r: SourceRange): Span => ({
-  file: r.file,
-  startLine: r.start.line,
-  startColumn: r.start.column,
-  endLine: r.end.line,
-  endColumn: r.end.column,
-});
-
 export const operationKey = (iface: string, op: string): string => `${iface}#${op}`;
 
-export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): SymbolIndex {
+export function buildSymbolIndex({ files, asts, model }: Pick<CompileResult, 'files' | 'asts' | 'model'>): SymbolIndex {
+  const lines = new Map(files.map((f) => [f.path, positionsOf(f)]));
+  /** Every span is in one of `files`: the ASTs are theirs. */
+  const span = (s: SourceSpan): Span => {
+    const { start, end } = lines.get(s.file)!.range(s.start, s.end);
+    return { file: s.file, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+  };
   const symbols: Record<string, SymbolInfo> = {};
   const occurrences: Record<string, Occurrence[]> = {};
   const declare = (info: SymbolInfo): void => {
@@ -61,7 +61,7 @@ export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): 
         const qname = `${item.name}.${el.name}`;
         switch (el.kind) {
           case 'struct':
-            declare(typeSymbol(model, qname, el.nameRange));
+            declare(typeSymbol(model, qname, span(el.nameRange)));
             for (const m of el.members) {
               refer(m.type, item.name);
               declare({
@@ -74,11 +74,11 @@ export function buildSymbolIndex(asts: readonly IdlFileAst[], model: IdlModel): 
             }
             break;
           case 'sequence':
-            declare(typeSymbol(model, qname, el.nameRange));
+            declare(typeSymbol(model, qname, span(el.nameRange)));
             refer(el.element, item.name);
             break;
           case 'dictionary':
-            declare(typeSymbol(model, qname, el.nameRange));
+            declare(typeSymbol(model, qname, span(el.nameRange)));
             refer(el.key, item.name);
             refer(el.value, item.name);
             break;
@@ -139,13 +139,13 @@ function resolveRef(model: IdlModel, ref: TypeRefNode, mod: string): string | un
 const code = (text: string): string => `\`\`\`tce-idl\n${text}\n\`\`\``;
 const typeText = (t: TypeRefNode): string => (t.module ? `${t.module}::${t.name}` : t.name);
 
-function typeSymbol(model: IdlModel, qname: string, nameRange: SourceRange): SymbolInfo {
+function typeSymbol(model: IdlModel, qname: string, nameSpan: Span): SymbolInfo {
   const decl = model.types[qname];
   return {
     key: qname,
     kind: decl?.kind ?? 'struct',
     name: qname.slice(qname.lastIndexOf('.') + 1),
-    span: span(nameRange),
+    span: nameSpan,
     hover: decl ? typeHover(decl) : code(qname) + '\n\n*not in the checked model*',
   };
 }

@@ -1,15 +1,16 @@
-import type { SourceRange } from './source.js';
+import type { SourceSpan } from './source.js';
 
 /**
  * The syntax tree of one IDL file, as written (nothing resolved, nothing numbered).
- * Every node has `range`; named nodes also have `nameRange` (hover, go-to-definition).
+ * Every node has `range`; named nodes also have `nameRange` (hover, go-to-definition). Ranges
+ * are offset spans (`SourceSpan`): `positionsOf(file)` gives their lines and columns.
  * Member and operation ranges include their `;`; element ranges stop before the element's
  * `;` (that one belongs to the module's element list). Nodes the parser could not complete
  * are left out; the diagnostics say why.
  */
 
 export interface Node {
-  range: SourceRange;
+  range: SourceSpan;
 }
 
 /** `name` or `module::name` in a type position. */
@@ -17,19 +18,19 @@ export interface TypeRefNode extends Node {
   kind: 'typeRef';
   /** Set for the qualified form `module::name`. */
   module?: string;
-  moduleRange?: SourceRange;
+  moduleRange?: SourceSpan;
   name: string;
-  nameRange: SourceRange;
+  nameRange: SourceSpan;
 }
 
 export interface AnnotationAttrNode extends Node {
   kind: 'attr';
   key: string;
-  keyRange: SourceRange;
+  keyRange: SourceSpan;
   /** The value as written; a string literal's quotes are stripped and its escapes decoded. */
   value: string;
   valueKind: 'number' | 'string' | 'identifier';
-  valueRange: SourceRange;
+  valueRange: SourceSpan;
 }
 
 /** `[key=value, …]` before an interface or an operation. */
@@ -40,7 +41,7 @@ export interface AnnotationNode extends Node {
 
 interface NamedNode extends Node {
   name: string;
-  nameRange: SourceRange;
+  nameRange: SourceSpan;
   /** A `//` or `/* *\/` comment on the line(s) directly above the declaration. */
   doc?: string;
 }
@@ -98,7 +99,7 @@ export interface ModuleNode extends NamedNode {
 export interface ImportNode extends Node {
   kind: 'import';
   name: string;
-  nameRange: SourceRange;
+  nameRange: SourceSpan;
 }
 
 export type TopLevelNode = ModuleNode | ImportNode;

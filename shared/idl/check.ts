@@ -14,8 +14,8 @@ import {
   type TypeRef,
 } from './model.js';
 import type { Severity } from './diagnostics.js';
-import { type Reporter, where } from './report.js';
-import type { SourceRange } from './source.js';
+import type { Reporter } from './report.js';
+import type { SourceSpan } from './source.js';
 
 /**
  * Semantic rules of spec §4.3/§4.4: merges module blocks, resolves every type, checks names
@@ -31,7 +31,7 @@ export interface ModuleBlock {
 /** An `[index=N]` annotation that holds a valid number. */
 export interface IndexAnnotation {
   value: number;
-  range: SourceRange;
+  range: SourceSpan;
 }
 
 export interface CheckedInterface {
@@ -112,7 +112,7 @@ class Checker {
       if (first) {
         this.reporter.error(
           'duplicate-name',
-          `'${node.name}' is already declared in module '${name}' (as ${withArticle(first.node.kind)} at ${where(first.node.nameRange)})`,
+          `'${node.name}' is already declared in module '${name}' (as ${withArticle(first.node.kind)} at ${this.reporter.where(first.node.nameRange)})`,
           node.nameRange,
           [{ message: `'${node.name}' is first declared here`, range: first.node.nameRange }],
         );
@@ -140,9 +140,9 @@ class Checker {
     const { name, range, nameRange } = node;
     switch (node.kind) {
       case 'struct': {
-        const seen = new Map<string, SourceRange>();
-        const fields: Field[] = [];
-        for (const m of node.members) {
+        const seen = new Map<string, SourceSpan>();
+        // `map` makes an array of the exact length: one grown by push keeps room for 17 entries.
+        const fields = node.members.map((m): Field => {
           const dup = this.firstOf(seen, m.name, m.nameRange);
           if (dup)
             this.duplicate(
@@ -161,8 +161,8 @@ class Checker {
           };
           if (this.reporter.diagnostics.length > before) this.reportedFields.add(field);
           if (m.doc) field.doc = m.doc;
-          fields.push(field);
-        }
+          return field;
+        });
         this.addType(
           withDoc<TypeDecl>({ name, module, qname, range, nameRange, kind: 'struct', fields }, node.doc),
           mod,
@@ -217,7 +217,7 @@ class Checker {
         nameRange,
         kind: 'interface',
         index: 0,
-        operations: [],
+        operations: [], // set below, once the operations are checked
         annotations: ann.values,
       },
       ann.values.comment ?? node.doc,
@@ -228,8 +228,8 @@ class Checker {
     }
     const checked: CheckedInterface = { decl, node, operationIndexes: new Map() };
     if (ann.index) checked.index = ann.index;
-    const opNames = new Map<string, SourceRange>();
-    for (const opNode of node.operations) {
+    const opNames = new Map<string, SourceSpan>();
+    decl.operations = node.operations.map((opNode) => {
       const dup = this.firstOf(opNames, opNode.name, opNode.nameRange);
       if (dup)
         this.duplicate(
@@ -240,7 +240,6 @@ class Checker {
           dup,
         );
       const opAnn = this.annotations(opNode.annotation, 'operation');
-      // `map` makes an array of the exact length: one grown by push keeps room for 17 entries.
       const params: Param[] = opNode.params.map((p, i) => {
         // Parameter lists are short: a scan beats a Map per operation.
         let first = 0;
@@ -274,9 +273,9 @@ class Checker {
         },
         opAnn.values.comment ?? opNode.doc,
       );
-      decl.operations.push(op);
       if (opAnn.index) checked.operationIndexes.set(op, opAnn.index);
-    }
+      return op;
+    });
     this.model.interfaces[entry.qname] = decl;
     mod.model.interfaces.push(entry.qname);
     this.checked.push(checked);
@@ -289,7 +288,7 @@ class Checker {
   }
 
   /** Records where `name` is declared; returns where it was declared first if it already was. */
-  private firstOf(seen: Map<string, SourceRange>, name: string, range: SourceRange): SourceRange | undefined {
+  private firstOf(seen: Map<string, SourceSpan>, name: string, range: SourceSpan): SourceSpan | undefined {
     const first = seen.get(name);
     if (!first) seen.set(name, range);
     return first;
@@ -300,8 +299,8 @@ class Checker {
     severity: Severity,
     code: string,
     message: string,
-    at: { name: string; nameRange: SourceRange },
-    first: SourceRange,
+    at: { name: string; nameRange: SourceSpan },
+    first: SourceSpan,
   ): void {
     this.reporter.report(severity, code, message, at.nameRange, [
       { message: `'${at.name}' is first declared here`, range: first },
@@ -317,7 +316,7 @@ class Checker {
     const values: Annotations = {};
     const result: { values: Annotations; index?: IndexAnnotation } = { values };
     if (!node) return result;
-    const seen = new Map<string, SourceRange>();
+    const seen = new Map<string, SourceSpan>();
     for (const attr of node.attrs) {
       const dup = this.firstOf(seen, attr.key, attr.keyRange);
       if (dup)
@@ -442,7 +441,7 @@ class Checker {
           'forward-reference',
           self
             ? `'${ref.name}' cannot be used inside its own declaration`
-            : `'${ref.name}' is declared later in module '${mod.model.name}' (${where(entry.node.nameRange)}): structs, sequences, dictionaries and 'extends' can only use types declared before them (or write ${mod.model.name}::${ref.name})`,
+            : `'${ref.name}' is declared later in module '${mod.model.name}' (${this.reporter.where(entry.node.nameRange)}): structs, sequences, dictionaries and 'extends' can only use types declared before them (or write ${mod.model.name}::${ref.name})`,
           ref.nameRange,
           self ? undefined : [{ message: `'${ref.name}' is declared here`, range: entry.node.nameRange }],
         );
@@ -525,7 +524,7 @@ class Checker {
           if (clash) {
             this.reporter.error(
               'duplicate-operation',
-              `operation '${node.name}' is already declared in base interface '${anc.qname}' (${where(clash.nameRange ?? clash.range)}): TCE has no overriding or overloading`,
+              `operation '${node.name}' is already declared in base interface '${anc.qname}' (${this.reporter.where(clash.nameRange ?? clash.range)}): TCE has no overriding or overloading`,
               node.nameRange,
               [{ message: `'${node.name}' is declared here`, range: clash.nameRange ?? clash.range }],
             );

@@ -29,7 +29,7 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** The input files plus every imported file, in parse order. */
   files: SourceFile[];
-  /** One AST per file of `files`, same order, with ranges on every node. */
+  /** One AST per file of `files`, same order, with spans on every node (`positionsOf(file)` gives lines). */
   asts: IdlFileAst[];
 }
 
@@ -85,12 +85,7 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
   } catch (e) {
     // A bug here must not take the editor or the CLI down with it.
     const file = loaded[0]?.path ?? files[0]?.path ?? '<input>';
-    const start = { line: 1, column: 1, offset: 0 };
-    reporter.error('internal-error', `internal compiler error: ${messageOf(e)}`, {
-      file,
-      start,
-      end: start,
-    });
+    reporter.error('internal-error', `internal compiler error: ${messageOf(e)}`, { file, start: 0, end: 0 });
   }
   return { model, diagnostics: sortDiagnostics(reporter.diagnostics, loaded), files: loaded, asts };
 }

@@ -15,5 +15,6 @@ export {
   typeRefToString,
 } from './model.js';
 export type * from './model.js';
-export type { SourceFile, SourcePos, SourceRange } from './source.js';
+export type { SourceFile, SourcePos, SourceRange, SourceSpan } from './source.js';
+export { positionsOf, type Positions } from './positions.js';
 export { KEYWORDS, RESERVED_WORDS } from './lexer.js';

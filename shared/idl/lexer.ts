@@ -1,5 +1,5 @@
 import type { Reporter } from './report.js';
-import type { SourceFile, SourcePos } from './source.js';
+import type { SourceFile } from './source.js';
 
 /**
  * The IDL lexer: one pass over char codes. Keywords are whole words (the original matched them
@@ -10,10 +10,7 @@ import type { SourceFile, SourcePos } from './source.js';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'eof';
 
-/**
- * One token: plain data, no positions. Tokens never span lines; the parser asks the stream for
- * the SourcePos objects of the few offsets that end up in AST ranges (`TokenStream.position`).
- */
+/** One token: plain data; AST spans are made of its offsets. */
 export class Token {
   constructor(
     readonly kind: TokenKind,
@@ -21,22 +18,19 @@ export class Token {
     readonly text: string,
     /** A string literal's content, quotes stripped and escapes decoded. */
     readonly value: string | undefined,
-    /** 1-based. */
-    readonly line: number,
     readonly offset: number,
-    readonly endOffset: number,
   ) {}
+
+  /** `text` is exactly the source from `offset` on, so its end needs no field of its own. */
+  get endOffset(): number {
+    return this.offset + this.text.length;
+  }
 }
 
 /** What the parser reads: tokens, and what they do not carry themselves. */
 export interface TokenStream {
   /** The next token on each call (then the same `eof` token forever). */
   next(): Token;
-  /**
-   * The position of `offset` on `line` (a line of a token already read). The same offset gives
-   * the same object while it is recent, so ranges that meet share their positions.
-   */
-  position(offset: number, line: number): SourcePos;
   /** The comment directly above `tok`, when `tok` starts its line. */
   doc(tok: Token): string | undefined;
 }
@@ -52,17 +46,6 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 /** Spec §4.4: not allowed as names. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([...KEYWORDS, 'exception', 'void']);
-
-/**
- * Words that make up most of an IDL's identifiers, by length: a token spelling one gets this
- * string instead of a fresh slice, so the type names of thousands of members share one copy.
- */
-const COMMON_WORDS: readonly (readonly string[])[] = (() => {
-  const words = [...RESERVED_WORDS, 'byte', 'bool', 'short', 'int', 'long', 'float', 'double', 'string'];
-  const byLength: string[][] = [];
-  for (const w of words) (byLength[w.length] ??= []).push(w);
-  return Array.from(byLength, (list) => list ?? []);
-})();
 
 const enum C {
   Tab = 9,
@@ -113,14 +96,8 @@ const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", '0': '\0' };
 
 /**
- * Slots of the position cache (a power of two): ranges that meet are made a few tokens apart.
- * Sharing is best effort; a miss only costs one more object with the same values.
- */
-const POSITION_CACHE = 64;
-
-/**
  * Streams the tokens of `file`. Streaming keeps tokens short-lived, which matters for a
- * 10,000-line file: only the positions that end up in AST ranges survive.
+ * 10,000-line file: only the spans made of their offsets survive, in the AST.
  */
 export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
   const text = file.text;
@@ -129,41 +106,39 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
   let produced: Token | undefined;
   let eof: Token | undefined;
   let i = 0;
+  /** 1-based, for docs: a comment belongs to the token on the line below it. */
   let line = 1;
-  let lineStart = 0;
-  /** Offset where each line starts (index line - 1). */
-  const lineStarts = [0];
   /** Docs by the offset of the token they belong to: few files have many. */
   const docs = new Map<number, string>();
-  const positions: (SourcePos | undefined)[] = new Array<SourcePos | undefined>(POSITION_CACHE).fill(undefined);
   /** Something other than blanks came earlier on this line (so a comment here is a trailing one). */
   let lineUsed = false;
   let pendingDoc: { text: string; endLine: number } | undefined;
 
-  /** Only valid for offsets on the current line. */
-  const pos = (offset: number): SourcePos => ({ line, column: offset - lineStart + 1, offset });
-
-  const newline = (next: number): void => {
+  const newline = (): void => {
     line++;
-    lineStart = next;
-    lineStarts.push(next);
     lineUsed = false;
   };
 
   const push = (kind: TokenKind, from: number, to: number, value?: string, spelled?: string): void => {
     if (pendingDoc && !lineUsed && pendingDoc.endLine === line - 1) docs.set(from, pendingDoc.text);
-    produced = new Token(kind, spelled ?? text.slice(from, to), value, line, from, to);
+    produced = new Token(kind, spelled ?? text.slice(from, to), value, from);
     pendingDoc = undefined;
     lineUsed = true;
   };
 
-  /** The shared string of a common word at from..to, if it is one. */
-  const commonWord = (from: number, to: number): string | undefined => {
-    const candidates = COMMON_WORDS[to - from];
-    if (!candidates) return undefined;
-    const first = text.charCodeAt(from);
-    for (const w of candidates) if (w.charCodeAt(0) === first && text.startsWith(w, from)) return w;
-    return undefined;
+  /**
+   * One string per identifier spelled in this file, by a hash of its characters: a 10,000-line
+   * IDL spells `int` or `Item5_t` thousands of times, and a slice per occurrence was garbage per
+   * token and then kept by every AST node naming it. A repeat is found without allocating; a
+   * word whose hash another word took first just gets its own slice.
+   */
+  const words = new Map<number, string>();
+  const word = (from: number, to: number, hash: number): string => {
+    const known = words.get(hash);
+    if (known !== undefined && known.length === to - from && text.startsWith(known, from)) return known;
+    const spelled = text.slice(from, to);
+    if (known === undefined) words.set(hash, spelled);
+    return spelled;
   };
 
   const comment = (body: string, startLine: number, ownLine: boolean): void => {
@@ -185,12 +160,13 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
     while (produced === undefined && i < n) {
       const c = text.charCodeAt(i);
       if (c === C.LF) {
-        newline(++i);
+        i++;
+        newline();
         continue;
       }
       if (c === C.CR) {
         i++;
-        if (text.charCodeAt(i) !== C.LF) newline(i);
+        if (text.charCodeAt(i) !== C.LF) newline();
         continue;
       }
       if (isBlank(c)) {
@@ -200,10 +176,14 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
       if (isIdentStart(c) || (c >= 128 && foreignLetterLength(i, true) > 0)) {
         // ASCII is the fast path; a non-ASCII letter makes the word one token with one diagnostic.
         let j = i;
+        let hash = 0;
         let foreign = false;
         for (;;) {
-          if (j < n && isIdentPart(text.charCodeAt(j))) j++;
-          else {
+          const cj = text.charCodeAt(j); // NaN past the end: not an ident part
+          if (isIdentPart(cj)) {
+            hash = (Math.imul(hash, 31) + cj) | 0;
+            j++;
+          } else {
             const len = j < n && text.charCodeAt(j) >= 128 ? foreignLetterLength(j, false) : 0;
             if (len === 0) break;
             foreign = true;
@@ -214,10 +194,10 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
           reporter.error(
             'illegal-character',
             `identifiers may only use ASCII letters, digits and '_': '${text.slice(i, j)}'`,
-            { file: path, start: pos(i), end: pos(j) },
+            { file: path, start: i, end: j },
           );
         }
-        push('ident', i, j, undefined, commonWord(i, j));
+        push('ident', i, j, undefined, foreign ? undefined : word(i, j, hash));
         i = j;
         continue;
       }
@@ -260,8 +240,8 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
         // mistake gives one diagnostic.
         reporter.error('illegal-character', "'#' is not a comment in TCE IDL: use '//'", {
           file: path,
-          start: pos(i),
-          end: pos(i + 1),
+          start: i,
+          end: i + 1,
         });
         let j = i + 1;
         while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
@@ -277,28 +257,19 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
       const shown = run.length > 20 ? `${run.slice(0, 20)}…` : run;
       reporter.error('illegal-character', `illegal character${[...run].length > 1 ? 's' : ''} '${shown}'`, {
         file: path,
-        start: pos(i),
-        end: pos(j),
+        start: i,
+        end: j,
       });
       lineUsed = true;
       pendingDoc = undefined;
       i = j;
     }
-    return produced ?? (eof ??= new Token('eof', '', undefined, line, n, n));
-  }
-
-  function position(offset: number, atLine: number): SourcePos {
-    const slot = offset & (POSITION_CACHE - 1);
-    const cached = positions[slot];
-    if (cached?.offset === offset) return cached;
-    const pos = { line: atLine, column: offset - lineStarts[atLine - 1]! + 1, offset };
-    positions[slot] = pos;
-    return pos;
+    return produced ?? (eof ??= new Token('eof', '', undefined, n));
   }
 
   const doc = (tok: Token): string | undefined => (docs.size === 0 ? undefined : docs.get(tok.offset));
 
-  return { next, position, doc };
+  return { next, doc };
 
   /** Length in UTF-16 units of the non-ASCII letter (or, inside a word, digit or mark) at `at`, else 0. */
   function foreignLetterLength(at: number, first: boolean): number {
@@ -335,15 +306,14 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
     }
     reporter.error('unterminated-string', "unterminated string: a string needs a closing '\"' on the same line", {
       file: path,
-      start: pos(from),
-      end: pos(j),
+      start: from,
+      end: j,
     });
     push('string', from, j, value);
     return j;
   }
 
   function lexBlockComment(from: number): number {
-    const start = pos(from);
     const startLine = line;
     const ownLine = !lineUsed;
     let j = from + 2;
@@ -358,14 +328,13 @@ export function tokenizer(file: SourceFile, reporter: Reporter): TokenStream {
         comment(body, startLine, ownLine);
         return j + 2;
       }
-      if (ch === C.LF) newline(j + 1);
-      else if (ch === C.CR && text.charCodeAt(j + 1) !== C.LF) newline(j + 1);
+      if (ch === C.LF || (ch === C.CR && text.charCodeAt(j + 1) !== C.LF)) newline();
       j++;
     }
     reporter.error('unterminated-comment', "unterminated comment: '/*' has no closing '*/'", {
       file: path,
-      start,
-      end: { line: start.line, column: start.column + 2, offset: from + 2 },
+      start: from,
+      end: from + 2,
     });
     return n;
   }

@@ -1,9 +1,10 @@
-import type { SourceRange } from './source.js';
+import type { SourceSpan } from './source.js';
 
 /**
  * The checked model: what the IDL front end produces once names are resolved and numbers
  * assigned. Plain JSON-serializable data (no classes, no cycles) so it can cross a Worker or
- * the console bridge; types refer to each other by qualified name.
+ * the console bridge; types refer to each other by qualified name. Ranges are offset spans into
+ * their file (`SourceSpan`; `positionsOf` gives lines and columns).
  */
 
 export type BuiltinName = 'byte' | 'bool' | 'short' | 'int' | 'long' | 'float' | 'double' | 'string';
@@ -35,9 +36,9 @@ interface DeclBase {
   module: string;
   /** `module.Name`. */
   qname: QualifiedName;
-  range: SourceRange;
+  range: SourceSpan;
   /** Where the name is written (hover, go-to-definition). */
-  nameRange?: SourceRange;
+  nameRange?: SourceSpan;
   /** From a `comment` annotation or a `//` comment directly above, if any. */
   doc?: string;
 }
@@ -45,8 +46,8 @@ interface DeclBase {
 export interface Field {
   name: string;
   type: TypeRef;
-  range: SourceRange;
-  nameRange?: SourceRange;
+  range: SourceSpan;
+  nameRange?: SourceSpan;
   doc?: string;
 }
 
@@ -71,8 +72,8 @@ export type TypeDecl = StructDecl | SequenceDecl | DictionaryDecl;
 export interface Param {
   name: string;
   type: TypeRef;
-  range: SourceRange;
-  nameRange?: SourceRange;
+  range: SourceSpan;
+  nameRange?: SourceSpan;
 }
 
 export interface Operation {
@@ -82,8 +83,8 @@ export interface Operation {
   params: Param[];
   returns: TypeRef;
   annotations: Annotations;
-  range: SourceRange;
-  nameRange?: SourceRange;
+  range: SourceSpan;
+  nameRange?: SourceSpan;
   /** From a `comment` annotation or a `//` comment directly above, if any. */
   doc?: string;
   /** Qualified name of the interface that declares it: inherited operations keep its ifidx. */

@@ -1,6 +1,6 @@
 import type { CheckedInterface } from './check.js';
 import type { QualifiedName } from './model.js';
-import { type Reporter, where } from './report.js';
+import type { Place, Reporter } from './report.js';
 import type { SourceFile, SourceRange } from './source.js';
 
 /**
@@ -42,7 +42,7 @@ const SIGNED_BYTE = 0x80;
 
 interface Origin {
   /** Where the number came from, for diagnostics about it. */
-  range: SourceRange;
+  range: Place;
 }
 
 export function assignIndexes(interfaces: CheckedInterface[], options: NumberingOptions, reporter: Reporter): void {
@@ -157,14 +157,14 @@ function applyInterfaceDef(
       if (decl.index !== entry.id) {
         reporter.info(
           'ifidx-overridden',
-          `'${decl.qname}' uses ifidx ${entry.id} from <InterfaceDef>${entry.range ? ` (${where(entry.range)})` : ''}; the IDL (${mode} numbering) gives ${decl.index}`,
+          `'${decl.qname}' uses ifidx ${entry.id} from <InterfaceDef>${entry.range ? ` (${reporter.where(entry.range)})` : ''}; the IDL (${mode} numbering) gives ${decl.index}`,
           idlRange,
         );
       }
       decl.index = entry.id;
       origins.set(c, { range: idlRange });
     } else if (decl.index !== entry.id) {
-      const xmlPlace = entry.range ? ` (${where(entry.range)})` : '';
+      const xmlPlace = entry.range ? ` (${reporter.where(entry.range)})` : '';
       reporter.error(
         'ifidx-mismatch',
         `'${decl.qname}' has ifidx ${decl.index} in the IDL (${mode} numbering) but <InterfaceDef> gives id ${entry.id}${xmlPlace}`,
@@ -174,7 +174,7 @@ function applyInterfaceDef(
       if (entry.range) {
         reporter.error(
           'ifidx-mismatch',
-          `<InterfaceDef> gives '${decl.qname}' id ${entry.id} but the IDL (${mode} numbering) gives ${decl.index} (${where(idlRange)})`,
+          `<InterfaceDef> gives '${decl.qname}' id ${entry.id} but the IDL (${mode} numbering) gives ${decl.index} (${reporter.where(idlRange)})`,
           entry.range,
           [{ message: `'${decl.qname}' is declared here`, range: idlRange }],
         );
@@ -227,7 +227,7 @@ function checkInterfaceIndexes(
         : '';
     reporter.warning(
       'duplicate-ifidx',
-      `ifidx ${decl.index} of '${decl.qname}' is also used by '${first.decl.qname}' (${where(firstRange)}): peers that load both cannot tell them apart${why}`,
+      `ifidx ${decl.index} of '${decl.qname}' is also used by '${first.decl.qname}' (${reporter.where(firstRange)}): peers that load both cannot tell them apart${why}`,
       range,
       [{ message: `'${first.decl.qname}' has ifidx ${decl.index}`, range: firstRange }],
     );

@@ -16,8 +16,8 @@ import type {
   TypeRefNode,
 } from './ast.js';
 import { RESERVED_WORDS, type Token, type TokenStream, tokenizer } from './lexer.js';
-import { pointRange, type Reporter, spanRange } from './report.js';
-import type { SourceFile, SourcePos, SourceRange } from './source.js';
+import type { Reporter } from './report.js';
+import type { SourceFile, SourceSpan } from './source.js';
 
 /**
  * Recursive-descent parser for the grammar of spec §4.2. It never throws and never loops:
@@ -26,15 +26,19 @@ import type { SourceFile, SourcePos, SourceRange } from './source.js';
  * declaration), so every problem in a file is reported in one run.
  */
 export function parseFile(file: SourceFile, reporter: Reporter): IdlFileAst {
+  reporter.addFile(file);
   return new Parser(file, tokenizer(file, reporter), reporter).parseFile();
 }
 
 /** Keywords that can only start a top-level or element declaration: seeing one inside a body means a `}` is missing. */
 const BLOCK_KEYWORDS: ReadonlySet<string> = new Set(['module', 'import', 'interface', 'struct']);
 
-const FILE_START: SourcePos = { line: 1, column: 1, offset: 0 };
+type Name = { name: string; nameRange: SourceSpan };
 
-type Name = { name: string; nameRange: SourceRange };
+/** Declarations with a `{ … }` body, and what their body holds. */
+type Block = 'struct' | 'interface';
+const BLOCK_ITEM: Record<Block, string> = { struct: 'member', interface: 'operation' };
+const withArticle = (block: Block): string => (block === 'struct' ? 'a struct' : 'an interface');
 
 /** What parseType returns: a type, `null` for a malformed type that was consumed (keep parsing the declaration but drop it), or `undefined` when nothing could be read. */
 type TypeResult = TypeRefNode | null | undefined;
@@ -81,16 +85,8 @@ class Parser {
   }
 
   /** End of the last consumed token: where a missing `;` or `}` belongs. */
-  private get prevEnd(): SourcePos {
-    return this.prevTok ? this.end(this.prevTok) : FILE_START;
-  }
-
-  private start(tok: Token): SourcePos {
-    return this.tokens.position(tok.offset, tok.line);
-  }
-
-  private end(tok: Token): SourcePos {
-    return this.tokens.position(tok.endOffset, tok.line);
+  private get prevEnd(): number {
+    return this.prevTok ? this.prevTok.endOffset : 0;
   }
 
   /** Keyword or punctuation test: string tokens keep their quotes, so text equality is enough. */
@@ -98,12 +94,17 @@ class Parser {
     return this.peek(ahead).text === text;
   }
 
-  private range(start: SourcePos, end: SourcePos = this.prevEnd): SourceRange {
-    return spanRange(this.file.path, start, end);
+  private range(start: number, end: number = this.prevEnd): SourceSpan {
+    return { file: this.file.path, start, end };
   }
 
-  private tokRange(tok: Token): SourceRange {
-    return spanRange(this.file.path, this.start(tok), this.end(tok));
+  private tokRange(tok: Token): SourceSpan {
+    return { file: this.file.path, start: tok.offset, end: tok.endOffset };
+  }
+
+  /** Just after the last consumed token: where something missing is reported. */
+  private afterPrev(): SourceSpan {
+    return this.range(this.prevEnd, this.prevEnd);
   }
 
   private describe(tok: Token): string {
@@ -118,17 +119,14 @@ class Parser {
   }
 
   private missingSemicolon(after: string): void {
-    this.reporter.error('missing-semicolon', `missing ';' after ${after}`, pointRange(this.file.path, this.prevEnd));
+    this.reporter.error('missing-semicolon', `missing ';' after ${after}`, this.afterPrev());
   }
 
   private missingBrace(what: string, open: Token | undefined): void {
-    const opened = open ? ` (opened at ${open.line}:${this.start(open).column})` : '';
+    const at = open && this.reporter.range(this.tokRange(open)).start;
+    const opened = at ? ` (opened at ${at.line}:${at.column})` : '';
     const before = this.peek().kind === 'eof' ? 'before the end of the file' : `before ${this.describe(this.peek())}`;
-    this.reporter.error(
-      'missing-brace',
-      `missing '}' to close ${what}${opened} ${before}`,
-      pointRange(this.file.path, this.prevEnd),
-    );
+    this.reporter.error('missing-brace', `missing '}' to close ${what}${opened} ${before}`, this.afterPrev());
   }
 
   private isBlockKeyword(tok: Token): boolean {
@@ -235,7 +233,7 @@ class Parser {
       if (this.i === start) this.next(); // cannot happen; guarantees progress
     }
     const eof = this.peek();
-    return { kind: 'file', path: this.file.path, items, range: spanRange(this.file.path, FILE_START, this.end(eof)) };
+    return { kind: 'file', path: this.file.path, items, range: this.range(0, eof.endOffset) };
   }
 
   private skipTopLevel(): void {
@@ -276,7 +274,7 @@ class Parser {
       kind: 'import',
       name: tok.text,
       nameRange: this.tokRange(tok),
-      range: this.range(this.start(kw), this.end(tok)),
+      range: this.range(kw.offset, tok.endOffset),
     };
   }
 
@@ -337,7 +335,7 @@ class Parser {
     }
     if (!name) return undefined;
     return this.withDoc<ModuleNode>(
-      { kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(this.start(kw)) },
+      { kind: 'module', name: name.name, nameRange: name.nameRange, elements, range: this.range(kw.offset) },
       kw,
     );
   }
@@ -395,22 +393,12 @@ class Parser {
       this.recover('element');
       return undefined;
     }
-    const open = this.expectOpenBrace(`struct '${name.name}'`);
+    const open = this.expectOpenBrace('struct', name.name);
     if (open === undefined) return undefined;
-    const { items: members, closed } = this.parseBlock(
-      open,
-      `struct '${name.name}'`,
-      'a struct',
-      () => this.parseMember(),
-      {
-        code: 'empty-struct',
-        message: `struct '${name.name}' must have at least one member`,
-        range: name.nameRange,
-      },
-    );
+    const { items: members, closed } = this.parseBlock(open, 'struct', name, () => this.parseMember());
     return {
       node: this.withDoc<StructNode>(
-        { kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(this.start(first)) },
+        { kind: 'struct', name: name.name, nameRange: name.nameRange, members, range: this.range(first.offset) },
         first,
         kw,
       ),
@@ -421,13 +409,14 @@ class Parser {
   /**
    * The items of a struct or interface body after its `{`, up to `}`: stray `;` are reported
    * and skipped, a missing `}` is reported where the next element or the end of file starts.
+   * Messages are built only when reported (per block they showed in allocation profiles). The
+   * items come back as an exact-length copy: grown by push, a body of 6 keeps room for 17.
    */
   private parseBlock<T>(
     open: Token | null,
-    owner: string,
-    kind: string,
+    block: Block,
+    name: Name,
     parseItem: () => T | undefined,
-    empty: { code: string; message: string; range: SourceRange },
   ): { items: T[]; closed: boolean } {
     const items: T[] = [];
     let attempted = 0;
@@ -436,16 +425,19 @@ class Parser {
       const tok = this.peek();
       if (tok.text === '}') {
         this.next();
-        if (attempted === 0) this.reporter.error(empty.code, empty.message, empty.range);
-        return { items, closed: true };
+        if (attempted === 0) {
+          const message = `${block} '${name.name}' must have at least one ${BLOCK_ITEM[block]}`;
+          this.reporter.error(`empty-${block}`, message, name.nameRange);
+        }
+        return { items: items.slice(), closed: true };
       }
       if (tok.kind === 'eof' || this.isBlockKeyword(tok)) {
-        this.missingBrace(owner, open ?? undefined);
-        return { items, closed: false };
+        this.missingBrace(`${block} '${name.name}'`, open ?? undefined);
+        return { items: items.slice(), closed: false };
       }
       if (tok.text === ';') {
         this.next();
-        this.reporter.error('stray-semicolon', `stray ';' in ${kind}`, this.tokRange(tok));
+        this.reporter.error('stray-semicolon', `stray ';' in ${withArticle(block)}`, this.tokRange(tok));
         continue;
       }
       attempted++;
@@ -456,9 +448,9 @@ class Parser {
   }
 
   /** Reads `{`; when it is missing, reports it and carries on as if it were there if the body seems to follow. */
-  private expectOpenBrace(what: string): Token | null | undefined {
+  private expectOpenBrace(block: Block, name: string): Token | null | undefined {
     if (this.at('{')) return this.next();
-    this.unexpected(`'{' to open ${what}`);
+    this.unexpected(`'{' to open ${block} '${name}'`);
     const tok = this.peek();
     if (tok.kind === 'ident' && !this.isBlockKeyword(tok)) return null;
     this.recover('element');
@@ -481,7 +473,7 @@ class Parser {
     else this.missingSemicolon(`member '${name.name}'`);
     if (!type) return undefined;
     return this.withDoc<MemberNode>(
-      { kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(this.start(first)) },
+      { kind: 'member', type, name: name.name, nameRange: name.nameRange, range: this.range(first.offset) },
       first,
     );
   }
@@ -500,7 +492,7 @@ class Parser {
             element,
             name: name.name,
             nameRange: name.nameRange,
-            range: this.range(this.start(first)),
+            range: this.range(first.offset),
           },
           first,
         )
@@ -527,7 +519,7 @@ class Parser {
               value,
               name: name.name,
               nameRange: name.nameRange,
-              range: this.range(this.start(first)),
+              range: this.range(first.offset),
             },
             first,
           )
@@ -563,26 +555,16 @@ class Parser {
       this.next();
       base = this.parseType() ?? undefined;
     }
-    const open = this.expectOpenBrace(`interface '${name.name}'`);
+    const open = this.expectOpenBrace('interface', name.name);
     if (open === undefined) return undefined;
-    const { items: operations, closed } = this.parseBlock(
-      open,
-      `interface '${name.name}'`,
-      'an interface',
-      () => this.parseOperation(),
-      {
-        code: 'empty-interface',
-        message: `interface '${name.name}' must have at least one operation`,
-        range: name.nameRange,
-      },
-    );
+    const { items: operations, closed } = this.parseBlock(open, 'interface', name, () => this.parseOperation());
     const node: InterfaceNode = this.withDoc<InterfaceNode>(
       {
         kind: 'interface',
         name: name.name,
         nameRange: name.nameRange,
         operations,
-        range: this.range(this.start(first)),
+        range: this.range(first.offset),
       },
       first,
       kw,
@@ -627,7 +609,7 @@ class Parser {
         name: name.name,
         nameRange: name.nameRange,
         params: params.list,
-        range: this.range(this.start(first)),
+        range: this.range(first.offset),
       },
       first,
       typeTok,
@@ -656,7 +638,7 @@ class Parser {
           type,
           name: name.name,
           nameRange: name.nameRange,
-          range: this.range(this.start(first)),
+          range: this.range(first.offset),
         });
       else invalid = true;
       if (this.at(',')) {
@@ -689,7 +671,7 @@ class Parser {
       this.reporter.error(
         'inline-container',
         `container types must be named typedefs: declare '${example} Name;' in the module and use Name here`,
-        this.range(this.start(tok)),
+        this.range(tok.offset),
       );
       return null;
     }
@@ -723,7 +705,7 @@ class Parser {
       moduleRange: this.tokRange(tok),
       name: nameTok.text,
       nameRange: this.tokRange(nameTok),
-      range: this.range(this.start(tok)),
+      range: this.range(tok.offset),
     };
   }
 
@@ -742,10 +724,10 @@ class Parser {
   private parseAnnotation(): AnnotationNode {
     const open = this.next();
     const attrs: AnnotationAttrNode[] = [];
-    const done = (): AnnotationNode => ({ kind: 'annotation', attrs, range: this.range(this.start(open)) });
+    const done = (): AnnotationNode => ({ kind: 'annotation', attrs, range: this.range(open.offset) });
     if (this.at(']')) {
       this.next();
-      this.reporter.error('annotation-syntax', 'empty annotation: write [key=value, …]', this.range(this.start(open)));
+      this.reporter.error('annotation-syntax', 'empty annotation: write [key=value, …]', this.range(open.offset));
       return done();
     }
     for (;;) {
@@ -773,7 +755,7 @@ class Parser {
         value: valueTok.kind === 'string' ? (valueTok.value ?? '') : valueTok.text,
         valueKind: valueTok.kind === 'ident' ? 'identifier' : valueTok.kind,
         valueRange: this.tokRange(valueTok),
-        range: this.range(this.start(keyTok)),
+        range: this.range(keyTok.offset),
       });
       if (this.at(',')) {
         this.next();
@@ -785,11 +767,7 @@ class Parser {
       }
       if (this.peek().kind === 'ident') {
         // Most likely the ']' was forgotten and the declaration follows.
-        this.reporter.error(
-          'annotation-syntax',
-          "missing ']' to close the annotation",
-          pointRange(this.file.path, this.prevEnd),
-        );
+        this.reporter.error('annotation-syntax', "missing ']' to close the annotation", this.afterPrev());
         return done();
       }
       this.annotationError("',' or ']' in the annotation");

@@ -12,7 +12,7 @@ import type {
   Loopback,
 } from './model.js';
 import { emptyConfig } from './model.js';
-import { positionsOf, type Positions } from './positions.js';
+import { positionsOf, type Positions } from '../idl/positions.js';
 import { Report } from './report.js';
 import { didYouMean, endpointType, parseAddress, parsePort } from './values.js';
 

@@ -1,7 +1,7 @@
 import { SaxesParser } from 'saxes';
 import type { Diagnostic } from '../idl/diagnostics.js';
 import type { SourceFile, SourceRange } from '../idl/source.js';
-import { positionsOf } from './positions.js';
+import { positionsOf } from '../idl/positions.js';
 import { messageOf } from '../message-of.js';
 
 /**

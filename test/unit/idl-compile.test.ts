@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { IdlFileAst, Node } from '../../shared/idl/ast.js';
 import { compile, type CompileOptions } from '../../shared/idl/compile.js';
 import { formatDiagnostic } from '../../shared/idl/diagnostics.js';
-import type { SourceFile, SourceRange } from '../../shared/idl/source.js';
+import { positionsOf } from '../../shared/idl/positions.js';
+import type { SourceFile, SourceSpan } from '../../shared/idl/source.js';
 
 /** An in-memory folder; imports resolve like the original: <dir of importer>/<name>.idl. */
 function folder(files: Record<string, string>): { files: SourceFile[]; options: CompileOptions } {
@@ -19,7 +20,7 @@ function folder(files: Record<string, string>): { files: SourceFile[]; options: 
   };
 }
 
-const slice = (text: string, r: SourceRange): string => text.slice(r.start.offset, r.end.offset);
+const slice = (text: string, r: SourceSpan): string => text.slice(r.start, r.end);
 
 describe('imports and module merging', () => {
   const project = folder({
@@ -141,13 +142,13 @@ describe('ASTs', () => {
     expect(r.diagnostics).toEqual([]);
     let named = 0;
     walk(ast, (node) => {
-      expect(node.range.start.offset).toBeLessThanOrEqual(node.range.end.offset);
-      const n = node as Node & { name?: string; nameRange?: SourceRange };
+      expect(node.range.start).toBeLessThanOrEqual(node.range.end);
+      const n = node as Node & { name?: string; nameRange?: SourceSpan };
       if (n.nameRange) {
         named++;
         expect(slice(text, n.nameRange)).toBe(n.name);
-        expect(n.nameRange.start.offset).toBeGreaterThanOrEqual(node.range.start.offset);
-        expect(n.nameRange.end.offset).toBeLessThanOrEqual(node.range.end.offset);
+        expect(n.nameRange.start).toBeGreaterThanOrEqual(node.range.start);
+        expect(n.nameRange.end).toBeLessThanOrEqual(node.range.end);
       }
     });
     // module, 2 typedefs, struct + 2 members, 2 interfaces, 3 operations, 2 params, base ref, import, every type ref.
@@ -175,7 +176,11 @@ describe('ASTs', () => {
     expect(lookup.params.map((p) => slice(text, p.range))).toEqual(['IntList keys', 'string prefix']);
     expect(things.annotation!.attrs[1]).toMatchObject({ key: 'comment', value: 'things', valueKind: 'string' });
     expect(slice(text, things.annotation!.attrs[1]!.valueRange)).toBe('"things"');
-    expect(lookup.nameRange.start).toEqual({ line: 8, column: 19, offset: text.indexOf('lookup') });
+    expect(positionsOf({ path: 'demo.idl', text }).pos(lookup.nameRange.start)).toEqual({
+      line: 8,
+      column: 19,
+      offset: text.indexOf('lookup'),
+    });
   });
 
   it('puts name ranges into the model for hover and go-to-definition', () => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../shared/idl/ast.js';
 import { compile, type CompileResult } from '../../shared/idl/compile.js';
-import type { SourceFile, SourceRange } from '../../shared/idl/source.js';
+import type { SourceFile, SourceRange, SourceSpan } from '../../shared/idl/source.js';
 
 const samples = [
   'idl-samples/test.idl',
@@ -136,6 +136,14 @@ function checkRange(r: SourceRange, files: Map<string, { text: string; starts: n
   if (r.start.offset > r.end.offset) throw new Error(`${what}: range ends before it starts`);
 }
 
+/** AST spans are offsets: in their file, and in order (their lines come from the same table as diagnostics'). */
+function checkSpan(s: SourceSpan, files: Map<string, { text: string }>, what: string): void {
+  const file = files.get(s.file);
+  if (!file) throw new Error(`${what}: span in unknown file ${s.file}`);
+  if (!(s.start >= 0 && s.start <= s.end && s.end <= file.text.length))
+    throw new Error(`${what}: span ${s.start}..${s.end} outside 0..${file.text.length} or reversed`);
+}
+
 function checkResult(result: CompileResult, inputs: SourceFile[]): void {
   const files = new Map(inputs.map((f) => [f.path, { text: f.text, starts: lineStarts(f.text) }]));
   for (const d of result.diagnostics) {
@@ -145,7 +153,7 @@ function checkResult(result: CompileResult, inputs: SourceFile[]): void {
   }
   for (const ast of result.asts) {
     const visit = (node: Node): void => {
-      checkRange(node.range, files, 'AST node');
+      checkSpan(node.range, files, 'AST node');
       for (const value of Object.values(node)) {
         for (const child of Array.isArray(value) ? value : [value]) {
           if (child && typeof child === 'object' && 'kind' in child && 'range' in child) visit(child as Node);

@@ -14,7 +14,7 @@ describe('editor symbol index', () => {
   const result = compile([files[1]!], {
     resolveImport: (_from, name) => files.find((f) => f.path === `/p/${name}.idl`),
   });
-  const index = buildSymbolIndex(result.asts, result.model);
+  const index = buildSymbolIndex(result);
 
   it('hovers show what the checker resolved: ifidx, opidx, base, inherited operations', () => {
     // Interfaces are numbered per module (spec §1.7): both are 0.

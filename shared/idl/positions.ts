@@ -1,4 +1,4 @@
-import type { SourceFile, SourcePos, SourceRange } from '../idl/source.js';
+import type { SourceFile, SourcePos, SourceRange } from './source.js';
 
 /** Turns 0-based UTF-16 offsets into 1-based line:column positions of one file. */
 export interface Positions {
@@ -6,7 +6,7 @@ export interface Positions {
   range(start: number, end: number): SourceRange;
 }
 
-/** Line breaks are `\n`, `\r\n` and a lone `\r`, as XML and YAML both count them. */
+/** Line breaks are `\n`, `\r\n` and a lone `\r`, as the IDL lexer, XML and YAML all count them. */
 export function positionsOf(file: SourceFile): Positions {
   const { text, path } = file;
   const lineStarts = [0];
