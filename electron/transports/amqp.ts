@@ -196,9 +196,11 @@ class AmqpBroker implements AmqpBrokerInfo {
   readonly description: string;
   /** The live connection; null while reconnecting or closed. */
   model: ChannelModel | null = null;
-  writesBatched = false;
   /** The current connection's turn end; the last one's while reconnecting. */
   private turnEnd: TurnEnd | undefined;
+  get writesBatched(): boolean {
+    return this.turnEnd?.batched ?? false;
+  }
   private readonly endpoints = new Set<AmqpEndpoint<Channel>>();
   private readonly states = new BrokerStateEmitter({ state: 'connecting' }, (level, m) => this.settings.log(level, m));
   private closing: Promise<void> | null = null;
@@ -253,7 +255,6 @@ class AmqpBroker implements AmqpBrokerInfo {
   private onConnect(model: ChannelModel): void {
     this.model = model;
     this.turnEnd = new TurnEnd(model);
-    this.writesBatched = this.turnEnd.batched;
     if (!this.writesBatched)
       this.log('warn', "amqplib's socket is not where it was: writes are not batched per tick (half the throughput)");
     const reattach = (endpoints: AmqpEndpoint[]): Promise<unknown> =>
